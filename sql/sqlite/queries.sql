@@ -1,0 +1,85 @@
+-- Named queries for the SQLite store, prepared at start-up so a broken one fails at boot.
+-- Placeholders are positional (?1, ?2 …); the store binds them by position.
+
+-- name: insert-user
+INSERT INTO users (user_id, email, name, last_order_date, order_count, average_order_value,
+                   preferred_categories, engagement_score, last_email_date, created_at, updated_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11);
+
+-- name: get-user
+SELECT user_id, email, name, last_order_date, order_count, average_order_value,
+       preferred_categories, engagement_score, last_email_date, created_at, updated_at
+FROM users WHERE user_id = ?1;
+
+-- name: update-user
+UPDATE users SET email = ?2, name = ?3, last_order_date = ?4, order_count = ?5,
+       average_order_value = ?6, preferred_categories = ?7, engagement_score = ?8,
+       last_email_date = ?9, updated_at = ?10
+WHERE user_id = ?1;
+
+-- name: delete-user
+DELETE FROM users WHERE user_id = ?1;
+
+-- name: delete-user-orders
+DELETE FROM orders WHERE user_id = ?1;
+
+-- name: delete-user-emails
+DELETE FROM emails WHERE user_id = ?1;
+
+-- name: email-owner
+SELECT user_id FROM users WHERE email = ?1;
+
+-- name: count-users
+SELECT count(*) FROM users;
+
+-- name: insert-order
+INSERT INTO orders (order_id, user_id, order_date, total_value, items, status, created_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7);
+
+-- name: list-orders
+-- Newest first; ?2/?3 are the cursor's (order_date, order_id), ?4 the limit.
+SELECT order_id, user_id, order_date, total_value, items, status, created_at
+FROM orders
+WHERE user_id = ?1 AND (?2 IS NULL OR (order_date, order_id) < (?2, ?3))
+ORDER BY order_date DESC, order_id DESC LIMIT ?4;
+
+-- name: get-email
+SELECT email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
+       status, writer, sent_at, error, created_at
+FROM emails WHERE email_id = ?1;
+
+-- name: list-emails
+-- Newest first; ?1 user filter ('' for all), ?2 status filter ('' for all),
+-- ?3/?4 the cursor's (created_at, email_id), ?5 the limit.
+SELECT email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
+       status, writer, sent_at, error, created_at
+FROM emails
+WHERE (?1 = '' OR user_id = ?1) AND (?2 = '' OR status = ?2)
+  AND (?3 IS NULL OR (created_at, email_id) < (?3, ?4))
+ORDER BY created_at DESC, email_id DESC LIMIT ?5;
+
+-- name: list-users
+-- A template: {key}, {cmp} and {dir} are filled from a fixed list (the sort column,
+-- < or >, ASC or DESC), never from client input. ?1 score bound (NULL: no filter),
+-- ?2 LIKE pattern (NULL: no search), ?3/?4 the cursor's (key, user_id), ?5 the limit.
+SELECT user_id, email, name, last_order_date, order_count, average_order_value,
+       preferred_categories, engagement_score, last_email_date, created_at, updated_at
+FROM users
+WHERE (?1 IS NULL OR engagement_score < ?1)
+  AND (?2 IS NULL OR name LIKE ?2 ESCAPE '\' OR email LIKE ?2 ESCAPE '\')
+  AND (?3 IS NULL OR ({key}, user_id) {cmp} (?3, ?4))
+ORDER BY {key} {dir}, user_id {dir} LIMIT ?5;
+
+-- name: insert-change
+INSERT INTO user_changes (user_id, op, old_image, new_image, changed_at) VALUES (?1, ?2, ?3, ?4, ?5);
+
+-- name: read-changes
+SELECT seq, user_id, op, old_image, new_image, changed_at
+FROM user_changes WHERE seq > ?1 ORDER BY seq LIMIT ?2;
+
+-- name: get-checkpoint
+SELECT seq FROM checkpoints WHERE name = ?1;
+
+-- name: set-checkpoint
+INSERT INTO checkpoints (name, seq, updated_at) VALUES (?1, ?2, ?3)
+ON CONFLICT (name) DO UPDATE SET seq = excluded.seq, updated_at = excluded.updated_at;

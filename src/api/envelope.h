@@ -1,0 +1,22 @@
+// The wire envelope (DESIGN.md): {"success": true, "data": …, "timestamp": …} and
+// {"success": false, "error": …, "code": …, "field": …, "timestamp": …}. One place maps
+// a Status to its HTTP status.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "base/status.h"
+#include "http/http_types.h"
+
+namespace rkd {
+
+HttpResponse DataResponse(const nlohmann::json& data, int status = 200);
+// A page of a list: the array in `data`, the next page's cursor beside it (null at the end).
+HttpResponse ListResponse(const nlohmann::json& items, const std::string& next_cursor);
+HttpResponse ErrorResponse(int status, const std::string& code, const std::string& message,
+                           const std::string& field = {});
+HttpResponse ErrorResponse(const Status& status);
+int HttpStatusFor(Code code);
+
+}  // namespace rkd

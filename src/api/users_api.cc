@@ -1,0 +1,83 @@
+// /api/users: list, create, read, update (merge), delete; /api/users/:userId/emails.
+#include "api/api.h"
+#include "api/envelope.h"
+#include "api/validation.h"
+#include "domain/json_codec.h"
+
+namespace rkd {
+
+void RegisterUserRoutes(Router& router, ApiContext& ctx) {
+  router.Add("GET", "/api/users", [&ctx](HttpRequest& req) {
+    auto query = ParseUserQuery(req.query, ctx.rules.threshold);
+    if (!query.ok()) return ErrorResponse(query.status());
+    auto page = ctx.store.ListUsers(*query);
+    if (!page.ok()) return ErrorResponse(page.status());
+    nlohmann::json items = nlohmann::json::array();
+    for (const User& u : page->items) items.push_back(ToJson(u));
+    return ListResponse(items, page->next_cursor);
+  });
+
+  router.Add("POST", "/api/users", [&ctx](HttpRequest& req) {
+    auto body = ParseJsonObject(req.body);
+    if (!body.ok()) return ErrorResponse(body.status());
+    auto user = ParseNewUser(*body, ctx.clock.Now());
+    if (!user.ok()) return ErrorResponse(user.status());
+    auto created = ctx.store.CreateUser(std::move(user).value());
+    if (!created.ok()) return ErrorResponse(created.status());
+    HttpResponse resp = DataResponse(ToJson(*created), 201);
+    resp.headers.emplace_back("Location", "/api/users/" + created->user_id);
+    return resp;
+  });
+
+  router.Add("GET", "/api/users/:userId", [&ctx](HttpRequest& req) {
+    auto user = ctx.store.GetUser(req.Param("userId"));
+    if (!user.ok()) return ErrorResponse(user.status());
+    return DataResponse(ToJson(*user));
+  });
+
+  router.Add("PUT", "/api/users/:userId", [&ctx](HttpRequest& req) {
+    auto body = ParseJsonObject(req.body);
+    if (!body.ok()) return ErrorResponse(body.status());
+    auto patch = ParseUserPatch(*body, ctx.clock.Now());
+    if (!patch.ok()) return ErrorResponse(patch.status());
+    auto updated = ctx.store.UpdateUser(req.Param("userId"), *patch);
+    if (!updated.ok()) return ErrorResponse(updated.status());
+    return DataResponse(ToJson(*updated));
+  });
+
+  router.Add("DELETE", "/api/users/:userId", [&ctx](HttpRequest& req) {
+    Status st = ctx.store.DeleteUser(req.Param("userId"));
+    if (!st.ok()) return ErrorResponse(st);
+    return DataResponse({{"deleted", true}});
+  });
+
+  router.Add("GET", "/api/users/:userId/emails", [&ctx](HttpRequest& req) {
+    EmailQuery q;
+    Status st = ParseLimitAndCursor(req.query, &q.limit, &q.cursor);
+    if (!st.ok()) return ErrorResponse(st);
+    q.user_id = req.Param("userId");
+    auto user = ctx.store.GetUser(q.user_id);
+    if (!user.ok()) return ErrorResponse(user.status());
+    auto page = ctx.store.ListEmails(q);
+    if (!page.ok()) return ErrorResponse(page.status());
+    nlohmann::json items = nlohmann::json::array();
+    for (const Email& e : page->items) items.push_back(ToJson(e));
+    return ListResponse(items, page->next_cursor);
+  });
+
+  router.Add("GET", "/api/users/:userId/orders", [&ctx](HttpRequest& req) {
+    int limit;
+    std::string cursor;
+    Status st = ParseLimitAndCursor(req.query, &limit, &cursor);
+    if (!st.ok()) return ErrorResponse(st);
+    auto user = ctx.store.GetUser(req.Param("userId"));
+    if (!user.ok()) return ErrorResponse(user.status());
+    auto page = ctx.store.ListOrders(req.Param("userId"), limit, cursor);
+    if (!page.ok()) return ErrorResponse(page.status());
+    nlohmann::json items = nlohmann::json::array();
+    for (const Order& o : page->items) items.push_back(ToJson(o));
+    return ListResponse(items, page->next_cursor);
+  });
+}
+
+}  // namespace rkd

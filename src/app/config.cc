@@ -1,0 +1,145 @@
+#include "app/config.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+
+namespace rkd {
+namespace {
+
+std::vector<std::string> SplitList(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t end = s.find(',', start);
+    if (end == std::string::npos) end = s.size();
+    std::string item = s.substr(start, end - start);
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (!item.empty()) out.push_back(item);
+    start = end + 1;
+  }
+  return out;
+}
+
+Status ReadInt(const char* name, const char* value, int min, int max, int* out) {
+  if (!value) return Status::Ok();
+  int v = 0;
+  const char* end = value + std::strlen(value);
+  auto [p, ec] = std::from_chars(value, end, v);
+  if (ec != std::errc() || p != end || v < min || v > max)
+    return Status::InvalidArgument(std::string(name) + " must be a whole number from " + std::to_string(min) + " to " +
+                                       std::to_string(max),
+                                   name);
+  *out = v;
+  return Status::Ok();
+}
+
+Status ReadDouble(const char* name, const char* value, double min, double max, double* out) {
+  if (!value) return Status::Ok();
+  char* end = nullptr;
+  double v = std::strtod(value, &end);
+  if (end == value || *end != '\0' || !std::isfinite(v) || v < min || v > max)
+    return Status::InvalidArgument(std::string(name) + " must be a number from " + std::to_string(min) + " to " +
+                                       std::to_string(max),
+                                   name);
+  *out = v;
+  return Status::Ok();
+}
+
+// "smtp://user:secret@host" → "smtp://user:****@host".
+std::string MaskUrlPassword(const std::string& url) {
+  const size_t scheme = url.find("://");
+  const size_t at = url.find('@', scheme == std::string::npos ? 0 : scheme + 3);
+  if (scheme == std::string::npos || at == std::string::npos) return url;
+  const size_t colon = url.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + "****" + url.substr(at);
+}
+
+std::string Mask(const std::string& secret) { return secret.empty() ? "" : "****"; }
+
+}  // namespace
+
+std::string Config::http_host() const {
+  const size_t colon = http_addr.rfind(':');
+  std::string host = colon == std::string::npos ? http_addr : http_addr.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  return host;
+}
+
+int Config::http_port() const {
+  const size_t colon = http_addr.rfind(':');
+  return colon == std::string::npos ? 8080 : std::atoi(http_addr.c_str() + colon + 1);
+}
+
+bool IsLoopbackHost(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+Result<Config> LoadConfig(const std::function<const char*(const char*)>& getenv) {
+  Config c;
+  auto str = [&](const char* name, std::string* out) {
+    if (const char* v = getenv(name); v && *v) *out = v;
+  };
+  str("RKD_DATABASE_URL", &c.database_url);
+  str("RKD_BUS_URL", &c.bus_url);
+  str("RKD_HTTP_ADDR", &c.http_addr);
+  str("OPENAI_API_KEY", &c.openai_api_key);
+  str("OPENAI_BASE_URL", &c.openai_base_url);
+  str("OPENAI_MODEL", &c.openai_model);
+  str("RKD_SMTP_URL", &c.smtp_url);
+  str("RKD_MAIL_FROM", &c.mail_from);
+  str("RKD_LOG_LEVEL", &c.log_level);
+  if (const char* v = getenv("RKD_API_KEYS")) c.api_keys = SplitList(v);
+  if (const char* v = getenv("RKD_CORS_ORIGINS")) c.cors_origins = SplitList(v);
+
+  RKD_RETURN_IF_ERROR(ReadInt("RKD_HTTP_THREADS", getenv("RKD_HTTP_THREADS"), 0, 256, &c.http_threads));
+  RKD_RETURN_IF_ERROR(ReadDouble("RKD_SCORE_THRESHOLD", getenv("RKD_SCORE_THRESHOLD"), 0, 100, &c.score.threshold));
+  RKD_RETURN_IF_ERROR(ReadInt("RKD_EMAIL_COOLDOWN_DAYS", getenv("RKD_EMAIL_COOLDOWN_DAYS"), 0, 3650, &c.email_cooldown_days));
+  RKD_RETURN_IF_ERROR(ReadInt("RKD_VISIBILITY_TIMEOUT_S", getenv("RKD_VISIBILITY_TIMEOUT_S"), 1, 43200, &c.visibility_timeout_s));
+  RKD_RETURN_IF_ERROR(ReadInt("RKD_RETENTION_DAYS", getenv("RKD_RETENTION_DAYS"), 1, 14, &c.retention_days));
+  RKD_RETURN_IF_ERROR(ReadInt("RKD_MAX_RECEIVES", getenv("RKD_MAX_RECEIVES"), 1, 1000, &c.max_receives));
+  // The score's weights (DESIGN.md: every weight is configuration).
+  struct Weight {
+    const char* name;
+    double* value;
+  };
+  for (Weight w : {Weight{"RKD_SCORE_RECENCY_PENALTY_30", &c.score.recency_penalty_1},
+                   Weight{"RKD_SCORE_RECENCY_PENALTY_60", &c.score.recency_penalty_2},
+                   Weight{"RKD_SCORE_RECENCY_PENALTY_90", &c.score.recency_penalty_3},
+                   Weight{"RKD_SCORE_ORDERS_WEIGHT", &c.score.orders_weight},
+                   Weight{"RKD_SCORE_VALUE_WEIGHT", &c.score.value_weight},
+                   Weight{"RKD_SCORE_RECENT_EMAIL_PENALTY", &c.score.recent_email_penalty}})
+    RKD_RETURN_IF_ERROR(ReadDouble(w.name, getenv(w.name), 0, 100, w.value));
+
+  if (c.database_url.rfind("sqlite:", 0) != 0 && c.database_url.rfind("postgres://", 0) != 0 &&
+      c.database_url.rfind("postgresql://", 0) != 0)
+    return Status::InvalidArgument("RKD_DATABASE_URL must start with sqlite: or postgres://", "RKD_DATABASE_URL");
+  const int port = c.http_port();
+  if (c.http_addr.rfind(':') == std::string::npos || port < 0 || port > 65535 || c.http_host().empty())
+    return Status::InvalidArgument("RKD_HTTP_ADDR must be host:port, e.g. 127.0.0.1:8080", "RKD_HTTP_ADDR");
+  return c;
+}
+
+nlohmann::json ConfigToJson(const Config& c) {
+  return {{"RKD_DATABASE_URL", MaskUrlPassword(c.database_url)},
+          {"RKD_BUS_URL", MaskUrlPassword(c.bus_url)},
+          {"RKD_HTTP_ADDR", c.http_addr},
+          {"RKD_HTTP_THREADS", c.http_threads},
+          {"RKD_SCORE_THRESHOLD", c.score.threshold},
+          {"RKD_EMAIL_COOLDOWN_DAYS", c.email_cooldown_days},
+          {"RKD_VISIBILITY_TIMEOUT_S", c.visibility_timeout_s},
+          {"RKD_RETENTION_DAYS", c.retention_days},
+          {"RKD_MAX_RECEIVES", c.max_receives},
+          {"OPENAI_API_KEY", Mask(c.openai_api_key)},
+          {"OPENAI_BASE_URL", c.openai_base_url},
+          {"OPENAI_MODEL", c.openai_model},
+          {"RKD_SMTP_URL", MaskUrlPassword(c.smtp_url)},
+          {"RKD_MAIL_FROM", c.mail_from},
+          {"RKD_API_KEYS", c.api_keys.empty() ? "" : std::to_string(c.api_keys.size()) + " key(s), masked"},
+          {"RKD_CORS_ORIGINS", c.cors_origins},
+          {"RKD_LOG_LEVEL", c.log_level}};
+}
+
+}  // namespace rkd

@@ -1,0 +1,49 @@
+// The effective configuration: defaults overridden by environment variables (12-factor;
+// DESIGN.md, "Configuration"). Loaded once in main and passed down; immutable after.
+#pragma once
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "domain/score.h"
+
+namespace rkd {
+
+struct Config {
+  std::string database_url = "sqlite:data/rekindle.db";
+  std::string bus_url = "embedded";
+  std::string http_addr = "127.0.0.1:8080";
+  int http_threads = 0;  // 0: one per core
+  ScoreRules score;
+  int email_cooldown_days = 7;
+  int visibility_timeout_s = 300;
+  int retention_days = 14;
+  int max_receives = 5;
+  std::string openai_api_key;
+  std::string openai_base_url = "https://api.openai.com/v1";
+  std::string openai_model = "gpt-4o-mini";
+  std::string smtp_url;
+  std::string mail_from = "Rekindle <hello@rekindle.example>";
+  std::vector<std::string> api_keys;
+  std::vector<std::string> cors_origins;
+  std::string log_level = "info";
+
+  // RKD_HTTP_ADDR split into host and port.
+  std::string http_host() const;
+  int http_port() const;
+};
+
+// Reads every variable through `getenv` (nullptr when unset). InvalidArgument, with the
+// variable's name as the field, for a value that does not parse.
+Result<Config> LoadConfig(const std::function<const char*(const char*)>& getenv);
+
+// The configuration as `rekindle config` prints it; secrets are masked.
+nlohmann::json ConfigToJson(const Config& config);
+
+// True for 127.0.0.0/8, ::1 and "localhost".
+bool IsLoopbackHost(const std::string& host);
+
+}  // namespace rkd

@@ -1,0 +1,36 @@
+#include "base/log.h"
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "base/time.h"
+
+namespace rkd {
+namespace {
+
+spdlog::logger& Logger() {
+  static std::shared_ptr<spdlog::logger> logger = [] {
+    auto l = spdlog::stdout_logger_mt("rekindle");
+    l->set_pattern("%v");  // the line is already JSON
+    l->flush_on(spdlog::level::info);
+    return l;
+  }();
+  return *logger;
+}
+
+}  // namespace
+
+void SetLogLevel(std::string_view level) { Logger().set_level(spdlog::level::from_str(std::string(level))); }
+
+void LogEvent(spdlog::level::level_enum level, std::string_view msg, nlohmann::json fields) {
+  spdlog::logger& logger = Logger();
+  if (!logger.should_log(level)) return;
+  static const SystemClock clock;
+  nlohmann::json line{{"ts", FormatRfc3339(clock.Now())},
+                      {"level", spdlog::level::to_string_view(level).data()},
+                      {"msg", msg}};
+  if (fields.is_object()) line.update(fields);
+  logger.log(level, "{}", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+}  // namespace rkd

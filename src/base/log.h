@@ -1,0 +1,25 @@
+// Structured logs: one JSON object per line on stdout ({"ts", "level", "msg", …fields}),
+// written through spdlog. Thread-safe.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <spdlog/common.h>
+#include <string_view>
+
+namespace rkd {
+
+// Sets the threshold ("debug", "info", "warn", "error"); logging works without calling it.
+void SetLogLevel(std::string_view level);
+void LogEvent(spdlog::level::level_enum level, std::string_view msg, nlohmann::json fields = nlohmann::json::object());
+
+inline void LogInfo(std::string_view msg, nlohmann::json fields = nlohmann::json::object()) {
+  LogEvent(spdlog::level::info, msg, std::move(fields));
+}
+inline void LogWarn(std::string_view msg, nlohmann::json fields = nlohmann::json::object()) {
+  LogEvent(spdlog::level::warn, msg, std::move(fields));
+}
+inline void LogError(std::string_view msg, nlohmann::json fields = nlohmann::json::object()) {
+  LogEvent(spdlog::level::err, msg, std::move(fields));
+}
+
+}  // namespace rkd

@@ -1,0 +1,27 @@
+// A re-engagement email: what was written for a client, and what became of it.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "base/time.h"
+
+namespace rkd {
+
+// Status values on the wire: GENERATED, SENT, OPENED, CLICKED, FAILED.
+struct Email {
+  std::string email_id;
+  std::string user_id;
+  std::string subject;
+  std::string content;  // the plain-text body
+  std::string html;     // the HTML body
+  Millis generated_at = 0;
+  double engagement_score_at_time = 0;
+  std::string status = "GENERATED";
+  std::string writer;  // which Writer produced it ("template", "openai")
+  std::optional<Millis> sent_at;
+  std::string error;  // why it FAILED, empty otherwise
+  Millis created_at = 0;
+};
+
+}  // namespace rkd

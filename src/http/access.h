@@ -1,0 +1,37 @@
+// Who may call the API: bearer API keys (RKD_API_KEYS) and browser origins
+// (RKD_CORS_ORIGINS, with preflight). Immutable after construction; thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "http/router.h"
+
+namespace rkd {
+
+struct AccessConfig {
+  std::vector<std::string> api_keys;      // empty: the API is open
+  std::vector<std::string> cors_origins;  // exact origins, or "*" for any
+};
+
+class AccessPolicy {
+ public:
+  explicit AccessPolicy(AccessConfig config) : config_(std::move(config)) {}
+
+  // A response for requests that must not reach the router (a CORS preflight, a
+  // missing or wrong key on /api), or nullopt to go on.
+  std::optional<HttpResponse> Screen(const HttpRequest& request) const;
+  // Adds the CORS headers a browser needs when the request's origin is allowed.
+  void Decorate(const HttpRequest& request, HttpResponse* response) const;
+
+ private:
+  bool OriginAllowed(const std::string& origin) const;
+  bool KeyAccepted(const std::string& authorization) const;
+  AccessConfig config_;
+};
+
+// The whole application handler: access screening, then the router, then CORS headers.
+Handler WithAccess(const AccessPolicy& policy, const Router& router);
+
+}  // namespace rkd

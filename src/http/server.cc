@@ -1,0 +1,211 @@
+#include "http/server.h"
+
+#include <atomic>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <cmath>
+#include <optional>
+#include <cstdio>
+#include <mutex>
+#include <random>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "api/envelope.h"
+#include "base/log.h"
+
+namespace rkd {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+constexpr auto kIdleTimeout = std::chrono::seconds(60);
+
+// Request ids: a per-process random prefix and a counter, unique enough to find a
+// request's log line and cheap on the hot path.
+std::string NextRequestId() {
+  static const unsigned prefix = std::random_device{}();
+  static std::atomic<uint64_t> counter{0};
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%08x-%06llx", prefix, static_cast<unsigned long long>(++counter));
+  return buf;
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  ServerOptions options;
+  Handler handler;
+  asio::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  std::vector<std::thread> threads;
+  std::once_flag stopped;
+
+  void Accept();
+  void Serve(const HttpRequest& req, HttpResponse resp, http::response<http::string_body>* out, bool keep_alive,
+             unsigned version);
+};
+
+namespace {
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, HttpServer::Impl* server) : stream_(std::move(socket)), server_(server) {}
+
+  void Start() { asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::Read, shared_from_this())); }
+
+ private:
+  void Read() {
+    parser_.emplace();
+    parser_->body_limit(server_->options.body_limit);
+    parser_->header_limit(64 * 1024);
+    stream_.expires_after(kIdleTimeout);
+    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+  }
+
+  void OnRead(beast::error_code ec, std::size_t) {
+    const auto started = std::chrono::steady_clock::now();
+    if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted || ec == beast::error::timeout ||
+        ec == asio::error::connection_reset || ec == asio::error::eof)
+      return Close();
+    HttpRequest req;
+    req.request_id = NextRequestId();
+    HttpResponse resp;
+    bool keep_alive = false;
+    unsigned version = 11;
+    if (ec == http::error::body_limit) {
+      resp = ErrorResponse(413, "payload_too_large",
+                           "request body is larger than " + std::to_string(server_->options.body_limit) + " bytes");
+    } else if (ec) {
+      if (ec.category() != http::make_error_code(http::error::bad_target).category()) return Close();
+      resp = ErrorResponse(400, "bad_request", "malformed HTTP request: " + ec.message());
+    } else {
+      auto& r = parser_->get();
+      version = r.version();
+      keep_alive = r.keep_alive();
+      req.method = std::string(r.method_string());
+      req.target = std::string(r.target());
+      for (const auto& f : r) {
+        std::string name(f.name_string());
+        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        req.headers[std::move(name)] = std::string(f.value());
+      }
+      req.body = std::move(r.body());
+      if (!ParseTarget(req.target, &req.path, &req.query)) {
+        resp = ErrorResponse(400, "bad_request", "request target is not validly percent-encoded");
+      } else {
+        try {
+          resp = server_->handler(req);
+        } catch (const std::exception& e) {
+          LogError("handler threw", {{"requestId", req.request_id}, {"error", e.what()}});
+          resp = ErrorResponse(500, "internal", "internal error");
+        }
+      }
+    }
+    server_->Serve(req, std::move(resp), &res_, keep_alive, version);
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    LogInfo("request", {{"requestId", req.request_id},
+                        {"method", req.method},
+                        {"path", req.path},
+                        {"status", res_.result_int()},
+                        {"durationMs", std::round(ms * 1000) / 1000}});
+    http::async_write(stream_, res_, beast::bind_front_handler(&Session::OnWrite, shared_from_this(), keep_alive));
+  }
+
+  void OnWrite(bool keep_alive, beast::error_code ec, std::size_t) {
+    if (ec || !keep_alive) return Close();
+    Read();
+  }
+
+  void Close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::string_body> res_;
+  HttpServer::Impl* server_;
+};
+
+}  // namespace
+
+void HttpServer::Impl::Serve(const HttpRequest& req, HttpResponse resp, http::response<http::string_body>* out,
+                             bool keep_alive, unsigned version) {
+  *out = {};
+  out->version(version);
+  out->result(static_cast<http::status>(resp.status));
+  out->set(http::field::server, "rekindle");
+  if (!resp.content_type.empty()) out->set(http::field::content_type, resp.content_type);
+  if (!req.request_id.empty()) out->set("X-Request-Id", req.request_id);
+  for (auto& [name, value] : resp.headers) out->insert(name, value);
+  out->keep_alive(keep_alive);
+  const size_t size = resp.body.size();
+  if (req.method != "HEAD") out->body() = std::move(resp.body);
+  out->content_length(size);
+}
+
+void HttpServer::Impl::Accept() {
+  acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted) return;
+    if (!ec) {
+      socket.set_option(tcp::no_delay(true), ec);
+      std::make_shared<Session>(std::move(socket), this)->Start();
+    }
+    Accept();
+  });
+}
+
+HttpServer::HttpServer(ServerOptions options, Handler handler) : impl_(std::make_unique<Impl>()) {
+  impl_->options = std::move(options);
+  impl_->handler = std::move(handler);
+}
+
+HttpServer::~HttpServer() { Stop(); }
+
+Status HttpServer::Start() {
+  beast::error_code ec;
+  auto address = asio::ip::make_address(impl_->options.host, ec);
+  if (ec) return Status::InvalidArgument("RKD_HTTP_ADDR host is not an IP address: " + impl_->options.host);
+  tcp::endpoint endpoint(address, impl_->options.port);
+  auto& acc = impl_->acceptor;
+  acc.open(endpoint.protocol(), ec);
+  if (!ec) acc.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acc.bind(endpoint, ec);
+  if (!ec) acc.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec)
+    return Status::Unavailable("cannot listen on " + impl_->options.host + ":" + std::to_string(impl_->options.port) +
+                               ": " + ec.message());
+  impl_->Accept();
+  for (int i = 0; i < std::max(1, impl_->options.threads); ++i) impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+  return Status::Ok();
+}
+
+uint16_t HttpServer::port() const {
+  beast::error_code ec;
+  return impl_->acceptor.local_endpoint(ec).port();
+}
+
+void HttpServer::Stop() {
+  std::call_once(impl_->stopped, [this] {
+    asio::post(impl_->ioc, [this] {
+      beast::error_code ec;
+      impl_->acceptor.close(ec);
+    });
+    impl_->ioc.stop();
+    for (auto& t : impl_->threads)
+      if (t.joinable()) t.join();
+  });
+}
+
+}  // namespace rkd

@@ -1,0 +1,39 @@
+// The HTTP/1.1 server (Boost.Beast over Asio, kept out of this header): keep-alive,
+// a body limit (413 beyond it), one JSON log line per request with its id, method,
+// path, status and duration. Handlers run on the server's threads and may block.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "base/status.h"
+#include "http/router.h"
+
+namespace rkd {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;  // 0: any free port (see HttpServer::port)
+  int threads = 2;
+  size_t body_limit = 1 << 20;
+};
+
+class HttpServer {
+ public:
+  HttpServer(ServerOptions options, Handler handler);
+  ~HttpServer();
+
+  // Binds and starts serving on background threads.
+  Status Start();
+  uint16_t port() const;
+  // Stops accepting, closes connections, joins the threads. Idempotent.
+  void Stop();
+
+  struct Impl;  // opaque: Beast stays in server.cc
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace rkd

@@ -1,0 +1,585 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+#include "base/embedded_files.h"
+#include "base/ids.h"
+#include "domain/json_codec.h"
+#include "store/cursor.h"
+#include "store/named_queries.h"
+
+namespace rkd {
+namespace {
+
+using nlohmann::json;
+
+
+// Declares `var`, a Stmt for the named query, or returns the preparation's error.
+#define RKD_STMT(var, conn, name)                          \
+  auto var##_prep = Prep((conn), (name));                  \
+  if (!var##_prep.ok()) return var##_prep.status();        \
+  Stmt var((conn).db(), *var##_prep)
+
+User ReadUser(const Stmt& s) {
+  User u;
+  u.user_id = s.Text(0);
+  u.email = s.Text(1);
+  u.name = s.Text(2);
+  u.last_order_date = s.OptInt(3);
+  u.order_count = s.Int(4);
+  u.average_order_value = s.Real(5);
+  auto cats = json::parse(s.Text(6), nullptr, false);
+  if (cats.is_array())
+    for (const auto& c : cats)
+      if (c.is_string()) u.preferred_categories.push_back(c.get<std::string>());
+  u.engagement_score = s.Real(7);
+  u.last_email_date = s.OptInt(8);
+  u.created_at = s.Int(9);
+  u.updated_at = s.Int(10);
+  return u;
+}
+
+Email ReadEmail(const Stmt& s) {
+  Email e;
+  e.email_id = s.Text(0);
+  e.user_id = s.Text(1);
+  e.subject = s.Text(2);
+  e.content = s.Text(3);
+  e.html = s.Text(4);
+  e.generated_at = s.Int(5);
+  e.engagement_score_at_time = s.Real(6);
+  e.status = s.Text(7);
+  e.writer = s.Text(8);
+  e.sent_at = s.OptInt(9);
+  e.error = s.Text(10);
+  e.created_at = s.Int(11);
+  return e;
+}
+
+Order ReadOrder(const Stmt& s) {
+  Order o;
+  o.order_id = s.Text(0);
+  o.user_id = s.Text(1);
+  o.order_date = s.Int(2);
+  o.total_value = s.Real(3);
+  auto items = OrderItemsFromJson(json::parse(s.Text(4), nullptr, false));
+  if (items.ok()) o.items = std::move(items).value();
+  o.status = s.Text(5);
+  o.created_at = s.Int(6);
+  return o;
+}
+
+double RoundCents(double v) { return std::round(v * 100.0) / 100.0; }
+
+const char* SortName(UserSort s) {
+  switch (s) {
+    case UserSort::kCreatedAt: return "createdAt";
+    case UserSort::kScore: return "score";
+    case UserSort::kLastOrderDate: return "lastOrderDate";
+    case UserSort::kName: return "name";
+  }
+  return "createdAt";
+}
+
+const char* SortColumn(UserSort s) {
+  switch (s) {
+    case UserSort::kCreatedAt: return "created_at";
+    case UserSort::kScore: return "engagement_score";
+    case UserSort::kLastOrderDate: return "COALESCE(last_order_date, -1)";
+    case UserSort::kName: return "name";
+  }
+  return "created_at";
+}
+
+// The sort key of `u` under `sort`, as the cursor carries it.
+json SortKey(const User& u, UserSort sort) {
+  switch (sort) {
+    case UserSort::kCreatedAt: return u.created_at;
+    case UserSort::kScore: return u.engagement_score;
+    case UserSort::kLastOrderDate: return u.last_order_date.value_or(-1);
+    case UserSort::kName: return u.name;
+  }
+  return nullptr;
+}
+
+std::string ReplaceAll(std::string s, const std::string& from, const std::string& to) {
+  for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size()) s.replace(pos, from.size(), to);
+  return s;
+}
+
+// A LIKE pattern matching `text` anywhere, with the wildcards in `text` escaped.
+std::string ContainsPattern(const std::string& text) {
+  std::string p = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') p += '\\';
+    p += c;
+  }
+  return p + "%";
+}
+
+int ClampLimit(int limit) { return std::clamp(limit, 1, 500); }
+
+}  // namespace
+
+// ---- connections and transactions -------------------------------------------------
+
+class SqliteStore::ReadLease {
+ public:
+  ReadLease(SqliteStore* store, std::unique_ptr<SqliteConn> conn) : store_(store), conn_(std::move(conn)) {}
+  ~ReadLease() { store_->ReturnReader(std::move(conn_)); }
+  SqliteConn& operator*() { return *conn_; }
+
+ private:
+  SqliteStore* store_;
+  std::unique_ptr<SqliteConn> conn_;
+};
+
+#define RKD_READER(var)                                 \
+  auto var##_taken = TakeReader();                      \
+  if (!var##_taken.ok()) return var##_taken.status();   \
+  ReadLease var##_lease(this, std::move(var##_taken).value()); \
+  SqliteConn& var = *var##_lease
+
+Result<std::unique_ptr<SqliteConn>> SqliteStore::TakeReader() {
+  {
+    std::lock_guard lock(readers_mu_);
+    if (!idle_readers_.empty()) {
+      auto conn = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+      return conn;
+    }
+  }
+  return SqliteConn::Open(path_);
+}
+
+void SqliteStore::ReturnReader(std::unique_ptr<SqliteConn> conn) {
+  std::lock_guard lock(readers_mu_);
+  idle_readers_.push_back(std::move(conn));
+}
+
+template <typename Body>
+Status SqliteStore::WriteTxn(Body&& body) {
+  std::lock_guard lock(writer_mu_);
+  RKD_RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE"));
+  Status st = body(*writer_);
+  if (st.ok()) st = writer_->Exec("COMMIT");
+  if (!st.ok()) writer_->Exec("ROLLBACK");
+  return st;
+}
+
+Result<sqlite3_stmt*> SqliteStore::Prep(SqliteConn& conn, const std::string& name) {
+  auto it = sql_.find(name);
+  if (it == sql_.end()) return Status::Internal("no named query " + name);
+  return conn.Prepare(it->second);
+}
+
+// ---- set-up --------------------------------------------------------------------------
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, const ScoreRules& rules,
+                                                       const Clock* clock) {
+  std::error_code ec;
+  auto parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  std::unique_ptr<SqliteStore> store(new SqliteStore(path, rules, clock));
+  auto writer = SqliteConn::Open(path);
+  if (!writer.ok()) return writer.status();
+  store->writer_ = std::move(writer).value();
+  RKD_RETURN_IF_ERROR(store->Migrate());
+  RKD_RETURN_IF_ERROR(store->PrepareAll());
+  return store;
+}
+
+Status SqliteStore::Migrate() {
+  RKD_RETURN_IF_ERROR(writer_->Exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+      "applied_at INTEGER NOT NULL)"));
+  // Migrations are embedded as sql/sqlite/migrations/NNNN_name.sql; std::map keeps them
+  // in version order.
+  const std::string prefix = "sql/sqlite/migrations/";
+  return WriteTxn([&](SqliteConn& c) -> Status {
+    int current = 0;
+    {
+      auto p = c.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+      if (!p.ok()) return p.status();
+      Stmt s(c.db(), *p);
+      auto row = s.Step();
+      if (!row.ok()) return row.status();
+      current = static_cast<int>(s.Int(0));
+    }
+    schema_version_ = current;
+    for (const auto& [file, sql] : EmbeddedFiles()) {
+      if (file.rfind(prefix, 0) != 0) continue;
+      const std::string name(file.substr(prefix.size()));
+      const int version = std::atoi(name.c_str());
+      if (version <= current) continue;
+      RKD_RETURN_IF_ERROR(c.Exec(std::string(sql)));
+      auto p = c.Prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)");
+      if (!p.ok()) return p.status();
+      Stmt s(c.db(), *p);
+      RKD_RETURN_IF_ERROR(s.Bind(1, int64_t{version}).Bind(2, name).Bind(3, clock_->Now()).Run());
+      schema_version_ = version;
+    }
+    return Status::Ok();
+  });
+}
+
+Status SqliteStore::PrepareAll() {
+  auto it = EmbeddedFiles().find("sql/sqlite/queries.sql");
+  if (it == EmbeddedFiles().end()) return Status::Internal("sql/sqlite/queries.sql is not embedded");
+  auto parsed = ParseNamedQueries(it->second);
+  if (!parsed.ok()) return parsed.status();
+  sql_ = std::move(parsed).value();
+  const std::string list_template = sql_.at("list-users");
+  for (UserSort sort : {UserSort::kCreatedAt, UserSort::kScore, UserSort::kLastOrderDate, UserSort::kName}) {
+    for (bool desc : {false, true}) {
+      std::string q = ReplaceAll(list_template, "{key}", SortColumn(sort));
+      q = ReplaceAll(q, "{cmp}", desc ? "<" : ">");
+      q = ReplaceAll(q, "{dir}", desc ? "DESC" : "ASC");
+      list_users_sql_[{static_cast<int>(sort), desc}] = q;
+      auto p = writer_->Prepare(q);
+      if (!p.ok()) return Status::Internal("list-users: " + p.status().message());
+    }
+  }
+  for (const auto& [name, sql] : sql_) {
+    if (name == "list-users") continue;
+    auto p = writer_->Prepare(sql);
+    if (!p.ok()) return Status::Internal("query " + name + ": " + p.status().message());
+  }
+  return Status::Ok();
+}
+
+const std::string& SqliteStore::ListUsersSql(UserSort sort, bool descending) const {
+  return list_users_sql_.at({static_cast<int>(sort), descending});
+}
+
+// ---- users ---------------------------------------------------------------------------
+
+Result<User> SqliteStore::LoadUser(SqliteConn& conn, const std::string& user_id) {
+  RKD_STMT(s, conn, "get-user");
+  s.Bind(1, user_id);
+  auto row = s.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound("user " + user_id + " not found", "userId");
+  return ReadUser(s);
+}
+
+Status SqliteStore::WriteUser(SqliteConn& conn, const User& u, const char* query) {
+  RKD_STMT(s, conn, query);
+  const std::string cats = json(u.preferred_categories).dump();
+  if (std::string(query) == "insert-user") {
+    s.Bind(1, u.user_id).Bind(2, u.email).Bind(3, u.name).Bind(4, u.last_order_date).Bind(5, u.order_count)
+        .Bind(6, u.average_order_value).Bind(7, cats).Bind(8, u.engagement_score).Bind(9, u.last_email_date)
+        .Bind(10, u.created_at).Bind(11, u.updated_at);
+  } else {
+    s.Bind(1, u.user_id).Bind(2, u.email).Bind(3, u.name).Bind(4, u.last_order_date).Bind(5, u.order_count)
+        .Bind(6, u.average_order_value).Bind(7, cats).Bind(8, u.engagement_score).Bind(9, u.last_email_date)
+        .Bind(10, u.updated_at);
+  }
+  return s.Run();
+}
+
+Status SqliteStore::AppendChange(SqliteConn& conn, ChangeOp op, const User* old_image, const User* new_image) {
+  RKD_STMT(s, conn, "insert-change");
+  const std::string& id = new_image ? new_image->user_id : old_image->user_id;
+  s.Bind(1, id).Bind(2, std::string(ChangeOpName(op)));
+  s.Bind(3, old_image ? std::optional<std::string>(ToJson(*old_image).dump()) : std::nullopt);
+  s.Bind(4, new_image ? std::optional<std::string>(ToJson(*new_image).dump()) : std::nullopt);
+  s.Bind(5, clock_->Now());
+  return s.Run();
+}
+
+Result<User> SqliteStore::CreateUser(User u) {
+  if (u.user_id.empty()) u.user_id = NewUuid();
+  u.created_at = u.updated_at = clock_->Now();
+  u.engagement_score = ComputeScore(rules_, u, u.created_at);
+  Status st = WriteTxn([&](SqliteConn& c) -> Status {
+    {
+      RKD_STMT(owner, c, "email-owner");
+      owner.Bind(1, u.email);
+      auto row = owner.Step();
+      if (!row.ok()) return row.status();
+      if (*row) return Status::AlreadyExists("a user with email " + u.email + " already exists", "email");
+    }
+    Status w = WriteUser(c, u, "insert-user");
+    if (w.code() == Code::kAlreadyExists) return Status::AlreadyExists("user " + u.user_id + " already exists", "userId");
+    RKD_RETURN_IF_ERROR(w);
+    return AppendChange(c, ChangeOp::kInsert, nullptr, &u);
+  });
+  if (!st.ok()) return st;
+  return u;
+}
+
+Result<User> SqliteStore::GetUser(const std::string& user_id) {
+  RKD_READER(c);
+  return LoadUser(c, user_id);
+}
+
+Result<User> SqliteStore::UpdateUser(const std::string& user_id, const UserPatch& patch) {
+  User after;
+  Status st = WriteTxn([&](SqliteConn& c) -> Status {
+    auto before = LoadUser(c, user_id);
+    if (!before.ok()) return before.status();
+    after = *before;
+    ApplyPatch(patch, &after);
+    if (patch.email && *patch.email != before->email) {
+      RKD_STMT(owner, c, "email-owner");
+      owner.Bind(1, after.email);
+      auto row = owner.Step();
+      if (!row.ok()) return row.status();
+      if (*row && owner.Text(0) != user_id)
+        return Status::AlreadyExists("a user with email " + after.email + " already exists", "email");
+    }
+    after.updated_at = clock_->Now();
+    after.engagement_score = ComputeScore(rules_, after, after.updated_at);
+    RKD_RETURN_IF_ERROR(WriteUser(c, after, "update-user"));
+    return AppendChange(c, ChangeOp::kModify, &*before, &after);
+  });
+  if (!st.ok()) return st;
+  return after;
+}
+
+Status SqliteStore::DeleteUser(const std::string& user_id) {
+  return WriteTxn([&](SqliteConn& c) -> Status {
+    auto before = LoadUser(c, user_id);
+    if (!before.ok()) return before.status();
+    for (const char* q : {"delete-user-orders", "delete-user-emails", "delete-user"}) {
+      RKD_STMT(s, c, q);
+      RKD_RETURN_IF_ERROR(s.Bind(1, user_id).Run());
+    }
+    return AppendChange(c, ChangeOp::kRemove, &*before, nullptr);
+  });
+}
+
+Result<Page<User>> SqliteStore::ListUsers(const UserQuery& q) {
+  const int limit = ClampLimit(q.limit);
+  json after;
+  if (!q.cursor.empty()) {
+    auto decoded = DecodeCursor(q.cursor);
+    if (!decoded.ok()) return decoded.status();
+    after = *decoded;
+    if (after.value("s", "") != SortName(q.sort) || after.value("d", !q.descending) != q.descending ||
+        !after.contains("k") || !after.contains("i") || !after["i"].is_string())
+      return Status::InvalidArgument("cursor belongs to a different sort order", "cursor");
+  }
+  RKD_READER(c);
+  auto p = c.Prepare(ListUsersSql(q.sort, q.descending));
+  if (!p.ok()) return p.status();
+  Stmt s(c.db(), *p);
+  s.Bind(1, q.score_below);
+  s.Bind(2, q.search.empty() ? std::nullopt : std::optional<std::string>(ContainsPattern(q.search)));
+  if (!after.is_null()) {
+    const json& k = after["k"];
+    if (k.is_string()) s.Bind(3, k.get<std::string>());
+    else if (k.is_number_integer()) s.Bind(3, k.get<int64_t>());
+    else if (k.is_number()) s.Bind(3, k.get<double>());
+    else return Status::InvalidArgument("cursor is not valid", "cursor");
+    s.Bind(4, after["i"].get<std::string>());
+  }
+  s.Bind(5, int64_t{limit + 1});
+  Page<User> page;
+  for (;;) {
+    auto row = s.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    page.items.push_back(ReadUser(s));
+  }
+  if (static_cast<int>(page.items.size()) > limit) {
+    page.items.pop_back();
+    const User& last = page.items.back();
+    page.next_cursor =
+        EncodeCursor({{"s", SortName(q.sort)}, {"d", q.descending}, {"k", SortKey(last, q.sort)}, {"i", last.user_id}});
+  }
+  return page;
+}
+
+Result<int64_t> SqliteStore::CountUsers() {
+  RKD_READER(c);
+  RKD_STMT(s, c, "count-users");
+  auto row = s.Step();
+  if (!row.ok()) return row.status();
+  return s.Int(0);
+}
+
+// ---- orders --------------------------------------------------------------------------
+
+Result<OrderResult> SqliteStore::CreateOrder(Order o) {
+  OrderResult out;
+  Status st = WriteTxn([&](SqliteConn& c) -> Status {
+    auto before = LoadUser(c, o.user_id);
+    if (!before.ok()) return before.status();
+    if (o.order_id.empty()) o.order_id = NewUuid();
+    o.created_at = clock_->Now();
+    json items = json::array();
+    for (const auto& i : o.items) items.push_back(ToJson(i));
+    {
+      RKD_STMT(s, c, "insert-order");
+      s.Bind(1, o.order_id).Bind(2, o.user_id).Bind(3, o.order_date).Bind(4, o.total_value).Bind(5, items.dump())
+          .Bind(6, o.status).Bind(7, o.created_at);
+      Status w = s.Run();
+      if (w.code() == Code::kAlreadyExists) return Status::AlreadyExists("order " + o.order_id + " already exists", "orderId");
+      RKD_RETURN_IF_ERROR(w);
+    }
+    User u = *before;
+    const double total = u.average_order_value * static_cast<double>(u.order_count) + o.total_value;
+    u.order_count += 1;
+    u.average_order_value = RoundCents(total / static_cast<double>(u.order_count));
+    u.last_order_date = std::max(u.last_order_date.value_or(o.order_date), o.order_date);
+    u.updated_at = o.created_at;
+    u.engagement_score = ComputeScore(rules_, u, u.updated_at);
+    RKD_RETURN_IF_ERROR(WriteUser(c, u, "update-user"));
+    RKD_RETURN_IF_ERROR(AppendChange(c, ChangeOp::kModify, &*before, &u));
+    out.user = std::move(u);
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  out.order = std::move(o);
+  return out;
+}
+
+Result<Page<Order>> SqliteStore::ListOrders(const std::string& user_id, int limit, const std::string& cursor) {
+  limit = ClampLimit(limit);
+  json after;
+  if (!cursor.empty()) {
+    auto decoded = DecodeCursor(cursor);
+    if (!decoded.ok()) return decoded.status();
+    after = *decoded;
+    if (!after.contains("k") || !after["k"].is_number_integer() || !after.contains("i") || !after["i"].is_string())
+      return Status::InvalidArgument("cursor is not valid", "cursor");
+  }
+  RKD_READER(c);
+  RKD_STMT(s, c, "list-orders");
+  s.Bind(1, user_id);
+  if (!after.is_null()) s.Bind(2, after["k"].get<int64_t>()).Bind(3, after["i"].get<std::string>());
+  s.Bind(4, int64_t{limit + 1});
+  Page<Order> page;
+  for (;;) {
+    auto row = s.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    page.items.push_back(ReadOrder(s));
+  }
+  if (static_cast<int>(page.items.size()) > limit) {
+    page.items.pop_back();
+    page.next_cursor = EncodeCursor({{"k", page.items.back().order_date}, {"i", page.items.back().order_id}});
+  }
+  return page;
+}
+
+// ---- emails --------------------------------------------------------------------------
+
+Result<Email> SqliteStore::GetEmail(const std::string& email_id) {
+  RKD_READER(c);
+  RKD_STMT(s, c, "get-email");
+  s.Bind(1, email_id);
+  auto row = s.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound("email " + email_id + " not found", "emailId");
+  return ReadEmail(s);
+}
+
+Result<Page<Email>> SqliteStore::ListEmails(const EmailQuery& q) {
+  const int limit = ClampLimit(q.limit);
+  json after;
+  if (!q.cursor.empty()) {
+    auto decoded = DecodeCursor(q.cursor);
+    if (!decoded.ok()) return decoded.status();
+    after = *decoded;
+    if (!after.contains("k") || !after["k"].is_number_integer() || !after.contains("i") || !after["i"].is_string())
+      return Status::InvalidArgument("cursor is not valid", "cursor");
+  }
+  RKD_READER(c);
+  RKD_STMT(s, c, "list-emails");
+  s.Bind(1, q.user_id).Bind(2, q.status);
+  if (!after.is_null()) s.Bind(3, after["k"].get<int64_t>()).Bind(4, after["i"].get<std::string>());
+  s.Bind(5, int64_t{limit + 1});
+  Page<Email> page;
+  for (;;) {
+    auto row = s.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    page.items.push_back(ReadEmail(s));
+  }
+  if (static_cast<int>(page.items.size()) > limit) {
+    page.items.pop_back();
+    page.next_cursor = EncodeCursor({{"k", page.items.back().created_at}, {"i", page.items.back().email_id}});
+  }
+  return page;
+}
+
+// ---- bulk load -----------------------------------------------------------------------
+
+Status SqliteStore::Import(std::vector<User> users, std::vector<Order> orders) {
+  const Millis now = clock_->Now();
+  return WriteTxn([&](SqliteConn& c) -> Status {
+    for (User& u : users) {
+      if (u.user_id.empty()) u.user_id = NewUuid();
+      if (u.created_at == 0) u.created_at = now;
+      u.updated_at = now;
+      u.engagement_score = ComputeScore(rules_, u, now);
+      Status w = WriteUser(c, u, "insert-user");
+      if (w.code() == Code::kAlreadyExists)
+        return Status::AlreadyExists("user " + u.user_id + " or email " + u.email + " already exists", "email");
+      RKD_RETURN_IF_ERROR(w);
+      RKD_RETURN_IF_ERROR(AppendChange(c, ChangeOp::kInsert, nullptr, &u));
+    }
+    for (Order& o : orders) {
+      if (o.order_id.empty()) o.order_id = NewUuid();
+      if (o.created_at == 0) o.created_at = o.order_date;
+      json items = json::array();
+      for (const auto& i : o.items) items.push_back(ToJson(i));
+      RKD_STMT(s, c, "insert-order");
+      s.Bind(1, o.order_id).Bind(2, o.user_id).Bind(3, o.order_date).Bind(4, o.total_value).Bind(5, items.dump())
+          .Bind(6, o.status).Bind(7, o.created_at);
+      RKD_RETURN_IF_ERROR(s.Run());
+    }
+    return Status::Ok();
+  });
+}
+
+// ---- change stream -------------------------------------------------------------------
+
+Result<std::vector<UserChange>> SqliteStore::ReadChanges(int64_t after_seq, int limit) {
+  RKD_READER(c);
+  RKD_STMT(s, c, "read-changes");
+  s.Bind(1, after_seq).Bind(2, int64_t{std::max(limit, 1)});
+  std::vector<UserChange> out;
+  for (;;) {
+    auto row = s.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    UserChange ch;
+    ch.seq = s.Int(0);
+    ch.user_id = s.Text(1);
+    const std::string op = s.Text(2);
+    ch.op = op == "INSERT" ? ChangeOp::kInsert : op == "REMOVE" ? ChangeOp::kRemove : ChangeOp::kModify;
+    for (auto [col, image] : {std::pair{3, &ch.old_image}, std::pair{4, &ch.new_image}}) {
+      if (s.IsNull(col)) continue;
+      auto u = UserFromJson(json::parse(s.Text(col), nullptr, false));
+      if (!u.ok()) return u.status();
+      *image = std::move(u).value();
+    }
+    ch.changed_at = s.Int(5);
+    out.push_back(std::move(ch));
+  }
+  return out;
+}
+
+Result<int64_t> SqliteStore::GetCheckpoint(const std::string& name) {
+  RKD_READER(c);
+  RKD_STMT(s, c, "get-checkpoint");
+  s.Bind(1, name);
+  auto row = s.Step();
+  if (!row.ok()) return row.status();
+  return *row ? s.Int(0) : int64_t{0};
+}
+
+Status SqliteStore::SetCheckpoint(const std::string& name, int64_t seq) {
+  return WriteTxn([&](SqliteConn& c) -> Status {
+    RKD_STMT(s, c, "set-checkpoint");
+    return s.Bind(1, name).Bind(2, seq).Bind(3, clock_->Now()).Run();
+  });
+}
+
+}  // namespace rkd

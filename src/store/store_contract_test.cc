@@ -1,0 +1,352 @@
+// The Store contract: every implementation must pass these. A backend registers a
+// factory in INSTANTIATE_TEST_SUITE_P below.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <set>
+#include <thread>
+#include <unistd.h>
+
+#include "store/sqlite/sqlite_store.h"
+#include "store/store.h"
+
+namespace rkd {
+namespace {
+
+constexpr Millis kStart = 1'780'000'000'000;
+
+class ManualClock final : public Clock {
+ public:
+  Millis Now() const override { return now_.load(); }
+  void Advance(Millis ms) { now_ += ms; }
+
+ private:
+  std::atomic<Millis> now_{kStart};
+};
+
+struct Backend {
+  std::string name;
+  std::function<std::unique_ptr<Store>(const Clock*, const std::string& scratch)> open;
+};
+
+void PrintTo(const Backend& b, std::ostream* os) { *os << b.name; }
+
+class StoreContractTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    scratch_ = ::testing::TempDir() + "rkd-store-" + std::to_string(::getpid()) + "-" +
+               ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::remove_all(scratch_);
+    std::filesystem::create_directories(scratch_);
+    store_ = GetParam().open(&clock_, scratch_);
+    ASSERT_NE(store_, nullptr);
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(scratch_);
+  }
+
+  User NewUser(const std::string& email, const std::string& name = "Ada Lovelace") {
+    User u;
+    u.email = email;
+    u.name = name;
+    return u;
+  }
+
+  std::vector<UserChange> AllChanges() {
+    auto changes = store_->ReadChanges(0, 10000);
+    EXPECT_TRUE(changes.ok()) << changes.status().ToString();
+    return changes.ok() ? *changes : std::vector<UserChange>{};
+  }
+
+  ManualClock clock_;
+  std::string scratch_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(StoreContractTest, CreateGetAndChangeRecord) {
+  User in = NewUser("ada@example.com");
+  in.preferred_categories = {"Shoes", "Denim"};
+  auto created = store_->CreateUser(in);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  EXPECT_FALSE(created->user_id.empty());
+  EXPECT_EQ(created->created_at, kStart);
+  EXPECT_EQ(created->engagement_score, 100);  // new, no order: counted from createdAt
+
+  auto got = store_->GetUser(created->user_id);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->email, "ada@example.com");
+  EXPECT_EQ(got->preferred_categories, (std::vector<std::string>{"Shoes", "Denim"}));
+
+  auto changes = AllChanges();
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].op, ChangeOp::kInsert);
+  EXPECT_FALSE(changes[0].old_image.has_value());
+  ASSERT_TRUE(changes[0].new_image.has_value());
+  EXPECT_EQ(changes[0].new_image->email, "ada@example.com");
+}
+
+TEST_P(StoreContractTest, DuplicateEmailIsRejectedCaseInsensitivelyAndWritesNothing) {
+  ASSERT_TRUE(store_->CreateUser(NewUser("ada@example.com")).ok());
+  auto dup = store_->CreateUser(NewUser("ADA@example.com", "Other"));
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.status().code(), Code::kAlreadyExists);
+  EXPECT_EQ(dup.status().field(), "email");
+  EXPECT_EQ(*store_->CountUsers(), 1);
+  EXPECT_EQ(AllChanges().size(), 1u);
+}
+
+TEST_P(StoreContractTest, UpdateMergesRecomputesScoreAndRecordsOldAndNewImages) {
+  User in = NewUser("grace@example.com");
+  in.last_order_date = kStart - 10 * kMillisPerDay;
+  auto created = store_->CreateUser(in);
+  ASSERT_TRUE(created.ok());
+  EXPECT_EQ(created->engagement_score, 100);
+
+  clock_.Advance(100 * kMillisPerDay);  // time alone does not rewrite the stored score…
+  EXPECT_EQ(store_->GetUser(created->user_id)->engagement_score, 100);
+  UserPatch patch;
+  patch.name = "Grace Hopper";
+  auto updated = store_->UpdateUser(created->user_id, patch);  // …but any write does
+  ASSERT_TRUE(updated.ok());
+  EXPECT_EQ(updated->name, "Grace Hopper");
+  EXPECT_EQ(updated->email, "grace@example.com");
+  EXPECT_EQ(updated->engagement_score, 60);
+  EXPECT_EQ(updated->updated_at, kStart + 100 * kMillisPerDay);
+
+  auto changes = AllChanges();
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_GT(changes[1].seq, changes[0].seq);
+  EXPECT_EQ(changes[1].op, ChangeOp::kModify);
+  EXPECT_EQ(changes[1].old_image->name, "Ada Lovelace");
+  EXPECT_EQ(changes[1].new_image->name, "Grace Hopper");
+}
+
+TEST_P(StoreContractTest, UpdateToAnotherUsersEmailConflicts) {
+  auto a = store_->CreateUser(NewUser("a@example.com"));
+  auto b = store_->CreateUser(NewUser("b@example.com"));
+  UserPatch patch;
+  patch.email = "a@example.com";
+  auto r = store_->UpdateUser(b->user_id, patch);
+  EXPECT_EQ(r.status().code(), Code::kAlreadyExists);
+  EXPECT_EQ(store_->GetUser(b->user_id)->email, "b@example.com");
+  patch.email = "A@example.com";  // a user may change the case of their own email
+  EXPECT_TRUE(store_->UpdateUser(a->user_id, patch).ok());
+}
+
+TEST_P(StoreContractTest, UnknownUserIsNotFound) {
+  EXPECT_EQ(store_->GetUser("nope").status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->UpdateUser("nope", UserPatch{.name = "x"}).status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->DeleteUser("nope").code(), Code::kNotFound);
+  Order o;
+  o.user_id = "nope";
+  o.order_date = kStart;
+  EXPECT_EQ(store_->CreateOrder(o).status().code(), Code::kNotFound);
+  EXPECT_TRUE(AllChanges().empty());
+}
+
+TEST_P(StoreContractTest, DeleteRemovesUserAndRecordsRemove) {
+  auto u = store_->CreateUser(NewUser("gone@example.com"));
+  Order o;
+  o.user_id = u->user_id;
+  o.order_date = kStart;
+  o.total_value = 10;
+  ASSERT_TRUE(store_->CreateOrder(o).ok());
+  ASSERT_TRUE(store_->DeleteUser(u->user_id).ok());
+  EXPECT_TRUE(store_->GetUser(u->user_id).status().IsNotFound());
+  EXPECT_TRUE(store_->ListOrders(u->user_id, 10, "")->items.empty());
+  auto changes = AllChanges();
+  ASSERT_EQ(changes.size(), 3u);
+  EXPECT_EQ(changes[2].op, ChangeOp::kRemove);
+  EXPECT_TRUE(changes[2].old_image.has_value());
+  EXPECT_FALSE(changes[2].new_image.has_value());
+  // The email is free again.
+  EXPECT_TRUE(store_->CreateUser(NewUser("gone@example.com")).ok());
+}
+
+TEST_P(StoreContractTest, OrdersMoveUserStatistics) {
+  User in = NewUser("shopper@example.com");
+  in.order_count = 2;
+  in.average_order_value = 50;
+  in.last_order_date = kStart - 5 * kMillisPerDay;
+  auto u = store_->CreateUser(in);
+  Order o;
+  o.user_id = u->user_id;
+  o.total_value = 110;
+  o.order_date = kStart - 20 * kMillisPerDay;  // older than the last order: lastOrderDate stays
+  o.items = {OrderItem{"i1", "p1", "Boots", "Shoes", 110, 1}};
+  auto r = store_->CreateOrder(o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->user.order_count, 3);
+  EXPECT_DOUBLE_EQ(r->user.average_order_value, 70);
+  EXPECT_EQ(r->user.last_order_date, kStart - 5 * kMillisPerDay);
+  EXPECT_FALSE(r->order.order_id.empty());
+
+  o.order_date = kStart;
+  o.total_value = 30;
+  r = store_->CreateOrder(o);
+  EXPECT_EQ(r->user.last_order_date, kStart);
+  EXPECT_DOUBLE_EQ(r->user.average_order_value, 60);
+
+  auto orders = store_->ListOrders(u->user_id, 10, "");
+  ASSERT_EQ(orders->items.size(), 2u);
+  EXPECT_EQ(orders->items[0].order_date, kStart);  // newest first
+  EXPECT_EQ(orders->items[1].items.at(0).name, "Boots");
+}
+
+TEST_P(StoreContractTest, ConcurrentOrdersAddUpExactly) {
+  auto u = store_->CreateUser(NewUser("busy@example.com"));
+  constexpr int kThreads = 4, kEach = 25;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < kEach; ++i) {
+        Order o;
+        o.user_id = u->user_id;
+        o.order_date = kStart;
+        o.total_value = 10;
+        if (!store_->CreateOrder(o).ok()) ++failures;
+      }
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures, 0);
+  auto after = store_->GetUser(u->user_id);
+  EXPECT_EQ(after->order_count, kThreads * kEach);
+  EXPECT_DOUBLE_EQ(after->average_order_value, 10);
+}
+
+TEST_P(StoreContractTest, ListUsersPaginatesStablyUnderInsertsWithFiltersAndSorts) {
+  for (int i = 0; i < 25; ++i) {
+    User u = NewUser("user" + std::to_string(i) + "@example.com", "User " + std::string(1, char('A' + i)));
+    u.last_order_date = kStart - (i * 5) * kMillisPerDay;  // older and older
+    clock_.Advance(1000);
+    ASSERT_TRUE(store_->CreateUser(u).ok());
+  }
+  UserQuery q;
+  q.limit = 10;
+  std::set<std::string> seen;
+  int pages = 0;
+  for (;;) {
+    auto page = store_->ListUsers(q);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    for (const auto& u : page->items) EXPECT_TRUE(seen.insert(u.user_id).second) << "duplicate " << u.user_id;
+    ++pages;
+    // A concurrent insert must not shift the pages we have not read yet.
+    clock_.Advance(1000);
+    store_->CreateUser(NewUser("late" + std::to_string(pages) + "@example.com"));
+    if (page->next_cursor.empty()) break;
+    q.cursor = page->next_cursor;
+  }
+  EXPECT_EQ(seen.size(), 25u);
+  EXPECT_EQ(pages, 3);
+
+  UserQuery risky;
+  risky.score_below = 75;
+  risky.sort = UserSort::kScore;
+  risky.descending = false;
+  risky.limit = 100;
+  auto at_risk = store_->ListUsers(risky);
+  ASSERT_FALSE(at_risk->items.empty());
+  for (size_t i = 0; i < at_risk->items.size(); ++i) {
+    EXPECT_LT(at_risk->items[i].engagement_score, 75);
+    if (i) EXPECT_LE(at_risk->items[i - 1].engagement_score, at_risk->items[i].engagement_score);
+  }
+
+  UserQuery search;
+  search.search = "user1";  // user1, user10…user19
+  EXPECT_EQ(store_->ListUsers(search)->items.size(), 11u);
+  search.search = "100%";  // wildcards are literal
+  EXPECT_TRUE(store_->ListUsers(search)->items.empty());
+
+  UserQuery by_name;
+  by_name.sort = UserSort::kName;
+  by_name.descending = false;
+  by_name.limit = 2;
+  auto first = store_->ListUsers(by_name);
+  EXPECT_EQ(first->items[0].name, "Ada Lovelace");
+  by_name.sort = UserSort::kScore;
+  by_name.cursor = first->next_cursor;  // a cursor from another sort is refused
+  EXPECT_EQ(store_->ListUsers(by_name).status().field(), "cursor");
+  by_name.cursor = "!!not-a-cursor";
+  EXPECT_EQ(store_->ListUsers(by_name).status().code(), Code::kInvalidArgument);
+}
+
+TEST_P(StoreContractTest, ImportLoadsUsersOrdersAndChanges) {
+  std::vector<User> users(3);
+  std::vector<Order> orders;
+  for (int i = 0; i < 3; ++i) {
+    users[i].user_id = "u" + std::to_string(i);
+    users[i].email = "u" + std::to_string(i) + "@example.com";
+    users[i].name = "U";
+    users[i].order_count = 1;
+    users[i].last_order_date = kStart - 100 * kMillisPerDay;
+    users[i].created_at = kStart - 200 * kMillisPerDay;
+    Order o;
+    o.user_id = users[i].user_id;
+    o.order_date = *users[i].last_order_date;
+    o.total_value = 20;
+    orders.push_back(o);
+  }
+  ASSERT_TRUE(store_->Import(users, orders).ok());
+  EXPECT_EQ(*store_->CountUsers(), 3);
+  EXPECT_EQ(store_->GetUser("u1")->engagement_score, 61.5);  // 100 − 40 + 1.5
+  EXPECT_EQ(store_->ListOrders("u1", 10, "")->items.size(), 1u);
+  EXPECT_EQ(AllChanges().size(), 3u);
+  // A second import of the same ids fails as a whole.
+  EXPECT_FALSE(store_->Import(users, {}).ok());
+  EXPECT_EQ(*store_->CountUsers(), 3);
+}
+
+TEST_P(StoreContractTest, ChangeStreamReadsAfterASeqAndCheckpointsPersist) {
+  for (int i = 0; i < 5; ++i) store_->CreateUser(NewUser("c" + std::to_string(i) + "@example.com"));
+  auto all = AllChanges();
+  ASSERT_EQ(all.size(), 5u);
+  auto tail = store_->ReadChanges(all[2].seq, 10);
+  ASSERT_EQ(tail->size(), 2u);
+  EXPECT_EQ((*tail)[0].seq, all[3].seq);
+  EXPECT_EQ(store_->ReadChanges(all[0].seq, 1)->size(), 1u);
+
+  EXPECT_EQ(*store_->GetCheckpoint("stream"), 0);
+  ASSERT_TRUE(store_->SetCheckpoint("stream", all[3].seq).ok());
+  EXPECT_EQ(*store_->GetCheckpoint("stream"), all[3].seq);
+}
+
+TEST_P(StoreContractTest, EmailsAreEmptyAndUnknownEmailIsNotFound) {
+  EXPECT_TRUE(store_->ListEmails(EmailQuery{})->items.empty());
+  EXPECT_TRUE(store_->GetEmail("missing").status().IsNotFound());
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest,
+                         ::testing::Values(Backend{"sqlite",
+                                                   [](const Clock* clock, const std::string& scratch) {
+                                                     auto s = SqliteStore::Open(scratch + "/test.db", ScoreRules{}, clock);
+                                                     EXPECT_TRUE(s.ok()) << s.status().ToString();
+                                                     return s.ok() ? std::unique_ptr<Store>(std::move(s).value())
+                                                                   : nullptr;
+                                                   }}),
+                         [](const auto& info) { return info.param.name; });
+
+TEST(SqliteStoreTest, MigrationsAreVersionedAndReopenIsIdempotent) {
+  const std::string path = ::testing::TempDir() + "rkd-migrate-" + std::to_string(::getpid()) + ".db";
+  std::filesystem::remove(path);
+  SystemClock clock;
+  {
+    auto s = SqliteStore::Open(path, ScoreRules{}, &clock);
+    ASSERT_TRUE(s.ok());
+    EXPECT_GE((*s)->schema_version(), 1);
+    User u;
+    u.email = "keep@example.com";
+    u.name = "Keep";
+    ASSERT_TRUE((*s)->CreateUser(u).ok());
+  }
+  auto again = SqliteStore::Open(path, ScoreRules{}, &clock);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*(*again)->CountUsers(), 1);
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace rkd

@@ -1,0 +1,108 @@
+"""Starts the real `rekindle` binary on a free loopback port and speaks HTTP to it.
+
+Tests read like HTTP transcripts: `status, body = server.call("POST", "/api/users", {...})`.
+REKINDLE_BIN points at the binary (CTest sets it).
+"""
+import http.client
+import json
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+
+BIN = os.path.abspath(os.environ.get("REKINDLE_BIN", os.path.join(os.path.dirname(__file__), "..", "build", "rekindle")))
+
+
+def run_cli(*args, env=None, timeout=60):
+    """Runs `rekindle ARGS` to completion and returns (exit code, stdout, stderr)."""
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    p = subprocess.run([BIN, *args], env=full_env, capture_output=True, text=True, timeout=timeout)
+    return p.returncode, p.stdout, p.stderr
+
+
+class Server:
+    """One `rekindle serve` process with its own temporary data folder."""
+
+    def __init__(self, env=None, seed_users=0):
+        self.dir = tempfile.mkdtemp(prefix="rkd-test-")
+        self.env = dict(os.environ)
+        self.env.update({
+            "RKD_DATABASE_URL": "sqlite:" + os.path.join(self.dir, "rekindle.db"),
+            "RKD_HTTP_ADDR": "127.0.0.1:0",
+        })
+        self.env.update(env or {})
+        if seed_users:
+            code, out, err = run_cli("seed", "--users", str(seed_users), env=self.env)
+            assert code == 0, err
+        self.proc = subprocess.Popen([BIN, "serve"], env=self.env, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True, cwd=self.dir)
+        self.lines = queue.Queue()
+        self.log = []
+        threading.Thread(target=self._pump, daemon=True).start()
+        self.port = None
+        deadline = time.time() + 20
+        while self.port is None:
+            try:
+                line = self.lines.get(timeout=max(0.1, deadline - time.time()))
+            except queue.Empty:
+                self.stop()
+                raise RuntimeError("rekindle serve did not start: " + self.proc.stderr.read())
+            entry = json.loads(line)
+            if entry.get("msg") == "listening":
+                self.port = entry["port"]
+        self._local = threading.local()
+
+    def _pump(self):
+        for line in self.proc.stdout:
+            self.log.append(line)
+            self.lines.put(line)
+
+    def conn(self):
+        c = getattr(self._local, "conn", None)
+        if c is None:
+            c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            self._local.conn = c
+        return c
+
+    def raw(self, method, path, body=None, headers=None):
+        """Sends one request on this thread's keep-alive connection; returns the response
+        object (already read) and its body bytes."""
+        for attempt in range(2):
+            c = self.conn()
+            try:
+                c.request(method, path, body=body, headers=headers or {})
+                resp = c.getresponse()
+                data = resp.read()
+                if resp.getheader("Connection", "").lower() == "close":
+                    c.close()
+                    self._local.conn = None
+                return resp, data
+            except (http.client.HTTPException, ConnectionError):
+                c.close()
+                self._local.conn = None
+                if attempt:
+                    raise
+
+    def call(self, method, path, payload=None, headers=None):
+        """JSON in, (status, decoded JSON body) out."""
+        h = {"Content-Type": "application/json"}
+        h.update(headers or {})
+        body = None if payload is None else (payload if isinstance(payload, (bytes, str)) else json.dumps(payload))
+        resp, data = self.raw(method, path, body, h)
+        return resp.status, (json.loads(data) if data else None)
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+        return self.proc.returncode
