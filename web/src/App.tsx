@@ -1,0 +1,26 @@
+import { Route, Routes } from 'react-router';
+import { Layout } from './components/Layout';
+import { AddClientPage } from './pages/AddClientPage';
+import { ClientDetailPage } from './pages/ClientDetailPage';
+import { ClientsPage } from './pages/ClientsPage';
+import { EmailDetailPage } from './pages/EmailDetailPage';
+import { EmailsPage } from './pages/EmailsPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { OverviewPage } from './pages/OverviewPage';
+
+/** The dashboard's routes; the server answers any non-/api path with index.html. */
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route element={<Layout />}>
+        <Route index element={<OverviewPage />} />
+        <Route path="clients" element={<ClientsPage />} />
+        <Route path="clients/new" element={<AddClientPage />} />
+        <Route path="clients/:userId" element={<ClientDetailPage />} />
+        <Route path="emails" element={<EmailsPage />} />
+        <Route path="emails/:emailId" element={<EmailDetailPage />} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}

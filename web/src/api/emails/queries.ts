@@ -1,0 +1,43 @@
+import { keepPreviousData, queryOptions } from '@tanstack/react-query';
+import { apiList, apiRequest } from '../client';
+import { LIVE_REFRESH_MS } from '../live';
+import type { Email, EmailListParams } from './types';
+
+export const emailKeys = {
+  all: ['emails'] as const,
+  lists: () => [...emailKeys.all, 'list'] as const,
+  list: (params: EmailListParams) => [...emailKeys.lists(), params] as const,
+  forUser: (userId: string, limit: number) => [...emailKeys.all, 'user', userId, limit] as const,
+  details: () => [...emailKeys.all, 'detail'] as const,
+  detail: (emailId: string) => [...emailKeys.details(), emailId] as const,
+};
+
+export function emailListQuery(params: EmailListParams) {
+  return queryOptions({
+    queryKey: emailKeys.list(params),
+    queryFn: ({ signal }) =>
+      apiList<Email>('/api/emails', {
+        signal,
+        query: { limit: params.limit, cursor: params.cursor, status: params.status || undefined },
+      }),
+    placeholderData: keepPreviousData,
+    refetchInterval: LIVE_REFRESH_MS,
+  });
+}
+
+/** A client's email history, newest first, refreshed live so a new email shows up. */
+export function userEmailsQuery(userId: string, limit = 50) {
+  return queryOptions({
+    queryKey: emailKeys.forUser(userId, limit),
+    queryFn: ({ signal }) =>
+      apiList<Email>(`/api/users/${encodeURIComponent(userId)}/emails`, { signal, query: { limit } }),
+    refetchInterval: LIVE_REFRESH_MS,
+  });
+}
+
+export function emailQuery(emailId: string) {
+  return queryOptions({
+    queryKey: emailKeys.detail(emailId),
+    queryFn: ({ signal }) => apiRequest<Email>(`/api/emails/${encodeURIComponent(emailId)}`, { signal }),
+  });
+}

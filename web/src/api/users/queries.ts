@@ -1,0 +1,41 @@
+import { keepPreviousData, queryOptions } from '@tanstack/react-query';
+import { apiList, apiRequest } from '../client';
+import { LIVE_REFRESH_MS } from '../live';
+import type { User, UserListParams } from './types';
+
+/** Query keys for users; mutations invalidate through these. */
+export const userKeys = {
+  all: ['users'] as const,
+  lists: () => [...userKeys.all, 'list'] as const,
+  list: (params: UserListParams) => [...userKeys.lists(), params] as const,
+  details: () => [...userKeys.all, 'detail'] as const,
+  detail: (userId: string) => [...userKeys.details(), userId] as const,
+};
+
+export function userListQuery(params: UserListParams) {
+  return queryOptions({
+    queryKey: userKeys.list(params),
+    queryFn: ({ signal }) =>
+      apiList<User>('/api/users', {
+        signal,
+        query: {
+          limit: params.limit,
+          cursor: params.cursor,
+          sort: params.sort,
+          order: params.order,
+          atRisk: params.atRisk ? 'true' : undefined,
+          search: params.search.trim() || undefined,
+        },
+      }),
+    placeholderData: keepPreviousData,
+    refetchInterval: LIVE_REFRESH_MS,
+  });
+}
+
+export function userQuery(userId: string) {
+  return queryOptions({
+    queryKey: userKeys.detail(userId),
+    queryFn: ({ signal }) => apiRequest<User>(`/api/users/${encodeURIComponent(userId)}`, { signal }),
+    refetchInterval: LIVE_REFRESH_MS,
+  });
+}

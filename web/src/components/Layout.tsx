@@ -1,0 +1,47 @@
+import { NavLink, Outlet } from 'react-router';
+import { ApiKeyDialog } from './ApiKeyDialog';
+import { Notices } from './Notices';
+
+const NAV = [
+  { to: '/', label: 'Overview', end: true },
+  { to: '/clients', label: 'Clients', end: true },
+  { to: '/emails', label: 'Emails', end: false },
+  { to: '/clients/new', label: 'Add client', end: true },
+];
+
+export function Layout() {
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <div className="topbar__inner">
+          <NavLink to="/" className="brand" aria-label="Rekindle overview">
+            <svg viewBox="0 0 32 32" width="28" height="28" aria-hidden="true">
+              <rect width="32" height="32" rx="7" fill="#7c2d12" />
+              <path d="M16 5c2 5 8 8 8 15a8 8 0 0 1-16 0c0-4 2-6 4-8 0 3 1 5 3 5-1-5 0-9 1-12z" fill="#fdba74" />
+            </svg>
+            <span>Rekindle</span>
+          </NavLink>
+          <nav aria-label="Main">
+            <ul className="nav">
+              {NAV.map((item) => (
+                <li key={item.to}>
+                  <NavLink to={item.to} end={item.end} className="nav__link">
+                    {item.label}
+                  </NavLink>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        </div>
+      </header>
+      <main id="main" className="main" tabIndex={-1}>
+        <Outlet />
+      </main>
+      <Notices />
+      <ApiKeyDialog />
+    </>
+  );
+}

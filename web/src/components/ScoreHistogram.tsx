@@ -1,0 +1,70 @@
+import { Bar, BarChart, CartesianGrid, Cell, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { HistogramBucket } from '../api/metrics/types';
+import { RISK_COLORS, riskLevel } from '../lib/risk';
+
+function bucketLabel(b: HistogramBucket): string {
+  return b.to >= 100 ? `${b.from}–100` : `${b.from}–${b.to - 1}`;
+}
+
+/**
+ * Clients per score bucket, bars coloured by risk, with a line at the threshold. The same
+ * numbers are in a table for screen readers.
+ */
+export function ScoreHistogram({ buckets, threshold }: { buckets: HistogramBucket[]; threshold: number }) {
+  const data = buckets.map((b) => ({ ...b, mid: (b.from + b.to) / 2, label: bucketLabel(b) }));
+  return (
+    <figure className="chart">
+      <div className="chart__canvas" aria-hidden="true">
+        <ResponsiveContainer width="100%" height={240}>
+          <BarChart data={data} margin={{ top: 24, right: 12, bottom: 4, left: -12 }} barCategoryGap={2}>
+            <CartesianGrid vertical={false} stroke="#e5e7eb" />
+            <XAxis
+              dataKey="mid"
+              type="number"
+              domain={[0, 100]}
+              ticks={[0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]}
+              tick={{ fontSize: 12, fill: '#374151' }}
+            />
+            <YAxis allowDecimals={false} tick={{ fontSize: 12, fill: '#374151' }} />
+            <Tooltip
+              formatter={(value) => [value, 'Clients']}
+              labelFormatter={(_, payload) => `Score ${String(payload?.[0]?.payload?.label ?? '')}`}
+            />
+            <Bar dataKey="count" isAnimationActive={false}>
+              {data.map((b) => (
+                <Cell key={b.from} fill={RISK_COLORS[riskLevel(b.from, threshold)].chart} />
+              ))}
+            </Bar>
+            <ReferenceLine
+              x={threshold}
+              stroke="#111827"
+              strokeDasharray="4 3"
+              strokeWidth={2}
+              label={{ value: `Threshold ${threshold}`, position: 'top', fill: '#111827', fontSize: 12 }}
+            />
+          </BarChart>
+        </ResponsiveContainer>
+      </div>
+      <figcaption className="chart__caption">
+        Clients by engagement score. Scores below {threshold} (left of the dashed line) are at risk.
+      </figcaption>
+      <table className="sr-only">
+        <caption>Clients per score range</caption>
+        <thead>
+          <tr>
+            <th scope="col">Score</th>
+            <th scope="col">Clients</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data.map((b) => (
+            <tr key={b.from}>
+              <td>{b.label}</td>
+              <td>{b.count}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </figure>
+  );
+}

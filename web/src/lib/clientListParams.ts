@@ -1,0 +1,54 @@
+// The Clients page's filters live in the URL (?search=…&sort=…&order=…&atRisk=1), so a
+// view can be bookmarked and shared. Parsing is lenient: anything unknown falls back to
+// the default.
+
+import type { SortOrder, UserSort } from '../api/users/types';
+
+export interface ClientFilters {
+  search: string;
+  sort: UserSort;
+  order: SortOrder;
+  atRisk: boolean;
+}
+
+export const SORTS: readonly { value: UserSort; label: string }[] = [
+  { value: 'createdAt', label: 'Date added' },
+  { value: 'score', label: 'Engagement score' },
+  { value: 'lastOrderDate', label: 'Last order' },
+  { value: 'name', label: 'Name' },
+];
+
+/** The API's own default direction for each sort: newest first, the others ascending. */
+export function defaultOrder(sort: UserSort): SortOrder {
+  return sort === 'createdAt' ? 'desc' : 'asc';
+}
+
+export const DEFAULT_FILTERS: ClientFilters = { search: '', sort: 'createdAt', order: 'desc', atRisk: false };
+
+function isSort(v: string | null): v is UserSort {
+  return SORTS.some((s) => s.value === v);
+}
+
+export function parseClientFilters(params: URLSearchParams): ClientFilters {
+  const rawSort = params.get('sort');
+  const sort = isSort(rawSort) ? rawSort : DEFAULT_FILTERS.sort;
+  const rawOrder = params.get('order');
+  const order: SortOrder = rawOrder === 'asc' || rawOrder === 'desc' ? rawOrder : defaultOrder(sort);
+  const rawRisk = params.get('atRisk');
+  return {
+    search: (params.get('search') ?? '').slice(0, 200),
+    sort,
+    order,
+    atRisk: rawRisk === '1' || rawRisk === 'true',
+  };
+}
+
+/** The URL query for the filters, leaving out defaults to keep URLs short. */
+export function clientFiltersToParams(f: ClientFilters): URLSearchParams {
+  const p = new URLSearchParams();
+  if (f.search.trim()) p.set('search', f.search.trim());
+  if (f.sort !== DEFAULT_FILTERS.sort) p.set('sort', f.sort);
+  if (f.order !== defaultOrder(f.sort)) p.set('order', f.order);
+  if (f.atRisk) p.set('atRisk', '1');
+  return p;
+}

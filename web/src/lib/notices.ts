@@ -1,0 +1,40 @@
+// A tiny store of transient notices (toasts) that any module can post to and one
+// component shows. A notice with a `key` replaces an earlier one with the same key, so a
+// repeating failure does not pile up.
+
+export interface Notice {
+  id: number;
+  key: string | undefined;
+  message: string;
+}
+
+type Listener = () => void;
+
+let notices: Notice[] = [];
+let nextId = 1;
+const listeners = new Set<Listener>();
+
+function emit() {
+  for (const l of listeners) l();
+}
+
+export function notify(message: string, key?: string): number {
+  const id = nextId++;
+  notices = [...notices.filter((n) => key === undefined || n.key !== key), { id, key, message }].slice(-4);
+  emit();
+  return id;
+}
+
+export function dismiss(id: number): void {
+  notices = notices.filter((n) => n.id !== id);
+  emit();
+}
+
+export function getNotices(): Notice[] {
+  return notices;
+}
+
+export function subscribeNotices(listener: Listener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}

@@ -1,0 +1,214 @@
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useId, useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { useThreshold } from '../api/metrics/queries';
+import { userListQuery } from '../api/users/queries';
+import type { SortOrder, UserSort } from '../api/users/types';
+import { Pager } from '../components/Pager';
+import { ScoreBadge } from '../components/ScoreBadge';
+import { Empty, ErrorState, Loading } from '../components/StatusViews';
+import {
+  clientFiltersToParams,
+  defaultOrder,
+  parseClientFilters,
+  SORTS,
+  type ClientFilters,
+} from '../lib/clientListParams';
+import { formatCount, formatDate, formatDaysAgo, formatMoney } from '../lib/format';
+import { useCursorPager } from '../lib/useCursorPager';
+import { useDebouncedValue } from '../lib/useDebouncedValue';
+import { usePageTitle } from '../lib/usePageTitle';
+
+export const CLIENTS_PAGE_SIZE = 25;
+
+export function ClientsPage() {
+  usePageTitle('Clients');
+  const [params, setParams] = useSearchParams();
+  const filters = parseClientFilters(params);
+  const threshold = useThreshold();
+  const searchId = useId();
+
+  // The search box updates the URL once typing pauses.
+  const [searchText, setSearchText] = useState(filters.search);
+  const debouncedSearch = useDebouncedValue(searchText, 300);
+  useEffect(() => {
+    if (debouncedSearch.trim() !== filters.search) update({ search: debouncedSearch });
+    // Runs on typing only (the URL follows the box, not the other way round).
+  }, [debouncedSearch]);
+  // A search changed from elsewhere (a link, Back) shows in the box.
+  useEffect(() => {
+    if (filters.search !== debouncedSearch.trim()) setSearchText(filters.search);
+    // Runs on URL changes only.
+  }, [filters.search]);
+
+  function update(change: Partial<ClientFilters>) {
+    setParams(clientFiltersToParams({ ...filters, ...change }), { replace: 'search' in change });
+  }
+
+  const pager = useCursorPager(clientFiltersToParams(filters).toString());
+  const list = useQuery(userListQuery({ ...filters, limit: CLIENTS_PAGE_SIZE, cursor: pager.cursor }));
+
+  function sortBy(sort: UserSort) {
+    const order: SortOrder = sort === filters.sort ? (filters.order === 'asc' ? 'desc' : 'asc') : defaultOrder(sort);
+    update({ sort, order });
+  }
+
+  const filtered = filters.search.trim() !== '' || filters.atRisk;
+
+  return (
+    <div className="page">
+      <header className="page__header page__header--row">
+        <div>
+          <h1>Clients</h1>
+          <p className="page__lead">Scores below {threshold} are at risk. The list updates live.</p>
+        </div>
+        <Link to="/clients/new" className="button button--primary">
+          Add client
+        </Link>
+      </header>
+
+      <form className="toolbar" role="search" aria-label="Filter clients" onSubmit={(e) => e.preventDefault()}>
+        <div className="field field--grow">
+          <label htmlFor={searchId}>Search</label>
+          <input
+            id={searchId}
+            type="search"
+            placeholder="Name or email"
+            value={searchText}
+            maxLength={200}
+            onChange={(e) => setSearchText(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') update({ search: searchText });
+            }}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="clients-sort">Sort by</label>
+          <select
+            id="clients-sort"
+            value={filters.sort}
+            onChange={(e) => update({ sort: e.target.value as UserSort, order: defaultOrder(e.target.value as UserSort) })}
+          >
+            {SORTS.map((s) => (
+              <option key={s.value} value={s.value}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="clients-order">Order</label>
+          <select id="clients-order" value={filters.order} onChange={(e) => update({ order: e.target.value as SortOrder })}>
+            <option value="asc">Ascending</option>
+            <option value="desc">Descending</option>
+          </select>
+        </div>
+        <div className="field field--check">
+          <input
+            id="clients-at-risk"
+            type="checkbox"
+            checked={filters.atRisk}
+            onChange={(e) => update({ atRisk: e.target.checked })}
+          />
+          <label htmlFor="clients-at-risk">At risk only</label>
+        </div>
+      </form>
+
+      {list.isPending ? (
+        <Loading label="Loading clients…" />
+      ) : list.isError ? (
+        <ErrorState title="Could not load clients" error={list.error} onRetry={() => void list.refetch()} />
+      ) : list.data.items.length === 0 ? (
+        <Empty>
+          {filtered ? 'No clients match these filters.' : 'No clients yet. '}
+          {!filtered && <Link to="/clients/new">Add the first one.</Link>}
+        </Empty>
+      ) : (
+        <>
+          <div className="table-wrap" role="region" aria-label="Clients" tabIndex={0}>
+            <table className="table table--clients" aria-busy={list.isPlaceholderData || undefined}>
+              <thead>
+                <tr>
+                  <SortHeader filters={filters} onSort={sortBy} sort="name">Client</SortHeader>
+                  <SortHeader filters={filters} onSort={sortBy} sort="score">Score</SortHeader>
+                  <SortHeader filters={filters} onSort={sortBy} sort="lastOrderDate">Last order</SortHeader>
+                  <th scope="col" className="num">
+                    Orders
+                  </th>
+                  <th scope="col" className="num hide-sm">
+                    Avg. order
+                  </th>
+                  <th scope="col" className="hide-sm">
+                    Last email
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.data.items.map((u) => (
+                  <tr key={u.userId}>
+                    <td>
+                      <Link to={`/clients/${encodeURIComponent(u.userId)}`} className="client-link">
+                        {u.name}
+                      </Link>
+                      <div className="muted small">{u.email}</div>
+                    </td>
+                    <td>
+                      <ScoreBadge score={u.engagementScore} threshold={threshold} />
+                    </td>
+                    <td>
+                      {u.lastOrderDate ? (
+                        <>
+                          {formatDate(u.lastOrderDate)}
+                          <div className="muted small">{formatDaysAgo(u.lastOrderDate)}</div>
+                        </>
+                      ) : (
+                        <span className="muted">No order yet</span>
+                      )}
+                    </td>
+                    <td className="num">{formatCount(u.orderCount)}</td>
+                    <td className="num hide-sm">{formatMoney(u.averageOrderValue)}</td>
+                    <td className="hide-sm">{u.lastEmailDate ? formatDate(u.lastEmailDate) : <span className="muted">None</span>}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <Pager
+            label="Client pages"
+            page={pager.page}
+            hasPrevious={pager.hasPrevious}
+            hasNext={list.data.nextCursor !== null}
+            busy={list.isPlaceholderData}
+            onPrevious={pager.previous}
+            onNext={() => list.data.nextCursor && pager.next(list.data.nextCursor)}
+          />
+        </>
+      )}
+    </div>
+  );
+}
+
+/** A column header that sorts the list, announcing the current direction (aria-sort). */
+function SortHeader({
+  sort,
+  filters,
+  onSort,
+  children,
+}: {
+  sort: UserSort;
+  filters: ClientFilters;
+  onSort: (sort: UserSort) => void;
+  children: string;
+}) {
+  const current = filters.sort !== sort ? undefined : filters.order === 'asc' ? 'ascending' : 'descending';
+  return (
+    <th scope="col" aria-sort={current ?? 'none'}>
+      <button type="button" className="th-sort" onClick={() => onSort(sort)}>
+        {children}
+        <span aria-hidden="true" className="th-sort__arrow">
+          {current === 'ascending' ? '▲' : current === 'descending' ? '▼' : '↕'}
+        </span>
+      </button>
+    </th>
+  );
+}

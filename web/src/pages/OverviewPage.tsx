@@ -1,0 +1,129 @@
+import { useQuery } from '@tanstack/react-query';
+import { Link } from 'react-router';
+import { isApiError } from '../api/client';
+import { metricsQuery } from '../api/metrics/queries';
+import type { Metrics } from '../api/metrics/types';
+import { userListQuery } from '../api/users/queries';
+import { EmailsPerDayChart } from '../components/EmailsPerDayChart';
+import { KpiCard } from '../components/KpiCard';
+import { QueueTable } from '../components/QueueTable';
+import { ScoreBadge } from '../components/ScoreBadge';
+import { ScoreHistogram } from '../components/ScoreHistogram';
+import { Empty, ErrorState, Loading } from '../components/StatusViews';
+import { formatCount, formatDaysAgo, formatPercent, formatScore } from '../lib/format';
+import { usePageTitle } from '../lib/usePageTitle';
+import { DEFAULT_THRESHOLD } from '../api/metrics/queries';
+
+export function OverviewPage() {
+  usePageTitle('Overview');
+  const metrics = useQuery(metricsQuery());
+  const threshold = metrics.data?.threshold ?? DEFAULT_THRESHOLD;
+
+  return (
+    <div className="page">
+      <header className="page__header">
+        <h1>Overview</h1>
+        <p className="page__lead">How your clients are doing, and what Rekindle is doing about it. Updates live.</p>
+      </header>
+
+      {metrics.isPending ? (
+        <Loading label="Loading metrics…" />
+      ) : metrics.isError ? (
+        isApiError(metrics.error) && metrics.error.status === 404 ? (
+          <div className="state state--empty" role="note">
+            <p className="state__title">Metrics are not available yet</p>
+            <p>This server does not offer <code>/api/metrics</code> yet. The client list and details work meanwhile.</p>
+          </div>
+        ) : (
+          <ErrorState title="Could not load metrics" error={metrics.error} onRetry={() => void metrics.refetch()} />
+        )
+      ) : (
+        <MetricsView metrics={metrics.data} />
+      )}
+
+      <AtRiskPanel threshold={threshold} />
+    </div>
+  );
+}
+
+function MetricsView({ metrics }: { metrics: Metrics }) {
+  const { users, emails } = metrics;
+  const sent = (emails.byStatus.SENT ?? 0) + (emails.byStatus.OPENED ?? 0) + (emails.byStatus.CLICKED ?? 0);
+  const failed = emails.byStatus.FAILED ?? 0;
+  return (
+    <>
+      <section aria-labelledby="kpi-heading">
+        <h2 id="kpi-heading" className="sr-only">
+          Key figures
+        </h2>
+        <dl className="kpis">
+          <KpiCard label="Clients" value={formatCount(users.total)} />
+          <KpiCard
+            label="At risk"
+            value={formatCount(users.atRisk)}
+            detail={`${formatPercent(users.atRiskShare)} of clients score below ${metrics.threshold}`}
+          />
+          <KpiCard label="Average score" value={formatScore(users.averageScore)} detail="out of 100" />
+          <KpiCard label="Emails, last 7 days" value={formatCount(emails.last7Days)} />
+          <KpiCard
+            label="Emails, last 30 days"
+            value={formatCount(emails.last30Days)}
+            detail={`${formatCount(emails.total)} in all · ${formatCount(sent)} sent${failed ? ` · ${formatCount(failed)} failed` : ''}`}
+          />
+        </dl>
+      </section>
+
+      <div className="grid-2">
+        <section className="panel" aria-labelledby="histogram-heading">
+          <h2 id="histogram-heading">Score distribution</h2>
+          {metrics.scoreHistogram.length ? (
+            <ScoreHistogram buckets={metrics.scoreHistogram} threshold={metrics.threshold} />
+          ) : (
+            <Empty>No clients yet.</Empty>
+          )}
+        </section>
+        <section className="panel" aria-labelledby="per-day-heading">
+          <h2 id="per-day-heading">Emails per day</h2>
+          {metrics.emailsPerDay.length ? <EmailsPerDayChart days={metrics.emailsPerDay} /> : <Empty>No emails yet.</Empty>}
+        </section>
+      </div>
+
+      <section className="panel" aria-labelledby="queues-heading">
+        <h2 id="queues-heading">Queue health</h2>
+        <QueueTable queues={metrics.queues} />
+      </section>
+    </>
+  );
+}
+
+/** The clients with the lowest scores: where to start the day. */
+function AtRiskPanel({ threshold }: { threshold: number }) {
+  const list = useQuery(
+    userListQuery({ limit: 8, sort: 'score', order: 'asc', atRisk: true, search: '', cursor: null }),
+  );
+  return (
+    <section className="panel" aria-labelledby="at-risk-heading">
+      <div className="panel__header">
+        <h2 id="at-risk-heading">Lowest scores</h2>
+        <Link to="/clients?sort=score&atRisk=1">All at-risk clients</Link>
+      </div>
+      {list.isPending ? (
+        <Loading label="Loading clients…" />
+      ) : list.isError ? (
+        <ErrorState title="Could not load clients" error={list.error} onRetry={() => void list.refetch()} />
+      ) : list.data.items.length === 0 ? (
+        <Empty>No client is at risk. Nice.</Empty>
+      ) : (
+        <ul className="risk-list">
+          {list.data.items.map((u) => (
+            <li key={u.userId}>
+              <Link to={`/clients/${encodeURIComponent(u.userId)}`}>{u.name}</Link>
+              <span className="risk-list__meta">last order {formatDaysAgo(u.lastOrderDate)}</span>
+              <ScoreBadge score={u.engagementScore} threshold={threshold} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
