@@ -317,6 +317,40 @@ class AccessTest(unittest.TestCase):
         self.assertEqual(resp.getheader("Access-Control-Allow-Origin"), "https://dash.example")
 
 
+class StaticFilesTest(unittest.TestCase):
+    def test_dashboard_files_caching_and_client_routes(self):
+        import os
+        import tempfile
+        web = tempfile.mkdtemp(prefix="rkd-web-")
+        os.makedirs(os.path.join(web, "assets"))
+        with open(os.path.join(web, "index.html"), "w") as f:
+            f.write("<!doctype html><div id=root></div>")
+        with open(os.path.join(web, "assets", "app-1a2b3c.js"), "w") as f:
+            f.write("console.log(1)")
+        s = Server({"RKD_WEB_DIR": web})
+        try:
+            resp, data = s.raw("GET", "/")
+            self.assertEqual(resp.status, 200)
+            self.assertIn(b"id=root", data)
+            self.assertEqual(resp.getheader("Cache-Control"), "no-cache")
+            self.assertTrue(resp.getheader("Content-Type").startswith("text/html"))
+            resp, data = s.raw("GET", "/assets/app-1a2b3c.js")
+            self.assertEqual(resp.status, 200)
+            self.assertIn("immutable", resp.getheader("Cache-Control"))
+            self.assertTrue(resp.getheader("Content-Type").startswith("text/javascript"))
+            resp, data = s.raw("GET", "/clients/some-id")  # a client-side route
+            self.assertEqual(resp.status, 200)
+            self.assertIn(b"id=root", data)
+            resp, _ = s.raw("GET", "/assets/missing.js")
+            self.assertEqual(resp.status, 404)
+            resp, _ = s.raw("GET", "/../../etc/passwd")
+            self.assertEqual(resp.status, 404)
+            status, body = s.call("GET", "/api/unknown")  # the API never falls back to the app
+            self.assertEqual((status, body["code"]), (404, "not_found"))
+        finally:
+            s.stop()
+
+
 class CliTest(unittest.TestCase):
     def test_refuses_public_address_without_keys(self):
         code, out, err = run_cli("serve", env={"RKD_HTTP_ADDR": "0.0.0.0:0",

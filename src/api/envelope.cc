@@ -13,31 +13,37 @@ std::string Now() {
   return FormatRfc3339(clock.Now());
 }
 
-HttpResponse JsonResponse(int status, const json& body) {
-  HttpResponse r;
-  r.status = status;
-  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  return r;
-}
+std::string Serialize(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 }  // namespace
 
+// The envelope is written around the data's serialization rather than built as a
+// json tree: copying a large `data` tree into an envelope object would cost more than
+// serializing it.
+
 HttpResponse DataResponse(const json& data, int status) {
-  return JsonResponse(status, json{{"success", true}, {"data", data}, {"timestamp", Now()}});
+  HttpResponse r;
+  r.status = status;
+  r.body = "{\"success\":true,\"data\":" + Serialize(data) + ",\"timestamp\":\"" + Now() + "\"}";
+  return r;
 }
 
 HttpResponse ListResponse(const json& items, const std::string& next_cursor) {
-  return JsonResponse(200, json{{"success", true},
-                                {"data", items},
-                                {"nextCursor", next_cursor.empty() ? json(nullptr) : json(next_cursor)},
-                                {"timestamp", Now()}});
+  HttpResponse r;
+  r.body = "{\"success\":true,\"data\":" + Serialize(items) +
+           ",\"nextCursor\":" + (next_cursor.empty() ? std::string("null") : Serialize(next_cursor)) +
+           ",\"timestamp\":\"" + Now() + "\"}";
+  return r;
 }
 
 HttpResponse ErrorResponse(int status, const std::string& code, const std::string& message,
                            const std::string& field) {
   json body{{"success", false}, {"error", message}, {"code", code}, {"timestamp", Now()}};
   if (!field.empty()) body["field"] = field;
-  return JsonResponse(status, body);
+  HttpResponse r;
+  r.status = status;
+  r.body = Serialize(body);
+  return r;
 }
 
 int HttpStatusFor(Code code) {

@@ -91,6 +91,7 @@ Result<Config> LoadConfig(const std::function<const char*(const char*)>& getenv)
   str("RKD_SMTP_URL", &c.smtp_url);
   str("RKD_MAIL_FROM", &c.mail_from);
   str("RKD_LOG_LEVEL", &c.log_level);
+  str("RKD_WEB_DIR", &c.web_dir);
   if (const char* v = getenv("RKD_API_KEYS")) c.api_keys = SplitList(v);
   if (const char* v = getenv("RKD_CORS_ORIGINS")) c.cors_origins = SplitList(v);
 
@@ -139,7 +140,8 @@ nlohmann::json ConfigToJson(const Config& c) {
           {"RKD_MAIL_FROM", c.mail_from},
           {"RKD_API_KEYS", c.api_keys.empty() ? "" : std::to_string(c.api_keys.size()) + " key(s), masked"},
           {"RKD_CORS_ORIGINS", c.cors_origins},
-          {"RKD_LOG_LEVEL", c.log_level}};
+          {"RKD_LOG_LEVEL", c.log_level},
+          {"RKD_WEB_DIR", c.web_dir}};
 }
 
 }  // namespace rkd

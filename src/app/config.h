@@ -30,6 +30,7 @@ struct Config {
   std::vector<std::string> api_keys;
   std::vector<std::string> cors_origins;
   std::string log_level = "info";
+  std::string web_dir = "web/dist";  // the dashboard's built files
 
   // RKD_HTTP_ADDR split into host and port.
   std::string http_host() const;

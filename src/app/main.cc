@@ -12,6 +12,7 @@
 #include "base/log.h"
 #include "http/access.h"
 #include "http/server.h"
+#include "http/static_files.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace rkd {
@@ -60,6 +61,8 @@ int Serve(const Config& config) {
   RegisterUserRoutes(router, ctx);
   RegisterOrderRoutes(router, ctx);
   RegisterEmailRoutes(router, ctx);
+  StaticFiles web(config.web_dir);
+  router.SetFallback([&web](HttpRequest& req) { return web.Serve(req); });
   AccessPolicy access({config.api_keys, config.cors_origins});
 
   ServerOptions options;

@@ -12,7 +12,10 @@ spdlog::logger& Logger() {
   static std::shared_ptr<spdlog::logger> logger = [] {
     auto l = spdlog::stdout_logger_mt("rekindle");
     l->set_pattern("%v");  // the line is already JSON
-    l->flush_on(spdlog::level::info);
+    // Lines reach stdout within a second, warnings and errors at once: a write
+    // per request would cost more than the request itself.
+    l->flush_on(spdlog::level::warn);
+    spdlog::flush_every(std::chrono::seconds(1));
     return l;
   }();
   return *logger;
@@ -21,6 +24,10 @@ spdlog::logger& Logger() {
 }  // namespace
 
 void SetLogLevel(std::string_view level) { Logger().set_level(spdlog::level::from_str(std::string(level))); }
+
+bool LogEnabled(spdlog::level::level_enum level) { return Logger().should_log(level); }
+
+void LogRaw(spdlog::level::level_enum level, const std::string& json_line) { Logger().log(level, "{}", json_line); }
 
 void LogEvent(spdlog::level::level_enum level, std::string_view msg, nlohmann::json fields) {
   spdlog::logger& logger = Logger();

@@ -12,6 +12,10 @@ namespace rkd {
 void SetLogLevel(std::string_view level);
 void LogEvent(spdlog::level::level_enum level, std::string_view msg, nlohmann::json fields = nlohmann::json::object());
 
+// For hot paths that format their own JSON line.
+bool LogEnabled(spdlog::level::level_enum level);
+void LogRaw(spdlog::level::level_enum level, const std::string& json_line);
+
 inline void LogInfo(std::string_view msg, nlohmann::json fields = nlohmann::json::object()) {
   LogEvent(spdlog::level::info, msg, std::move(fields));
 }

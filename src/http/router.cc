@@ -98,6 +98,8 @@ HttpResponse Router::Dispatch(HttpRequest& request) const {
     resp.headers.emplace_back("Allow", allow);
     return resp;
   }
+  const bool api = request.path == "/api" || request.path.rfind("/api/", 0) == 0;
+  if (fallback_ && !api && (request.method == "GET" || request.method == "HEAD")) return fallback_(request);
   return ErrorResponse(404, "not_found", "no route for " + request.method + " " + request.path);
 }
 

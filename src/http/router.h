@@ -17,6 +17,9 @@ class Router {
  public:
   // `pattern` is a path whose segments may be ":name" (one segment, any value).
   void Add(const std::string& method, const std::string& pattern, Handler handler);
+  // Answers GET and HEAD requests that match no route and lie outside /api (the
+  // dashboard's files).
+  void SetFallback(Handler handler) { fallback_ = std::move(handler); }
   HttpResponse Dispatch(HttpRequest& request) const;
 
  private:
@@ -26,6 +29,7 @@ class Router {
     Handler handler;
   };
   std::vector<Route> routes_;
+  Handler fallback_;
 };
 
 }  // namespace rkd

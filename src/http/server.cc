@@ -11,6 +11,7 @@
 #include <cmath>
 #include <optional>
 #include <cstdio>
+#include <fmt/format.h>
 #include <mutex>
 #include <random>
 #include <set>
@@ -19,6 +20,7 @@
 
 #include "api/envelope.h"
 #include "base/log.h"
+#include "base/time.h"
 
 namespace rkd {
 namespace {
@@ -38,6 +40,16 @@ std::string NextRequestId() {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%08x-%06llx", prefix, static_cast<unsigned long long>(++counter));
   return buf;
+}
+
+// The per-request log line, formatted directly: building a json object per request
+// would cost as much as serving it.
+void LogRequest(const HttpRequest& req, unsigned status, double ms) {
+  if (!LogEnabled(spdlog::level::info)) return;
+  LogRaw(spdlog::level::info,
+         fmt::format(R"({{"ts":"{}","level":"info","msg":"request","requestId":"{}","method":{},"path":{},"status":{},"durationMs":{:.3f}}})",
+                     FormatRfc3339(SystemClock().Now()), req.request_id, nlohmann::json(req.method).dump(),
+                     nlohmann::json(req.path).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), status, ms));
 }
 
 }  // namespace
@@ -113,11 +125,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     server_->Serve(req, std::move(resp), &res_, keep_alive, version);
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-    LogInfo("request", {{"requestId", req.request_id},
-                        {"method", req.method},
-                        {"path", req.path},
-                        {"status", res_.result_int()},
-                        {"durationMs", std::round(ms * 1000) / 1000}});
+    LogRequest(req, res_.result_int(), ms);
     http::async_write(stream_, res_, beast::bind_front_handler(&Session::OnWrite, shared_from_this(), keep_alive));
   }
 

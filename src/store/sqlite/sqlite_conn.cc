@@ -46,6 +46,12 @@ Status SqliteConn::Exec(const std::string& sql) {
   return Status::Ok();
 }
 
+Status SqliteConn::ExecCached(const std::string& sql) {
+  auto stmt = Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  return Stmt(db_, *stmt).Run();
+}
+
 Result<sqlite3_stmt*> SqliteConn::Prepare(const std::string& sql) {
   auto it = cache_.find(sql);
   if (it != cache_.end()) return it->second;

@@ -27,6 +27,9 @@ class SqliteConn {
 
   sqlite3* db() const { return db_; }
   Status Exec(const std::string& sql);
+  // Runs one statement without results through the statement cache (for the hot
+  // transaction-control statements: parsing them each time costs more than running them).
+  Status ExecCached(const std::string& sql);
   // Prepares `sql` once and caches it under `sql` itself; the statement lives as long
   // as the connection.
   Result<sqlite3_stmt*> Prepare(const std::string& sql);

@@ -6,6 +6,7 @@
 
 #include "base/embedded_files.h"
 #include "base/ids.h"
+#include "base/log.h"
 #include "domain/json_codec.h"
 #include "store/cursor.h"
 #include "store/named_queries.h"
@@ -159,14 +160,53 @@ void SqliteStore::ReturnReader(std::unique_ptr<SqliteConn> conn) {
   idle_readers_.push_back(std::move(conn));
 }
 
-template <typename Body>
-Status SqliteStore::WriteTxn(Body&& body) {
-  std::lock_guard lock(writer_mu_);
-  RKD_RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE"));
-  Status st = body(*writer_);
-  if (st.ok()) st = writer_->Exec("COMMIT");
-  if (!st.ok()) writer_->Exec("ROLLBACK");
-  return st;
+struct SqliteStore::PendingWrite {
+  const TxnBody* body;
+  Status result;
+  bool done = false;
+};
+
+Status SqliteStore::WriteTxn(const TxnBody& body) {
+  PendingWrite me{&body};
+  std::unique_lock lock(queue_mu_);
+  queue_.push_back(&me);
+  while (!me.done) {
+    if (leader_active_) {
+      queue_cv_.wait(lock);
+      continue;
+    }
+    // Lead: take everything queued so far (this write included) as one batch.
+    leader_active_ = true;
+    std::vector<PendingWrite*> batch;
+    batch.swap(queue_);
+    lock.unlock();
+    RunBatch(batch);
+    lock.lock();
+    leader_active_ = false;
+    queue_cv_.notify_all();
+  }
+  return me.result;
+}
+
+void SqliteStore::RunBatch(const std::vector<PendingWrite*>& batch) {
+  auto finish = [&](const Status& st) {
+    for (PendingWrite* w : batch) {
+      if (w->result.ok()) w->result = st;
+      w->done = true;
+    }
+  };
+  Status begin = writer_->ExecCached("BEGIN IMMEDIATE");
+  if (!begin.ok()) return finish(begin);
+  for (PendingWrite* w : batch) {
+    Status st = writer_->ExecCached("SAVEPOINT w");
+    if (st.ok()) st = (*w->body)(*writer_);
+    if (!st.ok()) writer_->ExecCached("ROLLBACK TO w");
+    writer_->ExecCached("RELEASE w");
+    w->result = st;
+  }
+  Status commit = writer_->ExecCached("COMMIT");
+  if (!commit.ok()) writer_->ExecCached("ROLLBACK");
+  finish(commit);
 }
 
 Result<sqlite3_stmt*> SqliteStore::Prep(SqliteConn& conn, const std::string& name) {
@@ -188,7 +228,34 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
   store->writer_ = std::move(writer).value();
   RKD_RETURN_IF_ERROR(store->Migrate());
   RKD_RETURN_IF_ERROR(store->PrepareAll());
+  RKD_RETURN_IF_ERROR(store->writer_->Exec("PRAGMA wal_autocheckpoint=0"));
+  store->checkpointer_ = std::thread([s = store.get()] { s->CheckpointLoop(); });
   return store;
+}
+
+SqliteStore::~SqliteStore() {
+  {
+    std::lock_guard lock(checkpoint_mu_);
+    closing_ = true;
+  }
+  checkpoint_cv_.notify_all();
+  if (checkpointer_.joinable()) checkpointer_.join();
+}
+
+void SqliteStore::CheckpointLoop() {
+  auto conn = SqliteConn::Open(path_);
+  if (!conn.ok()) {
+    LogError("sqlite checkpointer cannot open the database", {{"error", conn.status().ToString()}});
+    return;
+  }
+  std::unique_lock lock(checkpoint_mu_);
+  while (!checkpoint_cv_.wait_for(lock, std::chrono::milliseconds(500), [this] { return closing_; })) {
+    lock.unlock();
+    // PASSIVE never blocks readers or the writer; whatever it cannot copy now, it copies
+    // on a later round.
+    sqlite3_wal_checkpoint_v2((*conn)->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    lock.lock();
+  }
 }
 
 Status SqliteStore::Migrate() {

@@ -5,10 +5,12 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "base/time.h"
@@ -25,6 +27,8 @@ class SqliteStore final : public Store {
   // `clock` must outlive the store.
   static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path, const ScoreRules& rules,
                                                    const Clock* clock);
+
+  ~SqliteStore() override;
 
   Result<User> CreateUser(User user) override;
   Result<User> GetUser(const std::string& user_id) override;
@@ -53,10 +57,14 @@ class SqliteStore final : public Store {
   Result<std::unique_ptr<SqliteConn>> TakeReader();
   void ReturnReader(std::unique_ptr<SqliteConn> conn);
 
-  // Runs `body` inside BEGIN IMMEDIATE … COMMIT on the writer connection; rolls back
-  // when `body` fails.
-  template <typename Body>
-  Status WriteTxn(Body&& body);
+  // Runs `body` in a write transaction on the writer connection; what `body` wrote is
+  // rolled back when it fails. Group commit: concurrent callers' bodies share one
+  // BEGIN IMMEDIATE … COMMIT, each inside its own savepoint, so a commit's cost is paid
+  // once per batch rather than once per write. Returns after the commit.
+  using TxnBody = std::function<Status(SqliteConn&)>;
+  Status WriteTxn(const TxnBody& body);
+  struct PendingWrite;
+  void RunBatch(const std::vector<PendingWrite*>& batch);
 
   Status Migrate();
   Status PrepareAll();
@@ -74,8 +82,19 @@ class SqliteStore final : public Store {
   std::map<std::string, std::string> sql_;  // named queries
   std::map<std::pair<int, bool>, std::string> list_users_sql_;
 
-  std::mutex writer_mu_;
-  std::unique_ptr<SqliteConn> writer_;
+  std::unique_ptr<SqliteConn> writer_;  // used only by the current batch leader
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::vector<PendingWrite*> queue_;  // writes waiting for the next batch
+  bool leader_active_ = false;
+
+  // Checkpoints the WAL in the background so that no writer pays for it (SQLite's
+  // automatic checkpoint runs inside a commit and syncs the database file).
+  void CheckpointLoop();
+  std::thread checkpointer_;
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  bool closing_ = false;
   std::mutex readers_mu_;
   std::vector<std::unique_ptr<SqliteConn>> idle_readers_;
 };

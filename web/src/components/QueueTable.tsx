@@ -13,7 +13,7 @@ export function QueueTable({ queues }: { queues: QueueStats[] }) {
             <th scope="col">Queue</th>
             <th scope="col" className="num">Waiting</th>
             <th scope="col" className="num">In flight</th>
-            <th scope="col" className="num">Oldest</th>
+            <th scope="col" className="num hide-sm">Oldest</th>
             <th scope="col" className="num">Dead letters</th>
           </tr>
         </thead>
@@ -23,7 +23,7 @@ export function QueueTable({ queues }: { queues: QueueStats[] }) {
               <th scope="row">{q.name}</th>
               <td className="num">{formatCount(q.depth)}</td>
               <td className="num">{formatCount(q.inFlight)}</td>
-              <td className="num">{q.depth + q.inFlight > 0 ? formatDuration(q.oldestAgeSeconds) : '—'}</td>
+              <td className="num hide-sm">{q.depth + q.inFlight > 0 ? formatDuration(q.oldestAgeSeconds) : '—'}</td>
               <td className={`num${q.dlqDepth > 0 ? ' num--alert' : ''}`}>
                 {formatCount(q.dlqDepth)}
                 {q.dlqDepth > 0 && <span className="sr-only"> (needs attention)</span>}

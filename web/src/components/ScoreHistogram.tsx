@@ -2,6 +2,15 @@ import { Bar, BarChart, CartesianGrid, Cell, ReferenceLine, ResponsiveContainer,
 import type { HistogramBucket } from '../api/metrics/types';
 import { RISK_COLORS, riskLevel } from '../lib/risk';
 
+/** A bucket's colour: at risk when wholly below the threshold, a lighter red when it straddles it. */
+function bucketColor(b: HistogramBucket, threshold: number): string {
+  if (b.to <= threshold) return RISK_COLORS['at-risk'].chart;
+  if (b.from < threshold) return STRADDLE_COLOR;
+  return RISK_COLORS[riskLevel(b.from, threshold)].chart;
+}
+
+const STRADDLE_COLOR = '#f87171';
+
 function bucketLabel(b: HistogramBucket): string {
   return b.to >= 100 ? `${b.from}–100` : `${b.from}–${b.to - 1}`;
 }
@@ -32,7 +41,7 @@ export function ScoreHistogram({ buckets, threshold }: { buckets: HistogramBucke
             />
             <Bar dataKey="count" isAnimationActive={false}>
               {data.map((b) => (
-                <Cell key={b.from} fill={RISK_COLORS[riskLevel(b.from, threshold)].chart} />
+                <Cell key={b.from} fill={bucketColor(b, threshold)} />
               ))}
             </Bar>
             <ReferenceLine

@@ -155,7 +155,7 @@ export function ClientsPage() {
                     <td>
                       <ScoreBadge score={u.engagementScore} threshold={threshold} />
                     </td>
-                    <td>
+                    <td data-label="Last order">
                       {u.lastOrderDate ? (
                         <>
                           {formatDate(u.lastOrderDate)}
@@ -165,9 +165,15 @@ export function ClientsPage() {
                         <span className="muted">No order yet</span>
                       )}
                     </td>
-                    <td className="num">{formatCount(u.orderCount)}</td>
-                    <td className="num hide-sm">{formatMoney(u.averageOrderValue)}</td>
-                    <td className="hide-sm">{u.lastEmailDate ? formatDate(u.lastEmailDate) : <span className="muted">None</span>}</td>
+                    <td className="num" data-label="Orders">
+                      {formatCount(u.orderCount)}
+                    </td>
+                    <td className="num hide-sm" data-label="Avg. order">
+                      {formatMoney(u.averageOrderValue)}
+                    </td>
+                    <td className="hide-sm" data-label="Last email">
+                      {u.lastEmailDate ? formatDate(u.lastEmailDate) : 'none'}
+                    </td>
                   </tr>
                 ))}
               </tbody>
