@@ -2,26 +2,17 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 
-#include "base/embedded_files.h"
 #include "base/ids.h"
 #include "base/log.h"
 #include "domain/json_codec.h"
 #include "store/cursor.h"
-#include "store/named_queries.h"
 
 namespace rkd {
 namespace {
 
 using nlohmann::json;
 
-
-// Declares `var`, a Stmt for the named query, or returns the preparation's error.
-#define RKD_STMT(var, conn, name)                          \
-  auto var##_prep = Prep((conn), (name));                  \
-  if (!var##_prep.ok()) return var##_prep.status();        \
-  Stmt var((conn).db(), *var##_prep)
 
 User ReadUser(const Stmt& s) {
   User u;
@@ -124,197 +115,28 @@ int ClampLimit(int limit) { return std::clamp(limit, 1, 500); }
 
 }  // namespace
 
-// ---- connections and transactions -------------------------------------------------
-
-class SqliteStore::ReadLease {
- public:
-  ReadLease(SqliteStore* store, std::unique_ptr<SqliteConn> conn) : store_(store), conn_(std::move(conn)) {}
-  ~ReadLease() { store_->ReturnReader(std::move(conn_)); }
-  SqliteConn& operator*() { return *conn_; }
-
- private:
-  SqliteStore* store_;
-  std::unique_ptr<SqliteConn> conn_;
-};
-
-#define RKD_READER(var)                                 \
-  auto var##_taken = TakeReader();                      \
-  if (!var##_taken.ok()) return var##_taken.status();   \
-  ReadLease var##_lease(this, std::move(var##_taken).value()); \
-  SqliteConn& var = *var##_lease
-
-Result<std::unique_ptr<SqliteConn>> SqliteStore::TakeReader() {
-  {
-    std::lock_guard lock(readers_mu_);
-    if (!idle_readers_.empty()) {
-      auto conn = std::move(idle_readers_.back());
-      idle_readers_.pop_back();
-      return conn;
-    }
-  }
-  return SqliteConn::Open(path_);
-}
-
-void SqliteStore::ReturnReader(std::unique_ptr<SqliteConn> conn) {
-  std::lock_guard lock(readers_mu_);
-  idle_readers_.push_back(std::move(conn));
-}
-
-struct SqliteStore::PendingWrite {
-  const TxnBody* body;
-  Status result;
-  bool done = false;
-};
-
-Status SqliteStore::WriteTxn(const TxnBody& body) {
-  PendingWrite me{&body};
-  std::unique_lock lock(queue_mu_);
-  queue_.push_back(&me);
-  while (!me.done) {
-    if (leader_active_) {
-      queue_cv_.wait(lock);
-      continue;
-    }
-    // Lead: take everything queued so far (this write included) as one batch.
-    leader_active_ = true;
-    std::vector<PendingWrite*> batch;
-    batch.swap(queue_);
-    lock.unlock();
-    RunBatch(batch);
-    lock.lock();
-    leader_active_ = false;
-    queue_cv_.notify_all();
-  }
-  return me.result;
-}
-
-void SqliteStore::RunBatch(const std::vector<PendingWrite*>& batch) {
-  auto finish = [&](const Status& st) {
-    for (PendingWrite* w : batch) {
-      if (w->result.ok()) w->result = st;
-      w->done = true;
-    }
-  };
-  Status begin = writer_->ExecCached("BEGIN IMMEDIATE");
-  if (!begin.ok()) return finish(begin);
-  for (PendingWrite* w : batch) {
-    Status st = writer_->ExecCached("SAVEPOINT w");
-    if (st.ok()) st = (*w->body)(*writer_);
-    if (!st.ok()) writer_->ExecCached("ROLLBACK TO w");
-    writer_->ExecCached("RELEASE w");
-    w->result = st;
-  }
-  Status commit = writer_->ExecCached("COMMIT");
-  if (!commit.ok()) writer_->ExecCached("ROLLBACK");
-  finish(commit);
-}
-
-Result<sqlite3_stmt*> SqliteStore::Prep(SqliteConn& conn, const std::string& name) {
-  auto it = sql_.find(name);
-  if (it == sql_.end()) return Status::Internal("no named query " + name);
-  return conn.Prepare(it->second);
-}
-
 // ---- set-up --------------------------------------------------------------------------
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, const ScoreRules& rules,
                                                        const Clock* clock) {
-  std::error_code ec;
-  auto parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-  std::unique_ptr<SqliteStore> store(new SqliteStore(path, rules, clock));
-  auto writer = SqliteConn::Open(path);
-  if (!writer.ok()) return writer.status();
-  store->writer_ = std::move(writer).value();
-  RKD_RETURN_IF_ERROR(store->Migrate());
-  RKD_RETURN_IF_ERROR(store->PrepareAll());
-  RKD_RETURN_IF_ERROR(store->writer_->Exec("PRAGMA wal_autocheckpoint=0"));
-  store->checkpointer_ = std::thread([s = store.get()] { s->CheckpointLoop(); });
-  return store;
-}
-
-SqliteStore::~SqliteStore() {
-  {
-    std::lock_guard lock(checkpoint_mu_);
-    closing_ = true;
-  }
-  checkpoint_cv_.notify_all();
-  if (checkpointer_.joinable()) checkpointer_.join();
-}
-
-void SqliteStore::CheckpointLoop() {
-  auto conn = SqliteConn::Open(path_);
-  if (!conn.ok()) {
-    LogError("sqlite checkpointer cannot open the database", {{"error", conn.status().ToString()}});
-    return;
-  }
-  std::unique_lock lock(checkpoint_mu_);
-  while (!checkpoint_cv_.wait_for(lock, std::chrono::milliseconds(500), [this] { return closing_; })) {
-    lock.unlock();
-    // PASSIVE never blocks readers or the writer; whatever it cannot copy now, it copies
-    // on a later round.
-    sqlite3_wal_checkpoint_v2((*conn)->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-    lock.lock();
-  }
-}
-
-Status SqliteStore::Migrate() {
-  RKD_RETURN_IF_ERROR(writer_->Exec(
-      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-      "applied_at INTEGER NOT NULL)"));
-  // Migrations are embedded as sql/sqlite/migrations/NNNN_name.sql; std::map keeps them
-  // in version order.
-  const std::string prefix = "sql/sqlite/migrations/";
-  return WriteTxn([&](SqliteConn& c) -> Status {
-    int current = 0;
-    {
-      auto p = c.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
-      if (!p.ok()) return p.status();
-      Stmt s(c.db(), *p);
-      auto row = s.Step();
-      if (!row.ok()) return row.status();
-      current = static_cast<int>(s.Int(0));
-    }
-    schema_version_ = current;
-    for (const auto& [file, sql] : EmbeddedFiles()) {
-      if (file.rfind(prefix, 0) != 0) continue;
-      const std::string name(file.substr(prefix.size()));
-      const int version = std::atoi(name.c_str());
-      if (version <= current) continue;
-      RKD_RETURN_IF_ERROR(c.Exec(std::string(sql)));
-      auto p = c.Prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)");
-      if (!p.ok()) return p.status();
-      Stmt s(c.db(), *p);
-      RKD_RETURN_IF_ERROR(s.Bind(1, int64_t{version}).Bind(2, name).Bind(3, clock_->Now()).Run());
-      schema_version_ = version;
-    }
-    return Status::Ok();
-  });
-}
-
-Status SqliteStore::PrepareAll() {
-  auto it = EmbeddedFiles().find("sql/sqlite/queries.sql");
-  if (it == EmbeddedFiles().end()) return Status::Internal("sql/sqlite/queries.sql is not embedded");
-  auto parsed = ParseNamedQueries(it->second);
-  if (!parsed.ok()) return parsed.status();
-  sql_ = std::move(parsed).value();
-  const std::string list_template = sql_.at("list-users");
+  auto db = SqliteDatabase::Open(path, "sql/sqlite", clock);
+  if (!db.ok()) return db.status();
+  std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(db).value(), rules, clock));
+  // list-users is a template: one statement per sort and direction, all checked now.
+  const std::string& list_template = store->db_->Sql("list-users");
+  auto reader = store->db_->TakeReader();
+  if (!reader.ok()) return reader.status();
   for (UserSort sort : {UserSort::kCreatedAt, UserSort::kScore, UserSort::kLastOrderDate, UserSort::kName}) {
     for (bool desc : {false, true}) {
       std::string q = ReplaceAll(list_template, "{key}", SortColumn(sort));
       q = ReplaceAll(q, "{cmp}", desc ? "<" : ">");
       q = ReplaceAll(q, "{dir}", desc ? "DESC" : "ASC");
-      list_users_sql_[{static_cast<int>(sort), desc}] = q;
-      auto p = writer_->Prepare(q);
+      auto p = (*reader)->Prepare(q);
       if (!p.ok()) return Status::Internal("list-users: " + p.status().message());
+      store->list_users_sql_[{static_cast<int>(sort), desc}] = std::move(q);
     }
   }
-  for (const auto& [name, sql] : sql_) {
-    if (name == "list-users") continue;
-    auto p = writer_->Prepare(sql);
-    if (!p.ok()) return Status::Internal("query " + name + ": " + p.status().message());
-  }
-  return Status::Ok();
+  return store;
 }
 
 const std::string& SqliteStore::ListUsersSql(UserSort sort, bool descending) const {
@@ -324,7 +146,7 @@ const std::string& SqliteStore::ListUsersSql(UserSort sort, bool descending) con
 // ---- users ---------------------------------------------------------------------------
 
 Result<User> SqliteStore::LoadUser(SqliteConn& conn, const std::string& user_id) {
-  RKD_STMT(s, conn, "get-user");
+  RKD_STMT(s, *db_, conn, "get-user");
   s.Bind(1, user_id);
   auto row = s.Step();
   if (!row.ok()) return row.status();
@@ -333,7 +155,7 @@ Result<User> SqliteStore::LoadUser(SqliteConn& conn, const std::string& user_id)
 }
 
 Status SqliteStore::WriteUser(SqliteConn& conn, const User& u, const char* query) {
-  RKD_STMT(s, conn, query);
+  RKD_STMT(s, *db_, conn, query);
   const std::string cats = json(u.preferred_categories).dump();
   if (std::string(query) == "insert-user") {
     s.Bind(1, u.user_id).Bind(2, u.email).Bind(3, u.name).Bind(4, u.last_order_date).Bind(5, u.order_count)
@@ -348,7 +170,7 @@ Status SqliteStore::WriteUser(SqliteConn& conn, const User& u, const char* query
 }
 
 Status SqliteStore::AppendChange(SqliteConn& conn, ChangeOp op, const User* old_image, const User* new_image) {
-  RKD_STMT(s, conn, "insert-change");
+  RKD_STMT(s, *db_, conn, "insert-change");
   const std::string& id = new_image ? new_image->user_id : old_image->user_id;
   s.Bind(1, id).Bind(2, std::string(ChangeOpName(op)));
   s.Bind(3, old_image ? std::optional<std::string>(ToJson(*old_image).dump()) : std::nullopt);
@@ -361,9 +183,9 @@ Result<User> SqliteStore::CreateUser(User u) {
   if (u.user_id.empty()) u.user_id = NewUuid();
   u.created_at = u.updated_at = clock_->Now();
   u.engagement_score = ComputeScore(rules_, u, u.created_at);
-  Status st = WriteTxn([&](SqliteConn& c) -> Status {
+  Status st = db_->Write([&](SqliteConn& c) -> Status {
     {
-      RKD_STMT(owner, c, "email-owner");
+      RKD_STMT(owner, *db_, c, "email-owner");
       owner.Bind(1, u.email);
       auto row = owner.Step();
       if (!row.ok()) return row.status();
@@ -379,19 +201,19 @@ Result<User> SqliteStore::CreateUser(User u) {
 }
 
 Result<User> SqliteStore::GetUser(const std::string& user_id) {
-  RKD_READER(c);
+  RKD_READER(c, *db_);
   return LoadUser(c, user_id);
 }
 
 Result<User> SqliteStore::UpdateUser(const std::string& user_id, const UserPatch& patch) {
   User after;
-  Status st = WriteTxn([&](SqliteConn& c) -> Status {
+  Status st = db_->Write([&](SqliteConn& c) -> Status {
     auto before = LoadUser(c, user_id);
     if (!before.ok()) return before.status();
     after = *before;
     ApplyPatch(patch, &after);
     if (patch.email && *patch.email != before->email) {
-      RKD_STMT(owner, c, "email-owner");
+      RKD_STMT(owner, *db_, c, "email-owner");
       owner.Bind(1, after.email);
       auto row = owner.Step();
       if (!row.ok()) return row.status();
@@ -408,11 +230,11 @@ Result<User> SqliteStore::UpdateUser(const std::string& user_id, const UserPatch
 }
 
 Status SqliteStore::DeleteUser(const std::string& user_id) {
-  return WriteTxn([&](SqliteConn& c) -> Status {
+  return db_->Write([&](SqliteConn& c) -> Status {
     auto before = LoadUser(c, user_id);
     if (!before.ok()) return before.status();
     for (const char* q : {"delete-user-orders", "delete-user-emails", "delete-user"}) {
-      RKD_STMT(s, c, q);
+      RKD_STMT(s, *db_, c, q);
       RKD_RETURN_IF_ERROR(s.Bind(1, user_id).Run());
     }
     return AppendChange(c, ChangeOp::kRemove, &*before, nullptr);
@@ -430,7 +252,7 @@ Result<Page<User>> SqliteStore::ListUsers(const UserQuery& q) {
         !after.contains("k") || !after.contains("i") || !after["i"].is_string())
       return Status::InvalidArgument("cursor belongs to a different sort order", "cursor");
   }
-  RKD_READER(c);
+  RKD_READER(c, *db_);
   auto p = c.Prepare(ListUsersSql(q.sort, q.descending));
   if (!p.ok()) return p.status();
   Stmt s(c.db(), *p);
@@ -462,8 +284,8 @@ Result<Page<User>> SqliteStore::ListUsers(const UserQuery& q) {
 }
 
 Result<int64_t> SqliteStore::CountUsers() {
-  RKD_READER(c);
-  RKD_STMT(s, c, "count-users");
+  RKD_READER(c, *db_);
+  RKD_STMT(s, *db_, c, "count-users");
   auto row = s.Step();
   if (!row.ok()) return row.status();
   return s.Int(0);
@@ -473,7 +295,7 @@ Result<int64_t> SqliteStore::CountUsers() {
 
 Result<OrderResult> SqliteStore::CreateOrder(Order o) {
   OrderResult out;
-  Status st = WriteTxn([&](SqliteConn& c) -> Status {
+  Status st = db_->Write([&](SqliteConn& c) -> Status {
     auto before = LoadUser(c, o.user_id);
     if (!before.ok()) return before.status();
     if (o.order_id.empty()) o.order_id = NewUuid();
@@ -481,7 +303,7 @@ Result<OrderResult> SqliteStore::CreateOrder(Order o) {
     json items = json::array();
     for (const auto& i : o.items) items.push_back(ToJson(i));
     {
-      RKD_STMT(s, c, "insert-order");
+      RKD_STMT(s, *db_, c, "insert-order");
       s.Bind(1, o.order_id).Bind(2, o.user_id).Bind(3, o.order_date).Bind(4, o.total_value).Bind(5, items.dump())
           .Bind(6, o.status).Bind(7, o.created_at);
       Status w = s.Run();
@@ -515,8 +337,8 @@ Result<Page<Order>> SqliteStore::ListOrders(const std::string& user_id, int limi
     if (!after.contains("k") || !after["k"].is_number_integer() || !after.contains("i") || !after["i"].is_string())
       return Status::InvalidArgument("cursor is not valid", "cursor");
   }
-  RKD_READER(c);
-  RKD_STMT(s, c, "list-orders");
+  RKD_READER(c, *db_);
+  RKD_STMT(s, *db_, c, "list-orders");
   s.Bind(1, user_id);
   if (!after.is_null()) s.Bind(2, after["k"].get<int64_t>()).Bind(3, after["i"].get<std::string>());
   s.Bind(4, int64_t{limit + 1});
@@ -537,8 +359,8 @@ Result<Page<Order>> SqliteStore::ListOrders(const std::string& user_id, int limi
 // ---- emails --------------------------------------------------------------------------
 
 Result<Email> SqliteStore::GetEmail(const std::string& email_id) {
-  RKD_READER(c);
-  RKD_STMT(s, c, "get-email");
+  RKD_READER(c, *db_);
+  RKD_STMT(s, *db_, c, "get-email");
   s.Bind(1, email_id);
   auto row = s.Step();
   if (!row.ok()) return row.status();
@@ -556,8 +378,8 @@ Result<Page<Email>> SqliteStore::ListEmails(const EmailQuery& q) {
     if (!after.contains("k") || !after["k"].is_number_integer() || !after.contains("i") || !after["i"].is_string())
       return Status::InvalidArgument("cursor is not valid", "cursor");
   }
-  RKD_READER(c);
-  RKD_STMT(s, c, "list-emails");
+  RKD_READER(c, *db_);
+  RKD_STMT(s, *db_, c, "list-emails");
   s.Bind(1, q.user_id).Bind(2, q.status);
   if (!after.is_null()) s.Bind(3, after["k"].get<int64_t>()).Bind(4, after["i"].get<std::string>());
   s.Bind(5, int64_t{limit + 1});
@@ -579,7 +401,7 @@ Result<Page<Email>> SqliteStore::ListEmails(const EmailQuery& q) {
 
 Status SqliteStore::Import(std::vector<User> users, std::vector<Order> orders) {
   const Millis now = clock_->Now();
-  return WriteTxn([&](SqliteConn& c) -> Status {
+  return db_->Write([&](SqliteConn& c) -> Status {
     for (User& u : users) {
       if (u.user_id.empty()) u.user_id = NewUuid();
       if (u.created_at == 0) u.created_at = now;
@@ -596,7 +418,7 @@ Status SqliteStore::Import(std::vector<User> users, std::vector<Order> orders) {
       if (o.created_at == 0) o.created_at = o.order_date;
       json items = json::array();
       for (const auto& i : o.items) items.push_back(ToJson(i));
-      RKD_STMT(s, c, "insert-order");
+      RKD_STMT(s, *db_, c, "insert-order");
       s.Bind(1, o.order_id).Bind(2, o.user_id).Bind(3, o.order_date).Bind(4, o.total_value).Bind(5, items.dump())
           .Bind(6, o.status).Bind(7, o.created_at);
       RKD_RETURN_IF_ERROR(s.Run());
@@ -608,8 +430,8 @@ Status SqliteStore::Import(std::vector<User> users, std::vector<Order> orders) {
 // ---- change stream -------------------------------------------------------------------
 
 Result<std::vector<UserChange>> SqliteStore::ReadChanges(int64_t after_seq, int limit) {
-  RKD_READER(c);
-  RKD_STMT(s, c, "read-changes");
+  RKD_READER(c, *db_);
+  RKD_STMT(s, *db_, c, "read-changes");
   s.Bind(1, after_seq).Bind(2, int64_t{std::max(limit, 1)});
   std::vector<UserChange> out;
   for (;;) {
@@ -634,8 +456,8 @@ Result<std::vector<UserChange>> SqliteStore::ReadChanges(int64_t after_seq, int 
 }
 
 Result<int64_t> SqliteStore::GetCheckpoint(const std::string& name) {
-  RKD_READER(c);
-  RKD_STMT(s, c, "get-checkpoint");
+  RKD_READER(c, *db_);
+  RKD_STMT(s, *db_, c, "get-checkpoint");
   s.Bind(1, name);
   auto row = s.Step();
   if (!row.ok()) return row.status();
@@ -643,8 +465,8 @@ Result<int64_t> SqliteStore::GetCheckpoint(const std::string& name) {
 }
 
 Status SqliteStore::SetCheckpoint(const std::string& name, int64_t seq) {
-  return WriteTxn([&](SqliteConn& c) -> Status {
-    RKD_STMT(s, c, "set-checkpoint");
+  return db_->Write([&](SqliteConn& c) -> Status {
+    RKD_STMT(s, *db_, c, "set-checkpoint");
     return s.Bind(1, name).Bind(2, seq).Bind(3, clock_->Now()).Run();
   });
 }

@@ -1,0 +1,173 @@
+#include "store/sqlite/sqlite_database.h"
+
+#include <filesystem>
+
+#include "base/embedded_files.h"
+#include "base/log.h"
+#include "store/named_queries.h"
+
+namespace rkd {
+
+Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::string& path, const std::string& sql_dir,
+                                                             const Clock* clock) {
+  std::error_code ec;
+  auto parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  std::unique_ptr<SqliteDatabase> db(new SqliteDatabase(path, clock));
+  auto writer = SqliteConn::Open(path);
+  if (!writer.ok()) return writer.status();
+  db->writer_ = std::move(writer).value();
+  RKD_RETURN_IF_ERROR(db->Migrate(sql_dir));
+  RKD_RETURN_IF_ERROR(db->PrepareAll(sql_dir));
+  RKD_RETURN_IF_ERROR(db->writer_->Exec("PRAGMA wal_autocheckpoint=0"));
+  db->checkpointer_ = std::thread([d = db.get()] { d->CheckpointLoop(); });
+  return db;
+}
+
+SqliteDatabase::~SqliteDatabase() {
+  {
+    std::lock_guard lock(checkpoint_mu_);
+    closing_ = true;
+  }
+  checkpoint_cv_.notify_all();
+  if (checkpointer_.joinable()) checkpointer_.join();
+}
+
+const std::string& SqliteDatabase::Sql(const std::string& name) const { return sql_.at(name); }
+
+Result<sqlite3_stmt*> SqliteDatabase::Prep(SqliteConn& conn, const std::string& name) const {
+  auto it = sql_.find(name);
+  if (it == sql_.end()) return Status::Internal("no named query " + name);
+  return conn.Prepare(it->second);
+}
+
+Status SqliteDatabase::Migrate(const std::string& sql_dir) {
+  RKD_RETURN_IF_ERROR(writer_->Exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+      "applied_at INTEGER NOT NULL)"));
+  // std::map keeps the embedded migrations in file-name (= version) order.
+  const std::string prefix = sql_dir + "/migrations/";
+  return Write([&](SqliteConn& c) -> Status {
+    int current = 0;
+    {
+      auto p = c.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+      if (!p.ok()) return p.status();
+      Stmt s(c.db(), *p);
+      auto row = s.Step();
+      if (!row.ok()) return row.status();
+      current = static_cast<int>(s.Int(0));
+    }
+    schema_version_ = current;
+    for (const auto& [file, sql] : EmbeddedFiles()) {
+      if (file.rfind(prefix, 0) != 0) continue;
+      const std::string name(file.substr(prefix.size()));
+      const int version = std::atoi(name.c_str());
+      if (version <= current) continue;
+      RKD_RETURN_IF_ERROR(c.Exec(std::string(sql)));
+      auto p = c.Prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)");
+      if (!p.ok()) return p.status();
+      Stmt s(c.db(), *p);
+      RKD_RETURN_IF_ERROR(s.Bind(1, int64_t{version}).Bind(2, name).Bind(3, clock_->Now()).Run());
+      schema_version_ = version;
+    }
+    return Status::Ok();
+  });
+}
+
+Status SqliteDatabase::PrepareAll(const std::string& sql_dir) {
+  auto it = EmbeddedFiles().find(sql_dir + "/queries.sql");
+  if (it == EmbeddedFiles().end()) return Status::Internal(sql_dir + "/queries.sql is not embedded");
+  auto parsed = ParseNamedQueries(it->second);
+  if (!parsed.ok()) return parsed.status();
+  sql_ = std::move(parsed).value();
+  for (const auto& [name, sql] : sql_) {
+    if (sql.find('{') != std::string::npos) continue;  // a template; its user prepares the variants
+    auto p = writer_->Prepare(sql);
+    if (!p.ok()) return Status::Internal("query " + name + ": " + p.status().message());
+  }
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<SqliteConn>> SqliteDatabase::TakeReader() {
+  {
+    std::lock_guard lock(readers_mu_);
+    if (!idle_readers_.empty()) {
+      auto conn = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+      return conn;
+    }
+  }
+  return SqliteConn::Open(path_);
+}
+
+void SqliteDatabase::ReturnReader(std::unique_ptr<SqliteConn> conn) {
+  std::lock_guard lock(readers_mu_);
+  idle_readers_.push_back(std::move(conn));
+}
+
+struct SqliteDatabase::PendingWrite {
+  const TxnBody* body;
+  Status result;
+  bool done = false;
+};
+
+Status SqliteDatabase::Write(const TxnBody& body) {
+  PendingWrite me{&body};
+  std::unique_lock lock(queue_mu_);
+  queue_.push_back(&me);
+  while (!me.done) {
+    if (leader_active_) {
+      queue_cv_.wait(lock);
+      continue;
+    }
+    // Lead: take everything queued so far (this write included) as one batch.
+    leader_active_ = true;
+    std::vector<PendingWrite*> batch;
+    batch.swap(queue_);
+    lock.unlock();
+    RunBatch(batch);
+    lock.lock();
+    leader_active_ = false;
+    queue_cv_.notify_all();
+  }
+  return me.result;
+}
+
+void SqliteDatabase::RunBatch(const std::vector<PendingWrite*>& batch) {
+  auto finish = [&](const Status& st) {
+    for (PendingWrite* w : batch) {
+      if (w->result.ok()) w->result = st;
+      w->done = true;
+    }
+  };
+  Status begin = writer_->ExecCached("BEGIN IMMEDIATE");
+  if (!begin.ok()) return finish(begin);
+  for (PendingWrite* w : batch) {
+    Status st = writer_->ExecCached("SAVEPOINT w");
+    if (st.ok()) st = (*w->body)(*writer_);
+    if (!st.ok()) writer_->ExecCached("ROLLBACK TO w");
+    writer_->ExecCached("RELEASE w");
+    w->result = st;
+  }
+  Status commit = writer_->ExecCached("COMMIT");
+  if (!commit.ok()) writer_->ExecCached("ROLLBACK");
+  finish(commit);
+}
+
+void SqliteDatabase::CheckpointLoop() {
+  auto conn = SqliteConn::Open(path_);
+  if (!conn.ok()) {
+    LogError("sqlite checkpointer cannot open the database", {{"error", conn.status().ToString()}});
+    return;
+  }
+  std::unique_lock lock(checkpoint_mu_);
+  while (!checkpoint_cv_.wait_for(lock, std::chrono::milliseconds(500), [this] { return closing_; })) {
+    lock.unlock();
+    // PASSIVE never blocks readers or the writer; what it cannot copy now, it copies on
+    // a later round.
+    sqlite3_wal_checkpoint_v2((*conn)->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    lock.lock();
+  }
+}
+
+}  // namespace rkd
