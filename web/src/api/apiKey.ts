@@ -1,13 +1,23 @@
 // The API key the user typed, kept for the browser session only (sessionStorage): it
-// survives reloads but not closing the tab. Storage failures (private mode, disabled
-// storage) fall back to memory.
+// survives reloads but not closing the tab. Where storage is unavailable (disabled,
+// sandboxed) it lives in memory for the page's lifetime instead.
 
 const STORAGE_KEY = 'rekindle.apiKey';
 let memoryKey: string | null = null;
 
-export function getApiKey(): string | null {
+function storage(): Storage | null {
   try {
-    return window.sessionStorage.getItem(STORAGE_KEY) ?? memoryKey;
+    return window.sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
+export function getApiKey(): string | null {
+  const s = storage();
+  if (!s) return memoryKey;
+  try {
+    return s.getItem(STORAGE_KEY) ?? memoryKey;
   } catch {
     return memoryKey;
   }
@@ -16,7 +26,7 @@ export function getApiKey(): string | null {
 export function setApiKey(key: string): void {
   memoryKey = key;
   try {
-    window.sessionStorage.setItem(STORAGE_KEY, key);
+    storage()?.setItem(STORAGE_KEY, key);
   } catch {
     // Memory only.
   }
@@ -25,7 +35,7 @@ export function setApiKey(key: string): void {
 export function clearApiKey(): void {
   memoryKey = null;
   try {
-    window.sessionStorage.removeItem(STORAGE_KEY);
+    storage()?.removeItem(STORAGE_KEY);
   } catch {
     // Nothing stored.
   }

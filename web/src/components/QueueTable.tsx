@@ -6,7 +6,7 @@ import { Empty } from './StatusViews';
 export function QueueTable({ queues }: { queues: QueueStats[] }) {
   if (queues.length === 0) return <Empty>No queues reported.</Empty>;
   return (
-    <div className="table-wrap" role="region" aria-label="Queue health" tabIndex={0}>
+    <div className="table-wrap" role="region" aria-label="Queues" tabIndex={0}>
       <table className="table">
         <thead>
           <tr>

@@ -247,7 +247,9 @@ function EmailHistory({ userId }: { userId: string }) {
               <li key={e.emailId} className="email-item">
                 <div className="email-item__row">
                   <div className="email-item__main">
-                    <span className="email-item__subject">{e.subject}</span>
+                    <span className="email-item__subject" id={`${regionId}-subject`}>
+                      {e.subject}
+                    </span>
                     <span className="small muted">
                       {formatDateTime(e.generatedAt || e.createdAt)} · score then {formatScore(e.engagementScoreAtTime)}
                       {e.writer ? ` · ${e.writer}` : ''}
@@ -259,10 +261,10 @@ function EmailHistory({ userId }: { userId: string }) {
                     className="button button--small"
                     aria-expanded={open}
                     aria-controls={regionId}
+                    aria-describedby={`${regionId}-subject`}
                     onClick={() => setOpenId(open ? null : e.emailId)}
                   >
                     {open ? 'Hide' : 'Preview'}
-                    <span className="sr-only"> {e.subject}</span>
                   </button>
                 </div>
                 {open && (

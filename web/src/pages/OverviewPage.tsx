@@ -1,18 +1,22 @@
 import { useQuery } from '@tanstack/react-query';
+import { lazy, Suspense } from 'react';
 import { Link } from 'react-router';
 import { isApiError } from '../api/client';
-import { metricsQuery } from '../api/metrics/queries';
+import { DEFAULT_THRESHOLD, metricsQuery } from '../api/metrics/queries';
 import type { Metrics } from '../api/metrics/types';
 import { userListQuery } from '../api/users/queries';
-import { EmailsPerDayChart } from '../components/EmailsPerDayChart';
 import { KpiCard } from '../components/KpiCard';
 import { QueueTable } from '../components/QueueTable';
 import { ScoreBadge } from '../components/ScoreBadge';
-import { ScoreHistogram } from '../components/ScoreHistogram';
 import { Empty, ErrorState, Loading } from '../components/StatusViews';
 import { formatCount, formatDaysAgo, formatPercent, formatScore } from '../lib/format';
 import { usePageTitle } from '../lib/usePageTitle';
-import { DEFAULT_THRESHOLD } from '../api/metrics/queries';
+
+// The chart library is the biggest dependency; only the overview needs it.
+const ScoreHistogram = lazy(() => import('../components/ScoreHistogram').then((m) => ({ default: m.ScoreHistogram })));
+const EmailsPerDayChart = lazy(() =>
+  import('../components/EmailsPerDayChart').then((m) => ({ default: m.EmailsPerDayChart })),
+);
 
 export function OverviewPage() {
   usePageTitle('Overview');
@@ -77,14 +81,22 @@ function MetricsView({ metrics }: { metrics: Metrics }) {
         <section className="panel" aria-labelledby="histogram-heading">
           <h2 id="histogram-heading">Score distribution</h2>
           {metrics.scoreHistogram.length ? (
-            <ScoreHistogram buckets={metrics.scoreHistogram} threshold={metrics.threshold} />
+            <Suspense fallback={<Loading label="Loading chart…" />}>
+              <ScoreHistogram buckets={metrics.scoreHistogram} threshold={metrics.threshold} />
+            </Suspense>
           ) : (
             <Empty>No clients yet.</Empty>
           )}
         </section>
         <section className="panel" aria-labelledby="per-day-heading">
           <h2 id="per-day-heading">Emails per day</h2>
-          {metrics.emailsPerDay.length ? <EmailsPerDayChart days={metrics.emailsPerDay} /> : <Empty>No emails yet.</Empty>}
+          {metrics.emailsPerDay.length ? (
+            <Suspense fallback={<Loading label="Loading chart…" />}>
+              <EmailsPerDayChart days={metrics.emailsPerDay} />
+            </Suspense>
+          ) : (
+            <Empty>No emails yet.</Empty>
+          )}
         </section>
       </div>
 

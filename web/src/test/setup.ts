@@ -1,9 +1,11 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@testing-library/react';
 import { afterEach } from 'vitest';
+import { clearApiKey } from '../api/apiKey';
 
 afterEach(() => {
   cleanup();
+  clearApiKey();
   window.sessionStorage.clear();
 });
 
@@ -16,3 +18,6 @@ class NoopResizeObserver {
 if (!('ResizeObserver' in globalThis)) {
   (globalThis as unknown as { ResizeObserver: typeof NoopResizeObserver }).ResizeObserver = NoopResizeObserver;
 }
+
+// jsdom does not scroll.
+window.scrollTo = () => {};

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { clientFiltersToParams, DEFAULT_FILTERS, parseClientFilters } from './clientListParams';
+
+describe('client filters in the URL', () => {
+  it('reads an empty query as the defaults', () => {
+    expect(parseClientFilters(new URLSearchParams())).toEqual(DEFAULT_FILTERS);
+  });
+
+  it('reads search, sort, order and the at-risk flag', () => {
+    expect(parseClientFilters(new URLSearchParams('search=ada&sort=score&order=desc&atRisk=1'))).toEqual({
+      search: 'ada',
+      sort: 'score',
+      order: 'desc',
+      atRisk: true,
+    });
+  });
+
+  it('uses the natural direction of a sort when none is given', () => {
+    expect(parseClientFilters(new URLSearchParams('sort=name')).order).toBe('asc');
+    expect(parseClientFilters(new URLSearchParams('sort=createdAt')).order).toBe('desc');
+  });
+
+  it('ignores values it does not know', () => {
+    expect(parseClientFilters(new URLSearchParams('sort=DROP&order=sideways&atRisk=maybe'))).toEqual(DEFAULT_FILTERS);
+  });
+
+  it('writes only what differs from the defaults', () => {
+    expect(clientFiltersToParams(DEFAULT_FILTERS).toString()).toBe('');
+    expect(clientFiltersToParams({ search: ' ada ', sort: 'score', order: 'asc', atRisk: true }).toString()).toBe(
+      'search=ada&sort=score&atRisk=1',
+    );
+  });
+
+  it('round-trips', () => {
+    const f = { search: 'x y', sort: 'lastOrderDate' as const, order: 'desc' as const, atRisk: false };
+    expect(parseClientFilters(clientFiltersToParams(f))).toEqual(f);
+  });
+});

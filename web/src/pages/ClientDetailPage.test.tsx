@@ -1,0 +1,121 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { Email } from '../api/emails/types';
+import { fail, fakeApi, list, ok } from '../test/fakeApi';
+import { aUser, anEmail } from '../test/fixtures';
+import { renderApp } from '../test/render';
+
+const lapsed = aUser({
+  userId: 'u-1',
+  name: 'Ada Lovelace',
+  engagementScore: 62.5,
+  scoreBreakdown: { base: 100, recency: -40, orders: 1.5, orderValue: 1, recentEmail: 0, total: 62.5, daysSinceLastOrder: 120 },
+});
+
+function clientApi(over: Record<string, Parameters<typeof fakeApi>[0][string]> = {}) {
+  return fakeApi({
+    'GET /api/users/:userId': () => ok(lapsed),
+    'GET /api/users/:userId/emails': () => list([anEmail()]),
+    'GET /api/users/:userId/orders': () =>
+      list([
+        {
+          orderId: 'o-1',
+          userId: 'u-1',
+          orderDate: '2025-11-01T10:00:00Z',
+          totalValue: 59.9,
+          status: 'CREATED',
+          createdAt: '2025-11-01T10:00:00Z',
+          items: [{ itemId: 'i', productId: 'p', name: 'Wool scarf', category: 'Knitwear', price: 29.95, quantity: 2 }],
+        },
+      ]),
+    'GET /api/users': () => list([]),
+    ...over,
+  });
+}
+
+describe('A client’s page', () => {
+  it('shows the client at risk and explains the score factor by factor', async () => {
+    clientApi();
+    renderApp('/clients/u-1');
+
+    expect(await screen.findByRole('heading', { level: 1, name: 'Ada Lovelace' })).toBeInTheDocument();
+    expect(screen.getAllByText('At risk').length).toBeGreaterThan(0);
+    const breakdown = screen.getByRole('table', { name: 'Score by factor' });
+    expect(within(breakdown).getByRole('row', { name: /Time since last order.*120 days.*−40/ })).toBeInTheDocument();
+    expect(within(breakdown).getByRole('row', { name: /Number of orders.*\+1\.5/ })).toBeInTheDocument();
+    expect(screen.getByText(/mostly because of/)).toHaveTextContent('time since last order');
+  });
+
+  it('says when the server does not explain scores yet', async () => {
+    clientApi({ 'GET /api/users/:userId': () => ok({ ...lapsed, scoreBreakdown: undefined }) });
+    renderApp('/clients/u-1');
+    expect(await screen.findByText(/does not explain scores yet/)).toBeInTheDocument();
+  });
+
+  it('lists the orders with their items', async () => {
+    clientApi();
+    renderApp('/clients/u-1');
+    expect(await screen.findByText('2 × Wool scarf')).toBeInTheDocument();
+    expect(screen.getByText('59.90')).toBeInTheDocument();
+  });
+
+  it('previews an email’s HTML in a fully sandboxed frame', async () => {
+    clientApi();
+    const { user } = renderApp('/clients/u-1');
+    await user.click(await screen.findByRole('button', { name: 'Preview', description: 'We miss you, Ada' }));
+
+    const frame = screen.getByTitle('Preview of the email “We miss you, Ada”');
+    expect(frame.tagName).toBe('IFRAME');
+    expect(frame).toHaveAttribute('sandbox', '');
+    expect(frame).toHaveAttribute('srcdoc', '<p>Hi <b>Ada</b>, it has been a while.</p>');
+  });
+
+  it('shows a new email without a reload', async () => {
+    let emails: Email[] = [];
+    clientApi({ 'GET /api/users/:userId/emails': () => list(emails) });
+    const { queryClient } = renderApp('/clients/u-1');
+    expect(await screen.findByText('No emails to this client yet.')).toBeInTheDocument();
+
+    emails = [anEmail({ subject: 'Come back, Ada' })];
+    await queryClient.refetchQueries({ queryKey: ['emails'] }); // what the live interval does
+    expect(await screen.findByText('Come back, Ada')).toBeInTheDocument();
+  });
+
+  it('asks for confirmation before deleting, and deletes only when confirmed', async () => {
+    const api = clientApi({ 'DELETE /api/users/:userId': () => ok({ deleted: true }) });
+    const { user } = renderApp('/clients/u-1');
+    await user.click(await screen.findByRole('button', { name: 'Delete' }));
+
+    const dialog = screen.getByRole('alertdialog', { name: 'Delete Ada Lovelace?' });
+    expect(within(dialog).getByRole('button', { name: 'Cancel' })).toHaveFocus();
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument();
+    expect(api.callsTo('DELETE', '/api/users/u-1')).toHaveLength(0);
+
+    await user.click(screen.getByRole('button', { name: 'Delete' }));
+    await user.click(screen.getByRole('button', { name: 'Delete client' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Clients' })).toBeInTheDocument();
+    expect(api.callsTo('DELETE', '/api/users/u-1')).toHaveLength(1);
+  });
+
+  it('saves only the fields that were edited', async () => {
+    const api = clientApi({ 'PUT /api/users/:userId': (r) => ok({ ...lapsed, ...(r.body as object) }) });
+    const { user } = renderApp('/clients/u-1');
+    await user.click(await screen.findByRole('button', { name: 'Edit' }));
+
+    const name = screen.getByLabelText(/Name/);
+    await user.clear(name);
+    await user.type(name, 'Ada King');
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
+
+    await waitFor(() => expect(api.callsTo('PUT', '/api/users/u-1')).toHaveLength(1));
+    expect(api.callsTo('PUT', '/api/users/u-1')[0]?.body).toEqual({ name: 'Ada King' });
+    expect(await screen.findByRole('button', { name: 'Edit' })).toBeInTheDocument();
+  });
+
+  it('says when the client does not exist', async () => {
+    fakeApi({ 'GET /api/users/:userId': () => fail(404, 'not_found', 'user nope not found') });
+    renderApp('/clients/nope');
+    expect(await screen.findByRole('heading', { name: 'Client not found' })).toBeInTheDocument();
+  });
+});

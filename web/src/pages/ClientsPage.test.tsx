@@ -1,0 +1,97 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { fail, fakeApi, list } from '../test/fakeApi';
+import { aUser } from '../test/fixtures';
+import { renderApp } from '../test/render';
+
+const clients = [
+  aUser({ userId: 'u-1', name: 'Ada Lovelace', engagementScore: 60, lastOrderDate: null }),
+  aUser({ userId: 'u-2', name: 'Grace Hopper', email: 'grace@example.com', engagementScore: 95, averageOrderValue: 1234.5 }),
+];
+
+describe('The clients page', () => {
+  it('lists clients with their score coloured and labelled by risk', async () => {
+    fakeApi({ 'GET /api/users': () => list(clients) });
+    renderApp('/clients');
+
+    const rows = await screen.findAllByRole('row');
+    const ada = rows.find((r) => within(r).queryByText('Ada Lovelace'));
+    const grace = rows.find((r) => within(r).queryByText('Grace Hopper'));
+    expect(within(ada!).getByText('At risk')).toBeInTheDocument();
+    expect(within(ada!).getByText('No order yet')).toBeInTheDocument();
+    expect(within(grace!).getByText('Healthy')).toBeInTheDocument();
+    expect(within(grace!).getByText('1,234.50')).toBeInTheDocument();
+    expect(within(ada!).getByRole('link', { name: 'Ada Lovelace' })).toHaveAttribute('href', '/clients/u-1');
+  });
+
+  it('asks the API for matching clients when you search', async () => {
+    const api = fakeApi({
+      'GET /api/users': (r) => list(r.query.get('search') === 'grace' ? [clients[1]] : clients),
+    });
+    const { user } = renderApp('/clients');
+    await screen.findByText('Ada Lovelace');
+
+    await user.type(screen.getByRole('searchbox', { name: 'Search' }), 'grace');
+
+    await waitFor(() => expect(screen.queryByText('Ada Lovelace')).not.toBeInTheDocument());
+    expect(screen.getByText('Grace Hopper')).toBeInTheDocument();
+    expect(api.callsTo('GET', '/api/users').at(-1)?.query.get('search')).toBe('grace');
+  });
+
+  it('shows only at-risk clients when the filter is ticked', async () => {
+    const api = fakeApi({ 'GET /api/users': (r) => list(r.query.get('atRisk') === 'true' ? [clients[0]] : clients) });
+    const { user } = renderApp('/clients');
+    await screen.findByText('Grace Hopper');
+
+    await user.click(screen.getByRole('checkbox', { name: 'At risk only' }));
+
+    await waitFor(() => expect(screen.queryByText('Grace Hopper')).not.toBeInTheDocument());
+    expect(api.callsTo('GET', '/api/users').at(-1)?.query.get('atRisk')).toBe('true');
+  });
+
+  it('sorts by score when the Score header is clicked, and reverses on a second click', async () => {
+    const api = fakeApi({ 'GET /api/users': () => list(clients) });
+    const { user } = renderApp('/clients');
+    await screen.findByText('Ada Lovelace');
+
+    await user.click(screen.getByRole('button', { name: /^Score/ }));
+    await waitFor(() => expect(api.callsTo('GET', '/api/users').at(-1)?.query.get('sort')).toBe('score'));
+    expect(api.callsTo('GET', '/api/users').at(-1)?.query.get('order')).toBe('asc');
+    expect(screen.getByRole('columnheader', { name: /Score/ })).toHaveAttribute('aria-sort', 'ascending');
+
+    await user.click(screen.getByRole('button', { name: /^Score/ }));
+    await waitFor(() => expect(api.callsTo('GET', '/api/users').at(-1)?.query.get('order')).toBe('desc'));
+  });
+
+  it('pages forward with the cursor and back with Previous', async () => {
+    const api = fakeApi({
+      'GET /api/users': (r) => (r.query.get('cursor') === 'page-2' ? list([clients[1]]) : list([clients[0]], 'page-2')),
+    });
+    const { user } = renderApp('/clients');
+    await screen.findByText('Ada Lovelace');
+    expect(screen.getByRole('button', { name: '← Previous' })).toBeDisabled();
+
+    await user.click(screen.getByRole('button', { name: 'Next →' }));
+    expect(await screen.findByText('Grace Hopper')).toBeInTheDocument();
+    expect(screen.getByText('Page 2')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Next →' })).toBeDisabled();
+
+    await user.click(screen.getByRole('button', { name: '← Previous' }));
+    expect(await screen.findByText('Ada Lovelace')).toBeInTheDocument();
+    expect(api.callsTo('GET', '/api/users').at(-1)?.query.get('cursor')).toBeNull();
+  });
+
+  it('says so when no client matches', async () => {
+    fakeApi({ 'GET /api/users': () => list([]) });
+    renderApp('/clients?search=nobody');
+    expect(await screen.findByText('No clients match these filters.')).toBeInTheDocument();
+  });
+
+  it('shows the API error and offers to try again', async () => {
+    fakeApi({ 'GET /api/users': () => fail(400, 'invalid_argument', 'search must be at most 200 characters', 'search') });
+    renderApp('/clients');
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('search must be at most 200 characters');
+    expect(within(alert).getByRole('button', { name: 'Try again' })).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,58 @@
+import { screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { fail, fakeApi, list, ok } from '../test/fakeApi';
+import { aUser, someMetrics } from '../test/fixtures';
+import { renderApp } from '../test/render';
+
+describe('The overview', () => {
+  it('shows the key figures', async () => {
+    fakeApi({ 'GET /api/metrics': () => ok(someMetrics()), 'GET /api/users': () => list([]) });
+    renderApp('/');
+
+    const clients = await screen.findByText('Clients', { selector: 'dt' });
+    expect(clients.parentElement).toHaveTextContent('500');
+    expect(screen.getByText('At risk', { selector: 'dt' }).parentElement).toHaveTextContent('8016% of clients score below 75');
+    expect(screen.getByText('Average score', { selector: 'dt' }).parentElement).toHaveTextContent('88');
+    expect(screen.getByText('Emails, last 7 days', { selector: 'dt' }).parentElement).toHaveTextContent('21');
+    expect(screen.getByText('Emails, last 30 days', { selector: 'dt' }).parentElement).toHaveTextContent('102');
+  });
+
+  it('describes the score distribution with the threshold for screen readers', async () => {
+    fakeApi({ 'GET /api/metrics': () => ok(someMetrics({ threshold: 70 })), 'GET /api/users': () => list([]) });
+    renderApp('/');
+    const table = await screen.findByRole('table', { name: 'Clients per score range' });
+    expect(within(table).getByRole('row', { name: '90–100 27' })).toBeInTheDocument();
+    expect(screen.getByText(/Scores below 70 \(left of the dashed line\) are at risk/)).toBeInTheDocument();
+  });
+
+  it('flags a queue with dead letters', async () => {
+    fakeApi({ 'GET /api/metrics': () => ok(someMetrics()), 'GET /api/users': () => list([]) });
+    renderApp('/');
+    const queues = await screen.findByRole('region', { name: 'Queues' });
+    expect(within(queues).getByRole('row', { name: /email-processor 3 2 14 s 1 ?\(needs attention\)/ })).toBeInTheDocument();
+  });
+
+  it('lists the clients with the lowest scores', async () => {
+    const api = fakeApi({
+      'GET /api/metrics': () => ok(someMetrics()),
+      'GET /api/users': () => list([aUser({ name: 'Ada Lovelace', engagementScore: 55 })]),
+    });
+    renderApp('/');
+    expect(await screen.findByRole('link', { name: 'Ada Lovelace' })).toBeInTheDocument();
+    const q = api.callsTo('GET', '/api/users')[0]?.query;
+    expect([q?.get('sort'), q?.get('order'), q?.get('atRisk')]).toEqual(['score', 'asc', 'true']);
+  });
+
+  it('explains that metrics are missing when the server has none yet', async () => {
+    fakeApi({ 'GET /api/metrics': () => fail(404, 'not_found', 'no route for GET /api/metrics'), 'GET /api/users': () => list([]) });
+    renderApp('/');
+    expect(await screen.findByText('Metrics are not available yet')).toBeInTheDocument();
+    expect(await screen.findByText('No client is at risk. Nice.')).toBeInTheDocument();
+  });
+
+  it('shows other failures as errors', async () => {
+    fakeApi({ 'GET /api/metrics': () => fail(500, 'internal', 'internal error'), 'GET /api/users': () => list([]) });
+    renderApp('/');
+    expect(await screen.findByRole('alert')).toHaveTextContent('Could not load metrics');
+  });
+});
