@@ -63,8 +63,11 @@ describe('numbers', () => {
     expect(formatMoney(Number.NaN)).toBe('—');
   });
 
-  it('shows scores as whole points', () => {
-    expect(formatScore(74.6)).toBe('75');
+  it('shows scores to a tenth without rounding up across a threshold', () => {
+    expect(formatScore(74.96)).toBe('74.9');
+    expect(formatScore(63.5)).toBe('63.5');
+    expect(formatScore(75)).toBe('75');
+    expect(formatScore(88.44)).toBe('88.4');
     expect(formatScore(null)).toBe('—');
   });
 

@@ -50,10 +50,14 @@ export function formatMoney(value: number | null | undefined): string {
   return money.format(value);
 }
 
-/** Scores are shown as whole points. */
+/**
+ * Scores to one decimal at most, never rounded: 74.96 shows as 74.9, so a score below
+ * the threshold never reads as the threshold itself.
+ */
 export function formatScore(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
-  return String(Math.round(value));
+  const tenths = Math.floor(value * 10 + 1e-9) / 10;
+  return Number.isInteger(tenths) ? String(tenths) : tenths.toFixed(1);
 }
 
 /** A signed number of points: "+15", "−40", "0". */

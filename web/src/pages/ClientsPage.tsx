@@ -42,7 +42,9 @@ export function ClientsPage() {
   }, [filters.search]);
 
   function update(change: Partial<ClientFilters>) {
-    setParams(clientFiltersToParams({ ...filters, ...change }), { replace: 'search' in change });
+    // flushSync: a controlled checkbox or select must show its new value at once, not
+    // after a transition (it would flick back meanwhile).
+    setParams(clientFiltersToParams({ ...filters, ...change }), { replace: 'search' in change, flushSync: true });
   }
 
   const pager = useCursorPager(clientFiltersToParams(filters).toString());
