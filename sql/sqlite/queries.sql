@@ -83,3 +83,40 @@ SELECT seq FROM checkpoints WHERE name = ?1;
 -- name: set-checkpoint
 INSERT INTO checkpoints (name, seq, updated_at) VALUES (?1, ?2, ?3)
 ON CONFLICT (name) DO UPDATE SET seq = excluded.seq, updated_at = excluded.updated_at;
+
+-- name: latest-change-seq
+SELECT COALESCE(MAX(seq), 0) FROM user_changes;
+
+-- name: insert-email
+INSERT INTO emails (email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
+                    status, writer, sent_at, error, created_at, trigger_id)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13);
+
+-- name: finish-email
+UPDATE emails SET status = ?2, sent_at = ?3, error = ?4 WHERE email_id = ?1;
+
+-- name: is-suppressed
+SELECT reason FROM suppressions WHERE email = ?1;
+
+-- name: suppress
+INSERT INTO suppressions (email, reason, created_at) VALUES (?1, ?2, ?3)
+ON CONFLICT (email) DO UPDATE SET reason = excluded.reason;
+
+-- name: unsuppress
+DELETE FROM suppressions WHERE email = ?1;
+
+-- name: metrics-users
+-- ?1 the at-risk threshold.
+SELECT count(*), COALESCE(SUM(engagement_score < ?1), 0), COALESCE(AVG(engagement_score), 0) FROM users;
+
+-- name: score-histogram
+SELECT MIN(CAST(engagement_score / 10 AS INTEGER), 9) AS bucket, count(*) FROM users GROUP BY bucket;
+
+-- name: emails-since
+SELECT count(*) FROM emails WHERE created_at >= ?1;
+
+-- name: emails-by-status
+SELECT status, count(*) FROM emails GROUP BY status;
+
+-- name: emails-per-day
+SELECT created_at / 86400000 AS day, count(*) FROM emails WHERE created_at >= ?1 GROUP BY day ORDER BY day;

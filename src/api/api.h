@@ -8,6 +8,8 @@
 #include "base/time.h"
 #include "domain/score.h"
 #include "http/router.h"
+#include "bus/bus.h"
+#include "pipeline/sweeper.h"
 #include "store/store.h"
 
 namespace rkd {
@@ -18,11 +20,15 @@ struct ApiContext {
   const Clock& clock;
   std::string version;
   Millis started_at = 0;
+  Bus* bus = nullptr;          // null: the queue routes answer 503
+  Sweeper* sweeper = nullptr;  // null: POST /api/sweep answers 503
 };
 
 void RegisterHealthRoutes(Router& router, ApiContext& ctx);
 void RegisterUserRoutes(Router& router, ApiContext& ctx);
 void RegisterOrderRoutes(Router& router, ApiContext& ctx);
 void RegisterEmailRoutes(Router& router, ApiContext& ctx);
+void RegisterQueueRoutes(Router& router, ApiContext& ctx);
+void RegisterMetricsRoutes(Router& router, ApiContext& ctx);
 
 }  // namespace rkd

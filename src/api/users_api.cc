@@ -32,7 +32,20 @@ void RegisterUserRoutes(Router& router, ApiContext& ctx) {
   router.Add("GET", "/api/users/:userId", [&ctx](HttpRequest& req) {
     auto user = ctx.store.GetUser(req.Param("userId"));
     if (!user.ok()) return ErrorResponse(user.status());
-    return DataResponse(ToJson(*user));
+    // Why the client scores what it scores, term by term (as of now; the stored score
+    // moves with the next write or sweep).
+    const ScoreBreakdown b = ExplainScore(ctx.rules, *user, ctx.clock.Now());
+    nlohmann::json data = ToJson(*user);
+    data["scoreBreakdown"] = {{"base", b.base},
+                              {"recency", b.recency},
+                              {"orders", b.orders},
+                              {"orderValue", b.order_value},
+                              {"recentEmail", b.recent_email},
+                              {"total", b.total},
+                              {"daysSinceLastOrder", b.days_since_last_order},
+                              {"threshold", ctx.rules.threshold},
+                              {"atRisk", IsAtRisk(ctx.rules, b.total)}};
+    return DataResponse(data);
   });
 
   router.Add("PUT", "/api/users/:userId", [&ctx](HttpRequest& req) {

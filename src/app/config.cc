@@ -92,6 +92,10 @@ Result<Config> LoadConfig(const std::function<const char*(const char*)>& getenv)
   str("RKD_MAIL_FROM", &c.mail_from);
   str("RKD_LOG_LEVEL", &c.log_level);
   str("RKD_WEB_DIR", &c.web_dir);
+  str("RKD_SHOP_URL", &c.shop_url);
+  str("RKD_PUBLIC_URL", &c.public_url);
+  str("RKD_OUTBOX_DIR", &c.outbox_dir);
+  str("RKD_TEMPLATES_DIR", &c.templates_dir);
   if (const char* v = getenv("RKD_API_KEYS")) c.api_keys = SplitList(v);
   if (const char* v = getenv("RKD_CORS_ORIGINS")) c.cors_origins = SplitList(v);
 
@@ -100,6 +104,9 @@ Result<Config> LoadConfig(const std::function<const char*(const char*)>& getenv)
   RKD_RETURN_IF_ERROR(ReadInt("RKD_EMAIL_COOLDOWN_DAYS", getenv("RKD_EMAIL_COOLDOWN_DAYS"), 0, 3650, &c.email_cooldown_days));
   RKD_RETURN_IF_ERROR(ReadInt("RKD_VISIBILITY_TIMEOUT_S", getenv("RKD_VISIBILITY_TIMEOUT_S"), 1, 43200, &c.visibility_timeout_s));
   RKD_RETURN_IF_ERROR(ReadInt("RKD_RETENTION_DAYS", getenv("RKD_RETENTION_DAYS"), 1, 14, &c.retention_days));
+  RKD_RETURN_IF_ERROR(ReadInt("RKD_WORKERS", getenv("RKD_WORKERS"), 0, 256, &c.workers));
+  RKD_RETURN_IF_ERROR(ReadInt("RKD_SWEEP_INTERVAL_S", getenv("RKD_SWEEP_INTERVAL_S"), 1, 365 * 86400, &c.sweep_interval_s));
+  RKD_RETURN_IF_ERROR(ReadInt("RKD_RETRY_BASE_MS", getenv("RKD_RETRY_BASE_MS"), 1, 3'600'000, &c.retry_base_ms));
   RKD_RETURN_IF_ERROR(ReadInt("RKD_MAX_RECEIVES", getenv("RKD_MAX_RECEIVES"), 1, 1000, &c.max_receives));
   // The score's weights (DESIGN.md: every weight is configuration).
   struct Weight {
@@ -120,7 +127,27 @@ Result<Config> LoadConfig(const std::function<const char*(const char*)>& getenv)
   const int port = c.http_port();
   if (c.http_addr.rfind(':') == std::string::npos || port < 0 || port > 65535 || c.http_host().empty())
     return Status::InvalidArgument("RKD_HTTP_ADDR must be host:port, e.g. 127.0.0.1:8080", "RKD_HTTP_ADDR");
+  if (c.bus_url != "embedded" && c.bus_url.rfind("sqlite:", 0) != 0 && c.bus_url.rfind("nats://", 0) != 0)
+    return Status::InvalidArgument("RKD_BUS_URL must be embedded, sqlite:PATH or nats://…", "RKD_BUS_URL");
+  if (c.public_url.empty()) c.public_url = "http://" + c.http_addr;
+  if (c.outbox_dir.empty()) c.outbox_dir = c.data_dir() + "/outbox";
   return c;
+}
+
+std::string Config::data_dir() const {
+  if (database_url.rfind("sqlite:", 0) != 0) return "data";
+  const std::string path = database_url.substr(7);
+  const size_t slash = path.rfind('/');
+  return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
+std::string Config::bus_path() const {
+  if (bus_url.rfind("sqlite:", 0) == 0) return bus_url.substr(7);
+  std::string db = database_url.rfind("sqlite:", 0) == 0 ? database_url.substr(7) : "data/rekindle.db";
+  const size_t dot = db.rfind('.');
+  const size_t slash = db.rfind('/');
+  if (dot != std::string::npos && (slash == std::string::npos || dot > slash)) db = db.substr(0, dot);
+  return db + "-bus.db";
 }
 
 nlohmann::json ConfigToJson(const Config& c) {
@@ -141,7 +168,15 @@ nlohmann::json ConfigToJson(const Config& c) {
           {"RKD_API_KEYS", c.api_keys.empty() ? "" : std::to_string(c.api_keys.size()) + " key(s), masked"},
           {"RKD_CORS_ORIGINS", c.cors_origins},
           {"RKD_LOG_LEVEL", c.log_level},
-          {"RKD_WEB_DIR", c.web_dir}};
+          {"RKD_WEB_DIR", c.web_dir},
+          {"RKD_WORKERS", c.workers},
+          {"RKD_SWEEP_INTERVAL_S", c.sweep_interval_s},
+          {"RKD_RETRY_BASE_MS", c.retry_base_ms},
+          {"RKD_SHOP_URL", c.shop_url},
+          {"RKD_PUBLIC_URL", c.public_url},
+          {"RKD_OUTBOX_DIR", c.outbox_dir},
+          {"RKD_TEMPLATES_DIR", c.templates_dir},
+          {"bus file (embedded)", c.bus_url.rfind("nats://", 0) == 0 ? "" : c.bus_path()}};
 }
 
 }  // namespace rkd

@@ -31,6 +31,19 @@ struct Config {
   std::vector<std::string> cors_origins;
   std::string log_level = "info";
   std::string web_dir = "web/dist";  // the dashboard's built files
+  int workers = 4;                   // email processor threads in serve / worker
+  int sweep_interval_s = 86400;
+  int retry_base_ms = 1000;
+  std::string shop_url = "https://shop.example.com";
+  std::string public_url;     // base of links to Rekindle itself (unsubscribe); default from RKD_HTTP_ADDR
+  std::string outbox_dir;     // default: "outbox" beside the SQLite database
+  std::string templates_dir;  // empty: the templates built into the binary
+
+  // The embedded bus's SQLite file: RKD_BUS_URL "embedded" puts it beside the store's
+  // database ("data/rekindle.db" → "data/rekindle-bus.db"); "sqlite:PATH" names it.
+  std::string bus_path() const;
+  // The folder that holds the SQLite database (for defaults placed beside it).
+  std::string data_dir() const;
 
   // RKD_HTTP_ADDR split into host and port.
   std::string http_host() const;

@@ -57,19 +57,19 @@ DemoData GenerateDemoData(int count, uint64_t seed, Millis now) {
     const int first_cat = pick(kCategories);
     for (int c = 0; c < cats; ++c) u.preferred_categories.push_back(kCatalog[(first_cat + c * 3) % kCategories].name);
 
-    // Recency segments: roughly 40% ordered in the last month, 20% one to two months
-    // ago, 15% two to three, 20% over three months, 5% never.
+    // Recency segments: 30% ordered in the last month, 16% one to two months ago, 12%
+    // two to three, 35% over three months, 7% never; about 30% end up at risk.
     const double segment = uniform(0, 1);
     const double age_days = static_cast<double>(now - u.created_at) / kMillisPerDay;
     double days_ago;
-    if (segment < 0.05) {
+    if (segment < 0.07) {
       out.users.push_back(std::move(u));
       continue;
-    } else if (segment < 0.45) {
+    } else if (segment < 0.37) {
       days_ago = uniform(0, 30);
-    } else if (segment < 0.65) {
+    } else if (segment < 0.53) {
       days_ago = uniform(31, 60);
-    } else if (segment < 0.80) {
+    } else if (segment < 0.65) {
       days_ago = uniform(61, 90);
     } else {
       days_ago = uniform(91, 400);

@@ -13,6 +13,12 @@
 #include "http/access.h"
 #include "http/server.h"
 #include "http/static_files.h"
+#include "bus/embedded/embedded_bus.h"
+#include "compose/template_writer.h"
+#include "delivery/outbox_mailer.h"
+#include "pipeline/email_processor.h"
+#include "pipeline/stream_processor.h"
+#include "pipeline/sweeper.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace rkd {
@@ -36,6 +42,20 @@ Result<std::unique_ptr<Store>> OpenStore(const Config& config, const Clock& cloc
                                     "… is not supported by this build yet; use sqlite:PATH");
 }
 
+// Opens the bus and makes sure the email processor's queue is subscribed to the topic.
+Result<std::unique_ptr<Bus>> OpenBus(const Config& config, const Clock& clock) {
+  if (config.bus_url.rfind("nats://", 0) == 0)
+    return Status::FailedPrecondition("RKD_BUS_URL nats://… is not supported by this build yet; use embedded");
+  BusOptions options;
+  options.visibility_timeout = std::chrono::seconds(config.visibility_timeout_s);
+  options.max_receives = config.max_receives;
+  options.retention = std::chrono::hours(24 * config.retention_days);
+  auto bus = EmbeddedBus::Open(config.bus_path(), options, &clock);
+  if (!bus.ok()) return bus.status();
+  RKD_RETURN_IF_ERROR((*bus)->Subscribe(StreamProcessor::kTopic, ProcessorOptions{}.queue));
+  return std::unique_ptr<Bus>(std::move(bus).value());
+}
+
 // Blocks until SIGINT or SIGTERM. The signals are blocked in every thread (main blocks
 // them before starting any), so only this sigwait sees them.
 int WaitForShutdownSignal() {
@@ -48,19 +68,84 @@ int WaitForShutdownSignal() {
   return sig;
 }
 
-int Serve(const Config& config) {
+// Every component a process may run, built in dependency order. Which of them run is
+// the subcommand's choice.
+struct Components {
   SystemClock clock;
-  auto store = OpenStore(config, clock);
-  if (!store.ok()) return Fail(store.status());
+  std::unique_ptr<Store> store;
+  std::unique_ptr<Bus> bus;
+  std::unique_ptr<Writer> writer;
+  std::unique_ptr<Mailer> mailer;
+  std::unique_ptr<EmailProcessor> processor;
+  std::unique_ptr<StreamProcessor> stream;
+  std::unique_ptr<Sweeper> sweeper;
+};
+
+Status Build(const Config& config, Components* c) {
+  auto store = OpenStore(config, c->clock);
+  if (!store.ok()) return store.status();
+  c->store = std::move(store).value();
+  auto bus = OpenBus(config, c->clock);
+  if (!bus.ok()) return bus.status();
+  c->bus = std::move(bus).value();
+  auto writer = TemplateWriter::Load(config.templates_dir);
+  if (!writer.ok()) return writer.status();
+  c->writer = std::move(writer).value();
+  c->mailer = std::make_unique<OutboxMailer>(config.outbox_dir);
+  ProcessorOptions options;
+  options.cooldown = int64_t{config.email_cooldown_days} * kMillisPerDay;
+  options.max_receives = config.max_receives;
+  options.retry_base = std::chrono::milliseconds(config.retry_base_ms);
+  options.retry_cap = std::chrono::seconds(config.visibility_timeout_s);
+  options.shop_url = config.shop_url;
+  options.public_url = config.public_url;
+  options.mail_from = config.mail_from;
+  c->processor = std::make_unique<EmailProcessor>(*c->store, *c->bus, *c->writer, *c->mailer, config.score, c->clock,
+                                                  options);
+  c->stream = std::make_unique<StreamProcessor>(*c->store, *c->bus);
+  c->sweeper = std::make_unique<Sweeper>(*c->store, *c->bus, config.score, c->clock, options.cooldown);
+  return Status::Ok();
+}
+
+// Runs the chosen pipeline parts on background threads; Stop() lets in-flight batches
+// finish, then joins.
+class PipelineThreads {
+ public:
+  void Start(Components& c, const Config& config, bool stream, int workers, bool sweeper) {
+    if (stream) threads_.emplace_back([this, &c] { c.stream->Run(stop_); });
+    for (int i = 0; i < workers; ++i) threads_.emplace_back([this, &c, i] { c.processor->RunWorker(stop_, i); });
+    if (sweeper)
+      threads_.emplace_back(
+          [this, &c, &config] { c.sweeper->RunPeriodically(stop_, std::chrono::seconds(config.sweep_interval_s)); });
+  }
+  void Stop() {
+    stop_ = true;
+    for (auto& t : threads_) t.join();
+    threads_.clear();
+  }
+  ~PipelineThreads() {
+    if (!threads_.empty()) Stop();
+  }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::vector<std::thread> threads_;
+};
+
+int Serve(const Config& config) {
   if (!IsLoopbackHost(config.http_host()) && config.api_keys.empty())
     return Fail(Status::FailedPrecondition("refusing to listen on " + config.http_addr +
                                            " without API keys: set RKD_API_KEYS, or listen on 127.0.0.1"));
-  ApiContext ctx{**store, config.score, clock, kVersion, clock.Now()};
+  Components c;
+  if (Status st = Build(config, &c); !st.ok()) return Fail(st);
+  ApiContext ctx{*c.store, config.score, c.clock, kVersion, c.clock.Now(), c.bus.get(), c.sweeper.get()};
   Router router;
   RegisterHealthRoutes(router, ctx);
   RegisterUserRoutes(router, ctx);
   RegisterOrderRoutes(router, ctx);
   RegisterEmailRoutes(router, ctx);
+  RegisterQueueRoutes(router, ctx);
+  RegisterMetricsRoutes(router, ctx);
   StaticFiles web(config.web_dir);
   router.SetFallback([&web](HttpRequest& req) { return web.Serve(req); });
   AccessPolicy access({config.api_keys, config.cors_origins});
@@ -68,17 +153,34 @@ int Serve(const Config& config) {
   ServerOptions options;
   options.host = config.http_host() == "localhost" ? "127.0.0.1" : config.http_host();
   options.port = static_cast<uint16_t>(config.http_port());
-  options.threads = config.http_threads > 0 ? config.http_threads
-                                            : static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
+  options.threads = config.http_threads > 0 ? config.http_threads : 8;
   HttpServer server(options, WithAccess(access, router));
   if (Status st = server.Start(); !st.ok()) return Fail(st);
+  PipelineThreads pipeline;
+  pipeline.Start(c, config, /*stream=*/true, config.workers, /*sweeper=*/true);
   LogInfo("listening", {{"addr", options.host + ":" + std::to_string(server.port())},
                         {"port", server.port()},
                         {"database", ConfigToJson(config)["RKD_DATABASE_URL"]},
+                        {"workers", config.workers},
                         {"version", kVersion}});
   const int sig = WaitForShutdownSignal();
   LogInfo("shutting down", {{"signal", sig}});
   server.Stop();
+  pipeline.Stop();
+  LogInfo("stopped");
+  return 0;
+}
+
+// `stream` and `worker`: one part of the pipeline, alone, until a signal.
+int RunPart(const Config& config, bool stream, int workers) {
+  Components c;
+  if (Status st = Build(config, &c); !st.ok()) return Fail(st);
+  PipelineThreads pipeline;
+  pipeline.Start(c, config, stream, workers, /*sweeper=*/false);
+  const int sig = WaitForShutdownSignal();
+  LogInfo("shutting down", {{"signal", sig}});
+  pipeline.Stop();
+  LogInfo("stopped");
   return 0;
 }
 
@@ -111,7 +213,7 @@ int Run(int argc, char** argv) {
                "Configured by environment variables (see `rekindle config`)."};
   app.set_version_flag("--version", std::string("rekindle ") + kVersion);
   app.require_subcommand(1);
-  auto* serve = app.add_subcommand("serve", "Serve the REST API (and, later, the pipeline) on RKD_HTTP_ADDR");
+  auto* serve = app.add_subcommand("serve", "Serve the REST API and dashboard on RKD_HTTP_ADDR, and run the pipeline");
   auto* migrate = app.add_subcommand("migrate", "Apply pending database migrations and exit");
   auto* seed_cmd = app.add_subcommand("seed", "Load synthetic demo clients with order histories");
   int users = 1000;
@@ -121,7 +223,13 @@ int Run(int argc, char** argv) {
   seed_cmd->add_option("--seed", seed, "Random seed: the same seed gives the same clients");
   seed_cmd->add_flag("--if-empty", if_empty, "Do nothing when the database already has users");
   auto* config_cmd = app.add_subcommand("config", "Print the effective configuration (secrets masked)");
-  for (auto* sub : {serve, migrate, seed_cmd, config_cmd}) sub->set_version_flag("--version", std::string("rekindle ") + kVersion);
+  auto* stream_cmd = app.add_subcommand("stream", "Run the stream processor alone: change stream → topic user-events");
+  bool skip_to_end = false;
+  stream_cmd->add_flag("--skip-to-end", skip_to_end,
+                       "Move the stream's checkpoint to the end of the change stream (skip the backlog) and exit");
+  auto* worker_cmd = app.add_subcommand("worker", "Run the email processor alone (RKD_WORKERS threads)");
+  auto* sweep_cmd = app.add_subcommand("sweep", "Re-score every client now, queue emails for those at risk, and exit");
+  for (auto* sub : {serve, migrate, seed_cmd, config_cmd, stream_cmd, worker_cmd, sweep_cmd}) sub->set_version_flag("--version", std::string("rekindle ") + kVersion);
   CLI11_PARSE(app, argc, argv);
 
   auto config = LoadConfig([](const char* name) { return std::getenv(name); });
@@ -140,6 +248,26 @@ int Run(int argc, char** argv) {
     return 0;
   }
   if (seed_cmd->parsed()) return Seed(*config, users, seed, if_empty);
+  if (stream_cmd->parsed()) {
+    if (!skip_to_end) return RunPart(*config, /*stream=*/true, /*workers=*/0);
+    Components c;
+    if (Status st = Build(*config, &c); !st.ok()) return Fail(st);
+    if (Status st = c.stream->SkipToEnd(); !st.ok()) return Fail(st);
+    LogInfo("stream checkpoint moved to the end of the change stream");
+    return 0;
+  }
+  if (worker_cmd->parsed()) return RunPart(*config, /*stream=*/false, std::max(1, config->workers));
+  if (sweep_cmd->parsed()) {
+    Components c;
+    if (Status st = Build(*config, &c); !st.ok()) return Fail(st);
+    auto r = c.sweeper->Run();
+    if (!r.ok()) return Fail(r.status());
+    std::cout << nlohmann::json{{"scored", r->scored}, {"changed", r->changed}, {"published", r->published},
+                                {"seconds", r->seconds}}
+                     .dump()
+              << "\n";
+    return 0;
+  }
   return Serve(*config);
 }
 

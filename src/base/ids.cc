@@ -18,4 +18,18 @@ std::string NewUuid() {
   return buf;
 }
 
+std::string StableId(const std::string& prefix, const std::string& key) {
+  auto fnv = [&key](uint64_t h) {
+    for (unsigned char c : key) {
+      h ^= c;
+      h *= 0x100000001b3ULL;
+    }
+    return h;
+  };
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(fnv(0xcbf29ce484222325ULL)),
+                static_cast<unsigned long long>(fnv(0x84222325cbf29ce4ULL)));
+  return prefix + buf;
+}
+
 }  // namespace rkd

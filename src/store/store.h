@@ -58,6 +58,35 @@ struct OrderResult {
   User user;
 };
 
+// A user after a score refresh, with the score stored before it.
+struct ScoreRefresh {
+  User user;
+  double old_score = 0;
+};
+
+// What ReserveEmail decided.
+struct EmailReservation {
+  enum class Outcome {
+    kReserved,  // the draft is stored (GENERATED) and lastEmailDate set: send it
+    kExisting,  // an email with this id exists (a redelivered trigger): `email` is it
+    kCooldown,  // the user got another email within the cooldown: send nothing
+  };
+  Outcome outcome = Outcome::kReserved;
+  Email email;
+};
+
+struct StoreMetrics {
+  int64_t users = 0;
+  int64_t at_risk = 0;
+  double average_score = 0;
+  int64_t score_histogram[10] = {};  // buckets [0,10) … [90,100]
+  int64_t emails_total = 0;
+  int64_t emails_last_7_days = 0;
+  int64_t emails_last_30_days = 0;
+  std::vector<std::pair<std::string, int64_t>> emails_by_status;
+  std::vector<std::pair<Millis, int64_t>> emails_per_day;  // day start (UTC), count; last 30 days
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -85,11 +114,32 @@ class Store {
   // derived fields taken as given, scores computed, one INSERT change per user.
   virtual Status Import(std::vector<User> users, std::vector<Order> orders) = 0;
 
+  // Pipeline. RefreshScores recomputes the score of each user (as of now) and stores
+  // it where it changed; unknown ids are skipped.
+  virtual Result<std::vector<ScoreRefresh>> RefreshScores(const std::vector<std::string>& user_ids) = 0;
+  // Atomically: returns the existing email with draft.email_id if there is one; else,
+  // when the user's lastEmailDate is within `cooldown`, kCooldown; else stores the draft
+  // (status GENERATED) and sets the user's lastEmailDate to draft.generated_at. NotFound
+  // when the user is gone. `trigger_id` records which event caused it.
+  virtual Result<EmailReservation> ReserveEmail(const Email& draft, const std::string& trigger_id,
+                                                Millis cooldown) = 0;
+  // Records the outcome of sending a reserved email (SENT with sent_at, or FAILED with error).
+  virtual Status FinishEmail(const std::string& email_id, const std::string& status, std::optional<Millis> sent_at,
+                             const std::string& error) = 0;
+  // Suppression list: addresses never to email (unsubscribed, bounced, complained).
+  virtual Result<bool> IsSuppressed(const std::string& email) = 0;
+  virtual Status Suppress(const std::string& email, const std::string& reason) = 0;
+  virtual Status Unsuppress(const std::string& email) = 0;
+  // Figures for the dashboard; `threshold` is the at-risk bound.
+  virtual Result<StoreMetrics> Metrics(double threshold) = 0;
+
   // Change stream: up to `limit` records with seq > after_seq, in seq order.
   virtual Result<std::vector<UserChange>> ReadChanges(int64_t after_seq, int limit) = 0;
   // Durable named positions in the change stream (0 when never set).
   virtual Result<int64_t> GetCheckpoint(const std::string& name) = 0;
   virtual Status SetCheckpoint(const std::string& name, int64_t seq) = 0;
+  // The highest seq written so far (0 for an empty stream).
+  virtual Result<int64_t> LatestChangeSeq() = 0;
 };
 
 }  // namespace rkd

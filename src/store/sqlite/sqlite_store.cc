@@ -358,14 +358,21 @@ Result<Page<Order>> SqliteStore::ListOrders(const std::string& user_id, int limi
 
 // ---- emails --------------------------------------------------------------------------
 
-Result<Email> SqliteStore::GetEmail(const std::string& email_id) {
-  RKD_READER(c, *db_);
-  RKD_STMT(s, *db_, c, "get-email");
+Result<std::optional<Email>> SqliteStore::LoadEmail(SqliteConn& conn, const std::string& email_id) {
+  RKD_STMT(s, *db_, conn, "get-email");
   s.Bind(1, email_id);
   auto row = s.Step();
   if (!row.ok()) return row.status();
-  if (!*row) return Status::NotFound("email " + email_id + " not found", "emailId");
-  return ReadEmail(s);
+  if (!*row) return std::optional<Email>();
+  return std::optional<Email>(ReadEmail(s));
+}
+
+Result<Email> SqliteStore::GetEmail(const std::string& email_id) {
+  RKD_READER(c, *db_);
+  auto email = LoadEmail(c, email_id);
+  if (!email.ok()) return email.status();
+  if (!*email) return Status::NotFound("email " + email_id + " not found", "emailId");
+  return **email;
 }
 
 Result<Page<Email>> SqliteStore::ListEmails(const EmailQuery& q) {
@@ -469,6 +476,164 @@ Status SqliteStore::SetCheckpoint(const std::string& name, int64_t seq) {
     RKD_STMT(s, *db_, c, "set-checkpoint");
     return s.Bind(1, name).Bind(2, seq).Bind(3, clock_->Now()).Run();
   });
+}
+
+Result<int64_t> SqliteStore::LatestChangeSeq() {
+  RKD_READER(c, *db_);
+  RKD_STMT(s, *db_, c, "latest-change-seq");
+  auto row = s.Step();
+  if (!row.ok()) return row.status();
+  return s.Int(0);
+}
+
+// ---- pipeline ------------------------------------------------------------------------
+
+Result<std::vector<ScoreRefresh>> SqliteStore::RefreshScores(const std::vector<std::string>& user_ids) {
+  std::vector<ScoreRefresh> out;
+  Status st = db_->Write([&](SqliteConn& c) -> Status {
+    out.clear();
+    const Millis now = clock_->Now();
+    for (const std::string& id : user_ids) {
+      auto before = LoadUser(c, id);
+      if (before.status().IsNotFound()) continue;
+      if (!before.ok()) return before.status();
+      ScoreRefresh r{*before, before->engagement_score};
+      r.user.engagement_score = ComputeScore(rules_, r.user, now);
+      if (r.user.engagement_score != r.old_score) {
+        r.user.updated_at = now;
+        RKD_RETURN_IF_ERROR(WriteUser(c, r.user, "update-user"));
+        RKD_RETURN_IF_ERROR(AppendChange(c, ChangeOp::kModify, &*before, &r.user));
+      }
+      out.push_back(std::move(r));
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<EmailReservation> SqliteStore::ReserveEmail(const Email& draft, const std::string& trigger_id,
+                                                   Millis cooldown) {
+  EmailReservation out;
+  Status st = db_->Write([&](SqliteConn& c) -> Status {
+    auto existing = LoadEmail(c, draft.email_id);
+    if (!existing.ok()) return existing.status();
+    if (*existing) {
+      out = {EmailReservation::Outcome::kExisting, **existing};
+      return Status::Ok();
+    }
+    auto before = LoadUser(c, draft.user_id);
+    if (!before.ok()) return before.status();
+    if (before->last_email_date && draft.generated_at - *before->last_email_date < cooldown) {
+      out.outcome = EmailReservation::Outcome::kCooldown;
+      return Status::Ok();
+    }
+    Email e = draft;
+    e.status = "GENERATED";
+    e.created_at = clock_->Now();
+    {
+      RKD_STMT(s, *db_, c, "insert-email");
+      s.Bind(1, e.email_id).Bind(2, e.user_id).Bind(3, e.subject).Bind(4, e.content).Bind(5, e.html)
+          .Bind(6, e.generated_at).Bind(7, e.engagement_score_at_time).Bind(8, e.status).Bind(9, e.writer)
+          .Bind(10, e.sent_at).Bind(11, e.error).Bind(12, e.created_at).Bind(13, trigger_id);
+      RKD_RETURN_IF_ERROR(s.Run());
+    }
+    User after = *before;
+    after.last_email_date = e.generated_at;
+    after.updated_at = e.created_at;
+    after.engagement_score = ComputeScore(rules_, after, after.updated_at);
+    RKD_RETURN_IF_ERROR(WriteUser(c, after, "update-user"));
+    RKD_RETURN_IF_ERROR(AppendChange(c, ChangeOp::kModify, &*before, &after));
+    out = {EmailReservation::Outcome::kReserved, std::move(e)};
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Status SqliteStore::FinishEmail(const std::string& email_id, const std::string& status, std::optional<Millis> sent_at,
+                                const std::string& error) {
+  return db_->Write([&](SqliteConn& c) -> Status {
+    RKD_STMT(s, *db_, c, "finish-email");
+    RKD_RETURN_IF_ERROR(s.Bind(1, email_id).Bind(2, status).Bind(3, sent_at).Bind(4, error).Run());
+    if (sqlite3_changes(c.db()) == 0) return Status::NotFound("email " + email_id + " not found", "emailId");
+    return Status::Ok();
+  });
+}
+
+Result<bool> SqliteStore::IsSuppressed(const std::string& email) {
+  RKD_READER(c, *db_);
+  RKD_STMT(s, *db_, c, "is-suppressed");
+  s.Bind(1, email);
+  auto row = s.Step();
+  if (!row.ok()) return row.status();
+  return *row;
+}
+
+Status SqliteStore::Suppress(const std::string& email, const std::string& reason) {
+  return db_->Write([&](SqliteConn& c) -> Status {
+    RKD_STMT(s, *db_, c, "suppress");
+    return s.Bind(1, email).Bind(2, reason).Bind(3, clock_->Now()).Run();
+  });
+}
+
+Status SqliteStore::Unsuppress(const std::string& email) {
+  return db_->Write([&](SqliteConn& c) -> Status {
+    RKD_STMT(s, *db_, c, "unsuppress");
+    return s.Bind(1, email).Run();
+  });
+}
+
+Result<StoreMetrics> SqliteStore::Metrics(double threshold) {
+  RKD_READER(c, *db_);
+  StoreMetrics m;
+  const Millis now = clock_->Now();
+  {
+    RKD_STMT(s, *db_, c, "metrics-users");
+    s.Bind(1, threshold);
+    auto row = s.Step();
+    if (!row.ok()) return row.status();
+    m.users = s.Int(0);
+    m.at_risk = s.Int(1);
+    m.average_score = s.Real(2);
+  }
+  {
+    RKD_STMT(s, *db_, c, "score-histogram");
+    for (;;) {
+      auto row = s.Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      m.score_histogram[std::clamp<int64_t>(s.Int(0), 0, 9)] += s.Int(1);
+    }
+  }
+  for (auto [days, target] : {std::pair{7, &m.emails_last_7_days}, std::pair{30, &m.emails_last_30_days},
+                              std::pair{1'000'000, &m.emails_total}}) {
+    RKD_STMT(s, *db_, c, "emails-since");
+    s.Bind(1, now - int64_t{days} * kMillisPerDay);
+    auto row = s.Step();
+    if (!row.ok()) return row.status();
+    *target = s.Int(0);
+  }
+  {
+    RKD_STMT(s, *db_, c, "emails-by-status");
+    for (;;) {
+      auto row = s.Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      m.emails_by_status.emplace_back(s.Text(0), s.Int(1));
+    }
+  }
+  {
+    RKD_STMT(s, *db_, c, "emails-per-day");
+    s.Bind(1, (now / kMillisPerDay - 29) * kMillisPerDay);
+    for (;;) {
+      auto row = s.Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      m.emails_per_day.emplace_back(s.Int(0) * kMillisPerDay, s.Int(1));
+    }
+  }
+  return m;
 }
 
 }  // namespace rkd

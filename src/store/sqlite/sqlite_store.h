@@ -36,6 +36,15 @@ class SqliteStore final : public Store {
   Result<std::vector<UserChange>> ReadChanges(int64_t after_seq, int limit) override;
   Result<int64_t> GetCheckpoint(const std::string& name) override;
   Status SetCheckpoint(const std::string& name, int64_t seq) override;
+  Result<int64_t> LatestChangeSeq() override;
+  Result<std::vector<ScoreRefresh>> RefreshScores(const std::vector<std::string>& user_ids) override;
+  Result<EmailReservation> ReserveEmail(const Email& draft, const std::string& trigger_id, Millis cooldown) override;
+  Status FinishEmail(const std::string& email_id, const std::string& status, std::optional<Millis> sent_at,
+                     const std::string& error) override;
+  Result<bool> IsSuppressed(const std::string& email) override;
+  Status Suppress(const std::string& email, const std::string& reason) override;
+  Status Unsuppress(const std::string& email) override;
+  Result<StoreMetrics> Metrics(double threshold) override;
 
   // The schema version after migrations (the highest applied).
   int schema_version() const { return db_->schema_version(); }
@@ -46,6 +55,7 @@ class SqliteStore final : public Store {
 
   const std::string& ListUsersSql(UserSort sort, bool descending) const;
   Result<User> LoadUser(SqliteConn& conn, const std::string& user_id);
+  Result<std::optional<Email>> LoadEmail(SqliteConn& conn, const std::string& email_id);
   Status WriteUser(SqliteConn& conn, const User& user, const char* query);
   Status AppendChange(SqliteConn& conn, ChangeOp op, const User* old_image, const User* new_image);
 

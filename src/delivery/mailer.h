@@ -1,0 +1,38 @@
+// Mailer: delivers one message. Implementations: the outbox (a local maildir, the
+// default) and, later, SMTP. Send is thread-safe in every implementation.
+#pragma once
+
+#include <string>
+
+#include "base/time.h"
+
+namespace rkd {
+
+struct MailMessage {
+  std::string message_id;  // without angle brackets; stable per email, so a resend is recognisable
+  std::string from;        // "Name <address>" or an address
+  std::string reply_to;    // optional
+  std::string to_address;
+  std::string to_name;
+  std::string subject;
+  std::string text;
+  std::string html;
+  Millis date = 0;
+  std::string list_unsubscribe;       // the List-Unsubscribe header's value, e.g. "<https://…>"
+  bool one_click_unsubscribe = false;  // adds List-Unsubscribe-Post (RFC 8058)
+};
+
+struct SendResult {
+  enum class Outcome { kSent, kRetryable, kPermanent };
+  Outcome outcome = Outcome::kSent;
+  std::string detail;  // the failure, or where the message went
+  bool ok() const { return outcome == Outcome::kSent; }
+};
+
+class Mailer {
+ public:
+  virtual ~Mailer() = default;
+  virtual SendResult Send(const MailMessage& message) = 0;
+};
+
+}  // namespace rkd

@@ -1,0 +1,133 @@
+#include "pipeline/email_processor.h"
+
+#include <algorithm>
+#include <thread>
+
+#include "base/ids.h"
+#include "base/log.h"
+#include "pipeline/user_event.h"
+
+namespace rkd {
+
+std::chrono::milliseconds EmailProcessor::Backoff(int receive_count) const {
+  const int exponent = std::clamp(receive_count - 1, 0, 20);
+  return std::min(options_.retry_base * (int64_t{1} << exponent), options_.retry_cap);
+}
+
+Status EmailProcessor::Handle(const Message& message) {
+  auto event = DecodeEvent(message.body);
+  if (!event.ok()) return event.status();  // poison: retried, then dead-lettered for a person to see
+  LogInfo("event", {{"eventId", event->event_id}, {"userId", event->user_id}, {"receiveCount", message.receive_count}});
+
+  // The user's current state, not the event's image; the score refreshed as of now.
+  auto refreshed = store_.RefreshScores({event->user_id});
+  if (!refreshed.ok()) return refreshed.status();
+  if (refreshed->empty()) return Status::Ok();  // deleted since
+  const User& user = refreshed->front().user;
+
+  // A redelivered trigger finds its email and finishes what the last attempt started.
+  const std::string email_id = StableId("em-", user.user_id + "|" + event->event_id);
+  auto existing = store_.GetEmail(email_id);
+  if (existing.ok()) {
+    if (existing->status != "GENERATED" && existing->status != "FAILED") return Status::Ok();  // delivered
+    return Deliver(*existing, user, message.receive_count);
+  }
+  if (!existing.status().IsNotFound()) return existing.status();
+
+  const Millis now = clock_.Now();
+  if (!IsAtRisk(rules_, user.engagement_score)) return Status::Ok();
+  if (user.last_email_date && now - *user.last_email_date < options_.cooldown) return Status::Ok();
+  auto suppressed = store_.IsSuppressed(user.email);
+  if (!suppressed.ok()) return suppressed.status();
+  if (*suppressed) return Status::Ok();
+
+  const std::string unsubscribe = options_.public_url + "/u/" + user.user_id;
+  auto composed = writer_.Compose(ComposeRequest{user, user.engagement_score, now, options_.shop_url, unsubscribe});
+  if (!composed.ok()) return composed.status();
+
+  Email draft;
+  draft.email_id = email_id;
+  draft.user_id = user.user_id;
+  draft.subject = composed->subject;
+  draft.content = composed->text;
+  draft.html = composed->html;
+  draft.generated_at = now;
+  draft.engagement_score_at_time = user.engagement_score;
+  draft.writer = composed->writer;
+  auto reservation = store_.ReserveEmail(draft, event->event_id, options_.cooldown);
+  if (reservation.status().IsNotFound()) return Status::Ok();
+  if (!reservation.ok()) return reservation.status();
+  switch (reservation->outcome) {
+    case EmailReservation::Outcome::kCooldown:
+      return Status::Ok();  // another trigger won the race for this user
+    case EmailReservation::Outcome::kExisting:
+      if (reservation->email.status != "GENERATED" && reservation->email.status != "FAILED") return Status::Ok();
+      [[fallthrough]];
+    case EmailReservation::Outcome::kReserved:
+      return Deliver(reservation->email, user, message.receive_count);
+  }
+  return Status::Ok();
+}
+
+Status EmailProcessor::Deliver(const Email& email, const User& user, int receive_count) {
+  MailMessage m;
+  m.message_id = email.email_id + "@rekindle";
+  m.from = options_.mail_from;
+  m.to_address = user.email;
+  m.to_name = user.name;
+  m.subject = email.subject;
+  m.text = email.content;
+  m.html = email.html;
+  m.date = email.generated_at;
+  m.list_unsubscribe = "<" + options_.public_url + "/u/" + user.user_id + ">";
+  SendResult sent = mailer_.Send(m);
+  switch (sent.outcome) {
+    case SendResult::Outcome::kSent:
+      LogInfo("email sent", {{"emailId", email.email_id}, {"userId", user.user_id}, {"score", email.engagement_score_at_time}});
+      return store_.FinishEmail(email.email_id, "SENT", clock_.Now(), "");
+    case SendResult::Outcome::kPermanent:
+      LogWarn("email failed", {{"emailId", email.email_id}, {"error", sent.detail}});
+      return store_.FinishEmail(email.email_id, "FAILED", std::nullopt, sent.detail);
+    case SendResult::Outcome::kRetryable:
+      // On the last receive the message goes to the dead-letter queue: record why.
+      if (receive_count >= options_.max_receives)
+        RKD_RETURN_IF_ERROR(store_.FinishEmail(email.email_id, "FAILED", std::nullopt, sent.detail));
+      return Status::Unavailable(sent.detail);
+  }
+  return Status::Ok();
+}
+
+void EmailProcessor::RunWorker(const std::atomic<bool>& stop, int worker_index) {
+  LogInfo("email worker started", {{"worker", worker_index}, {"queue", options_.queue}});
+  auto last_purge = std::chrono::steady_clock::now();
+  while (!stop.load()) {
+    auto batch = bus_.Receive(options_.queue, 10, std::chrono::milliseconds(500));
+    if (!batch.ok()) {
+      LogError("receive failed", {{"error", batch.status().ToString()}});
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+      continue;
+    }
+    std::vector<std::string> acks;
+    for (const Message& m : *batch) {
+      Status st = Handle(m);
+      if (st.ok()) {
+        acks.push_back(m.receipt);
+        continue;
+      }
+      LogWarn("event failed; will retry",
+              {{"error", st.ToString()}, {"receiveCount", m.receive_count}, {"dedupId", m.dedup_id}});
+      if (Status nack = bus_.Nack(options_.queue, m.receipt, Backoff(m.receive_count), st.ToString()); !nack.ok())
+        LogError("nack failed", {{"error", nack.ToString()}});
+    }
+    if (Status ack = bus_.Ack(options_.queue, acks); !ack.ok()) LogError("ack failed", {{"error", ack.ToString()}});
+    // Retention: one worker purges expired messages now and then.
+    if (worker_index == 0 && std::chrono::steady_clock::now() - last_purge > std::chrono::minutes(10)) {
+      last_purge = std::chrono::steady_clock::now();
+      auto purged = bus_.PurgeExpired();
+      if (purged.ok() && *purged > 0) LogInfo("purged expired messages", {{"count", *purged}});
+    }
+  }
+  LogInfo("email worker stopped", {{"worker", worker_index}});
+}
+
+}  // namespace rkd

@@ -1,0 +1,60 @@
+// The email processor (the seed's Email Processor Lambda): for each event on its queue,
+// reads the user's current state, refreshes the score, and when the user is at risk,
+// not suppressed and not emailed within the cooldown, writes the email, sends it and
+// records it. Idempotent: the email's id derives from the user and the triggering event,
+// and the email is reserved (stored GENERATED, lastEmailDate set) before it is sent, so a
+// redelivered event resends the same message at most (which the outbox recognises) and
+// never a second one. A FAILED email is retried when its trigger comes back (a redrive).
+// Thread-safe: RunWorker runs on several threads.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <string>
+
+#include "bus/bus.h"
+#include "compose/writer.h"
+#include "delivery/mailer.h"
+#include "domain/score.h"
+#include "store/store.h"
+
+namespace rkd {
+
+struct ProcessorOptions {
+  std::string queue = "email-processor";
+  Millis cooldown = 7 * kMillisPerDay;
+  int max_receives = 5;
+  std::chrono::milliseconds retry_base{1000};  // nack delay: base × 2^(receive − 1), capped
+  std::chrono::milliseconds retry_cap{300'000};
+  std::string shop_url = "https://shop.example.com";
+  std::string public_url = "http://127.0.0.1:8080";  // where unsubscribe links point
+  std::string mail_from = "Rekindle <hello@rekindle.example>";
+};
+
+class EmailProcessor {
+ public:
+  EmailProcessor(Store& store, Bus& bus, Writer& writer, Mailer& mailer, const ScoreRules& rules, const Clock& clock,
+                 ProcessorOptions options)
+      : store_(store), bus_(bus), writer_(writer), mailer_(mailer), rules_(rules), clock_(clock),
+        options_(std::move(options)) {}
+
+  // Handles one delivery. Ok: ack it. An error: nack it (retry later; the bus
+  // dead-letters it after the last receive).
+  Status Handle(const Message& message);
+  // Receives batches and handles them until `stop`; the batch in hand is finished first.
+  void RunWorker(const std::atomic<bool>& stop, int worker_index);
+  std::chrono::milliseconds Backoff(int receive_count) const;
+
+ private:
+  Status Deliver(const Email& email, const User& user, int receive_count);
+
+  Store& store_;
+  Bus& bus_;
+  Writer& writer_;
+  Mailer& mailer_;
+  const ScoreRules& rules_;
+  const Clock& clock_;
+  ProcessorOptions options_;
+};
+
+}  // namespace rkd

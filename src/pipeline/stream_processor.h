@@ -1,0 +1,37 @@
+// The stream processor (the seed's Stream Processor Lambda): tails the change stream
+// from a durable checkpoint and publishes INSERT and MODIFY changes to the topic. REMOVE
+// is not published, nor a change that touches only fields the pipeline writes itself
+// (no feedback loop). The checkpoint moves after the publish: a crash between the two
+// publishes again (harmless: the bus drops a duplicate still queued, and the email
+// processor is idempotent). One instance per store. Not thread-safe; Run on one thread.
+#pragma once
+
+#include <atomic>
+#include <string>
+
+#include "bus/bus.h"
+#include "store/store.h"
+
+namespace rkd {
+
+class StreamProcessor {
+ public:
+  static constexpr const char* kTopic = "user-events";
+  static constexpr const char* kCheckpoint = "stream-processor";
+
+  StreamProcessor(Store& store, Bus& bus) : store_(store), bus_(bus) {}
+
+  // Publishes the changes after the checkpoint, up to `batch` of them, and moves the
+  // checkpoint. Returns how many changes were read (0: caught up).
+  Result<int> PollOnce(int batch = 500);
+  // Polls until `stop`, sleeping `idle` between polls that found nothing.
+  void Run(const std::atomic<bool>& stop, std::chrono::milliseconds idle = std::chrono::milliseconds(20));
+  // Moves the checkpoint to the end of the stream (skipping the backlog).
+  Status SkipToEnd();
+
+ private:
+  Store& store_;
+  Bus& bus_;
+};
+
+}  // namespace rkd
