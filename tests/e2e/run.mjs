@@ -52,45 +52,54 @@ function loadPlaywright() {
 // The server
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'rekindle-e2e-'));
-let server = null;
-let serverLog = [];
+/** Every server started, so that all are stopped at the end whatever happens. */
+const servers = [];
 
-function serverEnv(extra = {}) {
+function serverEnv(db, extra = {}) {
   const env = {};
   // Only our configuration: an RKD_* of the caller (an API key, a database) must not leak in.
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('RKD_') && !k.startsWith('OPENAI_')) env[k] = v;
   return {
     ...env,
-    RKD_DATABASE_URL: `sqlite:${path.join(tmp, 'rekindle.db')}`,
+    RKD_DATABASE_URL: `sqlite:${path.join(tmp, db)}`,
     RKD_WEB_DIR: WEB_DIR,
     RKD_LOG_LEVEL: 'info',
     ...extra,
   };
 }
 
-function seed() {
-  const r = spawnSync(BIN, ['seed', '--users', String(SEED_USERS)], { cwd: tmp, env: serverEnv(), encoding: 'utf8', timeout: 60_000 });
-  if (r.error) die(`could not run ${BIN} seed: ${r.error.message}`);
-  if (r.status !== 0) die(`${BIN} seed failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+function seed(db, users) {
+  const r = spawnSync(BIN, ['seed', '--users', String(users)], { cwd: tmp, env: serverEnv(db), encoding: 'utf8', timeout: 60_000 });
+  if (r.error) throw new Error(`could not run ${BIN} seed: ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`${BIN} seed failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
 }
 
-/** Starts `rekindle serve` on a free port; resolves to its base URL once it listens. */
-function startServer() {
+/**
+ * Starts `rekindle serve` on a free port against database file `db`; resolves to its
+ * base URL once it prints its {"msg":"listening","port":N} line.
+ */
+function startServer(name, db, extraEnv = {}) {
   return new Promise((resolve, reject) => {
-    server = spawn(BIN, ['serve'], { cwd: tmp, env: serverEnv({ RKD_HTTP_ADDR: '127.0.0.1:0' }), stdio: ['ignore', 'pipe', 'pipe'] });
-    const timer = setTimeout(() => reject(new Error('the server did not print {"msg":"listening"} within 20 s')), 20_000);
-    server.on('error', (e) => {
+    const proc = spawn(BIN, ['serve'], {
+      cwd: tmp,
+      env: serverEnv(db, { RKD_HTTP_ADDR: '127.0.0.1:0', ...extraEnv }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const server = { name, proc, log: [] };
+    servers.push(server);
+    const timer = setTimeout(() => reject(new Error(`${name}: the server did not print {"msg":"listening"} within 20 s`)), 20_000);
+    proc.on('error', (e) => {
       clearTimeout(timer);
       reject(new Error(`could not start ${BIN} serve: ${e.message}`));
     });
-    server.on('exit', (code, signal) => {
+    proc.on('exit', (code, signal) => {
       clearTimeout(timer);
-      serverLog.push(`[server exited: code ${code}, signal ${signal}]`);
-      reject(new Error(`the server exited early (code ${code}, signal ${signal})`));
+      server.log.push(`[server exited: code ${code}, signal ${signal}]`);
+      reject(new Error(`${name}: the server exited early (code ${code}, signal ${signal})`));
     });
-    readline.createInterface({ input: server.stderr }).on('line', (line) => serverLog.push(line));
-    readline.createInterface({ input: server.stdout }).on('line', (line) => {
-      serverLog.push(line);
+    readline.createInterface({ input: proc.stderr }).on('line', (line) => server.log.push(line));
+    readline.createInterface({ input: proc.stdout }).on('line', (line) => {
+      server.log.push(line);
       let entry;
       try {
         entry = JSON.parse(line);
@@ -105,14 +114,14 @@ function startServer() {
   });
 }
 
-async function stopServer() {
-  if (!server || server.exitCode !== null || server.signalCode !== null) return;
-  const exited = new Promise((resolve) => server.once('exit', resolve));
-  server.kill('SIGTERM');
+async function stopServer({ name, proc }) {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise((resolve) => proc.once('exit', resolve));
+  proc.kill('SIGTERM');
   const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), 10_000));
   if ((await Promise.race([exited, timeout])) === 'timeout') {
-    console.error('e2e: the server did not stop within 10 s of SIGTERM; killing it');
-    server.kill('SIGKILL');
+    console.error(`e2e: ${name} did not stop within 10 s of SIGTERM; killing it`);
+    proc.kill('SIGKILL');
     await exited;
   }
 }
@@ -153,6 +162,29 @@ async function waitForClientTable(page) {
   await page.waitForFunction(() => !document.querySelector('table.table--clients[aria-busy="true"]'), null, { timeout: 10_000 });
 }
 
+/** The key dialog against a server that wants `e2e-secret`: a wrong key, then the right one. */
+async function askForKeyOnce(page, base) {
+  const unauthorized = await fetch(base + '/api/users');
+  check(unauthorized.status === 401, `GET /api/users without a key answered ${unauthorized.status}, expected 401`);
+
+  await page.goto(base + '/clients');
+  const dialog = page.getByRole('dialog', { name: 'API key needed' });
+  await dialog.waitFor();
+  check((await page.getByRole('dialog').count()) === 1, 'more than one key dialog is open');
+  await dialog.getByLabel('API key').fill('wrong-key');
+  await dialog.getByRole('button', { name: 'Continue' }).click();
+  await dialog.getByText('did not accept that key').waitFor();
+  await shot(page, 'api-key-dialog');
+  await dialog.getByLabel('API key').fill('e2e-secret');
+  await dialog.getByRole('button', { name: 'Continue' }).click();
+  await waitForClientTable(page);
+  check(!(await dialog.isVisible()), 'the key dialog stayed open after a good key');
+
+  await page.reload();
+  await waitForClientTable(page);
+  check(!(await dialog.isVisible()), 'the dashboard asked for the key again after a reload in the same session');
+}
+
 // ---------------------------------------------------------------------------------------
 // Scenarios: each gets a fresh page; shared facts go through `ctx`.
 
@@ -169,7 +201,8 @@ const scenarios = [
         const clients = await kpis.locator('.kpi', { hasText: 'Clients' }).first().locator('.kpi__value').innerText();
         check(Number(clients.replace(/,/g, '')) >= SEED_USERS, `the Clients KPI shows ${clients}, expected at least ${SEED_USERS}`);
         await page.getByRole('heading', { name: 'Score distribution' }).waitFor();
-        await page.locator('.recharts-reference-line').first().waitFor({ timeout: 10_000 });
+        // The threshold line is 0 px wide, so "attached" rather than "visible".
+        await page.locator('.recharts-reference-line').first().waitFor({ state: 'attached', timeout: 10_000 });
         await page.getByRole('heading', { name: 'Queue health' }).waitFor();
       } else {
         console.log('      note: GET /api/metrics is not served yet; the overview shows its notice');
@@ -364,6 +397,18 @@ const scenarios = [
     },
   },
   {
+    name: 'when the API wants a key, the dashboard asks once and keeps it for the session',
+    async run({ page }) {
+      seed('with-key.db', 5);
+      const server = await startServer('server with RKD_API_KEYS', 'with-key.db', { RKD_API_KEYS: 'e2e-secret' });
+      try {
+        await askForKeyOnce(page, server);
+      } finally {
+        await stopServer(servers[servers.length - 1]);
+      }
+    },
+  },
+  {
     name: 'phone-sized screen: overview, clients and a client fit the width',
     viewport: { width: 390, height: 844 },
     async run({ page, base, ctx }) {
@@ -396,8 +441,8 @@ async function main() {
   mkdirSync(SHOTS_DIR, { recursive: true });
 
   console.log(`e2e: seeding ${SEED_USERS} clients in ${tmp}`);
-  seed();
-  const base = await startServer();
+  seed('rekindle.db', SEED_USERS);
+  const base = await startServer('server', 'rekindle.db');
   console.log(`e2e: rekindle serve is listening at ${base}`);
 
   const context = await chromium.launchPersistentContext(path.join(tmp, 'chromium-profile'), {
@@ -456,9 +501,10 @@ const overall = setTimeout(() => {
 
 async function finish(code) {
   clearTimeout(overall);
-  await stopServer().catch(() => {});
+  await Promise.all(servers.map((srv) => stopServer(srv).catch(() => {})));
   mkdirSync(OUT_DIR, { recursive: true });
-  writeFileSync(path.join(OUT_DIR, 'e2e-server.log'), serverLog.join('\n') + '\n');
+  const log = servers.flatMap((srv) => [`=== ${srv.name}`, ...srv.log]);
+  writeFileSync(path.join(OUT_DIR, 'e2e-server.log'), log.join('\n') + '\n');
   rmSync(tmp, { recursive: true, force: true });
   process.exit(code);
 }

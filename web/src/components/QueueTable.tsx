@@ -1,9 +1,12 @@
-import type { QueueStats } from '../api/metrics/types';
+import type { QueueStats } from '../api/queues/types';
 import { formatCount, formatDuration } from '../lib/format';
 import { Empty } from './StatusViews';
 
-/** Queue health: what waits, what is being worked on, and what failed for good (DLQ). */
-export function QueueTable({ queues }: { queues: QueueStats[] }) {
+/**
+ * Queue health: what waits, what is being worked on, and what failed for good (DLQ).
+ * With `onRedrive`, a queue with dead letters offers to send them back.
+ */
+export function QueueTable({ queues, onRedrive }: { queues: QueueStats[]; onRedrive?: (queue: QueueStats) => void }) {
   if (queues.length === 0) return <Empty>No queues reported.</Empty>;
   return (
     <div className="table-wrap" role="region" aria-label="Queues" tabIndex={0}>
@@ -15,6 +18,11 @@ export function QueueTable({ queues }: { queues: QueueStats[] }) {
             <th scope="col" className="num">In flight</th>
             <th scope="col" className="num hide-sm">Oldest</th>
             <th scope="col" className="num">Dead letters</th>
+            {onRedrive && (
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
+            )}
           </tr>
         </thead>
         <tbody>
@@ -28,6 +36,20 @@ export function QueueTable({ queues }: { queues: QueueStats[] }) {
                 {formatCount(q.dlqDepth)}
                 {q.dlqDepth > 0 && <span className="sr-only"> (needs attention)</span>}
               </td>
+              {onRedrive && (
+                <td>
+                  {q.dlqDepth > 0 && (
+                    <button
+                      type="button"
+                      className="button button--small"
+                      aria-label={`Redrive ${q.name}`}
+                      onClick={() => onRedrive(q)}
+                    >
+                      Redrive
+                    </button>
+                  )}
+                </td>
+              )}
             </tr>
           ))}
         </tbody>

@@ -5,8 +5,10 @@ import { biggestPenalty, breakdownRows, isClamped } from '../lib/scoreBreakdown'
 import { Empty } from './StatusViews';
 
 /** The score, factor by factor, with the factor that hurts most called out. */
-export function ScoreBreakdownPanel({ user, threshold }: { user: User; threshold: number }) {
+export function ScoreBreakdownPanel({ user, threshold: fallbackThreshold }: { user: User; threshold: number }) {
   const b = user.scoreBreakdown;
+  // The server's own threshold for this verdict wins over the one read from metrics.
+  const threshold = b?.threshold ?? fallbackThreshold;
   if (!b) {
     return (
       <Empty>
@@ -19,6 +21,12 @@ export function ScoreBreakdownPanel({ user, threshold }: { user: User; threshold
   const worst = biggestPenalty(b);
   return (
     <>
+      {Math.abs(b.total - user.engagementScore) >= 0.05 && (
+        <p className="small muted">
+          The stored score, {formatScore(user.engagementScore)}, dates from the client’s last update; as of today it is{' '}
+          {formatScore(b.total)}. The next sweep stores it.
+        </p>
+      )}
       <p className="breakdown__summary">
         {level === 'at-risk' ? (
           <>
@@ -42,7 +50,7 @@ export function ScoreBreakdownPanel({ user, threshold }: { user: User; threshold
           </tr>
         </thead>
         <tbody>
-          {breakdownRows(b).map((r) => (
+          {breakdownRows(b, user.lastOrderDate !== null).map((r) => (
             <tr key={r.key}>
               <th scope="row">
                 {r.label}

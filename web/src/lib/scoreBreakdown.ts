@@ -9,19 +9,23 @@ export interface BreakdownRow {
   points: number;
 }
 
-export function breakdownRows(b: ScoreBreakdown): BreakdownRow[] {
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * The factors as rows. `hasOrdered` is false for a client without orders, whose recency
+ * the rule counts from the day they were added.
+ */
+export function breakdownRows(b: ScoreBreakdown, hasOrdered = true): BreakdownRow[] {
   const days = b.daysSinceLastOrder;
+  let recency: string;
+  if (days === null || days === undefined) recency = 'No order yet; counted from when the client was added.';
+  else if (!hasOrdered) recency = `No order yet; added ${plural(days, 'day')} ago.`;
+  else recency = `${plural(days, 'day')} since the last order.`;
   return [
     { key: 'base', label: 'Starting score', detail: 'Every client starts here.', points: b.base },
-    {
-      key: 'recency',
-      label: 'Time since last order',
-      detail:
-        days === null || days === undefined
-          ? 'No order yet; counted from when the client was added.'
-          : `${days} ${days === 1 ? 'day' : 'days'} since the last order.`,
-      points: b.recency,
-    },
+    { key: 'recency', label: 'Time since last order', detail: recency, points: b.recency },
     { key: 'orders', label: 'Number of orders', detail: 'More orders, more loyalty.', points: b.orders },
     { key: 'orderValue', label: 'Average order value', detail: 'Bigger baskets count for more.', points: b.orderValue },
     { key: 'recentEmail', label: 'Recent email', detail: 'An email in the last few days lowers the score.', points: b.recentEmail },

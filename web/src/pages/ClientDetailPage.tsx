@@ -49,7 +49,8 @@ export function ClientDetailPage() {
 }
 
 function ClientDetail({ user }: { user: User }) {
-  const threshold = useThreshold();
+  const serverThreshold = useThreshold();
+  const threshold = user.scoreBreakdown?.threshold ?? serverThreshold;
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [editing, setEditing] = useState(false);

@@ -42,9 +42,7 @@ export function ClientsPage() {
   }, [filters.search]);
 
   function update(change: Partial<ClientFilters>) {
-    // flushSync: a controlled checkbox or select must show its new value at once, not
-    // after a transition (it would flick back meanwhile).
-    setParams(clientFiltersToParams({ ...filters, ...change }), { replace: 'search' in change, flushSync: true });
+    setParams(clientFiltersToParams({ ...filters, ...change }), { replace: 'search' in change });
   }
 
   const pager = useCursorPager(clientFiltersToParams(filters).toString());

@@ -35,7 +35,7 @@ export function EmailsPage() {
           <select
             id="emails-status"
             value={status}
-            onChange={(e) => setParams(e.target.value ? { status: e.target.value } : {}, { flushSync: true })}
+            onChange={(e) => setParams(e.target.value ? { status: e.target.value } : {})}
           >
             <option value="">All</option>
             {EMAIL_STATUSES.map((s) => (

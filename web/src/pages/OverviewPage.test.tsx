@@ -56,3 +56,22 @@ describe('The overview', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent('Could not load metrics');
   });
 });
+
+describe('Redriving a dead-letter queue', () => {
+  it('asks first, then sends the dead letters back and says how many', async () => {
+    const api = fakeApi({
+      'GET /api/metrics': () => ok(someMetrics()),
+      'GET /api/users': () => list([]),
+      'POST /api/queues/:name/redrive': (r) => ok({ queue: r.params.name, redriven: 1 }),
+    });
+    const { user } = renderApp('/');
+    await user.click(await screen.findByRole('button', { name: 'Redrive email-processor' }));
+
+    const dialog = screen.getByRole('alertdialog', { name: 'Redrive email-processor?' });
+    expect(api.callsTo('POST', '/api/queues/email-processor/redrive')).toHaveLength(0);
+    await user.click(within(dialog).getByRole('button', { name: 'Redrive' }));
+
+    expect(await screen.findByText('1 message sent back to email-processor.')).toBeInTheDocument();
+    expect(api.callsTo('POST', '/api/queues/email-processor/redrive')).toHaveLength(1);
+  });
+});

@@ -1,14 +1,18 @@
 import { useQuery } from '@tanstack/react-query';
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { Link } from 'react-router';
 import { isApiError } from '../api/client';
 import { DEFAULT_THRESHOLD, metricsQuery } from '../api/metrics/queries';
 import type { Metrics } from '../api/metrics/types';
+import { useRedriveQueue } from '../api/queues/mutations';
+import type { QueueStats } from '../api/queues/types';
+import { ConfirmDialog } from '../components/ConfirmDialog';
+import { notify } from '../lib/notices';
 import { userListQuery } from '../api/users/queries';
 import { KpiCard } from '../components/KpiCard';
 import { QueueTable } from '../components/QueueTable';
 import { ScoreBadge } from '../components/ScoreBadge';
-import { Empty, ErrorState, Loading } from '../components/StatusViews';
+import { Empty, ErrorState, errorMessage, Loading } from '../components/StatusViews';
 import { formatCount, formatDaysAgo, formatPercent, formatScore } from '../lib/format';
 import { usePageTitle } from '../lib/usePageTitle';
 
@@ -52,6 +56,8 @@ export function OverviewPage() {
 
 function MetricsView({ metrics }: { metrics: Metrics }) {
   const { users, emails } = metrics;
+  const redrive = useRedriveQueue();
+  const [redriving, setRedriving] = useState<QueueStats | null>(null);
   const sent = (emails.byStatus.SENT ?? 0) + (emails.byStatus.OPENED ?? 0) + (emails.byStatus.CLICKED ?? 0);
   const failed = emails.byStatus.FAILED ?? 0;
   return (
@@ -102,8 +108,33 @@ function MetricsView({ metrics }: { metrics: Metrics }) {
 
       <section className="panel" aria-labelledby="queues-heading">
         <h2 id="queues-heading">Queue health</h2>
-        <QueueTable queues={metrics.queues} />
+        <QueueTable queues={metrics.queues} onRedrive={setRedriving} />
       </section>
+      {redriving && (
+        <ConfirmDialog
+          title={`Redrive ${redriving.name}?`}
+          confirmLabel="Redrive"
+          busy={redrive.isPending}
+          error={redrive.error ? errorMessage(redrive.error) : null}
+          onCancel={() => {
+            redrive.reset();
+            setRedriving(null);
+          }}
+          onConfirm={() =>
+            redrive.mutate(redriving.name, {
+              onSuccess: (r) => {
+                notify(`${r.redriven} message${r.redriven === 1 ? '' : 's'} sent back to ${r.queue}.`);
+                setRedriving(null);
+              },
+            })
+          }
+        >
+          <p>
+            {redriving.dlqDepth} message{redriving.dlqDepth === 1 ? '' : 's'} failed too often and were set aside. Send them
+            back to the queue to be processed again?
+          </p>
+        </ConfirmDialog>
+      )}
     </>
   );
 }

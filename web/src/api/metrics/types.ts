@@ -1,11 +1,6 @@
-/** One queue of the pipeline's bus (SQS semantics). */
-export interface QueueStats {
-  name: string;
-  depth: number;
-  inFlight: number;
-  oldestAgeSeconds: number;
-  dlqDepth: number;
-}
+import type { QueueStats } from '../queues/types';
+
+export type { QueueStats };
 
 export interface HistogramBucket {
   from: number;

@@ -11,8 +11,13 @@ export interface ScoreBreakdown {
   orderValue: number;
   /** Penalty for an email in the last days (≤ 0). */
   recentEmail: number;
+  /** The score as of now (the stored score moves with the next write or sweep). */
   total: number;
+  /** Whole days since the last order, or since the client was added if they never ordered. */
   daysSinceLastOrder: number | null;
+  /** The server's at-risk threshold and verdict, when it sends them. */
+  threshold?: number;
+  atRisk?: boolean;
 }
 
 export interface User {
