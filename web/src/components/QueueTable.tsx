@@ -18,11 +18,6 @@ export function QueueTable({ queues, onRedrive }: { queues: QueueStats[]; onRedr
             <th scope="col" className="num">In flight</th>
             <th scope="col" className="num hide-sm">Oldest</th>
             <th scope="col" className="num">Dead letters</th>
-            {onRedrive && (
-              <th scope="col">
-                <span className="sr-only">Actions</span>
-              </th>
-            )}
           </tr>
         </thead>
         <tbody>
@@ -32,24 +27,20 @@ export function QueueTable({ queues, onRedrive }: { queues: QueueStats[]; onRedr
               <td className="num">{formatCount(q.depth)}</td>
               <td className="num">{formatCount(q.inFlight)}</td>
               <td className="num hide-sm">{q.depth + q.inFlight > 0 ? formatDuration(q.oldestAgeSeconds) : '—'}</td>
-              <td className={`num${q.dlqDepth > 0 ? ' num--alert' : ''}`}>
-                {formatCount(q.dlqDepth)}
+              <td className="num">
+                <span className={q.dlqDepth > 0 ? 'num--alert' : undefined}>{formatCount(q.dlqDepth)}</span>
                 {q.dlqDepth > 0 && <span className="sr-only"> (needs attention)</span>}
+                {onRedrive && q.dlqDepth > 0 && (
+                  <button
+                    type="button"
+                    className="button button--small queue-redrive"
+                    aria-label={`Redrive ${q.name}`}
+                    onClick={() => onRedrive(q)}
+                  >
+                    Redrive
+                  </button>
+                )}
               </td>
-              {onRedrive && (
-                <td>
-                  {q.dlqDepth > 0 && (
-                    <button
-                      type="button"
-                      className="button button--small"
-                      aria-label={`Redrive ${q.name}`}
-                      onClick={() => onRedrive(q)}
-                    >
-                      Redrive
-                    </button>
-                  )}
-                </td>
-              )}
             </tr>
           ))}
         </tbody>
