@@ -33,5 +33,6 @@ export default defineConfig({
     css: false,
     restoreMocks: true,
     env: { TZ: 'UTC' },
+    testTimeout: 20_000,
   },
 });

@@ -6,7 +6,8 @@
 //
 // It seeds a fresh SQLite database in a temp dir, starts the server on a free port with
 // the built dashboard, runs the scenarios below, saves a screenshot of every page to
-// test-output/screenshots/, stops the server, and exits non-zero if any scenario failed.
+// test-output/screenshots/ (checking each with axe-core for WCAG 2.1 AA problems), stops
+// the server, and exits non-zero if any scenario failed.
 //
 // Environment:
 //   REKINDLE_BIN          the rekindle binary               (default: build/rekindle)
@@ -16,7 +17,7 @@
 //   E2E_ONLY              run only scenarios whose name contains this text
 
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -130,9 +131,42 @@ async function stopServer({ name, proc }) {
 // Helpers for scenarios
 
 let shotCount = 0;
+/** Saves a screenshot of the page, then checks it for WCAG 2.1 A/AA problems. */
 async function shot(page, name) {
   shotCount++;
   await page.screenshot({ path: path.join(SHOTS_DIR, `${name}.png`), fullPage: true });
+  await checkAccessibility(page, name);
+}
+
+let axeSource = null;
+/**
+ * Runs axe-core (web/'s devDependency) on the page; throws on any WCAG 2.1 A or AA
+ * violation (contrast, labels, names, roles…). The email preview's sandboxed iframe is
+ * skipped: scripts cannot run in it, and its content is the email, not the dashboard.
+ */
+async function checkAccessibility(page, name) {
+  if (!axeSource) {
+    const require = createRequire(path.join(ROOT, 'web/package.json'));
+    axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  }
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, {
+      iframes: false,
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.length,
+      target: v.nodes[0]?.target?.join(' '),
+    }));
+  });
+  if (violations.length) {
+    const list = violations.map((v) => `${v.id} (${v.impact}, ${v.nodes}×, e.g. ${v.target}): ${v.help}`).join('; ');
+    throw new Error(`accessibility problems on ${name}: ${list}`);
+  }
 }
 
 function check(condition, message) {
@@ -394,6 +428,43 @@ const scenarios = [
       check(res && res.status() === 200, `GET /no/such/page answered ${res && res.status()}`);
       await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor();
       await shot(page, 'not-found');
+    },
+  },
+  {
+    name: 'a client can be edited, and deleted after confirming',
+    async run({ page, base }) {
+      const { data: created } = await api(base, '/api/users', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email: `edit-${Date.now()}@example.com`, name: 'Edit Me', orderCount: 3 }),
+      });
+      await page.goto(`${base}/clients/${encodeURIComponent(created.userId)}`);
+      await page.getByRole('heading', { level: 1, name: 'Edit Me' }).waitFor();
+
+      await page.getByRole('button', { name: 'Edit' }).click();
+      await page.getByLabel('Name').fill('Edited Name');
+      await page.getByLabel('Number of orders').fill('-2');
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      await page.getByText('Orders must not be negative.').waitFor();
+      await shot(page, 'client-edit');
+      await page.getByLabel('Number of orders').fill('4');
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Edited Name' }).waitFor();
+      const { data: saved } = await api(base, `/api/users/${encodeURIComponent(created.userId)}`);
+      check(saved.name === 'Edited Name' && saved.orderCount === 4, `the server has ${saved.name}, ${saved.orderCount} orders`);
+
+      await page.getByRole('button', { name: 'Delete' }).click();
+      const dialog = page.getByRole('alertdialog', { name: 'Delete Edited Name?' });
+      await dialog.waitFor();
+      await shot(page, 'client-delete-confirm');
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      check((await fetch(`${base}/api/users/${encodeURIComponent(created.userId)}`)).status === 200, 'Cancel deleted the client');
+
+      await page.getByRole('button', { name: 'Delete' }).click();
+      await dialog.getByRole('button', { name: 'Delete client' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Clients' }).waitFor();
+      const gone = await fetch(`${base}/api/users/${encodeURIComponent(created.userId)}`);
+      check(gone.status === 404, `after Delete, GET the client answered ${gone.status}`);
     },
   },
   {

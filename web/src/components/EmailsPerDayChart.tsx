@@ -14,7 +14,7 @@ export function EmailsPerDayChart({ days }: { days: DayCount[] }) {
     <figure className="chart">
       <div className="chart__canvas" aria-hidden="true">
         <ResponsiveContainer width="100%" height={240}>
-          <BarChart data={days} margin={{ top: 12, right: 12, bottom: 4, left: -12 }}>
+          <BarChart accessibilityLayer={false} data={days} margin={{ top: 12, right: 12, bottom: 4, left: -12 }}>
             <CartesianGrid vertical={false} stroke="#e5e7eb" />
             <XAxis dataKey="date" tickFormatter={shortDate} tick={{ fontSize: 12, fill: '#374151' }} minTickGap={16} />
             <YAxis allowDecimals={false} tick={{ fontSize: 12, fill: '#374151' }} />
@@ -26,7 +26,9 @@ export function EmailsPerDayChart({ days }: { days: DayCount[] }) {
       <figcaption className="chart__caption">
         {total === 0 ? 'No emails in the last 30 days.' : `${total} emails in the last 30 days.`}
       </figcaption>
-      <table className="sr-only">
+      <details className="chart__data">
+        <summary>Show the numbers</summary>
+        <table className="table table--compact">
         <caption>Emails per day</caption>
         <thead>
           <tr>
@@ -42,7 +44,8 @@ export function EmailsPerDayChart({ days }: { days: DayCount[] }) {
             </tr>
           ))}
         </tbody>
-      </table>
+        </table>
+      </details>
     </figure>
   );
 }

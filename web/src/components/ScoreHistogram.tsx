@@ -25,7 +25,7 @@ export function ScoreHistogram({ buckets, threshold }: { buckets: HistogramBucke
     <figure className="chart">
       <div className="chart__canvas" aria-hidden="true">
         <ResponsiveContainer width="100%" height={240}>
-          <BarChart data={data} margin={{ top: 24, right: 12, bottom: 4, left: -12 }} barCategoryGap={2}>
+          <BarChart accessibilityLayer={false} data={data} margin={{ top: 24, right: 12, bottom: 4, left: -12 }} barCategoryGap={2}>
             <CartesianGrid vertical={false} stroke="#e5e7eb" />
             <XAxis
               dataKey="mid"
@@ -57,7 +57,9 @@ export function ScoreHistogram({ buckets, threshold }: { buckets: HistogramBucke
       <figcaption className="chart__caption">
         Clients by engagement score. Scores below {threshold} (left of the dashed line) are at risk.
       </figcaption>
-      <table className="sr-only">
+      <details className="chart__data">
+        <summary>Show the numbers</summary>
+        <table className="table table--compact">
         <caption>Clients per score range</caption>
         <thead>
           <tr>
@@ -73,7 +75,8 @@ export function ScoreHistogram({ buckets, threshold }: { buckets: HistogramBucke
             </tr>
           ))}
         </tbody>
-      </table>
+        </table>
+      </details>
     </figure>
   );
 }

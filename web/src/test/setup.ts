@@ -1,7 +1,10 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
 import { clearApiKey } from '../api/apiKey';
+
+// The machine running tests may be busy (compiling on all cores): give async queries room.
+configure({ asyncUtilTimeout: 4000 });
 
 afterEach(() => {
   cleanup();
