@@ -35,8 +35,12 @@ const ONLY = process.env.E2E_ONLY || '';
 const OVERALL_TIMEOUT_MS = 240_000;
 const SEED_USERS = 120;
 
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'rekindle-e2e-'));
+
+/** Stops before any server started: a setup problem, reported as such (exit 2). */
 function die(message) {
   console.error(`e2e: ${message}`);
+  rmSync(tmp, { recursive: true, force: true });
   process.exit(2);
 }
 
@@ -52,7 +56,6 @@ function loadPlaywright() {
 // ---------------------------------------------------------------------------------------
 // The server
 
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'rekindle-e2e-'));
 /** Every server started, so that all are stopped at the end whatever happens. */
 const servers = [];
 
