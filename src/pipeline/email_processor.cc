@@ -19,11 +19,13 @@ Status EmailProcessor::Handle(const Message& message) {
   if (!event.ok()) return event.status();  // poison: retried, then dead-lettered for a person to see
   LogInfo("event", {{"eventId", event->event_id}, {"userId", event->user_id}, {"receiveCount", message.receive_count}});
 
-  // The user's current state, not the event's image; the score refreshed as of now.
-  auto refreshed = store_.RefreshScores({event->user_id});
-  if (!refreshed.ok()) return refreshed.status();
-  if (refreshed->empty()) return Status::Ok();  // deleted since
-  const User& user = refreshed->front().user;
+  // The user's current state, not the event's image; the score as of now.
+  auto current = store_.GetUser(event->user_id);
+  if (current.status().IsNotFound()) return Status::Ok();  // deleted since
+  if (!current.ok()) return current.status();
+  User user = std::move(current).value();
+  const Millis now = clock_.Now();
+  const double score = ComputeScore(rules_, user, now);
 
   // A redelivered trigger finds its email and finishes what the last attempt started.
   const std::string email_id = StableId("em-", user.user_id + "|" + event->event_id);
@@ -34,9 +36,17 @@ Status EmailProcessor::Handle(const Message& message) {
   }
   if (!existing.status().IsNotFound()) return existing.status();
 
-  const Millis now = clock_.Now();
-  if (!IsAtRisk(rules_, user.engagement_score)) return Status::Ok();
-  if (user.last_email_date && now - *user.last_email_date < options_.cooldown) return Status::Ok();
+  const bool eligible = IsAtRisk(rules_, score) &&
+                        !(user.last_email_date && now - *user.last_email_date < options_.cooldown);
+  if (!eligible) {
+    // Store a score that time has moved (a reservation below stores it otherwise).
+    if (score != user.engagement_score) {
+      auto refreshed = store_.RefreshScores({user.user_id});
+      if (!refreshed.ok()) return refreshed.status();
+    }
+    return Status::Ok();
+  }
+  user.engagement_score = score;
   auto suppressed = store_.IsSuppressed(user.email);
   if (!suppressed.ok()) return suppressed.status();
   if (*suppressed) return Status::Ok();

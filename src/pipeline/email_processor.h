@@ -1,5 +1,5 @@
 // The email processor (the seed's Email Processor Lambda): for each event on its queue,
-// reads the user's current state, refreshes the score, and when the user is at risk,
+// reads the user's current state and score, and when the user is at risk,
 // not suppressed and not emailed within the cooldown, writes the email, sends it and
 // records it. Idempotent: the email's id derives from the user and the triggering event,
 // and the email is reserved (stored GENERATED, lastEmailDate set) before it is sent, so a

@@ -1,5 +1,6 @@
 #include "pipeline/sweeper.h"
 
+#include <map>
 #include <thread>
 
 #include "base/log.h"
@@ -21,17 +22,27 @@ Result<SweepResult> Sweeper::Run() {
   for (;;) {
     auto page = store_.ListUsers(q);
     if (!page.ok()) return page.status();
-    std::vector<std::string> ids;
-    for (const User& u : page->items) ids.push_back(u.user_id);
-    auto refreshed = store_.RefreshScores(ids);
-    if (!refreshed.ok()) return refreshed.status();
+    // Only users whose score moved need a write (a short transaction per page); the
+    // rest are judged from the page as read.
+    std::vector<std::string> moved;
+    for (const User& u : page->items)
+      if (ComputeScore(rules_, u, now) != u.engagement_score) moved.push_back(u.user_id);
+    std::map<std::string, User> refreshed_by_id;
+    if (!moved.empty()) {
+      auto refreshed = store_.RefreshScores(moved);
+      if (!refreshed.ok()) return refreshed.status();
+      for (ScoreRefresh& r : *refreshed) refreshed_by_id.emplace(r.user.user_id, std::move(r.user));
+      result.changed += static_cast<int64_t>(refreshed->size());
+    }
     std::vector<OutgoingMessage> events;
-    for (const ScoreRefresh& r : *refreshed) {
+    for (const User& listed : page->items) {
+      auto it = refreshed_by_id.find(listed.user_id);
+      const User& u = it == refreshed_by_id.end() ? listed : it->second;
       ++result.scored;
-      if (r.user.engagement_score != r.old_score) ++result.changed;
-      if (!IsAtRisk(rules_, r.user.engagement_score)) continue;
-      if (r.user.last_email_date && now - *r.user.last_email_date < cooldown_) continue;
-      UserEvent e{"sweep-" + day + "-" + r.user.user_id, "SWEEP", 0, r.user.user_id, std::nullopt, r.user, now};
+      if (!IsAtRisk(rules_, u.engagement_score)) continue;
+      if (u.last_email_date && now - *u.last_email_date < cooldown_) continue;
+      // The processor reads the user's current state; the event carries no image.
+      UserEvent e{"sweep-" + day + "-" + u.user_id, "SWEEP", 0, u.user_id, std::nullopt, std::nullopt, now};
       events.push_back({EncodeEvent(e), e.event_id});
     }
     RKD_RETURN_IF_ERROR(bus_.Publish(StreamProcessor::kTopic, events));
