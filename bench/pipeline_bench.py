@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Pipeline benchmark (issue 3): BENCH_USERS users (default 100,000, ~30% at risk), the
+change-stream backlog skipped, then one sweep through the real `rekindle serve`; waits
+until the queue is drained and prints users scored per second, emails composed and
+written per second, and the write-to-email latency (p50, p99) of single writes while
+idle (the email's sentAt minus the user's createdAt, both stamped by the server).
+
+Usage: bench/pipeline_bench.py   (after a build; env BENCH_USERS, BENCH_LATENCY_SAMPLES,
+RKD_WORKERS, BUILD)."""
+import datetime
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests"))
+from harness import Server, run_cli  # noqa: E402
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+os.environ.setdefault("REKINDLE_BIN", os.path.join(ROOT, os.environ.get("BUILD", "build"), "rekindle"))
+USERS = int(os.environ.get("BENCH_USERS", "100000"))
+SAMPLES = int(os.environ.get("BENCH_LATENCY_SAMPLES", "200"))
+
+
+def parse(ts):
+    return datetime.datetime.strptime(ts, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc)
+
+
+def percentile(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def main():
+    data = tempfile.mkdtemp(prefix="rkd-pbench-")
+    env = {"RKD_DATABASE_URL": "sqlite:" + os.path.join(data, "rekindle.db"), "RKD_SWEEP_INTERVAL_S": "31536000"}
+    os.environ.update(env)
+    t = time.time()
+    code, _, err = run_cli("seed", "--users", str(USERS))
+    assert code == 0, err
+    print(f"seed: {USERS} users in {time.time() - t:.1f} s")
+    code, _, err = run_cli("stream", "--skip-to-end")
+    assert code == 0, err
+
+    s = Server(env)
+    try:
+        _, m = s.call("GET", "/api/metrics")
+        at_risk = m["data"]["users"]["atRisk"]
+        print(f"at risk: {at_risk} of {m['data']['users']['total']} ({100 * at_risk / USERS:.1f}%); "
+              f"workers: {os.environ.get('RKD_WORKERS', '4')}")
+        t0 = time.time()
+        status, sweep = s.call("POST", "/api/sweep")
+        assert status == 200, sweep
+        sweep = sweep["data"]
+        t_sweep = time.time() - t0
+        while True:
+            q = next(q for q in s.call("GET", "/api/queues")[1]["data"] if q["name"] == "email-processor")
+            if q["depth"] == 0 and q["inFlight"] == 0:
+                break
+            time.sleep(0.2)
+        t_drain = time.time() - t0
+        _, m = s.call("GET", "/api/metrics")
+        emails = m["data"]["emails"]["total"]
+        print(f"sweep: {sweep['scored']} scored in {sweep['seconds']:.2f} s "
+              f"({sweep['scored'] / sweep['seconds']:.0f} users/s), {sweep['published']} queued")
+        print(f"drained: {emails} emails composed and written in {t_drain:.1f} s from the sweep's start "
+              f"({emails / t_drain:.0f} emails/s; {emails / max(t_drain - t_sweep, 1e-9):.0f} emails/s after the sweep)")
+
+        latencies = []
+        for i in range(SAMPLES):
+            status, body = s.call("POST", "/api/users", {
+                "email": f"latency{i}@bench.test", "name": "Lat Ency",
+                "lastOrderDate": (datetime.datetime.now(datetime.timezone.utc)
+                                  - datetime.timedelta(days=120)).strftime("%Y-%m-%dT%H:%M:%SZ")})
+            user = body["data"]
+            while True:
+                _, e = s.call("GET", f"/api/users/{user['userId']}/emails")
+                if e["data"] and e["data"][0]["sentAt"]:
+                    break
+                time.sleep(0.005)
+            latencies.append((parse(e["data"][0]["sentAt"]) - parse(user["createdAt"])).total_seconds() * 1000)
+        print(f"write-to-email latency over {SAMPLES} single writes: p50 {percentile(latencies, 50):.0f} ms, "
+              f"p99 {percentile(latencies, 99):.0f} ms, max {max(latencies):.0f} ms")
+    finally:
+        s.stop()
+        shutil.rmtree(data, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
