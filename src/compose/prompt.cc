@@ -1,0 +1,49 @@
+#include "compose/prompt.h"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+namespace rkd {
+
+std::string CallToActionUrl(const std::string& shop_url) {
+  return shop_url + (shop_url.find('?') == std::string::npos ? "?" : "&") +
+         "utm_source=rekindle&utm_medium=email&utm_campaign=reengagement";
+}
+
+int EstimateTokens(const std::string& text) { return static_cast<int>(text.size() / 4) + 1; }
+
+Prompt BuildPrompt(const ComposeRequest& req, bool json_instruction) {
+  const User& u = req.user;
+  Prompt p;
+  p.cta_url = CallToActionUrl(req.shop_url);
+  p.system =
+      "You write short re-engagement emails for an online shop, to customers who have not ordered for a while. "
+      "Each email: (1) is friendly and personal, greeting the customer by the name given, spelled exactly as given; "
+      "(2) mentions their order history; (3) suggests new items from their preferred categories; "
+      "(4) has one clear call to action to visit the shop, using exactly the link given (unchanged, in the text and "
+      "as the href of a link in the HTML); (5) has a subject line of at most 80 characters. "
+      "Write 80 to 150 words. Never use placeholders such as [Name] or {{name}}, never invent discounts, prices "
+      "or product names, and do not sign with a person's name. The HTML uses only simple tags (p, a, strong, em, "
+      "ul, li, br), no scripts, no styles, no images. Do not add an unsubscribe line: it is added for you.";
+  if (json_instruction)
+    p.system +=
+        " Reply with one JSON object and nothing else: {\"subject\": string, \"text\": string (the plain-text "
+        "body), \"html\": string (the same body as HTML)}.";
+  nlohmann::json profile = {
+      {"name", u.name},
+      {"orderCount", u.order_count},
+      {"averageOrderValue", std::round(u.average_order_value * 100) / 100},
+      {"preferredCategories", u.preferred_categories},
+      {"shopLink", p.cta_url},
+  };
+  if (u.last_order_date) {
+    profile["lastOrderDate"] = FormatRfc3339(*u.last_order_date).substr(0, 10);
+    profile["daysSinceLastOrder"] = WholeDaysBetween(*u.last_order_date, req.now);
+  } else {
+    profile["lastOrderDate"] = nullptr;
+  }
+  p.user = "Write the re-engagement email for this customer:\n" + profile.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+  return p;
+}
+
+}  // namespace rkd
