@@ -45,14 +45,14 @@ ORDER BY order_date DESC, order_id DESC LIMIT ?4;
 
 -- name: get-email
 SELECT email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
-       status, writer, sent_at, error, created_at
+       status, writer, sent_at, error, created_at, prompt_tokens, completion_tokens
 FROM emails WHERE email_id = ?1;
 
 -- name: list-emails
 -- Newest first; ?1 user filter ('' for all), ?2 status filter ('' for all),
 -- ?3/?4 the cursor's (created_at, email_id), ?5 the limit.
 SELECT email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
-       status, writer, sent_at, error, created_at
+       status, writer, sent_at, error, created_at, prompt_tokens, completion_tokens
 FROM emails
 WHERE (?1 = '' OR user_id = ?1) AND (?2 = '' OR status = ?2)
   AND (?3 IS NULL OR (created_at, email_id) < (?3, ?4))
@@ -89,8 +89,8 @@ SELECT COALESCE(MAX(seq), 0) FROM user_changes;
 
 -- name: insert-email
 INSERT INTO emails (email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
-                    status, writer, sent_at, error, created_at, trigger_id)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13);
+                    status, writer, sent_at, error, created_at, trigger_id, prompt_tokens, completion_tokens)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15);
 
 -- name: finish-email
 UPDATE emails SET status = ?2, sent_at = ?3, error = ?4 WHERE email_id = ?1;

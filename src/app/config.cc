@@ -88,6 +88,7 @@ Result<Config> LoadConfig(const std::function<const char*(const char*)>& getenv)
   str("OPENAI_API_KEY", &c.openai_api_key);
   str("OPENAI_BASE_URL", &c.openai_base_url);
   str("OPENAI_MODEL", &c.openai_model);
+  str("RKD_WRITER", &c.writer);
   str("RKD_SMTP_URL", &c.smtp_url);
   str("RKD_MAIL_FROM", &c.mail_from);
   str("RKD_LOG_LEVEL", &c.log_level);
@@ -108,6 +109,24 @@ Result<Config> LoadConfig(const std::function<const char*(const char*)>& getenv)
   RKD_RETURN_IF_ERROR(ReadInt("RKD_SWEEP_INTERVAL_S", getenv("RKD_SWEEP_INTERVAL_S"), 1, 365 * 86400, &c.sweep_interval_s));
   RKD_RETURN_IF_ERROR(ReadInt("RKD_RETRY_BASE_MS", getenv("RKD_RETRY_BASE_MS"), 1, 3'600'000, &c.retry_base_ms));
   RKD_RETURN_IF_ERROR(ReadInt("RKD_MAX_RECEIVES", getenv("RKD_MAX_RECEIVES"), 1, 1000, &c.max_receives));
+  struct IntSetting {
+    const char* name;
+    int min, max;
+    int* value;
+  };
+  for (IntSetting s : {IntSetting{"RKD_OPENAI_CONCURRENCY", 1, 1024, &c.openai_concurrency},
+                       IntSetting{"RKD_OPENAI_RPM", 0, 1'000'000, &c.openai_rpm},
+                       IntSetting{"RKD_OPENAI_TPM", 0, 1'000'000'000, &c.openai_tpm},
+                       IntSetting{"RKD_OPENAI_MAX_TOKENS", 64, 100'000, &c.openai_max_tokens},
+                       IntSetting{"RKD_OPENAI_TIMEOUT_S", 1, 600, &c.openai_timeout_s},
+                       IntSetting{"RKD_OPENAI_CONNECT_TIMEOUT_S", 1, 120, &c.openai_connect_timeout_s},
+                       IntSetting{"RKD_OPENAI_MAX_RETRIES", 0, 20, &c.openai_max_retries},
+                       IntSetting{"RKD_OPENAI_BUDGET_S", 1, 3600, &c.openai_budget_s},
+                       IntSetting{"RKD_OPENAI_BREAKER_FAILURES", 1, 1000, &c.openai_breaker_failures},
+                       IntSetting{"RKD_OPENAI_BREAKER_COOLDOWN_S", 1, 86400, &c.openai_breaker_cooldown_s}})
+    RKD_RETURN_IF_ERROR(ReadInt(s.name, getenv(s.name), s.min, s.max, s.value));
+  if (c.writer != "" && c.writer != "template" && c.writer != "openai")
+    return Status::InvalidArgument("RKD_WRITER must be template or openai", "RKD_WRITER");
   // The score's weights (DESIGN.md: every weight is configuration).
   struct Weight {
     const char* name;
@@ -161,8 +180,19 @@ nlohmann::json ConfigToJson(const Config& c) {
           {"RKD_RETENTION_DAYS", c.retention_days},
           {"RKD_MAX_RECEIVES", c.max_receives},
           {"OPENAI_API_KEY", Mask(c.openai_api_key)},
-          {"OPENAI_BASE_URL", c.openai_base_url},
+          {"OPENAI_BASE_URL", MaskUrlPassword(c.openai_base_url)},
           {"OPENAI_MODEL", c.openai_model},
+          {"RKD_WRITER", c.use_openai_writer() ? "openai" : "template"},
+          {"RKD_OPENAI_CONCURRENCY", c.openai_concurrency},
+          {"RKD_OPENAI_RPM", c.openai_rpm},
+          {"RKD_OPENAI_TPM", c.openai_tpm},
+          {"RKD_OPENAI_MAX_TOKENS", c.openai_max_tokens},
+          {"RKD_OPENAI_TIMEOUT_S", c.openai_timeout_s},
+          {"RKD_OPENAI_CONNECT_TIMEOUT_S", c.openai_connect_timeout_s},
+          {"RKD_OPENAI_MAX_RETRIES", c.openai_max_retries},
+          {"RKD_OPENAI_BUDGET_S", c.openai_budget_s},
+          {"RKD_OPENAI_BREAKER_FAILURES", c.openai_breaker_failures},
+          {"RKD_OPENAI_BREAKER_COOLDOWN_S", c.openai_breaker_cooldown_s},
           {"RKD_SMTP_URL", MaskUrlPassword(c.smtp_url)},
           {"RKD_MAIL_FROM", c.mail_from},
           {"RKD_API_KEYS", c.api_keys.empty() ? "" : std::to_string(c.api_keys.size()) + " key(s), masked"},

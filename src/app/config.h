@@ -25,6 +25,19 @@ struct Config {
   std::string openai_api_key;
   std::string openai_base_url = "https://api.openai.com/v1";
   std::string openai_model = "gpt-4o-mini";
+  // The LLM writer (RKD_WRITER: "template", "openai"; empty: openai when OPENAI_API_KEY is set).
+  std::string writer;
+  int openai_concurrency = 32;     // requests in flight at once
+  int openai_rpm = 500;            // client-side requests per minute (0: no limit)
+  int openai_tpm = 200'000;        // client-side tokens per minute (0: no limit)
+  int openai_max_tokens = 800;     // per completion
+  int openai_timeout_s = 30;       // one request, start to end
+  int openai_connect_timeout_s = 5;
+  int openai_max_retries = 3;      // per email, after the first attempt
+  int openai_budget_s = 60;        // all attempts for one email (at most half the visibility timeout)
+  int openai_breaker_failures = 5; // failed requests in a row that open the circuit breaker
+  int openai_breaker_cooldown_s = 30;
+  bool use_openai_writer() const { return writer == "openai" || (writer.empty() && !openai_api_key.empty()); }
   std::string smtp_url;
   std::string mail_from = "Rekindle <hello@rekindle.example>";
   std::vector<std::string> api_keys;

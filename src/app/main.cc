@@ -14,6 +14,7 @@
 #include "http/server.h"
 #include "http/static_files.h"
 #include "bus/embedded/embedded_bus.h"
+#include "compose/openai_writer.h"
 #include "compose/template_writer.h"
 #include "delivery/outbox_mailer.h"
 #include "pipeline/email_processor.h"
@@ -74,12 +75,33 @@ struct Components {
   SystemClock clock;
   std::unique_ptr<Store> store;
   std::unique_ptr<Bus> bus;
+  std::unique_ptr<Writer> fallback_writer;  // the template writer behind the LLM writer
   std::unique_ptr<Writer> writer;
   std::unique_ptr<Mailer> mailer;
   std::unique_ptr<EmailProcessor> processor;
   std::unique_ptr<StreamProcessor> stream;
   std::unique_ptr<Sweeper> sweeper;
 };
+
+// The LLM writer's settings; one email's whole retry budget stays within half the
+// queue's visibility timeout, so that a slow endpoint never gets an event redelivered.
+OpenAiWriterOptions LlmOptions(const Config& config) {
+  OpenAiWriterOptions o;
+  o.base_url = config.openai_base_url;
+  o.model = config.openai_model;
+  o.api_key = config.openai_api_key;
+  o.max_tokens = config.openai_max_tokens;
+  o.max_retries = config.openai_max_retries;
+  o.budget = std::chrono::seconds(std::max(1, std::min(config.openai_budget_s, config.visibility_timeout_s / 2)));
+  o.request_timeout = std::min<std::chrono::milliseconds>(std::chrono::seconds(config.openai_timeout_s), o.budget);
+  o.client.max_in_flight = config.openai_concurrency;
+  o.client.requests_per_minute = config.openai_rpm;
+  o.client.tokens_per_minute = config.openai_tpm;
+  o.client.connect_timeout = std::chrono::seconds(config.openai_connect_timeout_s);
+  o.breaker_failures = config.openai_breaker_failures;
+  o.breaker_cooldown = std::chrono::seconds(config.openai_breaker_cooldown_s);
+  return o;
+}
 
 Status Build(const Config& config, Components* c) {
   auto store = OpenStore(config, c->clock);
@@ -91,6 +113,18 @@ Status Build(const Config& config, Components* c) {
   auto writer = TemplateWriter::Load(config.templates_dir);
   if (!writer.ok()) return writer.status();
   c->writer = std::move(writer).value();
+  if (config.use_openai_writer()) {
+    // The template writer stays behind the LLM writer as its fallback.
+    c->fallback_writer = std::move(c->writer);
+    c->writer = std::make_unique<OpenAiWriter>(LlmOptions(config), *c->fallback_writer);
+    const nlohmann::json shown = ConfigToJson(config);
+    LogInfo("llm writer", {{"baseUrl", shown["OPENAI_BASE_URL"]},
+                           {"model", config.openai_model},
+                           {"apiKey", shown["OPENAI_API_KEY"]},
+                           {"concurrency", config.openai_concurrency},
+                           {"rpm", config.openai_rpm},
+                           {"tpm", config.openai_tpm}});
+  }
   c->mailer = std::make_unique<OutboxMailer>(config.outbox_dir);
   ProcessorOptions options;
   options.cooldown = int64_t{config.email_cooldown_days} * kMillisPerDay;

@@ -62,6 +62,8 @@ json ToJson(const Email& e) {
               {"engagementScoreAtTime", e.engagement_score_at_time},
               {"status", e.status},
               {"writer", e.writer},
+              {"promptTokens", e.prompt_tokens},
+              {"completionTokens", e.completion_tokens},
               {"sentAt", OptionalTime(e.sent_at)},
               {"error", e.error.empty() ? json(nullptr) : json(e.error)},
               {"createdAt", FormatRfc3339(e.created_at)}};

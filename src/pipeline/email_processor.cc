@@ -64,6 +64,8 @@ Status EmailProcessor::Handle(const Message& message) {
   draft.generated_at = now;
   draft.engagement_score_at_time = user.engagement_score;
   draft.writer = composed->writer;
+  draft.prompt_tokens = composed->prompt_tokens;
+  draft.completion_tokens = composed->completion_tokens;
   auto reservation = store_.ReserveEmail(draft, event->event_id, options_.cooldown);
   if (reservation.status().IsNotFound()) return Status::Ok();
   if (!reservation.ok()) return reservation.status();

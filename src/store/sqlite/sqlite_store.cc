@@ -47,6 +47,8 @@ Email ReadEmail(const Stmt& s) {
   e.sent_at = s.OptInt(9);
   e.error = s.Text(10);
   e.created_at = s.Int(11);
+  e.prompt_tokens = static_cast<int>(s.Int(12));
+  e.completion_tokens = static_cast<int>(s.Int(13));
   return e;
 }
 
@@ -535,7 +537,8 @@ Result<EmailReservation> SqliteStore::ReserveEmail(const Email& draft, const std
       RKD_STMT(s, *db_, c, "insert-email");
       s.Bind(1, e.email_id).Bind(2, e.user_id).Bind(3, e.subject).Bind(4, e.content).Bind(5, e.html)
           .Bind(6, e.generated_at).Bind(7, e.engagement_score_at_time).Bind(8, e.status).Bind(9, e.writer)
-          .Bind(10, e.sent_at).Bind(11, e.error).Bind(12, e.created_at).Bind(13, trigger_id);
+          .Bind(10, e.sent_at).Bind(11, e.error).Bind(12, e.created_at).Bind(13, trigger_id)
+          .Bind(14, int64_t{e.prompt_tokens}).Bind(15, int64_t{e.completion_tokens});
       RKD_RETURN_IF_ERROR(s.Run());
     }
     User after = *before;
