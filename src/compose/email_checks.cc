@@ -88,8 +88,8 @@ Status CheckEmail(const ComposedEmail& e, const std::string& user_name, const st
     if (!e.html.empty() && e.html.find("href=\"" + cta_prefix) == std::string::npos)
       return Status::InvalidArgument("the HTML lacks the call-to-action link", "html");
   }
-  for (const auto& [field, value] : {std::pair{"subject", &e.subject}, std::pair{"text", &e.text},
-                                     std::pair{"html", &e.html}}) {
+  for (const auto& [field, value] :
+       {std::pair{"subject", &e.subject}, std::pair{"text", &e.text}, std::pair{"html", &e.html}}) {
     std::string p = FindPlaceholder(*value);
     if (!p.empty()) return Status::InvalidArgument("an unfilled placeholder " + p, field);
   }

@@ -11,15 +11,15 @@ namespace {
 
 // Tags kept (with the attributes below).
 constexpr std::array<std::string_view, 36> kAllowedTags = {
-    "a",     "b",     "blockquote", "br",  "center", "div", "em",  "font", "h1",   "h2",   "h3",    "h4",
-    "h5",    "h6",    "hr",         "i",   "img",    "li",  "ol",  "p",    "pre",  "s",    "small", "span",
-    "strong", "sub",  "sup",        "table", "tbody", "td", "tfoot", "th", "thead", "tr",  "u",     "ul"};
+    "a",      "b",   "blockquote", "br",    "center", "div", "em",    "font", "h1",    "h2", "h3",    "h4",
+    "h5",     "h6",  "hr",         "i",     "img",    "li",  "ol",    "p",    "pre",   "s",  "small", "span",
+    "strong", "sub", "sup",        "table", "tbody",  "td",  "tfoot", "th",   "thead", "tr", "u",     "ul"};
 // Tags dropped together with everything inside them.
 constexpr std::array<std::string_view, 19> kDroppedWithContent = {
-    "script", "style",  "iframe", "object", "embed",  "applet", "frame",    "frameset", "noscript", "template",
-    "svg",    "math",   "head",   "title",  "select", "textarea", "button", "noembed",  "xml"};
+    "script", "style", "iframe", "object", "embed",  "applet",   "frame",  "frameset", "noscript", "template",
+    "svg",    "math",  "head",   "title",  "select", "textarea", "button", "noembed",  "xml"};
 constexpr std::array<std::string_view, 19> kAllowedAttributes = {
-    "href",   "src",         "alt",         "title", "width",   "height",  "align", "valign", "border", "cellpadding",
+    "href",        "src",     "alt",   "title",   "width",   "height", "align",  "valign", "border", "cellpadding",
     "cellspacing", "bgcolor", "color", "colspan", "rowspan", "style",  "target", "rel",    "class"};
 
 template <size_t N>
@@ -142,11 +142,20 @@ std::string EscapeHtml(std::string_view s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -197,8 +206,10 @@ SanitizedHtml SanitizeHtml(std::string_view html) {
   auto emit_text = [&](std::string_view text) {
     for (size_t k = 0; k < text.size(); ++k) {
       char c = text[k];
-      if (c == '<') o += "&lt;";
-      else if (c == '>') o += "&gt;";
+      if (c == '<')
+        o += "&lt;";
+      else if (c == '>')
+        o += "&gt;";
       else if (c == '&') {
         size_t semi = text.find(';', k);
         bool entity = semi != std::string_view::npos && semi - k <= 10 && semi > k + 1;
@@ -226,7 +237,8 @@ SanitizedHtml SanitizeHtml(std::string_view html) {
     const bool closing = lt + 1 < html.size() && html[lt + 1] == '/';
     size_t name_start = lt + (closing ? 2 : 1);
     size_t name_end = name_start;
-    while (name_end < html.size() && (std::isalnum(static_cast<unsigned char>(html[name_end])) || html[name_end] == '-'))
+    while (name_end < html.size() &&
+           (std::isalnum(static_cast<unsigned char>(html[name_end])) || html[name_end] == '-'))
       ++name_end;
     if (name_end == name_start || !std::isalpha(static_cast<unsigned char>(html[name_start]))) {
       if (html.compare(lt, 2, "<!") == 0 || html.compare(lt, 2, "<?") == 0) {  // doctype, CDATA, PI

@@ -6,8 +6,9 @@ namespace rkd {
 namespace {
 
 TEST(HtmlSanitizer, KeepsSafeFormatting) {
-  const std::string html = "<p>Hi <strong>Lena</strong>,<br>see <a href=\"https://shop.test/?a=1&amp;b=2\">new "
-                           "knitwear</a>.</p><ul><li>One</li></ul>";
+  const std::string html =
+      "<p>Hi <strong>Lena</strong>,<br>see <a href=\"https://shop.test/?a=1&amp;b=2\">new "
+      "knitwear</a>.</p><ul><li>One</li></ul>";
   auto out = SanitizeHtml(html);
   EXPECT_EQ(out.removed, 0);
   EXPECT_EQ(out.html, html);
@@ -34,8 +35,9 @@ TEST(HtmlSanitizer, DropsEventHandlersAndDangerousUrls) {
 }
 
 TEST(HtmlSanitizer, UnknownTagsLoseTheTagNotTheText) {
-  auto out = SanitizeHtml("<!DOCTYPE html><html><head><title>T</title></head><body><!-- c --><form>Hello "
-                          "<custom-el>there</custom-el> a < b & c</form></body></html>");
+  auto out = SanitizeHtml(
+      "<!DOCTYPE html><html><head><title>T</title></head><body><!-- c --><form>Hello "
+      "<custom-el>there</custom-el> a < b & c</form></body></html>");
   EXPECT_EQ(out.html, "Hello there a &lt; b &amp; c");
 }
 

@@ -123,7 +123,6 @@ void OpenAiClient::StartJob(std::unique_ptr<Job> job) {
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<int64_t>(1, c.timeout.count())));
   curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // gzip if the server offers it
-  curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);         // multiplex on HTTP/2 rather than open more
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Job::OnBody);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, job.get());
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Job::OnHeader);

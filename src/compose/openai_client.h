@@ -24,9 +24,9 @@ namespace rkd {
 
 struct HttpCall {
   std::string url;
-  std::string body;                   // sent as POST application/json
-  std::vector<std::string> headers;   // "Name: value"
-  int64_t tokens = 0;                 // charged to the tokens-per-minute limit
+  std::string body;                           // sent as POST application/json
+  std::vector<std::string> headers;           // "Name: value"
+  int64_t tokens = 0;                         // charged to the tokens-per-minute limit
   std::chrono::milliseconds timeout{30'000};  // the whole exchange, once started
   // A call the limits hold until this time fails with not_started (never sent).
   std::chrono::steady_clock::time_point start_by = std::chrono::steady_clock::time_point::max();

@@ -53,8 +53,7 @@ using Headers = std::map<std::string, std::string>;  // names in lower case
 // The SDKs' rule: x-should-retry decides when present; else 408, 409, 429 and 5xx retry.
 bool ShouldRetry(int http_status, const Headers& headers);
 // retry-after-ms, else Retry-After (seconds or an HTTP date), when in (0, 60 s].
-std::optional<std::chrono::milliseconds> RetryAfter(const Headers& headers,
-                                                    std::chrono::system_clock::time_point now);
+std::optional<std::chrono::milliseconds> RetryAfter(const Headers& headers, std::chrono::system_clock::time_point now);
 // Exponential backoff with jitter: min(initial × 2^retry, max) × (1 − 0.25 × jitter01),
 // retry counting from 0.
 std::chrono::milliseconds Backoff(int retry, std::chrono::milliseconds initial, std::chrono::milliseconds max,

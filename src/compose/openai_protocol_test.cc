@@ -10,13 +10,14 @@ namespace {
 using json = nlohmann::json;
 using std::chrono::milliseconds;
 
-json Completion(const std::string& content, json usage = {{"prompt_tokens", 120}, {"completion_tokens", 80},
-                                                          {"total_tokens", 200}}) {
+json Completion(const std::string& content,
+                json usage = {{"prompt_tokens", 120}, {"completion_tokens", 80}, {"total_tokens", 200}}) {
   json j = {{"id", "chatcmpl-1"},
             {"object", "chat.completion"},
-            {"choices", {{{"index", 0},
-                          {"message", {{"role", "assistant"}, {"content", content}, {"refusal", nullptr}}},
-                          {"finish_reason", "stop"}}}}};
+            {"choices",
+             {{{"index", 0},
+               {"message", {{"role", "assistant"}, {"content", content}, {"refusal", nullptr}}},
+               {"finish_reason", "stop"}}}}};
   if (!usage.is_null()) j["usage"] = usage;
   return j;
 }
@@ -100,11 +101,13 @@ TEST(OpenAiProtocol, EmailContentInEveryShape) {
 
 TEST(OpenAiProtocol, ResponseFormatRejections) {
   EXPECT_TRUE(RejectsResponseFormat(
-      400, R"({"error": {"message": "Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model.", "type": "invalid_request_error", "param": "response_format", "code": null}})"));
+      400,
+      R"({"error": {"message": "Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model.", "type": "invalid_request_error", "param": "response_format", "code": null}})"));
   EXPECT_TRUE(RejectsResponseFormat(400, "json_schema is not supported"));
   EXPECT_FALSE(RejectsResponseFormat(400, R"({"error": {"message": "max_tokens is too large"}})"));
   EXPECT_FALSE(RejectsResponseFormat(500, "response_format"));
-  EXPECT_EQ(ErrorMessage(R"({"error": {"message": "Rate limit reached", "type": "requests", "code": "rate_limit_exceeded"}})"),
+  EXPECT_EQ(ErrorMessage(
+                R"({"error": {"message": "Rate limit reached", "type": "requests", "code": "rate_limit_exceeded"}})"),
             "Rate limit reached");
   EXPECT_EQ(ErrorMessage("Bad gateway"), "Bad gateway");
 }

@@ -27,8 +27,10 @@ int64_t MillisSince(Steady::time_point t) {
 void AppendUnsubscribe(ComposedEmail* e, const std::string& url) {
   if (url.empty()) return;
   e->text += "\n\n--\nYou receive this because you are a client of our shop.\nUnsubscribe: " + url + "\n";
-  e->html += "\n<p style=\"font-size:12px;color:#777;\">You receive this because you are a client of our shop. "
-             "<a href=\"" + EscapeHtml(url) + "\" style=\"color:#777;\">Unsubscribe</a></p>\n";
+  e->html +=
+      "\n<p style=\"font-size:12px;color:#777;\">You receive this because you are a client of our shop. "
+      "<a href=\"" +
+      EscapeHtml(url) + "\" style=\"color:#777;\">Unsubscribe</a></p>\n";
 }
 
 }  // namespace
@@ -36,7 +38,7 @@ void AppendUnsubscribe(ComposedEmail* e, const std::string& url) {
 OpenAiWriter::OpenAiWriter(OpenAiWriterOptions options, Writer& fallback)
     : options_(std::move(options)),
       url_(options_.base_url.empty() || options_.base_url.back() != '/' ? options_.base_url + "/chat/completions"
-                                                                          : options_.base_url + "chat/completions"),
+                                                                        : options_.base_url + "chat/completions"),
       fallback_(fallback),
       client_(options_.client),
       breaker_(options_.breaker_failures, options_.breaker_cooldown) {}
@@ -61,8 +63,7 @@ Result<ComposedEmail> OpenAiWriter::Fallback(const ComposeRequest& req, const st
   return email;
 }
 
-Result<ComposedEmail> OpenAiWriter::EmailFromReply(const ChatReply& reply, const ComposeRequest& req,
-                                                   OutputMode mode) {
+Result<ComposedEmail> OpenAiWriter::EmailFromReply(const ChatReply& reply, const ComposeRequest& req, OutputMode mode) {
   if (!reply.refusal.empty()) return Status::InvalidArgument("the model refused: " + reply.refusal.substr(0, 160));
   if (reply.finish_reason == "length") return Status::InvalidArgument("the reply was cut off at max_tokens");
   if (reply.finish_reason == "content_filter") return Status::InvalidArgument("the reply was filtered");
@@ -148,9 +149,9 @@ Result<ComposedEmail> OpenAiWriter::Compose(const ComposeRequest& req) {
       OutputMode expected = mode;
       const auto next = static_cast<OutputMode>(static_cast<int>(mode) + 1);
       if (mode_.compare_exchange_strong(expected, next))
-        LogWarn("llm server rejects the output mode; downgrading",
-                {{"from", OutputModeName(mode)}, {"to", OutputModeName(next)},
-                 {"error", Redact(ErrorMessage(reply.body))}});
+        LogWarn("llm server rejects the output mode; downgrading", {{"from", OutputModeName(mode)},
+                                                                    {"to", OutputModeName(next)},
+                                                                    {"error", Redact(ErrorMessage(reply.body))}});
       continue;
     } else {
       failure = "HTTP " + std::to_string(reply.status) + ": " + ErrorMessage(reply.body);
@@ -175,7 +176,8 @@ Result<ComposedEmail> OpenAiWriter::Compose(const ComposeRequest& req) {
     if (Steady::now() + delay >= deadline - milliseconds(500))
       return Fallback(req, "retry budget spent; last: " + failure, prompt_tokens, completion_tokens);
     std::this_thread::sleep_for(delay);
-    if (!breaker_.Allow()) return Fallback(req, "circuit breaker open; last: " + failure, prompt_tokens, completion_tokens);
+    if (!breaker_.Allow())
+      return Fallback(req, "circuit breaker open; last: " + failure, prompt_tokens, completion_tokens);
     ++retries;
   }
 }

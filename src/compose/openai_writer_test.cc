@@ -59,10 +59,11 @@ class FakeServer {
     std::string url = "http://127.0.0.1:" + std::to_string(port_) + path, response, payload = body.dump();
     curl_easy_setopt(c, CURLOPT_URL, url.c_str());
     if (method == "POST") curl_easy_setopt(c, CURLOPT_POSTFIELDS, payload.c_str());
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, +[](char* d, size_t s, size_t n, void* out) {
-      static_cast<std::string*>(out)->append(d, s * n);
-      return s * n;
-    });
+    curl_easy_setopt(
+        c, CURLOPT_WRITEFUNCTION, +[](char* d, size_t s, size_t n, void* out) {
+          static_cast<std::string*>(out)->append(d, s * n);
+          return s * n;
+        });
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &response);
     curl_easy_perform(c);
     curl_easy_cleanup(c);
@@ -161,8 +162,8 @@ TEST_F(OpenAiWriterTest, Retries500And503ThenSucceeds) {
 }
 
 TEST_F(OpenAiWriterTest, HonorsRetryAfterMsAndRetryAfter) {
-  server_->Scenario({Status(429, {{"retry-after-ms", "400"}}), Status(429, {{"Retry-After", "1"}}),
-                     Status(408), Status(409)});
+  server_->Scenario(
+      {Status(429, {{"retry-after-ms", "400"}}), Status(429, {{"Retry-After", "1"}}), Status(408), Status(409)});
   auto o = Options();
   o.max_retries = 4;
   OpenAiWriter w(o, *template_);
@@ -204,8 +205,8 @@ TEST_F(OpenAiWriterTest, StalledResponseTimesOutAndIsRetried) {
 }
 
 TEST_F(OpenAiWriterTest, UnreadableRepliesAreRetried) {
-  server_->Scenario({Kind("truncated"), Kind("truncated_json"), Kind("malformed"), Kind("missing_fields"),
-                     Kind("disconnect")});
+  server_->Scenario(
+      {Kind("truncated"), Kind("truncated_json"), Kind("malformed"), Kind("missing_fields"), Kind("disconnect")});
   auto o = Options();
   o.max_retries = 5;
   OpenAiWriter w(o, *template_);

@@ -42,7 +42,8 @@ Prompt BuildPrompt(const ComposeRequest& req, bool json_instruction) {
   } else {
     profile["lastOrderDate"] = nullptr;
   }
-  p.user = "Write the re-engagement email for this customer:\n" + profile.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+  p.user = "Write the re-engagement email for this customer:\n" +
+           profile.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
   return p;
 }
 
