@@ -55,7 +55,7 @@ struct OpenAiClient::Job {
 };
 
 OpenAiClient::OpenAiClient(Options options)
-    : options_(options), limiter_(options.requests_per_minute, options.tokens_per_minute) {
+    : options_(options), limiter_(options.requests_per_minute, options.tokens_per_minute, std::chrono::seconds(1)) {
   GlobalInit();
   multi_ = curl_multi_init();
   curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(std::max(8, options_.max_in_flight)));

@@ -46,7 +46,7 @@ class OpenAiClient {
  public:
   struct Options {
     int max_in_flight = 32;
-    int requests_per_minute = 0;  // 0: no limit
+    int requests_per_minute = 0;  // 0: no limit; counted over 61 s (a second of margin)
     int64_t tokens_per_minute = 0;
     std::chrono::milliseconds connect_timeout{5'000};
   };

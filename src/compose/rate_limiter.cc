@@ -5,7 +5,7 @@
 namespace rkd {
 
 void RateLimiter::Expire(Clock::time_point now) {
-  while (!log_.empty() && log_.front().at + kWindow <= now) {
+  while (!log_.empty() && log_.front().at + window_ <= now) {
     tokens_ -= log_.front().tokens;
     log_.pop_front();
   }
@@ -17,7 +17,7 @@ RateLimiter::Clock::duration RateLimiter::TryAcquire(Clock::time_point now, int6
   Clock::duration wait{0};
   if (rpm_ > 0 && static_cast<int>(log_.size()) >= rpm_) {
     // The oldest admission that must leave the window before one more fits.
-    wait = std::max(wait, log_[log_.size() - rpm_].at + kWindow - now);
+    wait = std::max(wait, log_[log_.size() - rpm_].at + window_ - now);
   }
   if (tpm_ > 0 && tokens_ + tokens > tpm_ && !log_.empty()) {
     // Leave entries in order until the newcomer fits (or the window is empty).
@@ -25,11 +25,11 @@ RateLimiter::Clock::duration RateLimiter::TryAcquire(Clock::time_point now, int6
     for (const Entry& e : log_) {
       remaining -= e.tokens;
       if (remaining + tokens <= tpm_) {
-        wait = std::max(wait, e.at + kWindow - now);
+        wait = std::max(wait, e.at + window_ - now);
         break;
       }
     }
-    if (remaining + tokens > tpm_) wait = std::max(wait, log_.back().at + kWindow - now);
+    if (remaining + tokens > tpm_) wait = std::max(wait, log_.back().at + window_ - now);
   }
   if (wait > Clock::duration::zero()) return wait;
   *ticket = next_ticket_++;

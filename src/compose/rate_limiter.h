@@ -15,9 +15,11 @@ class RateLimiter {
   using Clock = std::chrono::steady_clock;
   static constexpr std::chrono::seconds kWindow{60};
 
-  // 0 disables a limit.
-  RateLimiter(int requests_per_minute, int64_t tokens_per_minute)
-      : rpm_(requests_per_minute), tpm_(tokens_per_minute) {}
+  // 0 disables a limit. `margin` lengthens the window: a request reaches the server a
+  // little after it is admitted here, by a varying delay, and the server's own count
+  // must stay within the limit too.
+  RateLimiter(int requests_per_minute, int64_t tokens_per_minute, Clock::duration margin = Clock::duration::zero())
+      : rpm_(requests_per_minute), tpm_(tokens_per_minute), window_(kWindow + margin) {}
 
   // Admits a request that may use `tokens` (its prompt estimate plus max_tokens) when
   // both limits allow it now: records it and returns 0 with *ticket set. Otherwise
@@ -43,6 +45,7 @@ class RateLimiter {
 
   int rpm_;
   int64_t tpm_;
+  Clock::duration window_;
   std::deque<Entry> log_;
   int64_t tokens_ = 0;
   uint64_t next_ticket_ = 1;

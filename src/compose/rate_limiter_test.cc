@@ -28,6 +28,15 @@ TEST(RateLimiter, RequestsPerMinuteHoldOverEverySlidingWindow) {
   EXPECT_EQ(admitted.size(), 180u);  // and it uses the whole allowance: 60 per minute
 }
 
+TEST(RateLimiter, MarginLengthensTheWindow) {
+  RateLimiter limiter(1, 0, seconds(1));
+  const T t0{};
+  uint64_t ticket = 0;
+  EXPECT_EQ(limiter.TryAcquire(t0, 1, &ticket).count(), 0);
+  EXPECT_EQ(limiter.TryAcquire(t0 + seconds(60), 1, &ticket), seconds(1));
+  EXPECT_EQ(limiter.TryAcquire(t0 + seconds(61), 1, &ticket).count(), 0);
+}
+
 TEST(RateLimiter, SaysHowLongToWait) {
   RateLimiter limiter(2, 0);
   const T t0{};
