@@ -72,7 +72,6 @@ class OpenAiWriterTest(unittest.TestCase):
         self.assertIn("3 orders", e["content"])
         self.assertIn("Knitwear", e["content"])
         self.assertIn("https://shop.test?utm_source=rekindle", e["content"])
-        self.assertIn("Unsubscribe:", e["content"])
         self.assertIn('href="https://shop.test?utm_source=rekindle', e["html"])
         for bad in ("<script", "onclick", "javascript:", "<iframe"):
             self.assertNotIn(bad, e["html"])

@@ -23,16 +23,6 @@ int64_t MillisSince(Steady::time_point t) {
   return std::chrono::duration_cast<milliseconds>(Steady::now() - t).count();
 }
 
-// The unsubscribe line every email ends with, whatever the model wrote.
-void AppendUnsubscribe(ComposedEmail* e, const std::string& url) {
-  if (url.empty()) return;
-  e->text += "\n\n--\nYou receive this because you are a client of our shop.\nUnsubscribe: " + url + "\n";
-  e->html +=
-      "\n<p style=\"font-size:12px;color:#777;\">You receive this because you are a client of our shop. "
-      "<a href=\"" +
-      EscapeHtml(url) + "\" style=\"color:#777;\">Unsubscribe</a></p>\n";
-}
-
 }  // namespace
 
 OpenAiWriter::OpenAiWriter(OpenAiWriterOptions options, Writer& fallback)
@@ -121,7 +111,6 @@ Result<ComposedEmail> OpenAiWriter::Compose(const ComposeRequest& req) {
           email->writer = "openai";
           email->prompt_tokens = prompt_tokens;
           email->completion_tokens = completion_tokens;
-          AppendUnsubscribe(&*email, req.unsubscribe_url);
           LogInfo("llm email written", {{"userId", req.user.user_id},
                                         {"mode", OutputModeName(mode)},
                                         {"promptTokens", prompt_tokens},
