@@ -120,3 +120,6 @@ SELECT status, count(*) FROM emails GROUP BY status;
 
 -- name: emails-per-day
 SELECT created_at / 86400000 AS day, count(*) FROM emails WHERE created_at >= ?1 GROUP BY day ORDER BY day;
+
+-- name: list-suppressions
+SELECT email, reason, created_at FROM suppressions ORDER BY created_at DESC, email LIMIT ?1;

@@ -30,5 +30,8 @@ void RegisterOrderRoutes(Router& router, ApiContext& ctx);
 void RegisterEmailRoutes(Router& router, ApiContext& ctx);
 void RegisterQueueRoutes(Router& router, ApiContext& ctx);
 void RegisterMetricsRoutes(Router& router, ApiContext& ctx);
+void RegisterSuppressionRoutes(Router& router, ApiContext& ctx);
+// /u/:token (outside /api): one-click unsubscribe; `secret` signs the tokens.
+void RegisterUnsubscribeRoutes(Router& router, ApiContext& ctx, const std::string& secret);
 
 }  // namespace rkd

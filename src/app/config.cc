@@ -94,6 +94,13 @@ Result<Config> LoadConfig(const std::function<const char*(const char*)>& getenv)
   str("RKD_LOG_LEVEL", &c.log_level);
   str("RKD_WEB_DIR", &c.web_dir);
   str("RKD_SHOP_URL", &c.shop_url);
+  str("RKD_SMTP_USER", &c.smtp_user);
+  str("RKD_SMTP_PASSWORD", &c.smtp_password);
+  str("RKD_SMTP_STARTTLS", &c.smtp_starttls);
+  str("RKD_MAIL_REPLY_TO", &c.mail_reply_to);
+  str("RKD_POSTAL_ADDRESS", &c.postal_address);
+  str("RKD_UNSUBSCRIBE_SECRET", &c.unsubscribe_secret);
+  if (const char* v = getenv("RKD_SMTP_VERIFY_TLS"); v && std::string(v) == "false") c.smtp_verify_tls = false;
   str("RKD_PUBLIC_URL", &c.public_url);
   str("RKD_OUTBOX_DIR", &c.outbox_dir);
   str("RKD_TEMPLATES_DIR", &c.templates_dir);
@@ -125,6 +132,12 @@ Result<Config> LoadConfig(const std::function<const char*(const char*)>& getenv)
                        IntSetting{"RKD_OPENAI_BREAKER_FAILURES", 1, 1000, &c.openai_breaker_failures},
                        IntSetting{"RKD_OPENAI_BREAKER_COOLDOWN_S", 1, 86400, &c.openai_breaker_cooldown_s}})
     RKD_RETURN_IF_ERROR(ReadInt(s.name, getenv(s.name), s.min, s.max, s.value));
+  RKD_RETURN_IF_ERROR(ReadInt("RKD_SMTP_POOL", getenv("RKD_SMTP_POOL"), 1, 64, &c.smtp_pool));
+  RKD_RETURN_IF_ERROR(ReadDouble("RKD_SMTP_RATE", getenv("RKD_SMTP_RATE"), 0, 100000, &c.smtp_rate));
+  if (c.smtp_starttls != "try" && c.smtp_starttls != "required")
+    return Status::InvalidArgument("RKD_SMTP_STARTTLS must be try or required", "RKD_SMTP_STARTTLS");
+  if (!c.smtp_url.empty() && c.smtp_url.rfind("smtp://", 0) != 0 && c.smtp_url.rfind("smtps://", 0) != 0)
+    return Status::InvalidArgument("RKD_SMTP_URL must start with smtp:// or smtps://", "RKD_SMTP_URL");
   if (c.writer != "" && c.writer != "template" && c.writer != "openai")
     return Status::InvalidArgument("RKD_WRITER must be template or openai", "RKD_WRITER");
   // The score's weights (DESIGN.md: every weight is configuration).
@@ -195,6 +208,15 @@ nlohmann::json ConfigToJson(const Config& c) {
           {"RKD_OPENAI_BREAKER_COOLDOWN_S", c.openai_breaker_cooldown_s},
           {"RKD_SMTP_URL", MaskUrlPassword(c.smtp_url)},
           {"RKD_MAIL_FROM", c.mail_from},
+          {"RKD_SMTP_USER", c.smtp_user},
+          {"RKD_SMTP_PASSWORD", Mask(c.smtp_password)},
+          {"RKD_SMTP_STARTTLS", c.smtp_starttls},
+          {"RKD_SMTP_VERIFY_TLS", c.smtp_verify_tls},
+          {"RKD_SMTP_POOL", c.smtp_pool},
+          {"RKD_SMTP_RATE", c.smtp_rate},
+          {"RKD_MAIL_REPLY_TO", c.mail_reply_to},
+          {"RKD_POSTAL_ADDRESS", c.postal_address},
+          {"RKD_UNSUBSCRIBE_SECRET", c.unsubscribe_secret.empty() ? "(a key in the data folder)" : Mask(c.unsubscribe_secret)},
           {"RKD_API_KEYS", c.api_keys.empty() ? "" : std::to_string(c.api_keys.size()) + " key(s), masked"},
           {"RKD_CORS_ORIGINS", c.cors_origins},
           {"RKD_LOG_LEVEL", c.log_level},

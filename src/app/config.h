@@ -38,7 +38,16 @@ struct Config {
   int openai_breaker_failures = 5; // failed requests in a row that open the circuit breaker
   int openai_breaker_cooldown_s = 30;
   bool use_openai_writer() const { return writer == "openai" || (writer.empty() && !openai_api_key.empty()); }
-  std::string smtp_url;
+  std::string smtp_url;  // empty: the outbox mailer
+  std::string smtp_user;
+  std::string smtp_password;
+  std::string smtp_starttls = "try";  // "try" or "required" (smtp://; smtps:// is implicit TLS)
+  bool smtp_verify_tls = true;
+  int smtp_pool = 4;
+  double smtp_rate = 0;  // messages per second, 0: unlimited
+  std::string mail_reply_to;
+  std::string postal_address;      // printed in every email's footer (CAN-SPAM, RFC 8058 practice)
+  std::string unsubscribe_secret;  // signs unsubscribe links; empty: a key kept in the data folder
   std::string mail_from = "Rekindle <hello@rekindle.example>";
   std::vector<std::string> api_keys;
   std::vector<std::string> cors_origins;

@@ -1,6 +1,12 @@
 // rekindle: the one binary. Reading main tells the whole service: configuration, then
 // the store, then the API, wired explicitly in dependency order.
 #include <CLI/CLI.hpp>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
@@ -17,6 +23,7 @@
 #include "compose/openai_writer.h"
 #include "compose/template_writer.h"
 #include "delivery/outbox_mailer.h"
+#include "delivery/smtp_mailer.h"
 #include "pipeline/email_processor.h"
 #include "pipeline/stream_processor.h"
 #include "pipeline/sweeper.h"
@@ -81,7 +88,42 @@ struct Components {
   std::unique_ptr<EmailProcessor> processor;
   std::unique_ptr<StreamProcessor> stream;
   std::unique_ptr<Sweeper> sweeper;
+  std::string unsubscribe_secret;
 };
+
+// RKD_UNSUBSCRIBE_SECRET, or a random key made once and kept in the data folder (so
+// links stay valid across restarts; several hosts must share RKD_UNSUBSCRIBE_SECRET).
+Result<std::string> UnsubscribeSecret(const Config& config) {
+  if (!config.unsubscribe_secret.empty()) return config.unsubscribe_secret;
+  const std::string path = config.data_dir() + "/unsubscribe.key";
+  std::filesystem::create_directories(config.data_dir());
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    std::random_device rd;
+    char key[65];
+    for (int i = 0; i < 64; i += 8) std::snprintf(key + i, 9, "%08x", rd());
+    const bool ok = ::write(fd, key, 64) == 64 && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok) return Status::Internal("cannot write " + path);
+  }
+  std::ifstream in(path);
+  std::string key;
+  if (!(in >> key) || key.size() < 32) return Status::Internal("cannot read the unsubscribe key " + path);
+  return key;
+}
+
+std::unique_ptr<Mailer> MakeMailer(const Config& config) {
+  if (config.smtp_url.empty()) return std::make_unique<OutboxMailer>(config.outbox_dir);
+  SmtpOptions smtp;
+  smtp.url = config.smtp_url;
+  smtp.username = config.smtp_user;
+  smtp.password = config.smtp_password;
+  smtp.starttls_required = config.smtp_starttls == "required";
+  smtp.verify_tls = config.smtp_verify_tls;
+  smtp.pool_size = config.smtp_pool;
+  smtp.max_per_second = config.smtp_rate;
+  return std::make_unique<SmtpMailer>(smtp);
+}
 
 // The LLM writer's settings; one email's whole retry budget stays within half the
 // queue's visibility timeout, so that a slow endpoint never gets an event redelivered.
@@ -125,7 +167,10 @@ Status Build(const Config& config, Components* c) {
                            {"rpm", config.openai_rpm},
                            {"tpm", config.openai_tpm}});
   }
-  c->mailer = std::make_unique<OutboxMailer>(config.outbox_dir);
+  c->mailer = MakeMailer(config);
+  auto secret = UnsubscribeSecret(config);
+  if (!secret.ok()) return secret.status();
+  c->unsubscribe_secret = std::move(secret).value();
   ProcessorOptions options;
   options.cooldown = int64_t{config.email_cooldown_days} * kMillisPerDay;
   options.max_receives = config.max_receives;
@@ -134,6 +179,9 @@ Status Build(const Config& config, Components* c) {
   options.shop_url = config.shop_url;
   options.public_url = config.public_url;
   options.mail_from = config.mail_from;
+  options.reply_to = config.mail_reply_to;
+  options.postal_address = config.postal_address;
+  options.unsubscribe_secret = c->unsubscribe_secret;
   c->processor = std::make_unique<EmailProcessor>(*c->store, *c->bus, *c->writer, *c->mailer, config.score, c->clock,
                                                   options);
   c->stream = std::make_unique<StreamProcessor>(*c->store, *c->bus);
@@ -180,6 +228,8 @@ int Serve(const Config& config) {
   RegisterEmailRoutes(router, ctx);
   RegisterQueueRoutes(router, ctx);
   RegisterMetricsRoutes(router, ctx);
+  RegisterSuppressionRoutes(router, ctx);
+  RegisterUnsubscribeRoutes(router, ctx, c.unsubscribe_secret);
   StaticFiles web(config.web_dir);
   router.SetFallback([&web](HttpRequest& req) { return web.Serve(req); });
   AccessPolicy access({config.api_keys, config.cors_origins});

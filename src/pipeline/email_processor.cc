@@ -5,6 +5,8 @@
 
 #include "base/ids.h"
 #include "base/log.h"
+#include "delivery/email_footer.h"
+#include "delivery/unsubscribe_token.h"
 #include "pipeline/user_event.h"
 
 namespace rkd {
@@ -51,9 +53,11 @@ Status EmailProcessor::Handle(const Message& message) {
   if (!suppressed.ok()) return suppressed.status();
   if (*suppressed) return Status::Ok();
 
-  const std::string unsubscribe = options_.public_url + "/u/" + user.user_id;
+  const std::string unsubscribe = UnsubscribeUrl(user);
   auto composed = writer_.Compose(ComposeRequest{user, user.engagement_score, now, options_.shop_url, unsubscribe});
   if (!composed.ok()) return composed.status();
+  // Whatever wrote the body, every email ends with the postal address and the way out.
+  AppendFooter(options_.postal_address, unsubscribe, &composed->text, &composed->html);
 
   Email draft;
   draft.email_id = email_id;
@@ -91,7 +95,9 @@ Status EmailProcessor::Deliver(const Email& email, const User& user, int receive
   m.text = email.content;
   m.html = email.html;
   m.date = email.generated_at;
-  m.list_unsubscribe = "<" + options_.public_url + "/u/" + user.user_id + ">";
+  m.reply_to = options_.reply_to;
+  m.list_unsubscribe = "<" + UnsubscribeUrl(user) + ">";
+  m.one_click_unsubscribe = true;
   SendResult sent = mailer_.Send(m);
   switch (sent.outcome) {
     case SendResult::Outcome::kSent:
@@ -107,6 +113,10 @@ Status EmailProcessor::Deliver(const Email& email, const User& user, int receive
       return Status::Unavailable(sent.detail);
   }
   return Status::Ok();
+}
+
+std::string EmailProcessor::UnsubscribeUrl(const User& user) const {
+  return options_.public_url + "/u/" + SignUnsubscribeToken(options_.unsubscribe_secret, user.user_id);
 }
 
 void EmailProcessor::RunWorker(const std::atomic<bool>& stop, int worker_index) {

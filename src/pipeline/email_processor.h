@@ -29,6 +29,9 @@ struct ProcessorOptions {
   std::string shop_url = "https://shop.example.com";
   std::string public_url = "http://127.0.0.1:8080";  // where unsubscribe links point
   std::string mail_from = "Rekindle <hello@rekindle.example>";
+  std::string reply_to;
+  std::string postal_address;      // in every email's footer
+  std::string unsubscribe_secret;  // signs the unsubscribe links
 };
 
 class EmailProcessor {
@@ -47,6 +50,7 @@ class EmailProcessor {
 
  private:
   Status Deliver(const Email& email, const User& user, int receive_count);
+  std::string UnsubscribeUrl(const User& user) const;
 
   Store& store_;
   Bus& bus_;

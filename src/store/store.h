@@ -87,6 +87,12 @@ struct StoreMetrics {
   std::vector<std::pair<Millis, int64_t>> emails_per_day;  // day start (UTC), count; last 30 days
 };
 
+struct Suppression {
+  std::string email;
+  std::string reason;  // unsubscribed, bounced, complained, manual
+  Millis created_at = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -129,7 +135,9 @@ class Store {
   // Suppression list: addresses never to email (unsubscribed, bounced, complained).
   virtual Result<bool> IsSuppressed(const std::string& email) = 0;
   virtual Status Suppress(const std::string& email, const std::string& reason) = 0;
+  // NotFound when the address is not on the list.
   virtual Status Unsuppress(const std::string& email) = 0;
+  virtual Result<std::vector<Suppression>> ListSuppressions(int limit) = 0;
   // Figures for the dashboard; `threshold` is the at-risk bound.
   virtual Result<StoreMetrics> Metrics(double threshold) = 0;
 

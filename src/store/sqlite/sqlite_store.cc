@@ -583,8 +583,24 @@ Status SqliteStore::Suppress(const std::string& email, const std::string& reason
 Status SqliteStore::Unsuppress(const std::string& email) {
   return db_->Write([&](SqliteConn& c) -> Status {
     RKD_STMT(s, *db_, c, "unsuppress");
-    return s.Bind(1, email).Run();
+    RKD_RETURN_IF_ERROR(s.Bind(1, email).Run());
+    if (sqlite3_changes(c.db()) == 0) return Status::NotFound(email + " is not on the suppression list", "email");
+    return Status::Ok();
   });
+}
+
+Result<std::vector<Suppression>> SqliteStore::ListSuppressions(int limit) {
+  RKD_READER(c, *db_);
+  RKD_STMT(s, *db_, c, "list-suppressions");
+  s.Bind(1, int64_t{std::clamp(limit, 1, 100000)});
+  std::vector<Suppression> out;
+  for (;;) {
+    auto row = s.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    out.push_back({s.Text(0), s.Text(1), s.Int(2)});
+  }
+  return out;
 }
 
 Result<StoreMetrics> SqliteStore::Metrics(double threshold) {

@@ -44,6 +44,7 @@ class SqliteStore final : public Store {
   Result<bool> IsSuppressed(const std::string& email) override;
   Status Suppress(const std::string& email, const std::string& reason) override;
   Status Unsuppress(const std::string& email) override;
+  Result<std::vector<Suppression>> ListSuppressions(int limit) override;
   Result<StoreMetrics> Metrics(double threshold) override;
 
   // The schema version after migrations (the highest applied).

@@ -1,0 +1,69 @@
+// One-click unsubscribe (RFC 8058) at /u/:token, outside /api (no key, no session, no
+// CSRF token: the signed token is the authority). GET shows a confirmation page with a
+// button, so link scanners that follow every link unsubscribe nobody; POST (the button,
+// or a mail client's List-Unsubscribe-Post) unsubscribes at once.
+#include "api/api.h"
+#include "delivery/unsubscribe_token.h"
+
+namespace rkd {
+namespace {
+
+std::string HtmlEscape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+HttpResponse HtmlPage(int status, const std::string& title, const std::string& body_html) {
+  HttpResponse r;
+  r.status = status;
+  r.content_type = "text/html; charset=utf-8";
+  r.headers.emplace_back("Cache-Control", "no-store");
+  r.headers.emplace_back("X-Robots-Tag", "noindex");
+  r.body = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+           "content=\"width=device-width,initial-scale=1\"><title>" +
+           HtmlEscape(title) +
+           "</title><style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;"
+           "color:#222}button{font-size:1rem;padding:.6rem 1.2rem;background:#8a3b12;color:#fff;border:0;"
+           "border-radius:6px;cursor:pointer}</style></head><body><h1>" +
+           HtmlEscape(title) + "</h1>" + body_html + "</body></html>";
+  return r;
+}
+
+}  // namespace
+
+void RegisterUnsubscribeRoutes(Router& router, ApiContext& ctx, const std::string& secret) {
+  auto find_user = [&ctx, secret](const std::string& token) -> std::optional<User> {
+    auto user_id = VerifyUnsubscribeToken(secret, token);
+    if (!user_id) return std::nullopt;
+    auto user = ctx.store.GetUser(*user_id);
+    if (!user.ok()) return std::nullopt;
+    return *user;
+  };
+  router.Add("GET", "/u/:token", [find_user](HttpRequest& req) {
+    auto user = find_user(req.Param("token"));
+    if (!user) return HtmlPage(404, "Link not valid", "<p>This unsubscribe link is not valid or has expired.</p>");
+    return HtmlPage(200, "Unsubscribe",
+                "<p>Stop re-engagement emails to <strong>" + HtmlEscape(user->email) +
+                    "</strong>?</p><form method=\"post\"><button type=\"submit\">Unsubscribe</button></form>");
+  });
+  router.Add("POST", "/u/:token", [&ctx, find_user](HttpRequest& req) {
+    auto user = find_user(req.Param("token"));
+    if (!user) return HtmlPage(404, "Link not valid", "<p>This unsubscribe link is not valid or has expired.</p>");
+    if (Status st = ctx.store.Suppress(user->email, "unsubscribed"); !st.ok())
+      return HtmlPage(503, "Please try again", "<p>We could not record your choice just now. Please try again.</p>");
+    return HtmlPage(200, "You are unsubscribed",
+                "<p>" + HtmlEscape(user->email) + " will not receive these emails any more.</p>");
+  });
+}
+
+}  // namespace rkd

@@ -1,0 +1,163 @@
+"""Delivery through a real SMTP server (aiosmtpd, Debian's python3-aiosmtpd), one-click
+unsubscribe (RFC 8058) and the suppression list, through the real binary."""
+import email
+import email.policy
+import glob
+import os
+import subprocess
+import tempfile
+import time
+import unittest
+import urllib.parse
+
+from harness import Server
+from test_http_api import iso_days_ago
+from test_pipeline import queue, user_emails, wait_for
+
+PYTHON = "/usr/bin/python3"  # Debian's, which has aiosmtpd
+
+
+class SmtpServer:
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="rkd-smtp-")
+        self.proc = subprocess.Popen([PYTHON, os.path.join(os.path.dirname(__file__), "smtp_sink.py"), self.dir],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline()
+        if not line.startswith("PORT "):
+            raise RuntimeError("smtp sink did not start: " + self.proc.stderr.read())
+        self.port = int(line.split()[1])
+
+    def messages(self):
+        out = []
+        for path in sorted(glob.glob(os.path.join(self.dir, "*.eml"))):
+            with open(path, "rb") as f:
+                out.append(email.message_from_binary_file(f, policy=email.policy.default))
+        return out
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+class SmtpDeliveryTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.smtp = SmtpServer()
+        cls.s = Server({"RKD_SMTP_URL": f"smtp://127.0.0.1:{cls.smtp.port}",
+                        "RKD_MAIL_FROM": "Shop Team <team@shop.test>",
+                        "RKD_MAIL_REPLY_TO": "care@shop.test",
+                        "RKD_POSTAL_ADDRESS": "Shop Ltd, 1 Market Street, Springfield",
+                        "RKD_UNSUBSCRIBE_SECRET": "test-secret-0123456789",
+                        "RKD_RETRY_BASE_MS": "20"})
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.s.stop()
+        cls.smtp.stop()
+
+    def create(self, addr, name="Sam Smith"):
+        status, body = self.s.call("POST", "/api/users", {"email": addr, "name": name,
+                                                          "lastOrderDate": iso_days_ago(130), "orderCount": 2})
+        self.assertEqual(status, 201, body)
+        return body["data"]
+
+    def received_for(self, addr):
+        return [m for m in self.smtp.messages() if m["To"].addresses[0].addr_spec == addr]
+
+    def test_message_is_delivered_as_rfc5322_multipart(self):
+        u = self.create("sam@example.com")
+        msgs = wait_for(lambda: self.received_for("sam@example.com"), timeout=5)
+        self.assertEqual(len(msgs), 1)
+        m = msgs[0]
+        self.assertEqual(m.get_content_type(), "multipart/alternative")
+        self.assertEqual([p.get_content_type() for p in m.iter_parts()], ["text/plain", "text/html"])
+        for header in ("Message-ID", "Date", "From", "Reply-To", "To", "Subject"):
+            self.assertTrue(m[header], header)
+        self.assertEqual(m["From"].addresses[0].addr_spec, "team@shop.test")
+        self.assertEqual(m["Reply-To"].addresses[0].addr_spec, "care@shop.test")
+        self.assertEqual(m["List-Unsubscribe-Post"], "List-Unsubscribe=One-Click")
+        unsubscribe = m["List-Unsubscribe"].strip("<>")
+        self.assertIn("/u/", unsubscribe)
+        text = m.get_body(preferencelist=("plain",)).get_content()
+        html = m.get_body(preferencelist=("html",)).get_content()
+        self.assertIn("1 Market Street", text)
+        self.assertIn("1 Market Street", html)
+        self.assertIn(unsubscribe, text)
+        e = wait_for(lambda: [e for e in user_emails(self.s, u["userId"]) if e["status"] == "SENT"])
+        self.assertTrue(e)
+
+    def test_permanent_rejection_fails_with_the_servers_reply_and_is_not_retried(self):
+        u = self.create("reject-me@example.com")
+        e = wait_for(lambda: [e for e in user_emails(self.s, u["userId"]) if e["status"] == "FAILED"], timeout=5)
+        self.assertTrue(e, user_emails(self.s, u["userId"]))
+        self.assertIn("550", e[0]["error"])
+        self.assertIn("User unknown", e[0]["error"])
+        time.sleep(0.3)
+        events = [l for l in list(self.s.log) if '"msg":"event"' in l and u["userId"] in l]
+        self.assertEqual(len(events), 1)  # a 5xx is not retried
+
+    def test_temporary_failure_is_retried_then_dead_lettered(self):
+        u = self.create("tempfail-me@example.com")
+        self.assertTrue(wait_for(lambda: queue(self.s)["dlqDepth"] >= 1, timeout=10))
+        events = [l for l in list(self.s.log) if '"msg":"event"' in l and u["userId"] in l]
+        self.assertEqual(len(events), 5)
+        e = user_emails(self.s, u["userId"])[0]
+        self.assertEqual(e["status"], "FAILED")
+        self.assertIn("451", e["error"])
+        self.assertEqual(self.received_for("tempfail-me@example.com"), [])
+
+    def test_one_click_unsubscribe_and_suppression(self):
+        u = self.create("leaver@example.com", "Lee Leaver")
+        msgs = wait_for(lambda: self.received_for("leaver@example.com"), timeout=5)
+        self.assertTrue(msgs)
+        path = urllib.parse.urlparse(msgs[0]["List-Unsubscribe"].strip("<>")).path
+
+        # GET shows a confirmation page and changes nothing (link scanners follow links).
+        resp, page = self.s.raw("GET", path)
+        self.assertEqual(resp.status, 200)
+        self.assertIn(b"<form", page)
+        status, body = self.s.call("GET", "/api/suppressions")
+        self.assertNotIn("leaver@example.com", [x["email"] for x in body["data"]])
+
+        # A forged or altered token is refused.
+        resp, _ = self.s.raw("POST", path[:-2] + ("AA" if not path.endswith("AA") else "BB"),
+                             "List-Unsubscribe=One-Click", {"Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual(resp.status, 404)
+        resp, _ = self.s.raw("POST", "/u/" + "x" * 40, "List-Unsubscribe=One-Click",
+                             {"Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual(resp.status, 404)
+
+        # The one-click POST, as a mail client sends it: no session, no CSRF token.
+        resp, _ = self.s.raw("POST", path, "List-Unsubscribe=One-Click",
+                             {"Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual(resp.status, 200)
+        status, body = self.s.call("GET", "/api/suppressions")
+        entry = [x for x in body["data"] if x["email"] == "leaver@example.com"]
+        self.assertEqual(entry[0]["reason"], "unsubscribed")
+
+        # Never emailed again, even when a sweep finds the client at risk.
+        status, _ = self.s.call("PUT", f"/api/users/{u['userId']}", {"lastEmailDate": iso_days_ago(30)})
+        self.assertEqual(status, 200)
+        status, body = self.s.call("POST", "/api/sweep")
+        self.assertEqual(status, 200)
+        time.sleep(1.0)
+        self.assertEqual(len(self.received_for("leaver@example.com")), 1)
+
+    def test_suppression_list_is_editable(self):
+        status, body = self.s.call("POST", "/api/suppressions", {"email": "manual@example.com", "reason": "manual"})
+        self.assertEqual(status, 201, body)
+        status, body = self.s.call("POST", "/api/suppressions", {"email": "not an email"})
+        self.assertEqual((status, body["field"]), (400, "email"))
+        status, body = self.s.call("POST", "/api/suppressions", {"email": "x@example.com", "reason": "whim"})
+        self.assertEqual((status, body["field"]), (400, "reason"))
+        self.create("manual@example.com", "Man Ual")
+        time.sleep(1.0)
+        self.assertEqual(self.received_for("manual@example.com"), [])
+        status, body = self.s.call("DELETE", "/api/suppressions/manual@example.com")
+        self.assertEqual((status, body["data"]), (200, {"deleted": True}))
+        status, body = self.s.call("DELETE", "/api/suppressions/manual@example.com")
+        self.assertEqual(status, 404)
+
+
+if __name__ == "__main__":
+    unittest.main()
