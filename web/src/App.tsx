@@ -3,6 +3,7 @@ import { Layout } from './components/Layout';
 import { AddClientPage } from './pages/AddClientPage';
 import { ClientDetailPage } from './pages/ClientDetailPage';
 import { ClientsPage } from './pages/ClientsPage';
+import { EffectivenessPage } from './pages/EffectivenessPage';
 import { EmailDetailPage } from './pages/EmailDetailPage';
 import { EmailsPage } from './pages/EmailsPage';
 import { NotFoundPage } from './pages/NotFoundPage';
@@ -19,6 +20,7 @@ export function AppRoutes() {
         <Route path="clients/:userId" element={<ClientDetailPage />} />
         <Route path="emails" element={<EmailsPage />} />
         <Route path="emails/:emailId" element={<EmailDetailPage />} />
+        <Route path="effectiveness" element={<EffectivenessPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

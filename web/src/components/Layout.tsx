@@ -7,6 +7,7 @@ const NAV = [
   { to: '/', label: 'Overview', end: true },
   { to: '/clients', label: 'Clients', end: true },
   { to: '/emails', label: 'Emails', end: false },
+  { to: '/effectiveness', label: 'Effectiveness', end: true },
   { to: '/clients/new', label: 'Add client', end: true },
 ];
 

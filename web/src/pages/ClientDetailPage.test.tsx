@@ -81,6 +81,25 @@ describe('A client’s page', () => {
     expect(await screen.findByText('Come back, Ada')).toBeInTheDocument();
   });
 
+  it('shows when an email was opened, clicked and converted, with the revenue', async () => {
+    const tracked = anEmail({
+      status: 'CLICKED',
+      openedAt: '2026-02-01T10:00:00Z',
+      clickedAt: '2026-02-01T10:02:00Z',
+      convertedAt: '2026-02-03T18:30:00Z',
+      conversionRevenue: 59.9,
+    });
+    clientApi({ 'GET /api/users/:userId/emails': () => list([tracked]) });
+    renderApp('/clients/u-1');
+    const history = await screen.findByRole('list', { name: 'Email history' });
+    expect(within(history).getByText('clicked')).toBeInTheDocument();
+    expect(
+      within(history).getByText(
+        'opened (unreliable) 1 Feb 2026, 10:00 · clicked 1 Feb 2026, 10:02 · converted 3 Feb 2026, 18:30 (59.90)',
+      ),
+    ).toBeInTheDocument();
+  });
+
   it('asks for confirmation before deleting, and deletes only when confirmed', async () => {
     const api = clientApi({ 'DELETE /api/users/:userId': () => ok({ deleted: true }) });
     const { user } = renderApp('/clients/u-1');

@@ -16,6 +16,7 @@ import { ScoreBadge } from '../components/ScoreBadge';
 import { ScoreBreakdownPanel } from '../components/ScoreBreakdownPanel';
 import { Empty, ErrorState, errorMessage, Loading } from '../components/StatusViews';
 import { fromUser, toUserPatch } from '../lib/clientForm';
+import { trackingSummary } from '../lib/emailTracking';
 import { formatCount, formatDate, formatDateTime, formatDaysAgo, formatMoney, formatScore } from '../lib/format';
 import { notify } from '../lib/notices';
 import { isAtRisk } from '../lib/risk';
@@ -255,6 +256,7 @@ function EmailHistory({ userId }: { userId: string }) {
                       {formatDateTime(e.generatedAt || e.createdAt)} · score then {formatScore(e.engagementScoreAtTime)}
                       {e.writer ? ` · ${e.writer}` : ''}
                     </span>
+                    {trackingSummary(e) && <span className="small email-item__tracking">{trackingSummary(e)}</span>}
                   </div>
                   <EmailStatusBadge status={e.status} />
                   <button

@@ -6,6 +6,7 @@ import { emailQuery } from '../api/emails/queries';
 import { EmailPreview } from '../components/EmailPreview';
 import { EmailStatusBadge } from '../components/EmailStatusBadge';
 import { Empty, ErrorState, Loading } from '../components/StatusViews';
+import { trackingEvents } from '../lib/emailTracking';
 import { formatDateTime, formatScore } from '../lib/format';
 import { usePageTitle } from '../lib/usePageTitle';
 
@@ -71,6 +72,23 @@ export function EmailDetailPage() {
               <dt>Sent</dt>
               <dd>{e.sentAt ? formatDateTime(e.sentAt) : 'Not sent'}</dd>
             </div>
+            {trackingEvents(e).map((ev) => (
+              <div key={ev.kind}>
+                <dt>{ev.label}</dt>
+                <dd>
+                  {ev.text}
+                  {ev.unreliable && (
+                    <>
+                      {' '}
+                      <span className="tag tag--caution" title="Mail privacy features such as Apple Mail Privacy Protection open emails automatically">
+                        unreliable
+                      </span>
+                      <span className="small muted d-block">Mail privacy features open emails automatically.</span>
+                    </>
+                  )}
+                </dd>
+              </div>
+            ))}
             {e.error && (
               <div>
                 <dt>Error</dt>

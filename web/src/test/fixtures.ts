@@ -1,3 +1,4 @@
+import type { Effectiveness } from '../api/effectiveness/types';
 import type { Email } from '../api/emails/types';
 import type { Metrics } from '../api/metrics/types';
 import type { User } from '../api/users/types';
@@ -48,6 +49,40 @@ export function someMetrics(over: Partial<Metrics> = {}): Metrics {
       { date: '2026-01-31', count: 5 },
     ],
     queues: [{ name: 'email-processor', depth: 3, inFlight: 2, oldestAgeSeconds: 14, dlqDepth: 1 }],
+    ...over,
+  };
+}
+
+export function someEffectiveness(over: Partial<Effectiveness> = {}): Effectiveness {
+  return {
+    windowDays: 30,
+    attributionDays: 7,
+    holdoutShare: 0.1,
+    funnel: {
+      sent: 1200,
+      delivered: 1180,
+      failed: 20,
+      opened: 702,
+      clicked: 118,
+      converted: 59,
+      revenue: 4720.5,
+      unsubscribes: 6,
+      bounces: 14,
+      complaints: 1,
+    },
+    opensUnreliable: true,
+    lift: {
+      emailed: { clients: 1080, converted: 59, conversionRate: 0.0546, revenue: 4720.5, revenuePerClient: 4.37 },
+      heldOut: { clients: 120, converted: 3, conversionRate: 0.025, revenue: 210, revenuePerClient: 1.75 },
+      absoluteLift: 0.0296,
+      relativeLift: 1.184,
+      ci95: [0.0005, 0.0587],
+      significant: true,
+    },
+    daily: [
+      { date: '2026-01-30', sent: 40, opened: 22, clicked: 4, converted: 2, revenue: 160 },
+      { date: '2026-01-31', sent: 38, opened: 25, clicked: 3, converted: 1, revenue: 80 },
+    ],
     ...over,
   };
 }

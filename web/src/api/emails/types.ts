@@ -15,6 +15,14 @@ export interface Email {
   status: EmailStatus | string;
   writer?: 'template' | 'openai' | string;
   sentAt?: string | null;
+  /** When the open pixel was first fetched (unreliable: mail privacy features fetch it too). */
+  openedAt?: string | null;
+  /** When a tracked link was first followed. */
+  clickedAt?: string | null;
+  /** When an order within the attribution window made this email a conversion. */
+  convertedAt?: string | null;
+  /** That order's value. */
+  conversionRevenue?: number | null;
   error?: string;
   createdAt: string;
 }

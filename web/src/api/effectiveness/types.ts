@@ -1,0 +1,61 @@
+/** Conversion rate and revenue of one group of at-risk clients over the window. */
+export interface LiftGroup {
+  clients: number;
+  converted: number;
+  /** converted / clients, 0..1. */
+  conversionRate: number;
+  revenue: number;
+  revenuePerClient: number;
+}
+
+/** Emailed vs held-out clients over the same window. */
+export interface Lift {
+  emailed: LiftGroup;
+  heldOut: LiftGroup;
+  /** Emailed rate − held-out rate (a difference of shares, so 0.02 is 2 percentage points). */
+  absoluteLift: number;
+  /** absoluteLift / held-out rate; null when the held-out rate is 0. */
+  relativeLift: number | null;
+  /** 95% confidence interval of absoluteLift. */
+  ci95: [number, number];
+  /** True when the interval excludes zero. */
+  significant: boolean;
+}
+
+export interface Funnel {
+  sent: number;
+  delivered: number;
+  failed: number;
+  opened: number;
+  clicked: number;
+  converted: number;
+  revenue: number;
+  unsubscribes: number;
+  bounces: number;
+  complaints: number;
+}
+
+export interface EffectivenessDay {
+  /** YYYY-MM-DD (UTC). */
+  date: string;
+  sent: number;
+  opened: number;
+  clicked: number;
+  converted: number;
+  revenue: number;
+}
+
+/** GET /api/effectiveness?days=N: what the emails achieved over the last N days. */
+export interface Effectiveness {
+  windowDays: number;
+  /** An order this many days after an email counts as its conversion. */
+  attributionDays: number;
+  /** The share of at-risk clients held out (scored, not emailed), 0..1. */
+  holdoutShare: number;
+  funnel: Funnel;
+  /** Opens are inflated by mail privacy features (e.g. Apple Mail Privacy Protection). */
+  opensUnreliable: boolean;
+  lift: Lift;
+  /** One per day of the window, oldest first. */
+  daily: EffectivenessDay[];
+}

@@ -1,0 +1,119 @@
+import { screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { fail, fakeApi, ok } from '../test/fakeApi';
+import { someEffectiveness } from '../test/fixtures';
+import { renderApp } from '../test/render';
+
+function step(name: string) {
+  const funnel = screen.getByRole('list', { name: /^Funnel/ });
+  const item = within(funnel)
+    .getAllByRole('listitem')
+    .find((li) => li.querySelector('.funnel__label')?.textContent?.startsWith(name));
+  if (!item) throw new Error(`no funnel step ${name}`);
+  return item;
+}
+
+describe('The effectiveness page', () => {
+  it('asks for the last 30 days and shows the funnel from sent to converted', async () => {
+    const api = fakeApi({ 'GET /api/effectiveness': () => ok(someEffectiveness()) });
+    renderApp('/effectiveness');
+
+    expect(await screen.findByRole('list', { name: 'Funnel, last 30 days' })).toBeInTheDocument();
+    expect(step('Sent')).toHaveTextContent('1,200');
+    expect(step('Sent')).toHaveTextContent('20 failed');
+    expect(step('Delivered')).toHaveTextContent('1,18098.3% of sent');
+    expect(step('Clicked')).toHaveTextContent('11810% of delivered');
+    expect(step('Converted')).toHaveTextContent('595% of delivered');
+    expect(screen.getByText('Revenue', { selector: 'dt' }).parentElement).toHaveTextContent('4,720.50');
+    expect(screen.getByText('Unsubscribes', { selector: 'dt' }).parentElement).toHaveTextContent('6');
+    expect(screen.getByText('Bounces', { selector: 'dt' }).parentElement).toHaveTextContent('14');
+    expect(screen.getByText('Complaints', { selector: 'dt' }).parentElement).toHaveTextContent('1');
+    expect(api.callsTo('GET', '/api/effectiveness')[0]?.query.get('days')).toBe('30');
+  });
+
+  it('marks opens as unreliable with a visible note about mail privacy features', async () => {
+    fakeApi({ 'GET /api/effectiveness': () => ok(someEffectiveness()) });
+    renderApp('/effectiveness');
+
+    await screen.findByRole('list', { name: /^Funnel/ });
+    expect(step('Opened')).toHaveTextContent('Opened unreliable702');
+    expect(within(step('Clicked')).queryByText('unreliable')).not.toBeInTheDocument();
+    const note = screen.getByText('Opens are unreliable.').parentElement;
+    expect(note).toBeVisible();
+    expect(note).toHaveTextContent('Apple Mail Privacy Protection');
+  });
+
+  it('compares emailed and held-out clients side by side and says a lift that excludes zero is significant', async () => {
+    fakeApi({ 'GET /api/effectiveness': () => ok(someEffectiveness()) });
+    renderApp('/effectiveness');
+
+    const table = await screen.findByRole('table', { name: 'Emailed and held-out clients compared' });
+    expect(within(table).getByRole('row', { name: 'Conversion rate 5.5% 2.5%' })).toBeInTheDocument();
+    expect(within(table).getByRole('row', { name: 'Revenue per client 4.37 1.75' })).toBeInTheDocument();
+    expect(screen.getByText('Absolute lift', { selector: 'dt' }).parentElement).toHaveTextContent('+3 pp');
+    expect(screen.getByText('Relative lift', { selector: 'dt' }).parentElement).toHaveTextContent('+118%');
+    expect(
+      screen.getByRole('img', { name: /95% confidence interval of the lift: \+0\.05 to \+5\.9 percentage points.*zero is outside/ }),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/excludes zero, so the difference is statistically significant\./)).toBeInTheDocument();
+    expect(screen.getByText(/10% of at-risk clients, chosen by a stable hash of their id, are scored but not emailed\./)).toBeInTheDocument();
+  });
+
+  it('says a lift whose interval includes zero is not significant', async () => {
+    const report = someEffectiveness();
+    report.lift = { ...report.lift, absoluteLift: 0.01, relativeLift: 0.4, ci95: [-0.012, 0.032], significant: false };
+    fakeApi({ 'GET /api/effectiveness': () => ok(report) });
+    renderApp('/effectiveness');
+
+    expect(await screen.findByText(/The difference is not statistically significant/)).toHaveTextContent(
+      '(−1.2 to +3.2 percentage points) includes zero, so it may be chance.',
+    );
+    expect(screen.getByRole('img', { name: /zero is inside the interval/ })).toBeInTheDocument();
+  });
+
+  it('switches the window and asks the server for it', async () => {
+    const api = fakeApi({
+      'GET /api/effectiveness': (r) => ok(someEffectiveness({ windowDays: Number(r.query.get('days')) })),
+    });
+    const { user } = renderApp('/effectiveness');
+    await screen.findByRole('list', { name: 'Funnel, last 30 days' });
+    const window = screen.getByRole('group', { name: 'Window' });
+    expect(within(window).getByRole('button', { name: '30 days' })).toHaveAttribute('aria-pressed', 'true');
+
+    await user.click(within(window).getByRole('button', { name: '7 days' }));
+    expect(await screen.findByRole('list', { name: 'Funnel, last 7 days' })).toBeInTheDocument();
+    expect(within(window).getByRole('button', { name: '7 days' })).toHaveAttribute('aria-pressed', 'true');
+    expect(api.callsTo('GET', '/api/effectiveness').map((c) => c.query.get('days'))).toContain('7');
+  });
+
+  it('says nothing was sent yet instead of showing empty figures', async () => {
+    const report = someEffectiveness();
+    report.funnel = { ...report.funnel, sent: 0, delivered: 0, failed: 0, opened: 0, clicked: 0, converted: 0, revenue: 0 };
+    fakeApi({ 'GET /api/effectiveness': () => ok(report) });
+    renderApp('/effectiveness');
+
+    expect(await screen.findByText('Nothing sent in the last 30 days')).toBeInTheDocument();
+    expect(screen.queryByRole('list', { name: /^Funnel/ })).not.toBeInTheDocument();
+  });
+
+  it('explains that effectiveness is missing when the server does not offer it yet', async () => {
+    fakeApi({ 'GET /api/effectiveness': () => fail(404, 'not_found', 'no route for GET /api/effectiveness') });
+    renderApp('/effectiveness');
+
+    expect(await screen.findByRole('note')).toHaveTextContent('Effectiveness is not available yet');
+    expect(screen.getByRole('heading', { level: 1, name: 'Effectiveness' })).toBeInTheDocument();
+  });
+
+  it('shows other failures as errors', async () => {
+    fakeApi({ 'GET /api/effectiveness': () => fail(500, 'internal', 'internal error') });
+    renderApp('/effectiveness');
+    expect(await screen.findByRole('alert')).toHaveTextContent('Could not load effectiveness');
+  });
+
+  it('is in the main navigation', async () => {
+    fakeApi({ 'GET /api/effectiveness': () => ok(someEffectiveness()) });
+    renderApp('/effectiveness');
+    const nav = screen.getByRole('navigation', { name: 'Main' });
+    expect(within(nav).getByRole('link', { name: 'Effectiveness' })).toHaveAttribute('aria-current', 'page');
+  });
+});
