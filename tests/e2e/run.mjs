@@ -68,6 +68,8 @@ function serverEnv(db, extra = {}) {
     RKD_DATABASE_URL: `sqlite:${path.join(tmp, db)}`,
     RKD_WEB_DIR: WEB_DIR,
     RKD_LOG_LEVEL: 'info',
+    // The client added through the form must get its email: no 10% holdout here.
+    RKD_HOLDOUT_SHARE: '0',
     ...extra,
   };
 }

@@ -1,6 +1,6 @@
 import { Bar, BarChart, CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { EffectivenessDay } from '../api/effectiveness/types';
-import { formatMoney } from '../lib/format';
+import { formatCount, formatMoney } from '../lib/format';
 
 function shortDate(date: string): string {
   const [, m, d] = date.split('-');
@@ -51,7 +51,7 @@ export function EffectivenessCharts({ days }: { days: EffectivenessDay[] }) {
               {SERIES.map((s) => (
                 <Line
                   key={s.key}
-                  type="monotone"
+                  type="linear"
                   dataKey={s.key}
                   name={s.label}
                   stroke={s.color}
@@ -67,7 +67,7 @@ export function EffectivenessCharts({ days }: { days: EffectivenessDay[] }) {
         <figcaption className="chart__caption">
           {totals.sent === 0
             ? 'No emails sent in this window.'
-            : `${totals.sent} emails sent and ${totals.converted} conversions in this window.`}
+            : `${formatCount(totals.sent)} emails sent and ${formatCount(totals.converted)} conversions in this window.`}
         </figcaption>
         <details className="chart__data">
           <summary>Show the numbers</summary>

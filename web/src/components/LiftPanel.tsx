@@ -97,6 +97,11 @@ function IntervalBar({ ci, point, significant }: { ci: [number, number]; point: 
       </div>
       <div className="ci__scale" aria-hidden="true">
         <span style={{ left: `${g.zero}%` }}>0</span>
+        {/* The ends, where they do not crowd zero or each other. */}
+        {Math.abs(g.low - g.zero) > 12 && <span style={{ left: `${g.low}%` }}>{formatLiftPoints(Math.min(...ci), '').trim()}</span>}
+        {Math.abs(g.high - g.zero) > 12 && g.high - g.low > 12 && (
+          <span style={{ left: `${g.high}%` }}>{formatLiftPoints(Math.max(...ci), '').trim()}</span>
+        )}
       </div>
       <figcaption className="chart__caption">95% confidence interval of the lift: {text}.</figcaption>
     </figure>
