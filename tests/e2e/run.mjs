@@ -468,7 +468,8 @@ const scenarios = [
       await page.getByText('Opens are unreliable.').waitFor();
       await page.getByRole('heading', { name: 'Lift against the holdout' }).waitFor();
       await page.getByRole('table', { name: 'Emailed and held-out clients compared' }).waitFor();
-      await page.getByText(/are scored but not emailed/).waitFor();
+      // What the holdout is, or that there is none (RKD_HOLDOUT_SHARE=0).
+      await page.getByText(body.data.holdoutShare > 0 ? /are scored but not emailed/ : /No holdout is configured/).waitFor();
       await page.getByRole('heading', { name: 'Over time' }).waitFor();
       await page.locator('.recharts-surface').first().waitFor({ state: 'attached', timeout: 10_000 });
       await shot(page, 'effectiveness');

@@ -78,10 +78,10 @@ export function LiftPanel({ lift, holdoutShare, attributionDays }: { lift: Lift;
 }
 
 /** The 95% interval of the lift drawn on a bar with the zero line and the estimate. */
-function IntervalBar({ ci, point, significant }: { ci: [number, number]; point: number; significant: boolean }) {
+function IntervalBar({ ci, point, significant }: { ci: [number, number] | null; point: number; significant: boolean }) {
   const g = intervalGeometry(ci, point);
   const text = formatInterval(ci);
-  if (!g) return <p className="small muted">95% confidence interval: {text}.</p>;
+  if (!g || !ci) return <p className="small muted">95% confidence interval: {text}.</p>;
   return (
     <figure className="ci">
       <div

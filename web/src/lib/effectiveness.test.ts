@@ -126,6 +126,10 @@ describe('the holdout sentence', () => {
     );
     expect(holdoutSentence(0.05, 1)).toMatch(/^5% of at-risk clients.*within 1 day of/);
   });
+
+  it('says when there is no holdout at all', () => {
+    expect(holdoutSentence(0, 7)).toMatch(/^No holdout is configured \(the share is 0%\), so every at-risk client is emailed/);
+  });
 });
 
 describe('the funnel', () => {

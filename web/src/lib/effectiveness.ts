@@ -94,6 +94,12 @@ export function significanceSentence(lift: Lift): string {
 
 /** What the holdout is and how conversions are counted. */
 export function holdoutSentence(holdoutShare: number, attributionDays: number): string {
+  if (holdoutShare === 0) {
+    return (
+      'No holdout is configured (the share is 0%), so every at-risk client is emailed and there is no baseline ' +
+      'to measure lift against. Set RKD_HOLDOUT_SHARE (for example 0.1) to hold some out.'
+    );
+  }
   const share = finite(holdoutShare) ? formatRate(holdoutShare) : 'A share';
   const days = attributionDays === 1 ? '1 day' : `${formatCount(attributionDays)} days`;
   return (

@@ -71,6 +71,23 @@ describe('The effectiveness page', () => {
     expect(screen.getByRole('img', { name: /zero is inside the interval/ })).toBeInTheDocument();
   });
 
+  it('says there is nothing to compare yet when nobody was held out (no interval from the server)', async () => {
+    const report = someEffectiveness();
+    report.lift = {
+      ...report.lift,
+      heldOut: { clients: 0, converted: 0, conversionRate: 0, revenue: 0, revenuePerClient: 0 },
+      relativeLift: null,
+      ci95: null,
+      significant: false,
+    };
+    fakeApi({ 'GET /api/effectiveness': () => ok(report) });
+    renderApp('/effectiveness');
+
+    expect(await screen.findByText(/No at-risk client was held out in this window/)).toBeInTheDocument();
+    expect(screen.getByText('Absolute lift', { selector: 'dt' }).parentElement).toHaveTextContent('—');
+    expect(screen.queryByRole('img', { name: /confidence interval/ })).not.toBeInTheDocument();
+  });
+
   it('switches the window and asks the server for it', async () => {
     const api = fakeApi({
       'GET /api/effectiveness': (r) => ok(someEffectiveness({ windowDays: Number(r.query.get('days')) })),

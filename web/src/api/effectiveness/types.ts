@@ -16,8 +16,8 @@ export interface Lift {
   absoluteLift: number;
   /** absoluteLift / held-out rate; null when the held-out rate is 0. */
   relativeLift: number | null;
-  /** 95% confidence interval of absoluteLift. */
-  ci95: [number, number];
+  /** 95% confidence interval of absoluteLift; null when either group is empty. */
+  ci95: [number, number] | null;
   /** True when the interval excludes zero. */
   significant: boolean;
 }
