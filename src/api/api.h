@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "base/time.h"
 #include "domain/score.h"
@@ -33,5 +34,13 @@ void RegisterMetricsRoutes(Router& router, ApiContext& ctx);
 void RegisterSuppressionRoutes(Router& router, ApiContext& ctx);
 // /u/:token (outside /api): one-click unsubscribe; `secret` signs the tokens.
 void RegisterUnsubscribeRoutes(Router& router, ApiContext& ctx, const std::string& secret);
+// /hooks/ses (outside /api): SES bounces and complaints via SNS (signature checked
+// against a certificate from an allow-listed host) or posted with a shared secret.
+struct SesHookOptions {
+  std::string secret;                   // RKD_SES_WEBHOOK_SECRET; empty: SNS signatures only
+  std::vector<std::string> cert_hosts;  // RKD_SNS_CERT_HOSTS
+  bool allow_insecure_cert_url = false; // RKD_SNS_ALLOW_INSECURE_CERT_URL (tests only)
+};
+void RegisterSesHookRoutes(Router& router, ApiContext& ctx, const SesHookOptions& options);
 
 }  // namespace rkd

@@ -106,6 +106,10 @@ Result<Config> LoadConfig(const std::function<const char*(const char*)>& getenv)
   str("RKD_TEMPLATES_DIR", &c.templates_dir);
   if (const char* v = getenv("RKD_API_KEYS")) c.api_keys = SplitList(v);
   if (const char* v = getenv("RKD_CORS_ORIGINS")) c.cors_origins = SplitList(v);
+  if (const char* v = getenv("RKD_SNS_CERT_HOSTS"); v && *v) c.sns_cert_hosts = SplitList(v);
+  str("RKD_SES_WEBHOOK_SECRET", &c.ses_webhook_secret);
+  if (const char* v = getenv("RKD_SNS_ALLOW_INSECURE_CERT_URL"); v && std::string(v) == "true")
+    c.sns_allow_insecure_cert_url = true;
 
   RKD_RETURN_IF_ERROR(ReadInt("RKD_HTTP_THREADS", getenv("RKD_HTTP_THREADS"), 0, 256, &c.http_threads));
   RKD_RETURN_IF_ERROR(ReadDouble("RKD_SCORE_THRESHOLD", getenv("RKD_SCORE_THRESHOLD"), 0, 100, &c.score.threshold));
@@ -219,6 +223,9 @@ nlohmann::json ConfigToJson(const Config& c) {
           {"RKD_UNSUBSCRIBE_SECRET", c.unsubscribe_secret.empty() ? "(a key in the data folder)" : Mask(c.unsubscribe_secret)},
           {"RKD_API_KEYS", c.api_keys.empty() ? "" : std::to_string(c.api_keys.size()) + " key(s), masked"},
           {"RKD_CORS_ORIGINS", c.cors_origins},
+          {"RKD_SNS_CERT_HOSTS", c.sns_cert_hosts},
+          {"RKD_SES_WEBHOOK_SECRET", Mask(c.ses_webhook_secret)},
+          {"RKD_SNS_ALLOW_INSECURE_CERT_URL", c.sns_allow_insecure_cert_url},
           {"RKD_LOG_LEVEL", c.log_level},
           {"RKD_WEB_DIR", c.web_dir},
           {"RKD_WORKERS", c.workers},

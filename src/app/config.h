@@ -49,6 +49,11 @@ struct Config {
   std::string postal_address;      // printed in every email's footer (CAN-SPAM, RFC 8058 practice)
   std::string unsubscribe_secret;  // signs unsubscribe links; empty: a key kept in the data folder
   std::string mail_from = "Rekindle <hello@rekindle.example>";
+  // /hooks/ses: SNS certificate hosts, the shared secret for direct posts, and a TEST-ONLY
+  // switch that also accepts http:// and loopback certificate URLs (never in production).
+  std::vector<std::string> sns_cert_hosts = {"sns.*.amazonaws.com"};
+  std::string ses_webhook_secret;
+  bool sns_allow_insecure_cert_url = false;
   std::vector<std::string> api_keys;
   std::vector<std::string> cors_origins;
   std::string log_level = "info";

@@ -230,6 +230,7 @@ int Serve(const Config& config) {
   RegisterMetricsRoutes(router, ctx);
   RegisterSuppressionRoutes(router, ctx);
   RegisterUnsubscribeRoutes(router, ctx, c.unsubscribe_secret);
+  RegisterSesHookRoutes(router, ctx, {config.ses_webhook_secret, config.sns_cert_hosts, config.sns_allow_insecure_cert_url});
   StaticFiles web(config.web_dir);
   router.SetFallback([&web](HttpRequest& req) { return web.Serve(req); });
   AccessPolicy access({config.api_keys, config.cors_origins});
