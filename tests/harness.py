@@ -34,6 +34,9 @@ class Server:
         self.env.update({
             "RKD_DATABASE_URL": "sqlite:" + os.path.join(self.dir, "rekindle.db"),
             "RKD_HTTP_ADDR": "127.0.0.1:0",
+            # Tests that expect an email for every client at risk must not lose 10% of
+            # them to the holdout; test_effectiveness turns it on.
+            "RKD_HOLDOUT_SHARE": "0",
         })
         self.env.update(env or {})
         if seed_users:

@@ -38,7 +38,8 @@ class OpenAiWriterTest(unittest.TestCase):
 
     def start(self, **env):
         base = {"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": self.fake.url, "OPENAI_MODEL": "fake-mini",
-                "RKD_SHOP_URL": "https://shop.test"}
+                "RKD_SHOP_URL": "https://shop.test",
+                "RKD_TRACKING": "off"}  # the model's own links, as sanitized (tracking is tested elsewhere)
         base.update(env)
         s = Server(base)
         self.addCleanup(s.stop)

@@ -95,7 +95,7 @@ class PipelineTest(unittest.TestCase):
         text = msg.get_body(preferencelist=("plain",)).get_content()
         html = msg.get_body(preferencelist=("html",)).get_content()
         self.assertIn("Lena", text)
-        self.assertIn('href="https://shop.test', html)
+        self.assertIn("/t/c/", html)  # the shop links, tracked (test_effectiveness follows them)
 
         status, body = self.s.call("GET", f"/api/users/{u['userId']}")
         self.assertIsNotNone(body["data"]["lastEmailDate"])

@@ -45,14 +45,16 @@ ORDER BY order_date DESC, order_id DESC LIMIT ?4;
 
 -- name: get-email
 SELECT email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
-       status, writer, sent_at, error, created_at, prompt_tokens, completion_tokens
+       status, writer, sent_at, error, created_at, prompt_tokens, completion_tokens,
+       opened_at, clicked_at, converted_at, conversion_revenue
 FROM emails WHERE email_id = ?1;
 
 -- name: list-emails
 -- Newest first; ?1 user filter ('' for all), ?2 status filter ('' for all),
 -- ?3/?4 the cursor's (created_at, email_id), ?5 the limit.
 SELECT email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
-       status, writer, sent_at, error, created_at, prompt_tokens, completion_tokens
+       status, writer, sent_at, error, created_at, prompt_tokens, completion_tokens,
+       opened_at, clicked_at, converted_at, conversion_revenue
 FROM emails
 WHERE (?1 = '' OR user_id = ?1) AND (?2 = '' OR status = ?2)
   AND (?3 IS NULL OR (created_at, email_id) < (?3, ?4))
@@ -123,3 +125,75 @@ SELECT created_at / 86400000 AS day, count(*) FROM emails WHERE created_at >= ?1
 
 -- name: list-suppressions
 SELECT email, reason, created_at FROM suppressions ORDER BY created_at DESC, email LIMIT ?1;
+
+-- name: latest-holdout
+SELECT at FROM holdouts WHERE user_id = ?1 ORDER BY at DESC LIMIT 1;
+
+-- name: insert-holdout
+INSERT OR IGNORE INTO holdouts (user_id, trigger_id, score, at) VALUES (?1, ?2, ?3, ?4);
+
+-- name: insert-email-event
+INSERT INTO email_events (email_id, type, url, at) VALUES (?1, ?2, ?3, ?4);
+
+-- name: mark-opened
+-- Opens only move SENT forward; a click implies an open.
+UPDATE emails SET opened_at = COALESCE(opened_at, ?2),
+                  status = CASE WHEN status = 'SENT' THEN 'OPENED' ELSE status END
+WHERE email_id = ?1;
+
+-- name: mark-clicked
+UPDATE emails SET opened_at = COALESCE(opened_at, ?2), clicked_at = COALESCE(clicked_at, ?2),
+                  status = CASE WHEN status IN ('SENT', 'OPENED') THEN 'CLICKED' ELSE status END
+WHERE email_id = ?1;
+
+-- name: attribute-email
+-- The latest delivered, unconverted email sent to ?1 within [?2 − window, ?2] converts.
+UPDATE emails SET converted_at = ?2, conversion_order_id = ?4, conversion_revenue = ?5
+WHERE email_id = (SELECT email_id FROM emails
+                  WHERE user_id = ?1 AND status IN ('SENT', 'OPENED', 'CLICKED') AND converted_at IS NULL
+                    AND sent_at IS NOT NULL AND sent_at <= ?2 AND sent_at >= ?2 - ?3
+                  ORDER BY sent_at DESC LIMIT 1);
+
+-- name: attribute-holdout
+UPDATE holdouts SET converted_at = ?2, conversion_order_id = ?4, conversion_revenue = ?5
+WHERE user_id = ?1 AND trigger_id = (SELECT trigger_id FROM holdouts
+                                     WHERE user_id = ?1 AND converted_at IS NULL AND at <= ?2 AND at >= ?2 - ?3
+                                     ORDER BY at DESC LIMIT 1);
+
+-- name: effectiveness-funnel
+-- Emails created since ?1.
+SELECT count(*),
+       COALESCE(SUM(status IN ('SENT', 'OPENED', 'CLICKED')), 0),
+       COALESCE(SUM(status = 'FAILED'), 0),
+       COALESCE(SUM(opened_at IS NOT NULL), 0),
+       COALESCE(SUM(clicked_at IS NOT NULL), 0),
+       COALESCE(SUM(converted_at IS NOT NULL), 0),
+       COALESCE(SUM(conversion_revenue), 0)
+FROM emails WHERE created_at >= ?1;
+
+-- name: effectiveness-suppressions
+SELECT reason, count(*) FROM suppressions WHERE created_at >= ?1 GROUP BY reason;
+
+-- name: effectiveness-emailed
+-- Clients with a delivered email since ?1: how many, how many converted, their revenue.
+SELECT count(*), COALESCE(SUM(converted), 0), COALESCE(SUM(revenue), 0) FROM (
+  SELECT user_id, MAX(converted_at IS NOT NULL) AS converted, SUM(COALESCE(conversion_revenue, 0)) AS revenue
+  FROM emails WHERE created_at >= ?1 AND status IN ('SENT', 'OPENED', 'CLICKED') GROUP BY user_id);
+
+-- name: effectiveness-held-out
+SELECT count(*), COALESCE(SUM(converted), 0), COALESCE(SUM(revenue), 0) FROM (
+  SELECT user_id, MAX(converted_at IS NOT NULL) AS converted, SUM(COALESCE(conversion_revenue, 0)) AS revenue
+  FROM holdouts WHERE at >= ?1 GROUP BY user_id);
+
+-- name: effectiveness-daily-sent
+SELECT created_at / 86400000, count(*) FROM emails WHERE created_at >= ?1 GROUP BY 1;
+
+-- name: effectiveness-daily-opened
+SELECT opened_at / 86400000, count(*) FROM emails WHERE opened_at >= ?1 GROUP BY 1;
+
+-- name: effectiveness-daily-clicked
+SELECT clicked_at / 86400000, count(*) FROM emails WHERE clicked_at >= ?1 GROUP BY 1;
+
+-- name: effectiveness-daily-converted
+SELECT converted_at / 86400000, count(*), COALESCE(SUM(conversion_revenue), 0) FROM emails
+WHERE converted_at >= ?1 GROUP BY 1;

@@ -23,6 +23,8 @@ struct ApiContext {
   Millis started_at = 0;
   Bus* bus = nullptr;          // null: the queue routes answer 503
   Sweeper* sweeper = nullptr;  // null: POST /api/sweep answers 503
+  int attribution_days = 7;
+  double holdout_share = 0.1;
 };
 
 void RegisterHealthRoutes(Router& router, ApiContext& ctx);
@@ -32,6 +34,9 @@ void RegisterEmailRoutes(Router& router, ApiContext& ctx);
 void RegisterQueueRoutes(Router& router, ApiContext& ctx);
 void RegisterMetricsRoutes(Router& router, ApiContext& ctx);
 void RegisterSuppressionRoutes(Router& router, ApiContext& ctx);
+void RegisterEffectivenessRoutes(Router& router, ApiContext& ctx);
+// /t/o/:token and /t/c/:token (outside /api): open pixel and click redirects.
+void RegisterTrackingRoutes(Router& router, ApiContext& ctx, const std::string& secret);
 // /u/:token (outside /api): one-click unsubscribe; `secret` signs the tokens.
 void RegisterUnsubscribeRoutes(Router& router, ApiContext& ctx, const std::string& secret);
 // /hooks/ses (outside /api): SES bounces and complaints via SNS (signature checked

@@ -3,7 +3,7 @@
 // button, so link scanners that follow every link unsubscribe nobody; POST (the button,
 // or a mail client's List-Unsubscribe-Post) unsubscribes at once.
 #include "api/api.h"
-#include "delivery/unsubscribe_token.h"
+#include "delivery/signed_token.h"
 
 namespace rkd {
 namespace {
@@ -43,7 +43,7 @@ HttpResponse HtmlPage(int status, const std::string& title, const std::string& b
 
 void RegisterUnsubscribeRoutes(Router& router, ApiContext& ctx, const std::string& secret) {
   auto find_user = [&ctx, secret](const std::string& token) -> std::optional<User> {
-    auto user_id = VerifyUnsubscribeToken(secret, token);
+    auto user_id = VerifyToken(secret, "unsubscribe", token);
     if (!user_id) return std::nullopt;
     auto user = ctx.store.GetUser(*user_id);
     if (!user.ok()) return std::nullopt;

@@ -136,6 +136,9 @@ Result<Config> LoadConfig(const std::function<const char*(const char*)>& getenv)
                        IntSetting{"RKD_OPENAI_BREAKER_FAILURES", 1, 1000, &c.openai_breaker_failures},
                        IntSetting{"RKD_OPENAI_BREAKER_COOLDOWN_S", 1, 86400, &c.openai_breaker_cooldown_s}})
     RKD_RETURN_IF_ERROR(ReadInt(s.name, getenv(s.name), s.min, s.max, s.value));
+  RKD_RETURN_IF_ERROR(ReadDouble("RKD_HOLDOUT_SHARE", getenv("RKD_HOLDOUT_SHARE"), 0, 0.5, &c.holdout_share));
+  RKD_RETURN_IF_ERROR(ReadInt("RKD_ATTRIBUTION_DAYS", getenv("RKD_ATTRIBUTION_DAYS"), 1, 90, &c.attribution_days));
+  if (const char* v = getenv("RKD_TRACKING"); v && std::string(v) == "off") c.tracking = false;
   RKD_RETURN_IF_ERROR(ReadInt("RKD_SMTP_POOL", getenv("RKD_SMTP_POOL"), 1, 64, &c.smtp_pool));
   RKD_RETURN_IF_ERROR(ReadDouble("RKD_SMTP_RATE", getenv("RKD_SMTP_RATE"), 0, 100000, &c.smtp_rate));
   if (c.smtp_starttls != "try" && c.smtp_starttls != "required")
@@ -165,6 +168,7 @@ Result<Config> LoadConfig(const std::function<const char*(const char*)>& getenv)
     return Status::InvalidArgument("RKD_HTTP_ADDR must be host:port, e.g. 127.0.0.1:8080", "RKD_HTTP_ADDR");
   if (c.bus_url != "embedded" && c.bus_url.rfind("sqlite:", 0) != 0 && c.bus_url.rfind("nats://", 0) != 0)
     return Status::InvalidArgument("RKD_BUS_URL must be embedded, sqlite:PATH or nats://…", "RKD_BUS_URL");
+  c.public_url_given = !c.public_url.empty();
   if (c.public_url.empty()) c.public_url = "http://" + c.http_addr;
   if (c.outbox_dir.empty()) c.outbox_dir = c.data_dir() + "/outbox";
   return c;
@@ -220,6 +224,9 @@ nlohmann::json ConfigToJson(const Config& c) {
           {"RKD_SMTP_RATE", c.smtp_rate},
           {"RKD_MAIL_REPLY_TO", c.mail_reply_to},
           {"RKD_POSTAL_ADDRESS", c.postal_address},
+          {"RKD_HOLDOUT_SHARE", c.holdout_share},
+          {"RKD_ATTRIBUTION_DAYS", c.attribution_days},
+          {"RKD_TRACKING", c.tracking ? "on" : "off"},
           {"RKD_UNSUBSCRIBE_SECRET", c.unsubscribe_secret.empty() ? "(a key in the data folder)" : Mask(c.unsubscribe_secret)},
           {"RKD_API_KEYS", c.api_keys.empty() ? "" : std::to_string(c.api_keys.size()) + " key(s), masked"},
           {"RKD_CORS_ORIGINS", c.cors_origins},

@@ -47,7 +47,10 @@ struct Config {
   double smtp_rate = 0;  // messages per second, 0: unlimited
   std::string mail_reply_to;
   std::string postal_address;      // printed in every email's footer (CAN-SPAM, RFC 8058 practice)
-  std::string unsubscribe_secret;  // signs unsubscribe links; empty: a key kept in the data folder
+  std::string unsubscribe_secret;  // signs links in emails; empty: a key kept in the data folder
+  double holdout_share = 0.10;     // of eligible clients at risk, not emailed (the lift's baseline)
+  int attribution_days = 7;        // an order this soon after an email converts it
+  bool tracking = true;            // open pixel and click redirects
   std::string mail_from = "Rekindle <hello@rekindle.example>";
   // /hooks/ses: SNS certificate hosts, the shared secret for direct posts, and a TEST-ONLY
   // switch that also accepts http:// and loopback certificate URLs (never in production).
@@ -63,6 +66,7 @@ struct Config {
   int retry_base_ms = 1000;
   std::string shop_url = "https://shop.example.com";
   std::string public_url;     // base of links to Rekindle itself (unsubscribe); default from RKD_HTTP_ADDR
+  bool public_url_given = false;  // RKD_PUBLIC_URL was set (else serve uses the port it bound)
   std::string outbox_dir;     // default: "outbox" beside the SQLite database
   std::string templates_dir;  // empty: the templates built into the binary
 

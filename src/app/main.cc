@@ -42,7 +42,8 @@ int Fail(const Status& st) {
 
 Result<std::unique_ptr<Store>> OpenStore(const Config& config, const Clock& clock) {
   if (config.database_url.rfind("sqlite:", 0) == 0) {
-    auto store = SqliteStore::Open(config.database_url.substr(7), config.score, &clock);
+    auto store = SqliteStore::Open(config.database_url.substr(7), config.score, &clock,
+                                   StoreOptions{int64_t{config.attribution_days} * kMillisPerDay});
     if (!store.ok()) return store.status();
     return std::unique_ptr<Store>(std::move(store).value());
   }
@@ -182,6 +183,8 @@ Status Build(const Config& config, Components* c) {
   options.reply_to = config.mail_reply_to;
   options.postal_address = config.postal_address;
   options.unsubscribe_secret = c->unsubscribe_secret;
+  options.tracking = config.tracking;
+  options.holdout_share = config.holdout_share;
   c->processor = std::make_unique<EmailProcessor>(*c->store, *c->bus, *c->writer, *c->mailer, config.score, c->clock,
                                                   options);
   c->stream = std::make_unique<StreamProcessor>(*c->store, *c->bus);
@@ -214,14 +217,26 @@ class PipelineThreads {
   std::vector<std::thread> threads_;
 };
 
-int Serve(const Config& config) {
-  if (!IsLoopbackHost(config.http_host()) && config.api_keys.empty())
-    return Fail(Status::FailedPrecondition("refusing to listen on " + config.http_addr +
+int Serve(const Config& given) {
+  if (!IsLoopbackHost(given.http_host()) && given.api_keys.empty())
+    return Fail(Status::FailedPrecondition("refusing to listen on " + given.http_addr +
                                            " without API keys: set RKD_API_KEYS, or listen on 127.0.0.1"));
+  // Bind first: links in emails point at the port actually bound (RKD_HTTP_ADDR may say 0).
+  Router router;
+  AccessPolicy access({given.api_keys, given.cors_origins});
+  ServerOptions options;
+  options.host = given.http_host() == "localhost" ? "127.0.0.1" : given.http_host();
+  options.port = static_cast<uint16_t>(given.http_port());
+  options.threads = given.http_threads > 0 ? given.http_threads : 8;
+  HttpServer server(options, WithAccess(access, router));
+  if (Status st = server.Bind(); !st.ok()) return Fail(st);
+  Config config = given;
+  if (!config.public_url_given) config.public_url = "http://" + options.host + ":" + std::to_string(server.port());
+
   Components c;
   if (Status st = Build(config, &c); !st.ok()) return Fail(st);
-  ApiContext ctx{*c.store, config.score, c.clock, kVersion, c.clock.Now(), c.bus.get(), c.sweeper.get()};
-  Router router;
+  ApiContext ctx{*c.store, config.score, c.clock, kVersion, c.clock.Now(), c.bus.get(), c.sweeper.get(),
+                 config.attribution_days, config.holdout_share};
   RegisterHealthRoutes(router, ctx);
   RegisterUserRoutes(router, ctx);
   RegisterOrderRoutes(router, ctx);
@@ -230,16 +245,11 @@ int Serve(const Config& config) {
   RegisterMetricsRoutes(router, ctx);
   RegisterSuppressionRoutes(router, ctx);
   RegisterUnsubscribeRoutes(router, ctx, c.unsubscribe_secret);
+  RegisterEffectivenessRoutes(router, ctx);
+  RegisterTrackingRoutes(router, ctx, c.unsubscribe_secret);
   RegisterSesHookRoutes(router, ctx, {config.ses_webhook_secret, config.sns_cert_hosts, config.sns_allow_insecure_cert_url});
   StaticFiles web(config.web_dir);
   router.SetFallback([&web](HttpRequest& req) { return web.Serve(req); });
-  AccessPolicy access({config.api_keys, config.cors_origins});
-
-  ServerOptions options;
-  options.host = config.http_host() == "localhost" ? "127.0.0.1" : config.http_host();
-  options.port = static_cast<uint16_t>(config.http_port());
-  options.threads = config.http_threads > 0 ? config.http_threads : 8;
-  HttpServer server(options, WithAccess(access, router));
   if (Status st = server.Start(); !st.ok()) return Fail(st);
   PipelineThreads pipeline;
   pipeline.Start(c, config, /*stream=*/true, config.workers, /*sweeper=*/true);

@@ -6,7 +6,8 @@ namespace {
 // A required string field; InvalidArgument naming it otherwise.
 Status RequireString(const nlohmann::json& body, const char* name, std::string* out) {
   auto it = body.find(name);
-  if (it == body.end() || !it->is_string()) return Status::InvalidArgument(std::string(name) + " must be a string", name);
+  if (it == body.end() || !it->is_string())
+    return Status::InvalidArgument(std::string(name) + " must be a string", name);
   *out = it->get<std::string>();
   return Status::Ok();
 }
@@ -30,9 +31,8 @@ Status ReadRecipients(const nlohmann::json& parent, const char* list_name, std::
 std::string BareAddress(const std::string& address) {
   const size_t lt = address.rfind('<');
   const size_t gt = address.rfind('>');
-  std::string out = (lt != std::string::npos && gt != std::string::npos && gt > lt)
-                        ? address.substr(lt + 1, gt - lt - 1)
-                        : address;
+  std::string out =
+      (lt != std::string::npos && gt != std::string::npos && gt > lt) ? address.substr(lt + 1, gt - lt - 1) : address;
   out.erase(0, out.find_first_not_of(" \t"));
   out.erase(out.find_last_not_of(" \t") + 1);
   return out;

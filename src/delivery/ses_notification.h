@@ -40,9 +40,9 @@ Result<SnsMessage> ParseSnsMessage(const nlohmann::json& body);
 
 // What SES reports about one sent message.
 struct SesNotification {
-  std::string notification_type;  // "Bounce", "Complaint" or "Delivery"
-  std::string bounce_type;        // Bounce: "Permanent", "Transient", "Undetermined"
-  std::string bounce_sub_type;    // Bounce: "General", "NoEmail", "Suppressed", …
+  std::string notification_type;        // "Bounce", "Complaint" or "Delivery"
+  std::string bounce_type;              // Bounce: "Permanent", "Transient", "Undetermined"
+  std::string bounce_sub_type;          // Bounce: "General", "NoEmail", "Suppressed", …
   std::string complaint_feedback_type;  // Complaint, when the provider says ("abuse", …)
   std::vector<std::string> recipients;  // bounced or complained addresses, bare (no display name)
   std::string mail_message_id;          // mail.messageId: SES's id for the message sent

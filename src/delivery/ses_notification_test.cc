@@ -35,15 +35,24 @@ TEST(SesNotificationTest, RejectsUnknownTypesAndMalformedLists) {
   EXPECT_EQ(ParseSesNotification(json::parse(R"({"notificationType": "Spam"})")).status().field(), "notificationType");
   EXPECT_EQ(ParseSesNotification(json::parse(R"({})")).status().field(), "notificationType");
   EXPECT_EQ(ParseSesNotification(json::parse(R"({"notificationType": "Bounce", "bounce": {"bounceType": "Soft",
-    "bouncedRecipients": []}})")).status().field(), "bounceType");
+    "bouncedRecipients": []}})"))
+                .status()
+                .field(),
+            "bounceType");
   EXPECT_FALSE(ParseSesNotification(json::parse(R"({"notificationType": "Complaint",
-    "complaint": {"complainedRecipients": [{"emailAddress": 5}]}})")).ok());
+    "complaint": {"complainedRecipients": [{"emailAddress": 5}]}})"))
+                   .ok());
   EXPECT_TRUE(ParseSesNotification(json::parse(R"({"notificationType": "Delivery"})")).ok());
 }
 
 TEST(SesNotificationTest, SnsEnvelopeFieldsByType) {
-  json body = {{"Type", "Notification"}, {"MessageId", "m1"}, {"TopicArn", "arn:t"}, {"Message", "{}"},
-               {"Timestamp", "2024-01-01T00:00:00.000Z"}, {"SignatureVersion", "1"}, {"Signature", "c2ln"},
+  json body = {{"Type", "Notification"},
+               {"MessageId", "m1"},
+               {"TopicArn", "arn:t"},
+               {"Message", "{}"},
+               {"Timestamp", "2024-01-01T00:00:00.000Z"},
+               {"SignatureVersion", "1"},
+               {"Signature", "c2ln"},
                {"SigningCertURL", "https://sns.us-east-1.amazonaws.com/x.pem"}};
   EXPECT_TRUE(IsSnsEnvelope(body));
   auto m = ParseSnsMessage(body);

@@ -170,10 +170,8 @@ Result<std::shared_ptr<SnsVerifier::Key>> SnsVerifier::KeyFor(const std::string&
   // Fetched outside the lock: a slow certificate host must not stall other requests.
   auto pem = fetch_(url);
   if (!pem.ok()) return Status::Unavailable("SNS signing certificate: " + pem.status().message());
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem->data(), static_cast<int>(pem->size())),
-                                                BIO_free);
-  std::unique_ptr<X509, decltype(&X509_free)> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr),
-                                                   X509_free);
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem->data(), static_cast<int>(pem->size())), BIO_free);
+  std::unique_ptr<X509, decltype(&X509_free)> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), X509_free);
   if (!cert) ERR_clear_error();
   if (!cert) return Status::Unauthenticated("the SNS signing certificate is not a PEM X.509 certificate");
   if (X509_cmp_current_time(X509_get0_notAfter(cert.get())) < 0 ||
@@ -189,9 +187,7 @@ Result<std::shared_ptr<SnsVerifier::Key>> SnsVerifier::KeyFor(const std::string&
 }
 
 Status SnsVerifier::Verify(const SnsMessage& m) {
-  const EVP_MD* md = m.signature_version == "1"   ? EVP_sha1()
-                     : m.signature_version == "2" ? EVP_sha256()
-                                                  : nullptr;
+  const EVP_MD* md = m.signature_version == "1" ? EVP_sha1() : m.signature_version == "2" ? EVP_sha256() : nullptr;
   if (!md) return Status::Unauthenticated("SignatureVersion must be 1 or 2");
   if (m.signature.empty() || m.signing_cert_url.empty())
     return Status::Unauthenticated("the message carries no Signature or SigningCertURL");

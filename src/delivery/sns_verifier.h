@@ -75,7 +75,7 @@ class SnsVerifier {
   const UrlFetcher fetch_;
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<Key>> cache_;  // guarded by mu_
-  int fetches_ = 0;                                     // guarded by mu_
+  int fetches_ = 0;                                    // guarded by mu_
 };
 
 }  // namespace rkd

@@ -142,7 +142,8 @@ TEST_F(SnsVerifierTest, ValidSignaturesVerifyAndTheCertificateIsCached) {
 
 TEST_F(SnsVerifierTest, TamperedMessageIsRejected) {
   SnsMessage m = Notification();
-  m.message = R"({"notificationType":"Bounce","bounce":{"bounceType":"Permanent","bouncedRecipients":[{"emailAddress":"victim@example.com"}]}})";
+  m.message =
+      R"({"notificationType":"Bounce","bounce":{"bounceType":"Permanent","bouncedRecipients":[{"emailAddress":"victim@example.com"}]}})";
   EXPECT_EQ(verifier_.Verify(m).code(), Code::kUnauthenticated);
   m = Notification();
   m.subject.reset();  // dropping a signed field changes the string
@@ -159,11 +160,11 @@ TEST_F(SnsVerifierTest, TamperedMessageIsRejected) {
 }
 
 TEST_F(SnsVerifierTest, CertificateUrlMustBeHttpsOnAnAllowedHost) {
-  for (const char* url : {"https://sns.eu-west-1.amazonaws.com.evil.example/cert.pem",
-                          "https://evil.example/sns.eu-west-1.amazonaws.com/cert.pem",
-                          "https://user@sns.eu-west-1.amazonaws.com/cert.pem",
-                          "http://sns.eu-west-1.amazonaws.com/cert.pem", "http://127.0.0.1:8000/cert.pem",
-                          "file:///etc/ssl/cert.pem", "sns.eu-west-1.amazonaws.com/cert.pem"}) {
+  for (const char* url :
+       {"https://sns.eu-west-1.amazonaws.com.evil.example/cert.pem",
+        "https://evil.example/sns.eu-west-1.amazonaws.com/cert.pem",
+        "https://user@sns.eu-west-1.amazonaws.com/cert.pem", "http://sns.eu-west-1.amazonaws.com/cert.pem",
+        "http://127.0.0.1:8000/cert.pem", "file:///etc/ssl/cert.pem", "sns.eu-west-1.amazonaws.com/cert.pem"}) {
     SnsMessage m = Notification();
     m.signing_cert_url = url;
     m.signature = Signer().Sign(SnsCanonicalString(m), "2");
@@ -179,23 +180,23 @@ TEST(SnsVerifierOptionsTest, InsecureTestSwitchAllowsLoopbackHttpOnly) {
   EXPECT_TRUE(v.CheckUrl("http://127.0.0.1:8123/cert.pem").ok());
   EXPECT_TRUE(v.CheckUrl("http://sns.us-east-1.amazonaws.com/cert.pem").ok());
   EXPECT_FALSE(v.CheckUrl("http://evil.example/cert.pem").ok());
-  SnsVerifier strict(SnsVerifierOptions{}, [](const std::string&) -> Result<std::string> { return Status::Internal("x"); });
+  SnsVerifier strict(SnsVerifierOptions{},
+                     [](const std::string&) -> Result<std::string> { return Status::Internal("x"); });
   EXPECT_FALSE(strict.CheckUrl("http://127.0.0.1:8123/cert.pem").ok());
   EXPECT_FALSE(strict.CheckUrl("https://127.0.0.1:8123/cert.pem").ok());
 }
 
 TEST(SnsVerifierOptionsTest, UnreachableCertificateIsUnavailableAndAnotherKeyIsRejected) {
-  SnsVerifier down(SnsVerifierOptions{}, [](const std::string&) -> Result<std::string> {
-    return Status::Unavailable("connection refused");
-  });
+  SnsVerifier down(SnsVerifierOptions{},
+                   [](const std::string&) -> Result<std::string> { return Status::Unavailable("connection refused"); });
   EXPECT_EQ(down.Verify(Notification()).code(), Code::kUnavailable);
 
   TestSigner other;
-  SnsVerifier wrong_key(SnsVerifierOptions{}, [&other](const std::string&) -> Result<std::string> {
-    return other.cert_pem;
-  });
+  SnsVerifier wrong_key(SnsVerifierOptions{},
+                        [&other](const std::string&) -> Result<std::string> { return other.cert_pem; });
   EXPECT_EQ(wrong_key.Verify(Notification()).code(), Code::kUnauthenticated);
-  SnsVerifier garbage(SnsVerifierOptions{}, [](const std::string&) -> Result<std::string> { return std::string("nope"); });
+  SnsVerifier garbage(SnsVerifierOptions{},
+                      [](const std::string&) -> Result<std::string> { return std::string("nope"); });
   EXPECT_EQ(garbage.Verify(Notification()).code(), Code::kUnauthenticated);
 }
 

@@ -24,6 +24,11 @@ struct Email {
   std::optional<Millis> sent_at;
   std::string error;  // why it FAILED, empty otherwise
   Millis created_at = 0;
+  // What became of it (tracking and attribution).
+  std::optional<Millis> opened_at;  // unreliable: mail privacy features open everything
+  std::optional<Millis> clicked_at;
+  std::optional<Millis> converted_at;  // an order within the attribution window
+  std::optional<double> conversion_revenue;
 };
 
 }  // namespace rkd

@@ -66,7 +66,11 @@ json ToJson(const Email& e) {
               {"completionTokens", e.completion_tokens},
               {"sentAt", OptionalTime(e.sent_at)},
               {"error", e.error.empty() ? json(nullptr) : json(e.error)},
-              {"createdAt", FormatRfc3339(e.created_at)}};
+              {"createdAt", FormatRfc3339(e.created_at)},
+              {"openedAt", OptionalTime(e.opened_at)},
+              {"clickedAt", OptionalTime(e.clicked_at)},
+              {"convertedAt", OptionalTime(e.converted_at)},
+              {"conversionRevenue", e.conversion_revenue ? json(*e.conversion_revenue) : json(nullptr)}};
 }
 
 Result<User> UserFromJson(const json& j) {

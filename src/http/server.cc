@@ -181,7 +181,8 @@ HttpServer::HttpServer(ServerOptions options, Handler handler) : impl_(std::make
 
 HttpServer::~HttpServer() { Stop(); }
 
-Status HttpServer::Start() {
+Status HttpServer::Bind() {
+  if (impl_->acceptor.is_open()) return Status::Ok();
   beast::error_code ec;
   auto address = asio::ip::make_address(impl_->options.host, ec);
   if (ec) return Status::InvalidArgument("RKD_HTTP_ADDR host is not an IP address: " + impl_->options.host);
@@ -194,6 +195,11 @@ Status HttpServer::Start() {
   if (ec)
     return Status::Unavailable("cannot listen on " + impl_->options.host + ":" + std::to_string(impl_->options.port) +
                                ": " + ec.message());
+  return Status::Ok();
+}
+
+Status HttpServer::Start() {
+  RKD_RETURN_IF_ERROR(Bind());
   impl_->Accept();
   for (int i = 0; i < std::max(1, impl_->options.threads); ++i) impl_->threads.emplace_back([this] { impl_->ioc.run(); });
   return Status::Ok();

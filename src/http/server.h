@@ -24,7 +24,10 @@ class HttpServer {
   HttpServer(ServerOptions options, Handler handler);
   ~HttpServer();
 
-  // Binds and starts serving on background threads.
+  // Binds and listens (connections wait in the backlog until Start), so the port is
+  // known before the handler's dependencies are built.
+  Status Bind();
+  // Starts accepting and serving on background threads (binds first if needed).
   Status Start();
   uint16_t port() const;
   // Stops accepting, closes connections, joins the threads. Idempotent.

@@ -6,7 +6,8 @@
 #include "base/ids.h"
 #include "base/log.h"
 #include "delivery/email_footer.h"
-#include "delivery/unsubscribe_token.h"
+#include "delivery/tracking_links.h"
+#include "delivery/signed_token.h"
 #include "pipeline/user_event.h"
 
 namespace rkd {
@@ -52,12 +53,19 @@ Status EmailProcessor::Handle(const Message& message) {
   auto suppressed = store_.IsSuppressed(user.email);
   if (!suppressed.ok()) return suppressed.status();
   if (*suppressed) return Status::Ok();
+  if (InHoldout(user.user_id, options_.holdout_share)) {
+    // Scored and recorded, deliberately not emailed: the baseline for the lift.
+    LogInfo("held out", {{"userId", user.user_id}, {"eventId", event->event_id}, {"score", score}});
+    return store_.RecordHoldout(user.user_id, event->event_id, score, options_.cooldown);
+  }
 
   const std::string unsubscribe = UnsubscribeUrl(user);
   auto composed = writer_.Compose(ComposeRequest{user, user.engagement_score, now, options_.shop_url, unsubscribe});
   if (!composed.ok()) return composed.status();
   // Whatever wrote the body, every email ends with the postal address and the way out.
   AppendFooter(options_.postal_address, unsubscribe, &composed->text, &composed->html);
+  if (options_.tracking)
+    composed->html = AddTracking(composed->html, options_.public_url, options_.unsubscribe_secret, email_id);
 
   Email draft;
   draft.email_id = email_id;
@@ -115,8 +123,18 @@ Status EmailProcessor::Deliver(const Email& email, const User& user, int receive
   return Status::Ok();
 }
 
+bool InHoldout(const std::string& user_id, double share) {
+  if (share <= 0) return false;
+  uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a
+  for (unsigned char c : "holdout:" + user_id) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  return static_cast<double>(h % 10000) < share * 10000;
+}
+
 std::string EmailProcessor::UnsubscribeUrl(const User& user) const {
-  return options_.public_url + "/u/" + SignUnsubscribeToken(options_.unsubscribe_secret, user.user_id);
+  return options_.public_url + "/u/" + SignToken(options_.unsubscribe_secret, "unsubscribe", user.user_id);
 }
 
 void EmailProcessor::RunWorker(const std::atomic<bool>& stop, int worker_index) {

@@ -31,8 +31,14 @@ struct ProcessorOptions {
   std::string mail_from = "Rekindle <hello@rekindle.example>";
   std::string reply_to;
   std::string postal_address;      // in every email's footer
-  std::string unsubscribe_secret;  // signs the unsubscribe links
+  std::string unsubscribe_secret;  // signs the links in emails (unsubscribe, tracking)
+  bool tracking = true;            // rewrite links for click tracking and add an open pixel
+  double holdout_share = 0.1;      // of eligible clients, chosen by a stable hash of the id: not emailed
 };
+
+// True when `user_id` falls in the holdout: a stable hash, so a client stays in (or out)
+// for good and the comparison is fair.
+bool InHoldout(const std::string& user_id, double share);
 
 class EmailProcessor {
  public:

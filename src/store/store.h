@@ -28,6 +28,10 @@
 
 namespace rkd {
 
+struct StoreOptions {
+  Millis attribution_window = 7 * kMillisPerDay;  // an order this soon after an email converts it
+};
+
 template <typename T>
 struct Page {
   std::vector<T> items;
@@ -93,6 +97,28 @@ struct Suppression {
   Millis created_at = 0;
 };
 
+// A group in the lift comparison: clients emailed, or held out.
+struct LiftGroup {
+  int64_t clients = 0;
+  int64_t converted = 0;
+  double revenue = 0;
+};
+
+struct DailyEffect {
+  Millis day = 0;  // start of the UTC day
+  int64_t sent = 0, opened = 0, clicked = 0, converted = 0;
+  double revenue = 0;
+};
+
+// The raw figures behind GET /api/effectiveness, over the last `days` days.
+struct EffectivenessFigures {
+  int64_t sent = 0, delivered = 0, failed = 0, opened = 0, clicked = 0, converted = 0;
+  double revenue = 0;
+  int64_t unsubscribes = 0, bounces = 0, complaints = 0;
+  LiftGroup emailed, held_out;
+  std::vector<DailyEffect> daily;  // one per day, oldest first
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -138,6 +164,17 @@ class Store {
   // NotFound when the address is not on the list.
   virtual Status Unsuppress(const std::string& email) = 0;
   virtual Result<std::vector<Suppression>> ListSuppressions(int limit) = 0;
+  // Effectiveness. A held-out client (scored, at risk, deliberately not emailed) is
+  // recorded at most once per `cooldown`. Opens and clicks are stored with their time and
+  // move the email's status SENT → OPENED → CLICKED. CreateOrder attributes the order to
+  // the latest email (and holdout record) within the attribution window.
+  virtual Status RecordHoldout(const std::string& user_id, const std::string& trigger_id, double score,
+                               Millis cooldown) = 0;
+  // `type` is "open" or "click"; returns the email after the event. NotFound for an unknown email.
+  virtual Result<Email> RecordEmailEvent(const std::string& email_id, const std::string& type,
+                                         const std::string& url) = 0;
+  virtual Result<EffectivenessFigures> Effectiveness(int days) = 0;
+
   // Figures for the dashboard; `threshold` is the at-risk bound.
   virtual Result<StoreMetrics> Metrics(double threshold) = 0;
 

@@ -49,6 +49,10 @@ Email ReadEmail(const Stmt& s) {
   e.created_at = s.Int(11);
   e.prompt_tokens = static_cast<int>(s.Int(12));
   e.completion_tokens = static_cast<int>(s.Int(13));
+  e.opened_at = s.OptInt(14);
+  e.clicked_at = s.OptInt(15);
+  e.converted_at = s.OptInt(16);
+  if (!s.IsNull(17)) e.conversion_revenue = s.Real(17);
   return e;
 }
 
@@ -120,10 +124,10 @@ int ClampLimit(int limit) { return std::clamp(limit, 1, 500); }
 // ---- set-up --------------------------------------------------------------------------
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, const ScoreRules& rules,
-                                                       const Clock* clock) {
+                                                       const Clock* clock, StoreOptions options) {
   auto db = SqliteDatabase::Open(path, "sql/sqlite", clock);
   if (!db.ok()) return db.status();
-  std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(db).value(), rules, clock));
+  std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(db).value(), rules, clock, options));
   // list-users is a template: one statement per sort and direction, all checked now.
   const std::string& list_template = store->db_->Sql("list-users");
   auto reader = store->db_->TakeReader();
@@ -321,6 +325,13 @@ Result<OrderResult> SqliteStore::CreateOrder(Order o) {
     u.engagement_score = ComputeScore(rules_, u, u.updated_at);
     RKD_RETURN_IF_ERROR(WriteUser(c, u, "update-user"));
     RKD_RETURN_IF_ERROR(AppendChange(c, ChangeOp::kModify, &*before, &u));
+    // Attribution: this order converts the latest email (or holdout record) of the
+    // client within the window before it; each converts once.
+    for (const char* q : {"attribute-email", "attribute-holdout"}) {
+      RKD_STMT(s, *db_, c, q);
+      RKD_RETURN_IF_ERROR(s.Bind(1, o.user_id).Bind(2, o.order_date).Bind(3, options_.attribution_window)
+                              .Bind(4, o.order_id).Bind(5, o.total_value).Run());
+    }
     out.user = std::move(u);
     return Status::Ok();
   });
@@ -653,6 +664,111 @@ Result<StoreMetrics> SqliteStore::Metrics(double threshold) {
     }
   }
   return m;
+}
+
+// ---- effectiveness -------------------------------------------------------------------
+
+Status SqliteStore::RecordHoldout(const std::string& user_id, const std::string& trigger_id, double score,
+                                  Millis cooldown) {
+  return db_->Write([&](SqliteConn& c) -> Status {
+    const Millis now = clock_->Now();
+    {
+      RKD_STMT(s, *db_, c, "latest-holdout");
+      s.Bind(1, user_id);
+      auto row = s.Step();
+      if (!row.ok()) return row.status();
+      if (*row && now - s.Int(0) < cooldown) return Status::Ok();  // held out recently: one record per cooldown
+    }
+    RKD_STMT(s, *db_, c, "insert-holdout");
+    return s.Bind(1, user_id).Bind(2, trigger_id).Bind(3, score).Bind(4, now).Run();
+  });
+}
+
+Result<Email> SqliteStore::RecordEmailEvent(const std::string& email_id, const std::string& type,
+                                            const std::string& url) {
+  Email out;
+  Status st = db_->Write([&](SqliteConn& c) -> Status {
+    auto email = LoadEmail(c, email_id);
+    if (!email.ok()) return email.status();
+    if (!*email) return Status::NotFound("email " + email_id + " not found", "emailId");
+    const Millis now = clock_->Now();
+    {
+      RKD_STMT(s, *db_, c, "insert-email-event");
+      RKD_RETURN_IF_ERROR(s.Bind(1, email_id).Bind(2, type).Bind(3, url).Bind(4, now).Run());
+    }
+    {
+      RKD_STMT(s, *db_, c, type == "click" ? "mark-clicked" : "mark-opened");
+      RKD_RETURN_IF_ERROR(s.Bind(1, email_id).Bind(2, now).Run());
+    }
+    auto after = LoadEmail(c, email_id);
+    if (!after.ok()) return after.status();
+    out = **after;
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<EffectivenessFigures> SqliteStore::Effectiveness(int days) {
+  RKD_READER(c, *db_);
+  EffectivenessFigures f;
+  const Millis now = clock_->Now();
+  const Millis since = (now / kMillisPerDay - (days - 1)) * kMillisPerDay;
+  {
+    RKD_STMT(s, *db_, c, "effectiveness-funnel");
+    s.Bind(1, since);
+    auto row = s.Step();
+    if (!row.ok()) return row.status();
+    f.sent = s.Int(0);
+    f.delivered = s.Int(1);
+    f.failed = s.Int(2);
+    f.opened = s.Int(3);
+    f.clicked = s.Int(4);
+    f.converted = s.Int(5);
+    f.revenue = s.Real(6);
+  }
+  {
+    RKD_STMT(s, *db_, c, "effectiveness-suppressions");
+    s.Bind(1, since);
+    for (;;) {
+      auto row = s.Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      const std::string reason = s.Text(0);
+      if (reason == "unsubscribed") f.unsubscribes = s.Int(1);
+      if (reason == "bounced") f.bounces = s.Int(1);
+      if (reason == "complained") f.complaints = s.Int(1);
+    }
+  }
+  for (auto [query, group] : {std::pair{"effectiveness-emailed", &f.emailed}, std::pair{"effectiveness-held-out", &f.held_out}}) {
+    RKD_STMT(s, *db_, c, query);
+    s.Bind(1, since);
+    auto row = s.Step();
+    if (!row.ok()) return row.status();
+    *group = {s.Int(0), s.Int(1), s.Real(2)};
+  }
+  f.daily.resize(static_cast<size_t>(days));
+  for (int d = 0; d < days; ++d) f.daily[d].day = since + d * kMillisPerDay;
+  auto add = [&](const char* query, auto apply) -> Status {
+    RKD_STMT(s, *db_, c, query);
+    s.Bind(1, since);
+    for (;;) {
+      auto row = s.Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      const int64_t index = s.Int(0) - since / kMillisPerDay;
+      if (index >= 0 && index < days) apply(f.daily[index], s);
+    }
+    return Status::Ok();
+  };
+  RKD_RETURN_IF_ERROR(add("effectiveness-daily-sent", [](DailyEffect& d, const Stmt& s) { d.sent = s.Int(1); }));
+  RKD_RETURN_IF_ERROR(add("effectiveness-daily-opened", [](DailyEffect& d, const Stmt& s) { d.opened = s.Int(1); }));
+  RKD_RETURN_IF_ERROR(add("effectiveness-daily-clicked", [](DailyEffect& d, const Stmt& s) { d.clicked = s.Int(1); }));
+  RKD_RETURN_IF_ERROR(add("effectiveness-daily-converted", [](DailyEffect& d, const Stmt& s) {
+    d.converted = s.Int(1);
+    d.revenue = s.Real(2);
+  }));
+  return f;
 }
 
 }  // namespace rkd

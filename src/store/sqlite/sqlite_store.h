@@ -20,7 +20,7 @@ class SqliteStore final : public Store {
   // every named query, so a broken query fails here rather than on a request.
   // `clock` must outlive the store.
   static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path, const ScoreRules& rules,
-                                                   const Clock* clock);
+                                                   const Clock* clock, StoreOptions options = {});
 
   Result<User> CreateUser(User user) override;
   Result<User> GetUser(const std::string& user_id) override;
@@ -46,13 +46,18 @@ class SqliteStore final : public Store {
   Status Unsuppress(const std::string& email) override;
   Result<std::vector<Suppression>> ListSuppressions(int limit) override;
   Result<StoreMetrics> Metrics(double threshold) override;
+  Status RecordHoldout(const std::string& user_id, const std::string& trigger_id, double score,
+                       Millis cooldown) override;
+  Result<Email> RecordEmailEvent(const std::string& email_id, const std::string& type,
+                                 const std::string& url) override;
+  Result<EffectivenessFigures> Effectiveness(int days) override;
 
   // The schema version after migrations (the highest applied).
   int schema_version() const { return db_->schema_version(); }
 
  private:
-  SqliteStore(std::unique_ptr<SqliteDatabase> db, const ScoreRules& rules, const Clock* clock)
-      : db_(std::move(db)), rules_(rules), clock_(clock) {}
+  SqliteStore(std::unique_ptr<SqliteDatabase> db, const ScoreRules& rules, const Clock* clock, StoreOptions options)
+      : db_(std::move(db)), rules_(rules), clock_(clock), options_(options) {}
 
   const std::string& ListUsersSql(UserSort sort, bool descending) const;
   Result<User> LoadUser(SqliteConn& conn, const std::string& user_id);
@@ -63,6 +68,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<SqliteDatabase> db_;
   ScoreRules rules_;
   const Clock* clock_;
+  StoreOptions options_;
   std::map<std::pair<int, bool>, std::string> list_users_sql_;
 };
 

@@ -1,4 +1,4 @@
-#include "delivery/unsubscribe_token.h"
+#include "delivery/signed_token.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -34,17 +34,17 @@ std::string Mac(const std::string& secret, const std::string& message) {
 
 }  // namespace
 
-std::string SignUnsubscribeToken(const std::string& secret, const std::string& user_id) {
-  const std::string id = Base64Url(reinterpret_cast<const unsigned char*>(user_id.data()), user_id.size());
-  return id + "." + Mac(secret, "unsubscribe:" + user_id);
+std::string SignToken(const std::string& secret, const std::string& purpose, const std::string& payload) {
+  const std::string encoded = Base64Url(reinterpret_cast<const unsigned char*>(payload.data()), payload.size());
+  return encoded + "." + Mac(secret, purpose + ":" + payload);
 }
 
-std::optional<std::string> VerifyUnsubscribeToken(const std::string& secret, const std::string& token) {
+std::optional<std::string> VerifyToken(const std::string& secret, const std::string& purpose,
+                                       const std::string& token) {
   const size_t dot = token.find('.');
   if (dot == std::string::npos || secret.empty()) return std::nullopt;
-  // Decode the id part.
   static const std::string k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string user_id;
+  std::string payload;
   uint32_t buf = 0;
   int bits = 0;
   for (size_t i = 0; i < dot; ++i) {
@@ -54,14 +54,14 @@ std::optional<std::string> VerifyUnsubscribeToken(const std::string& secret, con
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
-      user_id += static_cast<char>((buf >> bits) & 0xff);
+      payload += static_cast<char>((buf >> bits) & 0xff);
     }
   }
-  const std::string expected = Mac(secret, "unsubscribe:" + user_id);
+  const std::string expected = Mac(secret, purpose + ":" + payload);
   const std::string given = token.substr(dot + 1);
   if (given.size() != expected.size() || CRYPTO_memcmp(given.data(), expected.data(), given.size()) != 0)
     return std::nullopt;
-  return user_id;
+  return payload;
 }
 
 }  // namespace rkd
