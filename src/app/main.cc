@@ -185,6 +185,7 @@ Status Build(const Config& config, Components* c) {
   options.unsubscribe_secret = c->unsubscribe_secret;
   options.tracking = config.tracking;
   options.holdout_share = config.holdout_share;
+  options.parallel_batch = config.use_openai_writer();
   c->processor = std::make_unique<EmailProcessor>(*c->store, *c->bus, *c->writer, *c->mailer, config.score, c->clock,
                                                   options);
   c->stream = std::make_unique<StreamProcessor>(*c->store, *c->bus);

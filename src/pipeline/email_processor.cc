@@ -1,6 +1,7 @@
 #include "pipeline/email_processor.h"
 
 #include <algorithm>
+#include <future>
 #include <thread>
 
 #include "base/ids.h"
@@ -147,9 +148,20 @@ void EmailProcessor::RunWorker(const std::atomic<bool>& stop, int worker_index) 
       std::this_thread::sleep_for(std::chrono::seconds(1));
       continue;
     }
+    // A slow writer (an LLM) handles the batch's events side by side, so that one
+    // worker keeps up to a batch of requests in flight; a fast one handles them in turn.
+    std::vector<Status> results(batch->size());
+    if (options_.parallel_batch && batch->size() > 1) {
+      std::vector<std::future<Status>> pending;
+      for (const Message& m : *batch) pending.push_back(std::async(std::launch::async, [this, &m] { return Handle(m); }));
+      for (size_t i = 0; i < pending.size(); ++i) results[i] = pending[i].get();
+    } else {
+      for (size_t i = 0; i < batch->size(); ++i) results[i] = Handle((*batch)[i]);
+    }
     std::vector<std::string> acks;
-    for (const Message& m : *batch) {
-      Status st = Handle(m);
+    for (size_t i = 0; i < batch->size(); ++i) {
+      const Message& m = (*batch)[i];
+      const Status& st = results[i];
       if (st.ok()) {
         acks.push_back(m.receipt);
         continue;

@@ -34,6 +34,7 @@ struct ProcessorOptions {
   std::string unsubscribe_secret;  // signs the links in emails (unsubscribe, tracking)
   bool tracking = true;            // rewrite links for click tracking and add an open pixel
   double holdout_share = 0.1;      // of eligible clients, chosen by a stable hash of the id: not emailed
+  bool parallel_batch = false;     // handle a batch's events concurrently (for a slow writer)
 };
 
 // True when `user_id` falls in the holdout: a stable hash, so a client stays in (or out)
