@@ -3,25 +3,11 @@
 // button, so link scanners that follow every link unsubscribe nobody; POST (the button,
 // or a mail client's List-Unsubscribe-Post) unsubscribes at once.
 #include "api/api.h"
+#include "base/text_encoding.h"
 #include "delivery/signed_token.h"
 
 namespace rkd {
 namespace {
-
-std::string HtmlEscape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 HttpResponse HtmlPage(int status, const std::string& title, const std::string& body_html) {
   HttpResponse r;

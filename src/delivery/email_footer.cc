@@ -1,23 +1,8 @@
 #include "delivery/email_footer.h"
 
+#include "base/text_encoding.h"
+
 namespace rkd {
-namespace {
-
-std::string Escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 void AppendFooter(const std::string& postal_address, const std::string& unsubscribe_url, std::string* text,
                   std::string* html) {
@@ -26,8 +11,8 @@ void AppendFooter(const std::string& postal_address, const std::string& unsubscr
   t += "You receive this because you are a client of our shop. Unsubscribe: " + unsubscribe_url + "\n";
   *text += t;
   std::string h = "<p style=\"font-size:12px;color:#777;margin-top:24px;\">";
-  if (!postal_address.empty()) h += Escape(postal_address) + "<br>";
-  h += "You receive this because you are a client of our shop. <a href=\"" + Escape(unsubscribe_url) +
+  if (!postal_address.empty()) h += HtmlEscape(postal_address) + "<br>";
+  h += "You receive this because you are a client of our shop. <a href=\"" + HtmlEscape(unsubscribe_url) +
        "\" style=\"color:#777;\">Unsubscribe</a></p>";
   const size_t body_end = html->rfind("</body>");
   if (body_end == std::string::npos) {

@@ -119,6 +119,36 @@ std::string ContainsPattern(const std::string& text) {
 
 int ClampLimit(int limit) { return std::clamp(limit, 1, 500); }
 
+// The cursor of the order and email lists: the last row's (time, id); nullopt for the
+// first page.
+Result<std::optional<std::pair<int64_t, std::string>>> DecodeKeyCursor(const std::string& cursor) {
+  if (cursor.empty()) return std::optional<std::pair<int64_t, std::string>>();
+  auto decoded = DecodeCursor(cursor);
+  if (!decoded.ok()) return decoded.status();
+  const json& j = *decoded;
+  if (!j.contains("k") || !j["k"].is_number_integer() || !j.contains("i") || !j["i"].is_string())
+    return Status::InvalidArgument("cursor is not valid", "cursor");
+  return std::optional(std::pair{j["k"].get<int64_t>(), j["i"].get<std::string>()});
+}
+
+// Reads up to `limit` rows of a query that asked for limit + 1; the extra row, when
+// there is one, means another page follows the last row kept.
+template <typename T, typename ReadRow, typename KeyOf>
+Status ReadPage(Stmt& s, int limit, ReadRow read_row, KeyOf key_of, Page<T>* page) {
+  for (;;) {
+    auto row = s.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    page->items.push_back(read_row(s));
+  }
+  if (static_cast<int>(page->items.size()) > limit) {
+    page->items.pop_back();
+    const auto [k, id] = key_of(page->items.back());
+    page->next_cursor = EncodeCursor({{"k", k}, {"i", id}});
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 // ---- set-up --------------------------------------------------------------------------
@@ -342,30 +372,16 @@ Result<OrderResult> SqliteStore::CreateOrder(Order o) {
 
 Result<Page<Order>> SqliteStore::ListOrders(const std::string& user_id, int limit, const std::string& cursor) {
   limit = ClampLimit(limit);
-  json after;
-  if (!cursor.empty()) {
-    auto decoded = DecodeCursor(cursor);
-    if (!decoded.ok()) return decoded.status();
-    after = *decoded;
-    if (!after.contains("k") || !after["k"].is_number_integer() || !after.contains("i") || !after["i"].is_string())
-      return Status::InvalidArgument("cursor is not valid", "cursor");
-  }
+  auto after = DecodeKeyCursor(cursor);
+  if (!after.ok()) return after.status();
   RKD_READER(c, *db_);
   RKD_STMT(s, *db_, c, "list-orders");
   s.Bind(1, user_id);
-  if (!after.is_null()) s.Bind(2, after["k"].get<int64_t>()).Bind(3, after["i"].get<std::string>());
+  if (*after) s.Bind(2, (*after)->first).Bind(3, (*after)->second);
   s.Bind(4, int64_t{limit + 1});
   Page<Order> page;
-  for (;;) {
-    auto row = s.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    page.items.push_back(ReadOrder(s));
-  }
-  if (static_cast<int>(page.items.size()) > limit) {
-    page.items.pop_back();
-    page.next_cursor = EncodeCursor({{"k", page.items.back().order_date}, {"i", page.items.back().order_id}});
-  }
+  RKD_RETURN_IF_ERROR(ReadPage(s, limit, ReadOrder, [](const Order& o) { return std::pair{o.order_date, o.order_id}; },
+                               &page));
   return page;
 }
 
@@ -390,30 +406,16 @@ Result<Email> SqliteStore::GetEmail(const std::string& email_id) {
 
 Result<Page<Email>> SqliteStore::ListEmails(const EmailQuery& q) {
   const int limit = ClampLimit(q.limit);
-  json after;
-  if (!q.cursor.empty()) {
-    auto decoded = DecodeCursor(q.cursor);
-    if (!decoded.ok()) return decoded.status();
-    after = *decoded;
-    if (!after.contains("k") || !after["k"].is_number_integer() || !after.contains("i") || !after["i"].is_string())
-      return Status::InvalidArgument("cursor is not valid", "cursor");
-  }
+  auto after = DecodeKeyCursor(q.cursor);
+  if (!after.ok()) return after.status();
   RKD_READER(c, *db_);
   RKD_STMT(s, *db_, c, "list-emails");
   s.Bind(1, q.user_id).Bind(2, q.status);
-  if (!after.is_null()) s.Bind(3, after["k"].get<int64_t>()).Bind(4, after["i"].get<std::string>());
+  if (*after) s.Bind(3, (*after)->first).Bind(4, (*after)->second);
   s.Bind(5, int64_t{limit + 1});
   Page<Email> page;
-  for (;;) {
-    auto row = s.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    page.items.push_back(ReadEmail(s));
-  }
-  if (static_cast<int>(page.items.size()) > limit) {
-    page.items.pop_back();
-    page.next_cursor = EncodeCursor({{"k", page.items.back().created_at}, {"i", page.items.back().email_id}});
-  }
+  RKD_RETURN_IF_ERROR(ReadPage(s, limit, ReadEmail, [](const Email& e) { return std::pair{e.created_at, e.email_id}; },
+                               &page));
   return page;
 }
 
