@@ -2,6 +2,7 @@
 of .eml files, and answers like a real MTA for special recipients:
   reject-…@…    550 5.1.1 (a permanent failure)
   tempfail-…@…  451 4.3.0 (a temporary failure)
+  drop-…@…      the connection is dropped mid-transaction (no reply at all)
 
 Run: /usr/bin/python3 tests/smtp_sink.py OUTDIR   → prints "PORT <n>" when listening.
 """
@@ -22,6 +23,9 @@ class Sink:
         local = address.split("@")[0]
         if local.startswith("reject"):
             return "550 5.1.1 <%s>: Recipient address rejected: User unknown" % address
+        if local.startswith("drop"):
+            server.transport.abort()
+            return "250 2.1.5 OK"  # never reaches the client: the connection is gone
         if local.startswith("tempfail"):
             return "451 4.3.0 <%s>: Temporary lookup failure" % address
         envelope.rcpt_tos.append(address)

@@ -12,7 +12,7 @@ import urllib.parse
 
 from harness import Server
 from test_http_api import iso_days_ago
-from test_pipeline import queue, user_emails, wait_for
+from test_pipeline import user_emails, wait_for
 
 PYTHON = "/usr/bin/python3"  # Debian's, which has aiosmtpd
 
@@ -98,13 +98,30 @@ class SmtpDeliveryTest(unittest.TestCase):
 
     def test_temporary_failure_is_retried_then_dead_lettered(self):
         u = self.create("tempfail-me@example.com")
-        self.assertTrue(wait_for(lambda: queue(self.s)["dlqDepth"] >= 1, timeout=10))
+
+        def dead_lettered():
+            _, body = self.s.call("GET", "/api/queues/email-processor/dead-letters")
+            return [d for d in body["data"] if d["body"]["userId"] == u["userId"]]
+        dead = wait_for(dead_lettered, timeout=10)
+        self.assertTrue(dead)
+        self.assertIn("451", dead[0]["lastError"])
         events = [l for l in list(self.s.log) if '"msg":"event"' in l and u["userId"] in l]
         self.assertEqual(len(events), 5)
         e = user_emails(self.s, u["userId"])[0]
         self.assertEqual(e["status"], "FAILED")
         self.assertIn("451", e["error"])
         self.assertEqual(self.received_for("tempfail-me@example.com"), [])
+
+    def test_dropped_connection_is_retried(self):
+        u = self.create("drop-me@example.com")
+        self.assertTrue(wait_for(lambda: len([l for l in list(self.s.log)
+                                              if '"msg":"event"' in l and u["userId"] in l]) >= 2, timeout=10))
+        e = wait_for(lambda: user_emails(self.s, u["userId"]))
+        self.assertIn(e[0]["status"], ("GENERATED", "FAILED"))  # never SENT, retried, never permanent
+        self.assertEqual(self.received_for("drop-me@example.com"), [])
+        # The pool recovers: the next client's message goes through.
+        self.create("after-drop@example.com")
+        self.assertTrue(wait_for(lambda: self.received_for("after-drop@example.com"), timeout=5))
 
     def test_one_click_unsubscribe_and_suppression(self):
         u = self.create("leaver@example.com", "Lee Leaver")
