@@ -252,7 +252,9 @@ TEST_P(StoreContractTest, ListUsersPaginatesStablyUnderInsertsWithFiltersAndSort
   ASSERT_FALSE(at_risk->items.empty());
   for (size_t i = 0; i < at_risk->items.size(); ++i) {
     EXPECT_LT(at_risk->items[i].engagement_score, 75);
-    if (i) EXPECT_LE(at_risk->items[i - 1].engagement_score, at_risk->items[i].engagement_score);
+    if (i) {
+      EXPECT_LE(at_risk->items[i - 1].engagement_score, at_risk->items[i].engagement_score);
+    }
   }
 
   UserQuery search;
