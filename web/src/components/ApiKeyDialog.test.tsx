@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { fail, fakeApi, list } from '../test/fakeApi';
 import { aUser } from '../test/fixtures';
@@ -15,7 +15,8 @@ describe('When the server asks for an API key', () => {
 
     const dialog = await screen.findByRole('dialog', { name: 'API key needed' });
     expect(screen.getAllByRole('dialog')).toHaveLength(1);
-    expect(screen.getByLabelText('API key')).toHaveFocus();
+    // Focus moves once the dialog has opened; on a loaded machine that can be a tick later.
+    await waitFor(() => expect(screen.getByLabelText('API key')).toHaveFocus());
     await user.type(screen.getByLabelText('API key'), 'k-123{Enter}');
 
     expect(await screen.findByText('Ada Lovelace')).toBeInTheDocument();

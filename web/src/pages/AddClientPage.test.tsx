@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { fail, fakeApi, list, ok } from '../test/fakeApi';
 import { aUser } from '../test/fixtures';
@@ -32,7 +32,7 @@ describe('The add client form', () => {
     expect(screen.getByText('Email is required.')).toBeInTheDocument();
     expect(screen.getByText('Name is required.')).toBeInTheDocument();
     expect(screen.getByLabelText(/Email/)).toHaveAttribute('aria-invalid', 'true');
-    expect(screen.getByLabelText(/Email/)).toHaveFocus();
+    await waitFor(() => expect(screen.getByLabelText(/Email/)).toHaveFocus());
     expect(api.calls).toHaveLength(0);
   });
 
@@ -59,7 +59,7 @@ describe('The add client form', () => {
     await screen.findAllByText('A user with email ada@example.com already exists.');
     expect(email).toHaveAttribute('aria-invalid', 'true');
     expect(email).toHaveAccessibleDescription('A user with email ada@example.com already exists.');
-    expect(email).toHaveFocus();
+    await waitFor(() => expect(email).toHaveFocus());
   });
 
   it('clears the server’s error once the field is edited', async () => {

@@ -106,7 +106,7 @@ describe('A client’s page', () => {
     await user.click(await screen.findByRole('button', { name: 'Delete' }));
 
     const dialog = screen.getByRole('alertdialog', { name: 'Delete Ada Lovelace?' });
-    expect(within(dialog).getByRole('button', { name: 'Cancel' })).toHaveFocus();
+    await waitFor(() => expect(within(dialog).getByRole('button', { name: 'Cancel' })).toHaveFocus());
     await user.keyboard('{Escape}');
     expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument();
     expect(api.callsTo('DELETE', '/api/users/u-1')).toHaveLength(0);
