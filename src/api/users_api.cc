@@ -5,6 +5,27 @@
 #include "domain/json_codec.h"
 
 namespace rkd {
+namespace {
+
+// A user as one resource returns it: the stored fields and why the client scores what
+// it scores, term by term (as of now; the stored score moves with the next write or
+// sweep).
+nlohmann::json UserJson(const ApiContext& ctx, const User& user) {
+  const ScoreBreakdown b = ExplainScore(ctx.rules, user, ctx.clock.Now());
+  nlohmann::json data = ToJson(user);
+  data["scoreBreakdown"] = {{"base", b.base},
+                            {"recency", b.recency},
+                            {"orders", b.orders},
+                            {"orderValue", b.order_value},
+                            {"recentEmail", b.recent_email},
+                            {"total", b.total},
+                            {"daysSinceLastOrder", b.days_since_last_order},
+                            {"threshold", ctx.rules.threshold},
+                            {"atRisk", IsAtRisk(ctx.rules, b.total)}};
+  return data;
+}
+
+}  // namespace
 
 void RegisterUserRoutes(Router& router, ApiContext& ctx) {
   router.Add("GET", "/api/users", [&ctx](HttpRequest& req) {
@@ -24,7 +45,7 @@ void RegisterUserRoutes(Router& router, ApiContext& ctx) {
     if (!user.ok()) return ErrorResponse(user.status());
     auto created = ctx.store.CreateUser(std::move(user).value());
     if (!created.ok()) return ErrorResponse(created.status());
-    HttpResponse resp = DataResponse(ToJson(*created), 201);
+    HttpResponse resp = DataResponse(UserJson(ctx, *created), 201);
     resp.headers.emplace_back("Location", "/api/users/" + created->user_id);
     return resp;
   });
@@ -32,20 +53,7 @@ void RegisterUserRoutes(Router& router, ApiContext& ctx) {
   router.Add("GET", "/api/users/:userId", [&ctx](HttpRequest& req) {
     auto user = ctx.store.GetUser(req.Param("userId"));
     if (!user.ok()) return ErrorResponse(user.status());
-    // Why the client scores what it scores, term by term (as of now; the stored score
-    // moves with the next write or sweep).
-    const ScoreBreakdown b = ExplainScore(ctx.rules, *user, ctx.clock.Now());
-    nlohmann::json data = ToJson(*user);
-    data["scoreBreakdown"] = {{"base", b.base},
-                              {"recency", b.recency},
-                              {"orders", b.orders},
-                              {"orderValue", b.order_value},
-                              {"recentEmail", b.recent_email},
-                              {"total", b.total},
-                              {"daysSinceLastOrder", b.days_since_last_order},
-                              {"threshold", ctx.rules.threshold},
-                              {"atRisk", IsAtRisk(ctx.rules, b.total)}};
-    return DataResponse(data);
+    return DataResponse(UserJson(ctx, *user));
   });
 
   router.Add("PUT", "/api/users/:userId", [&ctx](HttpRequest& req) {
@@ -55,7 +63,7 @@ void RegisterUserRoutes(Router& router, ApiContext& ctx) {
     if (!patch.ok()) return ErrorResponse(patch.status());
     auto updated = ctx.store.UpdateUser(req.Param("userId"), *patch);
     if (!updated.ok()) return ErrorResponse(updated.status());
-    return DataResponse(ToJson(*updated));
+    return DataResponse(UserJson(ctx, *updated));
   });
 
   router.Add("DELETE", "/api/users/:userId", [&ctx](HttpRequest& req) {
