@@ -4,7 +4,8 @@ of .eml files, and answers like a real MTA for special recipients:
   tempfail-…@…  451 4.3.0 (a temporary failure)
   drop-…@…      the connection is dropped mid-transaction (no reply at all)
 
-Run: /usr/bin/python3 tests/smtp_sink.py OUTDIR   → prints "PORT <n>" when listening.
+Run: /usr/bin/python3 tests/smtp_sink.py OUTDIR [CERT KEY]   → prints "PORT <n>" when
+listening. With a certificate and key it offers STARTTLS and refuses mail without it.
 """
 import os
 import socket
@@ -53,7 +54,13 @@ def main():
     outdir = sys.argv[1]
     os.makedirs(outdir, exist_ok=True)
     port = free_port()
-    controller = Controller(Sink(outdir), hostname="127.0.0.1", port=port)
+    tls = {}
+    if len(sys.argv) >= 4:
+        import ssl
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(sys.argv[2], sys.argv[3])
+        tls = {"tls_context": context, "require_starttls": True}
+    controller = Controller(Sink(outdir), hostname="127.0.0.1", port=port, **tls)
     controller.start()
     print("PORT %d" % port, flush=True)
     try:

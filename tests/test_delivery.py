@@ -18,9 +18,15 @@ PYTHON = "/usr/bin/python3"  # Debian's, which has aiosmtpd
 
 
 class SmtpServer:
-    def __init__(self):
+    def __init__(self, tls=False):
         self.dir = tempfile.mkdtemp(prefix="rkd-smtp-")
-        self.proc = subprocess.Popen([PYTHON, os.path.join(os.path.dirname(__file__), "smtp_sink.py"), self.dir],
+        args = [self.dir]
+        if tls:  # a self-signed certificate: STARTTLS offered and required
+            cert, key = os.path.join(self.dir, "cert.pem"), os.path.join(self.dir, "key.pem")
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                            "-days", "1", "-subj", "/CN=127.0.0.1"], check=True, capture_output=True)
+            args += [cert, key]
+        self.proc = subprocess.Popen([PYTHON, os.path.join(os.path.dirname(__file__), "smtp_sink.py"), *args],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline()
         if not line.startswith("PORT "):
@@ -37,6 +43,25 @@ class SmtpServer:
     def stop(self):
         self.proc.terminate()
         self.proc.wait(timeout=10)
+
+
+class StartTlsTest(unittest.TestCase):
+    def test_delivers_over_starttls_when_required(self):
+        smtp = SmtpServer(tls=True)
+        s = Server({"RKD_SMTP_URL": f"smtp://127.0.0.1:{smtp.port}", "RKD_SMTP_STARTTLS": "required",
+                    "RKD_SMTP_VERIFY_TLS": "false"})  # the test's certificate is self-signed
+        try:
+            status, body = s.call("POST", "/api/users", {"email": "tls@example.com", "name": "Tess Tls",
+                                                         "lastOrderDate": iso_days_ago(130)})
+            self.assertEqual(status, 201)
+            got = wait_for(lambda: smtp.messages(), timeout=10)
+            self.assertEqual(len(got), 1)
+            self.assertEqual(got[0]["To"].addresses[0].addr_spec, "tls@example.com")
+            e = wait_for(lambda: [e for e in user_emails(s, body["data"]["userId"]) if e["status"] == "SENT"])
+            self.assertTrue(e)
+        finally:
+            s.stop()
+            smtp.stop()
 
 
 class SmtpDeliveryTest(unittest.TestCase):
