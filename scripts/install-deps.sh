@@ -11,7 +11,7 @@ build_pkgs=(
   libcurl4-openssl-dev libpq-dev
   nodejs npm
 )
-test_pkgs=(libgtest-dev libgmock-dev libbenchmark-dev python3 python3-aiosmtpd curl wrk chromium)
+test_pkgs=(libgtest-dev libgmock-dev libbenchmark-dev python3 python3-aiosmtpd curl wrk chromium postgresql)
 
 want=("${build_pkgs[@]}")
 [[ "${1:-}" == "--test" ]] && want+=("${test_pkgs[@]}")

@@ -27,6 +27,7 @@
 #include "pipeline/email_processor.h"
 #include "pipeline/stream_processor.h"
 #include "pipeline/sweeper.h"
+#include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace rkd {
@@ -47,8 +48,14 @@ Result<std::unique_ptr<Store>> OpenStore(const Config& config, const Clock& cloc
     if (!store.ok()) return store.status();
     return std::unique_ptr<Store>(std::move(store).value());
   }
+  if (config.database_url.rfind("postgres://", 0) == 0 || config.database_url.rfind("postgresql://", 0) == 0) {
+    auto store = PgStore::Open(config.database_url, config.score, &clock,
+                               StoreOptions{int64_t{config.attribution_days} * kMillisPerDay});
+    if (!store.ok()) return store.status();
+    return std::unique_ptr<Store>(std::move(store).value());
+  }
   return Status::FailedPrecondition("RKD_DATABASE_URL " + config.database_url.substr(0, 11) +
-                                    "… is not supported by this build yet; use sqlite:PATH");
+                                    "… is not supported; use sqlite:PATH or postgres://…");
 }
 
 // Opens the bus and makes sure the email processor's queue is subscribed to the topic.

@@ -2,13 +2,19 @@
 // factory in INSTANTIATE_TEST_SUITE_P below.
 #include <gtest/gtest.h>
 
+#include <libpq-fe.h>
+
 #include <atomic>
+#include <chrono>
+#include <cstdlib>
 #include <filesystem>
+#include <future>
 #include <functional>
 #include <set>
 #include <thread>
 #include <unistd.h>
 
+#include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
 
@@ -29,6 +35,8 @@ class ManualClock final : public Clock {
 struct Backend {
   std::string name;
   std::function<std::unique_ptr<Store>(const Clock*, const std::string& scratch)> open;
+  std::string requires_env;  // skipped unless this environment variable is set
+  std::function<void(const std::string& scratch)> cleanup;  // after the store is closed
 };
 
 void PrintTo(const Backend& b, std::ostream* os) { *os << b.name; }
@@ -36,6 +44,8 @@ void PrintTo(const Backend& b, std::ostream* os) { *os << b.name; }
 class StoreContractTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
+    if (!GetParam().requires_env.empty() && !std::getenv(GetParam().requires_env.c_str()))
+      GTEST_SKIP() << GetParam().requires_env << " is not set";
     scratch_ = ::testing::TempDir() + "rkd-store-" + std::to_string(::getpid()) + "-" +
                ::testing::UnitTest::GetInstance()->current_test_info()->name();
     std::filesystem::remove_all(scratch_);
@@ -45,7 +55,8 @@ class StoreContractTest : public ::testing::TestWithParam<Backend> {
   }
   void TearDown() override {
     store_.reset();
-    std::filesystem::remove_all(scratch_);
+    if (GetParam().cleanup && !scratch_.empty()) GetParam().cleanup(scratch_);
+    if (!scratch_.empty()) std::filesystem::remove_all(scratch_);
   }
 
   User NewUser(const std::string& email, const std::string& name = "Ada Lovelace") {
@@ -348,6 +359,158 @@ TEST(SqliteStoreTest, MigrationsAreVersionedAndReopenIsIdempotent) {
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(*(*again)->CountUsers(), 1);
   std::filesystem::remove(path);
+}
+
+// ---- PostgreSQL: runs when RKD_TEST_POSTGRES_URL names a server (tests/with_postgres.sh
+// starts a throwaway one for ctest); each test gets a schema of its own. -----------------
+
+constexpr const char* kPgEnv = "RKD_TEST_POSTGRES_URL";
+
+std::string PgSchemaFor(const std::string& scratch) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%zx", std::hash<std::string>{}(scratch));
+  return "rkd_test_" + std::string(buf);
+}
+
+// The server URL with the schema as the session's search_path.
+std::string PgUrlFor(const std::string& schema) {
+  std::string url = std::getenv(kPgEnv);
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schema;
+}
+
+// Runs SQL on the server (its default schema), failing the test on an error.
+void PgAdmin(const std::string& sql) {
+  PGconn* c = PQconnectdb(std::getenv(kPgEnv));
+  ASSERT_EQ(PQstatus(c), CONNECTION_OK) << PQerrorMessage(c);
+  PGresult* r = PQexec(c, ("SET client_min_messages = warning; " + sql).c_str());
+  EXPECT_EQ(PQresultStatus(r), PGRES_COMMAND_OK) << PQresultErrorMessage(r);
+  PQclear(r);
+  PQfinish(c);
+}
+
+std::unique_ptr<Store> OpenPgStore(const Clock* clock, const std::string& scratch) {
+  const std::string schema = PgSchemaFor(scratch);
+  PgAdmin("DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema);
+  auto s = PgStore::Open(PgUrlFor(schema), ScoreRules{}, clock);
+  EXPECT_TRUE(s.ok()) << s.status().ToString();
+  return s.ok() ? std::unique_ptr<Store>(std::move(s).value()) : nullptr;
+}
+
+INSTANTIATE_TEST_SUITE_P(Postgres, StoreContractTest,
+                         ::testing::Values(Backend{"postgres", OpenPgStore, kPgEnv,
+                                                   [](const std::string& scratch) {
+                                                     PgAdmin("DROP SCHEMA IF EXISTS " + PgSchemaFor(scratch) +
+                                                             " CASCADE");
+                                                   }}),
+                         [](const auto& info) { return info.param.name; });
+
+class PostgresStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!std::getenv(kPgEnv)) GTEST_SKIP() << kPgEnv << " is not set";
+    schema_ = PgSchemaFor(std::to_string(::getpid()) + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    PgAdmin("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE; CREATE SCHEMA " + schema_);
+  }
+  void TearDown() override {
+    if (!schema_.empty()) PgAdmin("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE");
+  }
+  std::string schema_;
+};
+
+TEST_F(PostgresStoreTest, MigrationsAreVersionedAndReopenIsIdempotent) {
+  SystemClock clock;
+  {
+    auto s = PgStore::Open(PgUrlFor(schema_), ScoreRules{}, &clock);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    EXPECT_GE((*s)->schema_version(), 1);
+    User u;
+    u.email = "keep@example.com";
+    u.name = "Keep";
+    ASSERT_TRUE((*s)->CreateUser(u).ok());
+  }
+  auto again = PgStore::Open(PgUrlFor(schema_), ScoreRules{}, &clock);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(*(*again)->CountUsers(), 1);
+}
+
+TEST_F(PostgresStoreTest, UnreachableServerIsUnavailable) {
+  SystemClock clock;
+  auto s = PgStore::Open("postgres://nobody@127.0.0.1:1/none?connect_timeout=2", ScoreRules{}, &clock);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), Code::kUnavailable);
+}
+
+// The relay reads "seq > checkpoint". A transaction that drew seq N and commits late
+// must not let a faster one's seq N+1 become visible first, or the relay would move past
+// N and never publish it. Here a slow writer (a raw session holding the outbox lock, as
+// every store write does from its seq draw to its commit) is open while the store writes
+// another user: that write waits, nothing is visible, and after the slow commit both
+// changes appear in seq order.
+TEST_F(PostgresStoreTest, ALateCommitIsNeverSkippedByTheChangeStream) {
+  ManualClock clock;
+  auto opened = PgStore::Open(PgUrlFor(schema_), ScoreRules{}, &clock);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  Store& store = **opened;
+
+  PGconn* slow = PQconnectdb(PgUrlFor(schema_).c_str());
+  ASSERT_EQ(PQstatus(slow), CONNECTION_OK);
+  auto exec = [&](const char* sql) {
+    PGresult* r = PQexec(slow, sql);
+    const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+    EXPECT_TRUE(ok) << PQresultErrorMessage(r);
+    PQclear(r);
+  };
+  exec("BEGIN");
+  exec("SELECT pg_advisory_xact_lock(7265600002)");
+  exec("INSERT INTO user_changes (user_id, op, new_image, changed_at) "
+       "VALUES ('slow', 'INSERT', '{\"userId\":\"slow\",\"email\":\"slow@example.com\",\"name\":\"S\"}', 0)");
+
+  auto fast = std::async(std::launch::async, [&] {
+    User u;
+    u.email = "fast@example.com";
+    u.name = "Fast";
+    return store.CreateUser(u).ok();
+  });
+  EXPECT_EQ(fast.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout);
+  EXPECT_TRUE(store.ReadChanges(0, 10)->empty());  // nothing visible past an open seq
+
+  exec("COMMIT");
+  EXPECT_TRUE(fast.get());
+  auto changes = store.ReadChanges(0, 10);
+  ASSERT_TRUE(changes.ok()) << changes.status().ToString();
+  ASSERT_EQ(changes->size(), 2u);
+  EXPECT_EQ((*changes)[0].user_id, "slow");
+  EXPECT_LT((*changes)[0].seq, (*changes)[1].seq);
+  PQfinish(slow);
+}
+
+TEST_F(PostgresStoreTest, ConcurrentReservationsOfOneEmailStoreItOnce) {
+  ManualClock clock;
+  auto opened = PgStore::Open(PgUrlFor(schema_), ScoreRules{}, &clock);
+  ASSERT_TRUE(opened.ok());
+  Store& store = **opened;
+  User u;
+  u.email = "r@example.com";
+  u.name = "R";
+  auto created = store.CreateUser(u);
+  ASSERT_TRUE(created.ok());
+  Email draft;
+  draft.email_id = "e1";
+  draft.user_id = created->user_id;
+  draft.subject = "Hi";
+  draft.generated_at = clock.Now();
+  std::atomic<int> reserved{0}, existing{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i)
+    threads.emplace_back([&] {
+      auto r = store.ReserveEmail(draft, "t1", 7 * kMillisPerDay);
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+      if (r->outcome == EmailReservation::Outcome::kReserved) ++reserved;
+      if (r->outcome == EmailReservation::Outcome::kExisting) ++existing;
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(reserved, 1);
+  EXPECT_EQ(existing, 3);
 }
 
 }  // namespace

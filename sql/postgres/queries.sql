@@ -1,0 +1,215 @@
+-- Named queries for the PostgreSQL store, prepared on every pooled connection at
+-- start-up so a broken one fails at boot. Parameters are $1, $2 …, sent as text; casts
+-- fix the types the server cannot infer. Mirrors sql/sqlite/queries.sql name for name.
+
+-- name: insert-user
+INSERT INTO users (user_id, email, name, last_order_date, order_count, average_order_value,
+                   preferred_categories, engagement_score, last_email_date, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11);
+
+-- name: get-user
+SELECT user_id, email, name, last_order_date, order_count, average_order_value,
+       preferred_categories, engagement_score, last_email_date, created_at, updated_at
+FROM users WHERE user_id = $1;
+
+-- name: get-user-for-update
+-- The row lock makes concurrent writes to one user (orders, emails, scores) queue up,
+-- so each reads the previous one's result: concurrent orders add up exactly.
+SELECT user_id, email, name, last_order_date, order_count, average_order_value,
+       preferred_categories, engagement_score, last_email_date, created_at, updated_at
+FROM users WHERE user_id = $1 FOR UPDATE;
+
+-- name: update-user
+UPDATE users SET email = $2, name = $3, last_order_date = $4, order_count = $5,
+       average_order_value = $6, preferred_categories = $7, engagement_score = $8,
+       last_email_date = $9, updated_at = $10
+WHERE user_id = $1;
+
+-- name: delete-user
+DELETE FROM users WHERE user_id = $1;
+
+-- name: delete-user-orders
+DELETE FROM orders WHERE user_id = $1;
+
+-- name: delete-user-emails
+DELETE FROM emails WHERE user_id = $1;
+
+-- name: email-owner
+SELECT user_id FROM users WHERE lower(email) = lower($1::text);
+
+-- name: count-users
+SELECT count(*) FROM users;
+
+-- name: insert-order
+INSERT INTO orders (order_id, user_id, order_date, total_value, items, status, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7);
+
+-- name: list-orders
+-- Newest first; $2/$3 are the cursor's (order_date, order_id), $4 the limit.
+SELECT order_id, user_id, order_date, total_value, items, status, created_at
+FROM orders
+WHERE user_id = $1 AND ($2::bigint IS NULL OR (order_date, order_id) < ($2::bigint, $3::text))
+ORDER BY order_date DESC, order_id DESC LIMIT $4;
+
+-- name: get-email
+SELECT email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
+       status, writer, sent_at, error, created_at, prompt_tokens, completion_tokens,
+       opened_at, clicked_at, converted_at, conversion_revenue
+FROM emails WHERE email_id = $1;
+
+-- name: list-emails
+-- Newest first; $1 user filter ('' for all), $2 status filter ('' for all),
+-- $3/$4 the cursor's (created_at, email_id), $5 the limit.
+SELECT email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
+       status, writer, sent_at, error, created_at, prompt_tokens, completion_tokens,
+       opened_at, clicked_at, converted_at, conversion_revenue
+FROM emails
+WHERE ($1::text = '' OR user_id = $1::text) AND ($2::text = '' OR status = $2::text)
+  AND ($3::bigint IS NULL OR (created_at, email_id) < ($3::bigint, $4::text))
+ORDER BY created_at DESC, email_id DESC LIMIT $5;
+
+-- name: list-users
+-- A template: {key}, {type}, {cmp} and {dir} are filled from a fixed list (the sort
+-- column and its type, < or >, ASC or DESC), never from client input. $1 score bound
+-- (NULL: no filter), $2 ILIKE pattern (NULL: no search), $3/$4 the cursor's
+-- (key, user_id), $5 the limit.
+SELECT user_id, email, name, last_order_date, order_count, average_order_value,
+       preferred_categories, engagement_score, last_email_date, created_at, updated_at
+FROM users
+WHERE ($1::float8 IS NULL OR engagement_score < $1::float8)
+  AND ($2::text IS NULL OR name ILIKE $2::text ESCAPE '\' OR email ILIKE $2::text ESCAPE '\')
+  AND ($3::{type} IS NULL OR ({key}, user_id) {cmp} ($3::{type}, $4::text))
+ORDER BY {key} {dir}, user_id {dir} LIMIT $5;
+
+-- name: outbox-lock
+-- Taken by every writer right before it draws a change seq, held until its commit: seqs
+-- therefore commit in seq order and a reader that sees seq N sees every seq below N.
+SELECT pg_advisory_xact_lock(7265600002);
+
+-- name: insert-change
+INSERT INTO user_changes (user_id, op, old_image, new_image, changed_at) VALUES ($1, $2, $3, $4, $5);
+
+-- name: read-changes
+SELECT seq, user_id, op, old_image, new_image, changed_at
+FROM user_changes WHERE seq > $1 ORDER BY seq LIMIT $2;
+
+-- name: get-checkpoint
+SELECT seq FROM checkpoints WHERE name = $1;
+
+-- name: set-checkpoint
+INSERT INTO checkpoints (name, seq, updated_at) VALUES ($1, $2, $3)
+ON CONFLICT (name) DO UPDATE SET seq = excluded.seq, updated_at = excluded.updated_at;
+
+-- name: latest-change-seq
+SELECT COALESCE(MAX(seq), 0) FROM user_changes;
+
+-- name: insert-email
+INSERT INTO emails (email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
+                    status, writer, sent_at, error, created_at, trigger_id, prompt_tokens, completion_tokens)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15);
+
+-- name: finish-email
+UPDATE emails SET status = $2, sent_at = $3, error = $4 WHERE email_id = $1;
+
+-- name: is-suppressed
+SELECT reason FROM suppressions WHERE lower(email) = lower($1::text);
+
+-- name: suppress
+INSERT INTO suppressions (email, reason, created_at) VALUES ($1, $2, $3)
+ON CONFLICT ((lower(email))) DO UPDATE SET reason = excluded.reason;
+
+-- name: unsuppress
+DELETE FROM suppressions WHERE lower(email) = lower($1::text);
+
+-- name: metrics-users
+-- $1 the at-risk threshold.
+SELECT count(*), count(*) FILTER (WHERE engagement_score < $1::float8), COALESCE(AVG(engagement_score), 0)
+FROM users;
+
+-- name: score-histogram
+SELECT LEAST(floor(engagement_score / 10)::bigint, 9) AS bucket, count(*) FROM users GROUP BY bucket;
+
+-- name: emails-since
+SELECT count(*) FROM emails WHERE created_at >= $1;
+
+-- name: emails-by-status
+SELECT status, count(*) FROM emails GROUP BY status ORDER BY status COLLATE "C";
+
+-- name: emails-per-day
+SELECT created_at / 86400000 AS day, count(*) FROM emails WHERE created_at >= $1 GROUP BY day ORDER BY day;
+
+-- name: list-suppressions
+SELECT email, reason, created_at FROM suppressions ORDER BY created_at DESC, email COLLATE "C" LIMIT $1;
+
+-- name: latest-holdout
+SELECT at FROM holdouts WHERE user_id = $1 ORDER BY at DESC LIMIT 1;
+
+-- name: insert-holdout
+INSERT INTO holdouts (user_id, trigger_id, score, at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING;
+
+-- name: insert-email-event
+INSERT INTO email_events (email_id, type, url, at) VALUES ($1, $2, $3, $4);
+
+-- name: mark-opened
+-- Opens only move SENT forward; a click implies an open.
+UPDATE emails SET opened_at = COALESCE(opened_at, $2::bigint),
+                  status = CASE WHEN status = 'SENT' THEN 'OPENED' ELSE status END
+WHERE email_id = $1;
+
+-- name: mark-clicked
+UPDATE emails SET opened_at = COALESCE(opened_at, $2::bigint), clicked_at = COALESCE(clicked_at, $2::bigint),
+                  status = CASE WHEN status IN ('SENT', 'OPENED') THEN 'CLICKED' ELSE status END
+WHERE email_id = $1;
+
+-- name: attribute-email
+-- The latest delivered, unconverted email sent to $1 within [$2 − window, $2] converts.
+UPDATE emails SET converted_at = $2::bigint, conversion_order_id = $4, conversion_revenue = $5
+WHERE email_id = (SELECT email_id FROM emails
+                  WHERE user_id = $1 AND status IN ('SENT', 'OPENED', 'CLICKED') AND converted_at IS NULL
+                    AND sent_at IS NOT NULL AND sent_at <= $2::bigint AND sent_at >= $2::bigint - $3::bigint
+                  ORDER BY sent_at DESC LIMIT 1);
+
+-- name: attribute-holdout
+UPDATE holdouts SET converted_at = $2::bigint, conversion_order_id = $4, conversion_revenue = $5
+WHERE user_id = $1 AND trigger_id = (SELECT trigger_id FROM holdouts
+                                     WHERE user_id = $1 AND converted_at IS NULL AND at <= $2::bigint
+                                       AND at >= $2::bigint - $3::bigint
+                                     ORDER BY at DESC LIMIT 1);
+
+-- name: effectiveness-funnel
+-- Emails created since $1.
+SELECT count(*),
+       count(*) FILTER (WHERE status IN ('SENT', 'OPENED', 'CLICKED')),
+       count(*) FILTER (WHERE status = 'FAILED'),
+       count(opened_at),
+       count(clicked_at),
+       count(converted_at),
+       COALESCE(SUM(conversion_revenue), 0)
+FROM emails WHERE created_at >= $1;
+
+-- name: effectiveness-suppressions
+SELECT reason, count(*) FROM suppressions WHERE created_at >= $1 GROUP BY reason;
+
+-- name: effectiveness-emailed
+-- Clients with a delivered email since $1: how many, how many converted, their revenue.
+SELECT count(*), COALESCE(SUM(converted), 0), COALESCE(SUM(revenue), 0) FROM (
+  SELECT user_id, MAX((converted_at IS NOT NULL)::int) AS converted, SUM(COALESCE(conversion_revenue, 0)) AS revenue
+  FROM emails WHERE created_at >= $1 AND status IN ('SENT', 'OPENED', 'CLICKED') GROUP BY user_id) AS g;
+
+-- name: effectiveness-held-out
+SELECT count(*), COALESCE(SUM(converted), 0), COALESCE(SUM(revenue), 0) FROM (
+  SELECT user_id, MAX((converted_at IS NOT NULL)::int) AS converted, SUM(COALESCE(conversion_revenue, 0)) AS revenue
+  FROM holdouts WHERE at >= $1 GROUP BY user_id) AS g;
+
+-- name: effectiveness-daily-sent
+SELECT created_at / 86400000, count(*) FROM emails WHERE created_at >= $1 GROUP BY 1;
+
+-- name: effectiveness-daily-opened
+SELECT opened_at / 86400000, count(*) FROM emails WHERE opened_at >= $1 GROUP BY 1;
+
+-- name: effectiveness-daily-clicked
+SELECT clicked_at / 86400000, count(*) FROM emails WHERE clicked_at >= $1 GROUP BY 1;
+
+-- name: effectiveness-daily-converted
+SELECT converted_at / 86400000, count(*), COALESCE(SUM(conversion_revenue), 0) FROM emails
+WHERE converted_at >= $1 GROUP BY 1;
