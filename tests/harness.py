@@ -25,6 +25,16 @@ def run_cli(*args, env=None, timeout=60):
     return p.returncode, p.stdout, p.stderr
 
 
+def postgres_schema_url(name):
+    """RKD_TEST_STORE=postgres (with RKD_TEST_POSTGRES_URL, as tests/with_postgres.sh sets
+    it) runs the same tests on PostgreSQL: each server gets a fresh schema of its own."""
+    base = os.environ["RKD_TEST_POSTGRES_URL"]
+    schema = "rkd_" + "".join(c if c.isalnum() else "_" for c in name.lower())
+    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", base, "-c", "CREATE SCHEMA " + schema],
+                   check=True, capture_output=True)
+    return base + ("&" if "?" in base else "?") + "options=-csearch_path%3D" + schema
+
+
 class Server:
     """One `rekindle serve` process with its own temporary data folder."""
 
@@ -38,6 +48,11 @@ class Server:
             # them to the holdout; test_effectiveness turns it on.
             "RKD_HOLDOUT_SHARE": "0",
         })
+        if os.environ.get("RKD_TEST_STORE") == "postgres":
+            # The store in PostgreSQL; the bus and the outbox where a SQLite run keeps them.
+            self.env["RKD_DATABASE_URL"] = postgres_schema_url(os.path.basename(self.dir))
+            self.env["RKD_BUS_URL"] = "sqlite:" + os.path.join(self.dir, "rekindle-bus.db")
+            self.env["RKD_OUTBOX_DIR"] = os.path.join(self.dir, "outbox")
         self.env.update(env or {})
         if seed_users:
             code, out, err = run_cli("seed", "--users", str(seed_users), env=self.env)
