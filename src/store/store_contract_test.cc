@@ -484,6 +484,30 @@ TEST_F(PostgresStoreTest, ALateCommitIsNeverSkippedByTheChangeStream) {
   PQfinish(slow);
 }
 
+// Two processes creating the same address at once both pass the email-owner check; the
+// unique index on lower(email) lets one in and the other gets AlreadyExists on "email".
+TEST_F(PostgresStoreTest, ConcurrentCreatesOfOneEmailLetExactlyOneIn) {
+  ManualClock clock;
+  auto opened = PgStore::Open(PgUrlFor(schema_), ScoreRules{}, &clock);
+  ASSERT_TRUE(opened.ok());
+  Store& store = **opened;
+  std::atomic<int> created{0}, conflicts{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 6; ++i)
+    threads.emplace_back([&, i] {
+      User u;
+      u.email = i % 2 ? "Same@Example.com" : "same@example.com";
+      u.name = "Same";
+      auto r = store.CreateUser(u);
+      if (r.ok()) ++created;
+      else if (r.status().code() == Code::kAlreadyExists && r.status().field() == "email") ++conflicts;
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(created, 1);
+  EXPECT_EQ(conflicts, 5);
+  EXPECT_EQ(store.ReadChanges(0, 10)->size(), 1u);
+}
+
 TEST_F(PostgresStoreTest, ConcurrentReservationsOfOneEmailStoreItOnce) {
   ManualClock clock;
   auto opened = PgStore::Open(PgUrlFor(schema_), ScoreRules{}, &clock);

@@ -180,7 +180,7 @@ Status PgStore::WriteUser(PgConn& conn, const User& u, bool insert) {
   auto r = conn.Run(insert ? "insert-user" : "update-user", p);
   if (r.ok()) return Status::Ok();
   if (r.status().code() == Code::kAlreadyExists) {
-    if (r.status().field() == "users_email_lower")
+    if (r.status().message().find("[constraint users_email_lower]") != std::string::npos)
       return Status::AlreadyExists("a user with email " + u.email + " already exists", "email");
     return Status::AlreadyExists("user " + u.user_id + " already exists", "userId");
   }
