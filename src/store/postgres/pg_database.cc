@@ -101,10 +101,18 @@ void PgDatabase::Return(std::unique_ptr<PgConn> conn) {
 }
 
 Status PgDatabase::Read(const Body& body) {
-  auto conn = Take();
-  if (!conn.ok()) return conn.status();
-  Status st = body(**conn);
-  Return(std::move(conn).value());
+  Status st;
+  // A pooled connection the server dropped (a restart, an idle timeout) fails its first
+  // statement; the statement is run once more on a fresh connection. Read bodies are
+  // single statements or idempotent, so running one again is harmless.
+  for (int attempt = 1; attempt <= 2; ++attempt) {
+    auto conn = Take();
+    if (!conn.ok()) return conn.status();
+    st = body(**conn);
+    const bool broken = !(*conn)->healthy();
+    Return(std::move(conn).value());
+    if (!broken) break;
+  }
   return st;
 }
 
@@ -115,6 +123,11 @@ Status PgDatabase::Write(const Body& body) {
     if (!taken.ok()) return taken.status();
     PgConn& c = **taken;
     auto begin = c.Exec("BEGIN");
+    if (!begin.ok() && !c.healthy()) {  // a dropped connection, nothing sent: try a fresh one
+      st = begin.status();
+      Return(std::move(taken).value());
+      continue;
+    }
     st = begin.ok() ? body(c) : begin.status();
     if (st.ok()) {
       auto commit = c.Exec("COMMIT");
