@@ -353,7 +353,7 @@ const scenarios = [
       ctx.lapsedUrl = page.url();
       const badge = page.locator('.header-score .score');
       check((await badge.getAttribute('data-risk')) === 'at-risk', `the new client's score reads "${await badge.innerText()}", not at risk`);
-      await page.getByText('Below the threshold of').waitFor();
+      await page.locator('.header-score').getByText('Below the threshold of').waitFor();
       await shot(page, 'client-detail');
 
       // The pipeline scores the new client and writes to them; the history refreshes itself.
