@@ -130,8 +130,9 @@ class SmtpDeliveryTest(unittest.TestCase):
         dead = wait_for(dead_lettered, timeout=10)
         self.assertTrue(dead)
         self.assertIn("451", dead[0]["lastError"])
-        events = [l for l in list(self.s.log) if '"msg":"event"' in l and u["userId"] in l]
-        self.assertEqual(len(events), 5)
+        events = lambda: [l for l in list(self.s.log) if '"msg":"event"' in l and u["userId"] in l]
+        wait_for(lambda: len(events()) >= 5, timeout=3)  # log lines reach stdout within 100 ms
+        self.assertEqual(len(events()), 5)
         e = user_emails(self.s, u["userId"])[0]
         self.assertEqual(e["status"], "FAILED")
         self.assertIn("451", e["error"])

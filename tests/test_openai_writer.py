@@ -13,6 +13,7 @@ import unittest
 from fake_openai import FakeOpenAI
 from harness import Server, run_cli
 from test_http_api import iso_days_ago
+from test_pipeline import wait_for
 
 KEY = "sk-test-e2e-5f1d9c0a7b3e"
 
@@ -117,7 +118,9 @@ class OpenAiWriterTest(unittest.TestCase):
             self.assertIn(u["name"].split()[0], emails[0]["subject"])
         # Two failures opened the breaker: later emails did not wait on the endpoint.
         self.assertLess(len(self.fake.requests), 2 * len(users))
-        fallbacks = [json.loads(l) for l in s.log if '"msg":"llm writer fell back"' in l]
+        fallback_lines = lambda: [json.loads(l) for l in list(s.log) if '"msg":"llm writer fell back"' in l]
+        wait_for(lambda: len(fallback_lines()) >= len(users), timeout=3)  # the log flushes every 100 ms
+        fallbacks = fallback_lines()
         self.assertEqual(len(fallbacks), len(users))
         self.assertIn("open", [f["breaker"] for f in fallbacks])
         self.assertTrue(any(f["reason"] == "circuit breaker open" for f in fallbacks))

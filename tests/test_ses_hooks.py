@@ -170,7 +170,7 @@ class SesHooksTest(unittest.TestCase):
         self.assertEqual(status, 200, body)
         self.assertEqual(body["data"]["suppressed"], [])
         self.assertNotIn("full@example.com", self.suppressions())
-        self.assertTrue(any('"ses notification"' in l and "full@example.com" in l for l in list(self.s.log)))
+        self.assertTrue(wait_for(lambda: any('"ses notification"' in l and "full@example.com" in l for l in list(self.s.log)), timeout=5))
 
     def test_bad_signatures_are_refused_and_write_nothing(self):
         good = self.sign(self.notification(self.bounce("Permanent", "victim@example.com")))
@@ -218,7 +218,7 @@ class SesHooksTest(unittest.TestCase):
         self.assertEqual(status, 200, body)
         self.assertTrue(body["data"]["confirmed"])
         self.assertIn("/confirm?Action=ConfirmSubscription&Token=tok123", self.certs.requests)
-        self.assertTrue(any('"sns subscription confirmed"' in l for l in list(self.s.log)))
+        self.assertTrue(wait_for(lambda: any('"sns subscription confirmed"' in l for l in list(self.s.log)), timeout=5))
 
         # A SubscribeURL off the allow-list is not fetched.
         bad = self.sign(dict(msg, SubscribeURL="http://evil.example/confirm", Signature=None))
@@ -231,7 +231,7 @@ class SesHooksTest(unittest.TestCase):
                          "SubscribeURL": self.certs.url("/confirm?resubscribe"), "Timestamp": "2024-05-01T12:00:00Z"})
         status, body = self.post(msg)
         self.assertEqual(status, 200, body)
-        self.assertTrue(any('"sns subscription ended"' in l for l in list(self.s.log)))
+        self.assertTrue(wait_for(lambda: any('"sns subscription ended"' in l for l in list(self.s.log)), timeout=5))
 
     def test_bad_json_and_unknown_types_are_400(self):
         status, body = self.post("{not json", headers={"Authorization": "Bearer " + SECRET})
