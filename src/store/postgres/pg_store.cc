@@ -6,7 +6,7 @@
 
 #include "base/ids.h"
 #include "domain/json_codec.h"
-#include "store/cursor.h"
+#include "store/list_query.h"
 
 namespace rkd {
 namespace {
@@ -68,28 +68,6 @@ Order ReadOrder(const PgRows& r, int i) {
   return o;
 }
 
-double RoundCents(double v) { return std::round(v * 100.0) / 100.0; }
-
-const char* SortName(UserSort s) {
-  switch (s) {
-    case UserSort::kCreatedAt: return "createdAt";
-    case UserSort::kScore: return "score";
-    case UserSort::kLastOrderDate: return "lastOrderDate";
-    case UserSort::kName: return "name";
-  }
-  return "createdAt";
-}
-
-const char* SortColumn(UserSort s) {
-  switch (s) {
-    case UserSort::kCreatedAt: return "created_at";
-    case UserSort::kScore: return "engagement_score";
-    case UserSort::kLastOrderDate: return "COALESCE(last_order_date, -1)";
-    case UserSort::kName: return "name";
-  }
-  return "created_at";
-}
-
 const char* SortType(UserSort s) {
   switch (s) {
     case UserSort::kScore: return "float8";
@@ -102,32 +80,6 @@ const char* SortType(UserSort s) {
 std::string ListUsersName(UserSort sort, bool desc) {
   return std::string("list-users/") + SortName(sort) + (desc ? "/desc" : "/asc");
 }
-
-json SortKey(const User& u, UserSort sort) {
-  switch (sort) {
-    case UserSort::kCreatedAt: return u.created_at;
-    case UserSort::kScore: return u.engagement_score;
-    case UserSort::kLastOrderDate: return u.last_order_date.value_or(-1);
-    case UserSort::kName: return u.name;
-  }
-  return nullptr;
-}
-
-std::string ReplaceAll(std::string s, const std::string& from, const std::string& to) {
-  for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size()) s.replace(pos, from.size(), to);
-  return s;
-}
-
-std::string ContainsPattern(const std::string& text) {
-  std::string p = "%";
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\') p += '\\';
-    p += c;
-  }
-  return p + "%";
-}
-
-int ClampLimit(int limit) { return std::clamp(limit, 1, 500); }
 
 // Runs a named query and hands its rows to the caller's variable, or returns the error.
 #define RKD_PG(var, conn, name, params)          \
@@ -274,15 +226,9 @@ Status PgStore::DeleteUser(const std::string& user_id) {
 
 Result<Page<User>> PgStore::ListUsers(const UserQuery& q) {
   const int limit = ClampLimit(q.limit);
-  json after;
-  if (!q.cursor.empty()) {
-    auto decoded = DecodeCursor(q.cursor);
-    if (!decoded.ok()) return decoded.status();
-    after = *decoded;
-    if (after.value("s", "") != SortName(q.sort) || after.value("d", !q.descending) != q.descending ||
-        !after.contains("k") || !after.contains("i") || !after["i"].is_string())
-      return Status::InvalidArgument("cursor belongs to a different sort order", "cursor");
-  }
+  auto cursor = DecodeUserCursor(q);
+  if (!cursor.ok()) return cursor.status();
+  const json& after = *cursor;
   PgParams p;
   p.Add(q.score_below);
   p.Add(q.search.empty() ? std::nullopt : std::optional<std::string>(ContainsPattern(q.search)));
@@ -307,8 +253,7 @@ Result<Page<User>> PgStore::ListUsers(const UserQuery& q) {
   if (static_cast<int>(page.items.size()) > limit) {
     page.items.pop_back();
     const User& last = page.items.back();
-    page.next_cursor =
-        EncodeCursor({{"s", SortName(q.sort)}, {"d", q.descending}, {"k", SortKey(last, q.sort)}, {"i", last.user_id}});
+    page.next_cursor = EncodeUserCursor(last, q);
   }
   return page;
 }
@@ -368,17 +313,11 @@ Result<OrderResult> PgStore::CreateOrder(Order o) {
 
 Result<Page<Order>> PgStore::ListOrders(const std::string& user_id, int limit, const std::string& cursor) {
   limit = ClampLimit(limit);
-  json after;
-  if (!cursor.empty()) {
-    auto decoded = DecodeCursor(cursor);
-    if (!decoded.ok()) return decoded.status();
-    after = *decoded;
-    if (!after.contains("k") || !after["k"].is_number_integer() || !after.contains("i") || !after["i"].is_string())
-      return Status::InvalidArgument("cursor is not valid", "cursor");
-  }
+  auto after = DecodeKeyCursor(cursor);
+  if (!after.ok()) return after.status();
   PgParams p;
   p.Add(user_id);
-  if (!after.is_null()) p.Add(after["k"].get<int64_t>()).Add(after["i"].get<std::string>());
+  if (*after) p.Add((*after)->first).Add((*after)->second);
   else p.Add(std::nullopt).Add(std::nullopt);
   p.Add(int64_t{limit + 1});
   Page<Order> page;
@@ -390,7 +329,7 @@ Result<Page<Order>> PgStore::ListOrders(const std::string& user_id, int limit, c
   if (!st.ok()) return st;
   if (static_cast<int>(page.items.size()) > limit) {
     page.items.pop_back();
-    page.next_cursor = EncodeCursor({{"k", page.items.back().order_date}, {"i", page.items.back().order_id}});
+    page.next_cursor = EncodeKeyCursor(page.items.back().order_date, page.items.back().order_id);
   }
   return page;
 }
@@ -418,17 +357,11 @@ Result<Email> PgStore::GetEmail(const std::string& email_id) {
 
 Result<Page<Email>> PgStore::ListEmails(const EmailQuery& q) {
   const int limit = ClampLimit(q.limit);
-  json after;
-  if (!q.cursor.empty()) {
-    auto decoded = DecodeCursor(q.cursor);
-    if (!decoded.ok()) return decoded.status();
-    after = *decoded;
-    if (!after.contains("k") || !after["k"].is_number_integer() || !after.contains("i") || !after["i"].is_string())
-      return Status::InvalidArgument("cursor is not valid", "cursor");
-  }
+  auto after = DecodeKeyCursor(q.cursor);
+  if (!after.ok()) return after.status();
   PgParams p;
   p.Add(q.user_id).Add(q.status);
-  if (!after.is_null()) p.Add(after["k"].get<int64_t>()).Add(after["i"].get<std::string>());
+  if (*after) p.Add((*after)->first).Add((*after)->second);
   else p.Add(std::nullopt).Add(std::nullopt);
   p.Add(int64_t{limit + 1});
   Page<Email> page;
@@ -440,7 +373,7 @@ Result<Page<Email>> PgStore::ListEmails(const EmailQuery& q) {
   if (!st.ok()) return st;
   if (static_cast<int>(page.items.size()) > limit) {
     page.items.pop_back();
-    page.next_cursor = EncodeCursor({{"k", page.items.back().created_at}, {"i", page.items.back().email_id}});
+    page.next_cursor = EncodeKeyCursor(page.items.back().created_at, page.items.back().email_id);
   }
   return page;
 }

@@ -6,7 +6,7 @@
 #include "base/ids.h"
 #include "base/log.h"
 #include "domain/json_codec.h"
-#include "store/cursor.h"
+#include "store/list_query.h"
 
 namespace rkd {
 namespace {
@@ -69,68 +69,7 @@ Order ReadOrder(const Stmt& s) {
   return o;
 }
 
-double RoundCents(double v) { return std::round(v * 100.0) / 100.0; }
-
-const char* SortName(UserSort s) {
-  switch (s) {
-    case UserSort::kCreatedAt: return "createdAt";
-    case UserSort::kScore: return "score";
-    case UserSort::kLastOrderDate: return "lastOrderDate";
-    case UserSort::kName: return "name";
-  }
-  return "createdAt";
-}
-
-const char* SortColumn(UserSort s) {
-  switch (s) {
-    case UserSort::kCreatedAt: return "created_at";
-    case UserSort::kScore: return "engagement_score";
-    case UserSort::kLastOrderDate: return "COALESCE(last_order_date, -1)";
-    case UserSort::kName: return "name";
-  }
-  return "created_at";
-}
-
 // The sort key of `u` under `sort`, as the cursor carries it.
-json SortKey(const User& u, UserSort sort) {
-  switch (sort) {
-    case UserSort::kCreatedAt: return u.created_at;
-    case UserSort::kScore: return u.engagement_score;
-    case UserSort::kLastOrderDate: return u.last_order_date.value_or(-1);
-    case UserSort::kName: return u.name;
-  }
-  return nullptr;
-}
-
-std::string ReplaceAll(std::string s, const std::string& from, const std::string& to) {
-  for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size()) s.replace(pos, from.size(), to);
-  return s;
-}
-
-// A LIKE pattern matching `text` anywhere, with the wildcards in `text` escaped.
-std::string ContainsPattern(const std::string& text) {
-  std::string p = "%";
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\') p += '\\';
-    p += c;
-  }
-  return p + "%";
-}
-
-int ClampLimit(int limit) { return std::clamp(limit, 1, 500); }
-
-// The cursor of the order and email lists: the last row's (time, id); nullopt for the
-// first page.
-Result<std::optional<std::pair<int64_t, std::string>>> DecodeKeyCursor(const std::string& cursor) {
-  if (cursor.empty()) return std::optional<std::pair<int64_t, std::string>>();
-  auto decoded = DecodeCursor(cursor);
-  if (!decoded.ok()) return decoded.status();
-  const json& j = *decoded;
-  if (!j.contains("k") || !j["k"].is_number_integer() || !j.contains("i") || !j["i"].is_string())
-    return Status::InvalidArgument("cursor is not valid", "cursor");
-  return std::optional(std::pair{j["k"].get<int64_t>(), j["i"].get<std::string>()});
-}
-
 // Reads up to `limit` rows of a query that asked for limit + 1; the extra row, when
 // there is one, means another page follows the last row kept.
 template <typename T, typename ReadRow, typename KeyOf>
@@ -144,7 +83,7 @@ Status ReadPage(Stmt& s, int limit, ReadRow read_row, KeyOf key_of, Page<T>* pag
   if (static_cast<int>(page->items.size()) > limit) {
     page->items.pop_back();
     const auto [k, id] = key_of(page->items.back());
-    page->next_cursor = EncodeCursor({{"k", k}, {"i", id}});
+    page->next_cursor = EncodeKeyCursor(k, id);
   }
   return Status::Ok();
 }
@@ -279,15 +218,9 @@ Status SqliteStore::DeleteUser(const std::string& user_id) {
 
 Result<Page<User>> SqliteStore::ListUsers(const UserQuery& q) {
   const int limit = ClampLimit(q.limit);
-  json after;
-  if (!q.cursor.empty()) {
-    auto decoded = DecodeCursor(q.cursor);
-    if (!decoded.ok()) return decoded.status();
-    after = *decoded;
-    if (after.value("s", "") != SortName(q.sort) || after.value("d", !q.descending) != q.descending ||
-        !after.contains("k") || !after.contains("i") || !after["i"].is_string())
-      return Status::InvalidArgument("cursor belongs to a different sort order", "cursor");
-  }
+  auto cursor = DecodeUserCursor(q);
+  if (!cursor.ok()) return cursor.status();
+  const json& after = *cursor;
   RKD_READER(c, *db_);
   auto p = c.Prepare(ListUsersSql(q.sort, q.descending));
   if (!p.ok()) return p.status();
@@ -313,8 +246,7 @@ Result<Page<User>> SqliteStore::ListUsers(const UserQuery& q) {
   if (static_cast<int>(page.items.size()) > limit) {
     page.items.pop_back();
     const User& last = page.items.back();
-    page.next_cursor =
-        EncodeCursor({{"s", SortName(q.sort)}, {"d", q.descending}, {"k", SortKey(last, q.sort)}, {"i", last.user_id}});
+    page.next_cursor = EncodeUserCursor(last, q);
   }
   return page;
 }

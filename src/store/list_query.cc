@@ -1,0 +1,84 @@
+#include "store/list_query.h"
+
+#include <cmath>
+
+#include "store/cursor.h"
+
+namespace rkd {
+
+using nlohmann::json;
+
+const char* SortName(UserSort s) {
+  switch (s) {
+    case UserSort::kCreatedAt: return "createdAt";
+    case UserSort::kScore: return "score";
+    case UserSort::kLastOrderDate: return "lastOrderDate";
+    case UserSort::kName: return "name";
+  }
+  return "createdAt";
+}
+
+const char* SortColumn(UserSort s) {
+  switch (s) {
+    case UserSort::kCreatedAt: return "created_at";
+    case UserSort::kScore: return "engagement_score";
+    case UserSort::kLastOrderDate: return "COALESCE(last_order_date, -1)";
+    case UserSort::kName: return "name";
+  }
+  return "created_at";
+}
+
+json SortKey(const User& u, UserSort sort) {
+  switch (sort) {
+    case UserSort::kCreatedAt: return u.created_at;
+    case UserSort::kScore: return u.engagement_score;
+    case UserSort::kLastOrderDate: return u.last_order_date.value_or(-1);
+    case UserSort::kName: return u.name;
+  }
+  return nullptr;
+}
+
+Result<json> DecodeUserCursor(const UserQuery& q) {
+  if (q.cursor.empty()) return json(nullptr);
+  auto decoded = DecodeCursor(q.cursor);
+  if (!decoded.ok()) return decoded.status();
+  const json& after = *decoded;
+  if (after.value("s", "") != SortName(q.sort) || after.value("d", !q.descending) != q.descending ||
+      !after.contains("k") || !after.contains("i") || !after["i"].is_string())
+    return Status::InvalidArgument("cursor belongs to a different sort order", "cursor");
+  return after;
+}
+
+std::string EncodeUserCursor(const User& last, const UserQuery& q) {
+  return EncodeCursor({{"s", SortName(q.sort)}, {"d", q.descending}, {"k", SortKey(last, q.sort)}, {"i", last.user_id}});
+}
+
+Result<std::optional<std::pair<int64_t, std::string>>> DecodeKeyCursor(const std::string& cursor) {
+  if (cursor.empty()) return std::optional<std::pair<int64_t, std::string>>();
+  auto decoded = DecodeCursor(cursor);
+  if (!decoded.ok()) return decoded.status();
+  const json& j = *decoded;
+  if (!j.contains("k") || !j["k"].is_number_integer() || !j.contains("i") || !j["i"].is_string())
+    return Status::InvalidArgument("cursor is not valid", "cursor");
+  return std::optional(std::pair{j["k"].get<int64_t>(), j["i"].get<std::string>()});
+}
+
+std::string EncodeKeyCursor(int64_t key, const std::string& id) { return EncodeCursor({{"k", key}, {"i", id}}); }
+
+std::string ContainsPattern(const std::string& text) {
+  std::string p = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') p += '\\';
+    p += c;
+  }
+  return p + "%";
+}
+
+std::string ReplaceAll(std::string s, const std::string& from, const std::string& to) {
+  for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size()) s.replace(pos, from.size(), to);
+  return s;
+}
+
+double RoundCents(double v) { return std::round(v * 100.0) / 100.0; }
+
+}  // namespace rkd
