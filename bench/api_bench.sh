@@ -12,7 +12,8 @@ CONNS=${BENCH_CONNECTIONS:-64}
 WRK_THREADS=${BENCH_WRK_THREADS:-2}
 DIR=$(mktemp -d /tmp/rkd-bench-XXXXXX)
 trap 'kill $SERVER 2>/dev/null || true; wait 2>/dev/null; rm -rf "$DIR"' EXIT
-export RKD_DATABASE_URL="sqlite:$DIR/rekindle.db" BENCH_USERS=$USERS
+# RKD_DATABASE_URL may name an empty PostgreSQL database instead of the default temp SQLite file.
+export RKD_DATABASE_URL="${RKD_DATABASE_URL:-sqlite:$DIR/rekindle.db}" BENCH_USERS=$USERS
 
 start=$(date +%s%N)
 $BIN seed --users "$USERS" >/dev/null
