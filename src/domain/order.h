@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "base/time.h"
+#include "domain/user.h"
 
 namespace rkd {
 
@@ -27,5 +28,11 @@ struct Order {
   std::string status = "CREATED";
   Millis created_at = 0;
 };
+
+// Moves the client's order statistics by one order: orderCount + 1, the running
+// averageOrderValue (rounded to cents), lastOrderDate to the later of the two (an order
+// back-dated before the last one does not move it). Score and timestamps are the
+// store's to set.
+void ApplyOrder(const Order& order, User* user);
 
 }  // namespace rkd

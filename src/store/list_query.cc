@@ -1,7 +1,5 @@
 #include "store/list_query.h"
 
-#include <cmath>
-
 #include "store/cursor.h"
 
 namespace rkd {
@@ -78,7 +76,5 @@ std::string ReplaceAll(std::string s, const std::string& from, const std::string
   for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size()) s.replace(pos, from.size(), to);
   return s;
 }
-
-double RoundCents(double v) { return std::round(v * 100.0) / 100.0; }
 
 }  // namespace rkd

@@ -32,6 +32,5 @@ std::string EncodeKeyCursor(int64_t key, const std::string& id);
 std::string ContainsPattern(const std::string& text);
 std::string ReplaceAll(std::string s, const std::string& from, const std::string& to);
 inline int ClampLimit(int limit) { return limit < 1 ? 1 : limit > 500 ? 500 : limit; }
-double RoundCents(double value);
 
 }  // namespace rkd

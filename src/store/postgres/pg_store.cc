@@ -289,10 +289,7 @@ Result<OrderResult> PgStore::CreateOrder(Order o) {
       if (!w.ok()) return w.status();
     }
     User u = *before;
-    const double total = u.average_order_value * static_cast<double>(u.order_count) + o.total_value;
-    u.order_count += 1;
-    u.average_order_value = RoundCents(total / static_cast<double>(u.order_count));
-    u.last_order_date = std::max(u.last_order_date.value_or(o.order_date), o.order_date);
+    ApplyOrder(o, &u);
     u.updated_at = o.created_at;
     u.engagement_score = ComputeScore(rules_, u, u.updated_at);
     RKD_RETURN_IF_ERROR(WriteUser(c, u, false));

@@ -1,0 +1,15 @@
+#include "domain/order.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace rkd {
+
+void ApplyOrder(const Order& order, User* u) {
+  const double total = u->average_order_value * static_cast<double>(u->order_count) + order.total_value;
+  u->order_count += 1;
+  u->average_order_value = std::round(total / static_cast<double>(u->order_count) * 100.0) / 100.0;
+  u->last_order_date = std::max(u->last_order_date.value_or(order.order_date), order.order_date);
+}
+
+}  // namespace rkd
