@@ -35,6 +35,17 @@ def postgres_schema_url(name):
     return base + ("&" if "?" in base else "?") + "options=-csearch_path%3D" + schema
 
 
+def wait_for(predicate, timeout=10.0, interval=0.05):
+    """Polls `predicate` until it returns something true (returned) or `timeout` passes."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    return predicate()
+
+
 class Server:
     """One `rekindle serve` process with its own temporary data folder."""
 

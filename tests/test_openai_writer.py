@@ -11,21 +11,11 @@ import time
 import unittest
 
 from fake_openai import FakeOpenAI
-from harness import Server, run_cli
+from harness import Server, run_cli, wait_for
 from test_http_api import iso_days_ago
-from test_pipeline import wait_for
 
 KEY = "sk-test-e2e-5f1d9c0a7b3e"
 
-
-def wait_for(predicate, timeout=10.0, interval=0.05):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    return predicate()
 
 
 class OpenAiWriterTest(unittest.TestCase):

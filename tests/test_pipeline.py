@@ -13,18 +13,9 @@ import tempfile
 import time
 import unittest
 
-from harness import BIN, Server, run_cli
+from harness import BIN, Server, run_cli, wait_for
 from test_http_api import iso_days_ago
 
-
-def wait_for(predicate, timeout=10.0, interval=0.05):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    return predicate()
 
 
 def user_emails(s, user_id):
