@@ -31,7 +31,7 @@ class TrackingAndConversionTest(unittest.TestCase):
                                                           "lastOrderDate": iso_days_ago(120),
                                                           "preferredCategories": ["Denim"]})
         user = body["data"]
-        emails = wait_for(lambda: user_emails(self.s, user["userId"]), timeout=5)
+        emails = wait_for(lambda: user_emails(self.s, user["userId"]), timeout=20)
         e = emails[0]
         self.assertEqual(e["status"], "SENT")
         clicks = re.findall(r'href="(http://127\.0\.0\.1:\d+/t/c/[^"]+)"', e["html"])

@@ -109,7 +109,7 @@ class OpenAiWriterTest(unittest.TestCase):
         # Two failures opened the breaker: later emails did not wait on the endpoint.
         self.assertLess(len(self.fake.requests), 2 * len(users))
         fallback_lines = lambda: [json.loads(l) for l in list(s.log) if '"msg":"llm writer fell back"' in l]
-        wait_for(lambda: len(fallback_lines()) >= len(users), timeout=3)  # the log flushes every 100 ms
+        wait_for(lambda: len(fallback_lines()) >= len(users), timeout=20)  # the log flushes every 100 ms
         fallbacks = fallback_lines()
         self.assertEqual(len(fallbacks), len(users))
         self.assertIn("open", [f["breaker"] for f in fallbacks])

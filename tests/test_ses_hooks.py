@@ -149,7 +149,7 @@ class SesHooksTest(unittest.TestCase):
                                                        "lastOrderDate": iso_days_ago(130), "orderCount": 1},
                                    headers=API)
         self.assertEqual(status, 201, u)
-        self.assertTrue(wait_for(lambda: events_logged_for(self.s, u["data"]["userId"]), timeout=5))
+        self.assertTrue(wait_for(lambda: events_logged_for(self.s, u["data"]["userId"]), timeout=20))
         time.sleep(0.5)
         emails = lambda user: self.s.call("GET", f"/api/users/{user['data']['userId']}/emails", headers=API)[1]["data"]
         # A control client, not suppressed, is emailed by the same pipeline.
@@ -157,7 +157,7 @@ class SesHooksTest(unittest.TestCase):
                                                              "lastOrderDate": iso_days_ago(130), "orderCount": 1},
                                       headers=API)
         self.assertEqual(status, 201, control)
-        self.assertTrue(wait_for(lambda: emails(control), timeout=5))
+        self.assertTrue(wait_for(lambda: emails(control), timeout=20))
         self.assertEqual(emails(u), [])
 
     def test_signed_complaint_suppresses_as_complained(self):
@@ -170,7 +170,7 @@ class SesHooksTest(unittest.TestCase):
         self.assertEqual(status, 200, body)
         self.assertEqual(body["data"]["suppressed"], [])
         self.assertNotIn("full@example.com", self.suppressions())
-        self.assertTrue(wait_for(lambda: any('"ses notification"' in l and "full@example.com" in l for l in list(self.s.log)), timeout=5))
+        self.assertTrue(wait_for(lambda: any('"ses notification"' in l and "full@example.com" in l for l in list(self.s.log)), timeout=20))
 
     def test_bad_signatures_are_refused_and_write_nothing(self):
         good = self.sign(self.notification(self.bounce("Permanent", "victim@example.com")))
@@ -218,7 +218,7 @@ class SesHooksTest(unittest.TestCase):
         self.assertEqual(status, 200, body)
         self.assertTrue(body["data"]["confirmed"])
         self.assertIn("/confirm?Action=ConfirmSubscription&Token=tok123", self.certs.requests)
-        self.assertTrue(wait_for(lambda: any('"sns subscription confirmed"' in l for l in list(self.s.log)), timeout=5))
+        self.assertTrue(wait_for(lambda: any('"sns subscription confirmed"' in l for l in list(self.s.log)), timeout=20))
 
         # A SubscribeURL off the allow-list is not fetched.
         bad = self.sign(dict(msg, SubscribeURL="http://evil.example/confirm", Signature=None))
@@ -231,7 +231,7 @@ class SesHooksTest(unittest.TestCase):
                          "SubscribeURL": self.certs.url("/confirm?resubscribe"), "Timestamp": "2024-05-01T12:00:00Z"})
         status, body = self.post(msg)
         self.assertEqual(status, 200, body)
-        self.assertTrue(wait_for(lambda: any('"sns subscription ended"' in l for l in list(self.s.log)), timeout=5))
+        self.assertTrue(wait_for(lambda: any('"sns subscription ended"' in l for l in list(self.s.log)), timeout=20))
 
     def test_bad_json_and_unknown_types_are_400(self):
         status, body = self.post("{not json", headers={"Authorization": "Bearer " + SECRET})
