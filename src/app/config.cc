@@ -112,6 +112,9 @@ Result<Config> LoadConfig(const std::function<const char*(const char*)>& getenv)
     c.sns_allow_insecure_cert_url = true;
 
   RKD_RETURN_IF_ERROR(ReadInt("RKD_HTTP_THREADS", getenv("RKD_HTTP_THREADS"), 0, 256, &c.http_threads));
+  RKD_RETURN_IF_ERROR(ReadInt("RKD_PG_POOL_SIZE", getenv("RKD_PG_POOL_SIZE"), 1, 1000, &c.pg_pool_size));
+  RKD_RETURN_IF_ERROR(ReadInt("RKD_PG_STATEMENT_TIMEOUT_MS", getenv("RKD_PG_STATEMENT_TIMEOUT_MS"), 100,
+                              3'600'000, &c.pg_statement_timeout_ms));
   RKD_RETURN_IF_ERROR(ReadDouble("RKD_SCORE_THRESHOLD", getenv("RKD_SCORE_THRESHOLD"), 0, 100, &c.score.threshold));
   RKD_RETURN_IF_ERROR(ReadInt("RKD_EMAIL_COOLDOWN_DAYS", getenv("RKD_EMAIL_COOLDOWN_DAYS"), 0, 3650, &c.email_cooldown_days));
   RKD_RETURN_IF_ERROR(ReadInt("RKD_VISIBILITY_TIMEOUT_S", getenv("RKD_VISIBILITY_TIMEOUT_S"), 1, 43200, &c.visibility_timeout_s));
@@ -181,17 +184,27 @@ std::string Config::data_dir() const {
   return slash == std::string::npos ? "." : path.substr(0, slash);
 }
 
-std::string Config::bus_path() const {
-  if (bus_url.rfind("sqlite:", 0) == 0) return bus_url.substr(7);
+// The SQLite database's path without its extension ("data/rekindle.db" →
+// "data/rekindle"): files kept beside it share the name.
+std::string Config::database_stem() const {
   std::string db = database_url.rfind("sqlite:", 0) == 0 ? database_url.substr(7) : "data/rekindle.db";
   const size_t dot = db.rfind('.');
   const size_t slash = db.rfind('/');
   if (dot != std::string::npos && (slash == std::string::npos || dot > slash)) db = db.substr(0, dot);
-  return db + "-bus.db";
+  return db;
 }
+
+std::string Config::bus_path() const {
+  if (bus_url.rfind("sqlite:", 0) == 0) return bus_url.substr(7);
+  return database_stem() + "-bus.db";
+}
+
+std::string Config::lock_path(const std::string& role) const { return database_stem() + "-" + role + ".lock"; }
 
 nlohmann::json ConfigToJson(const Config& c) {
   return {{"RKD_DATABASE_URL", MaskUrlPassword(c.database_url)},
+          {"RKD_PG_POOL_SIZE", c.pg_pool_size},
+          {"RKD_PG_STATEMENT_TIMEOUT_MS", c.pg_statement_timeout_ms},
           {"RKD_BUS_URL", MaskUrlPassword(c.bus_url)},
           {"RKD_HTTP_ADDR", c.http_addr},
           {"RKD_HTTP_THREADS", c.http_threads},

@@ -14,6 +14,8 @@ namespace rkd {
 
 struct Config {
   std::string database_url = "sqlite:data/rekindle.db";
+  int pg_pool_size = 8;                 // PostgreSQL: connections per process at most
+  int pg_statement_timeout_ms = 10'000; // PostgreSQL: per statement, and per lock wait
   std::string bus_url = "embedded";
   std::string http_addr = "127.0.0.1:8080";
   int http_threads = 0;  // 0: one per core
@@ -73,8 +75,13 @@ struct Config {
   // The embedded bus's SQLite file: RKD_BUS_URL "embedded" puts it beside the store's
   // database ("data/rekindle.db" → "data/rekindle-bus.db"); "sqlite:PATH" names it.
   std::string bus_path() const;
+  // The lock file of a part of the pipeline that runs one at a time (`role`: "stream",
+  // "sweep"), beside the SQLite database: "data/rekindle-stream.lock".
+  std::string lock_path(const std::string& role) const;
   // The folder that holds the SQLite database (for defaults placed beside it).
   std::string data_dir() const;
+  // The SQLite database's path without its extension.
+  std::string database_stem() const;
 
   // RKD_HTTP_ADDR split into host and port.
   std::string http_host() const;

@@ -25,8 +25,11 @@
 #include "delivery/outbox_mailer.h"
 #include "delivery/smtp_mailer.h"
 #include "pipeline/email_processor.h"
+#include "pipeline/file_leader_lock.h"
+#include "pipeline/leader_election.h"
 #include "pipeline/stream_processor.h"
 #include "pipeline/sweeper.h"
+#include "store/postgres/pg_advisory_lock.h"
 #include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -41,6 +44,10 @@ int Fail(const Status& st) {
   return 1;
 }
 
+bool UsesPostgres(const Config& config) {
+  return config.database_url.rfind("postgres://", 0) == 0 || config.database_url.rfind("postgresql://", 0) == 0;
+}
+
 Result<std::unique_ptr<Store>> OpenStore(const Config& config, const Clock& clock) {
   if (config.database_url.rfind("sqlite:", 0) == 0) {
     auto store = SqliteStore::Open(config.database_url.substr(7), config.score, &clock,
@@ -48,9 +55,12 @@ Result<std::unique_ptr<Store>> OpenStore(const Config& config, const Clock& cloc
     if (!store.ok()) return store.status();
     return std::unique_ptr<Store>(std::move(store).value());
   }
-  if (config.database_url.rfind("postgres://", 0) == 0 || config.database_url.rfind("postgresql://", 0) == 0) {
+  if (UsesPostgres(config)) {
+    PgOptions pg;
+    pg.pool_size = config.pg_pool_size;
+    pg.statement_timeout_ms = config.pg_statement_timeout_ms;
     auto store = PgStore::Open(config.database_url, config.score, &clock,
-                               StoreOptions{int64_t{config.attribution_days} * kMillisPerDay});
+                               StoreOptions{int64_t{config.attribution_days} * kMillisPerDay}, pg);
     if (!store.ok()) return store.status();
     return std::unique_ptr<Store>(std::move(store).value());
   }
@@ -70,6 +80,25 @@ Result<std::unique_ptr<Bus>> OpenBus(const Config& config, const Clock& clock) {
   if (!bus.ok()) return bus.status();
   RKD_RETURN_IF_ERROR((*bus)->Subscribe(StreamProcessor::kTopic, ProcessorOptions{}.queue));
   return std::unique_ptr<Bus>(std::move(bus).value());
+}
+
+// The parts of the pipeline that run in one process at a time, however many run them.
+struct ExclusiveRole {
+  const char* name;  // in logs, and the lock file's name beside a SQLite database
+  int64_t pg_key;    // the advisory lock's key on PostgreSQL
+};
+constexpr ExclusiveRole kStreamRole{"stream", kStreamLeaderLockKey};
+constexpr ExclusiveRole kSweepRole{"sweep", kSweepLockKey};
+
+// Processes sharing a PostgreSQL database may run on several hosts: an advisory lock.
+// Those sharing a SQLite database share a machine: a file lock beside it.
+std::unique_ptr<LeaderLock> MakeLeaderLock(const Config& config, const ExclusiveRole& role) {
+  if (UsesPostgres(config)) {
+    PgAdvisoryLockOptions options;
+    options.statement_timeout_ms = config.pg_statement_timeout_ms;
+    return std::make_unique<PgAdvisoryLock>(config.database_url, role.pg_key, options);
+  }
+  return std::make_unique<FileLeaderLock>(config.lock_path(role.name));
 }
 
 // Blocks until SIGINT or SIGTERM. The signals are blocked in every thread (main blocks
@@ -201,11 +230,18 @@ Status Build(const Config& config, Components* c) {
 }
 
 // Runs the chosen pipeline parts on background threads; Stop() lets in-flight batches
-// finish, then joins.
+// finish, then joins. The stream processor runs only while this process leads (one
+// leader among every process on the store, whatever their subcommand).
 class PipelineThreads {
  public:
   void Start(Components& c, const Config& config, bool stream, int workers, bool sweeper) {
-    if (stream) threads_.emplace_back([this, &c] { c.stream->Run(stop_); });
+    if (stream) {
+      stream_lock_ = MakeLeaderLock(config, kStreamRole);
+      threads_.emplace_back([this, &c] {
+        RunAsLeader(*stream_lock_, stop_, {.role = kStreamRole.name},
+                    [&c](const std::atomic<bool>& step_down) { c.stream->Run(step_down); });
+      });
+    }
     for (int i = 0; i < workers; ++i) threads_.emplace_back([this, &c, i] { c.processor->RunWorker(stop_, i); });
     if (sweeper)
       threads_.emplace_back(
@@ -222,10 +258,13 @@ class PipelineThreads {
 
  private:
   std::atomic<bool> stop_{false};
+  std::unique_ptr<LeaderLock> stream_lock_;
   std::vector<std::thread> threads_;
 };
 
-int Serve(const Config& given) {
+// `serve` (with_pipeline: the whole service in one process) and `api` (the REST API and
+// dashboard alone, any number of them behind a balancer; the pipeline runs elsewhere).
+int Serve(const Config& given, bool with_pipeline) {
   if (!IsLoopbackHost(given.http_host()) && given.api_keys.empty())
     return Fail(Status::FailedPrecondition("refusing to listen on " + given.http_addr +
                                            " without API keys: set RKD_API_KEYS, or listen on 127.0.0.1"));
@@ -260,11 +299,12 @@ int Serve(const Config& given) {
   router.SetFallback([&web](HttpRequest& req) { return web.Serve(req); });
   if (Status st = server.Start(); !st.ok()) return Fail(st);
   PipelineThreads pipeline;
-  pipeline.Start(c, config, /*stream=*/true, config.workers, /*sweeper=*/true);
+  if (with_pipeline) pipeline.Start(c, config, /*stream=*/true, config.workers, /*sweeper=*/true);
   LogInfo("listening", {{"addr", options.host + ":" + std::to_string(server.port())},
                         {"port", server.port()},
                         {"database", ConfigToJson(config)["RKD_DATABASE_URL"]},
-                        {"workers", config.workers},
+                        {"pipeline", with_pipeline},
+                        {"workers", with_pipeline ? config.workers : 0},
                         {"version", kVersion}});
   const int sig = WaitForShutdownSignal();
   LogInfo("shutting down", {{"signal", sig}});
@@ -284,6 +324,41 @@ int RunPart(const Config& config, bool stream, int workers) {
   LogInfo("shutting down", {{"signal", sig}});
   pipeline.Stop();
   LogInfo("stopped");
+  return 0;
+}
+
+// `stream --skip-to-end`: moves the checkpoint only while no stream processor runs (a
+// running one would write its own checkpoint over it).
+int SkipStreamToEnd(const Config& config) {
+  auto lock = MakeLeaderLock(config, kStreamRole);
+  auto mine = lock->TryAcquire();
+  if (!mine.ok()) return Fail(mine.status());
+  if (!*mine)
+    return Fail(Status::FailedPrecondition("a stream processor is running on this database; stop it first"));
+  Components c;
+  if (Status st = Build(config, &c); !st.ok()) return Fail(st);
+  if (Status st = c.stream->SkipToEnd(); !st.ok()) return Fail(st);
+  LogInfo("stream checkpoint moved to the end of the change stream");
+  return 0;
+}
+
+// `sweep`: one at a time. Another running is not a failure: it does the same work.
+int Sweep(const Config& config) {
+  auto lock = MakeLeaderLock(config, kSweepRole);
+  auto mine = lock->TryAcquire();
+  if (!mine.ok()) return Fail(mine.status());
+  if (!*mine) {
+    LogInfo("sweep skipped: another sweep is running on this database");
+    return 0;
+  }
+  Components c;
+  if (Status st = Build(config, &c); !st.ok()) return Fail(st);
+  auto r = c.sweeper->Run();
+  if (!r.ok()) return Fail(r.status());
+  std::cout << nlohmann::json{{"scored", r->scored}, {"changed", r->changed}, {"published", r->published},
+                              {"seconds", r->seconds}}
+                   .dump()
+            << "\n";
   return 0;
 }
 
@@ -317,6 +392,7 @@ int Run(int argc, char** argv) {
   app.set_version_flag("--version", std::string("rekindle ") + kVersion);
   app.require_subcommand(1);
   auto* serve = app.add_subcommand("serve", "Serve the REST API and dashboard on RKD_HTTP_ADDR, and run the pipeline");
+  auto* api = app.add_subcommand("api", "Serve the REST API and dashboard on RKD_HTTP_ADDR, without the pipeline");
   auto* migrate = app.add_subcommand("migrate", "Apply pending database migrations and exit");
   auto* seed_cmd = app.add_subcommand("seed", "Load synthetic demo clients with order histories");
   int users = 1000;
@@ -326,13 +402,15 @@ int Run(int argc, char** argv) {
   seed_cmd->add_option("--seed", seed, "Random seed: the same seed gives the same clients");
   seed_cmd->add_flag("--if-empty", if_empty, "Do nothing when the database already has users");
   auto* config_cmd = app.add_subcommand("config", "Print the effective configuration (secrets masked)");
-  auto* stream_cmd = app.add_subcommand("stream", "Run the stream processor alone: change stream → topic user-events");
+  auto* stream_cmd = app.add_subcommand(
+      "stream", "Run the stream processor alone: change stream → topic user-events (one leader, others on standby)");
   bool skip_to_end = false;
   stream_cmd->add_flag("--skip-to-end", skip_to_end,
                        "Move the stream's checkpoint to the end of the change stream (skip the backlog) and exit");
   auto* worker_cmd = app.add_subcommand("worker", "Run the email processor alone (RKD_WORKERS threads)");
-  auto* sweep_cmd = app.add_subcommand("sweep", "Re-score every client now, queue emails for those at risk, and exit");
-  for (auto* sub : {serve, migrate, seed_cmd, config_cmd, stream_cmd, worker_cmd, sweep_cmd}) sub->set_version_flag("--version", std::string("rekindle ") + kVersion);
+  auto* sweep_cmd = app.add_subcommand(
+      "sweep", "Re-score every client now, queue emails for those at risk, and exit (one at a time)");
+  for (auto* sub : {serve, api, migrate, seed_cmd, config_cmd, stream_cmd, worker_cmd, sweep_cmd}) sub->set_version_flag("--version", std::string("rekindle ") + kVersion);
   CLI11_PARSE(app, argc, argv);
 
   auto config = LoadConfig([](const char* name) { return std::getenv(name); });
@@ -351,27 +429,11 @@ int Run(int argc, char** argv) {
     return 0;
   }
   if (seed_cmd->parsed()) return Seed(*config, users, seed, if_empty);
-  if (stream_cmd->parsed()) {
-    if (!skip_to_end) return RunPart(*config, /*stream=*/true, /*workers=*/0);
-    Components c;
-    if (Status st = Build(*config, &c); !st.ok()) return Fail(st);
-    if (Status st = c.stream->SkipToEnd(); !st.ok()) return Fail(st);
-    LogInfo("stream checkpoint moved to the end of the change stream");
-    return 0;
-  }
+  if (stream_cmd->parsed())
+    return skip_to_end ? SkipStreamToEnd(*config) : RunPart(*config, /*stream=*/true, /*workers=*/0);
   if (worker_cmd->parsed()) return RunPart(*config, /*stream=*/false, std::max(1, config->workers));
-  if (sweep_cmd->parsed()) {
-    Components c;
-    if (Status st = Build(*config, &c); !st.ok()) return Fail(st);
-    auto r = c.sweeper->Run();
-    if (!r.ok()) return Fail(r.status());
-    std::cout << nlohmann::json{{"scored", r->scored}, {"changed", r->changed}, {"published", r->published},
-                                {"seconds", r->seconds}}
-                     .dump()
-              << "\n";
-    return 0;
-  }
-  return Serve(*config);
+  if (sweep_cmd->parsed()) return Sweep(*config);
+  return Serve(*config, /*with_pipeline=*/!api->parsed());
 }
 
 }  // namespace

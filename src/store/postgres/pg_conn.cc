@@ -1,5 +1,7 @@
 #include "store/postgres/pg_conn.h"
 
+#include <poll.h>
+
 #include <charconv>
 #include <cstdlib>
 
@@ -22,7 +24,11 @@ int64_t PgRows::Affected() const {
 }
 
 Result<std::unique_ptr<PgConn>> PgConn::Open(const std::string& url, int statement_timeout_ms) {
-  PGconn* c = PQconnectdb(url.c_str());
+  // connect_timeout comes first so that one in the URL, expanded after it, wins: a server
+  // that does not answer cannot hold a caller (or a whole pool) for the kernel's minutes.
+  const char* keys[] = {"connect_timeout", "dbname", nullptr};
+  const char* values[] = {"10", url.c_str(), nullptr};
+  PGconn* c = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   if (PQstatus(c) != CONNECTION_OK) {
     std::string msg = PQerrorMessage(c);
     PQfinish(c);
@@ -81,6 +87,24 @@ Result<PgRows> PgConn::Run(const std::string& name, const PgParams& params) {
 }
 
 Result<PgRows> PgConn::Exec(const std::string& sql) { return Check(PQexec(conn_, sql.c_str()), "exec"); }
+
+Status PgConn::Ping(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  if (!PQsendQuery(conn_, "SELECT 1")) return Check(nullptr, "ping").status();
+  while (PQisBusy(conn_)) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    pollfd p{PQsocket(conn_), POLLIN, 0};
+    if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) == 0)
+      return Status::Unavailable("ping: postgres did not answer within " + std::to_string(timeout.count()) + " ms");
+    if (!PQconsumeInput(conn_)) return Check(nullptr, "ping").status();
+  }
+  Status st;
+  while (PGresult* r = PQgetResult(conn_)) {  // until nullptr: the connection is idle again
+    auto checked = Check(r, "ping");
+    if (!checked.ok()) st = checked.status();
+  }
+  return st;
+}
 
 bool IsRetryablePgFailure(const Status& st) {
   const std::string& m = st.message();

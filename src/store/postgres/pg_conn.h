@@ -7,6 +7,7 @@
 
 #include <libpq-fe.h>
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -56,8 +57,8 @@ class PgRows {
 
 class PgConn {
  public:
-  // Connects to `url` (a libpq URI or key=value string), sets the statement timeout and
-  // prepares every query of `queries` under its name.
+  // Connects to `url` (a libpq URI or key=value string; connect_timeout 10 s unless the
+  // URL says otherwise) and sets the statement timeout.
   static Result<std::unique_ptr<PgConn>> Open(const std::string& url, int statement_timeout_ms);
   ~PgConn();
 
@@ -68,6 +69,10 @@ class PgConn {
   Result<PgRows> Exec(const std::string& sql);
   // Whether the connection is still usable (not broken by a server restart).
   bool healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
+  // Whether the server answers a trivial query within `timeout`. Unlike the statement
+  // timeout (which the server enforces), this also bounds a server or network that went
+  // silent. After a failure the connection may be mid-query: drop it.
+  Status Ping(std::chrono::milliseconds timeout);
 
  private:
   explicit PgConn(PGconn* c) : conn_(c) {}
