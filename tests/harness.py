@@ -47,9 +47,10 @@ def wait_for(predicate, timeout=10.0, interval=0.05):
 
 
 class Server:
-    """One `rekindle serve` process with its own temporary data folder."""
+    """One `rekindle serve` process (or `rekindle api`: command="api") with its own
+    temporary data folder."""
 
-    def __init__(self, env=None, seed_users=0):
+    def __init__(self, env=None, seed_users=0, command="serve"):
         self.dir = tempfile.mkdtemp(prefix="rkd-test-")
         self.env = dict(os.environ)
         self.env.update({
@@ -68,7 +69,7 @@ class Server:
         if seed_users:
             code, out, err = run_cli("seed", "--users", str(seed_users), env=self.env)
             assert code == 0, err
-        self.proc = subprocess.Popen([BIN, "serve"], env=self.env, stdout=subprocess.PIPE,
+        self.proc = subprocess.Popen([BIN, command], env=self.env, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True, cwd=self.dir)
         self.lines = queue.Queue()
         self.log = []
@@ -80,7 +81,7 @@ class Server:
                 line = self.lines.get(timeout=max(0.1, deadline - time.time()))
             except queue.Empty:
                 self.stop()
-                raise RuntimeError("rekindle serve did not start: " + self.proc.stderr.read())
+                raise RuntimeError(f"rekindle {command} did not start: " + self.proc.stderr.read())
             entry = json.loads(line)
             if entry.get("msg") == "listening":
                 self.port = entry["port"]

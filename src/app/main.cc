@@ -96,6 +96,7 @@ std::unique_ptr<LeaderLock> MakeLeaderLock(const Config& config, const Exclusive
   if (UsesPostgres(config)) {
     PgAdvisoryLockOptions options;
     options.statement_timeout_ms = config.pg_statement_timeout_ms;
+    options.application_name = std::string("rekindle ") + role.name + " lock";
     return std::make_unique<PgAdvisoryLock>(config.database_url, role.pg_key, options);
   }
   return std::make_unique<FileLeaderLock>(config.lock_path(role.name));
