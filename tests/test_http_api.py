@@ -404,6 +404,20 @@ class CliTest(unittest.TestCase):
         self.assertNotEqual(code, 0)
         self.assertIn("RKD_SCORE_THRESHOLD", err)
 
+    def test_postgres_pool_and_statement_timeout_from_the_environment(self):
+        code, out, err = run_cli("config")
+        self.assertEqual(code, 0, err)
+        cfg = json.loads(out)
+        self.assertEqual((cfg["RKD_PG_POOL_SIZE"], cfg["RKD_PG_STATEMENT_TIMEOUT_MS"]), (8, 10000))
+        code, out, err = run_cli("config", env={"RKD_PG_POOL_SIZE": "3", "RKD_PG_STATEMENT_TIMEOUT_MS": "2500"})
+        self.assertEqual(code, 0, err)
+        cfg = json.loads(out)
+        self.assertEqual((cfg["RKD_PG_POOL_SIZE"], cfg["RKD_PG_STATEMENT_TIMEOUT_MS"]), (3, 2500))
+        for name, value in (("RKD_PG_POOL_SIZE", "0"), ("RKD_PG_STATEMENT_TIMEOUT_MS", "ten")):
+            code, _, err = run_cli("config", env={name: value})
+            self.assertNotEqual(code, 0)
+            self.assertIn(name, err)
+
     def test_seed_is_deterministic_and_has_a_share_at_risk(self):
         results = []
         for name in ("a", "b"):

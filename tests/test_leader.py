@@ -265,6 +265,25 @@ class PostgresLeaderTest(LeaderElectionScenarios, unittest.TestCase):
                 self.p.stdout.close()
         return Held()
 
+    def test_the_pool_holds_at_most_rkd_pg_pool_size_connections(self):
+        # Named connections, to count this process's among the server's.
+        url = self.env["RKD_DATABASE_URL"] + "&application_name=rkd-pool-test"
+        api = Server(dict(self.env, RKD_DATABASE_URL=url, RKD_PG_POOL_SIZE="2", RKD_HTTP_THREADS="8"),
+                     command="api")
+        self.addCleanup(api.stop)
+
+        def load():
+            for _ in range(10):
+                status, body = api.call("GET", "/api/users?limit=100")
+                assert status == 200, body
+        threads = [threading.Thread(target=load) for _ in range(16)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=TIMEOUT)
+        opened = int(self.psql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'rkd-pool-test'"))
+        self.assertIn(opened, (1, 2))  # idle pooled connections stay open
+
     def test_a_leader_whose_connection_drops_steps_down(self):
         api = self.api()
         a, b = self.start("stream"), self.start("stream")
