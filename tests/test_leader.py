@@ -180,14 +180,19 @@ class LeaderElectionScenarios:
         self.assertEqual(code, 0, err)
 
     def test_sweep_runs_one_at_a_time(self):
+        api = self.api()
         with self.sweep_lock_held_elsewhere():
             code, out, err = run_cli("sweep", env=self.env)
             self.assertEqual(code, 0, err)
             self.assertIn('"msg":"sweep skipped: another sweep is running on this database"', out)
             self.assertNotIn('"scored"', out)
+            status, body = api.call("POST", "/api/sweep")
+            self.assertEqual((status, body["data"]["skipped"]), (200, True))
         code, out, err = run_cli("sweep", env=self.env)
         self.assertEqual(code, 0, err)
         self.assertEqual(json.loads(out.strip().splitlines()[-1])["scored"], 0)
+        status, body = api.call("POST", "/api/sweep")
+        self.assertEqual((status, body["data"]["skipped"]), (200, False))
 
 
 class SqliteLeaderTest(LeaderElectionScenarios, unittest.TestCase):

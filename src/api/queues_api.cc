@@ -71,8 +71,11 @@ void RegisterQueueRoutes(Router& router, ApiContext& ctx) {
     if (!ctx.sweeper) return NoPipeline();
     auto r = ctx.sweeper->Run();
     if (!r.ok()) return ErrorResponse(r.status());
-    return DataResponse(
-        {{"scored", r->scored}, {"changed", r->changed}, {"published", r->published}, {"seconds", r->seconds}});
+    return DataResponse({{"scored", r->scored},
+                         {"changed", r->changed},
+                         {"published", r->published},
+                         {"seconds", r->seconds},
+                         {"skipped", r->skipped}});
   });
 }
 

@@ -226,7 +226,8 @@ Status Build(const Config& config, Components* c) {
   c->processor = std::make_unique<EmailProcessor>(*c->store, *c->bus, *c->writer, *c->mailer, config.score, c->clock,
                                                   options);
   c->stream = std::make_unique<StreamProcessor>(*c->store, *c->bus);
-  c->sweeper = std::make_unique<Sweeper>(*c->store, *c->bus, config.score, c->clock, options.cooldown);
+  c->sweeper = std::make_unique<Sweeper>(*c->store, *c->bus, config.score, c->clock, options.cooldown,
+                                         MakeLeaderLock(config, kSweepRole));
   return Status::Ok();
 }
 
@@ -345,17 +346,11 @@ int SkipStreamToEnd(const Config& config) {
 
 // `sweep`: one at a time. Another running is not a failure: it does the same work.
 int Sweep(const Config& config) {
-  auto lock = MakeLeaderLock(config, kSweepRole);
-  auto mine = lock->TryAcquire();
-  if (!mine.ok()) return Fail(mine.status());
-  if (!*mine) {
-    LogInfo("sweep skipped: another sweep is running on this database");
-    return 0;
-  }
   Components c;
   if (Status st = Build(config, &c); !st.ok()) return Fail(st);
   auto r = c.sweeper->Run();
   if (!r.ok()) return Fail(r.status());
+  if (r->skipped) return 0;  // logged
   std::cout << nlohmann::json{{"scored", r->scored}, {"changed", r->changed}, {"published", r->published},
                               {"seconds", r->seconds}}
                    .dump()

@@ -11,6 +11,19 @@ namespace rkd {
 
 Result<SweepResult> Sweeper::Run() {
   std::lock_guard lock(running_);
+  if (!exclusive_) return SweepAll();
+  auto mine = exclusive_->TryAcquire();
+  if (!mine.ok()) return mine.status();
+  if (!*mine) {
+    LogInfo("sweep skipped: another sweep is running on this database");
+    return SweepResult{.skipped = true};
+  }
+  auto result = SweepAll();
+  exclusive_->Release();
+  return result;
+}
+
+Result<SweepResult> Sweeper::SweepAll() {
   const auto started = std::chrono::steady_clock::now();
   const Millis now = clock_.Now();
   const std::string day = FormatRfc3339(now).substr(0, 10);

@@ -3,14 +3,17 @@
 // event for each user who is at risk and not emailed within the cooldown, through the
 // same topic as changes. Its event ids carry the day, so two sweeps on one day trigger
 // at most one email per user. Thread-safe (Run may be called from the API and a timer).
+// Across processes sweeps run one at a time too, through a lock (pipeline/leader_lock.h).
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <mutex>
 
 #include "bus/bus.h"
 #include "domain/score.h"
+#include "pipeline/leader_lock.h"
 #include "store/store.h"
 
 namespace rkd {
@@ -20,25 +23,33 @@ struct SweepResult {
   int64_t changed = 0;    // users whose stored score moved
   int64_t published = 0;  // events sent for users at risk
   double seconds = 0;
+  bool skipped = false;    // another process was sweeping: this one did nothing
 };
 
 class Sweeper {
  public:
-  Sweeper(Store& store, Bus& bus, const ScoreRules& rules, const Clock& clock, Millis cooldown)
-      : store_(store), bus_(bus), rules_(rules), clock_(clock), cooldown_(cooldown) {}
+  // `exclusive`, when given, is held for the length of each sweep.
+  Sweeper(Store& store, Bus& bus, const ScoreRules& rules, const Clock& clock, Millis cooldown,
+          std::unique_ptr<LeaderLock> exclusive = nullptr)
+      : store_(store), bus_(bus), rules_(rules), clock_(clock), cooldown_(cooldown), exclusive_(std::move(exclusive)) {}
 
-  // One full sweep. Sweeps do not overlap: a second caller waits for the first.
+  // One full sweep. Sweeps do not overlap: a second caller in this process waits for the
+  // first; while another process sweeps (it holds `exclusive`) this one is skipped: the
+  // other does the same work.
   Result<SweepResult> Run();
   // Sweeps every `interval` until `stop`.
   void RunPeriodically(const std::atomic<bool>& stop, std::chrono::seconds interval);
 
  private:
+  Result<SweepResult> SweepAll();  // the sweep itself, under the locks
+
   Store& store_;
   Bus& bus_;
   const ScoreRules& rules_;
   const Clock& clock_;
   Millis cooldown_;
-  std::mutex running_;
+  std::mutex running_;  // guards exclusive_ too
+  std::unique_ptr<LeaderLock> exclusive_;
 };
 
 }  // namespace rkd
