@@ -22,7 +22,9 @@ void RunAsLeader(LeaderLock& lock, const std::atomic<bool>& stop, const LeaderEl
   std::string last_error;  // logged once per distinct failure, not every retry
   while (!stop.load()) {
     auto won = lock.TryAcquire();
-    if (!won.ok() && won.status().message() != last_error) {
+    if (won.ok()) {
+      last_error.clear();
+    } else if (won.status().message() != last_error) {
       last_error = won.status().message();
       LogWarn("leader lock unavailable", {{"role", options.role}, {"error", won.status().ToString()}});
     }
@@ -33,7 +35,6 @@ void RunAsLeader(LeaderLock& lock, const std::atomic<bool>& stop, const LeaderEl
       continue;
     }
     on_standby = false;
-    last_error.clear();
     LogInfo("leader", {{"role", options.role}});
     std::atomic<bool> step_down{false};
     std::thread leading([&] { lead(step_down); });
