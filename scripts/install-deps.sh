@@ -8,10 +8,10 @@ build_pkgs=(
   g++ cmake ninja-build pkg-config make
   libboost1.81-dev nlohmann-json3-dev libsqlite3-dev sqlite3
   libspdlog-dev libfmt-dev libcli11-dev libkainjow-mustache-dev
-  libcurl4-openssl-dev libpq-dev
+  libcurl4-openssl-dev libpq-dev libnats-dev
   nodejs npm
 )
-test_pkgs=(libgtest-dev libgmock-dev libbenchmark-dev python3 python3-aiosmtpd curl wrk chromium postgresql)
+test_pkgs=(libgtest-dev libgmock-dev libbenchmark-dev python3 python3-aiosmtpd curl wrk chromium postgresql nats-server)
 
 want=("${build_pkgs[@]}")
 [[ "${1:-}" == "--test" ]] && want+=("${test_pkgs[@]}")

@@ -65,6 +65,11 @@ class Server:
             self.env["RKD_DATABASE_URL"] = postgres_schema_url(os.path.basename(self.dir))
             self.env["RKD_BUS_URL"] = "sqlite:" + os.path.join(self.dir, "rekindle-bus.db")
             self.env["RKD_OUTBOX_DIR"] = os.path.join(self.dir, "outbox")
+        if os.environ.get("RKD_TEST_BUS") == "nats":
+            # The bus on NATS JetStream (RKD_TEST_NATS_URL, as tests/with_nats.sh sets it),
+            # in a namespace of this server's own.
+            self.env["RKD_BUS_URL"] = os.environ["RKD_TEST_NATS_URL"]
+            self.env["RKD_BUS_NAMESPACE"] = "".join(c if c.isalnum() else "_" for c in os.path.basename(self.dir))
         self.env.update(env or {})
         if seed_users:
             code, out, err = run_cli("seed", "--users", str(seed_users), env=self.env)

@@ -23,6 +23,9 @@ UPDATE messages SET dead = 1, last_error = CASE WHEN ?2 = '' THEN last_error ELS
 -- name: ack
 DELETE FROM messages WHERE id = ?1 AND receive_count = ?2 AND dead = 0;
 
+-- name: extend
+UPDATE messages SET visible_at = ?3 WHERE id = ?1 AND receive_count = ?2 AND dead = 0;
+
 -- name: get-delivery
 SELECT receive_count FROM messages WHERE id = ?1 AND receive_count = ?2 AND dead = 0;
 

@@ -84,6 +84,7 @@ Result<Config> LoadConfig(const std::function<const char*(const char*)>& getenv)
   };
   str("RKD_DATABASE_URL", &c.database_url);
   str("RKD_BUS_URL", &c.bus_url);
+  str("RKD_BUS_NAMESPACE", &c.bus_namespace);
   str("RKD_HTTP_ADDR", &c.http_addr);
   str("OPENAI_API_KEY", &c.openai_api_key);
   str("OPENAI_BASE_URL", &c.openai_base_url);
@@ -122,6 +123,7 @@ Result<Config> LoadConfig(const std::function<const char*(const char*)>& getenv)
   RKD_RETURN_IF_ERROR(ReadInt("RKD_WORKERS", getenv("RKD_WORKERS"), 0, 256, &c.workers));
   RKD_RETURN_IF_ERROR(ReadInt("RKD_SWEEP_INTERVAL_S", getenv("RKD_SWEEP_INTERVAL_S"), 1, 365 * 86400, &c.sweep_interval_s));
   RKD_RETURN_IF_ERROR(ReadInt("RKD_RETRY_BASE_MS", getenv("RKD_RETRY_BASE_MS"), 1, 3'600'000, &c.retry_base_ms));
+  RKD_RETURN_IF_ERROR(ReadInt("RKD_NATS_REPLICAS", getenv("RKD_NATS_REPLICAS"), 1, 5, &c.nats_replicas));
   RKD_RETURN_IF_ERROR(ReadInt("RKD_MAX_RECEIVES", getenv("RKD_MAX_RECEIVES"), 1, 1000, &c.max_receives));
   struct IntSetting {
     const char* name;
@@ -171,6 +173,9 @@ Result<Config> LoadConfig(const std::function<const char*(const char*)>& getenv)
     return Status::InvalidArgument("RKD_HTTP_ADDR must be host:port, e.g. 127.0.0.1:8080", "RKD_HTTP_ADDR");
   if (c.bus_url != "embedded" && c.bus_url.rfind("sqlite:", 0) != 0 && c.bus_url.rfind("nats://", 0) != 0)
     return Status::InvalidArgument("RKD_BUS_URL must be embedded, sqlite:PATH or nats://…", "RKD_BUS_URL");
+  if (c.bus_namespace.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
+      std::string::npos)
+    return Status::InvalidArgument("RKD_BUS_NAMESPACE may hold only letters, digits, - and _", "RKD_BUS_NAMESPACE");
   c.public_url_given = !c.public_url.empty();
   if (c.public_url.empty()) c.public_url = "http://" + c.http_addr;
   if (c.outbox_dir.empty()) c.outbox_dir = c.data_dir() + "/outbox";
@@ -206,6 +211,8 @@ nlohmann::json ConfigToJson(const Config& c) {
           {"RKD_PG_POOL_SIZE", c.pg_pool_size},
           {"RKD_PG_STATEMENT_TIMEOUT_MS", c.pg_statement_timeout_ms},
           {"RKD_BUS_URL", MaskUrlPassword(c.bus_url)},
+          {"RKD_BUS_NAMESPACE", c.bus_namespace},
+          {"RKD_NATS_REPLICAS", c.nats_replicas},
           {"RKD_HTTP_ADDR", c.http_addr},
           {"RKD_HTTP_THREADS", c.http_threads},
           {"RKD_SCORE_THRESHOLD", c.score.threshold},

@@ -16,7 +16,9 @@ struct Config {
   std::string database_url = "sqlite:data/rekindle.db";
   int pg_pool_size = 8;                 // PostgreSQL: connections per process at most
   int pg_statement_timeout_ms = 10'000; // PostgreSQL: per statement, and per lock wait
-  std::string bus_url = "embedded";
+  std::string bus_url = "embedded";  // or sqlite:PATH, or nats://host:4222[,nats://host2:4222…]
+  std::string bus_namespace = "rkd";  // NATS: prefixes streams and subjects, so installs can share a server
+  int nats_replicas = 1;              // NATS: stream replicas (3 on a 3-node cluster)
   std::string http_addr = "127.0.0.1:8080";
   int http_threads = 0;  // 0: one per core
   ScoreRules score;

@@ -20,6 +20,7 @@
 #include "http/server.h"
 #include "http/static_files.h"
 #include "bus/embedded/embedded_bus.h"
+#include "bus/nats/nats_bus.h"
 #include "compose/openai_writer.h"
 #include "compose/template_writer.h"
 #include "delivery/outbox_mailer.h"
@@ -70,16 +71,22 @@ Result<std::unique_ptr<Store>> OpenStore(const Config& config, const Clock& cloc
 
 // Opens the bus and makes sure the email processor's queue is subscribed to the topic.
 Result<std::unique_ptr<Bus>> OpenBus(const Config& config, const Clock& clock) {
-  if (config.bus_url.rfind("nats://", 0) == 0)
-    return Status::FailedPrecondition("RKD_BUS_URL nats://… is not supported by this build yet; use embedded");
   BusOptions options;
   options.visibility_timeout = std::chrono::seconds(config.visibility_timeout_s);
   options.max_receives = config.max_receives;
   options.retention = std::chrono::hours(24 * config.retention_days);
-  auto bus = EmbeddedBus::Open(config.bus_path(), options, &clock);
-  if (!bus.ok()) return bus.status();
-  RKD_RETURN_IF_ERROR((*bus)->Subscribe(StreamProcessor::kTopic, ProcessorOptions{}.queue));
-  return std::unique_ptr<Bus>(std::move(bus).value());
+  std::unique_ptr<Bus> bus;
+  if (config.bus_url.rfind("nats://", 0) == 0) {
+    auto nats = NatsBus::Open({config.bus_url, config.bus_namespace, config.nats_replicas, options});
+    if (!nats.ok()) return nats.status();
+    bus = std::move(nats).value();
+  } else {
+    auto embedded = EmbeddedBus::Open(config.bus_path(), options, &clock);
+    if (!embedded.ok()) return embedded.status();
+    bus = std::move(embedded).value();
+  }
+  RKD_RETURN_IF_ERROR(bus->Subscribe(StreamProcessor::kTopic, ProcessorOptions{}.queue));
+  return bus;
 }
 
 // The parts of the pipeline that run in one process at a time, however many run them.
@@ -214,6 +221,7 @@ Status Build(const Config& config, Components* c) {
   options.max_receives = config.max_receives;
   options.retry_base = std::chrono::milliseconds(config.retry_base_ms);
   options.retry_cap = std::chrono::seconds(config.visibility_timeout_s);
+  options.visibility_timeout = std::chrono::seconds(config.visibility_timeout_s);
   options.shop_url = config.shop_url;
   options.public_url = config.public_url;
   options.mail_from = config.mail_from;

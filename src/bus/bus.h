@@ -22,7 +22,7 @@ namespace rkd {
 struct BusOptions {
   std::chrono::seconds visibility_timeout{300};
   int max_receives = 5;
-  std::chrono::hours retention{14 * 24};
+  std::chrono::seconds retention{std::chrono::hours(14 * 24)};
 };
 
 struct OutgoingMessage {
@@ -58,8 +58,13 @@ class Bus {
   // Up to `max` (1..10) visible messages, waiting up to `wait` for the first one.
   virtual Result<std::vector<Message>> Receive(const std::string& queue, int max, std::chrono::milliseconds wait) = 0;
   // Deletes delivered messages. A stale receipt (the message was delivered again since)
-  // is ignored: the newer delivery owns it.
+  // is accepted; whether it still deletes the message is the implementation's (as with
+  // SQS): consumers are idempotent, and the newer delivery's ack deletes it in any case.
   virtual Status Ack(const std::string& queue, const std::vector<std::string>& receipts) = 0;
+  // Restarts the visibility timeout of delivered messages still being worked on (a slow
+  // email), so they are not delivered to another consumer meanwhile. Stale receipts are
+  // ignored.
+  virtual Status Extend(const std::string& queue, const std::vector<std::string>& receipts) = 0;
   // Returns a message to the queue, visible again after `delay`, remembering `error`.
   // When the message has been received max_receives times it goes to the dead-letter
   // queue instead.

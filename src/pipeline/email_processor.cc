@@ -1,7 +1,9 @@
 #include "pipeline/email_processor.h"
 
 #include <algorithm>
+#include <condition_variable>
 #include <future>
+#include <mutex>
 #include <thread>
 
 #include "base/ids.h"
@@ -138,6 +140,37 @@ std::string EmailProcessor::UnsubscribeUrl(const User& user) const {
   return options_.public_url + "/u/" + SignToken(options_.unsubscribe_secret, "unsubscribe", user.user_id);
 }
 
+namespace {
+
+// Extends a batch's visibility every third of the timeout until destroyed.
+class VisibilityKeeper {
+ public:
+  VisibilityKeeper(Bus& bus, const std::string& queue, std::vector<std::string> receipts,
+                   std::chrono::milliseconds visibility)
+      : thread_([this, &bus, &queue, receipts = std::move(receipts), period = visibility / 3] {
+          std::unique_lock lock(mu_);
+          while (!cv_.wait_for(lock, period, [this] { return done_; }))
+            if (Status st = bus.Extend(queue, receipts); !st.ok())
+              LogWarn("cannot extend visibility", {{"error", st.ToString()}});
+        }) {}
+  ~VisibilityKeeper() {
+    {
+      std::lock_guard lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_one();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
+
 void EmailProcessor::RunWorker(const std::atomic<bool>& stop, int worker_index) {
   LogInfo("email worker started", {{"worker", worker_index}, {"queue", options_.queue}});
   auto last_purge = std::chrono::steady_clock::now();
@@ -151,6 +184,10 @@ void EmailProcessor::RunWorker(const std::atomic<bool>& stop, int worker_index) 
     // A slow writer (an LLM) handles the batch's events side by side, so that one
     // worker keeps up to a batch of requests in flight; a fast one handles them in turn.
     std::vector<Status> results(batch->size());
+    std::vector<std::string> receipts;
+    for (const Message& m : *batch) receipts.push_back(m.receipt);
+    std::optional<VisibilityKeeper> keeper;
+    if (!batch->empty()) keeper.emplace(bus_, options_.queue, std::move(receipts), options_.visibility_timeout);
     if (options_.parallel_batch && batch->size() > 1) {
       std::vector<std::future<Status>> pending;
       for (const Message& m : *batch) pending.push_back(std::async(std::launch::async, [this, &m] { return Handle(m); }));
@@ -158,6 +195,7 @@ void EmailProcessor::RunWorker(const std::atomic<bool>& stop, int worker_index) 
     } else {
       for (size_t i = 0; i < batch->size(); ++i) results[i] = Handle((*batch)[i]);
     }
+    keeper.reset();
     std::vector<std::string> acks;
     for (size_t i = 0; i < batch->size(); ++i) {
       const Message& m = (*batch)[i];

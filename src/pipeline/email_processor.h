@@ -26,6 +26,9 @@ struct ProcessorOptions {
   int max_receives = 5;
   std::chrono::milliseconds retry_base{1000};  // nack delay: base × 2^(receive − 1), capped
   std::chrono::milliseconds retry_cap{300'000};
+  // The queue's visibility timeout: a batch still being handled after a third of it is
+  // extended (a slow LLM or mail server), so no other worker gets its events meanwhile.
+  std::chrono::milliseconds visibility_timeout{300'000};
   std::string shop_url = "https://shop.example.com";
   std::string public_url = "http://127.0.0.1:8080";  // where unsubscribe links point
   std::string mail_from = "Rekindle <hello@rekindle.example>";

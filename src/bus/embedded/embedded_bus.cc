@@ -153,6 +153,21 @@ Status EmbeddedBus::Ack(const std::string& queue, const std::vector<std::string>
   });
 }
 
+Status EmbeddedBus::Extend(const std::string&, const std::vector<std::string>& receipts) {
+  if (receipts.empty()) return Status::Ok();
+  const Millis invisible_until =
+      clock_->Now() + std::chrono::duration_cast<std::chrono::milliseconds>(options_.visibility_timeout).count();
+  return db_->Write([&](SqliteConn& c) -> Status {
+    for (const std::string& receipt : receipts) {
+      int64_t id, count;
+      if (!ParseReceipt(receipt, &id, &count)) return Status::InvalidArgument("not a receipt: " + receipt, "receipt");
+      RKD_STMT(s, *db_, c, "extend");
+      RKD_RETURN_IF_ERROR(s.Bind(1, id).Bind(2, count).Bind(3, invisible_until).Run());
+    }
+    return Status::Ok();
+  });
+}
+
 Status EmbeddedBus::Nack(const std::string& queue, const std::string& receipt, std::chrono::milliseconds delay,
                          const std::string& error) {
   int64_t id, count;

@@ -24,6 +24,7 @@ class EmbeddedBus final : public Bus {
   Status Publish(const std::string& topic, const std::vector<OutgoingMessage>& messages) override;
   Result<std::vector<Message>> Receive(const std::string& queue, int max, std::chrono::milliseconds wait) override;
   Status Ack(const std::string& queue, const std::vector<std::string>& receipts) override;
+  Status Extend(const std::string& queue, const std::vector<std::string>& receipts) override;
   Status Nack(const std::string& queue, const std::string& receipt, std::chrono::milliseconds delay,
               const std::string& error) override;
   Result<int64_t> Redrive(const std::string& queue) override;
