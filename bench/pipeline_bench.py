@@ -5,8 +5,14 @@ until the queue is drained and prints users scored per second, emails composed a
 written per second, and the write-to-email latency (p50, p99) of single writes while
 idle (the email's sentAt minus the user's createdAt, both stamped by the server).
 
+Scale-out (issue 6): with BENCH_WORKER_PROCESSES=N the HTTP side runs as `rekindle api`
+and the email processor as N separate `rekindle worker` processes (RKD_WORKERS threads
+each); with RKD_TEST_POSTGRES_URL the store is a fresh schema on that PostgreSQL, and with
+RKD_TEST_NATS_URL the bus is a fresh namespace on that NATS server (bench/scale_out_bench.sh
+starts throwaway ones and runs N = 1, 2, 4).
+
 Usage: bench/pipeline_bench.py   (after a build; env BENCH_USERS, BENCH_LATENCY_SAMPLES,
-RKD_WORKERS, BUILD)."""
+RKD_WORKERS, BENCH_WORKER_PROCESSES, RKD_TEST_POSTGRES_URL, RKD_TEST_NATS_URL, BUILD)."""
 import datetime
 import json
 import os
@@ -17,12 +23,13 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests"))
-from harness import Server, run_cli  # noqa: E402
+from harness import BIN, Server, postgres_schema_url, run_cli  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 os.environ.setdefault("REKINDLE_BIN", os.path.join(ROOT, os.environ.get("BUILD", "build"), "rekindle"))
 USERS = int(os.environ.get("BENCH_USERS", "100000"))
 SAMPLES = int(os.environ.get("BENCH_LATENCY_SAMPLES", "200"))
+WORKER_PROCESSES = int(os.environ.get("BENCH_WORKER_PROCESSES", "0"))  # 0: all in one `serve`
 
 
 def parse(ts):
@@ -39,7 +46,18 @@ def main():
     env = {"RKD_DATABASE_URL": "sqlite:" + os.path.join(data, "rekindle.db"), "RKD_SWEEP_INTERVAL_S": "31536000",
            # Every client at risk gets an email (the target counts ~30,000); the default
            # 10% holdout would keep 3,000 of them back. Override to measure with it.
-           "RKD_HOLDOUT_SHARE": os.environ.get("RKD_HOLDOUT_SHARE", "0")}
+           "RKD_HOLDOUT_SHARE": os.environ.get("RKD_HOLDOUT_SHARE", "0"),
+           "RKD_OUTBOX_DIR": os.path.join(data, "outbox"), "RKD_UNSUBSCRIBE_SECRET": "bench-secret-0123456789abcdef"}
+    name = os.path.basename(data)
+    if os.environ.get("RKD_TEST_POSTGRES_URL"):
+        env["RKD_DATABASE_URL"] = postgres_schema_url(name)
+    if os.environ.get("RKD_TEST_NATS_URL"):
+        env["RKD_BUS_URL"] = os.environ["RKD_TEST_NATS_URL"]
+        env["RKD_BUS_NAMESPACE"] = "".join(c if c.isalnum() else "_" for c in name)
+    else:
+        env["RKD_BUS_URL"] = "sqlite:" + os.path.join(data, "rekindle-bus.db")
+    print(f"store: {env['RKD_DATABASE_URL'].split(':')[0]}, bus: {env['RKD_BUS_URL'].split(':')[0]}, "
+          f"worker processes: {WORKER_PROCESSES or 'none (serve)'}")
     os.environ.update(env)
     t = time.time()
     code, _, err = run_cli("seed", "--users", str(USERS))
@@ -48,12 +66,21 @@ def main():
     code, _, err = run_cli("stream", "--skip-to-end")
     assert code == 0, err
 
-    s = Server(env)
+    workers = []
+    if WORKER_PROCESSES:
+        s = Server(env, command="api")
+        env["RKD_PUBLIC_URL"] = f"http://127.0.0.1:{s.port}"
+        workers = [subprocess.Popen([BIN, "worker"], env=dict(os.environ, **env), stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL, cwd=data) for _ in range(WORKER_PROCESSES)]
+        workers.append(subprocess.Popen([BIN, "stream"], env=dict(os.environ, **env), stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL, cwd=data))
+    else:
+        s = Server(env)
     try:
         _, m = s.call("GET", "/api/metrics")
         at_risk = m["data"]["users"]["atRisk"]
         print(f"at risk: {at_risk} of {m['data']['users']['total']} ({100 * at_risk / USERS:.1f}%); "
-              f"workers: {os.environ.get('RKD_WORKERS', '4')}")
+              f"worker threads per process: {os.environ.get('RKD_WORKERS', '4')}")
         t0 = time.time()
         status, sweep = s.call("POST", "/api/sweep")
         assert status == 200, sweep
@@ -88,6 +115,9 @@ def main():
         print(f"write-to-email latency over {SAMPLES} single writes: p50 {percentile(latencies, 50):.0f} ms, "
               f"p99 {percentile(latencies, 99):.0f} ms, max {max(latencies):.0f} ms")
     finally:
+        for w in workers:
+            w.terminate()
+            w.wait()
         s.stop()
         shutil.rmtree(data, ignore_errors=True)
 

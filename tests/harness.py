@@ -18,10 +18,12 @@ BIN = os.path.abspath(os.environ.get("REKINDLE_BIN", os.path.join(os.path.dirnam
 
 
 def run_cli(*args, env=None, timeout=60):
-    """Runs `rekindle ARGS` to completion and returns (exit code, stdout, stderr)."""
+    """Runs `rekindle ARGS` to completion and returns (exit code, stdout, stderr). It runs
+    in a scratch folder, so that relative defaults (./data) never land in the source tree."""
     full_env = dict(os.environ)
     full_env.update(env or {})
-    p = subprocess.run([BIN, *args], env=full_env, capture_output=True, text=True, timeout=timeout)
+    with tempfile.TemporaryDirectory(prefix="rkd-cli-") as cwd:
+        p = subprocess.run([BIN, *args], env=full_env, capture_output=True, text=True, timeout=timeout, cwd=cwd)
     return p.returncode, p.stdout, p.stderr
 
 
@@ -46,6 +48,19 @@ def wait_for(predicate, timeout=10.0, interval=0.05):
     return predicate()
 
 
+def store_query(env, sql):
+    """The first row of `sql` on the store that `env` names (SQLite file or PostgreSQL),
+    as a tuple of strings: tests that look past the API work on both stores."""
+    url = env["RKD_DATABASE_URL"]
+    if url.startswith("sqlite:"):
+        import sqlite3
+        with sqlite3.connect(url[len("sqlite:"):]) as db:
+            return tuple(str(v) for v in db.execute(sql).fetchone())
+    out = subprocess.run(["psql", "-At", "-F", "\t", "-v", "ON_ERROR_STOP=1", url, "-c", sql],
+                         capture_output=True, text=True, check=True).stdout
+    return tuple(out.splitlines()[0].split("\t"))
+
+
 class Server:
     """One `rekindle serve` process (or `rekindle api`: command="api") with its own
     temporary data folder."""
@@ -65,6 +80,7 @@ class Server:
             self.env["RKD_DATABASE_URL"] = postgres_schema_url(os.path.basename(self.dir))
             self.env["RKD_BUS_URL"] = "sqlite:" + os.path.join(self.dir, "rekindle-bus.db")
             self.env["RKD_OUTBOX_DIR"] = os.path.join(self.dir, "outbox")
+            self.env["RKD_UNSUBSCRIBE_SECRET"] = "test-secret-" + os.path.basename(self.dir)
         if os.environ.get("RKD_TEST_BUS") == "nats":
             # The bus on NATS JetStream (RKD_TEST_NATS_URL, as tests/with_nats.sh sets it),
             # in a namespace of this server's own.

@@ -7,13 +7,12 @@ import json
 import os
 import shutil
 import signal
-import sqlite3
 import subprocess
 import tempfile
 import time
 import unittest
 
-from harness import BIN, Server, run_cli, wait_for
+from harness import BIN, Server, run_cli, store_query, wait_for
 from test_http_api import iso_days_ago
 
 
@@ -252,14 +251,13 @@ class SweepTest(unittest.TestCase):
         # A second sweep the same day publishes the same event ids: still one email each.
         code, out, err = run_cli("sweep", env=env)
         self.assertEqual(code, 0, err)
-        w = subprocess.Popen([BIN, "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        w = subprocess.Popen([BIN, "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=s.dir)
         try:
-            db = sqlite3.connect(env["RKD_DATABASE_URL"][len("sqlite:"):])
-            done = wait_for(lambda: db.execute("select count(*) from emails").fetchone()[0] >= at_risk, timeout=30)
+            done = wait_for(lambda: int(store_query(env, "select count(*) from emails")[0]) >= at_risk, timeout=30)
             time.sleep(1.0)
-            count, users = db.execute("select count(*), count(distinct user_id) from emails").fetchone()
+            count, users = store_query(env, "select count(*), count(distinct user_id) from emails")
             self.assertTrue(done)
-            self.assertEqual((count, users), (at_risk, at_risk))
+            self.assertEqual((int(count), int(users)), (at_risk, at_risk))
         finally:
             w.send_signal(signal.SIGTERM)
             w.wait(timeout=10)

@@ -48,13 +48,25 @@ Status ReadDouble(const char* name, const char* value, double min, double max, d
 }
 
 // "smtp://user:secret@host" → "smtp://user:****@host".
-std::string MaskUrlPassword(const std::string& url) {
+std::string MaskOneUrlPassword(const std::string& url) {
   const size_t scheme = url.find("://");
   const size_t at = url.find('@', scheme == std::string::npos ? 0 : scheme + 3);
   if (scheme == std::string::npos || at == std::string::npos) return url;
   const size_t colon = url.find(':', scheme + 3);
   if (colon == std::string::npos || colon > at) return url;
   return url.substr(0, colon + 1) + "****" + url.substr(at);
+}
+
+// Masks the password of every URL in a comma-separated list (a NATS cluster's servers).
+std::string MaskUrlPassword(const std::string& urls) {
+  std::string out;
+  for (size_t start = 0; start <= urls.size();) {
+    size_t comma = urls.find(',', start);
+    if (comma == std::string::npos) comma = urls.size();
+    out += (start ? "," : "") + MaskOneUrlPassword(urls.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
 }
 
 std::string Mask(const std::string& secret) { return secret.empty() ? "" : "****"; }

@@ -140,8 +140,18 @@ struct Components {
 // links stay valid across restarts; several hosts must share RKD_UNSUBSCRIBE_SECRET).
 Result<std::string> UnsubscribeSecret(const Config& config) {
   if (!config.unsubscribe_secret.empty()) return config.unsubscribe_secret;
+  // On a shared store the processes run on several hosts: a key of each host's own would
+  // sign links that the host answering them cannot check.
+  if (config.database_url.rfind("sqlite:", 0) != 0)
+    return Status::FailedPrecondition(
+        "RKD_UNSUBSCRIBE_SECRET is required with a PostgreSQL store: every process signs and checks links "
+        "with it, so every host must share it");
   const std::string path = config.data_dir() + "/unsubscribe.key";
-  std::filesystem::create_directories(config.data_dir());
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir(), ec);
+  if (ec)
+    return Status::FailedPrecondition("cannot keep an unsubscribe key in " + config.data_dir() + " (" + ec.message() +
+                                      "): set RKD_UNSUBSCRIBE_SECRET (every host must share it)");
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd >= 0) {
     std::random_device rd;
@@ -153,7 +163,9 @@ Result<std::string> UnsubscribeSecret(const Config& config) {
   }
   std::ifstream in(path);
   std::string key;
-  if (!(in >> key) || key.size() < 32) return Status::Internal("cannot read the unsubscribe key " + path);
+  if (!(in >> key) || key.size() < 32)
+    return Status::FailedPrecondition("cannot read or create the unsubscribe key " + path +
+                                      ": set RKD_UNSUBSCRIBE_SECRET (every host must share it)");
   return key;
 }
 
