@@ -61,6 +61,9 @@ struct HttpServer::Impl {
   tcp::acceptor acceptor{ioc};
   std::vector<std::thread> threads;
   std::once_flag stopped;
+  // Graceful stop: requests being handled or answered finish; connections then close.
+  std::atomic<int> in_flight{0};
+  std::atomic<bool> draining{false};
 
   void Accept();
   void Serve(const HttpRequest& req, HttpResponse resp, http::response<http::string_body>* out, bool keep_alive,
@@ -89,6 +92,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted || ec == beast::error::timeout ||
         ec == asio::error::connection_reset || ec == asio::error::eof)
       return Close();
+    ++server_->in_flight;  // until its response is written (OnWrite)
     HttpRequest req;
     req.request_id = NextRequestId();
     HttpResponse resp;
@@ -98,7 +102,10 @@ class Session : public std::enable_shared_from_this<Session> {
       resp = ErrorResponse(413, "payload_too_large",
                            "request body is larger than " + std::to_string(server_->options.body_limit) + " bytes");
     } else if (ec) {
-      if (ec.category() != http::make_error_code(http::error::bad_target).category()) return Close();
+      if (ec.category() != http::make_error_code(http::error::bad_target).category()) {
+        --server_->in_flight;
+        return Close();
+      }
       resp = ErrorResponse(400, "bad_request", "malformed HTTP request: " + ec.message());
     } else {
       auto& r = parser_->get();
@@ -123,6 +130,7 @@ class Session : public std::enable_shared_from_this<Session> {
         }
       }
     }
+    if (server_->draining) keep_alive = false;
     server_->Serve(req, std::move(resp), &res_, keep_alive, version);
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     LogRequest(req, res_.result_int(), ms);
@@ -130,7 +138,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnWrite(bool keep_alive, beast::error_code ec, std::size_t) {
-    if (ec || !keep_alive) return Close();
+    --server_->in_flight;
+    if (ec || !keep_alive || server_->draining) return Close();
     Read();
   }
 
@@ -216,6 +225,11 @@ void HttpServer::Stop() {
       beast::error_code ec;
       impl_->acceptor.close(ec);
     });
+    // Let requests in progress finish (up to a bound), then drop idle connections.
+    impl_->draining = true;
+    const auto deadline = std::chrono::steady_clock::now() + impl_->options.drain_timeout;
+    while (impl_->in_flight > 0 && !impl_->threads.empty() && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
     impl_->ioc.stop();
     for (auto& t : impl_->threads)
       if (t.joinable()) t.join();

@@ -3,6 +3,7 @@
 // path, status and duration. Handlers run on the server's threads and may block.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -17,6 +18,7 @@ struct ServerOptions {
   uint16_t port = 8080;  // 0: any free port (see HttpServer::port)
   int threads = 2;
   size_t body_limit = 1 << 20;
+  std::chrono::milliseconds drain_timeout{10'000};  // Stop waits this long for requests in progress
 };
 
 class HttpServer {

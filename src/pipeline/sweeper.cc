@@ -27,6 +27,7 @@ Result<SweepResult> Sweeper::SweepAll() {
   const auto started = std::chrono::steady_clock::now();
   const Millis now = clock_.Now();
   const std::string day = FormatRfc3339(now).substr(0, 10);
+  LogInfo("sweep started", {{"day", day}});
   SweepResult result;
   UserQuery q;
   q.sort = UserSort::kCreatedAt;
