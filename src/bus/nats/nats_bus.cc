@@ -140,13 +140,31 @@ Status NatsBus::EnsureTopic(const std::string& topic) {
   cfg.Duplicates = Nanos(std::min<std::chrono::nanoseconds>(options_.bus.retention, std::chrono::minutes(5)));
   cfg.AllowDirect = true;  // Stats reads the oldest message directly
   RKD_RETURN_IF_ERROR(EnsureStream(js_, &cfg));
+  // Its queues too: a server that lost the stream (a wiped store) lost them with it, and
+  // an Interest stream without consumers drops what is published to it.
+  std::vector<std::string> queues;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [queue, of] : queue_topic_)
+      if (of == topic) queues.push_back(queue);
+  }
+  for (const std::string& queue : queues) RKD_RETURN_IF_ERROR(EnsureQueue(topic, queue));
   std::lock_guard lock(mu_);
   topics_ready_.insert(topic);
   return Status::Ok();
 }
 
 Status NatsBus::Subscribe(const std::string& topic, const std::string& queue) {
-  RKD_RETURN_IF_ERROR(EnsureTopic(topic));
+  {
+    std::lock_guard lock(mu_);
+    queue_topic_[queue] = topic;
+    topics_ready_.erase(topic);
+  }
+  return EnsureTopic(topic);
+}
+
+// The queue's dead-letter stream and its durable consumer on the topic's stream.
+Status NatsBus::EnsureQueue(const std::string& topic, const std::string& queue) {
   const std::string stream = TopicStream(topic);
   // The dead-letter stream: our own records and the server's max-deliveries advisories.
   const std::string dlq = DlqStream(queue);
@@ -178,10 +196,7 @@ Status NatsBus::Subscribe(const std::string& topic, const std::string& queue) {
   if (s != NATS_OK && (jerr == JSConsumerNameExistErr || jerr == JSConsumerExistingActiveErr))
     s = js_UpdateConsumer(&ci, js_, stream.c_str(), &cc, nullptr, &jerr);
   if (ci) jsConsumerInfo_Destroy(ci);
-  if (s != NATS_OK) return NatsError("cannot create consumer " + queue, s, jerr);
-  std::lock_guard lock(mu_);
-  queue_topic_[queue] = topic;
-  return Status::Ok();
+  return s == NATS_OK ? Status::Ok() : NatsError("cannot create consumer " + queue, s, jerr);
 }
 
 // Publishes every message with a reply inbox and waits for each publish ack: a message
@@ -214,12 +229,12 @@ Status NatsBus::PublishAll(const std::vector<NatsOutgoing>& messages) {
     const auto left = std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
     natsMsg* reply = nullptr;
     s = natsSubscription_NextMsg(&reply, sub, std::max<int64_t>(1, left.count()));
-    if (s != NATS_OK) {
-      result = NatsError("no publish ack for " + std::to_string(messages.size() - acked) + " message(s)", s);
-      break;
-    }
-    if (natsMsg_IsNoResponders(reply)) {
+    if (s == NATS_NO_RESPONDERS || (s == NATS_OK && natsMsg_IsNoResponders(reply))) {
       result = Status::Unavailable("no stream stores " + messages[0].subject);
+      std::lock_guard lock(mu_);
+      topics_ready_.clear();  // the server lost it (a wiped store): the next publish makes it again
+    } else if (s != NATS_OK) {
+      result = NatsError("no publish ack for " + std::to_string(messages.size() - acked) + " message(s)", s);
     } else {
       auto ack = nlohmann::json::parse(Body(reply), nullptr, false);
       if (ack.is_discarded() || ack.contains("error"))
@@ -329,11 +344,13 @@ Status NatsBus::PullOnce(const std::string& stream, const std::string& queue, Pu
     natsMsg* msg = nullptr;
     s = natsSubscription_NextMsg(&msg, p->sub, left.count());
     if (s == NATS_TIMEOUT) break;
+    if (s == NATS_NO_RESPONDERS) return Status::NotFound("no consumer " + queue + " on the server", "queue");
     if (s != NATS_OK) return NatsError("cannot receive from " + queue, s);
     const std::string status = Header(msg, "Status");
     if (!status.empty() || !natsMsg_GetReply(msg)) {
       natsMsg_Destroy(msg);
       if (status == "100") continue;  // idle heartbeat
+      if (status == "503") return Status::NotFound("no consumer " + queue + " on the server", "queue");
       break;                          // no more messages, or the request expired
     }
     got->push_back(msg);
@@ -359,6 +376,14 @@ Result<std::vector<Message>> NatsBus::Receive(const std::string& queue, int max,
     for (natsMsg* m : msgs) natsMsg_Destroy(m);
     natsSubscription_Destroy(puller->sub);
     delete puller;
+    // The server lost the consumer (a server whose store was wiped): make it again.
+    if (st.code() == Code::kNotFound) {
+      {
+        std::lock_guard lock(mu_);
+        topics_ready_.erase(*topic);
+      }
+      if (Status again = Subscribe(*topic, queue); !again.ok()) return again;
+    }
     return st;
   }
   ReturnPuller(queue, puller);

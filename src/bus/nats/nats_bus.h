@@ -70,6 +70,7 @@ class NatsBus final : public Bus {
   std::string DlqSubject(const std::string& queue) const { return options_.ns + ".dlq." + queue; }
 
   Status EnsureTopic(const std::string& topic);
+  Status EnsureQueue(const std::string& topic, const std::string& queue);
   Result<std::string> TopicOf(const std::string& queue);
   Status PublishAll(const std::vector<struct NatsOutgoing>& messages);
   Status SendAcks(const std::vector<std::string>& receipts, const char* payload);
