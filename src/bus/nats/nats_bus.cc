@@ -26,7 +26,9 @@ namespace {
 using std::chrono::milliseconds;
 
 constexpr int64_t kApiWaitMs = 5000;      // JetStream API requests and publish acks
-constexpr int64_t kShortPullMs = 100;     // a pull request that should not wait: its expiry
+// A pull request that should not wait: its expiry (nats-server 2.9 answers a no_wait request
+// that has one as soon as it has messages, else at the expiry).
+constexpr int64_t kShortPullMs = 10;
 constexpr const char* kDedupHeader = "Rkd-Dedup-Id";
 constexpr const char* kErrorHeader = "Rkd-Error";
 constexpr const char* kSentAtHeader = "Rkd-Sent-At";
