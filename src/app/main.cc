@@ -338,6 +338,9 @@ int Serve(const Config& given, bool with_pipeline) {
 
 // `stream` and `worker`: one part of the pipeline, alone, until a signal.
 int RunPart(const Config& config, bool stream, int workers) {
+  if (workers > 0 && !config.public_url_given)
+    LogWarn("RKD_PUBLIC_URL is not set: links in emails point at " + config.public_url +
+            "; set it to the URL clients reach the API at");
   Components c;
   if (Status st = Build(config, &c); !st.ok()) return Fail(st);
   PipelineThreads pipeline;
