@@ -227,10 +227,12 @@ Status NatsBus::PublishAll(const std::vector<NatsOutgoing>& messages) {
   }
   if (s != NATS_OK) result = NatsError("cannot publish", s);
   const auto deadline = std::chrono::steady_clock::now() + milliseconds(kApiWaitMs);
+  size_t received = 0;
   for (size_t acked = 0; result.ok() && acked < messages.size(); ++acked) {
     const auto left = std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
     natsMsg* reply = nullptr;
     s = natsSubscription_NextMsg(&reply, sub, std::max<int64_t>(1, left.count()));
+    if (s == NATS_OK || s == NATS_NO_RESPONDERS) ++received;
     if (s == NATS_NO_RESPONDERS || (s == NATS_OK && natsMsg_IsNoResponders(reply))) {
       result = Status::Unavailable("no stream stores " + messages[0].subject);
       std::lock_guard lock(mu_);
@@ -244,8 +246,12 @@ Status NatsBus::PublishAll(const std::vector<NatsOutgoing>& messages) {
     }
     natsMsg_Destroy(reply);
   }
-  natsSubscription_Unsubscribe(sub);
-  natsSubscription_Destroy(sub);
+  if (received == messages.size()) {
+    natsSubscription_Unsubscribe(sub);
+    natsSubscription_Destroy(sub);  // every reply is in: nothing more can come
+  } else {
+    Retire({sub});  // replies for the rest may still be arriving
+  }
   return result;
 }
 
@@ -311,12 +317,41 @@ void NatsBus::ReturnPuller(const std::string& queue, Puller* p) {
   idle_pullers_[queue].push_back(p);
 }
 
+// Ends subscriptions that messages may still be on their way to. Debian's libnats (3.4)
+// can free a subscription while its reader thread is handing it a message, and the process
+// aborts (nats.c#637, fixed in 3.6): a burst of "no responders" replies to a publish
+// batch, from a cluster that had just lost a stream's leader, did it to `rekindle stream`.
+// So: unsubscribe (nothing new is routed to them), then flush: the reader handles the
+// server's PONG after every message it was handling before, so once the flush returns none
+// is being delivered to them any more, and they can go. When the flush fails (the server
+// away), they wait in retired_ for the next flush that works.
+void NatsBus::Retire(const std::vector<natsSubscription*>& subs) {
+  for (natsSubscription* sub : subs) natsSubscription_Unsubscribe(sub);
+  std::vector<natsSubscription*> ending;
+  {
+    std::lock_guard lock(mu_);
+    ending.swap(retired_);  // each unsubscribed before the flush below
+  }
+  ending.insert(ending.end(), subs.begin(), subs.end());
+  if (ending.empty()) return;
+  if (natsConnection_FlushTimeout(nc_, kApiWaitMs) == NATS_OK) {
+    for (natsSubscription* sub : ending) natsSubscription_Destroy(sub);
+  } else {
+    std::lock_guard lock(mu_);
+    retired_.insert(retired_.end(), ending.begin(), ending.end());
+  }
+}
+
 NatsBus::~NatsBus() {
+  std::vector<natsSubscription*> subs;
   for (auto& [queue, pullers] : idle_pullers_)
     for (Puller* p : pullers) {
-      natsSubscription_Destroy(p->sub);
+      subs.push_back(p->sub);  // a pull request's answer may still be arriving
       delete p;
     }
+  Retire(subs);
+  // What a failed flush left in retired_ is left to the process's exit: destroying it
+  // could still race the reader.
   jsCtx_Destroy(js_);
   natsConnection_Close(nc_);
   natsConnection_Destroy(nc_);
@@ -376,7 +411,7 @@ Result<std::vector<Message>> NatsBus::Receive(const std::string& queue, int max,
     st = PullOnce(stream, queue, puller, max - 1, milliseconds(kShortPullMs), true, &msgs);
   if (!st.ok()) {
     for (natsMsg* m : msgs) natsMsg_Destroy(m);
-    natsSubscription_Destroy(puller->sub);
+    Retire({puller->sub});  // the answer to a pull request may still be arriving
     delete puller;
     // The server lost the consumer (a server whose store was wiped): make it again.
     if (st.code() == Code::kNotFound) {

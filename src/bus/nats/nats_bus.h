@@ -80,6 +80,7 @@ class NatsBus final : public Bus {
   struct Puller;
   Puller* TakePuller(const std::string& queue, Status* st);
   void ReturnPuller(const std::string& queue, Puller* puller);
+  void Retire(const std::vector<__natsSubscription*>& subs);
   Status PullOnce(const std::string& stream, const std::string& queue, Puller* puller, int batch,
                   std::chrono::milliseconds expires, bool any, std::vector<__natsMsg*>* got);
 
@@ -90,6 +91,7 @@ class NatsBus final : public Bus {
   std::set<std::string> topics_ready_;
   std::map<std::string, std::string> queue_topic_;
   std::map<std::string, std::vector<Puller*>> idle_pullers_;  // owned; one per concurrent Receive
+  std::vector<__natsSubscription*> retired_;  // unsubscribed, destroyed by the next flush that works
 };
 
 }  // namespace rkd
