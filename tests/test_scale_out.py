@@ -376,11 +376,10 @@ class ScaleOutFaultTest(unittest.TestCase):
     def resent(self):
         """The emails handed to the mailer more than once. The outbox keeps one file per
         email id whatever happens; SMTP would send such an email again, under the same
-        Message-ID. Known causes, all at-least-once delivery meeting a send that cannot be
-        undone: a worker dying (or its store going away) between sending and recording
-        (tests 1 and 5), and JetStream handing out one message twice at once around a NATS
-        failover, to two workers that both find the email not sent yet (tests 3 and 4; the
-        cure is a send claim in the store, not in these tests). Printed, for the record."""
+        Message-ID. What can still cause it: a worker dying (or its store going away) between
+        sending and recording (tests 1 and 5): a send cannot be undone. JetStream handing one
+        message to two workers at once around a NATS failover (tests 3 and 4) cannot: the
+        store's send lease (ReserveEmail) lets only one of them send."""
         twice = sorted(e for e, n in self.deliveries().items() if n > 1)
         print(f"handed to the mailer twice: {len(twice)}", end=" ", flush=True)
         return twice
@@ -513,7 +512,7 @@ class ScaleOutFaultTest(unittest.TestCase):
         users = self.write_through("nats-restart", lambda: subprocess.run(
             [os.path.join(HERE, "restart_nats.sh"), nats_dir, "KILL", "7"], check=True, timeout=TIMEOUT))
         self.assert_every_client_emailed_once(users)
-        self.resent()
+        self.assertEqual(self.resent(), [])  # the send lease: never two deliveries at once
 
     def test_a_three_node_nats_cluster_losing_a_node(self):
         cluster = NatsCluster(os.path.join(self.dir, "nats"))
@@ -540,7 +539,7 @@ class ScaleOutFaultTest(unittest.TestCase):
             self.assertTrue(wait_for(lambda: cluster.meta_leader(survivors), timeout=TIMEOUT, interval=0.25))
         users = self.write_through("nats-cluster", lose_a_node)
         self.assert_every_client_emailed_once(users)
-        self.resent()
+        self.assertEqual(self.resent(), [])  # the send lease: never two deliveries at once
         print(f"lost {lost[0]}, now led by {cluster.stream_leader(stream)}", end=" ", flush=True)
 
     def test_postgresql_restarted_during_a_run(self):

@@ -108,8 +108,13 @@ INSERT INTO emails (email_id, user_id, subject, content, html, generated_at, eng
                     status, writer, sent_at, error, created_at, trigger_id, prompt_tokens, completion_tokens)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15);
 
+-- name: claim-email
+-- The send lease: $2 until when, $3 now. Changes a row only when no lease runs.
+UPDATE emails SET claimed_until = $2 WHERE email_id = $1 AND claimed_until <= $3;
+
 -- name: finish-email
-UPDATE emails SET status = $2, sent_at = $3, error = $4 WHERE email_id = $1;
+-- Ends the send lease.
+UPDATE emails SET status = $2, sent_at = $3, error = $4, claimed_until = 0 WHERE email_id = $1;
 
 -- name: is-suppressed
 SELECT reason FROM suppressions WHERE lower(email) = lower($1::text);

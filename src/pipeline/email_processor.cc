@@ -81,12 +81,15 @@ Status EmailProcessor::Handle(const Message& message) {
   draft.writer = composed->writer;
   draft.prompt_tokens = composed->prompt_tokens;
   draft.completion_tokens = composed->completion_tokens;
-  auto reservation = store_.ReserveEmail(draft, event->event_id, options_.cooldown);
+  auto reservation = store_.ReserveEmail(draft, event->event_id, options_.cooldown, options_.visibility_timeout.count());
   if (reservation.status().IsNotFound()) return Status::Ok();
   if (!reservation.ok()) return reservation.status();
   switch (reservation->outcome) {
     case EmailReservation::Outcome::kCooldown:
       return Status::Ok();  // another trigger won the race for this user
+    case EmailReservation::Outcome::kClaimed:
+      // Another delivery of this event is sending it: come back later and find it sent.
+      return Status::Unavailable("email " + reservation->email.email_id + " is being sent by another delivery");
     case EmailReservation::Outcome::kExisting:
       if (reservation->email.status != "GENERATED" && reservation->email.status != "FAILED") return Status::Ok();
       [[fallthrough]];
@@ -118,9 +121,11 @@ Status EmailProcessor::Deliver(const Email& email, const User& user, int receive
       LogWarn("email failed", {{"emailId", email.email_id}, {"error", sent.detail}});
       return store_.FinishEmail(email.email_id, "FAILED", std::nullopt, sent.detail);
     case SendResult::Outcome::kRetryable:
-      // On the last receive the message goes to the dead-letter queue: record why.
-      if (receive_count >= options_.max_receives)
-        RKD_RETURN_IF_ERROR(store_.FinishEmail(email.email_id, "FAILED", std::nullopt, sent.detail));
+      // On the last receive the message goes to the dead-letter queue: record why. Else
+      // the email stays GENERATED with the error, and its send lease ends for the retry.
+      RKD_RETURN_IF_ERROR(store_.FinishEmail(email.email_id,
+                                             receive_count >= options_.max_receives ? "FAILED" : "GENERATED",
+                                             std::nullopt, sent.detail));
       return Status::Unavailable(sent.detail);
   }
   return Status::Ok();

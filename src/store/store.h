@@ -74,6 +74,7 @@ struct EmailReservation {
     kReserved,  // the draft is stored (GENERATED) and lastEmailDate set: send it
     kExisting,  // an email with this id exists (a redelivered trigger): `email` is it
     kCooldown,  // the user got another email within the cooldown: send nothing
+    kClaimed,   // an email with this id is being sent by another delivery (its lease runs): try later
   };
   Outcome outcome = Outcome::kReserved;
   Email email;
@@ -153,9 +154,13 @@ class Store {
   // when the user's lastEmailDate is within `cooldown`, kCooldown; else stores the draft
   // (status GENERATED) and sets the user's lastEmailDate to draft.generated_at. NotFound
   // when the user is gone. `trigger_id` records which event caused it.
-  virtual Result<EmailReservation> ReserveEmail(const Email& draft, const std::string& trigger_id,
-                                                Millis cooldown) = 0;
-  // Records the outcome of sending a reserved email (SENT with sent_at, or FAILED with error).
+  // Sending is leased: a caller that gets an unsent email (kReserved, or kExisting while
+  // GENERATED or FAILED) holds it for `lease`; meanwhile another caller gets kClaimed, so
+  // two deliveries of one event (a bus redelivering during a failover) never both send.
+  virtual Result<EmailReservation> ReserveEmail(const Email& draft, const std::string& trigger_id, Millis cooldown,
+                                                Millis lease) = 0;
+  // Records the outcome of sending a reserved email (SENT with sent_at, FAILED with error,
+  // or GENERATED with a temporary error) and ends its send lease.
   virtual Status FinishEmail(const std::string& email_id, const std::string& status, std::optional<Millis> sent_at,
                              const std::string& error) = 0;
   // Suppression list: addresses never to email (unsubscribed, bounced, complained).

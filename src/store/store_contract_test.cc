@@ -332,6 +332,27 @@ TEST_P(StoreContractTest, EmailsAreEmptyAndUnknownEmailIsNotFound) {
   EXPECT_TRUE(store_->GetEmail("missing").status().IsNotFound());
 }
 
+TEST_P(StoreContractTest, TheSendLeaseLetsOneDeliverySendAnEmailAtATime) {
+  auto user = store_->CreateUser(NewUser("lease@example.com"));
+  ASSERT_TRUE(user.ok());
+  Email draft;
+  draft.email_id = "e-lease";
+  draft.user_id = user->user_id;
+  draft.subject = "Hi";
+  draft.generated_at = clock_.Now();
+  using O = EmailReservation::Outcome;
+  const Millis lease = 60'000, cooldown = 7 * kMillisPerDay;
+  EXPECT_EQ(store_->ReserveEmail(draft, "t1", cooldown, lease)->outcome, O::kReserved);
+  EXPECT_EQ(store_->ReserveEmail(draft, "t1", cooldown, lease)->outcome, O::kClaimed);  // a second delivery
+  clock_.Advance(lease + 1);  // the first died mid-send: its lease ran out
+  EXPECT_EQ(store_->ReserveEmail(draft, "t1", cooldown, lease)->outcome, O::kExisting);
+  EXPECT_EQ(store_->ReserveEmail(draft, "t1", cooldown, lease)->outcome, O::kClaimed);
+  ASSERT_TRUE(store_->FinishEmail("e-lease", "SENT", clock_.Now(), "").ok());
+  auto after = store_->ReserveEmail(draft, "t1", cooldown, lease);
+  EXPECT_EQ(after->outcome, O::kExisting);  // sent: nothing to claim, the caller sends nothing
+  EXPECT_EQ(after->email.status, "SENT");
+}
+
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest,
                          ::testing::Values(Backend{"sqlite",
                                                    [](const Clock* clock, const std::string& scratch) {
@@ -542,18 +563,18 @@ TEST_F(PostgresStoreTest, ConcurrentReservationsOfOneEmailStoreItOnce) {
   draft.user_id = created->user_id;
   draft.subject = "Hi";
   draft.generated_at = clock.Now();
-  std::atomic<int> reserved{0}, existing{0};
+  std::atomic<int> reserved{0}, claimed{0};
   std::vector<std::thread> threads;
   for (int i = 0; i < 4; ++i)
     threads.emplace_back([&] {
-      auto r = store.ReserveEmail(draft, "t1", 7 * kMillisPerDay);
+      auto r = store.ReserveEmail(draft, "t1", 7 * kMillisPerDay, 60'000);
       ASSERT_TRUE(r.ok()) << r.status().ToString();
       if (r->outcome == EmailReservation::Outcome::kReserved) ++reserved;
-      if (r->outcome == EmailReservation::Outcome::kExisting) ++existing;
+      if (r->outcome == EmailReservation::Outcome::kClaimed) ++claimed;
     });
   for (auto& t : threads) t.join();
   EXPECT_EQ(reserved, 1);
-  EXPECT_EQ(existing, 3);
+  EXPECT_EQ(claimed, 3);  // the first holds the send lease
 }
 
 }  // namespace

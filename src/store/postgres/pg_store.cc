@@ -503,8 +503,10 @@ Result<std::vector<ScoreRefresh>> PgStore::RefreshScores(const std::vector<std::
   return out;
 }
 
-Result<EmailReservation> PgStore::ReserveEmail(const Email& draft, const std::string& trigger_id, Millis cooldown) {
+Result<EmailReservation> PgStore::ReserveEmail(const Email& draft, const std::string& trigger_id, Millis cooldown,
+                                               Millis lease) {
   EmailReservation out;
+  const Millis now = clock_->Now();
   Status st = db_->Write([&](PgConn& c) -> Status {
     out = {};
     // The user's row lock first: two deliveries of one trigger then queue here, and the
@@ -514,6 +516,11 @@ Result<EmailReservation> PgStore::ReserveEmail(const Email& draft, const std::st
     if (!existing.ok()) return existing.status();
     if (*existing) {
       out = {EmailReservation::Outcome::kExisting, **existing};
+      if (out.email.status == "GENERATED" || out.email.status == "FAILED") {
+        // The send lease, unless another delivery holds it.
+        RKD_PG(r, c, "claim-email", PgParams().Add(draft.email_id).Add(now + lease).Add(now));
+        if (r.Affected() == 0) out.outcome = EmailReservation::Outcome::kClaimed;
+      }
       return Status::Ok();
     }
     if (!before.ok()) return before.status();
@@ -529,6 +536,9 @@ Result<EmailReservation> PgStore::ReserveEmail(const Email& draft, const std::st
              PgParams().Add(e.email_id).Add(e.user_id).Add(e.subject).Add(e.content).Add(e.html).Add(e.generated_at)
                  .Add(e.engagement_score_at_time).Add(e.status).Add(e.writer).Add(e.sent_at).Add(e.error)
                  .Add(e.created_at).Add(trigger_id).Add(int64_t{e.prompt_tokens}).Add(int64_t{e.completion_tokens}));
+    }
+    {
+      RKD_PG(r, c, "claim-email", PgParams().Add(e.email_id).Add(now + lease).Add(now));
     }
     User after = *before;
     after.last_email_date = e.generated_at;

@@ -457,13 +457,25 @@ Result<std::vector<ScoreRefresh>> SqliteStore::RefreshScores(const std::vector<s
 }
 
 Result<EmailReservation> SqliteStore::ReserveEmail(const Email& draft, const std::string& trigger_id,
-                                                   Millis cooldown) {
+                                                   Millis cooldown, Millis lease) {
   EmailReservation out;
+  const Millis now = clock_->Now();
+  // Takes the send lease unless another delivery holds it; true when taken.
+  auto claim = [&](SqliteConn& c, const std::string& email_id) -> Result<bool> {
+    RKD_STMT(s, *db_, c, "claim-email");
+    RKD_RETURN_IF_ERROR(s.Bind(1, email_id).Bind(2, now + lease).Bind(3, now).Run());
+    return sqlite3_changes(c.db()) > 0;
+  };
   Status st = db_->Write([&](SqliteConn& c) -> Status {
     auto existing = LoadEmail(c, draft.email_id);
     if (!existing.ok()) return existing.status();
     if (*existing) {
       out = {EmailReservation::Outcome::kExisting, **existing};
+      if (out.email.status == "GENERATED" || out.email.status == "FAILED") {
+        auto mine = claim(c, draft.email_id);
+        if (!mine.ok()) return mine.status();
+        if (!*mine) out.outcome = EmailReservation::Outcome::kClaimed;
+      }
       return Status::Ok();
     }
     auto before = LoadUser(c, draft.user_id);
@@ -483,6 +495,7 @@ Result<EmailReservation> SqliteStore::ReserveEmail(const Email& draft, const std
           .Bind(14, int64_t{e.prompt_tokens}).Bind(15, int64_t{e.completion_tokens});
       RKD_RETURN_IF_ERROR(s.Run());
     }
+    if (auto mine = claim(c, e.email_id); !mine.ok()) return mine.status();
     User after = *before;
     after.last_email_date = e.generated_at;
     after.updated_at = e.created_at;

@@ -38,7 +38,8 @@ class SqliteStore final : public Store {
   Status SetCheckpoint(const std::string& name, int64_t seq) override;
   Result<int64_t> LatestChangeSeq() override;
   Result<std::vector<ScoreRefresh>> RefreshScores(const std::vector<std::string>& user_ids) override;
-  Result<EmailReservation> ReserveEmail(const Email& draft, const std::string& trigger_id, Millis cooldown) override;
+  Result<EmailReservation> ReserveEmail(const Email& draft, const std::string& trigger_id, Millis cooldown,
+                                        Millis lease) override;
   Status FinishEmail(const std::string& email_id, const std::string& status, std::optional<Millis> sent_at,
                      const std::string& error) override;
   Result<bool> IsSuppressed(const std::string& email) override;
