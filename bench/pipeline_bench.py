@@ -60,7 +60,7 @@ def main():
           f"worker processes: {WORKER_PROCESSES or 'none (serve)'}")
     os.environ.update(env)
     t = time.time()
-    code, _, err = run_cli("seed", "--users", str(USERS))
+    code, _, err = run_cli("seed", "--users", str(USERS), timeout=900)
     assert code == 0, err
     print(f"seed: {USERS} users in {time.time() - t:.1f} s")
     code, _, err = run_cli("stream", "--skip-to-end")

@@ -61,6 +61,59 @@ def store_query(env, sql):
     return tuple(out.splitlines()[0].split("\t"))
 
 
+class Process:
+    """A `rekindle SUBCOMMAND` process; its JSON log lines are collected as they come."""
+
+    def __init__(self, args, env, cwd):
+        self.args = args
+        self.proc = subprocess.Popen([BIN, *args], env=env, cwd=cwd, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True)
+        self.lines = []
+        self._pump_thread = threading.Thread(target=self._pump, daemon=True)
+        self._pump_thread.start()
+
+    def _pump(self):
+        with self.proc.stdout:
+            for line in self.proc.stdout:
+                self.lines.append(line)
+
+    def entries(self, msg=None):
+        out = []
+        for line in list(self.lines):
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue  # "rekindle: …" from a fatal error
+            if isinstance(entry, dict) and (msg is None or entry.get("msg") == msg):
+                out.append(entry)
+        return out
+
+    def count(self, msg):
+        return len(self.entries(msg))
+
+    def messages(self):
+        return [e.get("msg") for e in self.entries()]
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._pump_thread.join(timeout=60)
+        return self.proc.returncode
+
+    def __repr__(self):
+        state = "running" if self.alive() else f"exited {self.proc.returncode}"
+        return f"rekindle {' '.join(self.args)} (pid {self.proc.pid}, {state}), last lines:\n" + \
+            "".join(self.lines[-12:])
+
+
 class Server:
     """One `rekindle serve` process (or `rekindle api`: command="api") with its own
     temporary data folder."""

@@ -17,51 +17,9 @@ import tempfile
 import threading
 import unittest
 
-from harness import BIN, Server, postgres_schema_url, run_cli, wait_for
+from harness import BIN, Process, Server, postgres_schema_url, run_cli, wait_for
 
 TIMEOUT = 30  # seconds: generous bounds for waits, never a measure of speed
-
-
-class Process:
-    """A `rekindle SUBCOMMAND` process whose log lines are collected as they come."""
-
-    def __init__(self, args, env, cwd):
-        self.proc = subprocess.Popen([BIN, *args], env=env, cwd=cwd, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, text=True)
-        self.lines = []
-        self._pump_thread = threading.Thread(target=self._pump, daemon=True)
-        self._pump_thread.start()
-
-    def _pump(self):
-        with self.proc.stdout:
-            for line in self.proc.stdout:
-                self.lines.append(line)
-
-    def messages(self):
-        out = []
-        for line in list(self.lines):
-            try:
-                out.append(json.loads(line)["msg"])
-            except (ValueError, KeyError, TypeError):
-                pass  # "rekindle: …" on stderr
-        return out
-
-    def count(self, msg):
-        return self.messages().count(msg)
-
-    def stop(self, sig=signal.SIGTERM):
-        if self.proc.poll() is None:
-            self.proc.send_signal(sig)
-            try:
-                self.proc.wait(timeout=TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self._pump_thread.join(timeout=TIMEOUT)
-        return self.proc.returncode
-
-    def __repr__(self):
-        return f"pid {self.proc.pid}:\n" + "".join(self.lines[-30:])
 
 
 def queued_user_ids(bus_path):
