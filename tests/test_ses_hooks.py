@@ -3,6 +3,7 @@ SNS envelopes signed with a key made here (`openssl` CLI) whose certificate a lo
 HTTP server serves (RKD_SNS_ALLOW_INSECURE_CERT_URL=true, a test-only switch), and the
 shared-secret path."""
 import base64
+import datetime
 import http.server
 import json
 import os
@@ -61,6 +62,14 @@ class CertServer:
         self.httpd.server_close()
 
 
+TOPIC = "arn:aws:sns:eu-west-1:123456789012:ses-feedback"
+
+
+def now_iso(seconds_ago=0):
+    t = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=seconds_ago)
+    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
+
+
 def canonical(msg):
     if msg["Type"] == "Notification":
         keys = ["Message", "MessageId"] + (["Subject"] if "Subject" in msg else []) + ["Timestamp", "TopicArn", "Type"]
@@ -80,7 +89,7 @@ class SesHooksTest(unittest.TestCase):
         with open(cert, "rb") as f:
             cls.certs = CertServer(f.read())
         cls.s = Server({"RKD_SNS_ALLOW_INSECURE_CERT_URL": "true", "RKD_SES_WEBHOOK_SECRET": SECRET,
-                        "RKD_API_KEYS": "test-api-key"})
+                        "RKD_API_KEYS": "test-api-key", "RKD_SNS_TOPIC_ARNS": TOPIC + ",arn:aws:sns:us-east-1:1:other"})
 
     @classmethod
     def tearDownClass(cls):
@@ -101,7 +110,7 @@ class SesHooksTest(unittest.TestCase):
         msg = {"Type": "Notification", "MessageId": str(uuid.uuid4()),
                "TopicArn": "arn:aws:sns:eu-west-1:123456789012:ses-feedback",
                "Subject": "Amazon SES Email Event Notification", "Message": json.dumps(ses),
-               "Timestamp": "2024-05-01T12:00:00.000Z"}
+               "Timestamp": now_iso()}
         msg.update(extra)
         return msg
 
@@ -112,6 +121,10 @@ class SesHooksTest(unittest.TestCase):
         raw = body if isinstance(body, (str, bytes)) else json.dumps(body)
         resp, data = self.s.raw("POST", path, raw, h)
         return resp.status, (json.loads(data) if data else None)
+
+    def refused_for(self, reason):
+        """The hook logged that it refused a message for `reason` (the response says less)."""
+        return wait_for(lambda: any('"ses hook refused"' in l and reason in l for l in list(self.s.log)), timeout=20)
 
     def suppressions(self):
         status, body = self.s.call("GET", "/api/suppressions", headers=API)
@@ -192,6 +205,22 @@ class SesHooksTest(unittest.TestCase):
         for addr in ("victim@example.com", "victim2@example.com", "victim3@example.com"):
             self.assertNotIn(addr, sup)
 
+    def test_an_old_signed_message_is_a_replay_and_writes_nothing(self):
+        for ts in (now_iso(seconds_ago=2 * 3600), now_iso(seconds_ago=-2 * 3600), "yesterday"):
+            msg = self.sign(self.notification(self.bounce("Permanent", "replayed@example.com"), Timestamp=ts))
+            status, body = self.post(msg)
+            self.assertEqual(status, 403, body)
+            self.assertTrue(self.refused_for(f"Timestamp {ts} is not within"), ts)
+        self.assertNotIn("replayed@example.com", self.suppressions())
+
+    def test_a_topic_not_allowed_is_refused_even_when_signed(self):
+        msg = self.sign(self.notification(self.bounce("Permanent", "strange@example.com"),
+                                          TopicArn="arn:aws:sns:eu-west-1:999999999999:someone-else"))
+        status, body = self.post(msg)
+        self.assertEqual(status, 403, body)
+        self.assertTrue(self.refused_for("TopicArn arn:aws:sns:eu-west-1:999999999999:someone-else is not one of"))
+        self.assertNotIn("strange@example.com", self.suppressions())
+
     def test_shared_secret_accepts_raw_ses_and_unsigned_envelopes(self):
         raw = self.complaint("direct@example.com")
         self.assertEqual(self.post(raw)[0], 403)
@@ -213,7 +242,7 @@ class SesHooksTest(unittest.TestCase):
         msg = self.sign({"Type": "SubscriptionConfirmation", "MessageId": str(uuid.uuid4()), "Token": "tok123",
                          "TopicArn": "arn:aws:sns:eu-west-1:123456789012:ses-feedback",
                          "Message": "You have chosen to subscribe to the topic.", "SubscribeURL": url,
-                         "Timestamp": "2024-05-01T12:00:00.000Z"})
+                         "Timestamp": now_iso()})
         status, body = self.post(msg)
         self.assertEqual(status, 200, body)
         self.assertTrue(body["data"]["confirmed"])
@@ -228,7 +257,7 @@ class SesHooksTest(unittest.TestCase):
     def test_unsubscribe_confirmation_is_logged(self):
         msg = self.sign({"Type": "UnsubscribeConfirmation", "MessageId": str(uuid.uuid4()), "Token": "t",
                          "TopicArn": "arn:aws:sns:eu-west-1:123456789012:ses-feedback", "Message": "bye",
-                         "SubscribeURL": self.certs.url("/confirm?resubscribe"), "Timestamp": "2024-05-01T12:00:00Z"})
+                         "SubscribeURL": self.certs.url("/confirm?resubscribe"), "Timestamp": now_iso()})
         status, body = self.post(msg)
         self.assertEqual(status, 200, body)
         self.assertTrue(wait_for(lambda: any('"sns subscription ended"' in l for l in list(self.s.log)), timeout=20))

@@ -12,12 +12,14 @@
 // upsert, so SNS's retries are harmless. A store fault answers 503 so SNS retries.
 #include <openssl/crypto.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "api/api.h"
 #include "api/envelope.h"
 #include "api/validation.h"
 #include "base/log.h"
+#include "base/time.h"
 #include "delivery/ses_notification.h"
 #include "delivery/sns_verifier.h"
 
@@ -89,7 +91,7 @@ void RegisterSesHookRoutes(Router& router, ApiContext& ctx, const SesHookOptions
   auto verifier = std::make_shared<SnsVerifier>(vopts, CurlGet);
   const std::string secret = options.secret;
 
-  router.Add("POST", "/hooks/ses", [&ctx, verifier, secret](HttpRequest& req) {
+  router.Add("POST", "/hooks/ses", [&ctx, verifier, secret, options](HttpRequest& req) {
     auto body = ParseJsonObject(req.body);
     if (!body.ok()) return ErrorResponse(body.status());
     const bool secret_ok = SecretMatches(secret, req);
@@ -101,7 +103,16 @@ void RegisterSesHookRoutes(Router& router, ApiContext& ctx, const SesHookOptions
 
     auto sns = ParseSnsMessage(*body);
     if (!sns.ok()) return ErrorResponse(sns.status());
+    if (!options.topic_arns.empty() &&
+        std::find(options.topic_arns.begin(), options.topic_arns.end(), sns->topic_arn) == options.topic_arns.end())
+      return Forbidden("TopicArn " + sns->topic_arn + " is not one of RKD_SNS_TOPIC_ARNS");
     if (!secret_ok) {
+      // A validly signed message stays valid forever: an old one is taken for a replay.
+      const auto at = ParseRfc3339(sns->timestamp);
+      const Millis max_age = int64_t{options.max_age_s} * 1000;
+      if (!at || ctx.clock.Now() - *at > max_age || *at - ctx.clock.Now() > max_age)
+        return Forbidden("Timestamp " + sns->timestamp + " is not within RKD_SNS_MAX_AGE_S (" +
+                         std::to_string(options.max_age_s) + " s) of now");
       if (Status st = verifier->Verify(*sns); !st.ok()) {
         if (st.code() == Code::kUnavailable) {
           LogWarn("ses hook could not fetch the signing certificate", {{"error", st.message()}});

@@ -120,6 +120,8 @@ Result<Config> LoadConfig(const std::function<const char*(const char*)>& getenv)
   if (const char* v = getenv("RKD_API_KEYS")) c.api_keys = SplitList(v);
   if (const char* v = getenv("RKD_CORS_ORIGINS")) c.cors_origins = SplitList(v);
   if (const char* v = getenv("RKD_SNS_CERT_HOSTS"); v && *v) c.sns_cert_hosts = SplitList(v);
+  if (const char* v = getenv("RKD_SNS_TOPIC_ARNS"); v && *v) c.sns_topic_arns = SplitList(v);
+  RKD_RETURN_IF_ERROR(ReadInt("RKD_SNS_MAX_AGE_S", getenv("RKD_SNS_MAX_AGE_S"), 60, 30 * 86400, &c.sns_max_age_s));
   str("RKD_SES_WEBHOOK_SECRET", &c.ses_webhook_secret);
   if (const char* v = getenv("RKD_SNS_ALLOW_INSECURE_CERT_URL"); v && std::string(v) == "true")
     c.sns_allow_insecure_cert_url = true;
@@ -263,6 +265,8 @@ nlohmann::json ConfigToJson(const Config& c) {
           {"RKD_API_KEYS", c.api_keys.empty() ? "" : std::to_string(c.api_keys.size()) + " key(s), masked"},
           {"RKD_CORS_ORIGINS", c.cors_origins},
           {"RKD_SNS_CERT_HOSTS", c.sns_cert_hosts},
+          {"RKD_SNS_TOPIC_ARNS", c.sns_topic_arns},
+          {"RKD_SNS_MAX_AGE_S", c.sns_max_age_s},
           {"RKD_SES_WEBHOOK_SECRET", Mask(c.ses_webhook_secret)},
           {"RKD_SNS_ALLOW_INSECURE_CERT_URL", c.sns_allow_insecure_cert_url},
           {"RKD_LOG_LEVEL", c.log_level},

@@ -60,6 +60,8 @@ struct Config {
   // switch that also accepts http:// and loopback certificate URLs (never in production).
   std::vector<std::string> sns_cert_hosts = {"sns.*.amazonaws.com"};
   std::string ses_webhook_secret;
+  std::vector<std::string> sns_topic_arns;  // empty: notifications from any topic
+  int sns_max_age_s = 3600;
   bool sns_allow_insecure_cert_url = false;
   std::vector<std::string> api_keys;
   std::vector<std::string> cors_origins;

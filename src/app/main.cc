@@ -316,7 +316,9 @@ int Serve(const Config& given, bool with_pipeline) {
   RegisterUnsubscribeRoutes(router, ctx, c.unsubscribe_secret);
   RegisterEffectivenessRoutes(router, ctx);
   RegisterTrackingRoutes(router, ctx, c.unsubscribe_secret);
-  RegisterSesHookRoutes(router, ctx, {config.ses_webhook_secret, config.sns_cert_hosts, config.sns_allow_insecure_cert_url});
+  RegisterSesHookRoutes(router, ctx,
+                        {config.ses_webhook_secret, config.sns_cert_hosts, config.sns_allow_insecure_cert_url,
+                         config.sns_topic_arns, config.sns_max_age_s});
   StaticFiles web(config.web_dir);
   router.SetFallback([&web](HttpRequest& req) { return web.Serve(req); });
   if (Status st = server.Start(); !st.ok()) return Fail(st);
