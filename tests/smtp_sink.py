@@ -4,8 +4,9 @@ of .eml files, and answers like a real MTA for special recipients:
   tempfail-…@…  451 4.3.0 (a temporary failure)
   drop-…@…      the connection is dropped mid-transaction (no reply at all)
 
-Run: /usr/bin/python3 tests/smtp_sink.py OUTDIR [CERT KEY]   → prints "PORT <n>" when
-listening. With a certificate and key it offers STARTTLS and refuses mail without it.
+Run: /usr/bin/python3 tests/smtp_sink.py OUTDIR [CERT KEY [implicit]]   → prints "PORT <n>"
+when listening. With a certificate and key it offers STARTTLS and refuses mail without it;
+with "implicit" it speaks TLS from the first byte instead (SMTPS, as on port 465).
 """
 import os
 import socket
@@ -59,7 +60,8 @@ def main():
         import ssl
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(sys.argv[2], sys.argv[3])
-        tls = {"tls_context": context, "require_starttls": True}
+        implicit = len(sys.argv) >= 5 and sys.argv[4] == "implicit"
+        tls = {"ssl_context": context} if implicit else {"tls_context": context, "require_starttls": True}
     controller = Controller(Sink(outdir), hostname="127.0.0.1", port=port, **tls)
     controller.start()
     print("PORT %d" % port, flush=True)

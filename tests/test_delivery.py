@@ -18,14 +18,14 @@ PYTHON = "/usr/bin/python3"  # Debian's, which has aiosmtpd
 
 
 class SmtpServer:
-    def __init__(self, tls=False):
+    def __init__(self, tls=False, implicit_tls=False):
         self.dir = tempfile.mkdtemp(prefix="rkd-smtp-")
         args = [self.dir]
-        if tls:  # a self-signed certificate: STARTTLS offered and required
+        if tls or implicit_tls:  # a self-signed certificate: STARTTLS offered and required, or SMTPS
             cert, key = os.path.join(self.dir, "cert.pem"), os.path.join(self.dir, "key.pem")
             subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
                             "-days", "1", "-subj", "/CN=127.0.0.1"], check=True, capture_output=True)
-            args += [cert, key]
+            args += [cert, key] + (["implicit"] if implicit_tls else [])
         self.proc = subprocess.Popen([PYTHON, os.path.join(os.path.dirname(__file__), "smtp_sink.py"), *args],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline()
@@ -45,11 +45,9 @@ class SmtpServer:
         self.proc.wait(timeout=10)
 
 
-class StartTlsTest(unittest.TestCase):
-    def test_delivers_over_starttls_when_required(self):
-        smtp = SmtpServer(tls=True)
-        s = Server({"RKD_SMTP_URL": f"smtp://127.0.0.1:{smtp.port}", "RKD_SMTP_STARTTLS": "required",
-                    "RKD_SMTP_VERIFY_TLS": "false"})  # the test's certificate is self-signed
+class TlsTest(unittest.TestCase):
+    def deliver_one(self, smtp, url, env):
+        s = Server(dict(env, RKD_SMTP_URL=url, RKD_SMTP_VERIFY_TLS="false"))  # the certificate is self-signed
         try:
             status, body = s.call("POST", "/api/users", {"email": "tls@example.com", "name": "Tess Tls",
                                                          "lastOrderDate": iso_days_ago(130)})
@@ -62,6 +60,14 @@ class StartTlsTest(unittest.TestCase):
         finally:
             s.stop()
             smtp.stop()
+
+    def test_delivers_over_starttls_when_required(self):
+        smtp = SmtpServer(tls=True)
+        self.deliver_one(smtp, f"smtp://127.0.0.1:{smtp.port}", {"RKD_SMTP_STARTTLS": "required"})
+
+    def test_delivers_over_implicit_tls(self):
+        smtp = SmtpServer(implicit_tls=True)
+        self.deliver_one(smtp, f"smtps://127.0.0.1:{smtp.port}", {})
 
 
 class SmtpDeliveryTest(unittest.TestCase):
