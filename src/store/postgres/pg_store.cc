@@ -88,6 +88,33 @@ std::string ListUsersName(UserSort sort, bool desc) {
   const PgRows& var = *var##_run; \
   (void)var
 
+// Reads one keyset page with `query`, whose parameters are `p` (the query's own), then the
+// cursor's key and id (nulls on the first page) and limit + 1: a row beyond `limit` means
+// another page follows the last row kept (as SQLite's ReadPage).
+template <typename T, typename ReadRow, typename KeyOf>
+Result<Page<T>> ReadKeyPage(PgDatabase& db, const char* query, PgParams p, int limit, const std::string& cursor,
+                            ReadRow read_row, KeyOf key_of) {
+  limit = ClampLimit(limit);
+  auto after = DecodeKeyCursor(cursor);
+  if (!after.ok()) return after.status();
+  if (*after) p.Add((*after)->first).Add((*after)->second);
+  else p.Add(std::nullopt).Add(std::nullopt);
+  p.Add(int64_t{limit + 1});
+  Page<T> page;
+  Status st = db.Read([&](PgConn& c) -> Status {
+    RKD_PG(r, c, query, p);
+    for (int i = 0; i < r.size(); ++i) page.items.push_back(read_row(r, i));
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  if (static_cast<int>(page.items.size()) > limit) {
+    page.items.pop_back();
+    const auto [k, id] = key_of(page.items.back());
+    page.next_cursor = EncodeKeyCursor(k, id);
+  }
+  return page;
+}
+
 }  // namespace
 
 // ---- set-up --------------------------------------------------------------------------
@@ -309,26 +336,8 @@ Result<OrderResult> PgStore::CreateOrder(Order o) {
 }
 
 Result<Page<Order>> PgStore::ListOrders(const std::string& user_id, int limit, const std::string& cursor) {
-  limit = ClampLimit(limit);
-  auto after = DecodeKeyCursor(cursor);
-  if (!after.ok()) return after.status();
-  PgParams p;
-  p.Add(user_id);
-  if (*after) p.Add((*after)->first).Add((*after)->second);
-  else p.Add(std::nullopt).Add(std::nullopt);
-  p.Add(int64_t{limit + 1});
-  Page<Order> page;
-  Status st = db_->Read([&](PgConn& c) -> Status {
-    RKD_PG(r, c, "list-orders", p);
-    for (int i = 0; i < r.size(); ++i) page.items.push_back(ReadOrder(r, i));
-    return Status::Ok();
-  });
-  if (!st.ok()) return st;
-  if (static_cast<int>(page.items.size()) > limit) {
-    page.items.pop_back();
-    page.next_cursor = EncodeKeyCursor(page.items.back().order_date, page.items.back().order_id);
-  }
-  return page;
+  return ReadKeyPage<Order>(*db_, "list-orders", PgParams().Add(user_id), limit, cursor, ReadOrder,
+                            [](const Order& o) { return std::pair{o.order_date, o.order_id}; });
 }
 
 // ---- emails --------------------------------------------------------------------------
@@ -353,26 +362,8 @@ Result<Email> PgStore::GetEmail(const std::string& email_id) {
 }
 
 Result<Page<Email>> PgStore::ListEmails(const EmailQuery& q) {
-  const int limit = ClampLimit(q.limit);
-  auto after = DecodeKeyCursor(q.cursor);
-  if (!after.ok()) return after.status();
-  PgParams p;
-  p.Add(q.user_id).Add(q.status);
-  if (*after) p.Add((*after)->first).Add((*after)->second);
-  else p.Add(std::nullopt).Add(std::nullopt);
-  p.Add(int64_t{limit + 1});
-  Page<Email> page;
-  Status st = db_->Read([&](PgConn& c) -> Status {
-    RKD_PG(r, c, "list-emails", p);
-    for (int i = 0; i < r.size(); ++i) page.items.push_back(ReadEmail(r, i));
-    return Status::Ok();
-  });
-  if (!st.ok()) return st;
-  if (static_cast<int>(page.items.size()) > limit) {
-    page.items.pop_back();
-    page.next_cursor = EncodeKeyCursor(page.items.back().created_at, page.items.back().email_id);
-  }
-  return page;
+  return ReadKeyPage<Email>(*db_, "list-emails", PgParams().Add(q.user_id).Add(q.status), q.limit, q.cursor,
+                            ReadEmail, [](const Email& e) { return std::pair{e.created_at, e.email_id}; });
 }
 
 // ---- bulk load -----------------------------------------------------------------------
