@@ -147,11 +147,29 @@ class NatsCluster:
                 f.write(f"server_name: {n}\nlisten: 127.0.0.1:{client}\nhttp: 127.0.0.1:{http}\n"
                         f"jetstream {{\n  store_dir: {d}/store\n}}\n"
                         f"cluster {{\n  name: rkd-test\n  listen: 127.0.0.1:{route}\n  routes: [\n{routes}\n  ]\n}}\n")
-            log = open(os.path.join(d, "server.log"), "w")
-            proc = subprocess.Popen(["nats-server", "-c", conf], stdout=log, stderr=subprocess.STDOUT,
+            self.nodes.append({"name": n, "proc": self._run(d, conf), "client": client, "http": http, "dir": d,
+                               "conf": conf})
+
+    @staticmethod
+    def _run(d, conf):
+        with open(os.path.join(d, "server.log"), "a") as log:
+            return subprocess.Popen(["nats-server", "-c", conf], stdout=log, stderr=subprocess.STDOUT,
                                     stdin=subprocess.DEVNULL)
-            log.close()
-            self.nodes.append({"name": n, "proc": proc, "client": client, "http": http, "dir": d})
+
+    def restart(self, name):
+        """Starts a stopped node again, on its ports and store."""
+        node = self.node(name)
+        node["proc"] = self._run(node["dir"], node["conf"])
+
+    def last_seqs(self, stream):
+        """Each running node's last sequence of its replica of `stream` (None: not yet there)."""
+        out = {}
+        for node in self.nodes:
+            info = self.jsz(node, "?streams=true") or {}
+            seqs = [s.get("state", {}).get("last_seq") for a in info.get("account_details", [])
+                    for s in a.get("stream_detail", []) if s.get("name") == stream]
+            out[node["name"]] = seqs[0] if seqs else None
+        return out
 
     def url(self):
         return ",".join(f"nats://127.0.0.1:{n['client']}" for n in self.nodes)
@@ -491,6 +509,18 @@ class ScaleOutFaultTest(unittest.TestCase):
         self.assert_every_client_emailed_once(users)
         self.assertEqual(self.resent(), [])  # the send lease: never two deliveries at once
         print(f"lost {lost[0]}, now led by {cluster.stream_leader(stream)}", end=" ", flush=True)
+
+        # The lost node comes back while clients are written: it catches up with the
+        # stream's replicas, and the pipeline runs on.
+        def bring_it_back():
+            cluster.restart(lost[0])
+            self.assertTrue(wait_for(cluster.meta_leader, timeout=TIMEOUT, interval=0.25))
+        users += self.write_through("nats-cluster-back", bring_it_back)
+        self.assert_every_client_emailed_once(users)
+        self.assertEqual(self.resent(), [])
+        caught_up = wait_for(lambda: (lambda s: None not in s.values() and len(set(s.values())) == 1)(
+            cluster.last_seqs(stream)), timeout=TIMEOUT, interval=0.5)
+        self.assertTrue(caught_up, cluster.last_seqs(stream))
 
     def test_postgresql_restarted_during_a_run(self):
         # A server of this test's own: restarting it disturbs no other test. Its folder
