@@ -160,17 +160,20 @@ class Server:
             if entry.get("msg") == "listening":
                 self.port = entry["port"]
         self._local = threading.local()
+        self._conns = []  # every thread's connection, closed by stop()
 
     def _pump(self):
-        for line in self.proc.stdout:
-            self.log.append(line)
-            self.lines.put(line)
+        with self.proc.stdout:
+            for line in self.proc.stdout:
+                self.log.append(line)
+                self.lines.put(line)
 
     def conn(self):
         c = getattr(self._local, "conn", None)
         if c is None:
             c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
             self._local.conn = c
+            self._conns.append(c)
         return c
 
     def raw(self, method, path, body=None, headers=None):
@@ -208,5 +211,9 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        for c in getattr(self, "_conns", []):
+            c.close()
+        if self.proc.stderr:
+            self.proc.stderr.close()
         shutil.rmtree(self.dir, ignore_errors=True)
         return self.proc.returncode
