@@ -91,8 +91,9 @@ SELECT COALESCE(MAX(seq), 0) FROM user_changes;
 
 -- name: insert-email
 INSERT INTO emails (email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
-                    status, writer, sent_at, error, created_at, trigger_id, prompt_tokens, completion_tokens)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15);
+                    status, writer, sent_at, error, created_at, trigger_id, prompt_tokens, completion_tokens,
+                    claimed_until)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16);
 
 -- name: claim-email
 -- The send lease: ?2 until when, ?3 now. Changes a row only when no lease runs.

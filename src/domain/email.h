@@ -29,6 +29,9 @@ struct Email {
   std::optional<Millis> clicked_at;
   std::optional<Millis> converted_at;  // an order within the attribution window
   std::optional<double> conversion_revenue;
+
+  // Not sent yet (GENERATED), or failed for good on a last try that a redrive retries.
+  bool AwaitsSending() const { return status == "GENERATED" || status == "FAILED"; }
 };
 
 }  // namespace rkd

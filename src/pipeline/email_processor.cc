@@ -33,13 +33,11 @@ Status EmailProcessor::Handle(const Message& message) {
   const Millis now = clock_.Now();
   const double score = ComputeScore(rules_, user, now);
 
-  // A redelivered trigger finds its email and finishes what the last attempt started.
+  // A redelivered trigger finds its email and finishes what the last attempt started,
+  // through the same reservation (and send lease) as a first attempt.
   const std::string email_id = StableId("em-", user.user_id + "|" + event->event_id);
   auto existing = store_.GetEmail(email_id);
-  if (existing.ok()) {
-    if (existing->status != "GENERATED" && existing->status != "FAILED") return Status::Ok();  // delivered
-    return Deliver(*existing, user, message.receive_count);
-  }
+  if (existing.ok()) return Send(*existing, event->event_id, user, message.receive_count);
   if (!existing.status().IsNotFound()) return existing.status();
 
   const bool eligible = IsAtRisk(rules_, score) &&
@@ -81,8 +79,13 @@ Status EmailProcessor::Handle(const Message& message) {
   draft.writer = composed->writer;
   draft.prompt_tokens = composed->prompt_tokens;
   draft.completion_tokens = composed->completion_tokens;
-  auto reservation = store_.ReserveEmail(draft, event->event_id, options_.cooldown, options_.visibility_timeout.count());
-  if (reservation.status().IsNotFound()) return Status::Ok();
+  return Send(draft, event->event_id, user, message.receive_count);
+}
+
+// Reserves the email (or finds it) and sends it when this delivery holds its send lease.
+Status EmailProcessor::Send(const Email& draft, const std::string& trigger_id, const User& user, int receive_count) {
+  auto reservation = store_.ReserveEmail(draft, trigger_id, options_.cooldown, options_.visibility_timeout.count());
+  if (reservation.status().IsNotFound()) return Status::Ok();  // the user was deleted
   if (!reservation.ok()) return reservation.status();
   switch (reservation->outcome) {
     case EmailReservation::Outcome::kCooldown:
@@ -91,10 +94,10 @@ Status EmailProcessor::Handle(const Message& message) {
       // Another delivery of this event is sending it: come back later and find it sent.
       return Status::Unavailable("email " + reservation->email.email_id + " is being sent by another delivery");
     case EmailReservation::Outcome::kExisting:
-      if (reservation->email.status != "GENERATED" && reservation->email.status != "FAILED") return Status::Ok();
+      if (!reservation->email.AwaitsSending()) return Status::Ok();  // delivered
       [[fallthrough]];
     case EmailReservation::Outcome::kReserved:
-      return Deliver(reservation->email, user, message.receive_count);
+      return Deliver(reservation->email, user, receive_count);
   }
   return Status::Ok();
 }

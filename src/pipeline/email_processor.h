@@ -59,6 +59,7 @@ class EmailProcessor {
   std::chrono::milliseconds Backoff(int receive_count) const;
 
  private:
+  Status Send(const Email& draft, const std::string& trigger_id, const User& user, int receive_count);
   Status Deliver(const Email& email, const User& user, int receive_count);
   std::string UnsubscribeUrl(const User& user) const;
 

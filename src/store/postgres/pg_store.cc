@@ -507,7 +507,7 @@ Result<EmailReservation> PgStore::ReserveEmail(const Email& draft, const std::st
     if (!existing.ok()) return existing.status();
     if (*existing) {
       out = {EmailReservation::Outcome::kExisting, **existing};
-      if (out.email.status == "GENERATED" || out.email.status == "FAILED") {
+      if (out.email.AwaitsSending()) {
         // The send lease, unless another delivery holds it.
         RKD_PG(r, c, "claim-email", PgParams().Add(draft.email_id).Add(now + lease).Add(now));
         if (r.Affected() == 0) out.outcome = EmailReservation::Outcome::kClaimed;
@@ -526,10 +526,8 @@ Result<EmailReservation> PgStore::ReserveEmail(const Email& draft, const std::st
       RKD_PG(r, c, "insert-email",
              PgParams().Add(e.email_id).Add(e.user_id).Add(e.subject).Add(e.content).Add(e.html).Add(e.generated_at)
                  .Add(e.engagement_score_at_time).Add(e.status).Add(e.writer).Add(e.sent_at).Add(e.error)
-                 .Add(e.created_at).Add(trigger_id).Add(int64_t{e.prompt_tokens}).Add(int64_t{e.completion_tokens}));
-    }
-    {
-      RKD_PG(r, c, "claim-email", PgParams().Add(e.email_id).Add(now + lease).Add(now));
+                 .Add(e.created_at).Add(trigger_id).Add(int64_t{e.prompt_tokens}).Add(int64_t{e.completion_tokens})
+                 .Add(now + lease));
     }
     User after = *before;
     after.last_email_date = e.generated_at;

@@ -460,21 +460,16 @@ Result<EmailReservation> SqliteStore::ReserveEmail(const Email& draft, const std
                                                    Millis cooldown, Millis lease) {
   EmailReservation out;
   const Millis now = clock_->Now();
-  // Takes the send lease unless another delivery holds it; true when taken.
-  auto claim = [&](SqliteConn& c, const std::string& email_id) -> Result<bool> {
-    RKD_STMT(s, *db_, c, "claim-email");
-    RKD_RETURN_IF_ERROR(s.Bind(1, email_id).Bind(2, now + lease).Bind(3, now).Run());
-    return sqlite3_changes(c.db()) > 0;
-  };
   Status st = db_->Write([&](SqliteConn& c) -> Status {
     auto existing = LoadEmail(c, draft.email_id);
     if (!existing.ok()) return existing.status();
     if (*existing) {
       out = {EmailReservation::Outcome::kExisting, **existing};
-      if (out.email.status == "GENERATED" || out.email.status == "FAILED") {
-        auto mine = claim(c, draft.email_id);
-        if (!mine.ok()) return mine.status();
-        if (!*mine) out.outcome = EmailReservation::Outcome::kClaimed;
+      if (out.email.AwaitsSending()) {
+        // The send lease, unless another delivery holds it.
+        RKD_STMT(s, *db_, c, "claim-email");
+        RKD_RETURN_IF_ERROR(s.Bind(1, draft.email_id).Bind(2, now + lease).Bind(3, now).Run());
+        if (sqlite3_changes(c.db()) == 0) out.outcome = EmailReservation::Outcome::kClaimed;
       }
       return Status::Ok();
     }
@@ -492,10 +487,9 @@ Result<EmailReservation> SqliteStore::ReserveEmail(const Email& draft, const std
       s.Bind(1, e.email_id).Bind(2, e.user_id).Bind(3, e.subject).Bind(4, e.content).Bind(5, e.html)
           .Bind(6, e.generated_at).Bind(7, e.engagement_score_at_time).Bind(8, e.status).Bind(9, e.writer)
           .Bind(10, e.sent_at).Bind(11, e.error).Bind(12, e.created_at).Bind(13, trigger_id)
-          .Bind(14, int64_t{e.prompt_tokens}).Bind(15, int64_t{e.completion_tokens});
+          .Bind(14, int64_t{e.prompt_tokens}).Bind(15, int64_t{e.completion_tokens}).Bind(16, now + lease);
       RKD_RETURN_IF_ERROR(s.Run());
     }
-    if (auto mine = claim(c, e.email_id); !mine.ok()) return mine.status();
     User after = *before;
     after.last_email_date = e.generated_at;
     after.updated_at = e.created_at;
