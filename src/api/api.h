@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "base/time.h"
+#include "bus/bus.h"
 #include "domain/score.h"
 #include "http/router.h"
-#include "bus/bus.h"
 #include "pipeline/sweeper.h"
 #include "store/store.h"
 
@@ -42,11 +42,11 @@ void RegisterUnsubscribeRoutes(Router& router, ApiContext& ctx, const std::strin
 // /hooks/ses (outside /api): SES bounces and complaints via SNS (signature checked
 // against a certificate from an allow-listed host) or posted with a shared secret.
 struct SesHookOptions {
-  std::string secret;                   // RKD_SES_WEBHOOK_SECRET; empty: SNS signatures only
-  std::vector<std::string> cert_hosts;  // RKD_SNS_CERT_HOSTS
-  bool allow_insecure_cert_url = false; // RKD_SNS_ALLOW_INSECURE_CERT_URL (tests only)
-  std::vector<std::string> topic_arns;  // RKD_SNS_TOPIC_ARNS; empty: any topic
-  int max_age_s = 3600;                 // RKD_SNS_MAX_AGE_S: a signed message older than this is a replay
+  std::string secret;                    // RKD_SES_WEBHOOK_SECRET; empty: SNS signatures only
+  std::vector<std::string> cert_hosts;   // RKD_SNS_CERT_HOSTS
+  bool allow_insecure_cert_url = false;  // RKD_SNS_ALLOW_INSECURE_CERT_URL (tests only)
+  std::vector<std::string> topic_arns;   // RKD_SNS_TOPIC_ARNS; empty: any topic
+  int max_age_s = 3600;                  // RKD_SNS_MAX_AGE_S: a signed message older than this is a replay
 };
 void RegisterSesHookRoutes(Router& router, ApiContext& ctx, const SesHookOptions& options);
 

@@ -1,5 +1,6 @@
 // /api/emails: the emails Rekindle wrote, newest first, and one email by id.
 #include <set>
+
 #include "api/api.h"
 #include "api/envelope.h"
 #include "api/validation.h"
@@ -15,7 +16,8 @@ void RegisterEmailRoutes(Router& router, ApiContext& ctx) {
     if (auto it = req.query.find("status"); it != req.query.end()) {
       static const std::set<std::string> kStatuses = {"GENERATED", "SENT", "OPENED", "CLICKED", "FAILED"};
       if (!kStatuses.count(it->second))
-        return ErrorResponse(Status::InvalidArgument("status must be one of GENERATED, SENT, OPENED, CLICKED, FAILED", "status"));
+        return ErrorResponse(
+            Status::InvalidArgument("status must be one of GENERATED, SENT, OPENED, CLICKED, FAILED", "status"));
       q.status = it->second;
     }
     if (auto it = req.query.find("userId"); it != req.query.end()) q.user_id = it->second;

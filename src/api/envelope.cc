@@ -36,8 +36,7 @@ HttpResponse ListResponse(const json& items, const std::string& next_cursor) {
   return r;
 }
 
-HttpResponse ErrorResponse(int status, const std::string& code, const std::string& message,
-                           const std::string& field) {
+HttpResponse ErrorResponse(int status, const std::string& code, const std::string& message, const std::string& field) {
   json body{{"success", false}, {"error", message}, {"code", code}, {"timestamp", Now()}};
   if (!field.empty()) body["field"] = field;
   HttpResponse r;
@@ -48,14 +47,22 @@ HttpResponse ErrorResponse(int status, const std::string& code, const std::strin
 
 int HttpStatusFor(Code code) {
   switch (code) {
-    case Code::kOk: return 200;
-    case Code::kInvalidArgument: return 400;
-    case Code::kNotFound: return 404;
-    case Code::kAlreadyExists: return 409;
-    case Code::kFailedPrecondition: return 409;
-    case Code::kUnauthenticated: return 401;
-    case Code::kUnavailable: return 503;
-    case Code::kInternal: return 500;
+    case Code::kOk:
+      return 200;
+    case Code::kInvalidArgument:
+      return 400;
+    case Code::kNotFound:
+      return 404;
+    case Code::kAlreadyExists:
+      return 409;
+    case Code::kFailedPrecondition:
+      return 409;
+    case Code::kUnauthenticated:
+      return 401;
+    case Code::kUnavailable:
+      return 503;
+    case Code::kInternal:
+      return 500;
   }
   return 500;
 }

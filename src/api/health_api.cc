@@ -8,9 +8,8 @@ void RegisterHealthRoutes(Router& router, ApiContext& ctx) {
   router.Add("GET", "/health", [&ctx](HttpRequest&) {
     auto checkpoint = ctx.store.GetCheckpoint("stream");  // a cheap read proves the store answers
     if (!checkpoint.ok()) return ErrorResponse(503, "unavailable", "store is not answering");
-    return DataResponse({{"status", "ok"},
-                         {"version", ctx.version},
-                         {"uptimeSeconds", (ctx.clock.Now() - ctx.started_at) / 1000}});
+    return DataResponse(
+        {{"status", "ok"}, {"version", ctx.version}, {"uptimeSeconds", (ctx.clock.Now() - ctx.started_at) / 1000}});
   });
 }
 

@@ -1,9 +1,9 @@
 // GET /api/metrics: the figures the dashboard's overview shows (clients, at risk,
 // average score, the score histogram, emails over time, queue health).
+#include <cmath>
+
 #include "api/api.h"
 #include "api/envelope.h"
-
-#include <cmath>
 
 namespace rkd {
 

@@ -1,9 +1,9 @@
 // /api/queues: the pipeline's queues (depth, in flight, oldest age, dead letters),
 // redrive of a dead-letter queue, and POST /api/sweep to re-score everyone now.
+#include <algorithm>
+
 #include "api/api.h"
 #include "api/envelope.h"
-
-#include <algorithm>
 
 namespace rkd {
 namespace {
@@ -46,12 +46,12 @@ void RegisterQueueRoutes(Router& router, ApiContext& ctx) {
     if (!dead.ok()) return ErrorResponse(dead.status());
     nlohmann::json items = nlohmann::json::array();
     for (const Message& m : *dead)
-      items.push_back({{"body", nlohmann::json::parse(m.body, nullptr, false).is_discarded()
-                                    ? nlohmann::json(m.body)
-                                    : nlohmann::json::parse(m.body)},
-                       {"receiveCount", m.receive_count},
-                       {"sentAt", FormatRfc3339(m.sent_at)},
-                       {"lastError", m.last_error}});
+      items.push_back(
+          {{"body", nlohmann::json::parse(m.body, nullptr, false).is_discarded() ? nlohmann::json(m.body)
+                                                                                 : nlohmann::json::parse(m.body)},
+           {"receiveCount", m.receive_count},
+           {"sentAt", FormatRfc3339(m.sent_at)},
+           {"lastError", m.last_error}});
     return ListResponse(items, "");
   });
 

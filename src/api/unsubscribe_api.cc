@@ -15,13 +15,14 @@ HttpResponse HtmlPage(int status, const std::string& title, const std::string& b
   r.content_type = "text/html; charset=utf-8";
   r.headers.emplace_back("Cache-Control", "no-store");
   r.headers.emplace_back("X-Robots-Tag", "noindex");
-  r.body = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
-           "content=\"width=device-width,initial-scale=1\"><title>" +
-           HtmlEscape(title) +
-           "</title><style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;"
-           "color:#222}button{font-size:1rem;padding:.6rem 1.2rem;background:#8a3b12;color:#fff;border:0;"
-           "border-radius:6px;cursor:pointer}</style></head><body><h1>" +
-           HtmlEscape(title) + "</h1>" + body_html + "</body></html>";
+  r.body =
+      "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+      "content=\"width=device-width,initial-scale=1\"><title>" +
+      HtmlEscape(title) +
+      "</title><style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;"
+      "color:#222}button{font-size:1rem;padding:.6rem 1.2rem;background:#8a3b12;color:#fff;border:0;"
+      "border-radius:6px;cursor:pointer}</style></head><body><h1>" +
+      HtmlEscape(title) + "</h1>" + body_html + "</body></html>";
   return r;
 }
 
@@ -39,8 +40,8 @@ void RegisterUnsubscribeRoutes(Router& router, ApiContext& ctx, const std::strin
     auto user = find_user(req.Param("token"));
     if (!user) return HtmlPage(404, "Link not valid", "<p>This unsubscribe link is not valid or has expired.</p>");
     return HtmlPage(200, "Unsubscribe",
-                "<p>Stop re-engagement emails to <strong>" + HtmlEscape(user->email) +
-                    "</strong>?</p><form method=\"post\"><button type=\"submit\">Unsubscribe</button></form>");
+                    "<p>Stop re-engagement emails to <strong>" + HtmlEscape(user->email) +
+                        "</strong>?</p><form method=\"post\"><button type=\"submit\">Unsubscribe</button></form>");
   });
   router.Add("POST", "/u/:token", [&ctx, find_user](HttpRequest& req) {
     auto user = find_user(req.Param("token"));
@@ -48,7 +49,7 @@ void RegisterUnsubscribeRoutes(Router& router, ApiContext& ctx, const std::strin
     if (Status st = ctx.store.Suppress(user->email, "unsubscribed"); !st.ok())
       return HtmlPage(503, "Please try again", "<p>We could not record your choice just now. Please try again.</p>");
     return HtmlPage(200, "You are unsubscribed",
-                "<p>" + HtmlEscape(user->email) + " will not receive these emails any more.</p>");
+                    "<p>" + HtmlEscape(user->email) + " will not receive these emails any more.</p>");
   });
 }
 

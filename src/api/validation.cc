@@ -87,7 +87,9 @@ Result<std::vector<std::string>> Categories(const json& v) {
   return out;
 }
 
-bool IsIdChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':'; }
+bool IsIdChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':';
+}
 
 // Fills the optional writable user fields present in `body` into `patch`.
 Status ReadUserFields(const json& body, Millis now, UserPatch* patch) {
@@ -130,9 +132,8 @@ Status ReadUserFields(const json& body, Millis now, UserPatch* patch) {
   return Status::Ok();
 }
 
-const std::set<std::string> kWritableUserFields = {"email",        "name",           "lastOrderDate",
-                                                   "orderCount",   "averageOrderValue", "preferredCategories",
-                                                   "lastEmailDate"};
+const std::set<std::string> kWritableUserFields = {
+    "email", "name", "lastOrderDate", "orderCount", "averageOrderValue", "preferredCategories", "lastEmailDate"};
 
 }  // namespace
 
@@ -264,10 +265,10 @@ Result<UserQuery> ParseUserQuery(const std::map<std::string, std::string>& query
   RKD_RETURN_IF_ERROR(ParseLimitAndCursor(query, &q.limit, &q.cursor));
   if (auto it = query.find("sort"); it != query.end()) {
     static const std::map<std::string, UserSort> kSorts = {{"createdAt", UserSort::kCreatedAt},
-                                                          {"score", UserSort::kScore},
-                                                          {"engagementScore", UserSort::kScore},
-                                                          {"lastOrderDate", UserSort::kLastOrderDate},
-                                                          {"name", UserSort::kName}};
+                                                           {"score", UserSort::kScore},
+                                                           {"engagementScore", UserSort::kScore},
+                                                           {"lastOrderDate", UserSort::kLastOrderDate},
+                                                           {"name", UserSort::kName}};
     auto s = kSorts.find(it->second);
     if (s == kSorts.end()) return Invalid("sort", "must be one of createdAt, score, lastOrderDate, name");
     q.sort = s->second;

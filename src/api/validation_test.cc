@@ -13,8 +13,8 @@ std::string FieldOf(const Status& st) { return st.ok() ? "<ok>" : st.field(); }
 TEST(ValidationTest, EmailAddresses) {
   for (const char* good : {"a@b.co", "first.last+tag@shop.example.com", "o'neil@x-y.org"})
     EXPECT_TRUE(IsValidEmailAddress(good)) << good;
-  for (const char* bad : {"", "plain", "@x.com", "a@", "a@b", "a@@b.com", "a b@c.com", "a@-b.com", "a..b@c.com",
-                          "a@b..com", ".a@b.com"})
+  for (const char* bad :
+       {"", "plain", "@x.com", "a@", "a@b", "a@@b.com", "a b@c.com", "a@-b.com", "a..b@c.com", "a@b..com", ".a@b.com"})
     EXPECT_FALSE(IsValidEmailAddress(bad)) << bad;
 }
 
@@ -33,15 +33,14 @@ TEST(ValidationTest, NewUserNamesTheOffendingField) {
             "orderCount");
   EXPECT_EQ(FieldOf(ParseNewUser(json{{"email", "a@b.co"}, {"name", "A"}, {"orderCount", 1.5}}, kNow).status()),
             "orderCount");
+  EXPECT_EQ(FieldOf(ParseNewUser(json{{"email", "a@b.co"}, {"name", "A"}, {"averageOrderValue", "12"}}, kNow).status()),
+            "averageOrderValue");
   EXPECT_EQ(
-      FieldOf(ParseNewUser(json{{"email", "a@b.co"}, {"name", "A"}, {"averageOrderValue", "12"}}, kNow).status()),
-      "averageOrderValue");
-  EXPECT_EQ(FieldOf(ParseNewUser(json{{"email", "a@b.co"}, {"name", "A"}, {"lastOrderDate", "2099-01-01"}}, kNow)
-                        .status()),
-            "lastOrderDate");
-  EXPECT_EQ(FieldOf(ParseNewUser(json{{"email", "a@b.co"}, {"name", "A"}, {"preferredCategories", {1}}}, kNow)
-                        .status()),
-            "preferredCategories");
+      FieldOf(ParseNewUser(json{{"email", "a@b.co"}, {"name", "A"}, {"lastOrderDate", "2099-01-01"}}, kNow).status()),
+      "lastOrderDate");
+  EXPECT_EQ(
+      FieldOf(ParseNewUser(json{{"email", "a@b.co"}, {"name", "A"}, {"preferredCategories", {1}}}, kNow).status()),
+      "preferredCategories");
 }
 
 TEST(ValidationTest, PatchNeedsAField) {
@@ -54,7 +53,8 @@ TEST(ValidationTest, PatchNeedsAField) {
 }
 
 TEST(ValidationTest, Orders) {
-  json good = {{"userId", "u1"}, {"totalValue", 19.99}, {"items", {{{"productId", "p"}, {"price", 19.99}, {"quantity", 1}}}}};
+  json good = {
+      {"userId", "u1"}, {"totalValue", 19.99}, {"items", {{{"productId", "p"}, {"price", 19.99}, {"quantity", 1}}}}};
   auto o = ParseNewOrder(good, kNow);
   ASSERT_TRUE(o.ok()) << o.status().ToString();
   EXPECT_EQ(o->order_date, kNow);

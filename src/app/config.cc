@@ -28,9 +28,8 @@ Status ReadInt(const char* name, const char* value, int min, int max, int* out) 
   const char* end = value + std::strlen(value);
   auto [p, ec] = std::from_chars(value, end, v);
   if (ec != std::errc() || p != end || v < min || v > max)
-    return Status::InvalidArgument(std::string(name) + " must be a whole number from " + std::to_string(min) + " to " +
-                                       std::to_string(max),
-                                   name);
+    return Status::InvalidArgument(
+        std::string(name) + " must be a whole number from " + std::to_string(min) + " to " + std::to_string(max), name);
   *out = v;
   return Status::Ok();
 }
@@ -40,9 +39,8 @@ Status ReadDouble(const char* name, const char* value, double min, double max, d
   char* end = nullptr;
   double v = std::strtod(value, &end);
   if (end == value || *end != '\0' || !std::isfinite(v) || v < min || v > max)
-    return Status::InvalidArgument(std::string(name) + " must be a number from " + std::to_string(min) + " to " +
-                                       std::to_string(max),
-                                   name);
+    return Status::InvalidArgument(
+        std::string(name) + " must be a number from " + std::to_string(min) + " to " + std::to_string(max), name);
   *out = v;
   return Status::Ok();
 }
@@ -128,14 +126,17 @@ Result<Config> LoadConfig(const std::function<const char*(const char*)>& getenv)
 
   RKD_RETURN_IF_ERROR(ReadInt("RKD_HTTP_THREADS", getenv("RKD_HTTP_THREADS"), 0, 256, &c.http_threads));
   RKD_RETURN_IF_ERROR(ReadInt("RKD_PG_POOL_SIZE", getenv("RKD_PG_POOL_SIZE"), 1, 1000, &c.pg_pool_size));
-  RKD_RETURN_IF_ERROR(ReadInt("RKD_PG_STATEMENT_TIMEOUT_MS", getenv("RKD_PG_STATEMENT_TIMEOUT_MS"), 100,
-                              3'600'000, &c.pg_statement_timeout_ms));
+  RKD_RETURN_IF_ERROR(ReadInt("RKD_PG_STATEMENT_TIMEOUT_MS", getenv("RKD_PG_STATEMENT_TIMEOUT_MS"), 100, 3'600'000,
+                              &c.pg_statement_timeout_ms));
   RKD_RETURN_IF_ERROR(ReadDouble("RKD_SCORE_THRESHOLD", getenv("RKD_SCORE_THRESHOLD"), 0, 100, &c.score.threshold));
-  RKD_RETURN_IF_ERROR(ReadInt("RKD_EMAIL_COOLDOWN_DAYS", getenv("RKD_EMAIL_COOLDOWN_DAYS"), 0, 3650, &c.email_cooldown_days));
-  RKD_RETURN_IF_ERROR(ReadInt("RKD_VISIBILITY_TIMEOUT_S", getenv("RKD_VISIBILITY_TIMEOUT_S"), 1, 43200, &c.visibility_timeout_s));
+  RKD_RETURN_IF_ERROR(
+      ReadInt("RKD_EMAIL_COOLDOWN_DAYS", getenv("RKD_EMAIL_COOLDOWN_DAYS"), 0, 3650, &c.email_cooldown_days));
+  RKD_RETURN_IF_ERROR(
+      ReadInt("RKD_VISIBILITY_TIMEOUT_S", getenv("RKD_VISIBILITY_TIMEOUT_S"), 1, 43200, &c.visibility_timeout_s));
   RKD_RETURN_IF_ERROR(ReadInt("RKD_RETENTION_DAYS", getenv("RKD_RETENTION_DAYS"), 1, 14, &c.retention_days));
   RKD_RETURN_IF_ERROR(ReadInt("RKD_WORKERS", getenv("RKD_WORKERS"), 0, 256, &c.workers));
-  RKD_RETURN_IF_ERROR(ReadInt("RKD_SWEEP_INTERVAL_S", getenv("RKD_SWEEP_INTERVAL_S"), 1, 365 * 86400, &c.sweep_interval_s));
+  RKD_RETURN_IF_ERROR(
+      ReadInt("RKD_SWEEP_INTERVAL_S", getenv("RKD_SWEEP_INTERVAL_S"), 1, 365 * 86400, &c.sweep_interval_s));
   RKD_RETURN_IF_ERROR(ReadInt("RKD_RETRY_BASE_MS", getenv("RKD_RETRY_BASE_MS"), 1, 3'600'000, &c.retry_base_ms));
   RKD_RETURN_IF_ERROR(ReadInt("RKD_NATS_REPLICAS", getenv("RKD_NATS_REPLICAS"), 1, 5, &c.nats_replicas));
   RKD_RETURN_IF_ERROR(ReadInt("RKD_MAX_RECEIVES", getenv("RKD_MAX_RECEIVES"), 1, 1000, &c.max_receives));
@@ -261,7 +262,8 @@ nlohmann::json ConfigToJson(const Config& c) {
           {"RKD_HOLDOUT_SHARE", c.holdout_share},
           {"RKD_ATTRIBUTION_DAYS", c.attribution_days},
           {"RKD_TRACKING", c.tracking ? "on" : "off"},
-          {"RKD_UNSUBSCRIBE_SECRET", c.unsubscribe_secret.empty() ? "(a key in the data folder)" : Mask(c.unsubscribe_secret)},
+          {"RKD_UNSUBSCRIBE_SECRET",
+           c.unsubscribe_secret.empty() ? "(a key in the data folder)" : Mask(c.unsubscribe_secret)},
           {"RKD_API_KEYS", c.api_keys.empty() ? "" : std::to_string(c.api_keys.size()) + " key(s), masked"},
           {"RKD_CORS_ORIGINS", c.cors_origins},
           {"RKD_SNS_CERT_HOSTS", c.sns_cert_hosts},

@@ -14,11 +14,11 @@ namespace rkd {
 
 struct Config {
   std::string database_url = "sqlite:data/rekindle.db";
-  int pg_pool_size = 8;                 // PostgreSQL: connections per process at most
-  int pg_statement_timeout_ms = 10'000; // PostgreSQL: per statement, and per lock wait
-  std::string bus_url = "embedded";  // or sqlite:PATH, or nats://host:4222[,nats://host2:4222…]
-  std::string bus_namespace = "rkd";  // NATS: prefixes streams and subjects, so installs can share a server
-  int nats_replicas = 1;              // NATS: stream replicas (3 on a 3-node cluster)
+  int pg_pool_size = 8;                  // PostgreSQL: connections per process at most
+  int pg_statement_timeout_ms = 10'000;  // PostgreSQL: per statement, and per lock wait
+  std::string bus_url = "embedded";      // or sqlite:PATH, or nats://host:4222[,nats://host2:4222…]
+  std::string bus_namespace = "rkd";     // NATS: prefixes streams and subjects, so installs can share a server
+  int nats_replicas = 1;                 // NATS: stream replicas (3 on a 3-node cluster)
   std::string http_addr = "127.0.0.1:8080";
   int http_threads = 0;  // 0: one per core
   ScoreRules score;
@@ -31,15 +31,15 @@ struct Config {
   std::string openai_model = "gpt-4o-mini";
   // The LLM writer (RKD_WRITER: "template", "openai"; empty: openai when OPENAI_API_KEY is set).
   std::string writer;
-  int openai_concurrency = 32;     // requests in flight at once
-  int openai_rpm = 500;            // client-side requests per minute (0: no limit)
-  int openai_tpm = 200'000;        // client-side tokens per minute (0: no limit)
-  int openai_max_tokens = 800;     // per completion
-  int openai_timeout_s = 30;       // one request, start to end
+  int openai_concurrency = 32;  // requests in flight at once
+  int openai_rpm = 500;         // client-side requests per minute (0: no limit)
+  int openai_tpm = 200'000;     // client-side tokens per minute (0: no limit)
+  int openai_max_tokens = 800;  // per completion
+  int openai_timeout_s = 30;    // one request, start to end
   int openai_connect_timeout_s = 5;
-  int openai_max_retries = 3;      // per email, after the first attempt
-  int openai_budget_s = 60;        // all attempts for one email (at most half the visibility timeout)
-  int openai_breaker_failures = 5; // failed requests in a row that open the circuit breaker
+  int openai_max_retries = 3;       // per email, after the first attempt
+  int openai_budget_s = 60;         // all attempts for one email (at most half the visibility timeout)
+  int openai_breaker_failures = 5;  // failed requests in a row that open the circuit breaker
   int openai_breaker_cooldown_s = 30;
   bool use_openai_writer() const { return writer == "openai" || (writer.empty() && !openai_api_key.empty()); }
   std::string smtp_url;  // empty: the outbox mailer
@@ -71,10 +71,10 @@ struct Config {
   int sweep_interval_s = 86400;
   int retry_base_ms = 1000;
   std::string shop_url = "https://shop.example.com";
-  std::string public_url;     // base of links to Rekindle itself (unsubscribe); default from RKD_HTTP_ADDR
+  std::string public_url;         // base of links to Rekindle itself (unsubscribe); default from RKD_HTTP_ADDR
   bool public_url_given = false;  // RKD_PUBLIC_URL was set (else serve uses the port it bound)
-  std::string outbox_dir;     // default: "outbox" beside the SQLite database
-  std::string templates_dir;  // empty: the templates built into the binary
+  std::string outbox_dir;         // default: "outbox" beside the SQLite database
+  std::string templates_dir;      // empty: the templates built into the binary
 
   // The embedded bus's SQLite file: RKD_BUS_URL "embedded" puts it beside the store's
   // database ("data/rekindle.db" → "data/rekindle-bus.db"); "sqlite:PATH" names it.

@@ -11,9 +11,9 @@ namespace {
 const char* const kFirstNames[] = {"Olivia", "Liam",  "Emma",   "Noah",  "Ava",    "Elijah", "Sophia", "James",
                                    "Mia",    "Lucas", "Amelia", "Mateo", "Harper", "Ethan",  "Aisha",  "Kenji",
                                    "Priya",  "Diego", "Chloe",  "Omar",  "Ingrid", "Tomás",  "Zara",   "Wei"};
-const char* const kLastNames[] = {"Smith",  "Johnson", "Garcia",    "Brown", "Nguyen", "Patel", "Kim",
-                                  "Müller", "Rossi",   "Hernández", "Okafor", "Silva", "Cohen", "Larsen",
-                                  "Dubois", "Tanaka",  "Walker",    "Reyes", "Singh", "Novak"};
+const char* const kLastNames[] = {"Smith",  "Johnson", "Garcia",    "Brown",  "Nguyen", "Patel", "Kim",
+                                  "Müller", "Rossi",   "Hernández", "Okafor", "Silva",  "Cohen", "Larsen",
+                                  "Dubois", "Tanaka",  "Walker",    "Reyes",  "Singh",  "Novak"};
 struct Category {
   const char* name;
   const char* products[4];
@@ -86,8 +86,10 @@ DemoData GenerateDemoData(int count, uint64_t seed, Millis now) {
       o.order_id = u.user_id + "-o" + std::to_string(k + 1);
       o.user_id = u.user_id;
       // The last order is at `last_order`; earlier ones spread back toward createdAt.
-      o.order_date = k == orders - 1 ? last_order
-                                     : u.created_at + static_cast<Millis>(uniform(0, 1) * static_cast<double>(last_order - u.created_at));
+      o.order_date =
+          k == orders - 1
+              ? last_order
+              : u.created_at + static_cast<Millis>(uniform(0, 1) * static_cast<double>(last_order - u.created_at));
       const int lines = 1 + pick(3);
       for (int l = 0; l < lines; ++l) {
         const Category& cat = kCatalog[first_cat];

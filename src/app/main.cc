@@ -1,30 +1,30 @@
 // rekindle: the one binary. Reading main tells the whole service: configuration, then
 // the store, then the API, wired explicitly in dependency order.
-#include <CLI/CLI.hpp>
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
-#include <random>
+#include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <random>
 #include <thread>
 
 #include "api/api.h"
 #include "app/config.h"
 #include "app/demo_data.h"
 #include "base/log.h"
-#include "http/access.h"
-#include "http/server.h"
-#include "http/static_files.h"
 #include "bus/embedded/embedded_bus.h"
 #include "bus/nats/nats_bus.h"
 #include "compose/openai_writer.h"
 #include "compose/template_writer.h"
 #include "delivery/outbox_mailer.h"
 #include "delivery/smtp_mailer.h"
+#include "http/access.h"
+#include "http/server.h"
+#include "http/static_files.h"
 #include "pipeline/email_processor.h"
 #include "pipeline/file_leader_lock.h"
 #include "pipeline/leader_election.h"
@@ -243,8 +243,8 @@ Status Build(const Config& config, Components* c) {
   options.tracking = config.tracking;
   options.holdout_share = config.holdout_share;
   options.parallel_batch = config.use_openai_writer();
-  c->processor = std::make_unique<EmailProcessor>(*c->store, *c->bus, *c->writer, *c->mailer, config.score, c->clock,
-                                                  options);
+  c->processor =
+      std::make_unique<EmailProcessor>(*c->store, *c->bus, *c->writer, *c->mailer, config.score, c->clock, options);
   c->stream = std::make_unique<StreamProcessor>(*c->store, *c->bus);
   c->sweeper = std::make_unique<Sweeper>(*c->store, *c->bus, config.score, c->clock, options.cooldown,
                                          MakeLeaderLock(config, kSweepRole));
@@ -304,8 +304,15 @@ int Serve(const Config& given, bool with_pipeline) {
 
   Components c;
   if (Status st = Build(config, &c); !st.ok()) return Fail(st);
-  ApiContext ctx{*c.store, config.score, c.clock, kVersion, c.clock.Now(), c.bus.get(), c.sweeper.get(),
-                 config.attribution_days, config.holdout_share};
+  ApiContext ctx{*c.store,
+                 config.score,
+                 c.clock,
+                 kVersion,
+                 c.clock.Now(),
+                 c.bus.get(),
+                 c.sweeper.get(),
+                 config.attribution_days,
+                 config.holdout_share};
   RegisterHealthRoutes(router, ctx);
   RegisterUserRoutes(router, ctx);
   RegisterOrderRoutes(router, ctx);
@@ -360,8 +367,7 @@ int SkipStreamToEnd(const Config& config) {
   auto lock = MakeLeaderLock(config, kStreamRole);
   auto mine = lock->TryAcquire();
   if (!mine.ok()) return Fail(mine.status());
-  if (!*mine)
-    return Fail(Status::FailedPrecondition("a stream processor is running on this database; stop it first"));
+  if (!*mine) return Fail(Status::FailedPrecondition("a stream processor is running on this database; stop it first"));
   Components c;
   if (Status st = Build(config, &c); !st.ok()) return Fail(st);
   if (Status st = c.stream->SkipToEnd(); !st.ok()) return Fail(st);
@@ -376,7 +382,9 @@ int Sweep(const Config& config) {
   auto r = c.sweeper->Run();
   if (!r.ok()) return Fail(r.status());
   if (r->skipped) return 0;  // logged
-  std::cout << nlohmann::json{{"scored", r->scored}, {"changed", r->changed}, {"published", r->published},
+  std::cout << nlohmann::json{{"scored", r->scored},
+                              {"changed", r->changed},
+                              {"published", r->published},
                               {"seconds", r->seconds}}
                    .dump()
             << "\n";
@@ -408,8 +416,9 @@ int Seed(const Config& config, int users, uint64_t seed, bool if_empty) {
 }
 
 int Run(int argc, char** argv) {
-  CLI::App app{"Rekindle: finds the clients who drift away and wins them back.\n"
-               "Configured by environment variables (see `rekindle config`)."};
+  CLI::App app{
+      "Rekindle: finds the clients who drift away and wins them back.\n"
+      "Configured by environment variables (see `rekindle config`)."};
   app.set_version_flag("--version", std::string("rekindle ") + kVersion);
   app.require_subcommand(1);
   auto* serve = app.add_subcommand("serve", "Serve the REST API and dashboard on RKD_HTTP_ADDR, and run the pipeline");
@@ -431,7 +440,8 @@ int Run(int argc, char** argv) {
   auto* worker_cmd = app.add_subcommand("worker", "Run the email processor alone (RKD_WORKERS threads)");
   auto* sweep_cmd = app.add_subcommand(
       "sweep", "Re-score every client now, queue emails for those at risk, and exit (one at a time)");
-  for (auto* sub : {serve, api, migrate, seed_cmd, config_cmd, stream_cmd, worker_cmd, sweep_cmd}) sub->set_version_flag("--version", std::string("rekindle ") + kVersion);
+  for (auto* sub : {serve, api, migrate, seed_cmd, config_cmd, stream_cmd, worker_cmd, sweep_cmd})
+    sub->set_version_flag("--version", std::string("rekindle ") + kVersion);
   CLI11_PARSE(app, argc, argv);
 
   auto config = LoadConfig([](const char* name) { return std::getenv(name); });

@@ -45,9 +45,8 @@ void LogEvent(spdlog::level::level_enum level, std::string_view msg, nlohmann::j
   spdlog::logger& logger = Logger();
   if (!logger.should_log(level)) return;
   static const SystemClock clock;
-  nlohmann::json line{{"ts", FormatRfc3339(clock.Now())},
-                      {"level", spdlog::level::to_string_view(level).data()},
-                      {"msg", msg}};
+  nlohmann::json line{
+      {"ts", FormatRfc3339(clock.Now())}, {"level", spdlog::level::to_string_view(level).data()}, {"msg", msg}};
   if (fields.is_object()) line.update(fields);
   logger.log(level, "{}", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }

@@ -2,8 +2,9 @@
 // written through spdlog. Thread-safe.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <spdlog/common.h>
+
+#include <nlohmann/json.hpp>
 #include <string_view>
 
 namespace rkd {

@@ -14,13 +14,13 @@ namespace rkd {
 
 enum class Code {
   kOk,
-  kInvalidArgument,   // the caller sent something malformed or out of range
-  kNotFound,          // the thing named does not exist
-  kAlreadyExists,     // a unique constraint (e.g. a user's email) would be broken
+  kInvalidArgument,  // the caller sent something malformed or out of range
+  kNotFound,         // the thing named does not exist
+  kAlreadyExists,    // a unique constraint (e.g. a user's email) would be broken
   kFailedPrecondition,
   kUnauthenticated,
-  kUnavailable,       // a retryable fault (database busy, server down)
-  kInternal,          // a bug or an unexpected fault
+  kUnavailable,  // a retryable fault (database busy, server down)
+  kInternal,     // a bug or an unexpected fault
 };
 
 // The stable, snake_case name a client sees in the JSON `code` field.
@@ -39,12 +39,8 @@ class Status {
   static Status AlreadyExists(std::string msg, std::string field = {}) {
     return Status(Code::kAlreadyExists, std::move(msg), std::move(field));
   }
-  static Status FailedPrecondition(std::string msg) {
-    return Status(Code::kFailedPrecondition, std::move(msg), {});
-  }
-  static Status Unauthenticated(std::string msg) {
-    return Status(Code::kUnauthenticated, std::move(msg), {});
-  }
+  static Status FailedPrecondition(std::string msg) { return Status(Code::kFailedPrecondition, std::move(msg), {}); }
+  static Status Unauthenticated(std::string msg) { return Status(Code::kUnauthenticated, std::move(msg), {}); }
   static Status Unavailable(std::string msg) { return Status(Code::kUnavailable, std::move(msg), {}); }
   static Status Internal(std::string msg) { return Status(Code::kInternal, std::move(msg), {}); }
 
@@ -67,7 +63,7 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {}  // NOLINT: must not be ok
   bool ok() const { return std::holds_alternative<T>(v_); }
   const Status& status() const {
@@ -88,8 +84,8 @@ class Result {
 
 }  // namespace rkd
 
-#define RKD_RETURN_IF_ERROR(expr)          \
-  do {                                     \
-    ::rkd::Status _st = (expr);            \
-    if (!_st.ok()) return _st;             \
+#define RKD_RETURN_IF_ERROR(expr) \
+  do {                            \
+    ::rkd::Status _st = (expr);   \
+    if (!_st.ok()) return _st;    \
   } while (0)

@@ -340,32 +340,30 @@ TEST_P(BusContractTest, ConcurrentConsumersNeverShareAMessage) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Embedded, BusContractTest,
-                         ::testing::Values(BusBackend{"embedded", false,
-                                                      [](const BusOptions& o, const Clock* clock, const std::string& dir) {
-                                                        auto b = EmbeddedBus::Open(dir + "/bus.db", o, clock);
-                                                        EXPECT_TRUE(b.ok()) << b.status().ToString();
-                                                        return b.ok() ? std::unique_ptr<Bus>(std::move(b).value())
-                                                                      : nullptr;
-                                                      }}),
+                         ::testing::Values(BusBackend{
+                             "embedded", false,
+                             [](const BusOptions& o, const Clock* clock, const std::string& dir) {
+                               auto b = EmbeddedBus::Open(dir + "/bus.db", o, clock);
+                               EXPECT_TRUE(b.ok()) << b.status().ToString();
+                               return b.ok() ? std::unique_ptr<Bus>(std::move(b).value()) : nullptr;
+                             }}),
                          [](const auto& info) { return info.param.name; });
 
 // Each test gets its own namespace (streams and subjects) on the shared server.
 INSTANTIATE_TEST_SUITE_P(Nats, BusContractTest,
-                         ::testing::Values(BusBackend{"nats", true,
-                                                      [](const BusOptions& o, const Clock*, const std::string&) {
-                                                        NatsBusOptions n;
-                                                        n.urls = std::getenv("RKD_TEST_NATS_URL");
-                                                        n.ns = "t" + std::to_string(::getpid()) + "_" +
-                                                               ::testing::UnitTest::GetInstance()
-                                                                   ->current_test_info()
-                                                                   ->name();
-                                                        n.ns = n.ns.substr(0, n.ns.find('/'));
-                                                        n.bus = o;
-                                                        auto b = NatsBus::Open(n);
-                                                        EXPECT_TRUE(b.ok()) << b.status().ToString();
-                                                        return b.ok() ? std::unique_ptr<Bus>(std::move(b).value())
-                                                                      : nullptr;
-                                                      }}),
+                         ::testing::Values(BusBackend{
+                             "nats", true,
+                             [](const BusOptions& o, const Clock*, const std::string&) {
+                               NatsBusOptions n;
+                               n.urls = std::getenv("RKD_TEST_NATS_URL");
+                               n.ns = "t" + std::to_string(::getpid()) + "_" +
+                                      ::testing::UnitTest::GetInstance()->current_test_info()->name();
+                               n.ns = n.ns.substr(0, n.ns.find('/'));
+                               n.bus = o;
+                               auto b = NatsBus::Open(n);
+                               EXPECT_TRUE(b.ok()) << b.status().ToString();
+                               return b.ok() ? std::unique_ptr<Bus>(std::move(b).value()) : nullptr;
+                             }}),
                          [](const auto& info) { return info.param.name; });
 
 }  // namespace

@@ -43,8 +43,10 @@ std::string Money(double v) {
 std::string Slug(const std::string& s) {
   std::string out;
   for (unsigned char c : s) {
-    if (std::isalnum(c)) out += static_cast<char>(std::tolower(c));
-    else if (!out.empty() && out.back() != '-') out += '-';
+    if (std::isalnum(c))
+      out += static_cast<char>(std::tolower(c));
+    else if (!out.empty() && out.back() != '-')
+      out += '-';
   }
   while (!out.empty() && out.back() == '-') out.pop_back();
   return out;
@@ -73,8 +75,8 @@ Result<std::unique_ptr<TemplateWriter>> TemplateWriter::Load(const std::string& 
     if (!src.ok()) return src.status();
     sources[i] = std::move(src).value();
   }
-  auto t = std::unique_ptr<Templates>(new Templates{mu::mustache(sources[0]), mu::mustache(sources[1]),
-                                                    mu::mustache(sources[2])});
+  auto t = std::unique_ptr<Templates>(
+      new Templates{mu::mustache(sources[0]), mu::mustache(sources[1]), mu::mustache(sources[2])});
   const mu::mustache* all[3] = {&t->subject, &t->text, &t->html};
   for (int i = 0; i < 3; ++i)
     if (!all[i]->is_valid())

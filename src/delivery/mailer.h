@@ -18,7 +18,7 @@ struct MailMessage {
   std::string text;
   std::string html;
   Millis date = 0;
-  std::string list_unsubscribe;       // the List-Unsubscribe header's value, e.g. "<https://…>"
+  std::string list_unsubscribe;        // the List-Unsubscribe header's value, e.g. "<https://…>"
   bool one_click_unsubscribe = false;  // adds List-Unsubscribe-Post (RFC 8058)
 };
 

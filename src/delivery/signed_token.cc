@@ -1,10 +1,10 @@
 #include "delivery/signed_token.h"
 
-#include "base/text_encoding.h"
-
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+
+#include "base/text_encoding.h"
 
 namespace rkd {
 namespace {

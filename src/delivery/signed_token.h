@@ -11,7 +11,6 @@ namespace rkd {
 
 std::string SignToken(const std::string& secret, const std::string& purpose, const std::string& payload);
 // The payload when `token` was signed under `secret` for `purpose`.
-std::optional<std::string> VerifyToken(const std::string& secret, const std::string& purpose,
-                                       const std::string& token);
+std::optional<std::string> VerifyToken(const std::string& secret, const std::string& purpose, const std::string& token);
 
 }  // namespace rkd

@@ -18,8 +18,8 @@ struct Email {
   Millis generated_at = 0;
   double engagement_score_at_time = 0;
   std::string status = "GENERATED";
-  std::string writer;  // which Writer produced it ("template", "openai")
-  int prompt_tokens = 0;      // what an LLM writer spent on it (0 for templates)
+  std::string writer;     // which Writer produced it ("template", "openai")
+  int prompt_tokens = 0;  // what an LLM writer spent on it (0 for templates)
   int completion_tokens = 0;
   std::optional<Millis> sent_at;
   std::string error;  // why it FAILED, empty otherwise

@@ -17,9 +17,12 @@ std::optional<Millis> ReadOptionalTime(const json& j, const char* key) {
 
 const char* ChangeOpName(ChangeOp op) {
   switch (op) {
-    case ChangeOp::kInsert: return "INSERT";
-    case ChangeOp::kModify: return "MODIFY";
-    case ChangeOp::kRemove: return "REMOVE";
+    case ChangeOp::kInsert:
+      return "INSERT";
+    case ChangeOp::kModify:
+      return "MODIFY";
+    case ChangeOp::kRemove:
+      return "REMOVE";
   }
   return "MODIFY";
 }
@@ -39,17 +42,20 @@ json ToJson(const User& u) {
 }
 
 json ToJson(const OrderItem& i) {
-  return json{{"itemId", i.item_id},     {"productId", i.product_id}, {"name", i.name},
+  return json{{"itemId", i.item_id},    {"productId", i.product_id}, {"name", i.name},
               {"category", i.category}, {"price", i.price},          {"quantity", i.quantity}};
 }
 
 json ToJson(const Order& o) {
   json items = json::array();
   for (const auto& i : o.items) items.push_back(ToJson(i));
-  return json{{"orderId", o.order_id},     {"userId", o.user_id},
+  return json{{"orderId", o.order_id},
+              {"userId", o.user_id},
               {"orderDate", FormatRfc3339(o.order_date)},
-              {"totalValue", o.total_value}, {"items", std::move(items)},
-              {"status", o.status},        {"createdAt", FormatRfc3339(o.created_at)}};
+              {"totalValue", o.total_value},
+              {"items", std::move(items)},
+              {"status", o.status},
+              {"createdAt", FormatRfc3339(o.created_at)}};
 }
 
 json ToJson(const Email& e) {

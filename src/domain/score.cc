@@ -17,8 +17,7 @@ ScoreBreakdown ExplainScore(const ScoreRules& r, const User& u, Millis now) {
   } else if (days > r.recency_days_1) {
     b.recency = -r.recency_penalty_1;
   }
-  if (r.orders_cap > 0)
-    b.orders = r.orders_weight * std::min(static_cast<double>(u.order_count) / r.orders_cap, 1.0);
+  if (r.orders_cap > 0) b.orders = r.orders_weight * std::min(static_cast<double>(u.order_count) / r.orders_cap, 1.0);
   if (r.value_cap > 0) b.order_value = r.value_weight * std::min(u.average_order_value / r.value_cap, 1.0);
   if (u.last_email_date && WholeDaysBetween(*u.last_email_date, now) < r.recent_email_days)
     b.recent_email = -r.recent_email_penalty;

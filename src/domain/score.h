@@ -18,7 +18,7 @@ struct ScoreRules {
   double recency_penalty_3 = 40;  // > 90 days
   double orders_weight = 15;      // × min(orderCount / orders_cap, 1)
   double orders_cap = 10;
-  double value_weight = 10;       // × min(averageOrderValue / value_cap, 1)
+  double value_weight = 10;  // × min(averageOrderValue / value_cap, 1)
   double value_cap = 200;
   double recent_email_penalty = 10;  // when the last email is less than this many days old:
   int recent_email_days = 7;

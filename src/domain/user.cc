@@ -13,9 +13,8 @@ void ApplyPatch(const UserPatch& p, User* u) {
 }
 
 bool DiffersOutsidePipelineFields(const User& a, const User& b) {
-  return a.user_id != b.user_id || a.email != b.email || a.name != b.name ||
-         a.last_order_date != b.last_order_date || a.order_count != b.order_count ||
-         a.average_order_value != b.average_order_value ||
+  return a.user_id != b.user_id || a.email != b.email || a.name != b.name || a.last_order_date != b.last_order_date ||
+         a.order_count != b.order_count || a.average_order_value != b.average_order_value ||
          a.preferred_categories != b.preferred_categories || a.created_at != b.created_at;
 }
 

@@ -36,8 +36,8 @@ struct UserPatch {
   std::optional<std::optional<Millis>> last_email_date;
 
   bool empty() const {
-    return !email && !name && !last_order_date && !order_count && !average_order_value &&
-           !preferred_categories && !last_email_date;
+    return !email && !name && !last_order_date && !order_count && !average_order_value && !preferred_categories &&
+           !last_email_date;
   }
 };
 

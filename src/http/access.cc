@@ -48,10 +48,10 @@ std::optional<HttpResponse> AccessPolicy::Screen(const HttpRequest& req) const {
     return r;
   }
   if (!config_.api_keys.empty() && IsApiPath(req.path) && !KeyAccepted(req.Header("authorization"))) {
-    HttpResponse r = ErrorResponse(401, "unauthenticated",
-                                   req.Header("authorization").empty()
-                                       ? "an API key is required: send Authorization: Bearer <key>"
-                                       : "the API key is not valid");
+    HttpResponse r =
+        ErrorResponse(401, "unauthenticated",
+                      req.Header("authorization").empty() ? "an API key is required: send Authorization: Bearer <key>"
+                                                          : "the API key is not valid");
     r.headers.emplace_back("WWW-Authenticate", "Bearer");
     return r;
   }

@@ -10,9 +10,9 @@
 namespace rkd {
 
 struct HttpRequest {
-  std::string method;  // "GET", "POST", …
-  std::string target;  // as received: path and query
-  std::string path;    // decoded path, without the query
+  std::string method;                          // "GET", "POST", …
+  std::string target;                          // as received: path and query
+  std::string path;                            // decoded path, without the query
   std::map<std::string, std::string> query;    // decoded query parameters
   std::map<std::string, std::string> headers;  // names lowercased
   std::string body;

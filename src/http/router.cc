@@ -92,9 +92,9 @@ HttpResponse Router::Dispatch(HttpRequest& request) const {
     if (allow.find(r.method) == std::string::npos) allow += (allow.empty() ? "" : ", ") + r.method;
   }
   if (!allow.empty()) {
-    HttpResponse resp = ErrorResponse(405, "method_not_allowed",
-                                      "method " + request.method + " is not allowed on " + request.path +
-                                          "; allowed: " + allow);
+    HttpResponse resp =
+        ErrorResponse(405, "method_not_allowed",
+                      "method " + request.method + " is not allowed on " + request.path + "; allowed: " + allow);
     resp.headers.emplace_back("Allow", allow);
     return resp;
   }

@@ -1,5 +1,7 @@
 #include "http/server.h"
 
+#include <fmt/format.h>
+
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
@@ -9,10 +11,9 @@
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <cmath>
-#include <optional>
 #include <cstdio>
-#include <fmt/format.h>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <set>
 #include <thread>
@@ -46,10 +47,12 @@ std::string NextRequestId() {
 // would cost as much as serving it.
 void LogRequest(const HttpRequest& req, unsigned status, double ms) {
   if (!LogEnabled(spdlog::level::info)) return;
-  LogRaw(spdlog::level::info,
-         fmt::format(R"({{"ts":"{}","level":"info","msg":"request","requestId":"{}","method":{},"path":{},"status":{},"durationMs":{:.3f}}})",
-                     FormatRfc3339(SystemClock().Now()), req.request_id, nlohmann::json(req.method).dump(),
-                     nlohmann::json(req.path).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), status, ms));
+  LogRaw(
+      spdlog::level::info,
+      fmt::format(
+          R"({{"ts":"{}","level":"info","msg":"request","requestId":"{}","method":{},"path":{},"status":{},"durationMs":{:.3f}}})",
+          FormatRfc3339(SystemClock().Now()), req.request_id, nlohmann::json(req.method).dump(),
+          nlohmann::json(req.path).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), status, ms));
 }
 
 }  // namespace
@@ -76,7 +79,9 @@ class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, HttpServer::Impl* server) : stream_(std::move(socket)), server_(server) {}
 
-  void Start() { asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::Read, shared_from_this())); }
+  void Start() {
+    asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::Read, shared_from_this()));
+  }
 
  private:
   void Read() {
@@ -210,7 +215,8 @@ Status HttpServer::Bind() {
 Status HttpServer::Start() {
   RKD_RETURN_IF_ERROR(Bind());
   impl_->Accept();
-  for (int i = 0; i < std::max(1, impl_->options.threads); ++i) impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+  for (int i = 0; i < std::max(1, impl_->options.threads); ++i)
+    impl_->threads.emplace_back([this] { impl_->ioc.run(); });
   return Status::Ok();
 }
 

@@ -1,5 +1,7 @@
 // HttpServer::Stop drains: a request being handled when the process is told to stop
 // still gets its answer; no new connection is accepted.
+#include "http/server.h"
+
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -8,8 +10,6 @@
 
 #include <atomic>
 #include <thread>
-
-#include "http/server.h"
 
 namespace rkd {
 namespace {

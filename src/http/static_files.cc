@@ -51,8 +51,9 @@ HttpResponse StaticFiles::Serve(const HttpRequest& req) const {
   }
   HttpResponse resp;
   if (!ReadFile(file, &resp.body)) {
-    resp = ErrorResponse(404, "not_found",
-                         "the dashboard is not built (no " + file.string() + "); run `make web`, or use the API under /api");
+    resp = ErrorResponse(
+        404, "not_found",
+        "the dashboard is not built (no " + file.string() + "); run `make web`, or use the API under /api");
     return resp;
   }
   resp.content_type = ContentType(file.extension().string());

@@ -9,8 +9,8 @@
 #include "base/ids.h"
 #include "base/log.h"
 #include "delivery/email_footer.h"
-#include "delivery/tracking_links.h"
 #include "delivery/signed_token.h"
+#include "delivery/tracking_links.h"
 #include "pipeline/user_event.h"
 
 namespace rkd {
@@ -40,8 +40,8 @@ Status EmailProcessor::Handle(const Message& message) {
   if (existing.ok()) return Send(*existing, event->event_id, user, message.receive_count);
   if (!existing.status().IsNotFound()) return existing.status();
 
-  const bool eligible = IsAtRisk(rules_, score) &&
-                        !(user.last_email_date && now - *user.last_email_date < options_.cooldown);
+  const bool eligible =
+      IsAtRisk(rules_, score) && !(user.last_email_date && now - *user.last_email_date < options_.cooldown);
   if (!eligible) {
     // Store a score that time has moved (a reservation below stores it otherwise).
     if (score != user.engagement_score) {
@@ -118,7 +118,8 @@ Status EmailProcessor::Deliver(const Email& email, const User& user, int receive
   SendResult sent = mailer_.Send(m);
   switch (sent.outcome) {
     case SendResult::Outcome::kSent:
-      LogInfo("email sent", {{"emailId", email.email_id}, {"userId", user.user_id}, {"score", email.engagement_score_at_time}});
+      LogInfo("email sent",
+              {{"emailId", email.email_id}, {"userId", user.user_id}, {"score", email.engagement_score_at_time}});
       return store_.FinishEmail(email.email_id, "SENT", clock_.Now(), "");
     case SendResult::Outcome::kPermanent:
       LogWarn("email failed", {{"emailId", email.email_id}, {"error", sent.detail}});
@@ -126,9 +127,8 @@ Status EmailProcessor::Deliver(const Email& email, const User& user, int receive
     case SendResult::Outcome::kRetryable:
       // On the last receive the message goes to the dead-letter queue: record why. Else
       // the email stays GENERATED with the error, and its send lease ends for the retry.
-      RKD_RETURN_IF_ERROR(store_.FinishEmail(email.email_id,
-                                             receive_count >= options_.max_receives ? "FAILED" : "GENERATED",
-                                             std::nullopt, sent.detail));
+      RKD_RETURN_IF_ERROR(store_.FinishEmail(
+          email.email_id, receive_count >= options_.max_receives ? "FAILED" : "GENERATED", std::nullopt, sent.detail));
       return Status::Unavailable(sent.detail);
   }
   return Status::Ok();
@@ -198,7 +198,8 @@ void EmailProcessor::RunWorker(const std::atomic<bool>& stop, int worker_index) 
     if (!batch->empty()) keeper.emplace(bus_, options_.queue, std::move(receipts), options_.visibility_timeout);
     if (options_.parallel_batch && batch->size() > 1) {
       std::vector<std::future<Status>> pending;
-      for (const Message& m : *batch) pending.push_back(std::async(std::launch::async, [this, &m] { return Handle(m); }));
+      for (const Message& m : *batch)
+        pending.push_back(std::async(std::launch::async, [this, &m] { return Handle(m); }));
       for (size_t i = 0; i < pending.size(); ++i) results[i] = pending[i].get();
     } else {
       for (size_t i = 0; i < batch->size(); ++i) results[i] = Handle((*batch)[i]);

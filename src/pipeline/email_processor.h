@@ -48,7 +48,12 @@ class EmailProcessor {
  public:
   EmailProcessor(Store& store, Bus& bus, Writer& writer, Mailer& mailer, const ScoreRules& rules, const Clock& clock,
                  ProcessorOptions options)
-      : store_(store), bus_(bus), writer_(writer), mailer_(mailer), rules_(rules), clock_(clock),
+      : store_(store),
+        bus_(bus),
+        writer_(writer),
+        mailer_(mailer),
+        rules_(rules),
+        clock_(clock),
         options_(std::move(options)) {}
 
   // Handles one delivery. Ok: ack it. An error: nack it (retry later; the bus

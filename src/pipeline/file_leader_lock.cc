@@ -31,7 +31,8 @@ Result<bool> FileLeaderLock::TryAcquire() {
 
 bool FileLeaderLock::Held() {
   if (!held_) return false;
-  struct stat open_file {}, named_file {};
+  struct stat open_file {
+  }, named_file{};
   if (::fstat(fd_, &open_file) != 0 || ::stat(path_.c_str(), &named_file) != 0 ||
       open_file.st_dev != named_file.st_dev || open_file.st_ino != named_file.st_ino) {
     Release();

@@ -15,9 +15,9 @@
 namespace rkd {
 
 struct LeaderElectionOptions {
-  std::string role;                               // in the log lines: "stream"
-  std::chrono::milliseconds retry{1000};          // a standby's tries
-  std::chrono::milliseconds check{200};           // a leader's look at Held() (which may cache)
+  std::string role;                       // in the log lines: "stream"
+  std::chrono::milliseconds retry{1000};  // a standby's tries
+  std::chrono::milliseconds check{200};   // a leader's look at Held() (which may cache)
 };
 
 // Does the leader's work until `step_down` turns true (leadership lost, or `stop`).

@@ -23,7 +23,7 @@ struct SweepResult {
   int64_t changed = 0;    // users whose stored score moved
   int64_t published = 0;  // events sent for users at risk
   double seconds = 0;
-  bool skipped = false;    // another process was sweeping: this one did nothing
+  bool skipped = false;  // another process was sweeping: this one did nothing
 };
 
 class Sweeper {

@@ -5,8 +5,8 @@
 namespace rkd {
 
 UserEvent EventFromChange(const UserChange& c) {
-  return UserEvent{"chg-" + std::to_string(c.seq), ChangeOpName(c.op), c.seq, c.user_id, c.old_image, c.new_image,
-                   c.changed_at};
+  return UserEvent{
+      "chg-" + std::to_string(c.seq), ChangeOpName(c.op), c.seq, c.user_id, c.old_image, c.new_image, c.changed_at};
 }
 
 std::string EncodeEvent(const UserEvent& e) {

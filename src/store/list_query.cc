@@ -8,30 +8,42 @@ using nlohmann::json;
 
 const char* SortName(UserSort s) {
   switch (s) {
-    case UserSort::kCreatedAt: return "createdAt";
-    case UserSort::kScore: return "score";
-    case UserSort::kLastOrderDate: return "lastOrderDate";
-    case UserSort::kName: return "name";
+    case UserSort::kCreatedAt:
+      return "createdAt";
+    case UserSort::kScore:
+      return "score";
+    case UserSort::kLastOrderDate:
+      return "lastOrderDate";
+    case UserSort::kName:
+      return "name";
   }
   return "createdAt";
 }
 
 const char* SortColumn(UserSort s) {
   switch (s) {
-    case UserSort::kCreatedAt: return "created_at";
-    case UserSort::kScore: return "engagement_score";
-    case UserSort::kLastOrderDate: return "COALESCE(last_order_date, -1)";
-    case UserSort::kName: return "name";
+    case UserSort::kCreatedAt:
+      return "created_at";
+    case UserSort::kScore:
+      return "engagement_score";
+    case UserSort::kLastOrderDate:
+      return "COALESCE(last_order_date, -1)";
+    case UserSort::kName:
+      return "name";
   }
   return "created_at";
 }
 
 json SortKey(const User& u, UserSort sort) {
   switch (sort) {
-    case UserSort::kCreatedAt: return u.created_at;
-    case UserSort::kScore: return u.engagement_score;
-    case UserSort::kLastOrderDate: return u.last_order_date.value_or(-1);
-    case UserSort::kName: return u.name;
+    case UserSort::kCreatedAt:
+      return u.created_at;
+    case UserSort::kScore:
+      return u.engagement_score;
+    case UserSort::kLastOrderDate:
+      return u.last_order_date.value_or(-1);
+    case UserSort::kName:
+      return u.name;
   }
   return nullptr;
 }
@@ -48,7 +60,8 @@ Result<json> DecodeUserCursor(const UserQuery& q) {
 }
 
 std::string EncodeUserCursor(const User& last, const UserQuery& q) {
-  return EncodeCursor({{"s", SortName(q.sort)}, {"d", q.descending}, {"k", SortKey(last, q.sort)}, {"i", last.user_id}});
+  return EncodeCursor(
+      {{"s", SortName(q.sort)}, {"d", q.descending}, {"k", SortKey(last, q.sort)}, {"i", last.user_id}});
 }
 
 Result<std::optional<std::pair<int64_t, std::string>>> DecodeKeyCursor(const std::string& cursor) {
@@ -73,7 +86,8 @@ std::string ContainsPattern(const std::string& text) {
 }
 
 std::string ReplaceAll(std::string s, const std::string& from, const std::string& to) {
-  for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size()) s.replace(pos, from.size(), to);
+  for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size())
+    s.replace(pos, from.size(), to);
   return s;
 }
 

@@ -15,8 +15,8 @@
 
 namespace rkd {
 
-const char* SortName(UserSort sort);    // as the API and the cursor spell it
-const char* SortColumn(UserSort sort);  // the SQL expression the users' list orders by
+const char* SortName(UserSort sort);                      // as the API and the cursor spell it
+const char* SortColumn(UserSort sort);                    // the SQL expression the users' list orders by
 nlohmann::json SortKey(const User& user, UserSort sort);  // that expression's value for `user`
 
 // The user list's cursor: null for the first page; InvalidArgument (field "cursor") for

@@ -1,18 +1,17 @@
 // The Store contract: every implementation must pass these. A backend registers a
 // factory in INSTANTIATE_TEST_SUITE_P below.
 #include <gtest/gtest.h>
-
 #include <libpq-fe.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <future>
 #include <functional>
+#include <future>
 #include <set>
 #include <thread>
-#include <unistd.h>
 
 #include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
@@ -35,7 +34,7 @@ class ManualClock final : public Clock {
 struct Backend {
   std::string name;
   std::function<std::unique_ptr<Store>(const Clock*, const std::string& scratch)> open;
-  std::string requires_env;  // skipped unless this environment variable is set
+  std::string requires_env;                                 // skipped unless this environment variable is set
   std::function<void(const std::string& scratch)> cleanup;  // after the store is closed
 };
 
@@ -356,7 +355,8 @@ TEST_P(StoreContractTest, TheSendLeaseLetsOneDeliverySendAnEmailAtATime) {
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest,
                          ::testing::Values(Backend{"sqlite",
                                                    [](const Clock* clock, const std::string& scratch) {
-                                                     auto s = SqliteStore::Open(scratch + "/test.db", ScoreRules{}, clock);
+                                                     auto s =
+                                                         SqliteStore::Open(scratch + "/test.db", ScoreRules{}, clock);
                                                      EXPECT_TRUE(s.ok()) << s.status().ToString();
                                                      return s.ok() ? std::unique_ptr<Store>(std::move(s).value())
                                                                    : nullptr;
@@ -472,11 +472,13 @@ TEST_F(PostgresStoreTest, DroppedConnectionsAreReplaced) {
   u.name = "D";
   auto created = store.CreateUser(u);
   ASSERT_TRUE(created.ok());
-  PgAdmin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
-          "AND datname = current_database() AND backend_type = 'client backend'");
+  PgAdmin(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+      "AND datname = current_database() AND backend_type = 'client backend'");
   EXPECT_TRUE(store.GetUser(created->user_id).ok());
-  PgAdmin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
-          "AND datname = current_database() AND backend_type = 'client backend'");
+  PgAdmin(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+      "AND datname = current_database() AND backend_type = 'client backend'");
   EXPECT_TRUE(store.UpdateUser(created->user_id, UserPatch{.name = "E"}).ok());
 }
 
@@ -502,8 +504,9 @@ TEST_F(PostgresStoreTest, ALateCommitIsNeverSkippedByTheChangeStream) {
   };
   exec("BEGIN");
   exec("SELECT pg_advisory_xact_lock(7265600002)");
-  exec("INSERT INTO user_changes (user_id, op, new_image, changed_at) "
-       "VALUES ('slow', 'INSERT', '{\"userId\":\"slow\",\"email\":\"slow@example.com\",\"name\":\"S\"}', 0)");
+  exec(
+      "INSERT INTO user_changes (user_id, op, new_image, changed_at) "
+      "VALUES ('slow', 'INSERT', '{\"userId\":\"slow\",\"email\":\"slow@example.com\",\"name\":\"S\"}', 0)");
 
   auto fast = std::async(std::launch::async, [&] {
     User u;
@@ -539,8 +542,10 @@ TEST_F(PostgresStoreTest, ConcurrentCreatesOfOneEmailLetExactlyOneIn) {
       u.email = i % 2 ? "Same@Example.com" : "same@example.com";
       u.name = "Same";
       auto r = store.CreateUser(u);
-      if (r.ok()) ++created;
-      else if (r.status().code() == Code::kAlreadyExists && r.status().field() == "email") ++conflicts;
+      if (r.ok())
+        ++created;
+      else if (r.status().code() == Code::kAlreadyExists && r.status().field() == "email")
+        ++conflicts;
     });
   for (auto& t : threads) t.join();
   EXPECT_EQ(created, 1);

@@ -76,7 +76,8 @@ Status EmbeddedBus::Publish(const std::string& topic, const std::vector<Outgoing
 Result<std::vector<Message>> EmbeddedBus::TryReceive(const std::string& queue, int max) {
   std::vector<Message> out;
   const Millis now = clock_->Now();
-  const Millis invisible_until = now + std::chrono::duration_cast<std::chrono::milliseconds>(options_.visibility_timeout).count();
+  const Millis invisible_until =
+      now + std::chrono::duration_cast<std::chrono::milliseconds>(options_.visibility_timeout).count();
   Status st = db_->Write([&](SqliteConn& c) -> Status {
     out.clear();
     struct Row {
@@ -103,7 +104,8 @@ Result<std::vector<Message>> EmbeddedBus::TryReceive(const std::string& queue, i
     for (Row& r : rows) {
       if (r.receive_count >= options_.max_receives) {
         RKD_STMT(s, *db_, c, "dead-letter");
-        RKD_RETURN_IF_ERROR(s.Bind(1, r.id).Bind(2, std::string("visibility timeout expired after the last receive")).Run());
+        RKD_RETURN_IF_ERROR(
+            s.Bind(1, r.id).Bind(2, std::string("visibility timeout expired after the last receive")).Run());
         continue;
       }
       if (static_cast<int>(out.size()) >= max) continue;
@@ -135,7 +137,8 @@ Result<std::vector<Message>> EmbeddedBus::Receive(const std::string& queue, int 
     // Wake on a publish in this process, or poll for other processes' publishes and
     // for delayed messages becoming visible.
     std::unique_lock lock(wake_mu_);
-    wake_cv_.wait_for(lock, std::min<std::chrono::steady_clock::duration>(deadline - now, std::chrono::milliseconds(50)),
+    wake_cv_.wait_for(lock,
+                      std::min<std::chrono::steady_clock::duration>(deadline - now, std::chrono::milliseconds(50)),
                       [&] { return generation_ != seen; });
   }
 }
@@ -256,7 +259,8 @@ Result<std::vector<QueueStats>> EmbeddedBus::Stats() {
 
 Result<int64_t> EmbeddedBus::PurgeExpired() {
   int64_t purged = 0;
-  const Millis cutoff = clock_->Now() - std::chrono::duration_cast<std::chrono::milliseconds>(options_.retention).count();
+  const Millis cutoff =
+      clock_->Now() - std::chrono::duration_cast<std::chrono::milliseconds>(options_.retention).count();
   Status st = db_->Write([&](SqliteConn& c) -> Status {
     RKD_STMT(s, *db_, c, "purge");
     RKD_RETURN_IF_ERROR(s.Bind(1, cutoff).Run());

@@ -25,7 +25,7 @@ namespace {
 
 using std::chrono::milliseconds;
 
-constexpr int64_t kApiWaitMs = 5000;      // JetStream API requests and publish acks
+constexpr int64_t kApiWaitMs = 5000;  // JetStream API requests and publish acks
 // A pull request that should not wait: its expiry (nats-server 2.9 answers a no_wait request
 // that has one as soon as it has messages, else at the expiry).
 constexpr int64_t kShortPullMs = 10;
@@ -370,8 +370,8 @@ Status NatsBus::PullOnce(const std::string& stream, const std::string& queue, Pu
   const milliseconds client_wait = expires + milliseconds(kApiWaitMs);
   const std::string body = request.dump();
   const std::string subject = "$JS.API.CONSUMER.MSG.NEXT." + stream + "." + queue;
-  natsStatus s = natsConnection_PublishRequest(nc_, subject.c_str(), p->inbox.c_str(), body.data(),
-                                               static_cast<int>(body.size()));
+  natsStatus s =
+      natsConnection_PublishRequest(nc_, subject.c_str(), p->inbox.c_str(), body.data(), static_cast<int>(body.size()));
   if (s != NATS_OK) return NatsError("cannot ask " + queue + " for messages", s);
   const auto deadline = std::chrono::steady_clock::now() + client_wait;
   int received = 0;
@@ -388,7 +388,7 @@ Status NatsBus::PullOnce(const std::string& stream, const std::string& queue, Pu
       natsMsg_Destroy(msg);
       if (status == "100") continue;  // idle heartbeat
       if (status == "503") return Status::NotFound("no consumer " + queue + " on the server", "queue");
-      break;                          // no more messages, or the request expired
+      break;  // no more messages, or the request expired
     }
     got->push_back(msg);
     ++received;
@@ -469,9 +469,7 @@ Status NatsBus::SendAcks(const std::vector<std::string>& receipts, const char* p
   return s == NATS_OK ? Status::Ok() : NatsError("cannot acknowledge", s);
 }
 
-Status NatsBus::Ack(const std::string&, const std::vector<std::string>& receipts) {
-  return SendAcks(receipts, "+ACK");
-}
+Status NatsBus::Ack(const std::string&, const std::vector<std::string>& receipts) { return SendAcks(receipts, "+ACK"); }
 
 Status NatsBus::Extend(const std::string&, const std::vector<std::string>& receipts) {
   return SendAcks(receipts, "+WPI");
@@ -490,7 +488,8 @@ Status NatsBus::Nack(const std::string& queue, const std::string& receipt, milli
   }
   const std::string nak =
       delay.count() > 0
-          ? "-NAK {\"delay\":" + std::to_string(std::chrono::duration_cast<std::chrono::nanoseconds>(delay).count()) + "}"
+          ? "-NAK {\"delay\":" + std::to_string(std::chrono::duration_cast<std::chrono::nanoseconds>(delay).count()) +
+                "}"
           : std::string("-NAK");
   return SendAcks({receipt}, nak.c_str());
 }
@@ -555,8 +554,8 @@ Result<std::vector<NatsBus::DeadLetter>> NatsBus::ReadDeadLetters(const std::str
       d.message.dedup_id = Header(original, kDedupHeader);
       d.message.sent_at = natsMsg_GetTime(original) / 1'000'000;
       d.message.receive_count = advisory.value("deliveries", options_.bus.max_receives);
-      d.message.last_error = "not acknowledged within the visibility timeout, " +
-                             std::to_string(d.message.receive_count) + " times";
+      d.message.last_error =
+          "not acknowledged within the visibility timeout, " + std::to_string(d.message.receive_count) + " times";
       natsMsg_Destroy(original);
     } else {
       d.message.body = Body(entry);
@@ -611,7 +610,8 @@ Result<std::vector<QueueStats>> NatsBus::Stats() {
   const std::string topic_prefix = options_.ns + "_T_";
   std::vector<std::string> topics;
   for (int i = 0; i < names->Count; ++i)
-    if (std::string name = names->List[i]; name.rfind(topic_prefix, 0) == 0) topics.push_back(name.substr(topic_prefix.size()));
+    if (std::string name = names->List[i]; name.rfind(topic_prefix, 0) == 0)
+      topics.push_back(name.substr(topic_prefix.size()));
   jsStreamNamesList_Destroy(names);
 
   std::vector<QueueStats> out;

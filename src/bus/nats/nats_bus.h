@@ -36,9 +36,9 @@ struct __natsMsg;
 namespace rkd {
 
 struct NatsBusOptions {
-  std::string urls;           // "nats://a:4222" or a comma-separated list of a cluster's servers
-  std::string ns = "rkd";     // namespace: prefixes every stream and subject
-  int replicas = 1;           // stream replicas: 3 on a 3-node cluster
+  std::string urls;        // "nats://a:4222" or a comma-separated list of a cluster's servers
+  std::string ns = "rkd";  // namespace: prefixes every stream and subject
+  int replicas = 1;        // stream replicas: 3 on a 3-node cluster
   BusOptions bus;
 };
 
@@ -61,8 +61,7 @@ class NatsBus final : public Bus {
 
  private:
   struct DeadLetter;
-  NatsBus(const NatsBusOptions& options, __natsConnection* nc, __jsCtx* js)
-      : options_(options), nc_(nc), js_(js) {}
+  NatsBus(const NatsBusOptions& options, __natsConnection* nc, __jsCtx* js) : options_(options), nc_(nc), js_(js) {}
 
   std::string TopicStream(const std::string& topic) const { return options_.ns + "_T_" + topic; }
   std::string TopicSubject(const std::string& topic) const { return options_.ns + ".t." + topic; }
@@ -74,8 +73,7 @@ class NatsBus final : public Bus {
   Result<std::string> TopicOf(const std::string& queue);
   Status PublishAll(const std::vector<struct NatsOutgoing>& messages);
   Status SendAcks(const std::vector<std::string>& receipts, const char* payload);
-  Status DeadLetterAtLastReceive(const std::string& queue, uint64_t stream_seq, int receives,
-                                 const std::string& error);
+  Status DeadLetterAtLastReceive(const std::string& queue, uint64_t stream_seq, int receives, const std::string& error);
   Result<std::vector<DeadLetter>> ReadDeadLetters(const std::string& queue, int max);
   struct Puller;
   Puller* TakePuller(const std::string& queue, Status* st);
@@ -91,7 +89,7 @@ class NatsBus final : public Bus {
   std::set<std::string> topics_ready_;
   std::map<std::string, std::string> queue_topic_;
   std::map<std::string, std::vector<Puller*>> idle_pullers_;  // owned; one per concurrent Receive
-  std::vector<__natsSubscription*> retired_;  // unsubscribed, destroyed by the next flush that works
+  std::vector<__natsSubscription*> retired_;                  // unsubscribed, destroyed by the next flush that works
 };
 
 }  // namespace rkd

@@ -1,13 +1,13 @@
 // The NATS bus against a real nats-server (RKD_TEST_NATS_URL; ctest's bus_contract_nats
 // starts one), beyond the Bus contract: what only a NATS server does to it.
+#include "bus/nats/nats_bus.h"
+
 #include <gtest/gtest.h>
 #include <nats/nats.h>
 #include <unistd.h>
 
 #include <string>
 #include <vector>
-
-#include "bus/nats/nats_bus.h"
 
 namespace rkd {
 namespace {

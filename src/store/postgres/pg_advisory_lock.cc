@@ -13,9 +13,10 @@ Result<bool> PgAdvisoryLock::TryAcquire() {
     // The server's side of the session: notice a holder whose host vanished (no FIN
     // ever comes) after 5 + 3 × 3 s of silence instead of the kernel's two hours.
     // Ignored on Unix sockets, where the peer's death is always seen.
-    auto set = (*conn)->Exec("SET tcp_keepalives_idle = 5; SET tcp_keepalives_interval = 3; "
-                             "SET tcp_keepalives_count = 3; SET application_name = '" +
-                             options_.application_name + "'");  // our own constant, no quotes in it
+    auto set = (*conn)->Exec(
+        "SET tcp_keepalives_idle = 5; SET tcp_keepalives_interval = 3; "
+        "SET tcp_keepalives_count = 3; SET application_name = '" +
+        options_.application_name + "'");  // our own constant, no quotes in it
     if (!set.ok()) return set.status();
     conn_ = std::move(conn).value();
   }

@@ -28,9 +28,9 @@ constexpr int64_t kSweepLockKey = 7265600011;
 
 struct PgAdvisoryLockOptions {
   std::string application_name = "rekindle lock";  // finds the session in pg_stat_activity
-  std::chrono::milliseconds check_every{1000};   // Held() asks the server at most this often
-  std::chrono::milliseconds check_timeout{2000}; // … and gives it this long to answer
-  int statement_timeout_ms = 10'000;             // for connecting and taking the lock
+  std::chrono::milliseconds check_every{1000};     // Held() asks the server at most this often
+  std::chrono::milliseconds check_timeout{2000};   // … and gives it this long to answer
+  int statement_timeout_ms = 10'000;               // for connecting and taking the lock
 };
 
 class PgAdvisoryLock final : public LeaderLock {

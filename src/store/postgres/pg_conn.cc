@@ -39,9 +39,8 @@ Result<std::unique_ptr<PgConn>> PgConn::Open(const std::string& url, int stateme
   // A statement that runs longer than this is cancelled (SQLSTATE 57014 → Unavailable),
   // so one slow query cannot hold a pooled connection forever. Times are stored as
   // integers; the session's time zone never matters.
-  auto set = conn->Exec("SET statement_timeout = " + std::to_string(statement_timeout_ms) +
-                        "; SET lock_timeout = " + std::to_string(statement_timeout_ms) +
-                        "; SET client_min_messages = warning");
+  auto set = conn->Exec("SET statement_timeout = " + std::to_string(statement_timeout_ms) + "; SET lock_timeout = " +
+                        std::to_string(statement_timeout_ms) + "; SET client_min_messages = warning");
   if (!set.ok()) return set.status();
   return conn;
 }
@@ -51,8 +50,7 @@ PgConn::~PgConn() { PQfinish(conn_); }
 Result<PgRows> PgConn::Check(PGresult* r, const std::string& what) {
   const ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
   if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY) return PgRows(r);
-  std::string state = r ? (PQresultErrorField(r, PG_DIAG_SQLSTATE) ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : "")
-                        : "";
+  std::string state = r ? (PQresultErrorField(r, PG_DIAG_SQLSTATE) ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : "") : "";
   std::string constraint =
       r && PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME) ? PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME) : "";
   std::string msg = r ? PQresultErrorMessage(r) : PQerrorMessage(conn_);
@@ -81,8 +79,7 @@ Result<PgRows> PgConn::Run(const std::string& name, const PgParams& params) {
   std::vector<const char*> values;
   values.reserve(params.values().size());
   for (const auto& v : params.values()) values.push_back(v ? v->c_str() : nullptr);
-  return Check(PQexecPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
-                              nullptr, 0),
+  return Check(PQexecPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(), nullptr, nullptr, 0),
                name);
 }
 
@@ -92,7 +89,8 @@ Status PgConn::Ping(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   if (!PQsendQuery(conn_, "SELECT 1")) return Check(nullptr, "ping").status();
   while (PQisBusy(conn_)) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     pollfd p{PQsocket(conn_), POLLIN, 0};
     if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) == 0)
       return Status::Unavailable("ping: postgres did not answer within " + std::to_string(timeout.count()) + " ms");

@@ -22,14 +22,28 @@ namespace rkd {
 // Positional parameters ($1, $2 …) in text format; nullopt is SQL NULL.
 class PgParams {
  public:
-  PgParams& Add(const std::string& v) { values_.emplace_back(v); return *this; }
-  PgParams& Add(const char* v) { values_.emplace_back(std::string(v)); return *this; }
-  PgParams& Add(int64_t v) { values_.emplace_back(std::to_string(v)); return *this; }
+  PgParams& Add(const std::string& v) {
+    values_.emplace_back(v);
+    return *this;
+  }
+  PgParams& Add(const char* v) {
+    values_.emplace_back(std::string(v));
+    return *this;
+  }
+  PgParams& Add(int64_t v) {
+    values_.emplace_back(std::to_string(v));
+    return *this;
+  }
   PgParams& Add(int v) { return Add(int64_t{v}); }
   PgParams& Add(double v);
-  PgParams& Add(std::nullopt_t) { values_.emplace_back(std::nullopt); return *this; }
+  PgParams& Add(std::nullopt_t) {
+    values_.emplace_back(std::nullopt);
+    return *this;
+  }
   template <typename T>
-  PgParams& Add(const std::optional<T>& v) { return v ? Add(*v) : Add(std::nullopt); }
+  PgParams& Add(const std::optional<T>& v) {
+    return v ? Add(*v) : Add(std::nullopt);
+  }
   const std::vector<std::optional<std::string>>& values() const { return values_; }
 
  private:

@@ -17,9 +17,9 @@
 namespace rkd {
 
 struct PgOptions {
-  int pool_size = 8;                   // connections at most; callers wait for a free one
-  int statement_timeout_ms = 10'000;   // per statement (also the lock wait bound)
-  int max_attempts = 5;                // a transaction failing with a deadlock or serialization failure
+  int pool_size = 8;                  // connections at most; callers wait for a free one
+  int statement_timeout_ms = 10'000;  // per statement (also the lock wait bound)
+  int max_attempts = 5;               // a transaction failing with a deadlock or serialization failure
 };
 
 class PgDatabase {
@@ -29,8 +29,8 @@ class PgDatabase {
   // advisory lock) and prepares the queries of `sql_dir`/queries.sql after `expand` has
   // had the chance to add derived ones (templates).
   using Expand = std::function<Status(std::map<std::string, std::string>&)>;
-  static Result<std::unique_ptr<PgDatabase>> Open(const std::string& url, const std::string& sql_dir,
-                                                  PgOptions options, const Expand& expand);
+  static Result<std::unique_ptr<PgDatabase>> Open(const std::string& url, const std::string& sql_dir, PgOptions options,
+                                                  const Expand& expand);
 
   // Runs `body` on a pooled connection outside any explicit transaction (each statement
   // commits alone): for reads.

@@ -70,9 +70,12 @@ Order ReadOrder(const PgRows& r, int i) {
 
 const char* SortType(UserSort s) {
   switch (s) {
-    case UserSort::kScore: return "float8";
-    case UserSort::kName: return "text";
-    default: return "bigint";
+    case UserSort::kScore:
+      return "float8";
+    case UserSort::kName:
+      return "text";
+    default:
+      return "bigint";
   }
 }
 
@@ -82,10 +85,10 @@ std::string ListUsersName(UserSort sort, bool desc) {
 }
 
 // Runs a named query and hands its rows to the caller's variable, or returns the error.
-#define RKD_PG(var, conn, name, params)          \
-  auto var##_run = (conn).Run((name), (params)); \
+#define RKD_PG(var, conn, name, params)           \
+  auto var##_run = (conn).Run((name), (params));  \
   if (!var##_run.ok()) return var##_run.status(); \
-  const PgRows& var = *var##_run; \
+  const PgRows& var = *var##_run;                 \
   (void)var
 
 // Reads one keyset page with `query`, whose parameters are `p` (the query's own), then the
@@ -97,8 +100,10 @@ Result<Page<T>> ReadKeyPage(PgDatabase& db, const char* query, PgParams p, int l
   limit = ClampLimit(limit);
   auto after = DecodeKeyCursor(cursor);
   if (!after.ok()) return after.status();
-  if (*after) p.Add((*after)->first).Add((*after)->second);
-  else p.Add(std::nullopt).Add(std::nullopt);
+  if (*after)
+    p.Add((*after)->first).Add((*after)->second);
+  else
+    p.Add(std::nullopt).Add(std::nullopt);
   p.Add(int64_t{limit + 1});
   Page<T> page;
   Status st = db.Read([&](PgConn& c) -> Status {
@@ -152,8 +157,15 @@ Result<User> PgStore::LoadUser(PgConn& conn, const std::string& user_id, bool lo
 
 Status PgStore::WriteUser(PgConn& conn, const User& u, bool insert) {
   PgParams p;
-  p.Add(u.user_id).Add(u.email).Add(u.name).Add(u.last_order_date).Add(u.order_count).Add(u.average_order_value)
-      .Add(json(u.preferred_categories).dump()).Add(u.engagement_score).Add(u.last_email_date);
+  p.Add(u.user_id)
+      .Add(u.email)
+      .Add(u.name)
+      .Add(u.last_order_date)
+      .Add(u.order_count)
+      .Add(u.average_order_value)
+      .Add(json(u.preferred_categories).dump())
+      .Add(u.engagement_score)
+      .Add(u.last_email_date);
   if (insert) p.Add(u.created_at);
   p.Add(u.updated_at);
   auto r = conn.Run(insert ? "insert-user" : "update-user", p);
@@ -261,10 +273,14 @@ Result<Page<User>> PgStore::ListUsers(const UserQuery& q) {
   p.Add(q.search.empty() ? std::nullopt : std::optional<std::string>(ContainsPattern(q.search)));
   if (!after.is_null()) {
     const json& k = after["k"];
-    if (k.is_string() && q.sort == UserSort::kName) p.Add(k.get<std::string>());
-    else if (k.is_number_integer() && q.sort != UserSort::kName) p.Add(k.get<int64_t>());
-    else if (k.is_number() && q.sort == UserSort::kScore) p.Add(k.get<double>());
-    else return Status::InvalidArgument("cursor is not valid", "cursor");
+    if (k.is_string() && q.sort == UserSort::kName)
+      p.Add(k.get<std::string>());
+    else if (k.is_number_integer() && q.sort != UserSort::kName)
+      p.Add(k.get<int64_t>());
+    else if (k.is_number() && q.sort == UserSort::kScore)
+      p.Add(k.get<double>());
+    else
+      return Status::InvalidArgument("cursor is not valid", "cursor");
     p.Add(after["i"].get<std::string>());
   } else {
     p.Add(std::nullopt).Add(std::nullopt);
@@ -309,8 +325,14 @@ Result<OrderResult> PgStore::CreateOrder(Order o) {
     json items = json::array();
     for (const auto& i : o.items) items.push_back(ToJson(i));
     {
-      auto w = c.Run("insert-order", PgParams().Add(o.order_id).Add(o.user_id).Add(o.order_date).Add(o.total_value)
-                                         .Add(items.dump()).Add(o.status).Add(o.created_at));
+      auto w = c.Run("insert-order", PgParams()
+                                         .Add(o.order_id)
+                                         .Add(o.user_id)
+                                         .Add(o.order_date)
+                                         .Add(o.total_value)
+                                         .Add(items.dump())
+                                         .Add(o.status)
+                                         .Add(o.created_at));
       if (w.status().code() == Code::kAlreadyExists)
         return Status::AlreadyExists("order " + o.order_id + " already exists", "orderId");
       if (!w.ok()) return w.status();
@@ -323,8 +345,13 @@ Result<OrderResult> PgStore::CreateOrder(Order o) {
     // Attribution: this order converts the latest email (or holdout record) of the
     // client within the window before it; each converts once.
     for (const char* q : {"attribute-email", "attribute-holdout"}) {
-      RKD_PG(r, c, q, PgParams().Add(o.user_id).Add(o.order_date).Add(options_.attribution_window)
-                          .Add(o.order_id).Add(o.total_value));
+      RKD_PG(r, c, q,
+             PgParams()
+                 .Add(o.user_id)
+                 .Add(o.order_date)
+                 .Add(options_.attribution_window)
+                 .Add(o.order_id)
+                 .Add(o.total_value));
     }
     RKD_RETURN_IF_ERROR(AppendChange(c, ChangeOp::kModify, &*before, &u));
     out.user = std::move(u);
@@ -336,8 +363,9 @@ Result<OrderResult> PgStore::CreateOrder(Order o) {
 }
 
 Result<Page<Order>> PgStore::ListOrders(const std::string& user_id, int limit, const std::string& cursor) {
-  return ReadKeyPage<Order>(*db_, "list-orders", PgParams().Add(user_id), limit, cursor, ReadOrder,
-                            [](const Order& o) { return std::pair{o.order_date, o.order_id}; });
+  return ReadKeyPage<Order>(*db_, "list-orders", PgParams().Add(user_id), limit, cursor, ReadOrder, [](const Order& o) {
+    return std::pair{o.order_date, o.order_id};
+  });
 }
 
 // ---- emails --------------------------------------------------------------------------
@@ -362,8 +390,10 @@ Result<Email> PgStore::GetEmail(const std::string& email_id) {
 }
 
 Result<Page<Email>> PgStore::ListEmails(const EmailQuery& q) {
-  return ReadKeyPage<Email>(*db_, "list-emails", PgParams().Add(q.user_id).Add(q.status), q.limit, q.cursor,
-                            ReadEmail, [](const Email& e) { return std::pair{e.created_at, e.email_id}; });
+  return ReadKeyPage<Email>(*db_, "list-emails", PgParams().Add(q.user_id).Add(q.status), q.limit, q.cursor, ReadEmail,
+                            [](const Email& e) {
+                              return std::pair{e.created_at, e.email_id};
+                            });
 }
 
 // ---- bulk load -----------------------------------------------------------------------
@@ -390,8 +420,15 @@ Status PgStore::Import(std::vector<User> users, std::vector<Order> orders) {
     for (const Order& o : orders) {
       json items = json::array();
       for (const auto& i : o.items) items.push_back(ToJson(i));
-      RKD_PG(r, c, "insert-order", PgParams().Add(o.order_id).Add(o.user_id).Add(o.order_date).Add(o.total_value)
-                                       .Add(items.dump()).Add(o.status).Add(o.created_at));
+      RKD_PG(r, c, "insert-order",
+             PgParams()
+                 .Add(o.order_id)
+                 .Add(o.user_id)
+                 .Add(o.order_date)
+                 .Add(o.total_value)
+                 .Add(items.dump())
+                 .Add(o.status)
+                 .Add(o.created_at));
     }
     // Change records last: the outbox lock is held from the first of them to the commit.
     for (const User& u : users) RKD_RETURN_IF_ERROR(AppendChange(c, ChangeOp::kInsert, nullptr, &u));
@@ -487,7 +524,8 @@ Result<std::vector<ScoreRefresh>> PgStore::RefreshScores(const std::vector<std::
       }
       out.push_back(std::move(r));
     }
-    for (const auto& [before, after] : changed) RKD_RETURN_IF_ERROR(AppendChange(c, ChangeOp::kModify, &before, &after));
+    for (const auto& [before, after] : changed)
+      RKD_RETURN_IF_ERROR(AppendChange(c, ChangeOp::kModify, &before, &after));
     return Status::Ok();
   });
   if (!st.ok()) return st;
@@ -524,9 +562,22 @@ Result<EmailReservation> PgStore::ReserveEmail(const Email& draft, const std::st
     e.created_at = clock_->Now();
     {
       RKD_PG(r, c, "insert-email",
-             PgParams().Add(e.email_id).Add(e.user_id).Add(e.subject).Add(e.content).Add(e.html).Add(e.generated_at)
-                 .Add(e.engagement_score_at_time).Add(e.status).Add(e.writer).Add(e.sent_at).Add(e.error)
-                 .Add(e.created_at).Add(trigger_id).Add(int64_t{e.prompt_tokens}).Add(int64_t{e.completion_tokens})
+             PgParams()
+                 .Add(e.email_id)
+                 .Add(e.user_id)
+                 .Add(e.subject)
+                 .Add(e.content)
+                 .Add(e.html)
+                 .Add(e.generated_at)
+                 .Add(e.engagement_score_at_time)
+                 .Add(e.status)
+                 .Add(e.writer)
+                 .Add(e.sent_at)
+                 .Add(e.error)
+                 .Add(e.created_at)
+                 .Add(trigger_id)
+                 .Add(int64_t{e.prompt_tokens})
+                 .Add(int64_t{e.completion_tokens})
                  .Add(now + lease));
     }
     User after = *before;
@@ -646,12 +697,8 @@ Result<Email> PgStore::RecordEmailEvent(const std::string& email_id, const std::
     if (!email.ok()) return email.status();
     if (!*email) return Status::NotFound("email " + email_id + " not found", "emailId");
     const Millis now = clock_->Now();
-    {
-      RKD_PG(r, c, "insert-email-event", PgParams().Add(email_id).Add(type).Add(url).Add(now));
-    }
-    {
-      RKD_PG(r, c, type == "click" ? "mark-clicked" : "mark-opened", PgParams().Add(email_id).Add(now));
-    }
+    { RKD_PG(r, c, "insert-email-event", PgParams().Add(email_id).Add(type).Add(url).Add(now)); }
+    { RKD_PG(r, c, type == "click" ? "mark-clicked" : "mark-opened", PgParams().Add(email_id).Add(now)); }
     auto after = LoadEmail(c, email_id);
     if (!after.ok()) return after.status();
     out = **after;
@@ -706,9 +753,12 @@ Result<EffectivenessFigures> PgStore::Effectiveness(int days) {
       }
       return Status::Ok();
     };
-    RKD_RETURN_IF_ERROR(add("effectiveness-daily-sent", [](DailyEffect& d, const PgRows& r, int i) { d.sent = r.Int(i, 1); }));
-    RKD_RETURN_IF_ERROR(add("effectiveness-daily-opened", [](DailyEffect& d, const PgRows& r, int i) { d.opened = r.Int(i, 1); }));
-    RKD_RETURN_IF_ERROR(add("effectiveness-daily-clicked", [](DailyEffect& d, const PgRows& r, int i) { d.clicked = r.Int(i, 1); }));
+    RKD_RETURN_IF_ERROR(
+        add("effectiveness-daily-sent", [](DailyEffect& d, const PgRows& r, int i) { d.sent = r.Int(i, 1); }));
+    RKD_RETURN_IF_ERROR(
+        add("effectiveness-daily-opened", [](DailyEffect& d, const PgRows& r, int i) { d.opened = r.Int(i, 1); }));
+    RKD_RETURN_IF_ERROR(
+        add("effectiveness-daily-clicked", [](DailyEffect& d, const PgRows& r, int i) { d.clicked = r.Int(i, 1); }));
     RKD_RETURN_IF_ERROR(add("effectiveness-daily-converted", [](DailyEffect& d, const PgRows& r, int i) {
       d.converted = r.Int(i, 1);
       d.revenue = r.Real(i, 2);

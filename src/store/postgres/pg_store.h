@@ -50,8 +50,7 @@ class PgStore final : public Store {
   Result<StoreMetrics> Metrics(double threshold) override;
   Status RecordHoldout(const std::string& user_id, const std::string& trigger_id, double score,
                        Millis cooldown) override;
-  Result<Email> RecordEmailEvent(const std::string& email_id, const std::string& type,
-                                 const std::string& url) override;
+  Result<Email> RecordEmailEvent(const std::string& email_id, const std::string& type, const std::string& url) override;
   Result<EffectivenessFigures> Effectiveness(int days) override;
 
   int schema_version() const { return db_->schema_version(); }

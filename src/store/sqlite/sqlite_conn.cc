@@ -12,8 +12,8 @@ Status SqliteStatus(int rc, sqlite3* db, const char* what) {
 
 Result<std::unique_ptr<SqliteConn>> SqliteConn::Open(const std::string& path) {
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     Status st = SqliteStatus(rc, db, ("open " + path).c_str());
     sqlite3_close(db);
@@ -24,9 +24,9 @@ Result<std::unique_ptr<SqliteConn>> SqliteConn::Open(const std::string& path) {
   // crashes (a power loss may drop the last commits); the busy timeout makes writers
   // from other processes wait for BEGIN IMMEDIATE instead of failing at once.
   sqlite3_busy_timeout(db, 5000);
-  RKD_RETURN_IF_ERROR(conn->Exec(
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-      "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;"));
+  RKD_RETURN_IF_ERROR(
+      conn->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                 "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;"));
   return conn;
 }
 
@@ -56,8 +56,8 @@ Result<sqlite3_stmt*> SqliteConn::Prepare(const std::string& sql) {
   auto it = cache_.find(sql);
   if (it != cache_.end()) return it->second;
   sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
-                              &stmt, nullptr);
+  int rc =
+      sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) return SqliteStatus(rc, db_, "prepare");
   cache_.emplace(sql, stmt);
   return stmt;

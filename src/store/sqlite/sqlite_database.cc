@@ -42,9 +42,9 @@ Result<sqlite3_stmt*> SqliteDatabase::Prep(SqliteConn& conn, const std::string& 
 }
 
 Status SqliteDatabase::Migrate(const std::string& sql_dir) {
-  RKD_RETURN_IF_ERROR(writer_->Exec(
-      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-      "applied_at INTEGER NOT NULL)"));
+  RKD_RETURN_IF_ERROR(
+      writer_->Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                    "applied_at INTEGER NOT NULL)"));
   // std::map keeps the embedded migrations in file-name (= version) order.
   const std::string prefix = sql_dir + "/migrations/";
   return Write([&](SqliteConn& c) -> Status {

@@ -89,14 +89,14 @@ class SqliteDatabase {
 
 // Declares `var`, a Stmt for the named query `name` of database `db` on connection
 // `conn`, or returns the preparation's error from the enclosing function.
-#define RKD_STMT(var, database, conn, name)               \
-  auto var##_prep = (database).Prep((conn), (name));      \
-  if (!var##_prep.ok()) return var##_prep.status();       \
+#define RKD_STMT(var, database, conn, name)          \
+  auto var##_prep = (database).Prep((conn), (name)); \
+  if (!var##_prep.ok()) return var##_prep.status();  \
   ::rkd::Stmt var((conn).db(), *var##_prep)
 
 // Declares `var`, a reader connection of database `db` for the enclosing scope.
-#define RKD_READER(var, database)                                   \
-  auto var##_taken = (database).TakeReader();                       \
-  if (!var##_taken.ok()) return var##_taken.status();               \
+#define RKD_READER(var, database)                                                            \
+  auto var##_taken = (database).TakeReader();                                                \
+  if (!var##_taken.ok()) return var##_taken.status();                                        \
   ::rkd::SqliteDatabase::ReadLease var##_lease(&(database), std::move(var##_taken).value()); \
   ::rkd::SqliteConn& var = *var##_lease

@@ -13,7 +13,6 @@ namespace {
 
 using nlohmann::json;
 
-
 User ReadUser(const Stmt& s) {
   User u;
   u.user_id = s.Text(0);
@@ -133,12 +132,27 @@ Status SqliteStore::WriteUser(SqliteConn& conn, const User& u, const char* query
   RKD_STMT(s, *db_, conn, query);
   const std::string cats = json(u.preferred_categories).dump();
   if (std::string(query) == "insert-user") {
-    s.Bind(1, u.user_id).Bind(2, u.email).Bind(3, u.name).Bind(4, u.last_order_date).Bind(5, u.order_count)
-        .Bind(6, u.average_order_value).Bind(7, cats).Bind(8, u.engagement_score).Bind(9, u.last_email_date)
-        .Bind(10, u.created_at).Bind(11, u.updated_at);
+    s.Bind(1, u.user_id)
+        .Bind(2, u.email)
+        .Bind(3, u.name)
+        .Bind(4, u.last_order_date)
+        .Bind(5, u.order_count)
+        .Bind(6, u.average_order_value)
+        .Bind(7, cats)
+        .Bind(8, u.engagement_score)
+        .Bind(9, u.last_email_date)
+        .Bind(10, u.created_at)
+        .Bind(11, u.updated_at);
   } else {
-    s.Bind(1, u.user_id).Bind(2, u.email).Bind(3, u.name).Bind(4, u.last_order_date).Bind(5, u.order_count)
-        .Bind(6, u.average_order_value).Bind(7, cats).Bind(8, u.engagement_score).Bind(9, u.last_email_date)
+    s.Bind(1, u.user_id)
+        .Bind(2, u.email)
+        .Bind(3, u.name)
+        .Bind(4, u.last_order_date)
+        .Bind(5, u.order_count)
+        .Bind(6, u.average_order_value)
+        .Bind(7, cats)
+        .Bind(8, u.engagement_score)
+        .Bind(9, u.last_email_date)
         .Bind(10, u.updated_at);
   }
   return s.Run();
@@ -167,7 +181,8 @@ Result<User> SqliteStore::CreateUser(User u) {
       if (*row) return Status::AlreadyExists("a user with email " + u.email + " already exists", "email");
     }
     Status w = WriteUser(c, u, "insert-user");
-    if (w.code() == Code::kAlreadyExists) return Status::AlreadyExists("user " + u.user_id + " already exists", "userId");
+    if (w.code() == Code::kAlreadyExists)
+      return Status::AlreadyExists("user " + u.user_id + " already exists", "userId");
     RKD_RETURN_IF_ERROR(w);
     return AppendChange(c, ChangeOp::kInsert, nullptr, &u);
   });
@@ -229,10 +244,14 @@ Result<Page<User>> SqliteStore::ListUsers(const UserQuery& q) {
   s.Bind(2, q.search.empty() ? std::nullopt : std::optional<std::string>(ContainsPattern(q.search)));
   if (!after.is_null()) {
     const json& k = after["k"];
-    if (k.is_string()) s.Bind(3, k.get<std::string>());
-    else if (k.is_number_integer()) s.Bind(3, k.get<int64_t>());
-    else if (k.is_number()) s.Bind(3, k.get<double>());
-    else return Status::InvalidArgument("cursor is not valid", "cursor");
+    if (k.is_string())
+      s.Bind(3, k.get<std::string>());
+    else if (k.is_number_integer())
+      s.Bind(3, k.get<int64_t>());
+    else if (k.is_number())
+      s.Bind(3, k.get<double>());
+    else
+      return Status::InvalidArgument("cursor is not valid", "cursor");
     s.Bind(4, after["i"].get<std::string>());
   }
   s.Bind(5, int64_t{limit + 1});
@@ -272,10 +291,16 @@ Result<OrderResult> SqliteStore::CreateOrder(Order o) {
     for (const auto& i : o.items) items.push_back(ToJson(i));
     {
       RKD_STMT(s, *db_, c, "insert-order");
-      s.Bind(1, o.order_id).Bind(2, o.user_id).Bind(3, o.order_date).Bind(4, o.total_value).Bind(5, items.dump())
-          .Bind(6, o.status).Bind(7, o.created_at);
+      s.Bind(1, o.order_id)
+          .Bind(2, o.user_id)
+          .Bind(3, o.order_date)
+          .Bind(4, o.total_value)
+          .Bind(5, items.dump())
+          .Bind(6, o.status)
+          .Bind(7, o.created_at);
       Status w = s.Run();
-      if (w.code() == Code::kAlreadyExists) return Status::AlreadyExists("order " + o.order_id + " already exists", "orderId");
+      if (w.code() == Code::kAlreadyExists)
+        return Status::AlreadyExists("order " + o.order_id + " already exists", "orderId");
       RKD_RETURN_IF_ERROR(w);
     }
     User u = *before;
@@ -288,8 +313,12 @@ Result<OrderResult> SqliteStore::CreateOrder(Order o) {
     // client within the window before it; each converts once.
     for (const char* q : {"attribute-email", "attribute-holdout"}) {
       RKD_STMT(s, *db_, c, q);
-      RKD_RETURN_IF_ERROR(s.Bind(1, o.user_id).Bind(2, o.order_date).Bind(3, options_.attribution_window)
-                              .Bind(4, o.order_id).Bind(5, o.total_value).Run());
+      RKD_RETURN_IF_ERROR(s.Bind(1, o.user_id)
+                              .Bind(2, o.order_date)
+                              .Bind(3, options_.attribution_window)
+                              .Bind(4, o.order_id)
+                              .Bind(5, o.total_value)
+                              .Run());
     }
     out.user = std::move(u);
     return Status::Ok();
@@ -309,8 +338,12 @@ Result<Page<Order>> SqliteStore::ListOrders(const std::string& user_id, int limi
   if (*after) s.Bind(2, (*after)->first).Bind(3, (*after)->second);
   s.Bind(4, int64_t{limit + 1});
   Page<Order> page;
-  RKD_RETURN_IF_ERROR(ReadPage(s, limit, ReadOrder, [](const Order& o) { return std::pair{o.order_date, o.order_id}; },
-                               &page));
+  RKD_RETURN_IF_ERROR(ReadPage(
+      s, limit, ReadOrder,
+      [](const Order& o) {
+        return std::pair{o.order_date, o.order_id};
+      },
+      &page));
   return page;
 }
 
@@ -343,8 +376,12 @@ Result<Page<Email>> SqliteStore::ListEmails(const EmailQuery& q) {
   if (*after) s.Bind(3, (*after)->first).Bind(4, (*after)->second);
   s.Bind(5, int64_t{limit + 1});
   Page<Email> page;
-  RKD_RETURN_IF_ERROR(ReadPage(s, limit, ReadEmail, [](const Email& e) { return std::pair{e.created_at, e.email_id}; },
-                               &page));
+  RKD_RETURN_IF_ERROR(ReadPage(
+      s, limit, ReadEmail,
+      [](const Email& e) {
+        return std::pair{e.created_at, e.email_id};
+      },
+      &page));
   return page;
 }
 
@@ -370,8 +407,13 @@ Status SqliteStore::Import(std::vector<User> users, std::vector<Order> orders) {
       json items = json::array();
       for (const auto& i : o.items) items.push_back(ToJson(i));
       RKD_STMT(s, *db_, c, "insert-order");
-      s.Bind(1, o.order_id).Bind(2, o.user_id).Bind(3, o.order_date).Bind(4, o.total_value).Bind(5, items.dump())
-          .Bind(6, o.status).Bind(7, o.created_at);
+      s.Bind(1, o.order_id)
+          .Bind(2, o.user_id)
+          .Bind(3, o.order_date)
+          .Bind(4, o.total_value)
+          .Bind(5, items.dump())
+          .Bind(6, o.status)
+          .Bind(7, o.created_at);
       RKD_RETURN_IF_ERROR(s.Run());
     }
     return Status::Ok();
@@ -456,8 +498,8 @@ Result<std::vector<ScoreRefresh>> SqliteStore::RefreshScores(const std::vector<s
   return out;
 }
 
-Result<EmailReservation> SqliteStore::ReserveEmail(const Email& draft, const std::string& trigger_id,
-                                                   Millis cooldown, Millis lease) {
+Result<EmailReservation> SqliteStore::ReserveEmail(const Email& draft, const std::string& trigger_id, Millis cooldown,
+                                                   Millis lease) {
   EmailReservation out;
   const Millis now = clock_->Now();
   Status st = db_->Write([&](SqliteConn& c) -> Status {
@@ -484,10 +526,22 @@ Result<EmailReservation> SqliteStore::ReserveEmail(const Email& draft, const std
     e.created_at = clock_->Now();
     {
       RKD_STMT(s, *db_, c, "insert-email");
-      s.Bind(1, e.email_id).Bind(2, e.user_id).Bind(3, e.subject).Bind(4, e.content).Bind(5, e.html)
-          .Bind(6, e.generated_at).Bind(7, e.engagement_score_at_time).Bind(8, e.status).Bind(9, e.writer)
-          .Bind(10, e.sent_at).Bind(11, e.error).Bind(12, e.created_at).Bind(13, trigger_id)
-          .Bind(14, int64_t{e.prompt_tokens}).Bind(15, int64_t{e.completion_tokens}).Bind(16, now + lease);
+      s.Bind(1, e.email_id)
+          .Bind(2, e.user_id)
+          .Bind(3, e.subject)
+          .Bind(4, e.content)
+          .Bind(5, e.html)
+          .Bind(6, e.generated_at)
+          .Bind(7, e.engagement_score_at_time)
+          .Bind(8, e.status)
+          .Bind(9, e.writer)
+          .Bind(10, e.sent_at)
+          .Bind(11, e.error)
+          .Bind(12, e.created_at)
+          .Bind(13, trigger_id)
+          .Bind(14, int64_t{e.prompt_tokens})
+          .Bind(15, int64_t{e.completion_tokens})
+          .Bind(16, now + lease);
       RKD_RETURN_IF_ERROR(s.Run());
     }
     User after = *before;
@@ -678,7 +732,8 @@ Result<EffectivenessFigures> SqliteStore::Effectiveness(int days) {
       if (reason == "complained") f.complaints = s.Int(1);
     }
   }
-  for (auto [query, group] : {std::pair{"effectiveness-emailed", &f.emailed}, std::pair{"effectiveness-held-out", &f.held_out}}) {
+  for (auto [query, group] :
+       {std::pair{"effectiveness-emailed", &f.emailed}, std::pair{"effectiveness-held-out", &f.held_out}}) {
     RKD_STMT(s, *db_, c, query);
     s.Bind(1, since);
     auto row = s.Step();

@@ -19,8 +19,8 @@ class SqliteStore final : public Store {
   // Opens `path` (creating it and its folder), applies pending migrations and prepares
   // every named query, so a broken query fails here rather than on a request.
   // `clock` must outlive the store.
-  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path, const ScoreRules& rules,
-                                                   const Clock* clock, StoreOptions options = {});
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path, const ScoreRules& rules, const Clock* clock,
+                                                   StoreOptions options = {});
 
   Result<User> CreateUser(User user) override;
   Result<User> GetUser(const std::string& user_id) override;
@@ -49,8 +49,7 @@ class SqliteStore final : public Store {
   Result<StoreMetrics> Metrics(double threshold) override;
   Status RecordHoldout(const std::string& user_id, const std::string& trigger_id, double score,
                        Millis cooldown) override;
-  Result<Email> RecordEmailEvent(const std::string& email_id, const std::string& type,
-                                 const std::string& url) override;
+  Result<Email> RecordEmailEvent(const std::string& email_id, const std::string& type, const std::string& url) override;
   Result<EffectivenessFigures> Effectiveness(int days) override;
 
   // The schema version after migrations (the highest applied).
