@@ -18,6 +18,7 @@ struct HttpRequest {
   std::string body;
   std::map<std::string, std::string> params;  // route parameters (":userId" → value)
   std::string request_id;
+  std::string route;  // the pattern of the route that matched ("/api/users/:userId"), "" when none did
 
   const std::string& Header(const std::string& lowercase_name) const {
     static const std::string kEmpty;
