@@ -24,7 +24,9 @@ describe('apiRequest', () => {
   });
 
   it('throws an ApiError carrying status, code, message and field', async () => {
-    fakeApi({ 'POST /api/users': () => fail(409, 'already_exists', 'a user with email a@b.co already exists', 'email') });
+    fakeApi({
+      'POST /api/users': () => fail(409, 'already_exists', 'a user with email a@b.co already exists', 'email'),
+    });
     const error = await apiRequest('/api/users', { method: 'POST', body: {} }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({
@@ -36,12 +38,18 @@ describe('apiRequest', () => {
   });
 
   it('makes an ApiError of a response that is not an envelope', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => new Response('<html>Bad gateway</html>', { status: 502, statusText: 'Bad Gateway' })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response('<html>Bad gateway</html>', { status: 502, statusText: 'Bad Gateway' })),
+    );
     await expect(apiRequest('/api/users')).rejects.toMatchObject({ status: 502, code: 'http_error' });
   });
 
   it('makes an ApiError with status 0 when the server cannot be reached', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))),
+    );
     await expect(apiRequest('/api/users')).rejects.toMatchObject({ status: 0, code: 'network_error' });
   });
 });
@@ -103,7 +111,8 @@ describe('API keys', () => {
 
   it('says the key was rejected when the server refuses it', async () => {
     fakeApi({
-      'GET /api/users': (r) => (r.headers.Authorization === 'Bearer good' ? list([]) : fail(401, 'unauthenticated', 'bad key')),
+      'GET /api/users': (r) =>
+        r.headers.Authorization === 'Bearer good' ? list([]) : fail(401, 'unauthenticated', 'bad key'),
     });
     const prompt = vi.fn().mockResolvedValueOnce('bad').mockResolvedValueOnce('good');
     unregister = setApiKeyPrompt(prompt);

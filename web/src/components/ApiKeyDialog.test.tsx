@@ -8,8 +8,11 @@ describe('When the server asks for an API key', () => {
   it('the dashboard asks for it once, keeps it for the session and carries on', async () => {
     fakeApi({
       'GET /api/users': (r) =>
-        r.headers.Authorization === 'Bearer k-123' ? list([aUser({ name: 'Ada Lovelace' })]) : fail(401, 'unauthenticated', 'API key required'),
-      'GET /api/metrics': (r) => (r.headers.Authorization ? fail(404, 'not_found', 'no route') : fail(401, 'unauthenticated', 'API key required')),
+        r.headers.Authorization === 'Bearer k-123'
+          ? list([aUser({ name: 'Ada Lovelace' })])
+          : fail(401, 'unauthenticated', 'API key required'),
+      'GET /api/metrics': (r) =>
+        r.headers.Authorization ? fail(404, 'not_found', 'no route') : fail(401, 'unauthenticated', 'API key required'),
     });
     const { user } = renderApp('/clients');
 

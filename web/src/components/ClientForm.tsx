@@ -31,7 +31,11 @@ const FIELDS: Record<ClientFormField, FieldSpec> = {
   lastOrderDate: { label: 'Last order date', type: 'date', hint: 'Leave empty if the client has not ordered yet.' },
   orderCount: { label: 'Number of orders', type: 'number', inputMode: 'numeric', step: '1' },
   averageOrderValue: { label: 'Average order value', type: 'number', inputMode: 'decimal', step: '0.01' },
-  preferredCategories: { label: 'Preferred categories', type: 'text', hint: 'Separated by commas, e.g. Denim, Knitwear.' },
+  preferredCategories: {
+    label: 'Preferred categories',
+    type: 'text',
+    hint: 'Separated by commas, e.g. Denim, Knitwear.',
+  },
 };
 
 export function ClientForm({
@@ -97,7 +101,9 @@ export function ClientForm({
       {CLIENT_FORM_FIELDS.map((field) => {
         const spec = FIELDS[field];
         const id = `${idPrefix}-${field}`;
-        const message = errors[field] ?? (serverField === field && activeServerError ? toSentence(activeServerError.message) : undefined);
+        const message =
+          errors[field] ??
+          (serverField === field && activeServerError ? toSentence(activeServerError.message) : undefined);
         const describedBy = [spec.hint ? `${id}-hint` : null, message ? `${id}-error` : null].filter(Boolean).join(' ');
         return (
           <div className={`field${message ? ' field--invalid' : ''}`} key={field}>

@@ -29,21 +29,21 @@ export function EmailsPerDayChart({ days }: { days: DayCount[] }) {
       <details className="chart__data">
         <summary>Show the numbers</summary>
         <table className="table table--compact">
-        <caption>Emails per day</caption>
-        <thead>
-          <tr>
-            <th scope="col">Day</th>
-            <th scope="col">Emails</th>
-          </tr>
-        </thead>
-        <tbody>
-          {days.map((d) => (
-            <tr key={d.date}>
-              <td>{d.date}</td>
-              <td>{d.count}</td>
+          <caption>Emails per day</caption>
+          <thead>
+            <tr>
+              <th scope="col">Day</th>
+              <th scope="col">Emails</th>
             </tr>
-          ))}
-        </tbody>
+          </thead>
+          <tbody>
+            {days.map((d) => (
+              <tr key={d.date}>
+                <td>{d.date}</td>
+                <td>{d.count}</td>
+              </tr>
+            ))}
+          </tbody>
         </table>
       </details>
     </figure>

@@ -7,7 +7,15 @@ import { KpiCard } from './KpiCard';
  * Sent → delivered → opened → clicked → converted as bars against sent, then revenue and
  * the losses. Opens carry a visible warning: mail privacy features inflate them.
  */
-export function FunnelPanel({ funnel, windowDays, opensUnreliable }: { funnel: Funnel; windowDays: number; opensUnreliable: boolean }) {
+export function FunnelPanel({
+  funnel,
+  windowDays,
+  opensUnreliable,
+}: {
+  funnel: Funnel;
+  windowDays: number;
+  opensUnreliable: boolean;
+}) {
   const steps = funnelSteps(funnel);
   return (
     <section className="panel" aria-labelledby="funnel-heading">
@@ -16,7 +24,11 @@ export function FunnelPanel({ funnel, windowDays, opensUnreliable }: { funnel: F
         {steps.map((s) => {
           const unreliable = s.unreliable && opensUnreliable;
           return (
-            <li key={s.key} className={`funnel__step${unreliable ? ' funnel__step--unreliable' : ''}`} data-step={s.key}>
+            <li
+              key={s.key}
+              className={`funnel__step${unreliable ? ' funnel__step--unreliable' : ''}`}
+              data-step={s.key}
+            >
               <div className="funnel__head">
                 <span className="funnel__label">
                   {s.label}

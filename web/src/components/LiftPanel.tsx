@@ -12,7 +12,15 @@ import { formatCount, formatMoney } from '../lib/format';
 import { KpiCard } from './KpiCard';
 
 /** Emailed vs held-out clients side by side, the lift, its 95% interval and what it means. */
-export function LiftPanel({ lift, holdoutShare, attributionDays }: { lift: Lift; holdoutShare: number; attributionDays: number }) {
+export function LiftPanel({
+  lift,
+  holdoutShare,
+  attributionDays,
+}: {
+  lift: Lift;
+  holdoutShare: number;
+  attributionDays: number;
+}) {
   const { emailed, heldOut } = lift;
   const comparable = emailed.clients > 0 && heldOut.clients > 0;
   const rows: [string, string, string][] = [
@@ -63,13 +71,19 @@ export function LiftPanel({ lift, holdoutShare, attributionDays }: { lift: Lift;
             <KpiCard
               label="Relative lift"
               value={comparable ? formatRelativeLift(lift.relativeLift) : '—'}
-              detail={lift.relativeLift === null && comparable ? 'no held-out conversions to compare with' : 'over the held-out rate'}
+              detail={
+                lift.relativeLift === null && comparable
+                  ? 'no held-out conversions to compare with'
+                  : 'over the held-out rate'
+              }
             />
           </dl>
           {comparable && <IntervalBar ci={lift.ci95} point={lift.absoluteLift} significant={lift.significant} />}
         </div>
       </div>
-      <p className={`lift__verdict${comparable && lift.significant ? ' lift__verdict--significant' : ''}`}>{significanceSentence(lift)}</p>
+      <p className={`lift__verdict${comparable && lift.significant ? ' lift__verdict--significant' : ''}`}>
+        {significanceSentence(lift)}
+      </p>
       <p className="small muted">
         <strong>The holdout:</strong> {holdoutSentence(holdoutShare, attributionDays)}
       </p>
@@ -98,7 +112,9 @@ function IntervalBar({ ci, point, significant }: { ci: [number, number] | null; 
       <div className="ci__scale" aria-hidden="true">
         <span style={{ left: `${g.zero}%` }}>0</span>
         {/* The ends, where they do not crowd zero or each other. */}
-        {Math.abs(g.low - g.zero) > 12 && <span style={{ left: `${g.low}%` }}>{formatLiftPoints(Math.min(...ci), '').trim()}</span>}
+        {Math.abs(g.low - g.zero) > 12 && (
+          <span style={{ left: `${g.low}%` }}>{formatLiftPoints(Math.min(...ci), '').trim()}</span>
+        )}
         {Math.abs(g.high - g.zero) > 12 && g.high - g.low > 12 && (
           <span style={{ left: `${g.high}%` }}>{formatLiftPoints(Math.max(...ci), '').trim()}</span>
         )}

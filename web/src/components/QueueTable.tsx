@@ -14,10 +14,18 @@ export function QueueTable({ queues, onRedrive }: { queues: QueueStats[]; onRedr
         <thead>
           <tr>
             <th scope="col">Queue</th>
-            <th scope="col" className="num">Waiting</th>
-            <th scope="col" className="num">In flight</th>
-            <th scope="col" className="num hide-sm">Oldest</th>
-            <th scope="col" className="num">Dead letters</th>
+            <th scope="col" className="num">
+              Waiting
+            </th>
+            <th scope="col" className="num">
+              In flight
+            </th>
+            <th scope="col" className="num hide-sm">
+              Oldest
+            </th>
+            <th scope="col" className="num">
+              Dead letters
+            </th>
           </tr>
         </thead>
         <tbody>

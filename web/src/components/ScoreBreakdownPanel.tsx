@@ -12,8 +12,8 @@ export function ScoreBreakdownPanel({ user, threshold: fallbackThreshold }: { us
   if (!b) {
     return (
       <Empty>
-        The server does not explain scores yet. The score is {formatScore(user.engagementScore)}; below {threshold}{' '}
-        is at risk.
+        The server does not explain scores yet. The score is {formatScore(user.engagementScore)}; below {threshold} is
+        at risk.
       </Empty>
     );
   }
@@ -31,7 +31,13 @@ export function ScoreBreakdownPanel({ user, threshold: fallbackThreshold }: { us
         {level === 'at-risk' ? (
           <>
             <strong>{RISK_LABELS[level]}:</strong> {formatScore(b.total)} is below the threshold of {threshold}
-            {worst ? <>, mostly because of <strong>{worst.label.toLowerCase()}</strong> ({formatPoints(worst.points)}).</> : '.'}
+            {worst ? (
+              <>
+                , mostly because of <strong>{worst.label.toLowerCase()}</strong> ({formatPoints(worst.points)}).
+              </>
+            ) : (
+              '.'
+            )}
           </>
         ) : (
           <>
@@ -56,7 +62,9 @@ export function ScoreBreakdownPanel({ user, threshold: fallbackThreshold }: { us
                 {r.label}
                 <div className="small muted">{r.detail}</div>
               </th>
-              <td className={`num points${r.points < 0 ? ' points--minus' : r.points > 0 && r.key !== 'base' ? ' points--plus' : ''}`}>
+              <td
+                className={`num points${r.points < 0 ? ' points--minus' : r.points > 0 && r.key !== 'base' ? ' points--plus' : ''}`}
+              >
                 {r.key === 'base' ? formatScore(r.points) : formatPoints(r.points)}
               </td>
             </tr>

@@ -1,4 +1,14 @@
-import { Bar, BarChart, CartesianGrid, Cell, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Cell,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import type { HistogramBucket } from '../api/metrics/types';
 import { RISK_COLORS, riskLevel } from '../lib/risk';
 
@@ -25,7 +35,12 @@ export function ScoreHistogram({ buckets, threshold }: { buckets: HistogramBucke
     <figure className="chart">
       <div className="chart__canvas" aria-hidden="true">
         <ResponsiveContainer width="100%" height={240}>
-          <BarChart accessibilityLayer={false} data={data} margin={{ top: 24, right: 12, bottom: 4, left: -12 }} barCategoryGap={2}>
+          <BarChart
+            accessibilityLayer={false}
+            data={data}
+            margin={{ top: 24, right: 12, bottom: 4, left: -12 }}
+            barCategoryGap={2}
+          >
             <CartesianGrid vertical={false} stroke="#e5e7eb" />
             <XAxis
               dataKey="mid"
@@ -60,21 +75,21 @@ export function ScoreHistogram({ buckets, threshold }: { buckets: HistogramBucke
       <details className="chart__data">
         <summary>Show the numbers</summary>
         <table className="table table--compact">
-        <caption>Clients per score range</caption>
-        <thead>
-          <tr>
-            <th scope="col">Score</th>
-            <th scope="col">Clients</th>
-          </tr>
-        </thead>
-        <tbody>
-          {data.map((b) => (
-            <tr key={b.from}>
-              <td>{b.label}</td>
-              <td>{b.count}</td>
+          <caption>Clients per score range</caption>
+          <thead>
+            <tr>
+              <th scope="col">Score</th>
+              <th scope="col">Clients</th>
             </tr>
-          ))}
-        </tbody>
+          </thead>
+          <tbody>
+            {data.map((b) => (
+              <tr key={b.from}>
+                <td>{b.label}</td>
+                <td>{b.count}</td>
+              </tr>
+            ))}
+          </tbody>
         </table>
       </details>
     </figure>

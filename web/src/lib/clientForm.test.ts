@@ -78,7 +78,9 @@ describe('validateClientForm', () => {
   it('limits categories to 50 of at most 100 characters', () => {
     const many = Array.from({ length: 51 }, (_, i) => `c${i}`).join(',');
     expect(validateClientForm({ ...valid, preferredCategories: many }, NOW).preferredCategories).toMatch(/50/);
-    expect(validateClientForm({ ...valid, preferredCategories: 'x'.repeat(101) }, NOW).preferredCategories).toMatch(/100/);
+    expect(validateClientForm({ ...valid, preferredCategories: 'x'.repeat(101) }, NOW).preferredCategories).toMatch(
+      /100/,
+    );
   });
 });
 

@@ -93,7 +93,8 @@ export function validateClientForm(values: ClientFormValues, now: Date = new Dat
   if (values.lastOrderDate) {
     const iso = dateInputToIso(values.lastOrderDate);
     if (!iso) errors.lastOrderDate = 'Enter a date as YYYY-MM-DD.';
-    else if (values.lastOrderDate > toDateInputValue(now)) errors.lastOrderDate = 'The last order date must not be in the future.';
+    else if (values.lastOrderDate > toDateInputValue(now))
+      errors.lastOrderDate = 'The last order date must not be in the future.';
     else if (new Date(iso).getTime() < 0) errors.lastOrderDate = 'The last order date must not be before 1970.';
   }
 
@@ -113,7 +114,8 @@ export function validateClientForm(values: ClientFormValues, now: Date = new Dat
 
   const categories = parseCategories(values.preferredCategories);
   if (categories.length > 50) errors.preferredCategories = 'At most 50 categories.';
-  else if (categories.some((c) => c.length > 100)) errors.preferredCategories = 'Each category must be at most 100 characters.';
+  else if (categories.some((c) => c.length > 100))
+    errors.preferredCategories = 'Each category must be at most 100 characters.';
 
   return errors;
 }

@@ -111,9 +111,13 @@ describe('the significance sentence', () => {
   });
 
   it('says there is nothing to compare when nobody was held out or emailed', () => {
-    const noHoldout = aLift({ heldOut: { clients: 0, converted: 0, conversionRate: 0, revenue: 0, revenuePerClient: 0 } });
+    const noHoldout = aLift({
+      heldOut: { clients: 0, converted: 0, conversionRate: 0, revenue: 0, revenuePerClient: 0 },
+    });
     expect(significanceSentence(noHoldout)).toMatch(/No at-risk client was held out/);
-    const noEmails = aLift({ emailed: { clients: 0, converted: 0, conversionRate: 0, revenue: 0, revenuePerClient: 0 } });
+    const noEmails = aLift({
+      emailed: { clients: 0, converted: 0, conversionRate: 0, revenue: 0, revenuePerClient: 0 },
+    });
     expect(significanceSentence(noEmails)).toMatch(/No at-risk client was emailed/);
   });
 });
@@ -128,7 +132,9 @@ describe('the holdout sentence', () => {
   });
 
   it('says when there is no holdout at all', () => {
-    expect(holdoutSentence(0, 7)).toMatch(/^No holdout is configured \(the share is 0%\), so every at-risk client is emailed/);
+    expect(holdoutSentence(0, 7)).toMatch(
+      /^No holdout is configured \(the share is 0%\), so every at-risk client is emailed/,
+    );
   });
 });
 

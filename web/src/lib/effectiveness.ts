@@ -78,7 +78,8 @@ export function formatInterval(ci: readonly number[] | null | undefined): string
 /** What the comparison says, in one or two plain sentences. */
 export function significanceSentence(lift: Lift): string {
   const { emailed, heldOut } = lift;
-  if (!(emailed.clients > 0)) return 'No at-risk client was emailed in this window, so there is no lift to measure yet.';
+  if (!(emailed.clients > 0))
+    return 'No at-risk client was emailed in this window, so there is no lift to measure yet.';
   if (!(heldOut.clients > 0)) {
     return 'No at-risk client was held out in this window, so there is nothing to compare the emailed clients with yet.';
   }
@@ -152,8 +153,20 @@ function shareOf(n: number, d: number, what: string): string {
 export function funnelSteps(f: Funnel): FunnelStep[] {
   const of = (n: number) => ratio(n, f.sent) ?? 0;
   return [
-    { key: 'sent', label: 'Sent', value: f.sent, ofSent: of(f.sent), detail: f.failed ? `${formatCount(f.failed)} failed` : 'emails handed to the mail server' },
-    { key: 'delivered', label: 'Delivered', value: f.delivered, ofSent: of(f.delivered), detail: shareOf(f.delivered, f.sent, 'sent') },
+    {
+      key: 'sent',
+      label: 'Sent',
+      value: f.sent,
+      ofSent: of(f.sent),
+      detail: f.failed ? `${formatCount(f.failed)} failed` : 'emails handed to the mail server',
+    },
+    {
+      key: 'delivered',
+      label: 'Delivered',
+      value: f.delivered,
+      ofSent: of(f.delivered),
+      detail: shareOf(f.delivered, f.sent, 'sent'),
+    },
     {
       key: 'opened',
       label: 'Opened',
@@ -162,7 +175,13 @@ export function funnelSteps(f: Funnel): FunnelStep[] {
       detail: shareOf(f.opened, f.delivered, 'delivered'),
       unreliable: true,
     },
-    { key: 'clicked', label: 'Clicked', value: f.clicked, ofSent: of(f.clicked), detail: shareOf(f.clicked, f.delivered, 'delivered') },
+    {
+      key: 'clicked',
+      label: 'Clicked',
+      value: f.clicked,
+      ofSent: of(f.clicked),
+      detail: shareOf(f.clicked, f.delivered, 'delivered'),
+    },
     {
       key: 'converted',
       label: 'Converted',

@@ -17,11 +17,15 @@ describe('tracking events of an email', () => {
       ['Clicked', '1 Feb 2026, 10:02', false],
       ['Converted', '3 Feb 2026, 18:30 (59.90)', false],
     ]);
-    expect(trackingSummary(e)).toBe('opened (unreliable) 1 Feb 2026, 10:00 · clicked 1 Feb 2026, 10:02 · converted 3 Feb 2026, 18:30 (59.90)');
+    expect(trackingSummary(e)).toBe(
+      'opened (unreliable) 1 Feb 2026, 10:00 · clicked 1 Feb 2026, 10:02 · converted 3 Feb 2026, 18:30 (59.90)',
+    );
   });
 
   it('has nothing for an email without events, or from a server that does not track', () => {
-    expect(trackingEvents(anEmail({ openedAt: null, clickedAt: null, convertedAt: null, conversionRevenue: null }))).toEqual([]);
+    expect(
+      trackingEvents(anEmail({ openedAt: null, clickedAt: null, convertedAt: null, conversionRevenue: null })),
+    ).toEqual([]);
     expect(trackingSummary(anEmail())).toBe('');
   });
 

@@ -16,11 +16,27 @@ export interface TrackingEvent {
 
 export function trackingEvents(e: Email): TrackingEvent[] {
   const events: TrackingEvent[] = [];
-  if (e.openedAt) events.push({ kind: 'opened', label: 'Opened', at: e.openedAt, text: formatDateTime(e.openedAt), unreliable: true });
-  if (e.clickedAt) events.push({ kind: 'clicked', label: 'Clicked', at: e.clickedAt, text: formatDateTime(e.clickedAt) });
+  if (e.openedAt)
+    events.push({
+      kind: 'opened',
+      label: 'Opened',
+      at: e.openedAt,
+      text: formatDateTime(e.openedAt),
+      unreliable: true,
+    });
+  if (e.clickedAt)
+    events.push({ kind: 'clicked', label: 'Clicked', at: e.clickedAt, text: formatDateTime(e.clickedAt) });
   if (e.convertedAt) {
-    const revenue = typeof e.conversionRevenue === 'number' && Number.isFinite(e.conversionRevenue) ? ` (${formatMoney(e.conversionRevenue)})` : '';
-    events.push({ kind: 'converted', label: 'Converted', at: e.convertedAt, text: `${formatDateTime(e.convertedAt)}${revenue}` });
+    const revenue =
+      typeof e.conversionRevenue === 'number' && Number.isFinite(e.conversionRevenue)
+        ? ` (${formatMoney(e.conversionRevenue)})`
+        : '';
+    events.push({
+      kind: 'converted',
+      label: 'Converted',
+      at: e.convertedAt,
+      text: `${formatDateTime(e.convertedAt)}${revenue}`,
+    });
   }
   return events;
 }

@@ -26,7 +26,9 @@ describe('score breakdown', () => {
   it('says how many days since the last order', () => {
     expect(breakdownRows(lapsed)[1]?.detail).toBe('120 days since the last order.');
     expect(breakdownRows({ ...lapsed, daysSinceLastOrder: 1 })[1]?.detail).toBe('1 day since the last order.');
-    expect(breakdownRows({ ...lapsed, daysSinceLastOrder: 45 }, false)[1]?.detail).toBe('No order yet; added 45 days ago.');
+    expect(breakdownRows({ ...lapsed, daysSinceLastOrder: 45 }, false)[1]?.detail).toBe(
+      'No order yet; added 45 days ago.',
+    );
     expect(breakdownRows({ ...lapsed, daysSinceLastOrder: null })[1]?.detail).toMatch(/No order yet/);
   });
 

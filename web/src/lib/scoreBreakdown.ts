@@ -28,7 +28,12 @@ export function breakdownRows(b: ScoreBreakdown, hasOrdered = true): BreakdownRo
     { key: 'recency', label: 'Time since last order', detail: recency, points: b.recency },
     { key: 'orders', label: 'Number of orders', detail: 'More orders, more loyalty.', points: b.orders },
     { key: 'orderValue', label: 'Average order value', detail: 'Bigger baskets count for more.', points: b.orderValue },
-    { key: 'recentEmail', label: 'Recent email', detail: 'An email in the last few days lowers the score.', points: b.recentEmail },
+    {
+      key: 'recentEmail',
+      label: 'Recent email',
+      detail: 'An email in the last few days lowers the score.',
+      points: b.recentEmail,
+    },
   ];
 }
 

@@ -1,5 +1,11 @@
 import { useCallback, useState } from 'react';
-import { cursorPagerReducer, FIRST_PAGE, pageNumber, type CursorPagerAction, type CursorPagerState } from './cursorPager';
+import {
+  cursorPagerReducer,
+  FIRST_PAGE,
+  pageNumber,
+  type CursorPagerAction,
+  type CursorPagerState,
+} from './cursorPager';
 
 /**
  * Cursor pagination that starts over whenever `resetKey` changes (new filters mean a new
@@ -10,7 +16,10 @@ export function useCursorPager(resetKey: string) {
   const state = stored.key === resetKey ? stored.state : FIRST_PAGE;
   const dispatch = useCallback(
     (action: CursorPagerAction) =>
-      setStored((s) => ({ key: resetKey, state: cursorPagerReducer(s.key === resetKey ? s.state : FIRST_PAGE, action) })),
+      setStored((s) => ({
+        key: resetKey,
+        state: cursorPagerReducer(s.key === resetKey ? s.state : FIRST_PAGE, action),
+      })),
     [resetKey],
   );
   return {

@@ -20,7 +20,11 @@ describe('The add client form', () => {
     await user.click(screen.getByRole('button', { name: 'Add client' }));
 
     expect(await screen.findByRole('heading', { level: 1, name: 'Ada Lovelace' })).toBeInTheDocument();
-    expect(api.callsTo('POST', '/api/users')[0]?.body).toEqual({ email: 'ada@example.com', name: 'Ada Lovelace', orderCount: 1 });
+    expect(api.callsTo('POST', '/api/users')[0]?.body).toEqual({
+      email: 'ada@example.com',
+      name: 'Ada Lovelace',
+      orderCount: 1,
+    });
   });
 
   it('shows what is missing without calling the server', async () => {

@@ -9,7 +9,15 @@ const lapsed = aUser({
   userId: 'u-1',
   name: 'Ada Lovelace',
   engagementScore: 62.5,
-  scoreBreakdown: { base: 100, recency: -40, orders: 1.5, orderValue: 1, recentEmail: 0, total: 62.5, daysSinceLastOrder: 120 },
+  scoreBreakdown: {
+    base: 100,
+    recency: -40,
+    orders: 1.5,
+    orderValue: 1,
+    recentEmail: 0,
+    total: 62.5,
+    daysSinceLastOrder: 120,
+  },
 });
 
 function clientApi(over: Record<string, Parameters<typeof fakeApi>[0][string]> = {}) {

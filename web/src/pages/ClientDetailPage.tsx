@@ -34,7 +34,8 @@ export function ClientDetailPage() {
         <div className="page">
           <h1>Client not found</h1>
           <Empty>
-            No client has the id <code>{userId}</code>; it may have been deleted. <Link to="/clients">Back to clients</Link>
+            No client has the id <code>{userId}</code>; it may have been deleted.{' '}
+            <Link to="/clients">Back to clients</Link>
           </Empty>
         </div>
       );
@@ -73,7 +74,8 @@ function ClientDetail({ user }: { user: User }) {
   return (
     <div className="page">
       <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link to="/clients">Clients</Link> <span aria-hidden="true">/</span> <span aria-current="page">{user.name}</span>
+        <Link to="/clients">Clients</Link> <span aria-hidden="true">/</span>{' '}
+        <span aria-current="page">{user.name}</span>
       </nav>
       <header className="page__header page__header--row">
         <div>
@@ -97,7 +99,11 @@ function ClientDetail({ user }: { user: User }) {
                 <button type="button" className="button" onClick={() => setEditing(true)}>
                   Edit
                 </button>
-                <button type="button" className="button button--danger-outline" onClick={() => setConfirmingDelete(true)}>
+                <button
+                  type="button"
+                  className="button button--danger-outline"
+                  onClick={() => setConfirmingDelete(true)}
+                >
                   Delete
                 </button>
               </div>
@@ -151,9 +157,7 @@ function ClientDetail({ user }: { user: User }) {
             setConfirmingDelete(false);
           }}
         >
-          <p>
-            This removes {user.email} and their data from Rekindle. It cannot be undone.
-          </p>
+          <p>This removes {user.email} and their data from Rekindle. It cannot be undone.</p>
         </ConfirmDialog>
       )}
     </div>
@@ -165,7 +169,11 @@ function Profile({ user }: { user: User }) {
     <dl className="facts">
       <div>
         <dt>Last order</dt>
-        <dd>{user.lastOrderDate ? `${formatDate(user.lastOrderDate)} (${formatDaysAgo(user.lastOrderDate)})` : 'No order yet'}</dd>
+        <dd>
+          {user.lastOrderDate
+            ? `${formatDate(user.lastOrderDate)} (${formatDaysAgo(user.lastOrderDate)})`
+            : 'No order yet'}
+        </dd>
       </div>
       <div>
         <dt>Orders</dt>
@@ -181,7 +189,9 @@ function Profile({ user }: { user: User }) {
       </div>
       <div>
         <dt>Last email</dt>
-        <dd>{user.lastEmailDate ? `${formatDate(user.lastEmailDate)} (${formatDaysAgo(user.lastEmailDate)})` : 'None yet'}</dd>
+        <dd>
+          {user.lastEmailDate ? `${formatDate(user.lastEmailDate)} (${formatDaysAgo(user.lastEmailDate)})` : 'None yet'}
+        </dd>
       </div>
       <div>
         <dt>Client since</dt>
@@ -321,9 +331,11 @@ function OrderHistory({ userId }: { userId: string }) {
                 <tr key={o.orderId}>
                   <td>{formatDate(o.orderDate)}</td>
                   <td>
-                    {o.items.length === 0
-                      ? <span className="muted">—</span>
-                      : o.items.map((i) => (i.quantity > 1 ? `${i.quantity} × ${i.name}` : i.name)).join(', ')}
+                    {o.items.length === 0 ? (
+                      <span className="muted">—</span>
+                    ) : (
+                      o.items.map((i) => (i.quantity > 1 ? `${i.quantity} × ${i.name}` : i.name)).join(', ')
+                    )}
                   </td>
                   <td className="num">{formatMoney(o.totalValue)}</td>
                   <td className="hide-sm">{o.status.toLowerCase()}</td>
@@ -331,7 +343,9 @@ function OrderHistory({ userId }: { userId: string }) {
               ))}
             </tbody>
           </table>
-          {orders.data.nextCursor && <p className="small muted">Showing the latest {orders.data.items.length} orders.</p>}
+          {orders.data.nextCursor && (
+            <p className="small muted">Showing the latest {orders.data.items.length} orders.</p>
+          )}
         </div>
       )}
     </section>

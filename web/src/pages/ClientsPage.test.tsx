@@ -6,7 +6,13 @@ import { renderApp } from '../test/render';
 
 const clients = [
   aUser({ userId: 'u-1', name: 'Ada Lovelace', engagementScore: 60, lastOrderDate: null }),
-  aUser({ userId: 'u-2', name: 'Grace Hopper', email: 'grace@example.com', engagementScore: 95, averageOrderValue: 1234.5 }),
+  aUser({
+    userId: 'u-2',
+    name: 'Grace Hopper',
+    email: 'grace@example.com',
+    engagementScore: 95,
+    averageOrderValue: 1234.5,
+  }),
 ];
 
 describe('The clients page', () => {
@@ -88,7 +94,9 @@ describe('The clients page', () => {
   });
 
   it('shows the API error and offers to try again', async () => {
-    fakeApi({ 'GET /api/users': () => fail(400, 'invalid_argument', 'search must be at most 200 characters', 'search') });
+    fakeApi({
+      'GET /api/users': () => fail(400, 'invalid_argument', 'search must be at most 200 characters', 'search'),
+    });
     renderApp('/clients');
     const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent('search must be at most 200 characters');

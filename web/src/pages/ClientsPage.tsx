@@ -87,7 +87,9 @@ export function ClientsPage() {
           <select
             id="clients-sort"
             value={filters.sort}
-            onChange={(e) => update({ sort: e.target.value as UserSort, order: defaultOrder(e.target.value as UserSort) })}
+            onChange={(e) =>
+              update({ sort: e.target.value as UserSort, order: defaultOrder(e.target.value as UserSort) })
+            }
           >
             {SORTS.map((s) => (
               <option key={s.value} value={s.value}>
@@ -98,7 +100,11 @@ export function ClientsPage() {
         </div>
         <div className="field">
           <label htmlFor="clients-order">Order</label>
-          <select id="clients-order" value={filters.order} onChange={(e) => update({ order: e.target.value as SortOrder })}>
+          <select
+            id="clients-order"
+            value={filters.order}
+            onChange={(e) => update({ order: e.target.value as SortOrder })}
+          >
             <option value="asc">Ascending</option>
             <option value="desc">Descending</option>
           </select>
@@ -129,9 +135,15 @@ export function ClientsPage() {
             <table className="table table--clients" aria-busy={list.isPlaceholderData || undefined}>
               <thead>
                 <tr>
-                  <SortHeader filters={filters} onSort={sortBy} sort="name">Client</SortHeader>
-                  <SortHeader filters={filters} onSort={sortBy} sort="score">Score</SortHeader>
-                  <SortHeader filters={filters} onSort={sortBy} sort="lastOrderDate">Last order</SortHeader>
+                  <SortHeader filters={filters} onSort={sortBy} sort="name">
+                    Client
+                  </SortHeader>
+                  <SortHeader filters={filters} onSort={sortBy} sort="score">
+                    Score
+                  </SortHeader>
+                  <SortHeader filters={filters} onSort={sortBy} sort="lastOrderDate">
+                    Last order
+                  </SortHeader>
                   <th scope="col" className="num">
                     Orders
                   </th>

@@ -53,10 +53,14 @@ describe('The effectiveness page', () => {
     expect(screen.getByText('Absolute lift', { selector: 'dt' }).parentElement).toHaveTextContent('+3 pp');
     expect(screen.getByText('Relative lift', { selector: 'dt' }).parentElement).toHaveTextContent('+118%');
     expect(
-      screen.getByRole('img', { name: /95% confidence interval of the lift: \+0\.05 to \+5\.9 percentage points.*zero is outside/ }),
+      screen.getByRole('img', {
+        name: /95% confidence interval of the lift: \+0\.05 to \+5\.9 percentage points.*zero is outside/,
+      }),
     ).toBeInTheDocument();
     expect(screen.getByText(/excludes zero, so the difference is statistically significant\./)).toBeInTheDocument();
-    expect(screen.getByText(/10% of at-risk clients, chosen by a stable hash of their id, are scored but not emailed\./)).toBeInTheDocument();
+    expect(
+      screen.getByText(/10% of at-risk clients, chosen by a stable hash of their id, are scored but not emailed\./),
+    ).toBeInTheDocument();
   });
 
   it('says a lift whose interval includes zero is not significant', async () => {
@@ -105,7 +109,16 @@ describe('The effectiveness page', () => {
 
   it('says nothing was sent yet instead of showing empty figures', async () => {
     const report = someEffectiveness();
-    report.funnel = { ...report.funnel, sent: 0, delivered: 0, failed: 0, opened: 0, clicked: 0, converted: 0, revenue: 0 };
+    report.funnel = {
+      ...report.funnel,
+      sent: 0,
+      delivered: 0,
+      failed: 0,
+      opened: 0,
+      clicked: 0,
+      converted: 0,
+      revenue: 0,
+    };
     fakeApi({ 'GET /api/effectiveness': () => ok(report) });
     renderApp('/effectiveness');
 

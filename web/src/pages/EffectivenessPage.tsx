@@ -26,7 +26,9 @@ export function EffectivenessPage() {
       <header className="page__header page__header--row">
         <div>
           <h1>Effectiveness</h1>
-          <p className="page__lead">Do the emails win clients back? Measured against clients who were not emailed. Updates live.</p>
+          <p className="page__lead">
+            Do the emails win clients back? Measured against clients who were not emailed. Updates live.
+          </p>
         </div>
         <div className="segmented" role="group" aria-label="Window">
           {WINDOW_DAYS.map((d) => (
@@ -49,8 +51,8 @@ export function EffectivenessPage() {
           <div className="state state--empty" role="note">
             <p className="state__title">Effectiveness is not available yet</p>
             <p>
-              This server does not offer <code>/api/effectiveness</code> yet, so there are no opens, clicks, conversions or
-              lift to show. The overview, clients and emails work meanwhile.
+              This server does not offer <code>/api/effectiveness</code> yet, so there are no opens, clicks, conversions
+              or lift to show. The overview, clients and emails work meanwhile.
             </p>
           </div>
         ) : (
@@ -79,7 +81,11 @@ function Report({ report }: { report: Effectiveness }) {
   }
   return (
     <>
-      <FunnelPanel funnel={report.funnel} windowDays={report.windowDays} opensUnreliable={report.opensUnreliable !== false} />
+      <FunnelPanel
+        funnel={report.funnel}
+        windowDays={report.windowDays}
+        opensUnreliable={report.opensUnreliable !== false}
+      />
       <LiftPanel lift={report.lift} holdoutShare={report.holdoutShare} attributionDays={report.attributionDays} />
       <section className="panel" aria-labelledby="over-time-heading">
         <h2 id="over-time-heading">Over time</h2>

@@ -24,7 +24,9 @@ describe('An email’s page', () => {
     expect(opened.parentElement).toHaveTextContent('1 Feb 2026, 10:00 unreliable');
     expect(opened.parentElement).toHaveTextContent('Mail privacy features open emails automatically.');
     expect(screen.getByText('Clicked', { selector: 'dt' }).parentElement).toHaveTextContent('1 Feb 2026, 10:02');
-    expect(screen.getByText('Converted', { selector: 'dt' }).parentElement).toHaveTextContent('3 Feb 2026, 18:30 (59.90)');
+    expect(screen.getByText('Converted', { selector: 'dt' }).parentElement).toHaveTextContent(
+      '3 Feb 2026, 18:30 (59.90)',
+    );
   });
 
   it('shows no tracking rows for an email without events', async () => {

@@ -80,7 +80,10 @@ export function EmailDetailPage() {
                   {ev.unreliable && (
                     <>
                       {' '}
-                      <span className="tag tag--caution" title="Mail privacy features such as Apple Mail Privacy Protection open emails automatically">
+                      <span
+                        className="tag tag--caution"
+                        title="Mail privacy features such as Apple Mail Privacy Protection open emails automatically"
+                      >
                         unreliable
                       </span>
                       <span className="small muted d-block">Mail privacy features open emails automatically.</span>
@@ -111,7 +114,11 @@ export function EmailDetailPage() {
               </div>
             )}
           </div>
-          {view === 'html' && e.html ? <EmailPreview email={e} height={560} /> : <pre className="email-text">{e.content}</pre>}
+          {view === 'html' && e.html ? (
+            <EmailPreview email={e} height={560} />
+          ) : (
+            <pre className="email-text">{e.content}</pre>
+          )}
         </section>
       </div>
     </div>

@@ -6,7 +6,9 @@ import { renderApp } from '../test/render';
 
 describe('The emails pages', () => {
   it('list emails with status, writer, score at the time and date', async () => {
-    fakeApi({ 'GET /api/emails': () => list([anEmail({ status: 'FAILED', writer: 'openai', engagementScoreAtTime: 58 })]) });
+    fakeApi({
+      'GET /api/emails': () => list([anEmail({ status: 'FAILED', writer: 'openai', engagementScoreAtTime: 58 })]),
+    });
     renderApp('/emails');
     const row = (await screen.findByRole('link', { name: 'We miss you, Ada' })).closest('tr')!;
     expect(within(row).getByText('failed')).toBeInTheDocument();

@@ -52,7 +52,11 @@ export function EmailsPage() {
       ) : list.isError ? (
         <ErrorState title="Could not load emails" error={list.error} onRetry={() => void list.refetch()} />
       ) : list.data.items.length === 0 ? (
-        <Empty>{status ? `No ${status.toLowerCase()} emails.` : 'No emails yet. They appear here as soon as Rekindle writes them.'}</Empty>
+        <Empty>
+          {status
+            ? `No ${status.toLowerCase()} emails.`
+            : 'No emails yet. They appear here as soon as Rekindle writes them.'}
+        </Empty>
       ) : (
         <>
           <div className="table-wrap" role="region" aria-label="Emails" tabIndex={0}>

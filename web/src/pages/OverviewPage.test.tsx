@@ -11,7 +11,9 @@ describe('The overview', () => {
 
     const clients = await screen.findByText('Clients', { selector: 'dt' });
     expect(clients.parentElement).toHaveTextContent('500');
-    expect(screen.getByText('At risk', { selector: 'dt' }).parentElement).toHaveTextContent('8016% of clients score below 75');
+    expect(screen.getByText('At risk', { selector: 'dt' }).parentElement).toHaveTextContent(
+      '8016% of clients score below 75',
+    );
     expect(screen.getByText('Average score', { selector: 'dt' }).parentElement).toHaveTextContent('88');
     expect(screen.getByText('Emails, last 7 days', { selector: 'dt' }).parentElement).toHaveTextContent('21');
     expect(screen.getByText('Emails, last 30 days', { selector: 'dt' }).parentElement).toHaveTextContent('102');
@@ -29,7 +31,9 @@ describe('The overview', () => {
     fakeApi({ 'GET /api/metrics': () => ok(someMetrics()), 'GET /api/users': () => list([]) });
     renderApp('/');
     const queues = await screen.findByRole('region', { name: 'Queues' });
-    expect(within(queues).getByRole('row', { name: /email-processor 3 2 14 s 1 ?\(needs attention\)/ })).toBeInTheDocument();
+    expect(
+      within(queues).getByRole('row', { name: /email-processor 3 2 14 s 1 ?\(needs attention\)/ }),
+    ).toBeInTheDocument();
   });
 
   it('lists the clients with the lowest scores', async () => {
@@ -44,7 +48,10 @@ describe('The overview', () => {
   });
 
   it('explains that metrics are missing when the server has none yet', async () => {
-    fakeApi({ 'GET /api/metrics': () => fail(404, 'not_found', 'no route for GET /api/metrics'), 'GET /api/users': () => list([]) });
+    fakeApi({
+      'GET /api/metrics': () => fail(404, 'not_found', 'no route for GET /api/metrics'),
+      'GET /api/users': () => list([]),
+    });
     renderApp('/');
     expect(await screen.findByText('Metrics are not available yet')).toBeInTheDocument();
     expect(await screen.findByText('No client is at risk. Nice.')).toBeInTheDocument();

@@ -40,7 +40,9 @@ export function OverviewPage() {
         isApiError(metrics.error) && metrics.error.status === 404 ? (
           <div className="state state--empty" role="note">
             <p className="state__title">Metrics are not available yet</p>
-            <p>This server does not offer <code>/api/metrics</code> yet. The client list and details work meanwhile.</p>
+            <p>
+              This server does not offer <code>/api/metrics</code> yet. The client list and details work meanwhile.
+            </p>
           </div>
         ) : (
           <ErrorState title="Could not load metrics" error={metrics.error} onRetry={() => void metrics.refetch()} />
@@ -130,8 +132,8 @@ function MetricsView({ metrics }: { metrics: Metrics }) {
           }
         >
           <p>
-            {redriving.dlqDepth} message{redriving.dlqDepth === 1 ? '' : 's'} failed too often and were set aside. Send them
-            back to the queue to be processed again?
+            {redriving.dlqDepth} message{redriving.dlqDepth === 1 ? '' : 's'} failed too often and were set aside. Send
+            them back to the queue to be processed again?
           </p>
         </ConfirmDialog>
       )}

@@ -28,7 +28,10 @@ export function list(items: unknown[], nextCursor: string | null = null): FakeRe
 }
 
 export function fail(status: number, code: string, error: string, field?: string): FakeResponse {
-  return { status, body: { success: false, error, code, ...(field ? { field } : {}), timestamp: '2026-01-01T00:00:00Z' } };
+  return {
+    status,
+    body: { success: false, error, code, ...(field ? { field } : {}), timestamp: '2026-01-01T00:00:00Z' },
+  };
 }
 
 function match(pattern: string, path: string): Record<string, string> | null {
