@@ -107,7 +107,13 @@ std::optional<Millis> ParseRfc3339(std::string_view s) {
       oh > 23 || om > 59)
     return std::nullopt;
   const Millis offset = (oh * 60LL + om) * 60'000;
-  return s[pos] == '+' ? t - offset : t + offset;
+  t = s[pos] == '+' ? t - offset : t + offset;
+  // An offset can carry an edge date out of the years 0000-9999 in UTC, which
+  // FormatRfc3339 cannot write back ("0000-01-01T00:00:00+01:00" is in year -1).
+  constexpr Millis kFirst = -62'167'219'200'000;  // 0000-01-01T00:00:00.000Z
+  constexpr Millis kLast = 253'402'300'799'999;   // 9999-12-31T23:59:59.999Z
+  if (t < kFirst || t > kLast) return std::nullopt;
+  return t;
 }
 
 Millis SystemClock::Now() const {

@@ -24,6 +24,18 @@ TEST(TimeTest, RejectsImpossibleOrMalformedDates) {
     EXPECT_FALSE(ParseRfc3339(bad).has_value()) << bad;
 }
 
+// Found by fuzz/rfc3339_fuzz.cc: an offset carried an edge date out of 0000-9999, and
+// FormatRfc3339 wrote a value that did not parse again.
+TEST(TimeTest, RejectsOffsetsThatLeaveTheWritableYears) {
+  EXPECT_FALSE(ParseRfc3339("0000-01-01T00:00:00+01:00").has_value());
+  EXPECT_FALSE(ParseRfc3339("9999-12-31T23:59:59.999-01:00").has_value());
+  for (const char* edge : {"0000-01-01T00:00:00Z", "0000-01-01T01:00:00+01:00", "9999-12-31T23:59:59.999Z"}) {
+    auto t = ParseRfc3339(edge);
+    ASSERT_TRUE(t.has_value()) << edge;
+    EXPECT_EQ(ParseRfc3339(FormatRfc3339(*t)), t) << edge;
+  }
+}
+
 TEST(TimeTest, WholeDaysAreFloored) {
   EXPECT_EQ(WholeDaysBetween(0, kMillisPerDay - 1), 0);
   EXPECT_EQ(WholeDaysBetween(0, kMillisPerDay), 1);

@@ -5,9 +5,10 @@
 namespace rkd {
 namespace {
 
+// Printable ASCII: anything else (controls, DEL, 8-bit bytes) goes in an encoded word.
 bool IsPlainAscii(const std::string& s) {
   for (unsigned char c : s)
-    if (c >= 0x80 || c < 0x20) return false;
+    if (c > 0x7e || c < 0x20) return false;
   return true;
 }
 
@@ -99,7 +100,10 @@ std::string EncodeHeaderWord(const std::string& s) {
   size_t i = 0;
   while (i < s.size()) {
     size_t end = std::min(s.size(), i + 45);
-    while (end < s.size() && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+    while (end < s.size() && end > i && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+    // No character boundary in reach (not UTF-8: a lead byte then continuation bytes):
+    // cut at 45 bytes rather than emit an empty word and never advance.
+    if (end == i) end = std::min(s.size(), i + 45);
     if (!out.empty()) out += "\r\n ";
     out += "=?UTF-8?B?" + Base64(s.substr(i, end - i)) + "?=";
     i = end;

@@ -38,7 +38,11 @@ Status PgDatabase::Migrate(PgConn& c, const std::string& sql_dir) {
   // Two processes creating it at once: the loser sees a unique violation; the table exists.
   if (!created.ok() && created.status().code() != Code::kAlreadyExists) return created.status();
   const std::string prefix = sql_dir + "/migrations/";
-  for (const auto& [file, sql] : EmbeddedFiles()) {  // std::map: file-name (= version) order
+  // std::map: file-name (= version) order. Not a structured binding: clang 14 (the fuzz
+  // build) cannot capture one in the lambda below.
+  for (const auto& entry : EmbeddedFiles()) {
+    const auto& file = entry.first;
+    const auto& sql = entry.second;
     if (file.rfind(prefix, 0) != 0) continue;
     const std::string name(file.substr(prefix.size()));
     const int version = std::atoi(name.c_str());
