@@ -30,7 +30,10 @@ struct ApiContext {
 void RegisterHealthRoutes(Router& router, ApiContext& ctx);
 void RegisterUserRoutes(Router& router, ApiContext& ctx);
 void RegisterOrderRoutes(Router& router, ApiContext& ctx);
-void RegisterEmailRoutes(Router& router, ApiContext& ctx);
+// GET /api/emails/:emailId adds `previewHtml`, the HTML without open pixel or tracked
+// links (RemoveTracking), so the dashboard's preview records nothing; `public_url` and
+// `secret` are those the tracking links were made with.
+void RegisterEmailRoutes(Router& router, ApiContext& ctx, const std::string& public_url, const std::string& secret);
 void RegisterQueueRoutes(Router& router, ApiContext& ctx);
 void RegisterMetricsRoutes(Router& router, ApiContext& ctx);
 void RegisterSuppressionRoutes(Router& router, ApiContext& ctx);

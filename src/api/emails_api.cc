@@ -1,14 +1,16 @@
-// /api/emails: the emails Rekindle wrote, newest first, and one email by id.
+// /api/emails: the emails Rekindle wrote, newest first, and one email by id (with the
+// tracking-free preview of its HTML that the dashboard shows).
 #include <set>
 
 #include "api/api.h"
 #include "api/envelope.h"
 #include "api/validation.h"
+#include "delivery/tracking_links.h"
 #include "domain/json_codec.h"
 
 namespace rkd {
 
-void RegisterEmailRoutes(Router& router, ApiContext& ctx) {
+void RegisterEmailRoutes(Router& router, ApiContext& ctx, const std::string& public_url, const std::string& secret) {
   router.Add("GET", "/api/emails", [&ctx](HttpRequest& req) {
     EmailQuery q;
     Status st = ParseLimitAndCursor(req.query, &q.limit, &q.cursor);
@@ -28,10 +30,14 @@ void RegisterEmailRoutes(Router& router, ApiContext& ctx) {
     return ListResponse(items, page->next_cursor);
   });
 
-  router.Add("GET", "/api/emails/:emailId", [&ctx](HttpRequest& req) {
+  router.Add("GET", "/api/emails/:emailId", [&ctx, public_url, secret](HttpRequest& req) {
     auto email = ctx.store.GetEmail(req.Param("emailId"));
     if (!email.ok()) return ErrorResponse(email.status());
-    return DataResponse(ToJson(*email));
+    nlohmann::json data = ToJson(*email);
+    // What the dashboard renders: viewing it or clicking in it must not mark the email
+    // opened or clicked. `html` stays the HTML as sent.
+    data["previewHtml"] = RemoveTracking(email->html, public_url, secret);
+    return DataResponse(data);
   });
 }
 

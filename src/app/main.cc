@@ -316,7 +316,7 @@ int Serve(const Config& given, bool with_pipeline) {
   RegisterHealthRoutes(router, ctx);
   RegisterUserRoutes(router, ctx);
   RegisterOrderRoutes(router, ctx);
-  RegisterEmailRoutes(router, ctx);
+  RegisterEmailRoutes(router, ctx, config.public_url, c.unsubscribe_secret);
   RegisterQueueRoutes(router, ctx);
   RegisterMetricsRoutes(router, ctx);
   RegisterSuppressionRoutes(router, ctx);
