@@ -33,12 +33,21 @@ SELECT user_id FROM users WHERE email = ?1;
 SELECT count(*) FROM users;
 
 -- name: insert-order
-INSERT INTO orders (order_id, user_id, order_date, total_value, items, status, created_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7);
+-- ?8 is the externalId (NULL: none). A taken one inserts nothing (no row affected) instead
+-- of failing, so CreateOrder can read the existing order in the same transaction and
+-- tell an idempotent retry from a conflict; a concurrent insert of the same one waits
+-- for the other transaction and then inserts nothing (on PostgreSQL; SQLite serializes writes).
+INSERT INTO orders (order_id, user_id, order_date, total_value, items, status, created_at, external_id)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+ON CONFLICT (external_id) DO NOTHING;
+
+-- name: get-order-by-external-id
+SELECT order_id, user_id, order_date, total_value, items, status, created_at, external_id
+FROM orders WHERE external_id = ?1;
 
 -- name: list-orders
 -- Newest first; ?2/?3 are the cursor's (order_date, order_id), ?4 the limit.
-SELECT order_id, user_id, order_date, total_value, items, status, created_at
+SELECT order_id, user_id, order_date, total_value, items, status, created_at, external_id
 FROM orders
 WHERE user_id = ?1 AND (?2 IS NULL OR (order_date, order_id) < (?2, ?3))
 ORDER BY order_date DESC, order_id DESC LIMIT ?4;

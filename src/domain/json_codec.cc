@@ -55,7 +55,8 @@ json ToJson(const Order& o) {
               {"totalValue", o.total_value},
               {"items", std::move(items)},
               {"status", o.status},
-              {"createdAt", FormatRfc3339(o.created_at)}};
+              {"createdAt", FormatRfc3339(o.created_at)},
+              {"externalId", o.external_id.empty() ? json(nullptr) : json(o.external_id)}};
 }
 
 json ToJson(const Email& e) {

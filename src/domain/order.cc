@@ -12,4 +12,9 @@ void ApplyOrder(const Order& order, User* u) {
   u->last_order_date = std::max(u->last_order_date.value_or(order.order_date), order.order_date);
 }
 
+bool IsSameOrder(const Order& stored, const Order& retry) {
+  return stored.user_id == retry.user_id && stored.total_value == retry.total_value && stored.items == retry.items &&
+         (!retry.order_date_given || stored.order_date == retry.order_date);
+}
+
 }  // namespace rkd

@@ -17,6 +17,8 @@ struct OrderItem {
   std::string category;
   double price = 0;
   int64_t quantity = 1;
+
+  bool operator==(const OrderItem&) const = default;
 };
 
 struct Order {
@@ -27,7 +29,19 @@ struct Order {
   std::vector<OrderItem> items;
   std::string status = "CREATED";
   Millis created_at = 0;
+  // The shop's own order number, unique in the store; empty when the shop gave none. It
+  // is also the idempotency key of POST /api/orders: a retry carries the same one.
+  std::string external_id;
+  // Whether order_date was stated by the client (false: the time the request arrived
+  // stood in for it). Not stored: it only decides whether the date takes part in
+  // IsSameOrder, since a retry without a date arrives later than the original.
+  bool order_date_given = true;
 };
+
+// Whether `retry` asks for the order already stored as `stored` (the same externalId
+// sent again): same user, total and items, and the same date when the retry states one.
+// The stores use it inside the order's transaction to tell a replay from a conflict.
+bool IsSameOrder(const Order& stored, const Order& retry);
 
 // Moves the client's order statistics by one order: orderCount + 1, the running
 // averageOrderValue (rounded to cents), lastOrderDate to the later of the two (an order

@@ -7,9 +7,8 @@
 // - Every user write recomputes engagementScore with the store's ScoreRules and Clock, so
 //   a stored score is never stale for the data stored beside it.
 // - Errors: NotFound for an unknown id, AlreadyExists (field "email") for a duplicate
-//   email, InvalidArgument (field "cursor") for a cursor that is not ours, Unavailable
-//   for a transient fault (busy database), Internal otherwise. A failed call writes
-//   nothing.
+//   email (field "externalId" for an order's differing duplicate), InvalidArgument (field "cursor") for a cursor that
+//   is not ours, Unavailable for a transient fault (busy database), Internal otherwise. A failed call writes nothing.
 // Implementations are thread-safe: one instance serves every thread of a process, and
 // several processes may share one database.
 #pragma once
@@ -60,6 +59,7 @@ struct EmailQuery {
 struct OrderResult {
   Order order;
   User user;
+  bool replayed = false;  // the order existed (same externalId, same order): nothing was written
 };
 
 // A user after a score refresh, with the score stored before it.
@@ -136,6 +136,12 @@ class Store {
 
   // Orders. Stores the order and, in the same transaction, moves the user's
   // lastOrderDate (to the later of the two), orderCount and averageOrderValue.
+  // An order's externalId (when not empty) is unique in the store and makes the call
+  // idempotent: when an order with it exists and IsSameOrder holds, the stored order and
+  // the current user come back with `replayed` set and nothing is written (no order, no
+  // statistics, no change record); when it differs, AlreadyExists on "externalId". The
+  // decision is taken by the unique index inside the transaction, so two concurrent
+  // calls with one externalId store exactly one order.
   virtual Result<OrderResult> CreateOrder(Order order) = 0;
   virtual Result<Page<Order>> ListOrders(const std::string& user_id, int limit, const std::string& cursor) = 0;
 

@@ -228,6 +228,126 @@ TEST_P(StoreContractTest, ConcurrentOrdersAddUpExactly) {
   EXPECT_DOUBLE_EQ(after->average_order_value, 10);
 }
 
+// An order as a shop would send it under its own order number.
+Order ShopOrder(const std::string& user_id, const std::string& external_id) {
+  Order o;
+  o.user_id = user_id;
+  o.external_id = external_id;
+  o.order_date = kStart - kMillisPerDay;
+  o.total_value = 42.5;
+  o.items = {OrderItem{"i1", "p1", "Boots", "Shoes", 40, 1}, OrderItem{"i2", "p2", "Laces", "Shoes", 2.5, 1}};
+  return o;
+}
+
+TEST_P(StoreContractTest, AnOrderSentTwiceUnderOneExternalIdIsStoredOnce) {
+  auto u = store_->CreateUser(NewUser("retry@example.com"));
+  ASSERT_TRUE(u.ok());
+  auto first = store_->CreateOrder(ShopOrder(u->user_id, "SO-1001"));
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_FALSE(first->replayed);
+  EXPECT_EQ(first->order.external_id, "SO-1001");
+  EXPECT_EQ(first->user.order_count, 1);
+  const size_t changes = AllChanges().size();
+
+  clock_.Advance(60'000);
+  // The retry states the same date; a second one states none (its date would be the
+  // time it arrived) and still matches.
+  Order again = ShopOrder(u->user_id, "SO-1001");
+  Order undated = ShopOrder(u->user_id, "SO-1001");
+  undated.order_date = clock_.Now();
+  undated.order_date_given = false;
+  for (const Order& retry : {again, undated}) {
+    auto r = store_->CreateOrder(retry);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_TRUE(r->replayed);
+    EXPECT_EQ(r->order.order_id, first->order.order_id);
+    EXPECT_EQ(r->order.order_date, first->order.order_date);
+    EXPECT_EQ(r->order.created_at, first->order.created_at);
+    EXPECT_EQ(r->order.items, first->order.items);
+    EXPECT_EQ(r->user.order_count, 1);
+    EXPECT_DOUBLE_EQ(r->user.average_order_value, 42.5);
+  }
+  EXPECT_EQ(AllChanges().size(), changes);  // no change record, so no event
+  auto stored = store_->GetUser(u->user_id);
+  EXPECT_EQ(stored->order_count, 1);
+  EXPECT_DOUBLE_EQ(stored->average_order_value, 42.5);
+  EXPECT_EQ(stored->updated_at, first->user.updated_at);
+  auto orders = store_->ListOrders(u->user_id, 10, "");
+  ASSERT_EQ(orders->items.size(), 1u);
+  EXPECT_EQ(orders->items[0].external_id, "SO-1001");
+
+  // Orders without an externalId never collide.
+  Order plain = ShopOrder(u->user_id, "");
+  ASSERT_TRUE(store_->CreateOrder(plain).ok());
+  ASSERT_TRUE(store_->CreateOrder(plain).ok());
+  EXPECT_EQ(store_->GetUser(u->user_id)->order_count, 3);
+}
+
+TEST_P(StoreContractTest, ADifferentOrderUnderATakenExternalIdConflictsAndWritesNothing) {
+  auto u = store_->CreateUser(NewUser("first@example.com"));
+  auto other = store_->CreateUser(NewUser("second@example.com"));
+  ASSERT_TRUE(u.ok() && other.ok());
+  auto first = store_->CreateOrder(ShopOrder(u->user_id, "SO-7"));
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  const size_t changes = AllChanges().size();
+
+  Order more = ShopOrder(u->user_id, "SO-7");
+  more.total_value = 43;
+  Order later = ShopOrder(u->user_id, "SO-7");
+  later.order_date = kStart;
+  Order fewer = ShopOrder(u->user_id, "SO-7");
+  fewer.items.pop_back();
+  Order someone_else = ShopOrder(other->user_id, "SO-7");
+  for (const Order& o : {more, later, fewer, someone_else}) {
+    auto r = store_->CreateOrder(o);
+    EXPECT_EQ(r.status().code(), Code::kAlreadyExists) << r.status().ToString();
+    EXPECT_EQ(r.status().field(), "externalId");
+  }
+  EXPECT_EQ(AllChanges().size(), changes);
+  EXPECT_EQ(store_->GetUser(u->user_id)->order_count, 1);
+  EXPECT_EQ(store_->GetUser(other->user_id)->order_count, 0);
+  EXPECT_TRUE(store_->ListOrders(other->user_id, 10, "")->items.empty());
+  EXPECT_EQ(store_->ListOrders(u->user_id, 10, "")->items.at(0).total_value, 42.5);
+}
+
+TEST_P(StoreContractTest, ConcurrentOrdersUnderOneExternalIdStoreExactlyOne) {
+  auto u = store_->CreateUser(NewUser("twice@example.com"));
+  auto other = store_->CreateUser(NewUser("thrice@example.com"));
+  ASSERT_TRUE(u.ok() && other.ok());
+  const size_t changes = AllChanges().size();
+  // Six retries of one order, and two other clients' orders under the same number, all
+  // released at once: one order is stored, the retries replay it or conflict with it.
+  constexpr int kThreads = 8;
+  std::atomic<int> ready{0}, created{0}, replayed{0}, conflicts{0}, failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      const Order o = ShopOrder(t < 6 ? u->user_id : other->user_id, "SO-RACE");
+      ++ready;
+      while (ready < kThreads) std::this_thread::yield();
+      auto r = store_->CreateOrder(o);
+      if (r.ok())
+        ++(r->replayed ? replayed : created);
+      else if (r.status().code() == Code::kAlreadyExists && r.status().field() == "externalId")
+        ++conflicts;
+      else
+        ++failures;
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(created, 1);
+  EXPECT_EQ(replayed + conflicts, kThreads - 1);
+  const int64_t count_u = store_->GetUser(u->user_id)->order_count;
+  const int64_t count_other = store_->GetUser(other->user_id)->order_count;
+  EXPECT_EQ(count_u + count_other, 1);
+  EXPECT_EQ(
+      store_->ListOrders(u->user_id, 10, "")->items.size() + store_->ListOrders(other->user_id, 10, "")->items.size(),
+      1u);
+  // The winner's clients replay, the others conflict.
+  EXPECT_EQ(replayed, count_u == 1 ? 5 : 1);
+  EXPECT_EQ(AllChanges().size(), changes + 1);
+}
+
 TEST_P(StoreContractTest, ListUsersPaginatesStablyUnderInsertsWithFiltersAndSorts) {
   for (int i = 0; i < 25; ++i) {
     User u = NewUser("user" + std::to_string(i) + "@example.com", "User " + std::string(1, char('A' + i)));

@@ -65,7 +65,13 @@ Order ReadOrder(const PgRows& r, int i) {
   if (items.ok()) o.items = std::move(items).value();
   o.status = r.Text(i, 5);
   o.created_at = r.Int(i, 6);
+  if (!r.IsNull(i, 7)) o.external_id = r.Text(i, 7);
   return o;
+}
+
+// An order's externalId as a parameter: NULL when it has none, so such orders never collide.
+std::optional<std::string> ExternalIdParam(const Order& o) {
+  return o.external_id.empty() ? std::nullopt : std::optional<std::string>(o.external_id);
 }
 
 const char* SortType(UserSort s) {
@@ -332,10 +338,23 @@ Result<OrderResult> PgStore::CreateOrder(Order o) {
                                          .Add(o.total_value)
                                          .Add(items.dump())
                                          .Add(o.status)
-                                         .Add(o.created_at));
+                                         .Add(o.created_at)
+                                         .Add(ExternalIdParam(o)));
       if (w.status().code() == Code::kAlreadyExists)
         return Status::AlreadyExists("order " + o.order_id + " already exists", "orderId");
       if (!w.ok()) return w.status();
+      if (w->Affected() == 0) {
+        // The externalId is taken: a retry of that order, or a conflict. Nothing has been
+        // written. ON CONFLICT waited for a concurrent inserter to commit, and the next
+        // statement's fresh READ COMMITTED snapshot sees its row.
+        auto existing = LoadOrderByExternalId(c, o.external_id);
+        if (!existing.ok()) return existing.status();
+        if (!IsSameOrder(*existing, o))
+          return Status::AlreadyExists("an order with externalId " + o.external_id + " already exists and differs",
+                                       "externalId");
+        out = {std::move(existing).value(), std::move(before).value(), true};
+        return Status::Ok();
+      }
     }
     User u = *before;
     ApplyOrder(o, &u);
@@ -354,12 +373,18 @@ Result<OrderResult> PgStore::CreateOrder(Order o) {
                  .Add(o.total_value));
     }
     RKD_RETURN_IF_ERROR(AppendChange(c, ChangeOp::kModify, &*before, &u));
-    out.user = std::move(u);
+    out = {o, std::move(u), false};
     return Status::Ok();
   });
   if (!st.ok()) return st;
-  out.order = std::move(o);
   return out;
+}
+
+Result<Order> PgStore::LoadOrderByExternalId(PgConn& conn, const std::string& external_id) {
+  RKD_PG(r, conn, "get-order-by-external-id", PgParams().Add(external_id));
+  if (r.size() == 0)
+    return Status::Internal("order with externalId " + external_id + " vanished inside its transaction");
+  return ReadOrder(r, 0);
 }
 
 Result<Page<Order>> PgStore::ListOrders(const std::string& user_id, int limit, const std::string& cursor) {
@@ -428,7 +453,10 @@ Status PgStore::Import(std::vector<User> users, std::vector<Order> orders) {
                  .Add(o.total_value)
                  .Add(items.dump())
                  .Add(o.status)
-                 .Add(o.created_at));
+                 .Add(o.created_at)
+                 .Add(ExternalIdParam(o)));
+      if (r.Affected() == 0)
+        return Status::AlreadyExists("an order with externalId " + o.external_id + " already exists", "externalId");
     }
     // Change records last: the outbox lock is held from the first of them to the commit.
     for (const User& u : users) RKD_RETURN_IF_ERROR(AppendChange(c, ChangeOp::kInsert, nullptr, &u));

@@ -62,6 +62,8 @@ class PgStore final : public Store {
   // `lock`: SELECT … FOR UPDATE (inside a write).
   Result<User> LoadUser(PgConn& conn, const std::string& user_id, bool lock);
   Result<std::optional<Email>> LoadEmail(PgConn& conn, const std::string& email_id);
+  // The order holding `external_id`, read inside a transaction that just found it taken.
+  Result<Order> LoadOrderByExternalId(PgConn& conn, const std::string& external_id);
   Status WriteUser(PgConn& conn, const User& user, bool insert);
   Status AppendChange(PgConn& conn, ChangeOp op, const User* old_image, const User* new_image);
 

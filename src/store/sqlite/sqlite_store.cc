@@ -65,7 +65,13 @@ Order ReadOrder(const Stmt& s) {
   if (items.ok()) o.items = std::move(items).value();
   o.status = s.Text(5);
   o.created_at = s.Int(6);
+  if (!s.IsNull(7)) o.external_id = s.Text(7);
   return o;
+}
+
+// An order's externalId as a parameter: NULL when it has none, so such orders never collide.
+std::optional<std::string> ExternalIdParam(const Order& o) {
+  return o.external_id.empty() ? std::nullopt : std::optional<std::string>(o.external_id);
 }
 
 // The sort key of `u` under `sort`, as the cursor carries it.
@@ -297,11 +303,22 @@ Result<OrderResult> SqliteStore::CreateOrder(Order o) {
           .Bind(4, o.total_value)
           .Bind(5, items.dump())
           .Bind(6, o.status)
-          .Bind(7, o.created_at);
+          .Bind(7, o.created_at)
+          .Bind(8, ExternalIdParam(o));
       Status w = s.Run();
       if (w.code() == Code::kAlreadyExists)
         return Status::AlreadyExists("order " + o.order_id + " already exists", "orderId");
       RKD_RETURN_IF_ERROR(w);
+    }
+    if (sqlite3_changes(c.db()) == 0) {
+      // The externalId is taken (the insert did nothing): a retry of that order, or a conflict.
+      auto existing = LoadOrderByExternalId(c, o.external_id);
+      if (!existing.ok()) return existing.status();
+      if (!IsSameOrder(*existing, o))
+        return Status::AlreadyExists("an order with externalId " + o.external_id + " already exists and differs",
+                                     "externalId");
+      out = {std::move(existing).value(), std::move(before).value(), true};
+      return Status::Ok();
     }
     User u = *before;
     ApplyOrder(o, &u);
@@ -320,12 +337,20 @@ Result<OrderResult> SqliteStore::CreateOrder(Order o) {
                               .Bind(5, o.total_value)
                               .Run());
     }
-    out.user = std::move(u);
+    out = {o, std::move(u), false};
     return Status::Ok();
   });
   if (!st.ok()) return st;
-  out.order = std::move(o);
   return out;
+}
+
+Result<Order> SqliteStore::LoadOrderByExternalId(SqliteConn& conn, const std::string& external_id) {
+  RKD_STMT(s, *db_, conn, "get-order-by-external-id");
+  s.Bind(1, external_id);
+  auto row = s.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::Internal("order with externalId " + external_id + " vanished inside its transaction");
+  return ReadOrder(s);
 }
 
 Result<Page<Order>> SqliteStore::ListOrders(const std::string& user_id, int limit, const std::string& cursor) {
@@ -413,8 +438,11 @@ Status SqliteStore::Import(std::vector<User> users, std::vector<Order> orders) {
           .Bind(4, o.total_value)
           .Bind(5, items.dump())
           .Bind(6, o.status)
-          .Bind(7, o.created_at);
+          .Bind(7, o.created_at)
+          .Bind(8, ExternalIdParam(o));
       RKD_RETURN_IF_ERROR(s.Run());
+      if (sqlite3_changes(c.db()) == 0)
+        return Status::AlreadyExists("an order with externalId " + o.external_id + " already exists", "externalId");
     }
     return Status::Ok();
   });

@@ -62,6 +62,8 @@ class SqliteStore final : public Store {
   const std::string& ListUsersSql(UserSort sort, bool descending) const;
   Result<User> LoadUser(SqliteConn& conn, const std::string& user_id);
   Result<std::optional<Email>> LoadEmail(SqliteConn& conn, const std::string& email_id);
+  // The order holding `external_id`, read inside a transaction that just found it taken.
+  Result<Order> LoadOrderByExternalId(SqliteConn& conn, const std::string& external_id);
   Status WriteUser(SqliteConn& conn, const User& user, const char* query);
   Status AppendChange(SqliteConn& conn, ChangeOp op, const User* old_image, const User* new_image);
 
