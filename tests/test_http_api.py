@@ -4,7 +4,7 @@ import json
 import threading
 import unittest
 
-from harness import Server, run_cli
+from harness import Server, run_cli, store_query
 
 
 def iso_days_ago(days):
@@ -243,6 +243,122 @@ class ApiTest(unittest.TestCase):
         self.assertEqual(body["data"]["orderCount"], 0)
         status, body = self.s.call("GET", f"/api/users/{u['userId']}/orders")
         self.assertEqual(body["data"], [])
+
+    # --- idempotent orders (issue 13): a retry after a lost answer makes no second order --
+
+    def post_order(self, payload, key=None):
+        """POST /api/orders with an optional Idempotency-Key; (status, body, replayed header)."""
+        headers = {"Content-Type": "application/json"}
+        if key is not None:
+            headers["Idempotency-Key"] = key
+        resp, data = self.s.raw("POST", "/api/orders", json.dumps(payload), headers)
+        return resp.status, json.loads(data), resp.getheader("Idempotent-Replayed")
+
+    def changes_of(self, user_id):
+        return int(store_query(self.s.env, f"SELECT count(*) FROM user_changes WHERE user_id = '{user_id}'")[0])
+
+    def test_a_retried_order_with_the_same_idempotency_key_is_stored_once(self):
+        u = self.create("retry@example.com")
+        order = {"userId": u["userId"], "totalValue": 42.5,
+                 "items": [{"productId": "p1", "name": "Boots", "price": 40, "quantity": 1},
+                           {"productId": "p2", "name": "Laces", "price": 2.5, "quantity": 1}]}
+        status, body, replayed = self.post_order(order, key="SO-1001")
+        self.assertEqual(status, 201, body)
+        self.assertIsNone(replayed)
+        first = body["data"]
+        self.assertEqual(first["externalId"], "SO-1001")
+        self.assertEqual(first["user"]["orderCount"], 1)
+        changes = self.changes_of(u["userId"])
+
+        # The same request again, then with the key in the body instead of the header, then in both.
+        for payload, key in ((order, "SO-1001"), (dict(order, externalId="SO-1001"), None),
+                             (dict(order, externalId="SO-1001"), "SO-1001")):
+            with self.subTest(payload=payload, key=key):
+                status, body, replayed = self.post_order(payload, key=key)
+                self.assertEqual(status, 200, body)
+                self.assertEqual(replayed, "true")
+                self.assertEqual(body["data"]["orderId"], first["orderId"])
+                self.assertEqual(body["data"]["createdAt"], first["createdAt"])
+                self.assertEqual(body["data"]["user"]["orderCount"], 1)
+        status, body = self.s.call("GET", f"/api/users/{u['userId']}")
+        self.assertEqual(body["data"]["orderCount"], 1)
+        self.assertEqual(body["data"]["averageOrderValue"], 42.5)
+        self.assertEqual(body["data"]["updatedAt"], first["user"]["updatedAt"])
+        status, body = self.s.call("GET", f"/api/users/{u['userId']}/orders")
+        self.assertEqual([o["orderId"] for o in body["data"]], [first["orderId"]])
+        self.assertEqual(body["data"][0]["externalId"], "SO-1001")
+        self.assertEqual(self.changes_of(u["userId"]), changes)  # no event for the pipeline
+
+        # An order without a key is a new order each time, as before.
+        status, body, _ = self.post_order(order)
+        self.assertEqual(status, 201, body)
+        self.assertIsNone(body["data"]["externalId"])
+        self.assertEqual(body["data"]["user"]["orderCount"], 2)
+
+    def test_concurrent_posts_with_one_idempotency_key_store_one_order(self):
+        u = self.create("race@example.com")
+        order = {"userId": u["userId"], "totalValue": 10, "items": [{"productId": "p", "price": 10, "quantity": 1}]}
+        results = []
+
+        def post():
+            results.append(self.post_order(order, key="SO-RACE-1"))
+
+        threads = [threading.Thread(target=post) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(sorted(status for status, _, _ in results), [200] * 7 + [201], results)
+        self.assertEqual(len({body["data"]["orderId"] for _, body, _ in results}), 1)
+        status, body = self.s.call("GET", f"/api/users/{u['userId']}")
+        self.assertEqual(body["data"]["orderCount"], 1)
+
+    def test_a_different_order_under_a_taken_key_is_409_and_writes_nothing(self):
+        u = self.create("conflict@example.com")
+        other = self.create("conflict2@example.com")
+        order = {"userId": u["userId"], "totalValue": 10, "items": [{"productId": "p", "price": 10, "quantity": 1}],
+                 "orderDate": iso_days_ago(3)}
+        status, body, _ = self.post_order(order, key="SO-7")
+        self.assertEqual(status, 201, body)
+        changes = self.changes_of(u["userId"])
+        for payload in (dict(order, totalValue=11), dict(order, orderDate=iso_days_ago(2)),
+                        dict(order, items=[{"productId": "q", "price": 10, "quantity": 1}]),
+                        dict(order, userId=other["userId"])):
+            with self.subTest(payload=payload):
+                status, body, replayed = self.post_order(payload, key="SO-7")
+                self.assert_error(status, body, 409, "already_exists", "externalId")
+                self.assertIsNone(replayed)
+        for user in (u, other):
+            status, body = self.s.call("GET", f"/api/users/{user['userId']}/orders")
+            self.assertEqual(len(body["data"]), 1 if user is u else 0)
+        self.assertEqual(self.changes_of(u["userId"]), changes)
+        self.assertEqual(self.s.call("GET", f"/api/users/{other['userId']}")[1]["data"]["orderCount"], 0)
+
+    def test_bad_idempotency_keys_and_external_ids_are_400(self):
+        u = self.create("badkeys@example.com")
+        order = {"userId": u["userId"], "totalValue": 10, "items": [{"productId": "p", "price": 10, "quantity": 1}]}
+        cases = [
+            (order, "", "Idempotency-Key"),
+            (order, "k" * 129, "Idempotency-Key"),
+            (order, "tab\there", "Idempotency-Key"),  # HTTP allows a tab in a header value; we do not
+            (order, "caf\u00e9".encode("utf-8").decode("latin-1"), "Idempotency-Key"),  # UTF-8 bytes on the wire
+            (dict(order, externalId=""), None, "externalId"),
+            (dict(order, externalId="k" * 129), None, "externalId"),
+            (dict(order, externalId="bell\u0007"), None, "externalId"),
+            (dict(order, externalId="line\nbreak"), None, "externalId"),
+            (dict(order, externalId=" padded"), None, "externalId"),
+            (dict(order, externalId=1001), None, "externalId"),
+            (dict(order, externalId="SO-1"), "SO-2", "externalId"),  # header and body disagree
+        ]
+        for payload, key, field in cases:
+            with self.subTest(payload=payload, key=key):
+                status, body, _ = self.post_order(payload, key=key)
+                self.assert_error(status, body, 400, "invalid_argument", field)
+        # 128 printable characters are fine.
+        status, body, _ = self.post_order(order, key="K" * 127 + "~")
+        self.assertEqual(status, 201, body)
+        status, body = self.s.call("GET", f"/api/users/{u['userId']}")
+        self.assertEqual(body["data"]["orderCount"], 1)
 
     def test_body_over_one_mebibyte_is_413(self):
         import socket

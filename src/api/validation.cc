@@ -197,9 +197,29 @@ Result<UserPatch> ParseUserPatch(const json& body, Millis now) {
   return patch;
 }
 
-Result<Order> ParseNewOrder(const json& body, Millis now) {
-  RKD_RETURN_IF_ERROR(CheckFields(body, {"userId", "totalValue", "items", "orderDate"}));
+Status CheckExternalId(const std::string& value, const std::string& field) {
+  if (value.empty()) return Invalid(field, "must not be empty");
+  if (value.size() > 128) return Invalid(field, "must be at most 128 characters");
+  for (unsigned char c : value)
+    if (c < 0x20 || c > 0x7e) return Invalid(field, "must contain only printable ASCII characters");
+  if (value.front() == ' ' || value.back() == ' ') return Invalid(field, "must not begin or end with a space");
+  return Status::Ok();
+}
+
+Result<Order> ParseNewOrder(const json& body, Millis now, const std::optional<std::string>& idempotency_key) {
+  RKD_RETURN_IF_ERROR(CheckFields(body, {"userId", "totalValue", "items", "orderDate", "externalId"}));
   Order o;
+  if (idempotency_key) {
+    RKD_RETURN_IF_ERROR(CheckExternalId(*idempotency_key, "Idempotency-Key"));
+    o.external_id = *idempotency_key;
+  }
+  if (auto it = body.find("externalId"); it != body.end() && !it->is_null()) {
+    if (!it->is_string()) return Invalid("externalId", "must be a string");
+    RKD_RETURN_IF_ERROR(CheckExternalId(it->get<std::string>(), "externalId"));
+    if (idempotency_key && *idempotency_key != it->get<std::string>())
+      return Invalid("externalId", "differs from the Idempotency-Key header; send one, or the same value in both");
+    o.external_id = it->get<std::string>();
+  }
   auto user_id = RequiredString(body, "userId", 64);
   if (!user_id.ok()) return user_id.status();
   o.user_id = *user_id;
@@ -239,10 +259,12 @@ Result<Order> ParseNewOrder(const json& body, Millis now) {
     o.items.push_back(std::move(item));
   }
   o.order_date = now;
+  o.order_date_given = false;
   if (auto it = body.find("orderDate"); it != body.end() && !it->is_null()) {
     auto d = PastDate(*it, "orderDate", now, false);
     if (!d.ok()) return d.status();
     o.order_date = **d;
+    o.order_date_given = true;
   }
   return o;
 }

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "base/status.h"
@@ -27,8 +28,16 @@ Result<nlohmann::json> ParseJsonObject(const std::string& body);
 Result<User> ParseNewUser(const nlohmann::json& body, Millis now);
 // PUT /api/users/:id: any of the writable fields, at least one.
 Result<UserPatch> ParseUserPatch(const nlohmann::json& body, Millis now);
-// POST /api/orders: {userId, totalValue, items[], orderDate?}.
-Result<Order> ParseNewOrder(const nlohmann::json& body, Millis now);
+// An order's externalId, the shop's order number and the idempotency key of
+// POST /api/orders: 1 to 128 printable ASCII characters, without leading or trailing
+// spaces. InvalidArgument names `field` otherwise.
+Status CheckExternalId(const std::string& value, const std::string& field);
+// POST /api/orders: {userId, totalValue, items[], orderDate?, externalId?}.
+// `idempotency_key` is the Idempotency-Key header when the request has one (validated
+// as an externalId, field "Idempotency-Key"); it becomes the externalId when the body
+// has none, and must equal it when the body has one.
+Result<Order> ParseNewOrder(const nlohmann::json& body, Millis now,
+                            const std::optional<std::string>& idempotency_key = std::nullopt);
 
 // GET /api/users: limit, cursor, sort, order, atRisk, search. `threshold` is the
 // at-risk bound.

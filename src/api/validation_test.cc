@@ -83,6 +83,37 @@ TEST(ValidationTest, Orders) {
   EXPECT_EQ(FieldOf(ParseNewOrder(no_items, kNow).status()), "items");
 }
 
+TEST(ValidationTest, OrderExternalIdAndIdempotencyKey) {
+  json good = {{"userId", "u1"}, {"totalValue", 5}, {"items", json::array()}};
+  auto plain = ParseNewOrder(good, kNow);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_TRUE(plain->external_id.empty());
+  EXPECT_FALSE(plain->order_date_given);
+  json dated = good;
+  dated["orderDate"] = "2026-01-31T12:00:00Z";
+  EXPECT_TRUE(ParseNewOrder(dated, kNow)->order_date_given);
+
+  json with_id = good;
+  with_id["externalId"] = "SO-1001/A #7";
+  EXPECT_EQ(ParseNewOrder(with_id, kNow)->external_id, "SO-1001/A #7");
+  EXPECT_EQ(ParseNewOrder(good, kNow, std::string("key-1"))->external_id, "key-1");
+  EXPECT_EQ(ParseNewOrder(with_id, kNow, std::string("SO-1001/A #7"))->external_id, "SO-1001/A #7");
+  EXPECT_EQ(FieldOf(ParseNewOrder(with_id, kNow, std::string("SO-1002")).status()), "externalId");
+  EXPECT_TRUE(ParseNewOrder(good, kNow, std::string(128, 'k')).ok());
+
+  for (const std::string& bad :
+       {std::string(), std::string(129, 'k'), std::string("a\tb"), std::string("a\001b"), std::string("a\x7f"),
+        std::string("caf\xc3\xa9"), std::string(" k"), std::string("k ")}) {
+    EXPECT_EQ(FieldOf(ParseNewOrder(good, kNow, bad).status()), "Idempotency-Key") << bad;
+    json body = good;
+    body["externalId"] = bad;
+    EXPECT_EQ(FieldOf(ParseNewOrder(body, kNow).status()), "externalId") << bad;
+  }
+  json number = good;
+  number["externalId"] = 1001;
+  EXPECT_EQ(FieldOf(ParseNewOrder(number, kNow).status()), "externalId");
+}
+
 TEST(ValidationTest, UserQuery) {
   auto q = ParseUserQuery({{"sort", "score"}, {"atRisk", "true"}, {"limit", "20"}}, 75);
   ASSERT_TRUE(q.ok());
