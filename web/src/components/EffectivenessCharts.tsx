@@ -47,7 +47,7 @@ export function EffectivenessCharts({ days }: { days: EffectivenessDay[] }) {
               <CartesianGrid vertical={false} stroke="#e5e7eb" />
               <XAxis dataKey="date" tickFormatter={shortDate} tick={TICK} minTickGap={16} />
               <YAxis allowDecimals={false} tick={TICK} />
-              <Tooltip labelFormatter={(label) => shortDate(String(label))} />
+              <Tooltip labelFormatter={(label) => (typeof label === 'string' ? shortDate(label) : label)} />
               {SERIES.map((s) => (
                 <Line
                   key={s.key}
@@ -107,7 +107,7 @@ export function EffectivenessCharts({ days }: { days: EffectivenessDay[] }) {
               <YAxis tick={TICK} />
               <Tooltip
                 formatter={(value) => [formatMoney(Number(value)), 'Revenue']}
-                labelFormatter={(label) => shortDate(String(label))}
+                labelFormatter={(label) => (typeof label === 'string' ? shortDate(label) : label)}
               />
               <Bar dataKey="revenue" fill="#c2410c" isAnimationActive={false} />
             </BarChart>

@@ -18,7 +18,10 @@ export function EmailsPerDayChart({ days }: { days: DayCount[] }) {
             <CartesianGrid vertical={false} stroke="#e5e7eb" />
             <XAxis dataKey="date" tickFormatter={shortDate} tick={{ fontSize: 12, fill: '#374151' }} minTickGap={16} />
             <YAxis allowDecimals={false} tick={{ fontSize: 12, fill: '#374151' }} />
-            <Tooltip formatter={(value) => [value, 'Emails']} labelFormatter={(label) => shortDate(String(label))} />
+            <Tooltip
+              formatter={(value) => [value, 'Emails']}
+              labelFormatter={(label) => (typeof label === 'string' ? shortDate(label) : label)}
+            />
             <Bar dataKey="count" fill="#c2410c" isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>

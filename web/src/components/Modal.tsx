@@ -20,8 +20,6 @@ export function Modal({
 }) {
   const titleId = useId();
   const ref = useRef<HTMLDivElement>(null);
-  const cancelRef = useRef(onCancel);
-  cancelRef.current = onCancel;
 
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
@@ -34,7 +32,7 @@ export function Modal({
   function onKeyDown(e: React.KeyboardEvent<HTMLDivElement>) {
     if (e.key === 'Escape') {
       e.stopPropagation();
-      cancelRef.current();
+      onCancel();
       return;
     }
     if (e.key !== 'Tab' || !ref.current) return;

@@ -52,7 +52,8 @@ export function ScoreHistogram({ buckets, threshold }: { buckets: HistogramBucke
             <YAxis allowDecimals={false} tick={{ fontSize: 12, fill: '#374151' }} />
             <Tooltip
               formatter={(value) => [value, 'Clients']}
-              labelFormatter={(_, payload) => `Score ${String(payload?.[0]?.payload?.label ?? '')}`}
+              // The tooltip's label is the bar's x value, its bucket's middle.
+              labelFormatter={(mid) => `Score ${data.find((b) => b.mid === mid)?.label ?? ''}`}
             />
             <Bar dataKey="count" isAnimationActive={false}>
               {data.map((b) => (

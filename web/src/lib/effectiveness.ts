@@ -64,7 +64,7 @@ export function formatRelativeLift(relative: number | null | undefined): string 
 }
 
 function validInterval(ci: readonly number[] | null | undefined): ci is [number, number] {
-  return Array.isArray(ci) && ci.length === 2 && finite(ci[0]) && finite(ci[1]);
+  return ci != null && ci.length === 2 && finite(ci[0]) && finite(ci[1]);
 }
 
 /** "+0.5 to +3.7 percentage points", the 95% confidence interval of the lift. */

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useEffectEvent, useId, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useThreshold } from '../api/metrics/queries';
 import { userListQuery } from '../api/users/queries';
@@ -31,15 +31,19 @@ export function ClientsPage() {
   // The search box updates the URL once typing pauses.
   const [searchText, setSearchText] = useState(filters.search);
   const debouncedSearch = useDebouncedValue(searchText, 300);
-  useEffect(() => {
-    if (debouncedSearch.trim() !== filters.search) update({ search: debouncedSearch });
-    // Runs on typing only (the URL follows the box, not the other way round).
-  }, [debouncedSearch]);
-  // A search changed from elsewhere (a link, Back) shows in the box.
-  useEffect(() => {
+  // Runs on typing only (the URL follows the box, not the other way round): reading the
+  // current filters from an effect event does not make their changes re-run it.
+  const pushSearch = useEffectEvent((text: string) => {
+    if (text.trim() !== filters.search) update({ search: text });
+  });
+  useEffect(() => pushSearch(debouncedSearch), [debouncedSearch]);
+  // A search changed from elsewhere (a link, Back) shows in the box: state adjusted while
+  // rendering when the URL's search changes, not in an effect (one render, not two).
+  const [urlSearch, setUrlSearch] = useState(filters.search);
+  if (filters.search !== urlSearch) {
+    setUrlSearch(filters.search);
     if (filters.search !== debouncedSearch.trim()) setSearchText(filters.search);
-    // Runs on URL changes only.
-  }, [filters.search]);
+  }
 
   function update(change: Partial<ClientFilters>) {
     setParams(clientFiltersToParams({ ...filters, ...change }), { replace: 'search' in change });

@@ -140,7 +140,7 @@ describe('The effectiveness page', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent('Could not load effectiveness');
   });
 
-  it('is in the main navigation', async () => {
+  it('is in the main navigation', () => {
     fakeApi({ 'GET /api/effectiveness': () => ok(someEffectiveness()) });
     renderApp('/effectiveness');
     const nav = screen.getByRole('navigation', { name: 'Main' });

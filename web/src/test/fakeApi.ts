@@ -51,7 +51,8 @@ function match(pattern: string, path: string): Record<string, string> | null {
 export function fakeApi(routes: Record<string, Handler>) {
   const calls: FakeRequest[] = [];
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-    const url = new URL(String(input), 'http://rekindle.test');
+    const href = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const url = new URL(href, 'http://rekindle.test');
     const method = (init?.method ?? 'GET').toUpperCase();
     const headers = { ...(init?.headers as Record<string, string> | undefined) };
     const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
