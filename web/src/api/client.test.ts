@@ -23,6 +23,26 @@ describe('apiRequest', () => {
     expect(api.calls[0]?.headers['Content-Type']).toBe('application/json');
   });
 
+  it('says JSON on every write, with or without a body, and not on reads', async () => {
+    const api = fakeApi({
+      'POST /api/queues/:name/redrive': () => ok({ moved: 0 }),
+      'PUT /api/users/:userId': () => ok({}),
+      'DELETE /api/users/:userId': () => ok({ deleted: true }),
+      'GET /api/users/:userId': () => ok({}),
+    });
+    await apiRequest('/api/queues/email-processor/redrive', { method: 'POST' });
+    await apiRequest('/api/users/u-1', { method: 'PUT', body: { name: 'Ada' } });
+    await apiRequest('/api/users/u-1', { method: 'DELETE' });
+    await apiRequest('/api/users/u-1');
+    expect(api.calls.map((c) => [c.method, c.headers['Content-Type']])).toEqual([
+      ['POST', 'application/json'],
+      ['PUT', 'application/json'],
+      ['DELETE', 'application/json'],
+      ['GET', undefined],
+    ]);
+    expect(api.calls.map((c) => c.body)).toEqual([undefined, { name: 'Ada' }, undefined, undefined]);
+  });
+
   it('throws an ApiError carrying status, code, message and field', async () => {
     fakeApi({
       'POST /api/users': () => fail(409, 'already_exists', 'a user with email a@b.co already exists', 'email'),
@@ -40,7 +60,9 @@ describe('apiRequest', () => {
   it('makes an ApiError of a response that is not an envelope', async () => {
     vi.stubGlobal(
       'fetch',
-      vi.fn(async () => new Response('<html>Bad gateway</html>', { status: 502, statusText: 'Bad Gateway' })),
+      vi.fn(() =>
+        Promise.resolve(new Response('<html>Bad gateway</html>', { status: 502, statusText: 'Bad Gateway' })),
+      ),
     );
     await expect(apiRequest('/api/users')).rejects.toMatchObject({ status: 502, code: 'http_error' });
   });
@@ -80,7 +102,7 @@ describe('API keys', () => {
       'GET /api/users': (r) =>
         r.headers.Authorization === 'Bearer s3cret' ? list([]) : fail(401, 'unauthenticated', 'an API key is required'),
     });
-    const prompt = vi.fn(async () => 's3cret');
+    const prompt = vi.fn(() => Promise.resolve('s3cret'));
     unregister = setApiKeyPrompt(prompt);
 
     await expect(apiList('/api/users')).resolves.toEqual({ items: [], nextCursor: null });
@@ -123,7 +145,7 @@ describe('API keys', () => {
 
   it('gives up with the 401 when the user declines', async () => {
     fakeApi({ 'GET /api/users': () => fail(401, 'unauthenticated', 'an API key is required') });
-    unregister = setApiKeyPrompt(async () => null);
+    unregister = setApiKeyPrompt(() => Promise.resolve(null));
     await expect(apiList('/api/users')).rejects.toMatchObject({ status: 401 });
   });
 });

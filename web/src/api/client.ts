@@ -98,12 +98,15 @@ interface Envelope {
 }
 
 async function send(path: string, options: RequestOptions, key: string | null): Promise<Response> {
+  const method = options.method ?? 'GET';
   const headers: Record<string, string> = { Accept: 'application/json' };
-  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  // Every write says JSON, even without a body: the server refuses an /api write of any
+  // other type (415), since a cross-site form or no-cors fetch cannot send this one.
+  if (method !== 'GET') headers['Content-Type'] = 'application/json';
   if (key) headers.Authorization = `Bearer ${key}`;
   try {
     return await fetch(buildUrl(path, options.query), {
-      method: options.method ?? 'GET',
+      method,
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
       signal: options.signal,
@@ -119,7 +122,8 @@ async function readEnvelope(res: Response): Promise<Envelope> {
   if (!text) return {};
   try {
     const parsed: unknown = JSON.parse(text);
-    return typeof parsed === 'object' && parsed !== null ? (parsed as Envelope) : {};
+    // Every field of an Envelope is optional and checked where it is read.
+    return typeof parsed === 'object' && parsed !== null ? parsed : {};
   } catch {
     return {};
   }
