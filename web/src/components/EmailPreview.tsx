@@ -1,12 +1,16 @@
 import type { Email } from '../api/emails/types';
+import { previewDocument } from '../lib/emailPreview';
 
 /**
- * An email's HTML, rendered in an iframe with every sandbox restriction (`sandbox=""`:
- * no scripts, no forms, no navigation, a unique origin), so whatever a writer produced
- * cannot touch the dashboard. Falls back to the plain text when there is no HTML.
+ * An email's HTML as the server prepared it for previews (`previewHtml`: no open pixel,
+ * no tracked links), in an iframe with every sandbox restriction (`sandbox=""`: no
+ * scripts, no forms, no popups, a unique origin) and a policy that loads nothing remote
+ * (see lib/emailPreview), so viewing it changes nothing and whatever a writer produced
+ * cannot touch the dashboard. The HTML as sent (`html`) is never rendered: without a
+ * preview form (an email from a list, or an older server) the plain text is shown.
  */
 export function EmailPreview({ email, height = 420 }: { email: Email; height?: number }) {
-  if (!email.html) {
+  if (!email.previewHtml) {
     return <pre className="email-text">{email.content || '(empty message)'}</pre>;
   }
   return (
@@ -14,7 +18,7 @@ export function EmailPreview({ email, height = 420 }: { email: Email; height?: n
       className="email-frame"
       title={`Preview of the email “${email.subject}”`}
       sandbox=""
-      srcDoc={email.html}
+      srcDoc={previewDocument(email.previewHtml)}
       referrerPolicy="no-referrer"
       style={{ height }}
     />

@@ -67,15 +67,30 @@ describe('A client’s page', () => {
     expect(screen.getByText('59.90')).toBeInTheDocument();
   });
 
-  it('previews an email’s HTML in a fully sandboxed frame', async () => {
-    clientApi();
+  it('previews an email’s HTML without tracking, read from the email itself, in a fully sandboxed frame', async () => {
+    const api = clientApi({
+      'GET /api/users/:userId/emails': () =>
+        list([anEmail({ html: '<p>Hi</p><img src="https://rekindle.test/t/o/tok.gif">' })]),
+      'GET /api/emails/:emailId': () =>
+        ok(anEmail({ html: '<p>Hi</p><img src="https://rekindle.test/t/o/tok.gif">', previewHtml: '<p>Hi</p>' })),
+    });
     const { user } = renderApp('/clients/u-1');
     await user.click(await screen.findByRole('button', { name: 'Preview', description: 'We miss you, Ada' }));
 
-    const frame = screen.getByTitle('Preview of the email “We miss you, Ada”');
+    const frame = await screen.findByTitle('Preview of the email “We miss you, Ada”');
+    expect(api.callsTo('GET', '/api/emails/e-1')).toHaveLength(1);
     expect(frame.tagName).toBe('IFRAME');
     expect(frame).toHaveAttribute('sandbox', '');
-    expect(frame).toHaveAttribute('srcdoc', '<p>Hi <b>Ada</b>, it has been a while.</p>');
+    expect(frame.getAttribute('srcdoc')).toMatch(/<p>Hi<\/p>$/);
+    expect(frame.getAttribute('srcdoc')).not.toContain('/t/o/');
+  });
+
+  it('previews the plain text when the email cannot be read', async () => {
+    clientApi({ 'GET /api/emails/:emailId': () => fail(500, 'internal', 'boom') });
+    const { user } = renderApp('/clients/u-1');
+    await user.click(await screen.findByRole('button', { name: 'Preview', description: 'We miss you, Ada' }));
+    expect(await screen.findByText('Hi Ada, it has been a while.')).toBeInTheDocument();
+    expect(screen.queryByTitle('Preview of the email “We miss you, Ada”')).not.toBeInTheDocument();
   });
 
   it('shows a new email without a reload', async () => {

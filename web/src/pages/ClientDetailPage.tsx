@@ -2,7 +2,8 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { isApiError } from '../api/client';
-import { userEmailsQuery } from '../api/emails/queries';
+import { emailQuery, userEmailsQuery } from '../api/emails/queries';
+import type { Email } from '../api/emails/types';
 import { useThreshold } from '../api/metrics/queries';
 import { userOrdersQuery } from '../api/orders/queries';
 import { useDeleteUser, useUpdateUser } from '../api/users/mutations';
@@ -283,7 +284,7 @@ function EmailHistory({ userId }: { userId: string }) {
                 {open && (
                   <div id={regionId} className="email-item__preview">
                     {e.error && <p className="form-error">Delivery failed: {e.error}</p>}
-                    <EmailPreview email={e} />
+                    <EmailHistoryPreview email={e} />
                     <Link to={`/emails/${encodeURIComponent(e.emailId)}`}>Open this email</Link>
                   </div>
                 )}
@@ -294,6 +295,16 @@ function EmailHistory({ userId }: { userId: string }) {
       )}
     </section>
   );
+}
+
+/**
+ * An email of the history, previewed: the list leaves out the preview form of the HTML,
+ * so the email itself is read (GET /api/emails/:emailId); its plain text if that fails.
+ */
+function EmailHistoryPreview({ email }: { email: Email }) {
+  const detail = useQuery(emailQuery(email.emailId));
+  if (detail.isPending) return <Loading label="Loading the preview…" />;
+  return <EmailPreview email={detail.data ?? email} />;
 }
 
 function OrderHistory({ userId }: { userId: string }) {

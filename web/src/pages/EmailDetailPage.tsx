@@ -103,7 +103,7 @@ export function EmailDetailPage() {
         <section className="panel" aria-labelledby="email-message-heading">
           <div className="panel__header">
             <h2 id="email-message-heading">Message</h2>
-            {e.html && (
+            {e.previewHtml && (
               <div className="segmented" role="group" aria-label="Message format">
                 <button type="button" aria-pressed={view === 'html'} onClick={() => setView('html')}>
                   HTML
@@ -114,7 +114,7 @@ export function EmailDetailPage() {
               </div>
             )}
           </div>
-          {view === 'html' && e.html ? (
+          {view === 'html' && e.previewHtml ? (
             <EmailPreview email={e} height={560} />
           ) : (
             <pre className="email-text">{e.content}</pre>

@@ -27,11 +27,24 @@ describe('The emails pages', () => {
   });
 
   it('show one email with its message in a sandboxed frame, and its plain text on request', async () => {
-    fakeApi({ 'GET /api/emails/:emailId': () => ok(anEmail({ error: 'mailbox unavailable' })) });
+    fakeApi({
+      'GET /api/emails/:emailId': () =>
+        ok(
+          anEmail({
+            error: 'mailbox unavailable',
+            html: '<p>Hi Ada</p><img src="https://rekindle.test/t/o/tok.gif">',
+            previewHtml: '<p>Hi Ada</p>',
+          }),
+        ),
+    });
     const { user } = renderApp('/emails/e-1');
     expect(await screen.findByRole('heading', { level: 1, name: 'We miss you, Ada' })).toBeInTheDocument();
     expect(screen.getByText('mailbox unavailable')).toBeInTheDocument();
-    expect(screen.getByTitle(/Preview of the email/)).toHaveAttribute('sandbox', '');
+    const frame = screen.getByTitle(/Preview of the email/);
+    expect(frame).toHaveAttribute('sandbox', '');
+    // The preview form the server gave, never the HTML as sent (its open pixel).
+    expect(frame.getAttribute('srcdoc')).toMatch(/<p>Hi Ada<\/p>$/);
+    expect(frame.getAttribute('srcdoc')).not.toContain('/t/o/');
 
     await user.click(screen.getByRole('button', { name: 'Plain text' }));
     expect(screen.getByText('Hi Ada, it has been a while.')).toBeInTheDocument();

@@ -8,12 +8,20 @@ export interface Email {
   subject: string;
   /** The plain-text body. */
   content: string;
-  /** The HTML body; rendered only inside a sandboxed iframe. */
+  /** The HTML body as sent, open pixel and tracked links included: never rendered. */
   html?: string;
+  /**
+   * The HTML to preview: `html` without the open pixel, its links pointing where they
+   * lead rather than through the click tracker, so viewing it marks nothing opened or
+   * clicked. Only GET /api/emails/:emailId has it (not the lists).
+   */
+  previewHtml?: string;
   generatedAt: string;
   engagementScoreAtTime: number;
-  status: EmailStatus | string;
-  writer?: 'template' | 'openai' | string;
+  /** One of EMAIL_STATUSES; a newer server may send others, shown as they are. */
+  status: string;
+  /** `template` or `openai`; a newer server may name others. */
+  writer?: string;
   sentAt?: string | null;
   /** When the open pixel was first fetched (unreliable: mail privacy features fetch it too). */
   openedAt?: string | null;
