@@ -1,8 +1,11 @@
 """Delivery through a real SMTP server (aiosmtpd, Debian's python3-aiosmtpd), one-click
 unsubscribe (RFC 8058) and the suppression list, through the real binary."""
+import base64
 import email
 import email.policy
 import glob
+import hashlib
+import hmac
 import os
 import subprocess
 import tempfile
@@ -15,6 +18,18 @@ from test_http_api import iso_days_ago
 from test_pipeline import user_emails, wait_for
 
 PYTHON = "/usr/bin/python3"  # Debian's, which has aiosmtpd
+SECRET = "test-secret-0123456789"  # RKD_UNSUBSCRIBE_SECRET: signs every link in an email
+
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def sign_token(purpose, payload):
+    """A token as signed_token.h makes it, for links the server would never have made."""
+    payload = payload.encode()
+    mac = hmac.new(SECRET.encode(), purpose.encode() + b":" + payload, hashlib.sha256).digest()
+    return b64url(payload) + "." + b64url(mac)
 
 
 class SmtpServer:
@@ -78,7 +93,7 @@ class SmtpDeliveryTest(unittest.TestCase):
                         "RKD_MAIL_FROM": "Shop Team <team@shop.test>",
                         "RKD_MAIL_REPLY_TO": "care@shop.test",
                         "RKD_POSTAL_ADDRESS": "Shop Ltd, 1 Market Street, Springfield",
-                        "RKD_UNSUBSCRIBE_SECRET": "test-secret-0123456789",
+                        "RKD_UNSUBSCRIBE_SECRET": SECRET,
                         "RKD_RETRY_BASE_MS": "20"})
 
     @classmethod
@@ -191,6 +206,55 @@ class SmtpDeliveryTest(unittest.TestCase):
         self.assertEqual(status, 200)
         time.sleep(1.0)
         self.assertEqual(len(self.received_for("leaver@example.com")), 1)
+
+    def test_an_old_unsubscribe_link_does_not_act_on_a_changed_address(self):
+        u = self.create("mover@example.com", "Mo Mover")
+        msgs = wait_for(lambda: self.received_for("mover@example.com"), timeout=20)
+        self.assertTrue(msgs)
+        path = urllib.parse.urlparse(msgs[0]["List-Unsubscribe"].strip("<>")).path
+        self.assertNotIn("mover", path)  # the address does not travel in the link
+        form = {"Content-Type": "application/x-www-form-urlencoded"}
+
+        status, body = self.s.call("PUT", f"/api/users/{u['userId']}", {"email": "moved@example.com"})
+        self.assertEqual(status, 200, body)
+        resp, page = self.s.raw("GET", path)
+        self.assertEqual(resp.status, 410)
+        self.assertNotIn(b"moved@example.com", page)
+        resp, _ = self.s.raw("POST", path, "List-Unsubscribe=One-Click", form)
+        self.assertEqual(resp.status, 410)
+        status, body = self.s.call("GET", "/api/suppressions")
+        self.assertEqual([x for x in body["data"] if x["email"] in ("mover@example.com", "moved@example.com")], [])
+
+        # Back to the address the link was sent to: the link is the client's again.
+        status, body = self.s.call("PUT", f"/api/users/{u['userId']}", {"email": "MOVER@example.com"})
+        self.assertEqual(status, 200, body)
+        resp, _ = self.s.raw("POST", path, "List-Unsubscribe=One-Click", form)
+        self.assertEqual(resp.status, 200)
+        status, body = self.s.call("GET", "/api/suppressions")
+        self.assertIn("mover@example.com", [x["email"].lower() for x in body["data"]])
+
+        # A link in the old format (the user id alone) cannot say where it was sent: refused.
+        resp, _ = self.s.raw("POST", "/u/" + sign_token("unsubscribe", u["userId"]), "List-Unsubscribe=One-Click", form)
+        self.assertEqual(resp.status, 410)
+
+    def test_a_click_link_cannot_inject_a_header(self):
+        user_id = self.create("clicker@example.com", "Cli Cker")["userId"]
+        self.assertTrue(wait_for(lambda: self.received_for("clicker@example.com"), timeout=20))
+        email_id = wait_for(lambda: [e for e in user_emails(self.s, user_id) if e["status"] == "SENT"], timeout=20)[0]["emailId"]
+
+        # Validly signed (as a link signed before the sanitizer refused such URLs would be).
+        for url in ["https://x.test/\r\nSet-Cookie: pwned=1", "https://x.test/\nSet-Cookie: pwned=1",
+                    "https://x.test/ Set-Cookie: pwned=1", "https://x.test/\tx", "https://x.test/\x7f"]:
+            resp, _ = self.s.raw("GET", "/t/c/" + sign_token("click", f"{email_id}\n{url}"))
+            self.assertEqual(resp.status, 404, repr(url))
+            self.assertIsNone(resp.getheader("Set-Cookie"))
+            self.assertIsNone(resp.getheader("Location"))
+        self.assertEqual([e["status"] for e in user_emails(self.s, user_id) if e["emailId"] == email_id], ["SENT"])
+
+        resp, _ = self.s.raw("GET", "/t/c/" + sign_token("click", f"{email_id}\nhttps://shop.test/ok?a=1"))
+        self.assertEqual(resp.status, 302)
+        self.assertEqual(resp.getheader("Location"), "https://shop.test/ok?a=1")
+        self.assertEqual([e["status"] for e in user_emails(self.s, user_id) if e["emailId"] == email_id], ["CLICKED"])
 
     def test_suppression_list_is_editable(self):
         status, body = self.s.call("POST", "/api/suppressions", {"email": "manual@example.com", "reason": "manual"})

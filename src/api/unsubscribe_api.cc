@@ -1,7 +1,9 @@
 // One-click unsubscribe (RFC 8058) at /u/:token, outside /api (no key, no session, no
 // CSRF token: the signed token is the authority). GET shows a confirmation page with a
 // button, so link scanners that follow every link unsubscribe nobody; POST (the button,
-// or a mail client's List-Unsubscribe-Post) unsubscribes at once.
+// or a mail client's List-Unsubscribe-Post) unsubscribes at once. A link acts on the
+// address it was sent to and only while that is still the client's address (410
+// otherwise; see UnsubscribeToken in signed_token.h).
 #include "api/api.h"
 #include "base/text_encoding.h"
 #include "delivery/signed_token.h"
@@ -29,23 +31,37 @@ HttpResponse HtmlPage(int status, const std::string& title, const std::string& b
 }  // namespace
 
 void RegisterUnsubscribeRoutes(Router& router, ApiContext& ctx, const std::string& secret) {
-  auto find_user = [&ctx, secret](const std::string& token) -> std::optional<User> {
-    auto user_id = VerifyToken(secret, "unsubscribe", token);
-    if (!user_id) return std::nullopt;
-    auto user = ctx.store.GetUser(*user_id);
-    if (!user.ok()) return std::nullopt;
+  // The client the link is for, when it is still the address it was sent to; else the
+  // page to answer with (nothing is ever suppressed then).
+  auto find_user = [&ctx, secret](const std::string& token, HttpResponse* refusal) -> std::optional<User> {
+    auto link = VerifyUnsubscribeToken(secret, token);
+    auto user = link ? ctx.store.GetUser(link->user_id) : Result<User>(Status::NotFound("no such link"));
+    if (!user.ok()) {
+      *refusal = HtmlPage(404, "Link not valid", "<p>This unsubscribe link is not valid or has expired.</p>");
+      return std::nullopt;
+    }
+    if (!link->BelongsTo(user->email)) {
+      // The client's address changed since (or the link predates links that name their
+      // address): acting would unsubscribe an address the email never went to.
+      *refusal = HtmlPage(410, "Link no longer applies",
+                          "<p>This unsubscribe link was sent to an address that is no longer on file, so it "
+                          "no longer applies. Please use the link in a more recent email.</p>");
+      return std::nullopt;
+    }
     return *user;
   };
   router.Add("GET", "/u/:token", [find_user](HttpRequest& req) {
-    auto user = find_user(req.Param("token"));
-    if (!user) return HtmlPage(404, "Link not valid", "<p>This unsubscribe link is not valid or has expired.</p>");
+    HttpResponse refusal;
+    auto user = find_user(req.Param("token"), &refusal);
+    if (!user) return refusal;
     return HtmlPage(200, "Unsubscribe",
                     "<p>Stop re-engagement emails to <strong>" + HtmlEscape(user->email) +
                         "</strong>?</p><form method=\"post\"><button type=\"submit\">Unsubscribe</button></form>");
   });
   router.Add("POST", "/u/:token", [&ctx, find_user](HttpRequest& req) {
-    auto user = find_user(req.Param("token"));
-    if (!user) return HtmlPage(404, "Link not valid", "<p>This unsubscribe link is not valid or has expired.</p>");
+    HttpResponse refusal;
+    auto user = find_user(req.Param("token"), &refusal);
+    if (!user) return refusal;
     if (Status st = ctx.store.Suppress(user->email, "unsubscribed"); !st.ok())
       return HtmlPage(503, "Please try again", "<p>We could not record your choice just now. Please try again.</p>");
     return HtmlPage(200, "You are unsubscribed",

@@ -145,7 +145,8 @@ bool InHoldout(const std::string& user_id, double share) {
 }
 
 std::string EmailProcessor::UnsubscribeUrl(const User& user) const {
-  return options_.public_url + "/u/" + SignToken(options_.unsubscribe_secret, "unsubscribe", user.user_id);
+  // Bound to the address this email goes to: the link must not act on a later one.
+  return options_.public_url + "/u/" + SignUnsubscribeToken(options_.unsubscribe_secret, user.user_id, user.email);
 }
 
 namespace {
