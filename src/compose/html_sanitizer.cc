@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -128,11 +129,71 @@ size_t TagEnd(std::string_view html, size_t lt) {
   return std::string_view::npos;
 }
 
-bool SafeStyle(const std::string& value) {
-  const std::string v = Lower(DecodeEntities(value));
-  for (std::string_view bad : {"expression", "javascript:", "url(", "@import", "behavior", "\\"})
-    if (v.find(bad) != std::string::npos) return false;
-  return true;
+// True for a byte that has no place inside a URL: ASCII controls (CR and LF would end a
+// header line where the URL becomes a Location), space and DEL.
+bool IsControlOrSpace(char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; }
+
+std::string Trim(std::string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  return std::string(s.substr(b, e - b));
+}
+
+// Splits a style attribute at the ';' outside quotes, keeping each piece as written.
+std::vector<std::string_view> SplitDeclarations(std::string_view style) {
+  std::vector<std::string_view> out;
+  char quote = 0;
+  size_t start = 0;
+  for (size_t i = 0; i < style.size(); ++i) {
+    if (quote) {
+      if (style[i] == quote) quote = 0;
+    } else if (style[i] == '"' || style[i] == '\'') {
+      quote = style[i];
+    } else if (style[i] == ';') {
+      out.push_back(style.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  out.push_back(style.substr(start));
+  return out;
+}
+
+// A declaration that could cover the mail client's own interface: a position that takes
+// the element out of the message's flow (fixed, sticky, absolute: a full-screen overlay
+// with a fake login form), a stacking order, and custom properties or var() that could
+// smuggle either past this check. Emails need none of them.
+bool IsOverlayDeclaration(std::string_view declaration) {
+  const std::string d = Lower(declaration);
+  const size_t colon = d.find(':');
+  const std::string property = Trim(std::string_view(d).substr(0, colon == std::string::npos ? d.size() : colon));
+  std::string value = colon == std::string::npos ? "" : Trim(std::string_view(d).substr(colon + 1));
+  if (const size_t bang = value.find('!'); bang != std::string::npos) value = Trim(value.substr(0, bang));
+  if (property == "position") return value != "static" && value != "relative";
+  return property == "z-index" || property.rfind("--", 0) == 0 || d.find("var(") != std::string::npos;
+}
+
+// The style attribute without overlay declarations (each counted in `removed`), or
+// nullopt when it must go whole: a remote load (url(), image-set() and its -webkit-
+// twin, image(), cross-fade(), @import), script (expression, javascript:, behavior) or
+// an escape that could spell any of these.
+std::optional<std::string> CleanStyle(const std::string& decoded, int* removed) {
+  const std::string v = Lower(decoded);
+  for (std::string_view bad : {"expression", "javascript:", "url(", "image-set(", "image(", "cross-fade(", "element(",
+                               "@import", "behavior", "\\"})
+    if (v.find(bad) != std::string::npos) return std::nullopt;
+  std::string out;
+  bool first = true;
+  for (std::string_view declaration : SplitDeclarations(decoded)) {
+    if (IsOverlayDeclaration(declaration)) {
+      ++*removed;
+      continue;
+    }
+    if (!first) out += ';';
+    out += declaration;
+    first = false;
+  }
+  return out;
 }
 
 }  // namespace
@@ -191,9 +252,11 @@ std::string TextToHtml(std::string_view text) {
 }
 
 bool IsSafeUrl(std::string_view url) {
-  std::string u;
-  for (char c : DecodeEntities(url))
-    if (static_cast<unsigned char>(c) > 0x20) u += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string u = Lower(DecodeEntities(url));
+  // A control character or whitespace anywhere refuses the URL rather than being skipped:
+  // skipped, "jav&#x09;ascript:" would pass as a scheme, and kept, "&#13;&#10;" would
+  // end the Location header of the click redirect and inject the next one.
+  if (std::any_of(u.begin(), u.end(), IsControlOrSpace)) return false;
   return u.rfind("https://", 0) == 0 || u.rfind("http://", 0) == 0 || u.rfind("mailto:", 0) == 0;
 }
 
@@ -284,12 +347,20 @@ SanitizedHtml SanitizeHtml(std::string_view html) {
     for (const Attribute& a : ParseAttributes(html.substr(name_end, gt - name_end))) {
       bool keep = In(kAllowedAttributes, a.name);
       if (keep && (a.name == "href" || a.name == "src")) keep = IsSafeUrl(a.value);
-      if (keep && a.name == "style") keep = SafeStyle(a.value);
+      std::string value = DecodeEntities(a.value);
+      if (keep && a.name == "style") {
+        auto style = CleanStyle(value, &out.removed);
+        keep = style.has_value();
+        if (keep) value = std::move(*style);
+        if (keep && std::all_of(value.begin(), value.end(),
+                                [](char c) { return c == ';' || std::isspace(static_cast<unsigned char>(c)); }))
+          keep = false;  // nothing left of it
+      }
       if (!keep) {
         ++out.removed;
         continue;
       }
-      o += " " + a.name + "=\"" + EscapeHtml(DecodeEntities(a.value)) + "\"";
+      o += " " + a.name + "=\"" + EscapeHtml(value) + "\"";
     }
     o += ">";
   }

@@ -2,7 +2,10 @@
 // blocklist: known formatting tags keep known attributes; script, style, iframe, object,
 // embed, svg, form controls and the like are dropped with their content; any other tag
 // is dropped but its text kept; event handlers (on*), unknown attributes and links other
-// than http(s)/mailto (javascript:, data:, vbscript:, …) are removed; comments go.
+// than http(s)/mailto (javascript:, data:, vbscript:, …) or holding a control character
+// or whitespace are removed; a style that loads anything remote goes whole, and its
+// declarations that could lay an overlay over the mail client (position other than
+// static/relative, z-index) go one by one; comments go.
 // Every attribute is re-quoted and text outside tags is re-escaped, so the output parses
 // the same way in every mail client. Pure and thread-safe.
 #pragma once
@@ -19,7 +22,8 @@ struct SanitizedHtml {
 
 SanitizedHtml SanitizeHtml(std::string_view html);
 
-// True when `url` (entity-decoded, whitespace ignored) is http:, https: or mailto:.
+// True when `url`, entity-decoded, is http://, https:// or mailto: and holds no control
+// character, whitespace or DEL anywhere (nothing is skipped before the scheme check).
 bool IsSafeUrl(std::string_view url);
 
 // Plain text as safe HTML: escaped, paragraphs at blank lines, <br> at single line
