@@ -8,6 +8,7 @@ import http.server
 import json
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
 import threading
@@ -60,6 +61,34 @@ class CertServer:
     def stop(self):
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+class StuckServer:
+    """Accepts connections and never answers: a certificate host that hangs."""
+
+    def __init__(self, host):
+        self.sock = socket.socket()
+        self.sock.bind((host, 0))
+        self.sock.listen(64)
+        self.host, self.port = self.sock.getsockname()
+        self.held = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.held.append(conn)
+
+    def url(self, path):
+        return f"http://{self.host}:{self.port}{path}"
+
+    def stop(self):
+        self.sock.close()
+        for c in self.held:
+            c.close()
 
 
 TOPIC = "arn:aws:sns:eu-west-1:123456789012:ses-feedback"
@@ -278,6 +307,51 @@ class SesHooksTest(unittest.TestCase):
         status, body = self.post(self.complaint("keyless@example.com"), headers={"Authorization": "Bearer " + SECRET})
         self.assertEqual(status, 200, body)
         self.assertEqual(self.s.call("GET", "/hooks/ses")[0], 405)
+
+    def test_certificate_hosts_that_never_answer_do_not_stall_the_server(self):
+        # Hosts of their own (the test certificate server's 127.0.0.1 keeps its share of
+        # the per-host bound); 127.0.0.0/8 is all loopback.
+        stuck = [StuckServer(f"127.0.0.{i}") for i in (2, 3, 4)]
+        try:
+            # 12 posts, each naming its own never-answering certificate URL; the signature
+            # is never checked, since no certificate ever arrives.
+            msgs = [dict(self.notification(self.bounce("Permanent", f"stall{i}@example.com")),
+                         SignatureVersion="2", Signature=base64.b64encode(b"\x01" * 256).decode(),
+                         SigningCertURL=stuck[i % 3].url(f"/cert-{i}.pem")) for i in range(12)]
+            results = [None] * len(msgs)
+
+            def post(i):
+                start = time.monotonic()
+                h = {"Content-Type": "text/plain; charset=UTF-8", "x-amz-sns-message-type": "Notification"}
+                resp, _ = self.s.raw("POST", "/hooks/ses", json.dumps(msgs[i]), h)
+                results[i] = (resp.status, resp.getheader("Retry-After"), time.monotonic() - start)
+
+            threads = [threading.Thread(target=post, args=(i,)) for i in range(len(msgs))]
+            for t in threads:
+                t.start()
+            time.sleep(0.5)  # the posts are in: some wait for a certificate, the rest were turned away
+            start = time.monotonic()
+            resp, _ = self.s.raw("GET", "/health")
+            self.assertEqual(resp.status, 200)
+            self.assertLess(time.monotonic() - start, 2.0, "/health waited behind the stuck certificate fetches")
+            for t in threads:
+                t.join(timeout=30)
+            self.assertTrue(all(r is not None for r in results), results)
+            # Every stuck post ends as a retryable 503, none is taken as signed.
+            self.assertEqual([(r[0], r[1]) for r in results], [(503, "5")] * len(msgs), results)
+            # No handler waited past the 5 s fetch timeout (with slack for a loaded machine) …
+            self.assertLess(max(r[2] for r in results), 9.0, results)
+            # … and all but the few allowed to wait (4) were answered at once.
+            self.assertGreaterEqual(sum(r[2] < 2.5 for r in results), len(msgs) - 4, results)
+            sup = self.suppressions()
+            self.assertFalse([a for a in sup if a.startswith("stall")])
+        finally:
+            for srv in stuck:
+                srv.stop()
+        # Once the fetches gave up, a good certificate is fetched and used again.
+        good = self.sign(self.notification(self.bounce("Permanent", "after-stall@example.com")))
+        self.assertTrue(wait_for(lambda: self.post(good)[0] == 200, timeout=15))
+
 
 if __name__ == "__main__":
     unittest.main()

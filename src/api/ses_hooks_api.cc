@@ -115,8 +115,11 @@ void RegisterSesHookRoutes(Router& router, ApiContext& ctx, const SesHookOptions
                          std::to_string(options.max_age_s) + " s) of now");
       if (Status st = verifier->Verify(*sns); !st.ok()) {
         if (st.code() == Code::kUnavailable) {
+          // Not fetched, or not now (the fetch bounds of sns_verifier.h): SNS retries a 503.
           LogWarn("ses hook could not fetch the signing certificate", {{"error", st.message()}});
-          return ErrorResponse(st);
+          HttpResponse r = ErrorResponse(st);
+          r.headers.emplace_back("Retry-After", "5");
+          return r;
         }
         return Forbidden(st.message());
       }

@@ -9,13 +9,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <mutex>
 
 namespace rkd {
 namespace {
 
 constexpr size_t kMaxBody = 256 * 1024;
-constexpr size_t kMaxCachedCerts = 32;
 
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -31,6 +31,11 @@ std::vector<std::string> Labels(const std::string& host) {
     if (dot == std::string::npos) return out;
     start = dot + 1;
   }
+}
+
+const Clock& SystemClockInstance() {
+  static const SystemClock clock;
+  return clock;
 }
 
 bool IsLoopback(const std::string& host) { return host == "localhost" || host.rfind("127.", 0) == 0; }
@@ -81,6 +86,13 @@ struct SnsVerifier::Key {
   ~Key() { EVP_PKEY_free(pkey); }
 };
 
+struct SnsVerifier::Flight {
+  std::string url, host;
+  bool done = false;
+  KeyResult result = Status::Unavailable("not fetched yet");
+  std::thread thread;
+};
+
 Result<std::string> CurlGet(const std::string& url) {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
@@ -90,8 +102,8 @@ Result<std::string> CurlGet(const std::string& url) {
   curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl.get(), CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl.get(), CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT_MS, 10000L);
-  curl_easy_setopt(curl.get(), CURLOPT_CONNECTTIMEOUT_MS, 5000L);
+  curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT_MS, static_cast<long>(kFetchTimeoutMs));
+  curl_easy_setopt(curl.get(), CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(kFetchConnectTimeoutMs));
   curl_easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, WriteBody);
   curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &body);
@@ -139,10 +151,18 @@ bool HostMatches(const std::string& host, const std::string& pattern) {
   return true;
 }
 
-SnsVerifier::SnsVerifier(SnsVerifierOptions options, UrlFetcher fetch)
-    : options_(std::move(options)), fetch_(std::move(fetch)) {}
+SnsVerifier::SnsVerifier(SnsVerifierOptions options, UrlFetcher fetch, const Clock* clock)
+    : options_(std::move(options)), fetch_(std::move(fetch)), clock_(clock ? *clock : SystemClockInstance()) {}
 
-SnsVerifier::~SnsVerifier() = default;
+SnsVerifier::~SnsVerifier() {
+  std::vector<std::thread> threads;
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    done_.wait(lock, [this] { return flights_.empty(); });
+    threads.swap(finished_);
+  }
+  for (std::thread& t : threads) t.join();
+}
 
 Status SnsVerifier::CheckUrl(const std::string& url) const {
   std::string scheme, host;
@@ -161,13 +181,7 @@ int SnsVerifier::fetch_count() const {
   return fetches_;
 }
 
-Result<std::shared_ptr<SnsVerifier::Key>> SnsVerifier::KeyFor(const std::string& url) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (auto it = cache_.find(url); it != cache_.end()) return it->second;
-    ++fetches_;
-  }
-  // Fetched outside the lock: a slow certificate host must not stall other requests.
+SnsVerifier::KeyResult SnsVerifier::Load(const std::string& url) const {
   auto pem = fetch_(url);
   if (!pem.ok()) return Status::Unavailable("SNS signing certificate: " + pem.status().message());
   std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem->data(), static_cast<int>(pem->size())), BIO_free);
@@ -180,10 +194,75 @@ Result<std::shared_ptr<SnsVerifier::Key>> SnsVerifier::KeyFor(const std::string&
   auto key = std::make_shared<Key>();
   key->pkey = X509_get_pubkey(cert.get());
   if (!key->pkey) return Status::Unauthenticated("the SNS signing certificate has no usable public key");
+  return std::shared_ptr<const Key>(std::move(key));
+}
+
+void SnsVerifier::Remember(const std::string& url, KeyResult result) {
+  const Millis ttl = result.ok() ? options_.success_ttl_ms : options_.failure_ttl_ms;
+  if (auto it = cache_.find(url); it != cache_.end()) {
+    lru_.erase(it->second.lru);
+    cache_.erase(it);
+  }
+  lru_.push_front(url);
+  cache_.emplace(url, Entry{std::move(result), clock_.Now() + ttl, lru_.begin()});
+  while (cache_.size() > std::max<size_t>(options_.cache_capacity, 1)) {
+    cache_.erase(lru_.back());
+    lru_.pop_back();
+  }
+}
+
+void SnsVerifier::Finish(const std::shared_ptr<Flight>& flight, KeyResult result) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (cache_.size() >= kMaxCachedCerts) cache_.clear();  // SNS rotates rarely; a bound, not an LRU
-  cache_[url] = key;
-  return key;
+  Remember(flight->url, result);
+  flight->result = std::move(result);
+  flight->done = true;
+  --fetching_;
+  if (--fetching_by_host_[flight->host] == 0) fetching_by_host_.erase(flight->host);
+  finished_.push_back(std::move(flight->thread));  // joined by the next fetch or the destructor
+  flights_.erase(flight->url);
+  done_.notify_all();
+}
+
+SnsVerifier::KeyResult SnsVerifier::KeyFor(const std::string& url, const std::string& host) {
+  std::vector<std::thread> reap;
+  std::unique_lock<std::mutex> lock(mu_);
+  if (auto it = cache_.find(url); it != cache_.end()) {
+    if (it->second.expires_at > clock_.Now()) {
+      lru_.splice(lru_.begin(), lru_, it->second.lru);
+      return it->second.result;
+    }
+    lru_.erase(it->second.lru);
+    cache_.erase(it);
+  }
+  auto busy = [](const std::string& why) { return Status::Unavailable("SNS signing certificate not fetched: " + why); };
+  // Each waiting caller is an HTTP thread held: past the bound, answer at once instead.
+  if (waiting_ >= options_.max_waiting) return busy("too many requests are waiting for certificates");
+  std::shared_ptr<Flight> flight;
+  if (auto it = flights_.find(url); it != flights_.end()) {
+    flight = it->second;  // somebody fetches it already: wait for that fetch
+  } else {
+    if (fetching_ >= options_.max_fetches) return busy("too many certificate fetches at once");
+    if (auto h = fetching_by_host_.find(host);
+        h != fetching_by_host_.end() && h->second >= options_.max_fetches_per_host)
+      return busy("too many certificate fetches from " + host + " at once");
+    flight = std::make_shared<Flight>();
+    flight->url = url;
+    flight->host = host;
+    flights_[url] = flight;
+    ++fetching_;
+    ++fetching_by_host_[host];
+    ++fetches_;
+    reap.swap(finished_);
+    // Started under mu_, so Finish (which takes mu_) sees flight->thread assigned.
+    flight->thread = std::thread([this, flight] { Finish(flight, Load(flight->url)); });
+  }
+  ++waiting_;
+  const bool done = done_.wait_for(lock, std::chrono::milliseconds(options_.wait_ms), [&] { return flight->done; });
+  --waiting_;
+  KeyResult result = done ? flight->result : busy("no answer from " + host + " in time");
+  lock.unlock();
+  for (std::thread& t : reap) t.join();  // threads that have finished their fetch: quick
+  return result;
 }
 
 Status SnsVerifier::Verify(const SnsMessage& m) {
@@ -194,7 +273,9 @@ Status SnsVerifier::Verify(const SnsMessage& m) {
   RKD_RETURN_IF_ERROR(CheckUrl(m.signing_cert_url));
   const std::string sig = DecodeBase64(m.signature);
   if (sig.empty()) return Status::Unauthenticated("Signature is not base64");
-  auto key = KeyFor(m.signing_cert_url);
+  std::string scheme, host;
+  SplitUrl(m.signing_cert_url, &scheme, &host);  // CheckUrl above parsed it already
+  auto key = KeyFor(m.signing_cert_url, host);
   if (!key.ok()) return key.status();
   const std::string data = SnsCanonicalString(m);
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);

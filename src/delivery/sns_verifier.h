@@ -5,19 +5,34 @@
 // SigningCertURL, which is fetched only over HTTPS from a host on an allow-list (by
 // default `sns.*.amazonaws.com`). The HTTPS fetch authenticates the host, so the
 // certificate itself is trusted as served; an expired certificate is refused.
-// Certificates are cached by URL.
 //
-// Thread-safe: Verify may be called from many request threads at once.
+// Verify runs on the HTTP server's threads, and the certificate URL is chosen by whoever
+// posts, so fetching is bounded so that no caller can hold the server: fetches run on
+// the verifier's own threads, with at most `max_fetches` at once overall and
+// `max_fetches_per_host` per host; concurrent callers for one URL share one fetch; at
+// most `max_waiting` callers wait for a fetch at once, each for at most `wait_ms` (the
+// fetch timeout). A caller beyond any bound gets Unavailable at once (the hook answers
+// 503 with Retry-After; SNS retries). Outcomes are kept in a least-recently-used cache of
+// `cache_capacity` URLs: a certificate for `success_ttl_ms`, a failure for
+// `failure_ttl_ms`, so one bad URL is not fetched again on every post.
+//
+// Thread-safe: Verify may be called from many request threads at once. The destructor
+// waits for fetches in flight (each ends within the fetcher's own timeout).
 #pragma once
 
+#include <condition_variable>
 #include <functional>
+#include <list>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "base/status.h"
+#include "base/time.h"
 #include "delivery/ses_notification.h"
 
 namespace rkd {
@@ -26,7 +41,10 @@ namespace rkd {
 using UrlFetcher = std::function<Result<std::string>(const std::string& url)>;
 
 // The default fetcher: libcurl GET, TLS verified, no redirects (a redirect could leave
-// the allow-list), a 10 s timeout and a 256 KiB cap on the body; non-2xx is Unavailable.
+// the allow-list), 2 s to connect and 5 s in all (kFetchTimeoutMs), a 256 KiB cap on the
+// body; non-2xx is Unavailable.
+constexpr int64_t kFetchTimeoutMs = 5000;
+constexpr int64_t kFetchConnectTimeoutMs = 2000;
 Result<std::string> CurlGet(const std::string& url);
 
 // The string SNS signs: "Key\nValue\n" for each field in SNS's documented order.
@@ -46,11 +64,20 @@ struct SnsVerifierOptions {
   // functional tests can serve their own certificate. Never on in production: anyone
   // able to serve a certificate could then forge notifications.
   bool allow_insecure_urls = false;
+
+  int max_fetches = 4;           // certificate fetches at once, overall
+  int max_fetches_per_host = 2;  // … and per host
+  int max_waiting = 4;           // callers (HTTP threads) waiting for a fetch at once
+  Millis wait_ms = kFetchTimeoutMs;
+  size_t cache_capacity = 64;             // URLs remembered, least recently used evicted first
+  Millis success_ttl_ms = 24 * 3600'000;  // SNS rotates its certificate now and then
+  Millis failure_ttl_ms = 10'000;         // under SNS's first retry delay (20 s by default)
 };
 
 class SnsVerifier {
  public:
-  SnsVerifier(SnsVerifierOptions options, UrlFetcher fetch);
+  // `clock` (the system clock when null) dates cache entries; it must outlive the verifier.
+  SnsVerifier(SnsVerifierOptions options, UrlFetcher fetch, const Clock* clock = nullptr);
   ~SnsVerifier();
   SnsVerifier(const SnsVerifier&) = delete;
   SnsVerifier& operator=(const SnsVerifier&) = delete;
@@ -61,21 +88,41 @@ class SnsVerifier {
 
   // Ok when the message carries a valid signature from an allowed certificate.
   // Unauthenticated for a bad, missing or unsupported signature or a refused URL;
-  // Unavailable when the allowed certificate could not be fetched (worth a retry).
+  // Unavailable when the allowed certificate could not be fetched, or not now (too many
+  // fetches or callers waiting, or no answer within wait_ms): worth a retry.
   Status Verify(const SnsMessage& m);
 
-  // Certificates fetched so far (each URL once, while cached).
+  // Certificate fetches started so far (each URL once while its outcome is cached).
   int fetch_count() const;
 
  private:
   struct Key;
-  Result<std::shared_ptr<Key>> KeyFor(const std::string& url);
+  using KeyResult = Result<std::shared_ptr<const Key>>;
+  struct Flight;  // one fetch in progress, shared by the callers that wait for it
+  struct Entry {  // a cached outcome
+    KeyResult result;
+    Millis expires_at;
+    std::list<std::string>::iterator lru;  // its place in lru_
+  };
+
+  KeyResult KeyFor(const std::string& url, const std::string& host);
+  KeyResult Load(const std::string& url) const;  // fetch and parse; on a fetch thread
+  void Finish(const std::shared_ptr<Flight>& flight, KeyResult result);
+  void Remember(const std::string& url, KeyResult result);  // mu_ held
 
   const SnsVerifierOptions options_;
   const UrlFetcher fetch_;
+  const Clock& clock_;
   mutable std::mutex mu_;
-  std::map<std::string, std::shared_ptr<Key>> cache_;  // guarded by mu_
-  int fetches_ = 0;                                    // guarded by mu_
+  std::condition_variable done_;                            // a flight finished
+  std::unordered_map<std::string, Entry> cache_;            // guarded by mu_
+  std::list<std::string> lru_;                              // guarded by mu_; most recent first
+  std::map<std::string, std::shared_ptr<Flight>> flights_;  // guarded by mu_; by URL
+  std::map<std::string, int> fetching_by_host_;             // guarded by mu_
+  int fetching_ = 0;                                        // guarded by mu_
+  int waiting_ = 0;                                         // guarded by mu_
+  int fetches_ = 0;                                         // guarded by mu_
+  std::vector<std::thread> finished_;                       // guarded by mu_; fetch threads to join
 };
 
 }  // namespace rkd

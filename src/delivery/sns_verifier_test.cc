@@ -8,7 +8,13 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 namespace rkd {
 namespace {
@@ -198,6 +204,211 @@ TEST(SnsVerifierOptionsTest, UnreachableCertificateIsUnavailableAndAnotherKeyIsR
   SnsVerifier garbage(SnsVerifierOptions{},
                       [](const std::string&) -> Result<std::string> { return std::string("nope"); });
   EXPECT_EQ(garbage.Verify(Notification()).code(), Code::kUnauthenticated);
+}
+
+// --- Fetch bounds: nobody who posts can hold the server's threads --------------------
+
+// A fetcher that blocks every fetch until Open(), recording which URLs it was asked for.
+class Gate {
+ public:
+  Result<std::string> Fetch(const std::string& url) {
+    std::unique_lock<std::mutex> lock(mu_);
+    started_.push_back(url);
+    cv_.notify_all();
+    cv_.wait(lock, [this] { return open_; });
+    return Signer().cert_pem;
+  }
+  UrlFetcher Fetcher() {
+    return [this](const std::string& url) { return Fetch(url); };
+  }
+  // True once `n` fetches have started (within 10 s).
+  bool WaitStarted(size_t n) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_for(lock, std::chrono::seconds(10), [&] { return started_.size() >= n; });
+  }
+  std::vector<std::string> started() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return started_;
+  }
+  void Open() {
+    std::lock_guard<std::mutex> lock(mu_);
+    open_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool open_ = false;
+  std::vector<std::string> started_;
+};
+
+// Opens the gate when it goes out of scope: declared after the verifier, it runs before
+// the verifier's destructor, which waits for the fetches in flight.
+struct OpenAtExit {
+  Gate& gate;
+  ~OpenAtExit() { gate.Open(); }
+};
+
+SnsMessage SignedFor(const std::string& cert_url) {
+  SnsMessage m = Notification();
+  m.signing_cert_url = cert_url;  // not part of the signed string
+  return m;
+}
+
+std::string CertUrl(const std::string& region, int n) {
+  return "https://sns." + region + ".amazonaws.com/SimpleNotificationService-" + std::to_string(n) + ".pem";
+}
+
+class ManualClock final : public Clock {
+ public:
+  Millis Now() const override { return now_.load(); }
+  void Advance(Millis d) { now_ += d; }
+
+ private:
+  std::atomic<Millis> now_{1'700'000'000'000};
+};
+
+// How long `f` took, in milliseconds.
+template <typename F>
+int64_t ElapsedMs(F&& f) {
+  const auto start = std::chrono::steady_clock::now();
+  f();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+}
+
+TEST(SnsVerifierFetchTest, FetchesAreBoundedPerHostAndOverallAndTheRestAnswerAtOnce) {
+  Gate gate;
+  SnsVerifierOptions opts;
+  opts.max_fetches = 4;
+  opts.max_fetches_per_host = 2;
+  opts.max_waiting = 100;  // not the bound under test
+  opts.wait_ms = 20'000;
+  SnsVerifier v(opts, gate.Fetcher());
+  OpenAtExit open{gate};
+  std::vector<std::thread> callers;
+  std::atomic<int> verified{0};
+  auto call = [&](const std::string& url) {
+    callers.emplace_back([&v, &verified, url] { verified += v.Verify(SignedFor(url)).ok(); });
+  };
+  call(CertUrl("eu-west-1", 1));
+  call(CertUrl("eu-west-1", 2));
+  ASSERT_TRUE(gate.WaitStarted(2));
+  // A third URL on the same host: refused at once, nothing fetched.
+  Status third;
+  EXPECT_LT(ElapsedMs([&] { third = v.Verify(SignedFor(CertUrl("eu-west-1", 3))); }), 1000);
+  EXPECT_EQ(third.code(), Code::kUnavailable);
+  call(CertUrl("us-east-1", 1));
+  call(CertUrl("us-east-1", 2));
+  ASSERT_TRUE(gate.WaitStarted(4));
+  // A fifth fetch on a fresh host: over the overall bound.
+  Status fifth;
+  EXPECT_LT(ElapsedMs([&] { fifth = v.Verify(SignedFor(CertUrl("ap-south-1", 1))); }), 1000);
+  EXPECT_EQ(fifth.code(), Code::kUnavailable);
+  EXPECT_EQ(gate.started().size(), 4u);
+  gate.Open();
+  for (auto& t : callers) t.join();
+  EXPECT_EQ(verified.load(), 4);
+  // The bounds are on fetches at once: with the four done, the refused ones go through.
+  EXPECT_TRUE(v.Verify(SignedFor(CertUrl("eu-west-1", 3))).ok());
+  EXPECT_TRUE(v.Verify(SignedFor(CertUrl("ap-south-1", 1))).ok());
+  EXPECT_EQ(v.fetch_count(), 6);
+}
+
+TEST(SnsVerifierFetchTest, ConcurrentCallersForOneUrlShareOneFetch) {
+  Gate gate;
+  SnsVerifierOptions opts;
+  opts.max_waiting = 100;
+  opts.wait_ms = 20'000;
+  SnsVerifier v(opts, gate.Fetcher());
+  OpenAtExit open{gate};
+  std::atomic<int> verified{0};
+  std::vector<std::thread> callers;
+  for (int i = 0; i < 8; ++i) callers.emplace_back([&] { verified += v.Verify(Notification()).ok(); });
+  ASSERT_TRUE(gate.WaitStarted(1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the others join the fetch meanwhile
+  gate.Open();
+  for (auto& t : callers) t.join();
+  EXPECT_EQ(verified.load(), 8);
+  EXPECT_EQ(gate.started(), std::vector<std::string>{kCertUrl});
+  EXPECT_EQ(v.fetch_count(), 1);
+}
+
+TEST(SnsVerifierFetchTest, WaitingCallersAreBoundedAndWaitNoLongerThanTheFetchTimeout) {
+  Gate gate;
+  SnsVerifierOptions opts;
+  opts.max_waiting = 2;
+  opts.wait_ms = 300;
+  SnsVerifier v(opts, gate.Fetcher());
+  OpenAtExit open{gate};
+  std::vector<std::thread> callers;
+  std::atomic<int> unavailable{0};
+  std::atomic<int64_t> longest{0};
+  for (int i = 0; i < 2; ++i)
+    callers.emplace_back([&] {
+      Status st;
+      const int64_t ms = ElapsedMs([&] { st = v.Verify(Notification()); });
+      unavailable += st.code() == Code::kUnavailable;
+      longest = std::max<int64_t>(longest.load(), ms);
+    });
+  ASSERT_TRUE(gate.WaitStarted(1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  // Two callers wait already: a third is not held at all.
+  Status third;
+  EXPECT_LT(ElapsedMs([&] { third = v.Verify(Notification()); }), 100);
+  EXPECT_EQ(third.code(), Code::kUnavailable);
+  for (auto& t : callers) t.join();
+  // The fetch never answered: both gave up after wait_ms, not later.
+  EXPECT_EQ(unavailable.load(), 2);
+  EXPECT_GE(longest.load(), 250);
+  EXPECT_LT(longest.load(), 2000);
+  // A fetch that answers late still fills the cache for the retry.
+  gate.Open();
+  for (int i = 0; i < 100 && !v.Verify(Notification()).ok(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_TRUE(v.Verify(Notification()).ok());
+  EXPECT_EQ(v.fetch_count(), 1);
+}
+
+TEST(SnsVerifierFetchTest, CacheEvictsTheLeastRecentlyUsed) {
+  std::vector<std::string> fetched;
+  SnsVerifierOptions opts;
+  opts.cache_capacity = 2;
+  SnsVerifier v(opts, [&](const std::string& url) -> Result<std::string> {
+    fetched.push_back(url);
+    return Signer().cert_pem;
+  });
+  const std::string u1 = CertUrl("eu-west-1", 1), u2 = CertUrl("eu-west-1", 2), u3 = CertUrl("eu-west-1", 3);
+  for (const std::string& url : {u1, u2, u1, u3, u1, u2, u3})  // u3 evicts u2 (u1 was used later), …
+    EXPECT_TRUE(v.Verify(SignedFor(url)).ok()) << url;
+  EXPECT_EQ(fetched, (std::vector<std::string>{u1, u2, u3, u2, u3}));
+}
+
+TEST(SnsVerifierFetchTest, FailuresAreRememberedBriefly) {
+  ManualClock clock;
+  int fetches = 0;
+  SnsVerifierOptions opts;
+  opts.failure_ttl_ms = 10'000;
+  SnsVerifier v(
+      opts,
+      [&](const std::string& url) -> Result<std::string> {
+        ++fetches;
+        if (url == kCertUrl) return Status::Unavailable("connection refused");
+        return std::string("not a certificate");
+      },
+      &clock);
+  const std::string garbage = CertUrl("us-east-1", 1);
+  EXPECT_EQ(v.Verify(Notification()).code(), Code::kUnavailable);
+  EXPECT_EQ(v.Verify(SignedFor(garbage)).code(), Code::kUnauthenticated);
+  EXPECT_EQ(fetches, 2);
+  clock.Advance(9'000);
+  EXPECT_EQ(v.Verify(Notification()).code(), Code::kUnavailable);
+  EXPECT_EQ(v.Verify(SignedFor(garbage)).code(), Code::kUnauthenticated);
+  EXPECT_EQ(fetches, 2);  // not fetched again
+  clock.Advance(2'000);
+  EXPECT_EQ(v.Verify(Notification()).code(), Code::kUnavailable);
+  EXPECT_EQ(v.Verify(SignedFor(garbage)).code(), Code::kUnauthenticated);
+  EXPECT_EQ(fetches, 4);  // the failures expired: tried again
 }
 
 }  // namespace
