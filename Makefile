@@ -15,18 +15,19 @@ deps-test:
 configure:
 	@test -f $(BUILD)/build.ninja || cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-build: configure
+# The dashboard is built first: the binary carries it (cmake/embed_web.cmake).
+build: configure web
 	cmake --build $(BUILD)
 
 web:
 	@if [ -f web/package.json ]; then cd web && npm ci --no-audit --no-fund && npm run build; fi
 
-run: deps build web
+run: deps build
 	mkdir -p data
 	$(BUILD)/rekindle seed --users $(DEMO_USERS) --if-empty
 	exec $(BUILD)/rekindle serve
 
-test: deps-test build web
+test: deps-test build
 	cd $(BUILD) && ctest --output-on-failure --timeout 900
 
 bench: deps-test build

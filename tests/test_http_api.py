@@ -1,6 +1,7 @@
 """The REST API through the real binary over TCP: every endpoint and every bad input."""
 import datetime
 import json
+import re
 import threading
 import unittest
 
@@ -480,10 +481,38 @@ class StaticFilesTest(unittest.TestCase):
             self.assertIn(b"id=root", data)
             resp, _ = s.raw("GET", "/assets/missing.js")
             self.assertEqual(resp.status, 404)
-            resp, _ = s.raw("GET", "/../../etc/passwd")
+            resp, _ = s.raw("GET", "/../../etc/passwd")  # a target with no normal form (test_attack has more)
+            self.assertEqual(resp.status, 400)
+            resp, _ = s.raw("GET", "/favicon-missing.ico")  # neither a file nor a dashboard route
             self.assertEqual(resp.status, 404)
             status, body = s.call("GET", "/api/unknown")  # the API never falls back to the app
             self.assertEqual((status, body["code"]), (404, "not_found"))
+        finally:
+            s.stop()
+
+
+class EmbeddedDashboardTest(unittest.TestCase):
+    def test_serve_from_any_folder_serves_the_dashboard_it_carries(self):
+        # harness.Server starts the binary in a fresh temporary folder, with no RKD_WEB_DIR:
+        # `make test` builds web/ before the binary, so the binary carries the dashboard.
+        s = Server()
+        try:
+            resp, page = s.raw("GET", "/")
+            self.assertEqual(resp.status, 200, page[:200])
+            self.assertIn(b'<div id="root">', page)
+            self.assertIn("default-src 'self'", resp.getheader("Content-Security-Policy"))
+            resp, again = s.raw("GET", "/emails/some-id")
+            self.assertEqual((resp.status, again), (200, page))
+            scripts = re.findall(rb'src="(/assets/[^"]+\.js)"', page)
+            self.assertTrue(scripts, page)
+            resp, js = s.raw("GET", scripts[0].decode())
+            self.assertEqual(resp.status, 200)
+            self.assertTrue(resp.getheader("Content-Type").startswith("text/javascript"))
+            self.assertIn("immutable", resp.getheader("Cache-Control"))
+            self.assertGreater(len(js), 1000)
+            for path in ("/.env", "/.git/config", "/metrics.json", "/index.htm"):
+                resp, _ = s.raw("GET", path)
+                self.assertEqual(resp.status, 404, path)
         finally:
             s.stop()
 

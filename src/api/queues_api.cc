@@ -18,6 +18,15 @@ nlohmann::json ToJson(const QueueStats& q) {
 
 HttpResponse NoPipeline() { return ErrorResponse(503, "unavailable", "the pipeline is not running in this process"); }
 
+// NotFound unless the bus has a queue called `name`.
+Status QueueExists(Bus& bus, const std::string& name) {
+  auto stats = bus.Stats();
+  if (!stats.ok()) return stats.status();
+  if (std::none_of(stats->begin(), stats->end(), [&](const QueueStats& q) { return q.name == name; }))
+    return Status::NotFound("no queue named " + name, "name");
+  return Status::Ok();
+}
+
 }  // namespace
 
 nlohmann::json QueueStatsJson(Bus& bus, Status* status) {
@@ -42,6 +51,7 @@ void RegisterQueueRoutes(Router& router, ApiContext& ctx) {
 
   router.Add("GET", "/api/queues/:name/dead-letters", [&ctx](HttpRequest& req) {
     if (!ctx.bus) return NoPipeline();
+    if (Status st = QueueExists(*ctx.bus, req.Param("name")); !st.ok()) return ErrorResponse(st);
     auto dead = ctx.bus->PeekDeadLetters(req.Param("name"), 100);
     if (!dead.ok()) return ErrorResponse(dead.status());
     nlohmann::json items = nlohmann::json::array();
@@ -57,11 +67,8 @@ void RegisterQueueRoutes(Router& router, ApiContext& ctx) {
 
   router.Add("POST", "/api/queues/:name/redrive", [&ctx](HttpRequest& req) {
     if (!ctx.bus) return NoPipeline();
-    auto stats = ctx.bus->Stats();
-    if (!stats.ok()) return ErrorResponse(stats.status());
     const std::string& name = req.Param("name");
-    if (std::none_of(stats->begin(), stats->end(), [&](const QueueStats& q) { return q.name == name; }))
-      return ErrorResponse(Status::NotFound("no queue named " + name, "name"));
+    if (Status st = QueueExists(*ctx.bus, name); !st.ok()) return ErrorResponse(st);
     auto moved = ctx.bus->Redrive(name);
     if (!moved.ok()) return ErrorResponse(moved.status());
     return DataResponse({{"queue", name}, {"redriven", *moved}});

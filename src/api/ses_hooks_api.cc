@@ -146,7 +146,9 @@ void RegisterSesHookRoutes(Router& router, ApiContext& ctx, const SesHookOptions
     auto inner = ParseJsonObject(sns->message);
     if (!inner.ok()) return ErrorResponse(Status::InvalidArgument("Message must hold a JSON object", "Message"));
     return ApplyJson(ctx.store, *inner, via);
-  });
+  },
+             // SNS posts text/plain (a JSON document); a direct post may say application/json.
+             {.accepts = {"text/plain", "application/json"}});
 }
 
 }  // namespace rkd

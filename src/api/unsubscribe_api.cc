@@ -66,7 +66,9 @@ void RegisterUnsubscribeRoutes(Router& router, ApiContext& ctx, const std::strin
       return HtmlPage(503, "Please try again", "<p>We could not record your choice just now. Please try again.</p>");
     return HtmlPage(200, "You are unsubscribed",
                     "<p>" + HtmlEscape(user->email) + " will not receive these emails any more.</p>");
-  });
+  },
+             // RFC 8058: a mail client's one-click POST is multipart/form-data or form-urlencoded.
+             {.accepts = {"multipart/form-data", "application/x-www-form-urlencoded"}});
 }
 
 }  // namespace rkd

@@ -162,8 +162,23 @@ bool IsValidEmailAddress(const std::string& s) {
 
 Result<json> ParseJsonObject(const std::string& body) {
   if (body.empty()) return Status::InvalidArgument("request body is empty; a JSON object is expected");
-  json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  // A key given twice has two meanings (parsers differ on which wins): refuse it.
+  std::vector<std::set<std::string>> keys;  // the keys seen in each open object
+  std::string duplicate;
+  json j = json::parse(
+      body,
+      [&](int, json::parse_event_t event, json& parsed) {
+        if (event == json::parse_event_t::object_start) keys.emplace_back();
+        if (event == json::parse_event_t::object_end && !keys.empty()) keys.pop_back();
+        if (event == json::parse_event_t::key && !keys.empty() &&
+            !keys.back().insert(parsed.get<std::string>()).second && duplicate.empty())
+          duplicate = parsed.get<std::string>();
+        return true;
+      },
+      /*allow_exceptions=*/false);
   if (j.is_discarded()) return Status::InvalidArgument("request body is not valid JSON");
+  if (!duplicate.empty())
+    return Status::InvalidArgument("request body gives " + duplicate + " more than once", duplicate);
   if (!j.is_object()) return Status::InvalidArgument("request body must be a JSON object");
   return j;
 }

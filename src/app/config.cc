@@ -1,5 +1,6 @@
 #include "app/config.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -83,6 +84,27 @@ int Config::http_port() const {
   return colon == std::string::npos ? 8080 : std::atoi(http_addr.c_str() + colon + 1);
 }
 
+std::vector<std::string> Config::host_names() const {
+  std::vector<std::string> out = {"localhost", "127.0.0.1", "[::1]"};
+  auto add = [&out](std::string host) {
+    for (char& ch : host) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (!host.empty() && std::find(out.begin(), out.end(), host) == out.end()) out.push_back(std::move(host));
+  };
+  const std::string bound = http_host();
+  if (bound != "0.0.0.0" && bound != "::") add(bound.find(':') != std::string::npos ? "[" + bound + "]" : bound);
+  // RKD_PUBLIC_URL's authority, without userinfo and port.
+  if (const size_t scheme = public_url.find("://"); scheme != std::string::npos) {
+    std::string authority = public_url.substr(scheme + 3, public_url.find_first_of("/?#", scheme + 3) - scheme - 3);
+    authority = authority.substr(authority.find('@') == std::string::npos ? 0 : authority.find('@') + 1);
+    if (!authority.empty() && authority[0] == '[')
+      add(authority.substr(0, authority.find(']') + 1));
+    else
+      add(authority.substr(0, authority.find(':')));
+  }
+  for (const std::string& h : allowed_hosts) add(h);
+  return out;
+}
+
 bool IsLoopbackHost(const std::string& host) {
   return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
 }
@@ -117,6 +139,7 @@ Result<Config> LoadConfig(const std::function<const char*(const char*)>& getenv)
   str("RKD_TEMPLATES_DIR", &c.templates_dir);
   if (const char* v = getenv("RKD_API_KEYS")) c.api_keys = SplitList(v);
   if (const char* v = getenv("RKD_CORS_ORIGINS")) c.cors_origins = SplitList(v);
+  if (const char* v = getenv("RKD_ALLOWED_HOSTS")) c.allowed_hosts = SplitList(v);
   if (const char* v = getenv("RKD_SNS_CERT_HOSTS"); v && *v) c.sns_cert_hosts = SplitList(v);
   if (const char* v = getenv("RKD_SNS_TOPIC_ARNS"); v && *v) c.sns_topic_arns = SplitList(v);
   RKD_RETURN_IF_ERROR(ReadInt("RKD_SNS_MAX_AGE_S", getenv("RKD_SNS_MAX_AGE_S"), 60, 30 * 86400, &c.sns_max_age_s));
@@ -272,7 +295,8 @@ nlohmann::json ConfigToJson(const Config& c) {
           {"RKD_SES_WEBHOOK_SECRET", Mask(c.ses_webhook_secret)},
           {"RKD_SNS_ALLOW_INSECURE_CERT_URL", c.sns_allow_insecure_cert_url},
           {"RKD_LOG_LEVEL", c.log_level},
-          {"RKD_WEB_DIR", c.web_dir},
+          {"RKD_WEB_DIR", c.web_dir.empty() ? "(built in)" : c.web_dir},
+          {"RKD_ALLOWED_HOSTS", c.allowed_hosts},
           {"RKD_WORKERS", c.workers},
           {"RKD_SWEEP_INTERVAL_S", c.sweep_interval_s},
           {"RKD_RETRY_BASE_MS", c.retry_base_ms},

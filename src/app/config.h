@@ -66,7 +66,10 @@ struct Config {
   std::vector<std::string> api_keys;
   std::vector<std::string> cors_origins;
   std::string log_level = "info";
-  std::string web_dir = "web/dist";  // the dashboard's built files
+  std::string web_dir;  // empty: the dashboard built into the binary; else a folder of built files
+  // Host names the HTTP server answers for, beside its own address, localhost and
+  // RKD_PUBLIC_URL's host ("*": any, e.g. behind a balancer that checks Host itself).
+  std::vector<std::string> allowed_hosts;
   int workers = 4;                   // email processor threads in serve / worker
   int sweep_interval_s = 86400;
   int retry_base_ms = 1000;
@@ -90,6 +93,8 @@ struct Config {
   // RKD_HTTP_ADDR split into host and port.
   std::string http_host() const;
   int http_port() const;
+  // Every host name a request's Host header may name (see allowed_hosts), lowercase.
+  std::vector<std::string> host_names() const;
 };
 
 // Reads every variable through `getenv` (nullptr when unset). InvalidArgument, with the

@@ -292,7 +292,7 @@ int Serve(const Config& given, bool with_pipeline) {
                                            " without API keys: set RKD_API_KEYS, or listen on 127.0.0.1"));
   // Bind first: links in emails point at the port actually bound (RKD_HTTP_ADDR may say 0).
   Router router;
-  AccessPolicy access({given.api_keys, given.cors_origins});
+  AccessPolicy access({given.api_keys, given.cors_origins, given.host_names()});
   ServerOptions options;
   options.host = given.http_host() == "localhost" ? "127.0.0.1" : given.http_host();
   options.port = static_cast<uint16_t>(given.http_port());
@@ -326,7 +326,7 @@ int Serve(const Config& given, bool with_pipeline) {
   RegisterSesHookRoutes(router, ctx,
                         {config.ses_webhook_secret, config.sns_cert_hosts, config.sns_allow_insecure_cert_url,
                          config.sns_topic_arns, config.sns_max_age_s});
-  StaticFiles web(config.web_dir);
+  const StaticFiles web = config.web_dir.empty() ? StaticFiles() : StaticFiles(config.web_dir);
   router.SetFallback([&web](HttpRequest& req) { return web.Serve(req); });
   if (Status st = server.Start(); !st.ok()) return Fail(st);
   PipelineThreads pipeline;

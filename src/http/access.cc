@@ -3,11 +3,10 @@
 #include <algorithm>
 
 #include "api/envelope.h"
+#include "http/request_target.h"
 
 namespace rkd {
 namespace {
-
-bool IsApiPath(const std::string& path) { return path == "/api" || path.rfind("/api/", 0) == 0; }
 
 // Compares in time independent of where the strings differ, so a caller cannot find a
 // key byte by byte from response times (the length is not treated as secret).
@@ -19,6 +18,33 @@ bool ConstantTimeEquals(const std::string& a, const std::string& b) {
 }
 
 }  // namespace
+
+std::string HostName(const std::string& value) {
+  std::string host;
+  if (!value.empty() && value[0] == '[') {
+    const size_t close = value.find(']');
+    if (close == std::string::npos) return "";
+    host = value.substr(0, close + 1);
+    if (close + 1 < value.size() && value[close + 1] != ':') return "";
+  } else {
+    host = value.substr(0, value.find(':'));
+  }
+  for (char& c : host) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u >= 0x7f || c == '/' || c == '@') return "";
+    c = static_cast<char>(std::tolower(u));
+  }
+  return host;
+}
+
+bool AccessPolicy::HostAllowed(const HttpRequest& req) const {
+  // HTTP/1.0 may leave Host out (HTTP/1.1 without it is refused before); a browser
+  // always sends it, so DNS rebinding cannot hide behind its absence.
+  if (config_.allowed_hosts.empty() || req.headers.count("host") == 0) return true;
+  const std::string host = HostName(req.Header("host"));
+  return std::any_of(config_.allowed_hosts.begin(), config_.allowed_hosts.end(),
+                     [&](const std::string& h) { return h == "*" || (!host.empty() && h == host); });
+}
 
 bool AccessPolicy::OriginAllowed(const std::string& origin) const {
   if (origin.empty()) return false;
@@ -36,6 +62,14 @@ bool AccessPolicy::KeyAccepted(const std::string& authorization) const {
 }
 
 std::optional<HttpResponse> AccessPolicy::Screen(const HttpRequest& req) const {
+  // RFC 9112 §3.2: a server MUST answer 400 to an HTTP/1.1 request without Host.
+  if (req.version >= 11 && req.headers.count("host") == 0)
+    return ErrorResponse(400, "bad_request", "an HTTP/1.1 request must carry a Host header", "Host");
+  if (!HostAllowed(req))
+    return ErrorResponse(400, "invalid_host",
+                         "this server does not answer for host " + HostName(req.Header("host")) +
+                             " (RKD_PUBLIC_URL and RKD_ALLOWED_HOSTS name the hosts it answers for)",
+                         "Host");
   if (req.method == "OPTIONS" && !req.Header("access-control-request-method").empty()) {
     if (!OriginAllowed(req.Header("origin")))
       return ErrorResponse(403, "forbidden", "origin " + req.Header("origin") + " may not call this API");
@@ -47,7 +81,7 @@ std::optional<HttpResponse> AccessPolicy::Screen(const HttpRequest& req) const {
     r.headers.emplace_back("Access-Control-Max-Age", "600");
     return r;
   }
-  if (!config_.api_keys.empty() && IsApiPath(req.path) && !KeyAccepted(req.Header("authorization"))) {
+  if (!config_.api_keys.empty() && PathIsUnder(req.path, "/api") && !KeyAccepted(req.Header("authorization"))) {
     HttpResponse r =
         ErrorResponse(401, "unauthenticated",
                       req.Header("authorization").empty() ? "an API key is required: send Authorization: Bearer <key>"

@@ -1,5 +1,7 @@
-// Who may call the API: bearer API keys (RKD_API_KEYS) and browser origins
-// (RKD_CORS_ORIGINS, with preflight). Immutable after construction; thread-safe.
+// Who may call the API: the Host a request names (RKD_ALLOWED_HOSTS, against DNS
+// rebinding), bearer API keys (RKD_API_KEYS) and browser origins (RKD_CORS_ORIGINS,
+// with preflight). Decides on the request's normalised path only. Immutable after
+// construction; thread-safe.
 #pragma once
 
 #include <optional>
@@ -13,7 +15,15 @@ namespace rkd {
 struct AccessConfig {
   std::vector<std::string> api_keys;      // empty: the API is open
   std::vector<std::string> cors_origins;  // exact origins, or "*" for any
+  // Host names (lowercase, without port) a request may name in its Host header; "*"
+  // accepts any; empty accepts any (unit tests). A page on an attacker's domain that
+  // resolves to 127.0.0.1 (DNS rebinding) names the attacker's domain here.
+  std::vector<std::string> allowed_hosts;
 };
+
+// The host part of a Host header value, lowercased: "Example.COM:8080" → "example.com",
+// "[::1]:80" → "[::1]". Empty when the value is malformed.
+std::string HostName(const std::string& host_header);
 
 class AccessPolicy {
  public:
@@ -26,6 +36,7 @@ class AccessPolicy {
   void Decorate(const HttpRequest& request, HttpResponse* response) const;
 
  private:
+  bool HostAllowed(const HttpRequest& request) const;
   bool OriginAllowed(const std::string& origin) const;
   bool KeyAccepted(const std::string& authorization) const;
   AccessConfig config_;

@@ -10,9 +10,13 @@
 namespace rkd {
 
 struct HttpRequest {
-  std::string method;                          // "GET", "POST", …
-  std::string target;                          // as received: path and query
-  std::string path;                            // decoded path, without the query
+  std::string method;     // "GET", "POST", …
+  unsigned version = 11;  // 10 for HTTP/1.0, 11 for HTTP/1.1
+  std::string target;     // as received: path and query (never decide anything on it)
+  // The target's one normal form (http/request_target.h), set by the server before any
+  // handler runs: every decision is made on these.
+  std::string path;                            // normalised path, without the query
+  std::vector<std::string> segments;           // its decoded segments
   std::map<std::string, std::string> query;    // decoded query parameters
   std::map<std::string, std::string> headers;  // names lowercased
   std::string body;
@@ -34,9 +38,5 @@ struct HttpResponse {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
 };
-
-// Splits a request target into a decoded path and decoded query parameters. Returns
-// false when the target's percent-encoding is broken.
-bool ParseTarget(const std::string& target, std::string* path, std::map<std::string, std::string>* query);
 
 }  // namespace rkd

@@ -1,17 +1,20 @@
 #include "http/router.h"
 
+#include <algorithm>
+
 #include "api/envelope.h"
+#include "http/request_target.h"
 
 namespace rkd {
 namespace {
 
-std::vector<std::string> SplitPath(const std::string& path) {
+std::vector<std::string> SplitPattern(const std::string& pattern) {
   std::vector<std::string> out;
   size_t start = 1;
-  while (start <= path.size()) {
-    size_t end = path.find('/', start);
-    if (end == std::string::npos) end = path.size();
-    if (end > start) out.push_back(path.substr(start, end - start));
+  while (start <= pattern.size()) {
+    size_t end = pattern.find('/', start);
+    if (end == std::string::npos) end = pattern.size();
+    if (end > start) out.push_back(pattern.substr(start, end - start));
     start = end + 1;
   }
   return out;
@@ -30,63 +33,47 @@ bool Match(const std::vector<std::string>& pattern, const std::vector<std::strin
   return true;
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool PercentDecode(std::string_view in, bool plus_is_space, std::string* out) {
-  out->clear();
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '%') {
-      if (i + 2 >= in.size()) return false;
-      const int hi = HexValue(in[i + 1]), lo = HexValue(in[i + 2]);
-      if (hi < 0 || lo < 0) return false;
-      *out += static_cast<char>(hi * 16 + lo);
-      i += 2;
-    } else if (plus_is_space && in[i] == '+') {
-      *out += ' ';
-    } else {
-      *out += in[i];
-    }
-  }
-  return true;
-}
+bool IsWrite(const std::string& method) { return method == "POST" || method == "PUT" || method == "PATCH"; }
 
 }  // namespace
 
-bool ParseTarget(const std::string& target, std::string* path, std::map<std::string, std::string>* query) {
-  const size_t q = target.find('?');
-  if (!PercentDecode(std::string_view(target).substr(0, q), false, path)) return false;
-  if (q == std::string::npos) return true;
-  std::string_view rest = std::string_view(target).substr(q + 1);
-  while (!rest.empty()) {
-    size_t amp = rest.find('&');
-    std::string_view pair = rest.substr(0, amp);
-    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-    if (pair.empty()) continue;
-    size_t eq = pair.find('=');
-    std::string key, value;
-    if (!PercentDecode(pair.substr(0, eq), true, &key)) return false;
-    if (eq != std::string_view::npos && !PercentDecode(pair.substr(eq + 1), true, &value)) return false;
-    (*query)[key] = value;
+std::string MediaType(const std::string& content_type) {
+  std::string out;
+  for (char c : content_type.substr(0, content_type.find(';'))) {
+    if (c == ' ' || c == '\t') continue;
+    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
-  return true;
+  return out;
 }
 
-void Router::Add(const std::string& method, const std::string& pattern, Handler handler) {
-  routes_.push_back(Route{method, SplitPath(pattern), std::move(handler)});
+void Router::Add(const std::string& method, const std::string& pattern, Handler handler, RouteOptions options) {
+  std::vector<std::string> accepts;
+  if (IsWrite(method))
+    accepts = options.accepts.empty() ? std::vector<std::string>{"application/json"} : options.accepts;
+  routes_.push_back(Route{method, pattern, SplitPattern(pattern), std::move(accepts), std::move(handler)});
 }
 
 HttpResponse Router::Dispatch(HttpRequest& request) const {
-  const auto path = SplitPath(request.path);
   std::string allow;
   for (const Route& r : routes_) {
-    if (!Match(r.segments, path, nullptr)) continue;
+    if (!Match(r.segments, request.segments, nullptr)) continue;
     if (r.method == request.method || (request.method == "HEAD" && r.method == "GET")) {
-      Match(r.segments, path, &request.params);
+      request.route = r.pattern;
+      if (!r.accepts.empty()) {
+        const std::string type = MediaType(request.Header("content-type"));
+        if (std::find(r.accepts.begin(), r.accepts.end(), type) == r.accepts.end()) {
+          std::string list;
+          for (const std::string& a : r.accepts) list += (list.empty() ? "" : ", ") + a;
+          HttpResponse resp = ErrorResponse(
+              415, "unsupported_media_type",
+              (type.empty() ? std::string("a Content-Type is required") : "Content-Type " + type + " is not accepted") +
+                  " on " + request.method + " " + r.pattern + "; send " + list,
+              "Content-Type");
+          resp.headers.emplace_back("Accept", list);
+          return resp;
+        }
+      }
+      Match(r.segments, request.segments, &request.params);
       return r.handler(request);
     }
     if (allow.find(r.method) == std::string::npos) allow += (allow.empty() ? "" : ", ") + r.method;
@@ -98,8 +85,8 @@ HttpResponse Router::Dispatch(HttpRequest& request) const {
     resp.headers.emplace_back("Allow", allow);
     return resp;
   }
-  const bool api = request.path == "/api" || request.path.rfind("/api/", 0) == 0;
-  if (fallback_ && !api && (request.method == "GET" || request.method == "HEAD")) return fallback_(request);
+  if (fallback_ && !PathIsUnder(request.path, "/api") && (request.method == "GET" || request.method == "HEAD"))
+    return fallback_(request);
   return ErrorResponse(404, "not_found", "no route for " + request.method + " " + request.path);
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "http/access.h"
+#include "http/request_target.h"
 
 namespace rkd {
 namespace {
@@ -11,7 +12,14 @@ HttpRequest Request(std::string method, std::string target) {
   HttpRequest r;
   r.method = std::move(method);
   r.target = std::move(target);
-  EXPECT_TRUE(ParseTarget(r.target, &r.path, &r.query));
+  auto t = NormalizeTarget(r.target);
+  EXPECT_TRUE(t.ok()) << r.target;
+  if (t.ok()) {
+    r.path = t->path;
+    r.segments = t->segments;
+    r.query = t->query;
+  }
+  r.headers["host"] = "127.0.0.1:8080";
   return r;
 }
 
@@ -45,11 +53,57 @@ TEST(RouterTest, WrongMethodIs405WithAllowAndUnknownIs404) {
   EXPECT_EQ(router.Dispatch(unknown).status, 404);
 }
 
-TEST(RouterTest, BrokenPercentEncodingIsRejected) {
-  std::string path;
-  std::map<std::string, std::string> query;
-  EXPECT_FALSE(ParseTarget("/api/users/%zz", &path, &query));
-  EXPECT_FALSE(ParseTarget("/api/users?x=%2", &path, &query));
+TEST(RouterTest, WritesMustBeJsonUnlessTheRouteSaysOtherwise) {
+  Router router;
+  router.Add("POST", "/api/users", [](HttpRequest&) { return HttpResponse{}; });
+  router.Add("POST", "/u/:token", [](HttpRequest&) { return HttpResponse{}; },
+             {.accepts = {"application/x-www-form-urlencoded"}});
+  for (const char* type : {"", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
+                           "application/jsonx", "application/json-seq", "text/json"}) {
+    SCOPED_TRACE(type);
+    auto req = Request("POST", "/api/users");
+    if (*type) req.headers["content-type"] = type;
+    HttpResponse r = router.Dispatch(req);
+    EXPECT_EQ(r.status, 415);
+    EXPECT_NE(r.body.find("\"field\":\"Content-Type\""), std::string::npos) << r.body;
+  }
+  for (const char* type : {"application/json", "Application/JSON; charset=utf-8", "application/json ;charset=UTF-8"}) {
+    auto req = Request("POST", "/api/users");
+    req.headers["content-type"] = type;
+    EXPECT_EQ(router.Dispatch(req).status, 200) << type;
+  }
+  auto form = Request("POST", "/u/tok");
+  form.headers["content-type"] = "application/x-www-form-urlencoded";
+  EXPECT_EQ(router.Dispatch(form).status, 200);
+  form.headers["content-type"] = "application/json";
+  EXPECT_EQ(router.Dispatch(form).status, 415);
+}
+
+TEST(RouterTest, RouteIsTheMatchedPattern) {
+  Router router = TestRouter();
+  auto req = Request("GET", "/api/users/u7");
+  router.Dispatch(req);
+  EXPECT_EQ(req.route, "/api/users/:userId");
+  auto none = Request("GET", "/api/nothing");
+  router.Dispatch(none);
+  EXPECT_EQ(none.route, "");
+}
+
+TEST(RouterTest, TheFallbackNeverAnswersUnderApi) {
+  Router router = TestRouter();
+  router.SetFallback([](HttpRequest&) {
+    HttpResponse r;
+    r.body = "index";
+    return r;
+  });
+  auto page = Request("GET", "/clients");
+  EXPECT_EQ(router.Dispatch(page).body, "index");
+  for (const char* t : {"/api", "/api/", "/api/queues/x/y/z"}) {
+    auto api = Request("GET", t);
+    EXPECT_EQ(router.Dispatch(api).status, 404) << t;
+  }
+  auto post = Request("POST", "/clients");
+  EXPECT_EQ(router.Dispatch(post).status, 404);
 }
 
 TEST(AccessTest, KeysAndCors) {
@@ -77,6 +131,49 @@ TEST(AccessTest, KeysAndCors) {
   EXPECT_EQ(h(preflight).status, 403);
   auto health = Request("GET", "/health");
   EXPECT_EQ(h(health).status, 404);  // not routed here, but not screened either
+}
+
+// A key is accepted only whole: not by a prefix, not with something appended, not in
+// another scheme, not empty.
+TEST(AccessTest, KeysMatchExactly) {
+  Router router = TestRouter();
+  AccessPolicy policy({{"alpha-key"}, {}, {}});
+  Handler h = WithAccess(policy, router);
+  for (const char* auth : {"", "Bearer", "Bearer ", "Bearer alpha", "Bearer alpha-ke", "Bearer alpha-keyX",
+                           "Bearer alpha-key ", "Bearer  alpha-key", "Basic alpha-key", "alpha-key", "Bearer ALPHA-KEY",
+                           "Bearer lpha-key", "Bearer alpha-key,alpha-key"}) {
+    auto req = Request("GET", "/api/users/1");
+    req.headers["authorization"] = auth;
+    EXPECT_EQ(h(req).status, 401) << "[" << auth << "]";
+  }
+  auto req = Request("GET", "/api/users/1");
+  req.headers["authorization"] = "Bearer alpha-key";
+  EXPECT_EQ(h(req).status, 200);
+}
+
+TEST(AccessTest, HostMustBeOneTheServerAnswersFor) {
+  Router router = TestRouter();
+  AccessPolicy policy({{}, {}, {"localhost", "127.0.0.1", "rekindle.example"}});
+  Handler h = WithAccess(policy, router);
+  for (const char* host : {"127.0.0.1:8080", "localhost", "LOCALHOST:1", "rekindle.example", "Rekindle.Example:443"}) {
+    auto req = Request("GET", "/api/users/1");
+    req.headers["host"] = host;
+    EXPECT_EQ(h(req).status, 200) << host;
+  }
+  for (const char* host : {"evil.test", "evil.test:8080", "rekindle.example.evil.test", "127.0.0.1.evil.test", "",
+                           "user@localhost", "localhost/x", "[::1"}) {
+    auto req = Request("GET", "/api/users/1");
+    req.headers["host"] = host;
+    HttpResponse r = h(req);
+    EXPECT_EQ(r.status, 400) << host;
+    EXPECT_NE(r.body.find("invalid_host"), std::string::npos) << host;
+  }
+  auto no_host = Request("GET", "/api/users/1");
+  no_host.headers.erase("host");
+  EXPECT_EQ(h(no_host).status, 400);
+  no_host.version = 10;  // HTTP/1.0 may omit it, and is then not checked against the list
+  AccessPolicy open({{}, {}, {}});
+  EXPECT_EQ(WithAccess(open, router)(no_host).status, 200);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
@@ -22,6 +23,7 @@
 #include "api/envelope.h"
 #include "base/log.h"
 #include "base/time.h"
+#include "http/request_target.h"
 
 namespace rkd {
 namespace {
@@ -32,6 +34,11 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 constexpr auto kIdleTimeout = std::chrono::seconds(60);
+// After an error answer (413, 400) the client may still be sending: the connection reads
+// and discards for a while before closing, so that the client reads the answer instead
+// of a reset (nginx's lingering close).
+constexpr auto kLingerTime = std::chrono::seconds(2);
+constexpr size_t kLingerBytes = 4 << 20;
 
 // Request ids: a per-process random prefix and a counter, unique enough to find a
 // request's log line and cheap on the hot path.
@@ -51,8 +58,12 @@ void LogRequest(const HttpRequest& req, unsigned status, double ms) {
       spdlog::level::info,
       fmt::format(
           R"({{"ts":"{}","level":"info","msg":"request","requestId":"{}","method":{},"path":{},"status":{},"durationMs":{:.3f}}})",
-          FormatRfc3339(SystemClock().Now()), req.request_id, nlohmann::json(req.method).dump(),
-          nlohmann::json(req.path).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), status, ms));
+          FormatRfc3339(SystemClock().Now()), req.request_id,
+          nlohmann::json(req.method).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+          // A refused target has no normal path: log what was sent, escaped.
+          nlohmann::json(req.path.empty() ? req.target : req.path)
+              .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+          status, ms));
 }
 
 }  // namespace
@@ -102,10 +113,13 @@ class Session : public std::enable_shared_from_this<Session> {
     req.request_id = NextRequestId();
     HttpResponse resp;
     bool keep_alive = false;
+    bool refused = true;  // answered with an error before reading the whole request
     unsigned version = 11;
     if (ec == http::error::body_limit) {
       resp = ErrorResponse(413, "payload_too_large",
                            "request body is larger than " + std::to_string(server_->options.body_limit) + " bytes");
+    } else if (ec == http::error::header_limit) {
+      resp = ErrorResponse(431, "headers_too_large", "request headers are larger than 64 KiB");
     } else if (ec) {
       if (ec.category() != http::make_error_code(http::error::bad_target).category()) {
         --server_->in_flight;
@@ -115,18 +129,37 @@ class Session : public std::enable_shared_from_this<Session> {
     } else {
       auto& r = parser_->get();
       version = r.version();
-      keep_alive = r.keep_alive();
+      req.version = version;
       req.method = std::string(r.method_string());
       req.target = std::string(r.target());
+      std::string repeated;
       for (const auto& f : r) {
         std::string name(f.name_string());
         for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        // Two values of a header that decides something (two Hosts, two keys) leave it to
+        // each reader to pick one: refuse, as for a target with two meanings.
+        if (req.headers.count(name) &&
+            (name == "host" || name == "authorization" || name == "content-type" || name == "content-length" ||
+             name == "transfer-encoding" || name == "idempotency-key" || name == "origin"))
+          repeated = name;
         req.headers[std::move(name)] = std::string(f.value());
       }
       req.body = std::move(r.body());
-      if (!ParseTarget(req.target, &req.path, &req.query)) {
-        resp = ErrorResponse(400, "bad_request", "request target is not validly percent-encoded");
+      auto target = NormalizeTarget(req.target);
+      if (!repeated.empty()) {
+        resp = ErrorResponse(400, "bad_request", "header " + repeated + " is given more than once", repeated);
+      } else if (req.headers.count("transfer-encoding") && MediaType(req.Header("transfer-encoding")) != "chunked") {
+        // RFC 9112 §6.1: a request whose final coding is not chunked has no knowable end;
+        // what follows it could be read as a second, smuggled request.
+        resp = ErrorResponse(400, "bad_request", "Transfer-Encoding must be chunked", "Transfer-Encoding");
+      } else if (!target.ok()) {
+        resp = ErrorResponse(target.status());
       } else {
+        req.path = std::move(target->path);
+        req.segments = std::move(target->segments);
+        req.query = std::move(target->query);
+        refused = false;
+        keep_alive = r.keep_alive();
         try {
           resp = server_->handler(req);
         } catch (const std::exception& e) {
@@ -139,11 +172,13 @@ class Session : public std::enable_shared_from_this<Session> {
     server_->Serve(req, std::move(resp), &res_, keep_alive, version);
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     LogRequest(req, res_.result_int(), ms);
-    http::async_write(stream_, res_, beast::bind_front_handler(&Session::OnWrite, shared_from_this(), keep_alive));
+    http::async_write(stream_, res_,
+                      beast::bind_front_handler(&Session::OnWrite, shared_from_this(), keep_alive, refused));
   }
 
-  void OnWrite(bool keep_alive, beast::error_code ec, std::size_t) {
+  void OnWrite(bool keep_alive, bool refused, beast::error_code ec, std::size_t) {
     --server_->in_flight;
+    if (!ec && refused) return Linger();
     if (ec || !keep_alive || server_->draining) return Close();
     Read();
   }
@@ -153,6 +188,24 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
   }
 
+  // Half-closes, then reads and discards what the client is still sending until it
+  // closes, kLingerBytes have come or kLingerTime has passed; then the socket closes.
+  void Linger() {
+    Close();
+    linger_left_ = kLingerBytes;
+    stream_.expires_after(kLingerTime);
+    Discard();
+  }
+  void Discard() {
+    stream_.async_read_some(asio::buffer(discard_), [self = shared_from_this()](beast::error_code ec, size_t n) {
+      if (ec || n >= self->linger_left_) return;  // the session ends; its socket closes
+      self->linger_left_ -= n;
+      self->Discard();
+    });
+  }
+
+  std::array<char, 16 * 1024> discard_;
+  size_t linger_left_ = 0;
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;

@@ -1,13 +1,29 @@
 #include "http/static_files.h"
 
+#include <algorithm>
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "api/envelope.h"
+#include "http/web_files.h"
 
 namespace rkd {
 namespace {
+
+namespace fs = std::filesystem;
+
+// The first path segments of the dashboard's client-side routes (web/src/App.tsx): the
+// browser asks for them on a reload or a shared link, and gets the app.
+constexpr std::array<std::string_view, 3> kClientRoutes = {"clients", "emails", "effectiveness"};
+
+// The dashboard's own pages load only their own scripts, styles and data; an email's
+// preview (a srcdoc frame, which inherits this policy) loads no remote image at all.
+constexpr const char* kContentSecurityPolicy =
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "connect-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'";
 
 const char* ContentType(const std::string& ext) {
   if (ext == ".html") return "text/html; charset=utf-8";
@@ -22,44 +38,73 @@ const char* ContentType(const std::string& ext) {
   return "application/octet-stream";
 }
 
-bool ReadFile(const std::filesystem::path& p, std::string* out) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  *out = ss.str();
-  return true;
+bool IsUnder(const fs::path& path, const fs::path& root) {
+  auto [r, p] = std::mismatch(root.begin(), root.end(), path.begin(), path.end());
+  return r == root.end() && p != path.end();
 }
 
 }  // namespace
 
-HttpResponse StaticFiles::Serve(const HttpRequest& req) const {
-  namespace fs = std::filesystem;
-  const std::string& path = req.path;
-  // No "..", no backslashes, no NULs: the path can only name files under root_.
-  if (path.find("..") != std::string::npos || path.find('\\') != std::string::npos ||
-      path.find('\0') != std::string::npos)
-    return ErrorResponse(404, "not_found", "no such file");
-  const fs::path root(root_);
-  fs::path file = root / path.substr(1);
+StaticFiles::StaticFiles() : embedded_(&WebFiles()) {}
+
+StaticFiles::StaticFiles(const std::string& root) {
   std::error_code ec;
-  const bool is_file = !path.empty() && path.back() != '/' && fs::is_regular_file(file, ec);
-  if (!is_file) {
-    // A client-side route (no extension) gets the app; a missing asset is a 404.
-    if (fs::path(path).has_extension()) return ErrorResponse(404, "not_found", "no such file: " + path);
-    file = root / "index.html";
+  root_ = fs::weakly_canonical(fs::absolute(root, ec), ec).string();
+}
+
+std::optional<std::string> StaticFiles::Read(const std::string& relative) const {
+  if (embedded_) {
+    auto it = embedded_->find(relative);
+    if (it == embedded_->end()) return std::nullopt;
+    return std::string(it->second);
+  }
+  // Resolve every symlink, then insist the file still lies under the root.
+  std::error_code ec;
+  const fs::path root(root_);
+  const fs::path file = fs::canonical(root / relative, ec);
+  if (ec || !IsUnder(file, root) || !fs::is_regular_file(file, ec)) return std::nullopt;
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+HttpResponse StaticFiles::Serve(const HttpRequest& req) const {
+  // The normalised segments hold no "/", ".", ".." nor control characters; a dot-file
+  // (.env, .git) is never part of the dashboard.
+  std::string relative;
+  for (const std::string& s : req.segments) {
+    if (s.empty() || s[0] == '.') return ErrorResponse(404, "not_found", "no such file: " + req.path);
+    relative += (relative.empty() ? "" : "/") + s;
+  }
+  std::optional<std::string> body;
+  bool is_file = false;
+  if (!relative.empty() && (body = Read(relative))) {
+    is_file = true;
+  } else if (relative.empty() ||
+             std::find(kClientRoutes.begin(), kClientRoutes.end(), req.segments[0]) != kClientRoutes.end()) {
+    relative = "index.html";
+    body = Read(relative);
+    if (!body)
+      return ErrorResponse(404, "not_found",
+                           embedded_ ? "this binary was built without the dashboard; run `make web`, rebuild, or "
+                                       "use the API under /api"
+                                     : "the dashboard is not built (no index.html in " + root_ + "); run `make web`");
+  } else {
+    return ErrorResponse(404, "not_found", "no such file: " + req.path);
   }
   HttpResponse resp;
-  if (!ReadFile(file, &resp.body)) {
-    resp = ErrorResponse(
-        404, "not_found",
-        "the dashboard is not built (no " + file.string() + "); run `make web`, or use the API under /api");
-    return resp;
-  }
-  resp.content_type = ContentType(file.extension().string());
-  const bool hashed_asset = path.rfind("/assets/", 0) == 0 && is_file;
+  resp.body = std::move(*body);
+  resp.content_type = ContentType(fs::path(relative).extension().string());
+  const bool hashed_asset = is_file && req.segments.size() > 1 && req.segments[0] == "assets";
   resp.headers.emplace_back("Cache-Control", hashed_asset ? "public, max-age=31536000, immutable" : "no-cache");
   resp.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  if (relative == "index.html") {
+    resp.headers.emplace_back("Content-Security-Policy", kContentSecurityPolicy);
+    resp.headers.emplace_back("X-Frame-Options", "DENY");
+    resp.headers.emplace_back("Referrer-Policy", "no-referrer");
+  }
   return resp;
 }
 

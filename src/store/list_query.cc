@@ -53,8 +53,14 @@ Result<json> DecodeUserCursor(const UserQuery& q) {
   auto decoded = DecodeCursor(q.cursor);
   if (!decoded.ok()) return decoded.status();
   const json& after = *decoded;
-  if (after.value("s", "") != SortName(q.sort) || after.value("d", !q.descending) != q.descending ||
-      !after.contains("k") || !after.contains("i") || !after["i"].is_string())
+  // Check every member's type before reading it: a well-encoded cursor is still client
+  // input, and a wrong type must be a 400, not an exception.
+  auto member = [&after](const char* name) { return after.contains(name) ? after[name] : json(); };
+  const json s = member("s"), d = member("d"), k = member("k"), i = member("i");
+  if (!s.is_string() || !d.is_boolean() || !i.is_string() ||
+      !(q.sort == UserSort::kName ? k.is_string() : k.is_number()))
+    return Status::InvalidArgument("cursor is not valid", "cursor");
+  if (s.get<std::string>() != SortName(q.sort) || d.get<bool>() != q.descending)
     return Status::InvalidArgument("cursor belongs to a different sort order", "cursor");
   return after;
 }

@@ -1,0 +1,432 @@
+"""The attack suite: a hostile client with nothing but a TCP connection to `rekindle serve`.
+
+Every case speaks raw bytes over a socket (so it can send targets and headers a normal
+client would fix up), asserts the exact status, and checks that nothing was read (no
+secret, no file from the host in any answer) and nothing was written (the store is
+counted before and after). Each hole found later gets its case here first.
+"""
+import base64
+import glob
+import json
+import os
+import re
+import socket
+import tempfile
+import threading
+import time
+import unittest
+
+from harness import Server, store_query, wait_for
+from test_http_api import iso_days_ago
+
+KEY = "alpha-key-0123456789"
+SECRET_MARKERS = [KEY, "unsub-secret-attack", "ses-secret-attack", "root:x:0:0", "SQLite format 3"]
+
+
+def raw_request(port, data, timeout=10.0, read_limit=1 << 20):
+    """Sends `data` (bytes) on a fresh connection and returns (status, headers, body) of the
+    first answer; status is None when the server closed without answering."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        s.sendall(data)
+        buf = b""
+        try:
+            while b"\r\n\r\n" not in buf:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                buf += chunk
+            head, _, rest = buf.partition(b"\r\n\r\n")
+            if not head:
+                return None, {}, b""
+            lines = head.decode("latin-1").split("\r\n")
+            status = int(lines[0].split()[1])
+            headers = {}
+            for line in lines[1:]:
+                name, _, value = line.partition(":")
+                headers.setdefault(name.strip().lower(), []).append(value.strip())
+            length = int(headers.get("content-length", ["0"])[0])
+            while len(rest) < length and len(rest) < read_limit:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                rest += chunk
+            return status, headers, rest[:length]
+        except ConnectionResetError:
+            return None, {}, b""
+
+
+def get(port, target, headers=None, method="GET", body=b"", version="HTTP/1.1", host=True):
+    lines = [f"{method} {target} {version}"]
+    if host:
+        lines.append(f"Host: 127.0.0.1:{port}")
+    for k, v in (headers or {}).items():
+        lines.append(f"{k}: {v}")
+    if body or method in ("POST", "PUT"):
+        lines.append(f"Content-Length: {len(body)}")
+    lines.append("Connection: close")
+    data = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") if isinstance(target, str) else None
+    return raw_request(port, data + body)
+
+
+class AttackBase(unittest.TestCase):
+    server_env = {}
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(cls.server_env)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def assert_leaks_nothing(self, headers, body):
+        text = body.decode("latin-1") + json.dumps(headers)
+        for marker in SECRET_MARKERS:
+            self.assertNotIn(marker, text)
+
+    def counts(self):
+        env = self.server.env
+        return tuple(store_query(env, f"SELECT COUNT(*) FROM {t}")[0]
+                     for t in ("users", "orders", "emails", "suppressions"))
+
+
+class KeyedServerAttackTest(AttackBase):
+    """A server with API keys and every secret set, as it would be deployed."""
+    server_env = {"RKD_API_KEYS": KEY, "RKD_UNSUBSCRIBE_SECRET": "unsub-secret-attack",
+                  "RKD_SES_WEBHOOK_SECRET": "ses-secret-attack", "RKD_WORKERS": "0"}
+
+    def test_traversal_reads_no_file(self):
+        db = self.server.env["RKD_DATABASE_URL"][len("sqlite:"):]
+        cases = {
+            "//etc/passwd": 400, "/%2fetc/passwd": 400, "/%2Fetc%2Fpasswd": 400, "//proc/self/environ": 400,
+            "/..%2f..%2fetc/passwd": 400, "/%2e%2e/%2e%2e/etc/passwd": 400, "/assets/../../../../etc/passwd": 400,
+            "/assets/..%5c..%5cetc%5cpasswd": 400, "/%c0%ae%c0%ae/%c0%ae%c0%ae/etc/passwd": 400,
+            "/%c0%af%c0%afetc/passwd": 400, "/./etc/passwd": 400, "\\etc\\passwd": 400, "/\\etc\\passwd": 400,
+            "/%252e%252e/%252e%252e/etc/passwd": 404, "/etc/passwd": 404, "/proc/self/environ": 404,
+            "/" + db: 400, "/" + db.lstrip("/"): 404, "/rekindle.db": 404, "/unsubscribe.key": 404,
+            "/.env": 404, "/.git/config": 404, "/metrics%00": 400, "/index.html%00.png": 400,
+            "/assets/%2e%2e/%2e%2e/rekindle.db": 400, "/clients/..%2f..%2f..%2fetc%2fpasswd": 400,
+        }
+        for target, want in cases.items():
+            with self.subTest(target=target):
+                status, headers, body = get(self.server.port, target)
+                self.assertEqual(status, want, body[:200])
+                self.assert_leaks_nothing(headers, body)
+
+    def test_api_key_cannot_be_bypassed(self):
+        before = self.counts()
+        user = json.dumps({"email": "intruder@example.com", "name": "Intruder"}).encode()
+        targets = {
+            "//api/users": 400, "/%2fapi/users": 400, "/%2Fapi/users": 400, "Xapi/users": 400, "*api/queues": 400,
+            "*": 400, "api/users": 400, "/api/./users": 400, "/api/../api/users": 400, "/./api/users": 400,
+            "/x/../api/users": 400, "/api%2fusers": 400, "/api//users": 400, "/api/users/": 401, "/%61pi/users": 401,
+            "/api/users?x=1": 401, "/api": 401, "/api/": 401, "/api/queues": 401, "/api/suppressions": 401,
+            "http://127.0.0.1/api/users": 400, "/%c1%a1pi/users": 400,
+        }
+        for target, want in targets.items():
+            for method, body in (("GET", b""), ("POST", user)):
+                with self.subTest(target=target, method=method):
+                    headers = {"Content-Type": "application/json"}
+                    status, h, data = get(self.server.port, target, headers, method=method, body=body)
+                    # A refused target is 400 whatever the method; under /api, 401.
+                    self.assertEqual(status, want, data[:200])
+                    self.assert_leaks_nothing(h, data)
+        for auth in ["Bearer alpha", "Bearer alpha-key", "Bearer " + KEY[:-1], "Bearer " + KEY + "X",
+                     "Bearer  " + KEY, "Basic " + base64.b64encode(KEY.encode()).decode(), KEY, "Bearer",
+                     "Bearer " + KEY.upper(), "Bearer " + KEY + "," + KEY]:
+            with self.subTest(auth=auth):
+                status, h, data = get(self.server.port, "/api/users", {"Authorization": auth})
+                self.assertEqual(status, 401)
+                self.assertEqual(h.get("www-authenticate"), ["Bearer"])
+        # Two Authorization headers: one reader might take the first, another the last.
+        status, _, _ = raw_request(self.server.port, (
+            f"GET /api/users HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {KEY}\r\n"
+            "Authorization: Bearer nope\r\nConnection: close\r\n\r\n").encode())
+        self.assertEqual(status, 400)
+        self.assertEqual(self.counts(), before)
+        # The key itself works, so the 401s above are not a server that refuses everything.
+        status, _, data = get(self.server.port, "/api/users", {"Authorization": "Bearer " + KEY})
+        self.assertEqual(status, 200, data)
+
+    def test_outside_api_routes_are_not_the_dashboard(self):
+        for target in ["/metrics.txt", "/admin", "/wp-login.php", "/server-status", "/api.php", "/API/users"]:
+            with self.subTest(target=target):
+                status, _, body = get(self.server.port, target)
+                self.assertEqual(status, 404)
+                self.assertNotIn(b"<!doctype html>", body.lower())
+
+    def test_header_and_crlf_injection(self):
+        for target in ["/api/users%0d%0aSet-Cookie:%20x=1", "/u/x%0d%0aLocation:%20https://evil.test",
+                       "/t/c/x%0aSet-Cookie:x"]:
+            with self.subTest(target=target):
+                status, headers, _ = get(self.server.port, target)
+                self.assertEqual(status, 400)
+                self.assertNotIn("set-cookie", headers)
+                self.assertNotIn("location", headers)
+        # A raw CR or LF inside the request line or a header value ends the request there.
+        for data in [b"GET /api/users\r HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+                     b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-A: a\rSet-Cookie: x\r\n\r\n",
+                     b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n folded: value\r\n\r\n",
+                     b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Name: x\r\n\r\n"]:
+            with self.subTest(data=data):
+                status, headers, _ = raw_request(self.server.port, data)
+                self.assertEqual(status, 400)
+                self.assertNotIn("set-cookie", headers)
+
+    def test_request_smuggling_is_refused(self):
+        before = self.counts()
+        body = json.dumps({"email": "smuggled@example.com", "name": "S"}).encode()
+        smuggled = (b"POST /api/users HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + KEY.encode() +
+                    b"\r\nContent-Type: application/json\r\nContent-Length: " + str(len(body)).encode() +
+                    b"\r\n\r\n" + body)
+        cases = [
+            # CL and TE together (CL.TE / TE.CL desync): RFC 9112 §6.3 says close after; we refuse.
+            b"POST /health HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n"
+            b"0\r\n\r\n" + smuggled,
+            # Two different Content-Lengths.
+            b"POST /health HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nContent-Length: 5\r\n\r\n" + smuggled,
+            # A transfer coding we do not know, and chunked not last.
+            b"POST /health HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n" +
+            smuggled,
+            b"POST /health HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: xchunked\r\n\r\n0\r\n\r\n" + smuggled,
+            # A negative or signed length.
+            b"POST /health HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -1\r\n\r\n" + smuggled,
+            b"POST /health HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: +5\r\n\r\n" + smuggled,
+        ]
+        for data in cases:
+            with self.subTest(data=data[:90]):
+                status, _, _ = raw_request(self.server.port, data)
+                self.assertEqual(status, 400)
+        self.assertEqual(self.counts(), before)
+
+    def test_http11_without_host_and_foreign_hosts(self):
+        status, _, body = get(self.server.port, "/health", host=False)
+        self.assertEqual(status, 400, body)
+        # Two Hosts: each reader could pick another one.
+        status, _, _ = raw_request(self.server.port,
+                                   b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.test\r\n\r\n")
+        self.assertEqual(status, 400)
+        status, _, _ = get(self.server.port, "/health", version="HTTP/1.0", host=False)
+        self.assertEqual(status, 200)
+        for host in ["evil.test", "evil.test:8080", "127.0.0.1.evil.test", "localhost.evil.test"]:
+            with self.subTest(host=host):
+                data = f"GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode()
+                status, _, body = raw_request(self.server.port, data)
+                self.assertEqual(status, 400)
+                self.assertIn(b"invalid_host", body)
+
+    def test_bad_query_values(self):
+        auth = {"Authorization": "Bearer " + KEY}
+        for target in ["/api/effectiveness?days=30%00", "/api/effectiveness?days=30&days=7",
+                       "/api/users?search=%0d%0a", "/api/users?limit=%zz", "/api/users?search=%c0%80"]:
+            with self.subTest(target=target):
+                status, _, body = get(self.server.port, target, auth)
+                self.assertEqual(status, 400, body)
+                self.assertEqual(json.loads(body)["code"], "invalid_argument")
+
+    def test_forged_cursors_are_400(self):
+        auth = {"Authorization": "Bearer " + KEY}
+
+        def encode(position):
+            return base64.urlsafe_b64encode(json.dumps(position).encode()).rstrip(b"=").decode()
+        # Well encoded, so only the members' types are wrong: each must be a 400, never a 500.
+        user_positions = [{"s": 1, "d": True, "k": 1, "i": "x"}, {"s": "createdAt", "d": "yes", "k": 1, "i": "x"},
+                          {"s": "createdAt", "d": False, "k": "a", "i": "x"},
+                          {"s": "createdAt", "d": False, "k": 1, "i": 7}, {"s": "name", "d": False, "k": 1, "i": "x"},
+                          [], "x", None, {"s": None, "d": None, "k": None, "i": None}]
+        key_positions = [{"k": None, "i": None}, {"k": 1.5, "i": "x"}, {"k": "1", "i": ["x"]}, {"k": 1}, [], 7]
+        for path, positions in (("/api/users", user_positions), ("/api/emails", key_positions)):
+            for position in positions:
+                with self.subTest(path=path, position=position):
+                    status, _, body = get(self.server.port, f"{path}?cursor={encode(position)}", auth)
+                    self.assertEqual(status, 400, body)
+                    self.assertEqual(json.loads(body)["field"], "cursor")
+
+    def test_duplicate_json_keys_are_400_and_write_nothing(self):
+        before = self.counts()
+        body = b'{"email":"a@example.com","name":"A","email":"b@example.com"}'
+        status, _, data = get(self.server.port, "/api/users",
+                              {"Authorization": "Bearer " + KEY, "Content-Type": "application/json"}, "POST", body)
+        self.assertEqual(status, 400, data)
+        self.assertEqual(json.loads(data)["field"], "email")
+        nested = b'{"userId":"u","totalValue":5,"items":[{"name":"x","name":"y","price":5,"quantity":1}]}'
+        status, _, data = get(self.server.port, "/api/orders",
+                              {"Authorization": "Bearer " + KEY, "Content-Type": "application/json"}, "POST", nested)
+        self.assertEqual(status, 400, data)
+        self.assertEqual(self.counts(), before)
+
+    def test_unknown_queue_is_404_everywhere(self):
+        auth = {"Authorization": "Bearer " + KEY, "Content-Type": "application/json"}
+        status, _, _ = get(self.server.port, "/api/queues/nope/dead-letters", auth)
+        self.assertEqual(status, 404)
+        status, _, _ = get(self.server.port, "/api/queues/nope/redrive", auth, "POST")
+        self.assertEqual(status, 404)
+        status, _, _ = get(self.server.port, "/api/queues/email-processor/dead-letters", auth)
+        self.assertEqual(status, 200)
+
+    def test_oversized_requests_get_their_answer(self):
+        # The body is refused before it is all read; the client still reads the 413, not a reset.
+        big = 3 << 20
+        with socket.create_connection(("127.0.0.1", self.server.port), timeout=20) as s:
+            s.sendall((f"POST /api/users HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {KEY}\r\n"
+                       f"Content-Type: application/json\r\nContent-Length: {big}\r\n\r\n").encode())
+            sent = 0
+            try:
+                while sent < big:
+                    s.sendall(b"x" * 65536)
+                    sent += 65536
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            s.shutdown(socket.SHUT_WR)
+            data = b""
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        self.assertTrue(data.startswith(b"HTTP/1.1 413"), data[:100])
+        status, _, _ = get(self.server.port, "/health", {"X-Big": "y" * (80 * 1024)})
+        self.assertEqual(status, 431)
+
+    def test_slow_clients_do_not_block_others(self):
+        idle = []
+        try:
+            for _ in range(64):
+                s = socket.create_connection(("127.0.0.1", self.server.port), timeout=5)
+                s.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # never finished
+                idle.append(s)
+            started = time.time()
+            status, _, _ = get(self.server.port, "/health")
+            self.assertEqual(status, 200)
+            self.assertLess(time.time() - started, 5.0)
+        finally:
+            for s in idle:
+                s.close()
+
+    def test_tampered_link_tokens_do_nothing(self):
+        before = self.counts()
+        for target in ["/u/x", "/u/a.b", "/u/.b", "/t/c/a.b", "/t/o/a.b.gif", "/t/c/x", "/u/" + "A" * 4000]:
+            with self.subTest(target=target):
+                status, headers, _ = get(self.server.port, target)
+                self.assertEqual(status, 404)
+                self.assertNotIn("location", headers)
+            if target.startswith("/u/"):
+                status, _, _ = get(self.server.port, target, {"Content-Type": "application/x-www-form-urlencoded"},
+                                   "POST", b"List-Unsubscribe=One-Click")
+                self.assertEqual(status, 404)
+        self.assertEqual(self.counts(), before)
+
+    def test_ses_hook_refuses_unsigned_and_foreign_certificates(self):
+        # A listener the hook must never connect to (SSRF): loopback, plain http.
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        listener.settimeout(0.2)
+        port = listener.getsockname()[1]
+        before = self.counts()
+        try:
+            for cert_url in [f"http://127.0.0.1:{port}/cert.pem", f"https://127.0.0.1:{port}/cert.pem",
+                             "https://sns.us-east-1.amazonaws.com.evil.test/cert.pem",
+                             "file:///etc/passwd", "https://evil.test/SimpleNotificationService.pem"]:
+                msg = {"Type": "Notification", "MessageId": "m1", "TopicArn": "arn:aws:sns:us-east-1:1:t",
+                       "Message": json.dumps({"notificationType": "Complaint", "complaint": {
+                           "complainedRecipients": [{"emailAddress": "victim@example.com"}]}}),
+                       "Timestamp": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
+                       "SignatureVersion": "1", "Signature": base64.b64encode(b"x" * 256).decode(),
+                       "SigningCertURL": cert_url}
+                with self.subTest(cert_url=cert_url):
+                    status, _, body = get(self.server.port, "/hooks/ses", {"Content-Type": "text/plain"}, "POST",
+                                          json.dumps(msg).encode())
+                    self.assertEqual(status, 403, body)
+            with self.assertRaises(socket.timeout):
+                listener.accept()
+        finally:
+            listener.close()
+        # The shared secret, too, is checked whole.
+        for auth in ["Bearer ses-secret", "Bearer ses-secret-attackX", "Bearer "]:
+            status, _, _ = get(self.server.port, "/hooks/ses",
+                               {"Content-Type": "application/json", "Authorization": auth}, "POST", b"{}")
+            self.assertEqual(status, 403)
+        self.assertEqual(self.counts(), before)
+
+
+class KeylessServerAttackTest(AttackBase):
+    """The keyless loopback default: a web page in the user's browser is the attacker."""
+    server_env = {"RKD_WORKERS": "0"}
+
+    def test_cross_site_writes_are_415_and_write_nothing(self):
+        before = self.counts()
+        user = b'{"email":"csrf@example.com","name":"CSRF"}'
+        for content_type in [None, "text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded",
+                             "multipart/form-data; boundary=x", "application/json-patch+json", "text/json"]:
+            headers = {"Origin": "https://evil.test"}
+            if content_type:
+                headers["Content-Type"] = content_type
+            for target, body in [("/api/users", user), ("/api/suppressions", b'{"email":"v@example.com"}'),
+                                 ("/api/orders", b'{"userId":"u","totalValue":1,"items":[]}'),
+                                 ("/api/sweep", b""), ("/api/queues/email-processor/redrive", b"")]:
+                with self.subTest(content_type=content_type, target=target):
+                    status, _, data = get(self.server.port, target, headers, "POST", body)
+                    self.assertEqual(status, 415, data)
+                    self.assertEqual(json.loads(data)["field"], "Content-Type")
+        status, _, data = get(self.server.port, "/api/users/u1", {"Content-Type": "text/plain"}, "PUT",
+                              b'{"name":"x"}')
+        self.assertEqual(status, 415)
+        self.assertEqual(self.counts(), before)
+        # And JSON itself goes through, so the 415s are not a server refusing every write.
+        status, _, data = get(self.server.port, "/api/users", {"Content-Type": "application/json"}, "POST", user)
+        self.assertEqual(status, 201, data)
+
+    def test_dns_rebinding_is_refused(self):
+        before = self.counts()
+        for target, method, body in [("/api/users", "GET", b""), ("/", "GET", b""),
+                                     ("/api/users", "POST", b'{"email":"dns@example.com","name":"D"}')]:
+            with self.subTest(target=target, method=method):
+                data = (f"{method} {target} HTTP/1.1\r\nHost: attacker.test:{self.server.port}\r\n"
+                        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+                        "Connection: close\r\n\r\n").encode() + body
+                status, _, answer = raw_request(self.server.port, data)
+                self.assertEqual(status, 400, answer)
+        self.assertEqual(self.counts(), before)
+        for host in ["localhost", f"localhost:{self.server.port}", "127.0.0.1", "[::1]:1"]:
+            status, _, _ = raw_request(self.server.port,
+                                       f"GET /health HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+            self.assertEqual(status, 200, host)
+
+    def test_preflight_from_a_foreign_origin_is_refused(self):
+        status, headers, _ = get(self.server.port, "/api/users", {
+            "Origin": "https://evil.test", "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type"}, "OPTIONS")
+        self.assertEqual(status, 403)
+        self.assertNotIn("access-control-allow-origin", headers)
+
+
+class WebDirAttackTest(AttackBase):
+    """RKD_WEB_DIR (development): a folder with symlinks out of it serves only what is in it."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.web = tempfile.mkdtemp(prefix="rkd-web-")
+        os.makedirs(os.path.join(cls.web, "dist", "assets"))
+        with open(os.path.join(cls.web, "dist", "index.html"), "w") as f:
+            f.write("<!doctype html><title>dev</title>")
+        with open(os.path.join(cls.web, "secret.txt"), "w") as f:
+            f.write("root:x:0:0 outside the web root")
+        os.symlink(os.path.join(cls.web, "secret.txt"), os.path.join(cls.web, "dist", "leak.txt"))
+        os.symlink("/etc", os.path.join(cls.web, "dist", "assets", "etc"))
+        cls.server_env = {"RKD_WEB_DIR": os.path.join(cls.web, "dist"), "RKD_WORKERS": "0"}
+        super().setUpClass()
+
+    def test_symlinks_out_of_the_root_serve_nothing(self):
+        for target in ["/leak.txt", "/assets/etc/passwd", "/assets/etc/hostname"]:
+            with self.subTest(target=target):
+                status, headers, body = get(self.server.port, target)
+                self.assertEqual(status, 404)
+                self.assert_leaks_nothing(headers, body)
+        status, _, body = get(self.server.port, "/clients")
+        self.assertEqual(status, 200)
+        self.assertIn(b"<title>dev</title>", body)
+
+
+if __name__ == "__main__":
+    unittest.main()
