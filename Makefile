@@ -4,7 +4,7 @@ BUILD ?= build
 DEMO_USERS ?= 2000
 export RKD_DATABASE_URL ?= sqlite:data/rekindle.db
 
-.PHONY: deps deps-test configure build web run test bench clean
+.PHONY: deps deps-test configure build web run package test bench clean
 
 deps:
 	scripts/install-deps.sh
@@ -29,6 +29,10 @@ run: deps build
 
 test: deps-test build
 	cd $(BUILD) && ctest --output-on-failure --timeout 900
+
+# A Debian package of the binary, templates, systemd units and environment file.
+package: build
+	cd $(BUILD) && cpack -G DEB
 
 bench: deps-test build
 	bench/api_bench.sh

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 build_pkgs=(
-  g++ cmake ninja-build pkg-config make
+  g++ cmake ninja-build pkg-config make dpkg-dev
   libboost1.81-dev nlohmann-json3-dev libsqlite3-dev sqlite3
   libspdlog-dev libfmt-dev libcli11-dev libkainjow-mustache-dev
   libcurl4-openssl-dev libpq-dev libnats-dev
