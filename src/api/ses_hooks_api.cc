@@ -91,7 +91,7 @@ void RegisterSesHookRoutes(Router& router, ApiContext& ctx, const SesHookOptions
   auto verifier = std::make_shared<SnsVerifier>(vopts, CurlGet);
   const std::string secret = options.secret;
 
-  router.Add("POST", "/hooks/ses", [&ctx, verifier, secret, options](HttpRequest& req) {
+  auto hook = [&ctx, verifier, secret, options](HttpRequest& req) {
     auto body = ParseJsonObject(req.body);
     if (!body.ok()) return ErrorResponse(body.status());
     const bool secret_ok = SecretMatches(secret, req);
@@ -146,9 +146,9 @@ void RegisterSesHookRoutes(Router& router, ApiContext& ctx, const SesHookOptions
     auto inner = ParseJsonObject(sns->message);
     if (!inner.ok()) return ErrorResponse(Status::InvalidArgument("Message must hold a JSON object", "Message"));
     return ApplyJson(ctx.store, *inner, via);
-  },
-             // SNS posts text/plain (a JSON document); a direct post may say application/json.
-             {.accepts = {"text/plain", "application/json"}});
+  };
+  // SNS posts text/plain (a JSON document); a direct post may say application/json.
+  router.Add("POST", "/hooks/ses", hook, {.accepts = {"text/plain", "application/json"}});
 }
 
 }  // namespace rkd

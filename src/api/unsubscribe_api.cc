@@ -58,7 +58,7 @@ void RegisterUnsubscribeRoutes(Router& router, ApiContext& ctx, const std::strin
                     "<p>Stop re-engagement emails to <strong>" + HtmlEscape(user->email) +
                         "</strong>?</p><form method=\"post\"><button type=\"submit\">Unsubscribe</button></form>");
   });
-  router.Add("POST", "/u/:token", [&ctx, find_user](HttpRequest& req) {
+  auto unsubscribe = [&ctx, find_user](HttpRequest& req) {
     HttpResponse refusal;
     auto user = find_user(req.Param("token"), &refusal);
     if (!user) return refusal;
@@ -66,8 +66,9 @@ void RegisterUnsubscribeRoutes(Router& router, ApiContext& ctx, const std::strin
       return HtmlPage(503, "Please try again", "<p>We could not record your choice just now. Please try again.</p>");
     return HtmlPage(200, "You are unsubscribed",
                     "<p>" + HtmlEscape(user->email) + " will not receive these emails any more.</p>");
-  },
-             // RFC 8058: a mail client's one-click POST is multipart/form-data or form-urlencoded.
+  };
+  // RFC 8058: a mail client's one-click POST is multipart/form-data or form-urlencoded.
+  router.Add("POST", "/u/:token", unsubscribe,
              {.accepts = {"multipart/form-data", "application/x-www-form-urlencoded"}});
 }
 
