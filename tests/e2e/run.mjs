@@ -390,6 +390,52 @@ const scenarios = [
     },
   },
   {
+    name: 'an email’s preview changes nothing: viewing it and clicking a link in it leave it SENT',
+    async run({ page, base, ctx }) {
+      // The lapsed client's email when there is one (its previews were just viewed), else any sent email.
+      let email;
+      if (ctx.lapsedUrl) {
+        const userId = decodeURIComponent(new URL(ctx.lapsedUrl).pathname.split('/').pop());
+        email = (await api(base, `/api/users/${encodeURIComponent(userId)}/emails?limit=1`)).data[0];
+      }
+      if (!email || email.status !== 'SENT') email = (await api(base, '/api/emails?status=SENT&limit=1')).data[0];
+      check(email, 'no SENT email to preview: the pipeline sent nothing');
+      const url = `/api/emails/${encodeURIComponent(email.emailId)}`;
+      const before = (await api(base, url)).data;
+      check(before.status === 'SENT', `the email is ${before.status} before its preview is opened, expected SENT`);
+      // Not vacuous: the email as sent is tracked, its preview form is not.
+      check(before.html.includes('/t/o/') && before.html.includes('/t/c/'), 'the email as sent has no open pixel or tracked link');
+      check(!/\/t\/[oc]\//.test(before.previewHtml), 'previewHtml still holds a tracking URL');
+
+      const tracking = [];
+      page.on('request', (r) => {
+        if (/\/t\/[oc]\//.test(r.url())) tracking.push(r.url());
+      });
+      const popups = [];
+      page.on('popup', (p) => popups.push(p.url()));
+      await page.goto(`${base}/emails/${encodeURIComponent(email.emailId)}`);
+      const frame = page.locator('iframe.email-frame');
+      await frame.waitFor();
+      check((await frame.getAttribute('sandbox')) === '', 'the email preview iframe is not fully sandboxed (sandbox="")');
+      const srcdoc = (await frame.getAttribute('srcdoc')) ?? '';
+      check(/^<!doctype html><meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:;/.test(srcdoc), 'the preview document does not start with its Content-Security-Policy');
+
+      const link = page.frameLocator('iframe.email-frame').locator('a[href^="http"]').first();
+      const href = await link.getAttribute('href');
+      check(href && !href.includes('/t/c/'), `the preview's first link points at ${href}, a tracked link`);
+      await link.click();
+      await page.waitForTimeout(1000);
+      const child = page.frames().find((f) => f !== page.mainFrame());
+      check(child && child.url() === 'about:srcdoc', `a click in the preview navigated its frame to ${child && child.url()}`);
+      check(popups.length === 0, `a click in the preview opened ${popups.join(', ')}`);
+      check(tracking.length === 0, `the preview requested tracking URLs: ${tracking.join(', ')}`);
+
+      const after = (await api(base, url)).data;
+      check(after.status === 'SENT', `after its preview was viewed and clicked, the email is ${after.status}, expected SENT`);
+      check(!after.openedAt && !after.clickedAt, `the preview recorded an open (${after.openedAt}) or a click (${after.clickedAt})`);
+    },
+  },
+  {
     name: 'an API error is shown to the user at the field it names (duplicate email)',
     async run({ page, base, ctx }) {
       const existing = ctx.lapsedEmail ?? (await api(base, '/api/users?limit=1')).data[0].email;
