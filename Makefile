@@ -4,7 +4,7 @@ BUILD ?= build
 DEMO_USERS ?= 2000
 export RKD_DATABASE_URL ?= sqlite:data/rekindle.db
 
-.PHONY: deps deps-test configure build web run package test bench clean
+.PHONY: deps deps-test configure build web run package test test-fast test-asan test-tsan test-fuzz bench clean
 
 deps:
 	scripts/install-deps.sh
@@ -27,8 +27,29 @@ run: deps build
 	$(BUILD)/rekindle seed --users $(DEMO_USERS) --if-empty
 	exec $(BUILD)/rekindle serve
 
+# The tiers in order, so that the fast one fails first (ctest labels, CMakeLists.txt):
+# unit and lint (seconds), functional (the real binary), browser, scale (PostgreSQL, NATS,
+# several processes), then the sanitizer and fuzz tiers in their own build folders.
+CTEST = cd $(BUILD) && ctest --output-on-failure --timeout 900
 test: deps-test build
-	cd $(BUILD) && ctest --output-on-failure --timeout 900
+	$(CTEST) -L 'unit|lint'
+	$(CTEST) -L functional
+	$(CTEST) -L browser
+	$(CTEST) -L scale
+	scripts/sanitizer-tests.sh asan tsan fuzz
+
+# The unit and lint tier alone (a few seconds once built).
+test-fast: deps-test build
+	$(CTEST) -L 'unit|lint' -E '^web_'
+
+test-asan: deps-test web
+	scripts/sanitizer-tests.sh asan
+
+test-tsan: deps-test
+	scripts/sanitizer-tests.sh tsan
+
+test-fuzz: deps-test
+	scripts/sanitizer-tests.sh fuzz
 
 # A Debian package of the binary, templates, systemd units and environment file.
 package: build
@@ -38,4 +59,4 @@ bench: deps-test build
 	bench/api_bench.sh
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-asan build-tsan build-fuzz

@@ -11,7 +11,9 @@ build_pkgs=(
   libcurl4-openssl-dev libpq-dev libnats-dev prometheus-cpp-dev
   nodejs npm
 )
-test_pkgs=(libgtest-dev libgmock-dev libbenchmark-dev python3 python3-aiosmtpd curl wrk chromium postgresql nats-server)
+# clang + libclang-rt-14-dev: the libFuzzer targets (fuzz/); clang-format: the lint tier.
+test_pkgs=(libgtest-dev libgmock-dev libbenchmark-dev python3 python3-aiosmtpd curl wrk chromium postgresql nats-server
+  clang libclang-rt-14-dev clang-format)
 
 want=("${build_pkgs[@]}")
 [[ "${1:-}" == "--test" ]] && want+=("${test_pkgs[@]}")
