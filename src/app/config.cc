@@ -138,6 +138,7 @@ Result<Config> LoadConfig(const std::function<const char*(const char*)>& getenv)
   str("RKD_OUTBOX_DIR", &c.outbox_dir);
   str("RKD_TEMPLATES_DIR", &c.templates_dir);
   if (const char* v = getenv("RKD_API_KEYS")) c.api_keys = SplitList(v);
+  str("RKD_METRICS_TOKEN", &c.metrics_token);
   if (const char* v = getenv("RKD_CORS_ORIGINS")) c.cors_origins = SplitList(v);
   if (const char* v = getenv("RKD_ALLOWED_HOSTS")) c.allowed_hosts = SplitList(v);
   if (const char* v = getenv("RKD_SNS_CERT_HOSTS"); v && *v) c.sns_cert_hosts = SplitList(v);
@@ -288,6 +289,7 @@ nlohmann::json ConfigToJson(const Config& c) {
           {"RKD_UNSUBSCRIBE_SECRET",
            c.unsubscribe_secret.empty() ? "(a key in the data folder)" : Mask(c.unsubscribe_secret)},
           {"RKD_API_KEYS", c.api_keys.empty() ? "" : std::to_string(c.api_keys.size()) + " key(s), masked"},
+          {"RKD_METRICS_TOKEN", Mask(c.metrics_token)},
           {"RKD_CORS_ORIGINS", c.cors_origins},
           {"RKD_SNS_CERT_HOSTS", c.sns_cert_hosts},
           {"RKD_SNS_TOPIC_ARNS", c.sns_topic_arns},

@@ -64,6 +64,7 @@ struct Config {
   int sns_max_age_s = 3600;
   bool sns_allow_insecure_cert_url = false;
   std::vector<std::string> api_keys;
+  std::string metrics_token;  // GET /metrics: this bearer token alone; empty: the API keys (if any)
   std::vector<std::string> cors_origins;
   std::string log_level = "info";
   std::string web_dir;  // empty: the dashboard built into the binary; else a folder of built files

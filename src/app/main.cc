@@ -25,6 +25,9 @@
 #include "http/access.h"
 #include "http/server.h"
 #include "http/static_files.h"
+#include "metrics/metrics.h"
+#include "metrics/metrics_endpoint.h"
+#include "metrics/scrape_sources.h"
 #include "pipeline/email_processor.h"
 #include "pipeline/file_leader_lock.h"
 #include "pipeline/leader_election.h"
@@ -134,6 +137,7 @@ struct Components {
   std::unique_ptr<StreamProcessor> stream;
   std::unique_ptr<Sweeper> sweeper;
   std::string unsubscribe_secret;
+  Metrics* metrics = nullptr;  // set before Build to instrument the parts (serve, api); not owned
 };
 
 // RKD_UNSUBSCRIBE_SECRET, or a random key made once and kept in the data folder (so
@@ -215,7 +219,9 @@ Status Build(const Config& config, Components* c) {
   if (config.use_openai_writer()) {
     // The template writer stays behind the LLM writer as its fallback.
     c->fallback_writer = std::move(c->writer);
-    c->writer = std::make_unique<OpenAiWriter>(LlmOptions(config), *c->fallback_writer);
+    OpenAiWriterOptions llm = LlmOptions(config);
+    if (c->metrics) llm.metrics = &c->metrics->llm();
+    c->writer = std::make_unique<OpenAiWriter>(std::move(llm), *c->fallback_writer);
     const nlohmann::json shown = ConfigToJson(config);
     LogInfo("llm writer", {{"baseUrl", shown["OPENAI_BASE_URL"]},
                            {"model", config.openai_model},
@@ -243,11 +249,13 @@ Status Build(const Config& config, Components* c) {
   options.tracking = config.tracking;
   options.holdout_share = config.holdout_share;
   options.parallel_batch = config.use_openai_writer();
+  if (c->metrics) options.metrics = &c->metrics->email();
   c->processor =
       std::make_unique<EmailProcessor>(*c->store, *c->bus, *c->writer, *c->mailer, config.score, c->clock, options);
   c->stream = std::make_unique<StreamProcessor>(*c->store, *c->bus);
-  c->sweeper = std::make_unique<Sweeper>(*c->store, *c->bus, config.score, c->clock, options.cooldown,
-                                         MakeLeaderLock(config, kSweepRole));
+  c->sweeper =
+      std::make_unique<Sweeper>(*c->store, *c->bus, config.score, c->clock, options.cooldown,
+                                MakeLeaderLock(config, kSweepRole), c->metrics ? &c->metrics->sweep() : nullptr);
   return Status::Ok();
 }
 
@@ -297,12 +305,15 @@ int Serve(const Config& given, bool with_pipeline) {
   options.host = given.http_host() == "localhost" ? "127.0.0.1" : given.http_host();
   options.port = static_cast<uint16_t>(given.http_port());
   options.threads = given.http_threads > 0 ? given.http_threads : 8;
-  HttpServer server(options, WithAccess(access, router));
+  // Outlives the server and the components (their figures are read at scrape time).
+  Metrics metrics({kVersion, given.smtp_url.empty() ? "outbox" : "smtp"});
+  HttpServer server(options, WithMetrics(metrics.http(), WithAccess(access, router)));
   if (Status st = server.Bind(); !st.ok()) return Fail(st);
   Config config = given;
   if (!config.public_url_given) config.public_url = "http://" + options.host + ":" + std::to_string(server.port());
 
   Components c;
+  c.metrics = &metrics;
   if (Status st = Build(config, &c); !st.ok()) return Fail(st);
   ApiContext ctx{*c.store,
                  config.score,
@@ -319,6 +330,11 @@ int Serve(const Config& given, bool with_pipeline) {
   RegisterEmailRoutes(router, ctx, config.public_url, c.unsubscribe_secret);
   RegisterQueueRoutes(router, ctx);
   RegisterMetricsRoutes(router, ctx);
+  metrics.AddSource("bus", QueueGauges(*c.bus));
+  metrics.AddSource("store", StoreGauges(*c.store, config.score.threshold, StreamProcessor::kCheckpoint));
+  if (auto* llm = dynamic_cast<OpenAiWriter*>(c.writer.get()))
+    metrics.AddSource("llm", BreakerGauge([llm] { return llm->breaker_state(); }));
+  router.Add("GET", "/metrics", MetricsEndpoint(metrics, {config.metrics_token, config.api_keys}));
   RegisterSuppressionRoutes(router, ctx);
   RegisterUnsubscribeRoutes(router, ctx, c.unsubscribe_secret);
   RegisterEffectivenessRoutes(router, ctx);

@@ -7,6 +7,7 @@
 #include "compose/email_checks.h"
 #include "compose/html_sanitizer.h"
 #include "compose/prompt.h"
+#include "metrics/pipeline_metrics.h"
 
 namespace rkd {
 namespace {
@@ -21,6 +22,13 @@ double Jitter01() {
 
 int64_t MillisSince(Steady::time_point t) {
   return std::chrono::duration_cast<milliseconds>(Steady::now() - t).count();
+}
+
+// The metrics' name for a failed exchange that got an HTTP status.
+LlmOutcome HttpFailureOutcome(int status) {
+  if (status == 429) return LlmOutcome::kRateLimited;
+  if (status >= 500) return LlmOutcome::kServerError;
+  return LlmOutcome::kClientError;
 }
 
 }  // namespace
@@ -46,6 +54,7 @@ Result<ComposedEmail> OpenAiWriter::Fallback(const ComposeRequest& req, const st
   LogWarn("llm writer fell back", {{"userId", req.user.user_id},
                                    {"reason", Redact(why)},
                                    {"breaker", CircuitBreaker::StateName(breaker_.state())}});
+  if (options_.metrics) options_.metrics->Fallback();
   auto email = fallback_.Compose(req);
   if (!email.ok()) return email.status();
   email->prompt_tokens = prompt_tokens;
@@ -97,16 +106,22 @@ Result<ComposedEmail> OpenAiWriter::Compose(const ComposeRequest& req) {
       return Status::Unavailable("the client-side rate limits held the request longer than the retry budget");
     std::string failure;
     bool retryable = true;
+    auto record = [this](LlmOutcome outcome) {
+      if (options_.metrics) options_.metrics->Request(outcome);
+    };
     if (reply.status == 0) {
       failure = reply.timed_out ? "timed out: " + reply.error : "connection failed: " + reply.error;
+      record(reply.timed_out ? LlmOutcome::kTimeout : LlmOutcome::kConnectionError);
     } else if (reply.status >= 200 && reply.status < 300) {
       auto chat = ParseChatResponse(reply.body, prompt_estimate);
       if (chat.ok()) {
         breaker_.RecordSuccess();
         prompt_tokens += chat->prompt_tokens;
         completion_tokens += chat->completion_tokens;
+        if (options_.metrics) options_.metrics->Tokens(chat->prompt_tokens, chat->completion_tokens);
         client_.Settle(reply.ticket, chat->prompt_tokens + chat->completion_tokens);
         auto email = EmailFromReply(*chat, req, mode);
+        record(email.ok() ? LlmOutcome::kSuccess : LlmOutcome::kRejectedReply);
         if (email.ok()) {
           email->writer = "openai";
           email->prompt_tokens = prompt_tokens;
@@ -134,7 +149,9 @@ Result<ComposedEmail> OpenAiWriter::Compose(const ComposeRequest& req) {
         continue;  // ask once more, at once
       }
       failure = "unreadable reply: " + chat.status().message();
+      record(LlmOutcome::kUnreadable);
     } else if (mode != OutputMode::kPlain && RejectsResponseFormat(reply.status, reply.body)) {
+      record(LlmOutcome::kFormatRejected);
       OutputMode expected = mode;
       const auto next = static_cast<OutputMode>(static_cast<int>(mode) + 1);
       if (mode_.compare_exchange_strong(expected, next))
@@ -145,6 +162,7 @@ Result<ComposedEmail> OpenAiWriter::Compose(const ComposeRequest& req) {
     } else {
       failure = "HTTP " + std::to_string(reply.status) + ": " + ErrorMessage(reply.body);
       retryable = ShouldRetry(reply.status, reply.headers);
+      record(HttpFailureOutcome(reply.status));
     }
 
     // A failed exchange.
@@ -168,6 +186,7 @@ Result<ComposedEmail> OpenAiWriter::Compose(const ComposeRequest& req) {
     if (!breaker_.Allow())
       return Fallback(req, "circuit breaker open; last: " + failure, prompt_tokens, completion_tokens);
     ++retries;
+    if (options_.metrics) options_.metrics->Retry();
   }
 }
 

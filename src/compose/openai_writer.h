@@ -31,6 +31,8 @@
 
 namespace rkd {
 
+class LlmMetrics;  // metrics/pipeline_metrics.h
+
 struct OpenAiWriterOptions {
   std::string base_url = "https://api.openai.com/v1";
   std::string model = "gpt-4o-mini";
@@ -44,6 +46,7 @@ struct OpenAiWriterOptions {
   OpenAiClient::Options client;
   int breaker_failures = 5;
   std::chrono::milliseconds breaker_cooldown{30'000};
+  LlmMetrics* metrics = nullptr;  // not owned; null: nothing recorded
 };
 
 class OpenAiWriter final : public Writer {

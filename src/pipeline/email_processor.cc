@@ -11,6 +11,7 @@
 #include "delivery/email_footer.h"
 #include "delivery/signed_token.h"
 #include "delivery/tracking_links.h"
+#include "metrics/pipeline_metrics.h"
 #include "pipeline/user_event.h"
 
 namespace rkd {
@@ -115,20 +116,31 @@ Status EmailProcessor::Deliver(const Email& email, const User& user, int receive
   m.reply_to = options_.reply_to;
   m.list_unsubscribe = "<" + UnsubscribeUrl(user) + ">";
   m.one_click_unsubscribe = true;
+  const auto started = std::chrono::steady_clock::now();
   SendResult sent = mailer_.Send(m);
+  if (options_.metrics)
+    options_.metrics->Send(sent.outcome == SendResult::Outcome::kSent        ? MailOutcome::kSent
+                           : sent.outcome == SendResult::Outcome::kPermanent ? MailOutcome::kPermanent
+                                                                             : MailOutcome::kRetryable,
+                           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  // Counted once the store has it, so the counter and the store's figures agree.
+  auto finish = [&](const std::string& status, std::optional<Millis> sent_at) {
+    Status st = store_.FinishEmail(email.email_id, status, sent_at, sent.ok() ? "" : sent.detail);
+    if (st.ok() && options_.metrics && status != "GENERATED") options_.metrics->Finished(status, email.writer);
+    return st;
+  };
   switch (sent.outcome) {
     case SendResult::Outcome::kSent:
       LogInfo("email sent",
               {{"emailId", email.email_id}, {"userId", user.user_id}, {"score", email.engagement_score_at_time}});
-      return store_.FinishEmail(email.email_id, "SENT", clock_.Now(), "");
+      return finish("SENT", clock_.Now());
     case SendResult::Outcome::kPermanent:
       LogWarn("email failed", {{"emailId", email.email_id}, {"error", sent.detail}});
-      return store_.FinishEmail(email.email_id, "FAILED", std::nullopt, sent.detail);
+      return finish("FAILED", std::nullopt);
     case SendResult::Outcome::kRetryable:
       // On the last receive the message goes to the dead-letter queue: record why. Else
       // the email stays GENERATED with the error, and its send lease ends for the retry.
-      RKD_RETURN_IF_ERROR(store_.FinishEmail(
-          email.email_id, receive_count >= options_.max_receives ? "FAILED" : "GENERATED", std::nullopt, sent.detail));
+      RKD_RETURN_IF_ERROR(finish(receive_count >= options_.max_receives ? "FAILED" : "GENERATED", std::nullopt));
       return Status::Unavailable(sent.detail);
   }
   return Status::Ok();

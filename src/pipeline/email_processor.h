@@ -20,6 +20,8 @@
 
 namespace rkd {
 
+class EmailMetrics;  // metrics/pipeline_metrics.h
+
 struct ProcessorOptions {
   std::string queue = "email-processor";
   Millis cooldown = 7 * kMillisPerDay;
@@ -33,11 +35,12 @@ struct ProcessorOptions {
   std::string public_url = "http://127.0.0.1:8080";  // where unsubscribe links point
   std::string mail_from = "Rekindle <hello@rekindle.example>";
   std::string reply_to;
-  std::string postal_address;      // in every email's footer
-  std::string unsubscribe_secret;  // signs the links in emails (unsubscribe, tracking)
-  bool tracking = true;            // rewrite links for click tracking and add an open pixel
-  double holdout_share = 0.1;      // of eligible clients, chosen by a stable hash of the id: not emailed
-  bool parallel_batch = false;     // handle a batch's events concurrently (for a slow writer)
+  std::string postal_address;       // in every email's footer
+  std::string unsubscribe_secret;   // signs the links in emails (unsubscribe, tracking)
+  bool tracking = true;             // rewrite links for click tracking and add an open pixel
+  double holdout_share = 0.1;       // of eligible clients, chosen by a stable hash of the id: not emailed
+  bool parallel_batch = false;      // handle a batch's events concurrently (for a slow writer)
+  EmailMetrics* metrics = nullptr;  // not owned; null: nothing recorded
 };
 
 // True when `user_id` falls in the holdout: a stable hash, so a client stays in (or out)

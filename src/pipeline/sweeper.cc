@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "base/log.h"
+#include "metrics/pipeline_metrics.h"
 #include "pipeline/stream_processor.h"
 #include "pipeline/user_event.h"
 
@@ -11,15 +12,26 @@ namespace rkd {
 
 Result<SweepResult> Sweeper::Run() {
   std::lock_guard lock(running_);
-  if (!exclusive_) return SweepAll();
+  if (!exclusive_) return Record(SweepAll());
   auto mine = exclusive_->TryAcquire();
-  if (!mine.ok()) return mine.status();
+  if (!mine.ok()) return Record(mine.status());
   if (!*mine) {
     LogInfo("sweep skipped: another sweep is running on this database");
-    return SweepResult{.skipped = true};
+    return Record(SweepResult{.skipped = true});
   }
   auto result = SweepAll();
   exclusive_->Release();
+  return Record(std::move(result));
+}
+
+Result<SweepResult> Sweeper::Record(Result<SweepResult> result) {
+  if (!metrics_) return result;
+  if (!result.ok())
+    metrics_->Failed();
+  else if (result->skipped)
+    metrics_->Skipped();
+  else
+    metrics_->Finished(result->seconds, static_cast<double>(clock_.Now()) / 1000.0);
   return result;
 }
 

@@ -18,6 +18,8 @@
 
 namespace rkd {
 
+class SweepMetrics;  // metrics/pipeline_metrics.h
+
 struct SweepResult {
   int64_t scored = 0;     // users looked at
   int64_t changed = 0;    // users whose stored score moved
@@ -28,10 +30,17 @@ struct SweepResult {
 
 class Sweeper {
  public:
-  // `exclusive`, when given, is held for the length of each sweep.
+  // `exclusive`, when given, is held for the length of each sweep. `metrics` (not owned;
+  // null: nothing recorded) counts the sweeps and their durations.
   Sweeper(Store& store, Bus& bus, const ScoreRules& rules, const Clock& clock, Millis cooldown,
-          std::unique_ptr<LeaderLock> exclusive = nullptr)
-      : store_(store), bus_(bus), rules_(rules), clock_(clock), cooldown_(cooldown), exclusive_(std::move(exclusive)) {}
+          std::unique_ptr<LeaderLock> exclusive = nullptr, SweepMetrics* metrics = nullptr)
+      : store_(store),
+        bus_(bus),
+        rules_(rules),
+        clock_(clock),
+        cooldown_(cooldown),
+        exclusive_(std::move(exclusive)),
+        metrics_(metrics) {}
 
   // One full sweep. Sweeps do not overlap: a second caller in this process waits for the
   // first; while another process sweeps (it holds `exclusive`) this one is skipped: the
@@ -41,7 +50,8 @@ class Sweeper {
   void RunPeriodically(const std::atomic<bool>& stop, std::chrono::seconds interval);
 
  private:
-  Result<SweepResult> SweepAll();  // the sweep itself, under the locks
+  Result<SweepResult> SweepAll();                          // the sweep itself, under the locks
+  Result<SweepResult> Record(Result<SweepResult> result);  // into metrics_, when given
 
   Store& store_;
   Bus& bus_;
@@ -50,6 +60,7 @@ class Sweeper {
   Millis cooldown_;
   std::mutex running_;  // guards exclusive_ too
   std::unique_ptr<LeaderLock> exclusive_;
+  SweepMetrics* const metrics_;
 };
 
 }  // namespace rkd
