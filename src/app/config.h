@@ -71,7 +71,7 @@ struct Config {
   // Host names the HTTP server answers for, beside its own address, localhost and
   // RKD_PUBLIC_URL's host ("*": any, e.g. behind a balancer that checks Host itself).
   std::vector<std::string> allowed_hosts;
-  int workers = 4;                   // email processor threads in serve / worker
+  int workers = 4;  // email processor threads in serve / worker
   int sweep_interval_s = 86400;
   int retry_base_ms = 1000;
   std::string shop_url = "https://shop.example.com";
