@@ -332,7 +332,8 @@ int Serve(const Config& given, bool with_pipeline) {
   RegisterMetricsRoutes(router, ctx);
   metrics.AddSource("bus", QueueGauges(*c.bus));
   metrics.AddSource("store", StoreGauges(*c.store, config.score.threshold, StreamProcessor::kCheckpoint));
-  if (auto* llm = dynamic_cast<OpenAiWriter*>(c.writer.get()))
+  // The breaker of a writer that never runs here (`api`) would only ever read closed.
+  if (auto* llm = dynamic_cast<OpenAiWriter*>(c.writer.get()); llm && with_pipeline)
     metrics.AddSource("llm", BreakerGauge([llm] { return llm->breaker_state(); }));
   router.Add("GET", "/metrics", MetricsEndpoint(metrics, {config.metrics_token, config.api_keys}));
   RegisterSuppressionRoutes(router, ctx);
