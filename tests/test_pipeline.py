@@ -89,6 +89,13 @@ class PipelineTest(unittest.TestCase):
         self.assertIsNotNone(body["data"]["lastEmailDate"])
         status, body = self.s.call("GET", f"/api/emails/{e['emailId']}")
         self.assertEqual((status, body["data"]["userId"]), (200, u["userId"]))
+        # The dashboard's preview form: the HTML as sent is tracked, the preview is not
+        # (no open pixel, the shop links point at the shop), so viewing it records nothing.
+        self.assertIn("/t/o/", body["data"]["html"])
+        preview = body["data"]["previewHtml"]
+        self.assertNotIn("/t/o/", preview)
+        self.assertNotIn("/t/c/", preview)
+        self.assertIn('href="https://shop.test', preview)
 
         # A second change within the cooldown sends nothing; and after the email, the
         # pipeline's own writes (score, lastEmailDate) publish nothing: the loop is closed.
