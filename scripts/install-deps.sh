@@ -13,7 +13,7 @@ build_pkgs=(
 )
 # clang + libclang-rt-14-dev: the libFuzzer targets (fuzz/); clang-format: the lint tier.
 test_pkgs=(libgtest-dev libgmock-dev libbenchmark-dev python3 python3-aiosmtpd curl wrk chromium postgresql nats-server
-  clang libclang-rt-14-dev clang-format)
+  clang libclang-rt-14-dev clang-format clang-tidy)
 
 want=("${build_pkgs[@]}")
 [[ "${1:-}" == "--test" ]] && want+=("${test_pkgs[@]}")

@@ -9,8 +9,8 @@ namespace {
 using nlohmann::json;
 
 std::string Now() {
-  static const SystemClock clock;
-  return FormatRfc3339(clock.Now());
+  static const SystemClock kClock;
+  return FormatRfc3339(kClock.Now());
 }
 
 std::string Serialize(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }

@@ -23,9 +23,9 @@ spdlog::logger& Logger() {
     std::thread([weak = std::weak_ptr<spdlog::logger>(l)] {
       for (;;) {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        auto logger = weak.lock();
-        if (!logger) return;
-        logger->flush();
+        auto alive = weak.lock();
+        if (!alive) return;
+        alive->flush();
       }
     }).detach();
     return l;
@@ -44,9 +44,9 @@ void LogRaw(spdlog::level::level_enum level, const std::string& json_line) { Log
 void LogEvent(spdlog::level::level_enum level, std::string_view msg, nlohmann::json fields) {
   spdlog::logger& logger = Logger();
   if (!logger.should_log(level)) return;
-  static const SystemClock clock;
+  static const SystemClock kClock;
   nlohmann::json line{
-      {"ts", FormatRfc3339(clock.Now())}, {"level", spdlog::level::to_string_view(level).data()}, {"msg", msg}};
+      {"ts", FormatRfc3339(kClock.Now())}, {"level", spdlog::level::to_string_view(level).data()}, {"msg", msg}};
   if (fields.is_object()) line.update(fields);
   logger.log(level, "{}", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }

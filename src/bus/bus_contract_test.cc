@@ -285,7 +285,9 @@ TEST_P(BusContractTest, RetentionPurgesOldMessages) {
   Pass(retention * 6 / 10);
   auto purged = bus_->PurgeExpired();
   ASSERT_TRUE(purged.ok());
-  if (!real_time_) EXPECT_EQ(*purged, 1);  // a server (NATS MaxAge) expires messages itself
+  if (!real_time_) {
+    EXPECT_EQ(*purged, 1);  // a server (NATS MaxAge) expires messages itself
+  }
   auto got = Receive();
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].body, "new");
@@ -347,7 +349,7 @@ INSTANTIATE_TEST_SUITE_P(Embedded, BusContractTest,
                                EXPECT_TRUE(b.ok()) << b.status().ToString();
                                return b.ok() ? std::unique_ptr<Bus>(std::move(b).value()) : nullptr;
                              }}),
-                         [](const auto& info) { return info.param.name; });
+                         [](const auto& test_info) { return test_info.param.name; });
 
 // Each test gets its own namespace (streams and subjects) on the shared server.
 INSTANTIATE_TEST_SUITE_P(Nats, BusContractTest,
@@ -364,7 +366,7 @@ INSTANTIATE_TEST_SUITE_P(Nats, BusContractTest,
                                EXPECT_TRUE(b.ok()) << b.status().ToString();
                                return b.ok() ? std::unique_ptr<Bus>(std::move(b).value()) : nullptr;
                              }}),
-                         [](const auto& info) { return info.param.name; });
+                         [](const auto& test_info) { return test_info.param.name; });
 
 }  // namespace
 }  // namespace rkd

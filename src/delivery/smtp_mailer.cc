@@ -12,8 +12,8 @@ namespace {
 
 // curl_global_init is not thread-safe; do it once before any handle exists.
 void InitCurlOnce() {
-  static const bool done = [] { return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK; }();
-  (void)done;
+  static const bool kDone = [] { return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK; }();
+  (void)kDone;
 }
 
 struct Upload {

@@ -34,8 +34,8 @@ std::vector<std::string> Labels(const std::string& host) {
 }
 
 const Clock& SystemClockInstance() {
-  static const SystemClock clock;
-  return clock;
+  static const SystemClock kClock;
+  return kClock;
 }
 
 bool IsLoopback(const std::string& host) { return host == "localhost" || host.rfind("127.", 0) == 0; }

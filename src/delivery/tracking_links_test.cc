@@ -92,8 +92,8 @@ TEST(TrackingLinks, RemoveTrackingRefusesAClickTokenForAnotherPurposeOrScheme) {
   // An open token where a click token belongs, and a click token whose URL is not http(s).
   const std::string open = SignToken(kSecret, "open", "e-1");
   const std::string js = SignToken(kSecret, "click", "e-1\njavascript:alert(1)");
-  const std::string html = "<a href=\"" + kPublic + "/t/c/" + open + "\">a</a><a href=\"" + kPublic + "/t/c/" + js +
-                           "\">b</a>";
+  const std::string html =
+      "<a href=\"" + kPublic + "/t/c/" + open + "\">a</a><a href=\"" + kPublic + "/t/c/" + js + "\">b</a>";
   EXPECT_EQ(RemoveTracking(html, kPublic, kSecret), "<a href=\"#\">a</a><a href=\"#\">b</a>");
 }
 

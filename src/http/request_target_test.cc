@@ -64,7 +64,9 @@ TEST(RequestTargetTest, AmbiguousTargetsAreRefused) {
     SCOPED_TRACE(raw);
     auto t = NormalizeTarget(raw);
     EXPECT_FALSE(t.ok());
-    if (!t.ok()) EXPECT_EQ(t.status().code(), Code::kInvalidArgument);
+    if (!t.ok()) {
+      EXPECT_EQ(t.status().code(), Code::kInvalidArgument);
+    }
   }
 }
 

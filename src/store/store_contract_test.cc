@@ -481,7 +481,7 @@ INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest,
                                                      return s.ok() ? std::unique_ptr<Store>(std::move(s).value())
                                                                    : nullptr;
                                                    }}),
-                         [](const auto& info) { return info.param.name; });
+                         [](const auto& test_info) { return test_info.param.name; });
 
 TEST(SqliteStoreTest, MigrationsAreVersionedAndReopenIsIdempotent) {
   const std::string path = ::testing::TempDir() + "rkd-migrate-" + std::to_string(::getpid()) + ".db";
@@ -543,7 +543,7 @@ INSTANTIATE_TEST_SUITE_P(Postgres, StoreContractTest,
                                                      PgAdmin("DROP SCHEMA IF EXISTS " + PgSchemaFor(scratch) +
                                                              " CASCADE");
                                                    }}),
-                         [](const auto& info) { return info.param.name; });
+                         [](const auto& test_info) { return test_info.param.name; });
 
 class PostgresStoreTest : public ::testing::Test {
  protected:

@@ -532,14 +532,18 @@ const scenarios = [
     },
   },
   {
-    name: 'deep links and unknown paths are answered by the dashboard (index.html fallback)',
+    name: 'deep links open the dashboard; paths outside its routes are 404',
     async run({ page, base, ctx }) {
       if (ctx.lapsedUrl) {
         await page.goto(ctx.lapsedUrl);
         await page.getByRole('heading', { level: 1, name: 'Lapsed Tester' }).waitFor();
       }
-      const res = await page.goto(base + '/no/such/page');
-      check(res && res.status() === 200, `GET /no/such/page answered ${res && res.status()}`);
+      // A path that is none of the dashboard's routes is the server's 404, not the app...
+      const missing = await page.goto(base + '/no/such/page');
+      check(missing && missing.status() === 404, `GET /no/such/page answered ${missing && missing.status()}`);
+      // ...while an unknown page under one of its routes is the app's own "not found".
+      const res = await page.goto(base + '/clients/some-id/no-such-tab');
+      check(res && res.status() === 200, `GET /clients/some-id/no-such-tab answered ${res && res.status()}`);
       await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor();
       await shot(page, 'not-found');
     },

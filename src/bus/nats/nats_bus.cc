@@ -637,7 +637,7 @@ Result<std::vector<QueueStats>> NatsBus::Stats() {
         dg.NextBySubject = next.c_str();
         natsMsg* oldest = nullptr;
         if (js_DirectGetMsg(&oldest, js_, TopicStream(topic).c_str(), nullptr, &dg) == NATS_OK) {
-          q.oldest_age_seconds = std::max<double>(0, (now_ns - natsMsg_GetTime(oldest)) / 1e9);
+          q.oldest_age_seconds = std::max<double>(0, static_cast<double>(now_ns - natsMsg_GetTime(oldest)) / 1e9);
           natsMsg_Destroy(oldest);
         }
       }
