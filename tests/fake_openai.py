@@ -263,6 +263,12 @@ class Handler(BaseHTTPRequestHandler):
             email = write_email(profile_from(messages))
             if kind == "script_html":
                 email["html"] = ("<script>alert('x')</script>" + email["html"].replace("<p>", "<p onclick=\"steal()\">", 1)
+                                 # Hostile URLs the sanitizer once let through (issue 13): a
+                                 # CR LF that a redirect would turn into a header, a script URL
+                                 # that merely mentions https, and a CSS remote load.
+                                 + "<p><a href=\"https://x.test/&#13;&#10;Set-Cookie: pwned=1\">a</a>"
+                                 + "<a href=\"javascript:fetch('https://x.test')\">b</a></p>"
+                                 + "<p style=\"background:image-set(url(https://x.test/i.png) 1x)\">c</p>"
                                  + "<p><a href=\"javascript:alert(1)\">more</a><iframe src=\"https://evil.test\">"
                                  "</iframe></p>")
             elif kind == "placeholder":

@@ -65,7 +65,7 @@ class OpenAiWriterTest(unittest.TestCase):
         self.assertIn("Knitwear", e["content"])
         self.assertIn("https://shop.test?utm_source=rekindle", e["content"])
         self.assertIn('href="https://shop.test?utm_source=rekindle', e["html"])
-        for bad in ("<script", "onclick", "javascript:", "<iframe"):
+        for bad in ("<script", "onclick", "javascript:", "<iframe", "Set-Cookie", "pwned", "x.test", "image-set"):
             self.assertNotIn(bad, e["html"])
         self.assertGreater(e["promptTokens"], 50)
         self.assertGreater(e["completionTokens"], 50)
