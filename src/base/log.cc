@@ -13,7 +13,10 @@ namespace rkd {
 namespace {
 
 spdlog::logger& Logger() {
-  static std::shared_ptr<spdlog::logger> logger = [] {
+  // Never destroyed: the flusher thread below runs until the process ends. Destroyed by
+  // exit(), the logger died while that thread was locking its weak_ptr or ending, a data
+  // race with the exit handlers (TSan, HttpServerTest). stdout is flushed by exit().
+  static const std::shared_ptr<spdlog::logger>* const logger = new std::shared_ptr<spdlog::logger>([] {
     auto l = spdlog::stdout_logger_mt("rekindle");
     l->set_pattern("%v");  // the line is already JSON
     // Lines reach stdout within 100 ms, warnings and errors at once: a write per
@@ -29,8 +32,8 @@ spdlog::logger& Logger() {
       }
     }).detach();
     return l;
-  }();
-  return *logger;
+  }());
+  return **logger;
 }
 
 }  // namespace

@@ -127,6 +127,10 @@ Status SqliteDatabase::Write(const TxnBody& body) {
     lock.unlock();
     RunBatch(batch);
     lock.lock();
+    // Marked done under the lock: the writers in the batch read `done` under it while the
+    // batch runs (a spurious wakeup, or another leader's notify_all), so writing it in
+    // RunBatch, unlocked, was a data race (TSan); their results were written before.
+    for (PendingWrite* w : batch) w->done = true;
     leader_active_ = false;
     queue_cv_.notify_all();
   }
@@ -135,10 +139,8 @@ Status SqliteDatabase::Write(const TxnBody& body) {
 
 void SqliteDatabase::RunBatch(const std::vector<PendingWrite*>& batch) {
   auto finish = [&](const Status& st) {
-    for (PendingWrite* w : batch) {
+    for (PendingWrite* w : batch)
       if (w->result.ok()) w->result = st;
-      w->done = true;
-    }
   };
   Status begin = writer_->ExecCached("BEGIN IMMEDIATE");
   if (!begin.ok()) return finish(begin);
