@@ -24,7 +24,9 @@ RKD_FUZZ_SECONDS=${RKD_FUZZ_SECONDS:-20}
 configure() {  # folder, compiler, extra cmake arguments...
   local dir=$1 cxx=$2
   shift 2
-  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER="$cxx" "$@" >/dev/null
+  # -O1 -g1: about a third less compile time than -O2 -g, the same reports with line numbers.
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
+    -DCMAKE_CXX_COMPILER="$cxx" "$@" >/dev/null
 }
 
 # Empties the report folder before a run.

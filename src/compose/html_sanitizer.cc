@@ -265,11 +265,15 @@ SanitizedHtml SanitizeHtml(std::string_view html) {
   std::string& o = out.html;
   size_t i = 0;
   // Text is kept as it is, except for what would start markup: a lone '<' becomes &lt;,
-  // and a '&' that starts no entity becomes &amp;.
+  // and a '&' that starts no entity becomes &amp;; control characters (but tab and line
+  // breaks) are dropped, as a mail client would show them as garbage or worse.
   auto emit_text = [&](std::string_view text) {
     for (size_t k = 0; k < text.size(); ++k) {
       char c = text[k];
-      if (c == '<')
+      const auto u = static_cast<unsigned char>(c);
+      if ((u < 0x20 && c != '\t' && c != '\n' && c != '\r') || u == 0x7f) {
+        ++out.removed;
+      } else if (c == '<')
         o += "&lt;";
       else if (c == '>')
         o += "&gt;";

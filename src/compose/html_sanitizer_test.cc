@@ -139,6 +139,17 @@ TEST(HtmlSanitizer, DropsOverlayDeclarationsAndKeepsTheRest) {
 
 // Every input the tests above use, and some hostile ones: the output must sanitize to
 // itself with nothing removed, and never keep a control character in an attribute.
+// Found by the fuzzer: control characters in text went through unchanged.
+TEST(HtmlSanitizer, DropsControlCharactersFromText) {
+  SanitizedHtml out =
+      SanitizeHtml(std::string("a\x01"
+                               "b<b>\x7f</b>\tc\r\nd\x1b[31m",
+                               21));
+  EXPECT_EQ(out.html, "ab<b></b>\tc\r\nd[31m");
+  EXPECT_EQ(out.removed, 3);
+  EXPECT_EQ(SanitizeHtml(out.html).removed, 0);
+}
+
 TEST(HtmlSanitizer, OutputIsAFixedPoint) {
   const std::vector<std::string> corpus = {
       "<p>Hi <strong>Lena</strong>,<br>see <a href=\"https://shop.test/?a=1&amp;b=2\">new knitwear</a>.</p>",

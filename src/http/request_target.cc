@@ -121,12 +121,15 @@ Result<RequestTarget> NormalizeTarget(std::string_view raw) {
     if (!PercentDecode(pair.substr(0, eq), true, &key) ||
         (eq != std::string_view::npos && !PercentDecode(pair.substr(eq + 1), true, &value)))
       return Status::InvalidArgument("query is not validly percent-encoded", "query");
+    // An error names the parameter when its name can be shown, else the query itself.
+    const bool nameable = !key.empty() && IsValidUtf8(key) && !HasControl(key);
+    const std::string field = nameable ? key : "query";
     if (HasControl(key) || HasControl(value) || !IsValidUtf8(key) || !IsValidUtf8(value))
-      return Status::InvalidArgument("query parameter " + (IsValidUtf8(key) && !HasControl(key) ? key : "name") +
-                                         " must be valid UTF-8 without control characters",
-                                     IsValidUtf8(key) && !HasControl(key) ? key : "query");
+      return Status::InvalidArgument(
+          "query parameter " + (nameable ? key : "name") + " must be valid UTF-8 without control characters", field);
     if (out.query.count(key))
-      return Status::InvalidArgument("query parameter " + key + " is given more than once", key);
+      return Status::InvalidArgument(
+          "query parameter " + (nameable ? key : "(empty name)") + " is given more than once", field);
     out.query.emplace(std::move(key), std::move(value));
   }
   return out;

@@ -79,6 +79,12 @@ TEST(RequestTargetTest, QueryValuesAreCheckedOnce) {
   auto dup = NormalizeTarget("/api/users?limit=1&limit=2");
   ASSERT_FALSE(dup.ok());
   EXPECT_EQ(dup.status().field(), "limit");
+  // A parameter without a name (found by the fuzzer: the field was empty) names the query.
+  for (const char* raw : {"/api/users?=30%00", "/api/users?=1&=2", "/api/users?%01=1"}) {
+    auto bad = NormalizeTarget(raw);
+    ASSERT_FALSE(bad.ok()) << raw;
+    EXPECT_EQ(bad.status().field(), "query") << raw;
+  }
   // Decoded once: "%2525" is the text "%25", not "%".
   auto once = NormalizeTarget("/api/users/%2525?q=%2541");
   ASSERT_TRUE(once.ok());
