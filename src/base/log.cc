@@ -16,7 +16,7 @@ spdlog::logger& Logger() {
   // Never destroyed: the flusher thread below runs until the process ends. Destroyed by
   // exit(), the logger died while that thread was locking its weak_ptr or ending, a data
   // race with the exit handlers (TSan, HttpServerTest). stdout is flushed by exit().
-  static const std::shared_ptr<spdlog::logger>* const logger = new std::shared_ptr<spdlog::logger>([] {
+  static const std::shared_ptr<spdlog::logger>* const kLogger = new std::shared_ptr<spdlog::logger>([] {
     auto l = spdlog::stdout_logger_mt("rekindle");
     l->set_pattern("%v");  // the line is already JSON
     // Lines reach stdout within 100 ms, warnings and errors at once: a write per
@@ -33,7 +33,7 @@ spdlog::logger& Logger() {
     }).detach();
     return l;
   }());
-  return **logger;
+  return **kLogger;
 }
 
 }  // namespace
