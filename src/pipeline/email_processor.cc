@@ -21,7 +21,7 @@ std::chrono::milliseconds EmailProcessor::Backoff(int receive_count) const {
   return std::min(options_.retry_base * (int64_t{1} << exponent), options_.retry_cap);
 }
 
-Status EmailProcessor::Handle(const Message& message) {
+Status EmailProcessor::Handle(const Message& message, std::chrono::milliseconds* retry_after) {
   auto event = DecodeEvent(message.body);
   if (!event.ok()) return event.status();  // poison: retried, then dead-lettered for a person to see
   LogInfo("event", {{"eventId", event->event_id}, {"userId", event->user_id}, {"receiveCount", message.receive_count}});
@@ -38,7 +38,7 @@ Status EmailProcessor::Handle(const Message& message) {
   // through the same reservation (and send lease) as a first attempt.
   const std::string email_id = StableId("em-", user.user_id + "|" + event->event_id);
   auto existing = store_.GetEmail(email_id);
-  if (existing.ok()) return Send(*existing, event->event_id, user, message.receive_count);
+  if (existing.ok()) return Send(*existing, event->event_id, user, message.receive_count, retry_after);
   if (!existing.status().IsNotFound()) return existing.status();
 
   const bool eligible =
@@ -80,11 +80,12 @@ Status EmailProcessor::Handle(const Message& message) {
   draft.writer = composed->writer;
   draft.prompt_tokens = composed->prompt_tokens;
   draft.completion_tokens = composed->completion_tokens;
-  return Send(draft, event->event_id, user, message.receive_count);
+  return Send(draft, event->event_id, user, message.receive_count, retry_after);
 }
 
 // Reserves the email (or finds it) and sends it when this delivery holds its send lease.
-Status EmailProcessor::Send(const Email& draft, const std::string& trigger_id, const User& user, int receive_count) {
+Status EmailProcessor::Send(const Email& draft, const std::string& trigger_id, const User& user, int receive_count,
+                            std::chrono::milliseconds* retry_after) {
   auto reservation = store_.ReserveEmail(draft, trigger_id, options_.cooldown, options_.visibility_timeout.count());
   if (reservation.status().IsNotFound()) return Status::Ok();  // the user was deleted
   if (!reservation.ok()) return reservation.status();
@@ -93,6 +94,10 @@ Status EmailProcessor::Send(const Email& draft, const std::string& trigger_id, c
       return Status::Ok();  // another trigger won the race for this user
     case EmailReservation::Outcome::kClaimed:
       // Another delivery of this event is sending it: come back later and find it sent.
+      // The lease lasts at most a visibility timeout; an earlier retry would find it
+      // still held (a delivery that died mid-send, e.g. while the database restarted,
+      // holds it to the end) and spend the event's receives until it is dead-lettered.
+      if (retry_after) *retry_after = options_.visibility_timeout;
       return Status::Unavailable("email " + reservation->email.email_id + " is being sent by another delivery");
     case EmailReservation::Outcome::kExisting:
       if (!reservation->email.AwaitsSending()) return Status::Ok();  // delivered
@@ -205,17 +210,19 @@ void EmailProcessor::RunWorker(const std::atomic<bool>& stop, int worker_index) 
     // A slow writer (an LLM) handles the batch's events side by side, so that one
     // worker keeps up to a batch of requests in flight; a fast one handles them in turn.
     std::vector<Status> results(batch->size());
+    std::vector<std::chrono::milliseconds> retry_after(batch->size(), std::chrono::milliseconds(0));
     std::vector<std::string> receipts;
     for (const Message& m : *batch) receipts.push_back(m.receipt);
     std::optional<VisibilityKeeper> keeper;
     if (!batch->empty()) keeper.emplace(bus_, options_.queue, std::move(receipts), options_.visibility_timeout);
     if (options_.parallel_batch && batch->size() > 1) {
       std::vector<std::future<Status>> pending;
-      for (const Message& m : *batch)
-        pending.push_back(std::async(std::launch::async, [this, &m] { return Handle(m); }));
+      for (size_t i = 0; i < batch->size(); ++i)
+        pending.push_back(std::async(std::launch::async,
+                                     [this, &batch, &retry_after, i] { return Handle((*batch)[i], &retry_after[i]); }));
       for (size_t i = 0; i < pending.size(); ++i) results[i] = pending[i].get();
     } else {
-      for (size_t i = 0; i < batch->size(); ++i) results[i] = Handle((*batch)[i]);
+      for (size_t i = 0; i < batch->size(); ++i) results[i] = Handle((*batch)[i], &retry_after[i]);
     }
     keeper.reset();
     std::vector<std::string> acks;
@@ -228,7 +235,8 @@ void EmailProcessor::RunWorker(const std::atomic<bool>& stop, int worker_index) 
       }
       LogWarn("event failed; will retry",
               {{"error", st.ToString()}, {"receiveCount", m.receive_count}, {"dedupId", m.dedup_id}});
-      if (Status nack = bus_.Nack(options_.queue, m.receipt, Backoff(m.receive_count), st.ToString()); !nack.ok())
+      const auto delay = std::max(Backoff(m.receive_count), retry_after[i]);
+      if (Status nack = bus_.Nack(options_.queue, m.receipt, delay, st.ToString()); !nack.ok())
         LogError("nack failed", {{"error", nack.ToString()}});
     }
     if (Status ack = bus_.Ack(options_.queue, acks); !ack.ok()) LogError("ack failed", {{"error", ack.ToString()}});

@@ -60,14 +60,17 @@ class EmailProcessor {
         options_(std::move(options)) {}
 
   // Handles one delivery. Ok: ack it. An error: nack it (retry later; the bus
-  // dead-letters it after the last receive).
-  Status Handle(const Message& message);
+  // dead-letters it after the last receive). `retry_after`, when given, is set when the
+  // error says how long a retry must wait (another delivery's send lease is running:
+  // retrying sooner would only burn receives), and left alone otherwise.
+  Status Handle(const Message& message, std::chrono::milliseconds* retry_after = nullptr);
   // Receives batches and handles them until `stop`; the batch in hand is finished first.
   void RunWorker(const std::atomic<bool>& stop, int worker_index);
   std::chrono::milliseconds Backoff(int receive_count) const;
 
  private:
-  Status Send(const Email& draft, const std::string& trigger_id, const User& user, int receive_count);
+  Status Send(const Email& draft, const std::string& trigger_id, const User& user, int receive_count,
+              std::chrono::milliseconds* retry_after);
   Status Deliver(const Email& email, const User& user, int receive_count);
   std::string UnsubscribeUrl(const User& user) const;
 
