@@ -5,7 +5,7 @@
 #   asan   build-asan, gcc, ASan + UBSan: every unit test, then the functional tests
 #          (tests/test_*.py) against the ASan+UBSan `rekindle` binary.
 #   tsan   build-tsan, gcc, TSan: the concurrency-heavy unit tests (RKD_TSAN_FILTER).
-#   fuzz   build-fuzz, clang (libFuzzer): each fuzz target for RKD_FUZZ_SECONDS over its
+#   fuzz   build-fuzz, clang (libFuzzer): each fuzz target for RKD_FUZZ_RUNS inputs from seed 1 over its
 #          seed corpus (ctest -L fuzz).
 #
 # Usage: scripts/sanitizer-tests.sh [asan] [tsan] [fuzz]     (no argument: all three)
@@ -19,7 +19,8 @@ JOBS=${JOBS:-2}
 # receivers and writers, the HTTP server's thread pool, the OpenAI client (curl, retries,
 # circuit breaker, rate limiter) and leader election.
 RKD_TSAN_FILTER=${RKD_TSAN_FILTER:-'Embedded/BusContractTest.*:Sqlite/StoreContractTest.*:SqliteStoreTest.*:HttpServerTest.*:OpenAiWriterTest.*:RateLimiter.*:CircuitBreaker.*:Election.*:FileLeaderLock.*'}
-RKD_FUZZ_SECONDS=${RKD_FUZZ_SECONDS:-20}
+RKD_FUZZ_RUNS=${RKD_FUZZ_RUNS:-200000}
+RKD_FUZZ_SECONDS=${RKD_FUZZ_SECONDS:-120}
 
 configure() {  # folder, compiler, extra cmake arguments...
   local dir=$1 cxx=$2
@@ -101,7 +102,7 @@ tsan_tier() {
 fuzz_tier() {
   local dir=build-fuzz
   [[ -f $dir/build.ninja ]] || configure $dir clang++ -DRKD_FUZZ=ON -DBUILD_TESTING=OFF
-  cmake $dir -DRKD_FUZZ_SECONDS="$RKD_FUZZ_SECONDS" >/dev/null
+  cmake $dir -DRKD_FUZZ_RUNS="$RKD_FUZZ_RUNS" -DRKD_FUZZ_SECONDS="$RKD_FUZZ_SECONDS" >/dev/null
   cmake --build $dir -j "$JOBS" --target fuzz_targets
   ctest --test-dir $dir -L fuzz --output-on-failure
 }

@@ -360,6 +360,13 @@ SanitizedHtml SanitizeHtml(std::string_view html) {
                                 [](char c) { return c == ';' || std::isspace(static_cast<unsigned char>(c)); }))
           keep = false;  // nothing left of it
       }
+      // A control character in a value (found by the fuzzer in a style) has no business
+      // there: the attribute goes, as a mail client would read it its own way.
+      if (keep && std::any_of(value.begin(), value.end(), [](char c) {
+            const auto u = static_cast<unsigned char>(c);
+            return (u < 0x20 && c != '\t' && c != '\n' && c != '\r') || u == 0x7f;
+          }))
+        keep = false;
       if (!keep) {
         ++out.removed;
         continue;

@@ -150,6 +150,15 @@ TEST(HtmlSanitizer, DropsControlCharactersFromText) {
   EXPECT_EQ(SanitizeHtml(out.html).removed, 0);
 }
 
+// Found by the fuzzer: NULs inside a style attribute survived it.
+TEST(HtmlSanitizer, DropsAttributesWithControlCharacters) {
+  const std::string in("<div style=\"width:100%;he\0\0\2%;color:red\" title=\"a\x7f\">x</div><p title=\"ok\">y</p>",
+                       78);
+  SanitizedHtml out = SanitizeHtml(in);
+  EXPECT_EQ(out.html, "<div>x</div><p title=\"ok\">y</p>");
+  EXPECT_EQ(SanitizeHtml(out.html).removed, 0);
+}
+
 TEST(HtmlSanitizer, OutputIsAFixedPoint) {
   const std::vector<std::string> corpus = {
       "<p>Hi <strong>Lena</strong>,<br>see <a href=\"https://shop.test/?a=1&amp;b=2\">new knitwear</a>.</p>",
