@@ -74,6 +74,21 @@ std::optional<std::string> ExternalIdParam(const Order& o) {
   return o.external_id.empty() ? std::nullopt : std::optional<std::string>(o.external_id);
 }
 
+// An order's parameters for "insert-order" (one column list, for CreateOrder and Import).
+PgParams OrderParams(const Order& o) {
+  json items = json::array();
+  for (const auto& i : o.items) items.push_back(ToJson(i));
+  return PgParams()
+      .Add(o.order_id)
+      .Add(o.user_id)
+      .Add(o.order_date)
+      .Add(o.total_value)
+      .Add(items.dump())
+      .Add(o.status)
+      .Add(o.created_at)
+      .Add(ExternalIdParam(o));
+}
+
 const char* SortType(UserSort s) {
   switch (s) {
     case UserSort::kScore:
@@ -328,18 +343,8 @@ Result<OrderResult> PgStore::CreateOrder(Order o) {
     if (!before.ok()) return before.status();
     if (generated_id) o.order_id = NewUuid();
     o.created_at = clock_->Now();
-    json items = json::array();
-    for (const auto& i : o.items) items.push_back(ToJson(i));
     {
-      auto w = c.Run("insert-order", PgParams()
-                                         .Add(o.order_id)
-                                         .Add(o.user_id)
-                                         .Add(o.order_date)
-                                         .Add(o.total_value)
-                                         .Add(items.dump())
-                                         .Add(o.status)
-                                         .Add(o.created_at)
-                                         .Add(ExternalIdParam(o)));
+      auto w = c.Run("insert-order", OrderParams(o));
       if (w.status().code() == Code::kAlreadyExists)
         return Status::AlreadyExists("order " + o.order_id + " already exists", "orderId");
       if (!w.ok()) return w.status();
@@ -443,18 +448,7 @@ Status PgStore::Import(std::vector<User> users, std::vector<Order> orders) {
       RKD_RETURN_IF_ERROR(w);
     }
     for (const Order& o : orders) {
-      json items = json::array();
-      for (const auto& i : o.items) items.push_back(ToJson(i));
-      RKD_PG(r, c, "insert-order",
-             PgParams()
-                 .Add(o.order_id)
-                 .Add(o.user_id)
-                 .Add(o.order_date)
-                 .Add(o.total_value)
-                 .Add(items.dump())
-                 .Add(o.status)
-                 .Add(o.created_at)
-                 .Add(ExternalIdParam(o)));
+      RKD_PG(r, c, "insert-order", OrderParams(o));
       if (r.Affected() == 0)
         return Status::AlreadyExists("an order with externalId " + o.external_id + " already exists", "externalId");
     }

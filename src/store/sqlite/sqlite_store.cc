@@ -74,6 +74,20 @@ std::optional<std::string> ExternalIdParam(const Order& o) {
   return o.external_id.empty() ? std::nullopt : std::optional<std::string>(o.external_id);
 }
 
+// Binds an order to "insert-order" (one column list, for CreateOrder and Import).
+void BindOrder(Stmt& s, const Order& o) {
+  json items = json::array();
+  for (const auto& i : o.items) items.push_back(ToJson(i));
+  s.Bind(1, o.order_id)
+      .Bind(2, o.user_id)
+      .Bind(3, o.order_date)
+      .Bind(4, o.total_value)
+      .Bind(5, items.dump())
+      .Bind(6, o.status)
+      .Bind(7, o.created_at)
+      .Bind(8, ExternalIdParam(o));
+}
+
 // The sort key of `u` under `sort`, as the cursor carries it.
 // Reads up to `limit` rows of a query that asked for limit + 1; the extra row, when
 // there is one, means another page follows the last row kept.
@@ -293,18 +307,9 @@ Result<OrderResult> SqliteStore::CreateOrder(Order o) {
     if (!before.ok()) return before.status();
     if (o.order_id.empty()) o.order_id = NewUuid();
     o.created_at = clock_->Now();
-    json items = json::array();
-    for (const auto& i : o.items) items.push_back(ToJson(i));
     {
       RKD_STMT(s, *db_, c, "insert-order");
-      s.Bind(1, o.order_id)
-          .Bind(2, o.user_id)
-          .Bind(3, o.order_date)
-          .Bind(4, o.total_value)
-          .Bind(5, items.dump())
-          .Bind(6, o.status)
-          .Bind(7, o.created_at)
-          .Bind(8, ExternalIdParam(o));
+      BindOrder(s, o);
       Status w = s.Run();
       if (w.code() == Code::kAlreadyExists)
         return Status::AlreadyExists("order " + o.order_id + " already exists", "orderId");
@@ -429,17 +434,8 @@ Status SqliteStore::Import(std::vector<User> users, std::vector<Order> orders) {
     for (Order& o : orders) {
       if (o.order_id.empty()) o.order_id = NewUuid();
       if (o.created_at == 0) o.created_at = o.order_date;
-      json items = json::array();
-      for (const auto& i : o.items) items.push_back(ToJson(i));
       RKD_STMT(s, *db_, c, "insert-order");
-      s.Bind(1, o.order_id)
-          .Bind(2, o.user_id)
-          .Bind(3, o.order_date)
-          .Bind(4, o.total_value)
-          .Bind(5, items.dump())
-          .Bind(6, o.status)
-          .Bind(7, o.created_at)
-          .Bind(8, ExternalIdParam(o));
+      BindOrder(s, o);
       RKD_RETURN_IF_ERROR(s.Run());
       if (sqlite3_changes(c.db()) == 0)
         return Status::AlreadyExists("an order with externalId " + o.external_id + " already exists", "externalId");
