@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "api/api.h"
-#include "api/envelope.h"
+#include "http/envelope.h"
 
 namespace rkd {
 namespace {

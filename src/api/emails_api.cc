@@ -3,10 +3,10 @@
 #include <set>
 
 #include "api/api.h"
-#include "api/envelope.h"
 #include "api/validation.h"
 #include "delivery/tracking_links.h"
 #include "domain/json_codec.h"
+#include "http/envelope.h"
 
 namespace rkd {
 

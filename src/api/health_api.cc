@@ -1,6 +1,6 @@
 // GET /health: liveness for balancers and people; open even when API keys are set.
 #include "api/api.h"
-#include "api/envelope.h"
+#include "http/envelope.h"
 
 namespace rkd {
 

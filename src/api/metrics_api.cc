@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "api/api.h"
-#include "api/envelope.h"
+#include "http/envelope.h"
 
 namespace rkd {
 

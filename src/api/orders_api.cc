@@ -6,9 +6,9 @@
 #include <string>
 
 #include "api/api.h"
-#include "api/envelope.h"
 #include "api/validation.h"
 #include "domain/json_codec.h"
+#include "http/envelope.h"
 
 namespace rkd {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "api/api.h"
-#include "api/envelope.h"
+#include "http/envelope.h"
 
 namespace rkd {
 namespace {

@@ -16,12 +16,12 @@
 #include <memory>
 
 #include "api/api.h"
-#include "api/envelope.h"
 #include "api/validation.h"
 #include "base/log.h"
 #include "base/time.h"
 #include "delivery/ses_notification.h"
 #include "delivery/sns_verifier.h"
+#include "http/envelope.h"
 
 namespace rkd {
 namespace {

@@ -3,8 +3,8 @@
 #include <set>
 
 #include "api/api.h"
-#include "api/envelope.h"
 #include "api/validation.h"
+#include "http/envelope.h"
 
 namespace rkd {
 

@@ -4,8 +4,8 @@
 #include <algorithm>
 
 #include "api/api.h"
-#include "api/envelope.h"
 #include "delivery/signed_token.h"
+#include "http/envelope.h"
 
 namespace rkd {
 namespace {

@@ -1,8 +1,8 @@
 // /api/users: list, create, read, update (merge), delete; /api/users/:userId/emails.
 #include "api/api.h"
-#include "api/envelope.h"
 #include "api/validation.h"
 #include "domain/json_codec.h"
+#include "http/envelope.h"
 
 namespace rkd {
 namespace {

@@ -17,8 +17,8 @@
 #include <thread>
 #include <vector>
 
+#include "base/rate_limiter.h"
 #include "compose/openai_protocol.h"
-#include "compose/rate_limiter.h"
 
 namespace rkd {
 

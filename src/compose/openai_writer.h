@@ -24,7 +24,7 @@
 #include <chrono>
 #include <string>
 
-#include "compose/circuit_breaker.h"
+#include "base/circuit_breaker.h"
 #include "compose/openai_client.h"
 #include "compose/openai_protocol.h"
 #include "compose/writer.h"

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "api/envelope.h"
+#include "http/envelope.h"
 #include "http/request_target.h"
 
 namespace rkd {

@@ -20,9 +20,9 @@
 #include <thread>
 #include <vector>
 
-#include "api/envelope.h"
 #include "base/log.h"
 #include "base/time.h"
+#include "http/envelope.h"
 #include "http/request_target.h"
 
 namespace rkd {

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "api/envelope.h"
+#include "http/envelope.h"
 #include "http/web_files.h"
 
 namespace rkd {

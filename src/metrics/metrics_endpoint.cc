@@ -4,7 +4,7 @@
 
 #include <string_view>
 
-#include "api/envelope.h"
+#include "http/envelope.h"
 
 namespace rkd {
 namespace {

@@ -5,7 +5,7 @@
 #include <map>
 #include <sstream>
 
-#include "compose/circuit_breaker.h"
+#include "base/circuit_breaker.h"
 #include "metrics/metrics_endpoint.h"
 #include "metrics/scrape_sources.h"
 

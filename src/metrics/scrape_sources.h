@@ -9,8 +9,8 @@
 #include <functional>
 #include <string>
 
+#include "base/circuit_breaker.h"
 #include "bus/bus.h"
-#include "compose/circuit_breaker.h"
 #include "metrics/metrics.h"
 #include "store/store.h"
 

@@ -3,7 +3,7 @@
 // event for each user who is at risk and not emailed within the cooldown, through the
 // same topic as changes. Its event ids carry the day, so two sweeps on one day trigger
 // at most one email per user. Thread-safe (Run may be called from the API and a timer).
-// Across processes sweeps run one at a time too, through a lock (pipeline/leader_lock.h).
+// Across processes sweeps run one at a time too, through a lock (leader/leader_lock.h).
 #pragma once
 
 #include <atomic>
@@ -13,7 +13,7 @@
 
 #include "bus/bus.h"
 #include "domain/score.h"
-#include "pipeline/leader_lock.h"
+#include "leader/leader_lock.h"
 #include "store/store.h"
 
 namespace rkd {

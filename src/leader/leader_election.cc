@@ -1,4 +1,4 @@
-#include "pipeline/leader_election.h"
+#include "leader/leader_election.h"
 
 #include <thread>
 

@@ -1,4 +1,4 @@
-#include "compose/rate_limiter.h"
+#include "base/rate_limiter.h"
 
 #include <algorithm>
 

@@ -15,7 +15,7 @@
 #include <memory>
 #include <string>
 
-#include "pipeline/leader_lock.h"
+#include "leader/leader_lock.h"
 #include "store/postgres/pg_conn.h"
 
 namespace rkd {

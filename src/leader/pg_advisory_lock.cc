@@ -1,4 +1,4 @@
-#include "store/postgres/pg_advisory_lock.h"
+#include "leader/pg_advisory_lock.h"
 
 #include "base/log.h"
 

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "pipeline/leader_lock.h"
+#include "leader/leader_lock.h"
 
 namespace rkd {
 

@@ -2,7 +2,7 @@
 // must not run twice (the stream processor, a sweep) runs in one process only, however
 // many are started (DESIGN.md: `rekindle stream`, one leader). The holder's death frees
 // it without anyone's help: a PostgreSQL session's advisory lock
-// (store/postgres/pg_advisory_lock.h) or an flock on a file (pipeline/file_leader_lock.h).
+// (leader/pg_advisory_lock.h) or an flock on a file (leader/file_leader_lock.h).
 // Implementations are not thread-safe: one thread tries, checks and releases.
 #pragma once
 

@@ -1,4 +1,4 @@
-#include "compose/circuit_breaker.h"
+#include "base/circuit_breaker.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "pipeline/file_leader_lock.h"
+#include "leader/file_leader_lock.h"
 
 #include <fcntl.h>
 #include <sys/file.h>

@@ -1,7 +1,7 @@
 // RunAsLeader against a lock the test controls, and FileLeaderLock between two holders
 // in one process (flock conflicts between separate opens of one file, as between
 // processes). Waits are bounded by generous timeouts, never measured.
-#include "pipeline/leader_election.h"
+#include "leader/leader_election.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -10,7 +10,7 @@
 #include <fstream>
 #include <thread>
 
-#include "pipeline/file_leader_lock.h"
+#include "leader/file_leader_lock.h"
 
 namespace rkd {
 namespace {

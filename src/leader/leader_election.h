@@ -10,7 +10,7 @@
 #include <functional>
 #include <string>
 
-#include "pipeline/leader_lock.h"
+#include "leader/leader_lock.h"
 
 namespace rkd {
 

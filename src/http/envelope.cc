@@ -1,4 +1,4 @@
-#include "api/envelope.h"
+#include "http/envelope.h"
 
 #include "base/log.h"
 #include "base/time.h"
