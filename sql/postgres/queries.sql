@@ -34,9 +34,6 @@ DELETE FROM orders WHERE user_id = $1;
 -- name: delete-user-emails
 DELETE FROM emails WHERE user_id = $1;
 
--- name: email-owner
-SELECT user_id FROM users WHERE lower(email) = lower($1::text);
-
 -- name: count-users
 SELECT count(*) FROM users;
 

@@ -11,6 +11,12 @@ SELECT user_id, email, name, last_order_date, order_count, average_order_value,
        preferred_categories, engagement_score, last_email_date, created_at, updated_at
 FROM users WHERE user_id = ?1;
 
+-- name: get-user-for-update
+-- The same read: SQLite has one writer at a time, so a write's reads are already stable.
+SELECT user_id, email, name, last_order_date, order_count, average_order_value,
+       preferred_categories, engagement_score, last_email_date, created_at, updated_at
+FROM users WHERE user_id = ?1;
+
 -- name: update-user
 UPDATE users SET email = ?2, name = ?3, last_order_date = ?4, order_count = ?5,
        average_order_value = ?6, preferred_categories = ?7, engagement_score = ?8,
@@ -25,9 +31,6 @@ DELETE FROM orders WHERE user_id = ?1;
 
 -- name: delete-user-emails
 DELETE FROM emails WHERE user_id = ?1;
-
--- name: email-owner
-SELECT user_id FROM users WHERE email = ?1;
 
 -- name: count-users
 SELECT count(*) FROM users;

@@ -57,8 +57,8 @@ Result<PgRows> PgConn::Check(PGresult* r, const std::string& what) {
   if (r) PQclear(r);
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
   msg = what + ": " + msg + " [SQLSTATE " + (state.empty() ? "none" : state) + "]";
-  // The store names the field (it knows which constraint means what): "[constraint …]".
-  if (state == "23505") return Status::AlreadyExists(msg + " [constraint " + constraint + "]");
+  // The field names the constraint; the store knows which one means what.
+  if (state == "23505") return Status::AlreadyExists(msg, constraint);
   // 40001 serialization failure, 40P01 deadlock, 55P03 lock timeout, 57014 statement
   // timeout, 08xxx / no state: the connection failed.
   if (state == "40001" || state == "40P01" || state == "55P03" || state == "57014" || state.empty() ||

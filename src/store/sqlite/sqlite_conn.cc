@@ -67,14 +67,18 @@ Result<bool> Stmt::Step() {
   int rc = sqlite3_step(s_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
+  if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+    // "UNIQUE constraint failed: users.email": the field names the column (or index).
+    const std::string msg = sqlite3_errmsg(db_);
+    const size_t colon = msg.rfind(": ");
+    return Status::AlreadyExists(msg, colon == std::string::npos ? std::string() : msg.substr(colon + 2));
+  }
   return SqliteStatus(rc, db_, "step");
 }
 
 Status Stmt::Run() {
-  int rc = sqlite3_step(s_);
-  if (rc == SQLITE_DONE || rc == SQLITE_ROW) return Status::Ok();
-  if ((rc & 0xff) == SQLITE_CONSTRAINT) return Status::AlreadyExists(sqlite3_errmsg(db_));
-  return SqliteStatus(rc, db_, "step");
+  auto row = Step();
+  return row.ok() ? Status::Ok() : row.status();
 }
 
 }  // namespace rkd

@@ -9,7 +9,7 @@
 namespace rkd {
 
 Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::string& path, const std::string& sql_dir,
-                                                             const Clock* clock) {
+                                                             const Clock* clock, const Expand& expand) {
   std::error_code ec;
   auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
@@ -18,7 +18,7 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::string& 
   if (!writer.ok()) return writer.status();
   db->writer_ = std::move(writer).value();
   RKD_RETURN_IF_ERROR(db->Migrate(sql_dir));
-  RKD_RETURN_IF_ERROR(db->PrepareAll(sql_dir));
+  RKD_RETURN_IF_ERROR(db->PrepareAll(sql_dir, expand));
   RKD_RETURN_IF_ERROR(db->writer_->Exec("PRAGMA wal_autocheckpoint=0"));
   db->checkpointer_ = std::thread([d = db.get()] { d->CheckpointLoop(); });
   return db;
@@ -74,14 +74,14 @@ Status SqliteDatabase::Migrate(const std::string& sql_dir) {
   });
 }
 
-Status SqliteDatabase::PrepareAll(const std::string& sql_dir) {
+Status SqliteDatabase::PrepareAll(const std::string& sql_dir, const Expand& expand) {
   auto it = EmbeddedFiles().find(sql_dir + "/queries.sql");
   if (it == EmbeddedFiles().end()) return Status::Internal(sql_dir + "/queries.sql is not embedded");
   auto parsed = ParseNamedQueries(it->second);
   if (!parsed.ok()) return parsed.status();
   sql_ = std::move(parsed).value();
+  if (expand) RKD_RETURN_IF_ERROR(expand(sql_));
   for (const auto& [name, sql] : sql_) {
-    if (sql.find('{') != std::string::npos) continue;  // a template; its user prepares the variants
     auto p = writer_->Prepare(sql);
     if (!p.ok()) return Status::Internal("query " + name + ": " + p.status().message());
   }

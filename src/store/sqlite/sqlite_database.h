@@ -23,8 +23,10 @@ class SqliteDatabase {
   // Opens `path` (creating it and its folder), applies the migrations embedded under
   // `sql_dir`/migrations/NNNN_name.sql and prepares every query of `sql_dir`/queries.sql,
   // so a broken query fails here. `clock` must outlive the database.
+  // `expand`, when given, may add derived queries (templates) before they are prepared.
+  using Expand = std::function<Status(std::map<std::string, std::string>&)>;
   static Result<std::unique_ptr<SqliteDatabase>> Open(const std::string& path, const std::string& sql_dir,
-                                                      const Clock* clock);
+                                                      const Clock* clock, const Expand& expand = nullptr);
   ~SqliteDatabase();
 
   // The SQL of a named query (the database owns it; valid for its lifetime).
@@ -57,7 +59,7 @@ class SqliteDatabase {
  private:
   SqliteDatabase(std::string path, const Clock* clock) : path_(std::move(path)), clock_(clock) {}
   Status Migrate(const std::string& sql_dir);
-  Status PrepareAll(const std::string& sql_dir);
+  Status PrepareAll(const std::string& sql_dir, const Expand& expand);
   void ReturnReader(std::unique_ptr<SqliteConn> conn);
   struct PendingWrite;
   void RunBatch(const std::vector<PendingWrite*>& batch);

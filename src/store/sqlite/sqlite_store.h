@@ -1,20 +1,20 @@
-// The Store on SQLite: the embedded default (DESIGN.md). One file in WAL mode (see
-// SqliteDatabase for connections, group commit and checkpoints). Thread-safe.
+// The Store on SQLite: the embedded default. One file in WAL mode (see SqliteDatabase
+// for connections, group commit and checkpoints) under the store core (SqlStore), which
+// holds every use case. What is SQLite's own: one writer at a time (so no row locks and
+// no ordering work for the change stream), and a read snapshot is a read transaction on
+// a reader connection. Thread-safe.
 #pragma once
 
-#include <map>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "base/time.h"
 #include "domain/score.h"
-#include "store/sqlite/sqlite_database.h"
-#include "store/store.h"
+#include "store/sql/sql_store.h"
 
 namespace rkd {
 
-class SqliteStore final : public Store {
+class SqliteStore final : public SqlStore {
  public:
   // Opens `path` (creating it and its folder), applies pending migrations and prepares
   // every named query, so a broken query fails here rather than on a request.
@@ -22,56 +22,14 @@ class SqliteStore final : public Store {
   static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path, const ScoreRules& rules, const Clock* clock,
                                                    StoreOptions options = {});
 
-  Result<User> CreateUser(User user) override;
-  Result<User> GetUser(const std::string& user_id) override;
-  Result<User> UpdateUser(const std::string& user_id, const UserPatch& patch) override;
-  Status DeleteUser(const std::string& user_id) override;
-  Result<Page<User>> ListUsers(const UserQuery& query) override;
-  Result<int64_t> CountUsers() override;
-  Result<OrderResult> CreateOrder(Order order) override;
-  Result<Page<Order>> ListOrders(const std::string& user_id, int limit, const std::string& cursor) override;
-  Result<Email> GetEmail(const std::string& email_id) override;
-  Result<Page<Email>> ListEmails(const EmailQuery& query) override;
-  Status Import(std::vector<User> users, std::vector<Order> orders) override;
-  Result<std::vector<UserChange>> ReadChanges(int64_t after_seq, int limit) override;
-  Result<int64_t> GetCheckpoint(const std::string& name) override;
-  Status SetCheckpoint(const std::string& name, int64_t seq) override;
-  Result<int64_t> LatestChangeSeq() override;
-  Result<std::vector<ScoreRefresh>> RefreshScores(const std::vector<std::string>& user_ids) override;
-  Result<EmailReservation> ReserveEmail(const Email& draft, const std::string& trigger_id, Millis cooldown,
-                                        Millis lease) override;
-  Status FinishEmail(const std::string& email_id, const std::string& status, std::optional<Millis> sent_at,
-                     const std::string& error) override;
-  Result<bool> IsSuppressed(const std::string& email) override;
-  Status Suppress(const std::string& email, const std::string& reason) override;
-  Status Unsuppress(const std::string& email) override;
-  Result<std::vector<Suppression>> ListSuppressions(int limit) override;
-  Result<StoreMetrics> Metrics(double threshold) override;
-  Status RecordHoldout(const std::string& user_id, const std::string& trigger_id, double score,
-                       Millis cooldown) override;
-  Result<Email> RecordEmailEvent(const std::string& email_id, const std::string& type, const std::string& url) override;
-  Result<EffectivenessFigures> Effectiveness(int days) override;
-
   // The schema version after migrations (the highest applied).
-  int schema_version() const { return db_->schema_version(); }
+  int schema_version() const { return schema_version_; }
 
  private:
-  SqliteStore(std::unique_ptr<SqliteDatabase> db, const ScoreRules& rules, const Clock* clock, StoreOptions options)
-      : db_(std::move(db)), rules_(rules), clock_(clock), options_(options) {}
-
-  const std::string& ListUsersSql(UserSort sort, bool descending) const;
-  Result<User> LoadUser(SqliteConn& conn, const std::string& user_id);
-  Result<std::optional<Email>> LoadEmail(SqliteConn& conn, const std::string& email_id);
-  // The order holding `external_id`, read inside a transaction that just found it taken.
-  Result<Order> LoadOrderByExternalId(SqliteConn& conn, const std::string& external_id);
-  Status WriteUser(SqliteConn& conn, const User& user, const char* query);
-  Status AppendChange(SqliteConn& conn, ChangeOp op, const User* old_image, const User* new_image);
-
-  std::unique_ptr<SqliteDatabase> db_;
-  ScoreRules rules_;
-  const Clock* clock_;
-  StoreOptions options_;
-  std::map<std::pair<int, bool>, std::string> list_users_sql_;
+  SqliteStore(std::unique_ptr<SqlBackend> db, int schema_version, const ScoreRules& rules, const Clock* clock,
+              StoreOptions options)
+      : SqlStore(std::move(db), rules, clock, options), schema_version_(schema_version) {}
+  int schema_version_;
 };
 
 }  // namespace rkd

@@ -1,0 +1,87 @@
+// What the store core (sql_store.h) needs from a SQL database, and nothing more: named
+// queries run with positional parameters inside a read or a write transaction. Each
+// dialect (sqlite/, postgres/) implements it over its own connections; the SQL itself
+// lives in sql/<dialect>/queries.sql, under the same names in both.
+// Implementations are thread-safe; an SqlTx is used by one thread, inside one call.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "base/status.h"
+
+namespace rkd {
+
+// One positional parameter: SQL NULL, an integer, a real or text.
+class SqlValue {
+ public:
+  using Variant = std::variant<std::monostate, int64_t, double, std::string>;
+  SqlValue(std::nullopt_t) {}                      // NOLINT: implicit by design (a parameter list reads as values)
+  SqlValue(int64_t v) : v_(v) {}                   // NOLINT
+  SqlValue(int v) : v_(int64_t{v}) {}              // NOLINT
+  SqlValue(double v) : v_(v) {}                    // NOLINT
+  SqlValue(std::string v) : v_(std::move(v)) {}    // NOLINT
+  SqlValue(const char* v) : v_(std::string(v)) {}  // NOLINT
+  template <typename T>
+  SqlValue(const std::optional<T>& v) {  // NOLINT: nullopt is NULL
+    if (v) *this = SqlValue(*v);
+  }
+  const Variant& get() const { return v_; }
+
+ private:
+  Variant v_;
+};
+using SqlParams = std::vector<SqlValue>;
+
+// The current row of a result, read by column index.
+class SqlRow {
+ public:
+  virtual bool IsNull(int col) const = 0;
+  virtual int64_t Int(int col) const = 0;
+  virtual double Real(int col) const = 0;
+  virtual std::string Text(int col) const = 0;
+  std::optional<int64_t> OptInt(int col) const { return IsNull(col) ? std::nullopt : std::optional<int64_t>(Int(col)); }
+  std::optional<double> OptReal(int col) const { return IsNull(col) ? std::nullopt : std::optional<double>(Real(col)); }
+
+ protected:
+  ~SqlRow() = default;
+};
+
+// A connection inside one Read or Write call.
+class SqlTx {
+ public:
+  using OnRow = std::function<void(const SqlRow&)>;
+  // Runs the named query with `params`, calling `on_row` for each result row; returns
+  // the number of rows a write changed. A unique violation is AlreadyExists whose field
+  // names the constraint or index (e.g. "users.email" or "users_email_lower"); a busy,
+  // locked or lost database is Unavailable.
+  virtual Result<int64_t> Run(const std::string& query, const SqlParams& params, const OnRow& on_row = {}) = 0;
+  // Called by a write just before it appends to the change stream, as its last
+  // statements: the change stream's seqs must become visible in seq order (see
+  // PostgreSQL's outbox lock); a single-writer database has nothing to do.
+  virtual Status OrderChangeStream() = 0;
+
+ protected:
+  ~SqlTx() = default;
+};
+
+class SqlBackend {
+ public:
+  virtual ~SqlBackend() = default;
+  using Body = std::function<Status(SqlTx&)>;
+  // Reads; each statement sees committed data.
+  virtual Status Read(const Body& body) = 0;
+  // Reads that must agree with each other: one snapshot for the whole body.
+  virtual Status ReadSnapshot(const Body& body) = 0;
+  // A transaction: all of `body`'s writes or none. A backend may run `body` again from
+  // the start (a deadlock or serialization failure), so `body` resets what it fills in.
+  virtual Status Write(const Body& body) = 0;
+  // A write of one statement, atomic by itself (a backend may skip BEGIN/COMMIT).
+  virtual Status WriteOne(const Body& body) = 0;
+};
+
+}  // namespace rkd

@@ -1,0 +1,613 @@
+#include "store/sql/sql_store.h"
+
+#include <algorithm>
+#include <set>
+
+#include "base/ids.h"
+#include "store/list_query.h"
+#include "store/sql/table_rows.h"
+
+namespace rkd {
+namespace {
+
+using nlohmann::json;
+
+// Runs a query whose rows are read by `read` into `out`.
+template <typename T, typename Read>
+Status RunInto(SqlTx& tx, const std::string& query, const SqlParams& params, Read read, std::vector<T>* out) {
+  auto r = tx.Run(query, params, [&](const SqlRow& row) { out->push_back(read(row)); });
+  return r.ok() ? Status::Ok() : r.status();
+}
+
+// Runs a query of one row (an aggregate): `read` sees it; NotFound-free.
+template <typename Read>
+Status RunOne(SqlTx& tx, const std::string& query, const SqlParams& params, Read read) {
+  auto r = tx.Run(query, params, read);
+  return r.ok() ? Status::Ok() : r.status();
+}
+
+// A page from rows read with limit + 1: the extra row, when there is one, means another
+// page follows the last row kept.
+template <typename T, typename KeyOf>
+Page<T> TrimPage(std::vector<T> rows, int limit, KeyOf key_of) {
+  Page<T> page{std::move(rows), {}};
+  if (static_cast<int>(page.items.size()) > limit) {
+    page.items.resize(static_cast<size_t>(limit));
+    const auto [k, id] = key_of(page.items.back());
+    page.next_cursor = EncodeKeyCursor(k, id);
+  }
+  return page;
+}
+
+// A unique violation on the users' email (its constraint is named for the column).
+bool IsEmailTaken(const Status& st) {
+  return st.code() == Code::kAlreadyExists && st.field().find("email") != std::string::npos;
+}
+
+std::string ListUsersQuery(UserSort sort, bool descending) {
+  return std::string("list-users/") + SortName(sort) + (descending ? "/desc" : "/asc");
+}
+
+}  // namespace
+
+Status SqlStore::ExpandListUsers(std::map<std::string, std::string>& queries, SortTypeOf type_of) {
+  auto it = queries.find("list-users");
+  if (it == queries.end()) return Status::Internal("no named query list-users");
+  const std::string tmpl = it->second;
+  queries.erase(it);
+  for (UserSort sort : {UserSort::kCreatedAt, UserSort::kScore, UserSort::kLastOrderDate, UserSort::kName})
+    for (bool desc : {false, true}) {
+      std::string q = ReplaceAll(tmpl, "{key}", SortColumn(sort));
+      q = ReplaceAll(q, "{type}", type_of ? type_of(sort) : "");
+      q = ReplaceAll(q, "{cmp}", desc ? "<" : ">");
+      q = ReplaceAll(q, "{dir}", desc ? "DESC" : "ASC");
+      queries[ListUsersQuery(sort, desc)] = std::move(q);
+    }
+  return Status::Ok();
+}
+
+// ---- rows ----------------------------------------------------------------------------
+
+Result<User> SqlStore::LoadUser(SqlTx& tx, const std::string& user_id, bool lock) {
+  std::optional<User> user;
+  auto r =
+      tx.Run(lock ? "get-user-for-update" : "get-user", {user_id}, [&](const SqlRow& row) { user = ReadUser(row); });
+  if (!r.ok()) return r.status();
+  if (!user) return Status::NotFound("user " + user_id + " not found", "userId");
+  return std::move(*user);
+}
+
+Result<std::optional<Email>> SqlStore::LoadEmail(SqlTx& tx, const std::string& email_id) {
+  std::optional<Email> email;
+  auto r = tx.Run("get-email", {email_id}, [&](const SqlRow& row) { email = ReadEmail(row); });
+  if (!r.ok()) return r.status();
+  return email;
+}
+
+Status SqlStore::InsertUser(SqlTx& tx, const User& u) {
+  auto r = tx.Run("insert-user", InsertUserParams(u));
+  if (r.ok()) return Status::Ok();
+  if (IsEmailTaken(r.status()))
+    return Status::AlreadyExists("a user with email " + u.email + " already exists", "email");
+  if (r.status().code() == Code::kAlreadyExists)
+    return Status::AlreadyExists("user " + u.user_id + " already exists", "userId");
+  return r.status();
+}
+
+Status SqlStore::UpdateUserRow(SqlTx& tx, const User& u) {
+  auto r = tx.Run("update-user", UpdateUserParams(u));
+  if (IsEmailTaken(r.status()))
+    return Status::AlreadyExists("a user with email " + u.email + " already exists", "email");
+  return r.ok() ? Status::Ok() : r.status();
+}
+
+Status SqlStore::AppendChange(SqlTx& tx, ChangeOp op, const User* old_image, const User* new_image) {
+  RKD_RETURN_IF_ERROR(tx.OrderChangeStream());
+  auto r = tx.Run("insert-change", InsertChangeParams(op, old_image, new_image, clock_->Now()));
+  return r.ok() ? Status::Ok() : r.status();
+}
+
+void SqlStore::Rescore(User& u, Millis now) const {
+  u.updated_at = now;
+  u.engagement_score = ComputeScore(rules_, u, now);
+}
+
+// ---- users ---------------------------------------------------------------------------
+
+Result<User> SqlStore::CreateUser(User u) {
+  if (u.user_id.empty()) u.user_id = NewUuid();
+  u.created_at = clock_->Now();
+  Rescore(u, u.created_at);
+  Status st = db_->Write([&](SqlTx& tx) -> Status {
+    RKD_RETURN_IF_ERROR(InsertUser(tx, u));
+    return AppendChange(tx, ChangeOp::kInsert, nullptr, &u);
+  });
+  if (!st.ok()) return st;
+  return u;
+}
+
+Result<User> SqlStore::GetUser(const std::string& user_id) {
+  Result<User> out = Status::Internal("unset");
+  Status st = db_->Read([&](SqlTx& tx) -> Status {
+    out = LoadUser(tx, user_id, false);
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<User> SqlStore::UpdateUser(const std::string& user_id, const UserPatch& patch) {
+  User after;
+  Status st = db_->Write([&](SqlTx& tx) -> Status {
+    auto before = LoadUser(tx, user_id, true);
+    if (!before.ok()) return before.status();
+    after = *before;
+    ApplyPatch(patch, &after);
+    Rescore(after, clock_->Now());
+    RKD_RETURN_IF_ERROR(UpdateUserRow(tx, after));
+    return AppendChange(tx, ChangeOp::kModify, &*before, &after);
+  });
+  if (!st.ok()) return st;
+  return after;
+}
+
+Status SqlStore::DeleteUser(const std::string& user_id) {
+  return db_->Write([&](SqlTx& tx) -> Status {
+    auto before = LoadUser(tx, user_id, true);
+    if (!before.ok()) return before.status();
+    for (const char* q : {"delete-user-orders", "delete-user-emails", "delete-user"}) {
+      auto r = tx.Run(q, {user_id});
+      if (!r.ok()) return r.status();
+    }
+    return AppendChange(tx, ChangeOp::kRemove, &*before, nullptr);
+  });
+}
+
+Result<Page<User>> SqlStore::ListUsers(const UserQuery& q) {
+  const int limit = ClampLimit(q.limit);
+  auto cursor = DecodeUserCursor(q);
+  if (!cursor.ok()) return cursor.status();
+  const json& after = *cursor;
+  SqlParams p{q.score_below, q.search.empty() ? std::nullopt : std::optional<std::string>(ContainsPattern(q.search))};
+  if (after.is_null()) {
+    p.insert(p.end(), {std::nullopt, std::nullopt});
+  } else {
+    // The key's type follows the sort; a cursor whose key does not is not ours.
+    const json& k = after["k"];
+    if (k.is_string() && q.sort == UserSort::kName)
+      p.emplace_back(k.get<std::string>());
+    else if (k.is_number_integer() && q.sort != UserSort::kName)
+      p.emplace_back(k.get<int64_t>());
+    else if (k.is_number() && q.sort == UserSort::kScore)
+      p.emplace_back(k.get<double>());
+    else
+      return Status::InvalidArgument("cursor is not valid", "cursor");
+    p.emplace_back(after["i"].get<std::string>());
+  }
+  p.emplace_back(int64_t{limit + 1});
+  std::vector<User> rows;
+  Status st =
+      db_->Read([&](SqlTx& tx) { return RunInto(tx, ListUsersQuery(q.sort, q.descending), p, ReadUser, &rows); });
+  if (!st.ok()) return st;
+  Page<User> page{std::move(rows), {}};
+  if (static_cast<int>(page.items.size()) > limit) {
+    page.items.resize(static_cast<size_t>(limit));
+    page.next_cursor = EncodeUserCursor(page.items.back(), q);
+  }
+  return page;
+}
+
+Result<int64_t> SqlStore::CountUsers() {
+  int64_t n = 0;
+  Status st =
+      db_->Read([&](SqlTx& tx) { return RunOne(tx, "count-users", {}, [&](const SqlRow& r) { n = r.Int(0); }); });
+  if (!st.ok()) return st;
+  return n;
+}
+
+// ---- orders --------------------------------------------------------------------------
+
+Result<OrderResult> SqlStore::CreateOrder(Order o) {
+  OrderResult out;
+  if (o.order_id.empty()) o.order_id = NewUuid();
+  Status st = db_->Write([&](SqlTx& tx) -> Status {
+    auto before = LoadUser(tx, o.user_id, true);  // the row lock queues concurrent orders
+    if (!before.ok()) return before.status();
+    o.created_at = clock_->Now();
+    auto inserted = tx.Run("insert-order", InsertOrderParams(o));
+    if (inserted.status().code() == Code::kAlreadyExists)
+      return Status::AlreadyExists("order " + o.order_id + " already exists", "orderId");
+    if (!inserted.ok()) return inserted.status();
+    if (*inserted == 0) {
+      // The externalId is taken (the insert did nothing): a retry of that order, or a
+      // conflict. A concurrent insert of it has committed (PostgreSQL's ON CONFLICT
+      // waited for it), and this statement's snapshot sees its row.
+      std::vector<Order> existing;
+      RKD_RETURN_IF_ERROR(RunInto(tx, "get-order-by-external-id", {o.external_id}, ReadOrder, &existing));
+      if (existing.empty())
+        return Status::Internal("order with externalId " + o.external_id + " vanished inside its transaction");
+      if (!IsSameOrder(existing[0], o))
+        return Status::AlreadyExists("an order with externalId " + o.external_id + " already exists and differs",
+                                     "externalId");
+      out = {std::move(existing[0]), std::move(before).value(), true};
+      return Status::Ok();
+    }
+    User u = *before;
+    ApplyOrder(o, &u);
+    Rescore(u, o.created_at);
+    RKD_RETURN_IF_ERROR(UpdateUserRow(tx, u));
+    // Attribution: this order converts the latest email (or holdout record) of the
+    // client within the window before it; each converts once.
+    for (const char* q : {"attribute-email", "attribute-holdout"}) {
+      auto r = tx.Run(q, {o.user_id, o.order_date, options_.attribution_window, o.order_id, o.total_value});
+      if (!r.ok()) return r.status();
+    }
+    RKD_RETURN_IF_ERROR(AppendChange(tx, ChangeOp::kModify, &*before, &u));
+    out = {o, std::move(u), false};
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<Page<Order>> SqlStore::ListOrders(const std::string& user_id, int limit, const std::string& cursor) {
+  limit = ClampLimit(limit);
+  auto after = DecodeKeyCursor(cursor);
+  if (!after.ok()) return after.status();
+  SqlParams p{user_id};
+  if (*after)
+    p.insert(p.end(), {(*after)->first, (*after)->second});
+  else
+    p.insert(p.end(), {std::nullopt, std::nullopt});
+  p.emplace_back(int64_t{limit + 1});
+  std::vector<Order> rows;
+  Status st = db_->Read([&](SqlTx& tx) { return RunInto(tx, "list-orders", p, ReadOrder, &rows); });
+  if (!st.ok()) return st;
+  return TrimPage(std::move(rows), limit, [](const Order& o) { return std::pair{o.order_date, o.order_id}; });
+}
+
+// ---- emails --------------------------------------------------------------------------
+
+Result<Email> SqlStore::GetEmail(const std::string& email_id) {
+  std::optional<Email> email;
+  Status st = db_->Read([&](SqlTx& tx) -> Status {
+    auto e = LoadEmail(tx, email_id);
+    if (!e.ok()) return e.status();
+    email = std::move(e).value();
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  if (!email) return Status::NotFound("email " + email_id + " not found", "emailId");
+  return std::move(*email);
+}
+
+Result<Page<Email>> SqlStore::ListEmails(const EmailQuery& q) {
+  const int limit = ClampLimit(q.limit);
+  auto after = DecodeKeyCursor(q.cursor);
+  if (!after.ok()) return after.status();
+  SqlParams p{q.user_id, q.status};
+  if (*after)
+    p.insert(p.end(), {(*after)->first, (*after)->second});
+  else
+    p.insert(p.end(), {std::nullopt, std::nullopt});
+  p.emplace_back(int64_t{limit + 1});
+  std::vector<Email> rows;
+  Status st = db_->Read([&](SqlTx& tx) { return RunInto(tx, "list-emails", p, ReadEmail, &rows); });
+  if (!st.ok()) return st;
+  return TrimPage(std::move(rows), limit, [](const Email& e) { return std::pair{e.created_at, e.email_id}; });
+}
+
+// ---- bulk load -----------------------------------------------------------------------
+
+Status SqlStore::Import(std::vector<User> users, std::vector<Order> orders) {
+  const Millis now = clock_->Now();
+  for (User& u : users) {
+    if (u.user_id.empty()) u.user_id = NewUuid();
+    if (u.created_at == 0) u.created_at = now;
+    Rescore(u, now);
+  }
+  for (Order& o : orders) {
+    if (o.order_id.empty()) o.order_id = NewUuid();
+    if (o.created_at == 0) o.created_at = o.order_date;
+  }
+  return db_->Write([&](SqlTx& tx) -> Status {
+    for (const User& u : users) {
+      Status w = InsertUser(tx, u);
+      if (w.code() == Code::kAlreadyExists)
+        return Status::AlreadyExists("user " + u.user_id + " or email " + u.email + " already exists", "email");
+      RKD_RETURN_IF_ERROR(w);
+    }
+    for (const Order& o : orders) {
+      auto r = tx.Run("insert-order", InsertOrderParams(o));
+      if (!r.ok()) return r.status();
+      if (*r == 0)
+        return Status::AlreadyExists("an order with externalId " + o.external_id + " already exists", "externalId");
+    }
+    for (const User& u : users) RKD_RETURN_IF_ERROR(AppendChange(tx, ChangeOp::kInsert, nullptr, &u));
+    return Status::Ok();
+  });
+}
+
+// ---- change stream -------------------------------------------------------------------
+
+Result<std::vector<UserChange>> SqlStore::ReadChanges(int64_t after_seq, int limit) {
+  std::vector<UserChange> out;
+  Status st = db_->Read([&](SqlTx& tx) -> Status {
+    out.clear();
+    Status bad;
+    auto r = tx.Run("read-changes", {after_seq, int64_t{std::max(limit, 1)}}, [&](const SqlRow& row) {
+      auto ch = ReadChange(row);
+      if (ch.ok())
+        out.push_back(std::move(ch).value());
+      else if (bad.ok())
+        bad = ch.status();
+    });
+    if (!r.ok()) return r.status();
+    return bad;
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<int64_t> SqlStore::GetCheckpoint(const std::string& name) {
+  int64_t seq = 0;
+  Status st = db_->Read(
+      [&](SqlTx& tx) { return RunOne(tx, "get-checkpoint", {name}, [&](const SqlRow& r) { seq = r.Int(0); }); });
+  if (!st.ok()) return st;
+  return seq;
+}
+
+Status SqlStore::SetCheckpoint(const std::string& name, int64_t seq) {
+  return db_->WriteOne([&](SqlTx& tx) { return RunOne(tx, "set-checkpoint", {name, seq, clock_->Now()}, nullptr); });
+}
+
+Result<int64_t> SqlStore::LatestChangeSeq() {
+  int64_t seq = 0;
+  Status st = db_->Read(
+      [&](SqlTx& tx) { return RunOne(tx, "latest-change-seq", {}, [&](const SqlRow& r) { seq = r.Int(0); }); });
+  if (!st.ok()) return st;
+  return seq;
+}
+
+// ---- pipeline ------------------------------------------------------------------------
+
+Result<std::vector<ScoreRefresh>> SqlStore::RefreshScores(const std::vector<std::string>& user_ids) {
+  std::vector<ScoreRefresh> out;
+  // Users are locked in id order, all before the first change record, so two refreshes
+  // (or a refresh and a single-user write) never wait on each other in a cycle.
+  const std::set<std::string> ids(user_ids.begin(), user_ids.end());
+  Status st = db_->Write([&](SqlTx& tx) -> Status {
+    out.clear();
+    std::map<std::string, User> locked;
+    for (const std::string& id : ids) {
+      auto before = LoadUser(tx, id, true);
+      if (before.status().IsNotFound()) continue;
+      if (!before.ok()) return before.status();
+      locked.emplace(id, std::move(before).value());
+    }
+    const Millis now = clock_->Now();
+    std::vector<std::pair<User, User>> changed;
+    for (const std::string& id : user_ids) {
+      auto it = locked.find(id);
+      if (it == locked.end()) continue;
+      ScoreRefresh r{it->second, it->second.engagement_score};
+      r.user.engagement_score = ComputeScore(rules_, r.user, now);
+      if (r.user.engagement_score != r.old_score) {
+        r.user.updated_at = now;
+        RKD_RETURN_IF_ERROR(UpdateUserRow(tx, r.user));
+        changed.emplace_back(it->second, r.user);
+        it->second = r.user;  // a repeated id sees the refreshed row
+      }
+      out.push_back(std::move(r));
+    }
+    for (const auto& [before, after] : changed)
+      RKD_RETURN_IF_ERROR(AppendChange(tx, ChangeOp::kModify, &before, &after));
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<EmailReservation> SqlStore::ReserveEmail(const Email& draft, const std::string& trigger_id, Millis cooldown,
+                                                Millis lease) {
+  EmailReservation out;
+  Status st = db_->Write([&](SqlTx& tx) -> Status {
+    out = {};
+    const Millis now = clock_->Now();
+    // The user's row lock first: two deliveries of one trigger then queue here, and the
+    // second finds the first's email.
+    auto before = LoadUser(tx, draft.user_id, true);
+    auto existing = LoadEmail(tx, draft.email_id);
+    if (!existing.ok()) return existing.status();
+    if (*existing) {
+      out = {EmailReservation::Outcome::kExisting, **existing};
+      if (out.email.AwaitsSending()) {
+        // The send lease, unless another delivery holds it.
+        auto claimed = tx.Run("claim-email", {draft.email_id, now + lease, now});
+        if (!claimed.ok()) return claimed.status();
+        if (*claimed == 0) out.outcome = EmailReservation::Outcome::kClaimed;
+      }
+      return Status::Ok();
+    }
+    if (!before.ok()) return before.status();
+    if (before->last_email_date && draft.generated_at - *before->last_email_date < cooldown) {
+      out.outcome = EmailReservation::Outcome::kCooldown;
+      return Status::Ok();
+    }
+    Email e = draft;
+    e.status = "GENERATED";
+    e.created_at = now;
+    auto inserted = tx.Run("insert-email", InsertEmailParams(e, trigger_id, now + lease));
+    if (!inserted.ok()) return inserted.status();
+    User after = *before;
+    after.last_email_date = e.generated_at;
+    Rescore(after, e.created_at);
+    RKD_RETURN_IF_ERROR(UpdateUserRow(tx, after));
+    RKD_RETURN_IF_ERROR(AppendChange(tx, ChangeOp::kModify, &*before, &after));
+    out = {EmailReservation::Outcome::kReserved, std::move(e)};
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Status SqlStore::FinishEmail(const std::string& email_id, const std::string& status, std::optional<Millis> sent_at,
+                             const std::string& error) {
+  return db_->WriteOne([&](SqlTx& tx) -> Status {
+    auto r = tx.Run("finish-email", {email_id, status, sent_at, error});
+    if (!r.ok()) return r.status();
+    if (*r == 0) return Status::NotFound("email " + email_id + " not found", "emailId");
+    return Status::Ok();
+  });
+}
+
+Result<bool> SqlStore::IsSuppressed(const std::string& email) {
+  bool found = false;
+  Status st =
+      db_->Read([&](SqlTx& tx) { return RunOne(tx, "is-suppressed", {email}, [&](const SqlRow&) { found = true; }); });
+  if (!st.ok()) return st;
+  return found;
+}
+
+Status SqlStore::Suppress(const std::string& email, const std::string& reason) {
+  return db_->WriteOne([&](SqlTx& tx) { return RunOne(tx, "suppress", {email, reason, clock_->Now()}, nullptr); });
+}
+
+Status SqlStore::Unsuppress(const std::string& email) {
+  return db_->WriteOne([&](SqlTx& tx) -> Status {
+    auto r = tx.Run("unsuppress", {email});
+    if (!r.ok()) return r.status();
+    if (*r == 0) return Status::NotFound(email + " is not on the suppression list", "email");
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<Suppression>> SqlStore::ListSuppressions(int limit) {
+  std::vector<Suppression> out;
+  Status st = db_->Read([&](SqlTx& tx) {
+    out.clear();
+    return RunInto(
+        tx, "list-suppressions", {int64_t{std::clamp(limit, 1, 100000)}},
+        [](const SqlRow& r) {
+          return Suppression{r.Text(0), r.Text(1), r.Int(2)};
+        },
+        &out);
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<StoreMetrics> SqlStore::Metrics(double threshold) {
+  StoreMetrics m;
+  const Millis now = clock_->Now();
+  Status st = db_->Read([&](SqlTx& tx) -> Status {
+    m = {};
+    RKD_RETURN_IF_ERROR(RunOne(tx, "metrics-users", {threshold}, [&](const SqlRow& r) {
+      m.users = r.Int(0);
+      m.at_risk = r.Int(1);
+      m.average_score = r.Real(2);
+    }));
+    RKD_RETURN_IF_ERROR(RunOne(tx, "score-histogram", {}, [&](const SqlRow& r) {
+      m.score_histogram[std::clamp<int64_t>(r.Int(0), 0, 9)] += r.Int(1);
+    }));
+    for (auto [days, target] : {std::pair{7, &m.emails_last_7_days}, std::pair{30, &m.emails_last_30_days},
+                                std::pair{1'000'000, &m.emails_total}}) {
+      RKD_RETURN_IF_ERROR(RunOne(tx, "emails-since", {now - int64_t{days} * kMillisPerDay},
+                                 [target = target](const SqlRow& r) { *target = r.Int(0); }));
+    }
+    RKD_RETURN_IF_ERROR(RunOne(tx, "emails-by-status", {},
+                               [&](const SqlRow& r) { m.emails_by_status.emplace_back(r.Text(0), r.Int(1)); }));
+    return RunOne(tx, "emails-per-day", {(now / kMillisPerDay - 29) * kMillisPerDay},
+                  [&](const SqlRow& r) { m.emails_per_day.emplace_back(r.Int(0) * kMillisPerDay, r.Int(1)); });
+  });
+  if (!st.ok()) return st;
+  return m;
+}
+
+// ---- effectiveness -------------------------------------------------------------------
+
+Status SqlStore::RecordHoldout(const std::string& user_id, const std::string& trigger_id, double score,
+                               Millis cooldown) {
+  return db_->Write([&](SqlTx& tx) -> Status {
+    const Millis now = clock_->Now();
+    // The user's row lock (when the user exists) makes the check-then-insert atomic.
+    auto user = LoadUser(tx, user_id, true);
+    if (!user.ok() && !user.status().IsNotFound()) return user.status();
+    bool recent = false;
+    RKD_RETURN_IF_ERROR(
+        RunOne(tx, "latest-holdout", {user_id}, [&](const SqlRow& r) { recent = now - r.Int(0) < cooldown; }));
+    if (recent) return Status::Ok();  // held out recently: one record per cooldown
+    return RunOne(tx, "insert-holdout", {user_id, trigger_id, score, now}, nullptr);
+  });
+}
+
+Result<Email> SqlStore::RecordEmailEvent(const std::string& email_id, const std::string& type, const std::string& url) {
+  Email out;
+  Status st = db_->Write([&](SqlTx& tx) -> Status {
+    auto email = LoadEmail(tx, email_id);
+    if (!email.ok()) return email.status();
+    if (!*email) return Status::NotFound("email " + email_id + " not found", "emailId");
+    const Millis now = clock_->Now();
+    RKD_RETURN_IF_ERROR(RunOne(tx, "insert-email-event", {email_id, type, url, now}, nullptr));
+    RKD_RETURN_IF_ERROR(RunOne(tx, type == "click" ? "mark-clicked" : "mark-opened", {email_id, now}, nullptr));
+    auto after = LoadEmail(tx, email_id);
+    if (!after.ok()) return after.status();
+    out = **after;
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<EffectivenessFigures> SqlStore::Effectiveness(int days) {
+  EffectivenessFigures f;
+  const Millis now = clock_->Now();
+  const Millis since = (now / kMillisPerDay - (days - 1)) * kMillisPerDay;
+  // One snapshot: the funnel, the groups and the daily rows agree with each other.
+  Status st = db_->ReadSnapshot([&](SqlTx& tx) -> Status {
+    f = {};
+    RKD_RETURN_IF_ERROR(RunOne(tx, "effectiveness-funnel", {since}, [&](const SqlRow& r) {
+      f.sent = r.Int(0);
+      f.delivered = r.Int(1);
+      f.failed = r.Int(2);
+      f.opened = r.Int(3);
+      f.clicked = r.Int(4);
+      f.converted = r.Int(5);
+      f.revenue = r.Real(6);
+    }));
+    RKD_RETURN_IF_ERROR(RunOne(tx, "effectiveness-suppressions", {since}, [&](const SqlRow& r) {
+      const std::string reason = r.Text(0);
+      if (reason == "unsubscribed") f.unsubscribes = r.Int(1);
+      if (reason == "bounced") f.bounces = r.Int(1);
+      if (reason == "complained") f.complaints = r.Int(1);
+    }));
+    for (auto [query, group] :
+         {std::pair{"effectiveness-emailed", &f.emailed}, std::pair{"effectiveness-held-out", &f.held_out}}) {
+      RKD_RETURN_IF_ERROR(RunOne(tx, query, {since}, [group = group](const SqlRow& r) {
+        *group = {r.Int(0), r.Int(1), r.Real(2)};
+      }));
+    }
+    f.daily.resize(static_cast<size_t>(days));
+    for (int d = 0; d < days; ++d) f.daily[d].day = since + d * kMillisPerDay;
+    // Each daily query's rows are (day number, figures…); `apply` stores one row's.
+    auto add = [&](const char* query, auto apply) {
+      return RunOne(tx, query, {since}, [&](const SqlRow& r) {
+        const int64_t index = r.Int(0) - since / kMillisPerDay;
+        if (index >= 0 && index < days) apply(f.daily[static_cast<size_t>(index)], r);
+      });
+    };
+    RKD_RETURN_IF_ERROR(add("effectiveness-daily-sent", [](DailyEffect& d, const SqlRow& r) { d.sent = r.Int(1); }));
+    RKD_RETURN_IF_ERROR(
+        add("effectiveness-daily-opened", [](DailyEffect& d, const SqlRow& r) { d.opened = r.Int(1); }));
+    RKD_RETURN_IF_ERROR(
+        add("effectiveness-daily-clicked", [](DailyEffect& d, const SqlRow& r) { d.clicked = r.Int(1); }));
+    return add("effectiveness-daily-converted", [](DailyEffect& d, const SqlRow& r) {
+      d.converted = r.Int(1);
+      d.revenue = r.Real(2);
+    });
+  });
+  if (!st.ok()) return st;
+  return f;
+}
+
+}  // namespace rkd

@@ -1,0 +1,82 @@
+// The store core: every use case the Store contract promises (store.h), written once
+// over SqlBackend. A user write loads the row (locked for the transaction where the
+// database has row locks), recomputes the score with the store's rules and clock, writes
+// the row and appends its change record as the transaction's last statements; an order
+// moves its client's derived fields and is attributed to the latest email; an email is
+// reserved, leased and finished; tracking events, suppressions and holdouts are recorded.
+// SqliteStore and PostgresStore give it their backend and keep only their connections
+// and what truly differs. Thread-safe (as its backend).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/time.h"
+#include "domain/score.h"
+#include "store/sql/sql_backend.h"
+#include "store/store.h"
+
+namespace rkd {
+
+class SqlStore : public Store {
+ public:
+  Result<User> CreateUser(User user) override;
+  Result<User> GetUser(const std::string& user_id) override;
+  Result<User> UpdateUser(const std::string& user_id, const UserPatch& patch) override;
+  Status DeleteUser(const std::string& user_id) override;
+  Result<Page<User>> ListUsers(const UserQuery& query) override;
+  Result<int64_t> CountUsers() override;
+  Result<OrderResult> CreateOrder(Order order) override;
+  Result<Page<Order>> ListOrders(const std::string& user_id, int limit, const std::string& cursor) override;
+  Result<Email> GetEmail(const std::string& email_id) override;
+  Result<Page<Email>> ListEmails(const EmailQuery& query) override;
+  Status Import(std::vector<User> users, std::vector<Order> orders) override;
+  Result<std::vector<UserChange>> ReadChanges(int64_t after_seq, int limit) override;
+  Result<int64_t> GetCheckpoint(const std::string& name) override;
+  Status SetCheckpoint(const std::string& name, int64_t seq) override;
+  Result<int64_t> LatestChangeSeq() override;
+  Result<std::vector<ScoreRefresh>> RefreshScores(const std::vector<std::string>& user_ids) override;
+  Result<EmailReservation> ReserveEmail(const Email& draft, const std::string& trigger_id, Millis cooldown,
+                                        Millis lease) override;
+  Status FinishEmail(const std::string& email_id, const std::string& status, std::optional<Millis> sent_at,
+                     const std::string& error) override;
+  Result<bool> IsSuppressed(const std::string& email) override;
+  Status Suppress(const std::string& email, const std::string& reason) override;
+  Status Unsuppress(const std::string& email) override;
+  Result<std::vector<Suppression>> ListSuppressions(int limit) override;
+  Result<StoreMetrics> Metrics(double threshold) override;
+  Status RecordHoldout(const std::string& user_id, const std::string& trigger_id, double score,
+                       Millis cooldown) override;
+  Result<Email> RecordEmailEvent(const std::string& email_id, const std::string& type, const std::string& url) override;
+  Result<EffectivenessFigures> Effectiveness(int days) override;
+
+  // The named queries the users' list runs: one per sort and direction, expanded from
+  // the template "list-users" ({key}: the sort's column, {cmp}, {dir}; `type_of` fills
+  // {type} where a dialect needs the key's SQL type). Backends call it before preparing.
+  using SortTypeOf = const char* (*)(UserSort);
+  static Status ExpandListUsers(std::map<std::string, std::string>& queries, SortTypeOf type_of);
+
+ protected:
+  SqlStore(std::unique_ptr<SqlBackend> db, const ScoreRules& rules, const Clock* clock, StoreOptions options)
+      : db_(std::move(db)), rules_(rules), clock_(clock), options_(options) {}
+
+ private:
+  // The user, locked for the rest of the transaction when `lock` (row-locking databases).
+  Result<User> LoadUser(SqlTx& tx, const std::string& user_id, bool lock);
+  Result<std::optional<Email>> LoadEmail(SqlTx& tx, const std::string& email_id);
+  Status InsertUser(SqlTx& tx, const User& user);
+  Status UpdateUserRow(SqlTx& tx, const User& user);
+  // The change record of a user write: the last statements of its transaction.
+  Status AppendChange(SqlTx& tx, ChangeOp op, const User* old_image, const User* new_image);
+  // Stamps a written user: updated_at = `now` and the score as of `now`.
+  void Rescore(User& user, Millis now) const;
+
+  std::unique_ptr<SqlBackend> db_;
+  ScoreRules rules_;
+  const Clock* clock_;
+  StoreOptions options_;
+};
+
+}  // namespace rkd
