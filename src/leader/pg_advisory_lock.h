@@ -15,8 +15,8 @@
 #include <memory>
 #include <string>
 
+#include "db/postgres/pg_conn.h"
 #include "leader/leader_lock.h"
-#include "store/postgres/pg_conn.h"
 
 namespace rkd {
 

@@ -10,7 +10,7 @@
 #include <mutex>
 
 #include "bus/bus.h"
-#include "store/sqlite/sqlite_database.h"
+#include "db/sqlite/sqlite_database.h"
 
 namespace rkd {
 

@@ -12,8 +12,8 @@
 #include <string>
 
 #include "base/time.h"
+#include "db/postgres/pg_database.h"
 #include "domain/score.h"
-#include "store/postgres/pg_database.h"
 #include "store/sql/sql_store.h"
 
 namespace rkd {

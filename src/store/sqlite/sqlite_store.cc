@@ -2,7 +2,7 @@
 
 #include <type_traits>
 
-#include "store/sqlite/sqlite_database.h"
+#include "db/sqlite/sqlite_database.h"
 
 namespace rkd {
 namespace {

@@ -1,4 +1,4 @@
-#include "store/named_queries.h"
+#include "db/named_queries.h"
 
 #include <sstream>
 

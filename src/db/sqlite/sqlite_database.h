@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "base/time.h"
-#include "store/sqlite/sqlite_conn.h"
+#include "db/sqlite/sqlite_conn.h"
 
 namespace rkd {
 

@@ -1,10 +1,10 @@
-#include "store/sqlite/sqlite_database.h"
+#include "db/sqlite/sqlite_database.h"
 
 #include <filesystem>
 
 #include "base/embedded_files.h"
 #include "base/log.h"
-#include "store/named_queries.h"
+#include "db/named_queries.h"
 
 namespace rkd {
 

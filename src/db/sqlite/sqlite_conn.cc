@@ -1,4 +1,4 @@
-#include "store/sqlite/sqlite_conn.h"
+#include "db/sqlite/sqlite_conn.h"
 
 namespace rkd {
 

@@ -1,4 +1,4 @@
-#include "store/postgres/pg_conn.h"
+#include "db/postgres/pg_conn.h"
 
 #include <poll.h>
 

@@ -1,9 +1,9 @@
-#include "store/postgres/pg_database.h"
+#include "db/postgres/pg_database.h"
 
 #include <cstdlib>
 
 #include "base/embedded_files.h"
-#include "store/named_queries.h"
+#include "db/named_queries.h"
 
 namespace rkd {
 namespace {

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "base/time.h"
-#include "store/postgres/pg_conn.h"
+#include "db/postgres/pg_conn.h"
 
 namespace rkd {
 
