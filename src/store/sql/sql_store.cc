@@ -39,6 +39,16 @@ Page<T> TrimPage(std::vector<T> rows, int limit, KeyOf key_of) {
   return page;
 }
 
+// A keyset page's last parameters: the cursor's (key, id), NULLs on the first page, then
+// limit + 1 (see TrimPage).
+void AddPageParams(const std::optional<std::pair<int64_t, std::string>>& after, int limit, SqlParams& p) {
+  if (after)
+    p.insert(p.end(), {after->first, after->second});
+  else
+    p.insert(p.end(), {std::nullopt, std::nullopt});
+  p.emplace_back(int64_t{limit + 1});
+}
+
 // A unique violation on the users' email (its constraint is named for the column).
 bool IsEmailTaken(const Status& st) {
   return st.code() == Code::kAlreadyExists && st.field().find("email") != std::string::npos;
@@ -255,11 +265,7 @@ Result<Page<Order>> SqlStore::ListOrders(const std::string& user_id, int limit, 
   auto after = DecodeKeyCursor(cursor);
   if (!after.ok()) return after.status();
   SqlParams p{user_id};
-  if (*after)
-    p.insert(p.end(), {(*after)->first, (*after)->second});
-  else
-    p.insert(p.end(), {std::nullopt, std::nullopt});
-  p.emplace_back(int64_t{limit + 1});
+  AddPageParams(*after, limit, p);
   std::vector<Order> rows;
   Status st = db_->Read([&](SqlTx& tx) { return RunInto(tx, "list-orders", p, ReadOrder, &rows); });
   if (!st.ok()) return st;
@@ -286,11 +292,7 @@ Result<Page<Email>> SqlStore::ListEmails(const EmailQuery& q) {
   auto after = DecodeKeyCursor(q.cursor);
   if (!after.ok()) return after.status();
   SqlParams p{q.user_id, q.status};
-  if (*after)
-    p.insert(p.end(), {(*after)->first, (*after)->second});
-  else
-    p.insert(p.end(), {std::nullopt, std::nullopt});
-  p.emplace_back(int64_t{limit + 1});
+  AddPageParams(*after, limit, p);
   std::vector<Email> rows;
   Status st = db_->Read([&](SqlTx& tx) { return RunInto(tx, "list-emails", p, ReadEmail, &rows); });
   if (!st.ok()) return st;
