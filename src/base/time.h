@@ -19,7 +19,7 @@ std::string FormatRfc3339(Millis t);
 // plain date "YYYY-MM-DD" (midnight UTC). Rejects impossible dates (2026-02-30).
 std::optional<Millis> ParseRfc3339(std::string_view s);
 
-// Whole days from `from` to `to`, floored (DESIGN.md: days since an event).
+// Whole days from `from` to `to`, floored (docs/score.md: days since an event).
 inline int64_t WholeDaysBetween(Millis from, Millis to) {
   int64_t d = to - from;
   return d >= 0 ? d / kMillisPerDay : -((-d + kMillisPerDay - 1) / kMillisPerDay);

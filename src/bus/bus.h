@@ -1,5 +1,5 @@
-// Bus: topics that fan out to durable queues with SQS semantics (DESIGN.md, "Pipeline
-// invariants"): a received message is invisible for the visibility timeout, then
+// Bus: topics that fan out to durable queues with SQS semantics (docs/design.md, "The
+// topic and the queue"): a received message is invisible for the visibility timeout, then
 // delivered again; every receive counts; a message received max_receives times and
 // still not acked moves to the queue's dead-letter queue with its last error, where it
 // stays inspectable until redriven; messages older than the retention are purged.

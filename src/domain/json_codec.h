@@ -1,4 +1,4 @@
-// The wire form (DESIGN.md, "Data and the API's wire format") of the domain types, used
+// The wire form (docs/design.md, "The data") of the domain types, used
 // by the API and for the change stream's images. Parsing here trusts its input (it reads
 // what we wrote); client input is validated in api/ before it reaches the domain.
 #pragma once

@@ -1,5 +1,5 @@
-// The engagement score (DESIGN.md, "Engagement score": the seed's rule, exactly), with
-// every weight configurable. Pure functions; thread-safe.
+// The engagement score (docs/score.md: the seed's rule, exactly), with
+// its penalties and weights configurable (the day boundaries and caps are fixed). Pure functions; thread-safe.
 #pragma once
 
 #include "base/time.h"

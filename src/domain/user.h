@@ -1,4 +1,4 @@
-// A client of the shop, as stored and as shown on the wire (DESIGN.md, "Data").
+// A client of the shop, as stored and as shown on the wire (docs/design.md, "The data").
 #pragma once
 
 #include <cstdint>
@@ -46,7 +46,7 @@ void ApplyPatch(const UserPatch& patch, User* user);
 
 // True when `before` and `after` differ in a field other than those the pipeline writes
 // itself (engagementScore, lastEmailDate, updatedAt). Such changes are the only ones
-// published, which closes the feedback loop (DESIGN.md, "Pipeline invariants").
+// published, which closes the feedback loop (docs/invariants.md, "No feedback loop").
 bool DiffersOutsidePipelineFields(const User& before, const User& after);
 
 }  // namespace rkd

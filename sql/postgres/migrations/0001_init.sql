@@ -1,4 +1,4 @@
--- Users, orders, emails, the change stream and the pipeline's tables (DESIGN.md, "Data"):
+-- Users, orders, emails, the change stream and the pipeline's tables (docs/design.md, "The data"):
 -- the same schema as sql/sqlite/migrations/0001..0004, in one step. Times are BIGINT
 -- milliseconds since the epoch (UTC); money is DOUBLE PRECISION (as SQLite's REAL).
 -- Text keys use COLLATE "C" so that sorting and keyset cursors compare bytes, exactly

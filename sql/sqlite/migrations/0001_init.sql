@@ -1,4 +1,4 @@
--- Users, orders, emails and the change stream (DESIGN.md, "Data").
+-- Users, orders, emails and the change stream (docs/design.md, "The data").
 -- Times are INTEGER milliseconds since the epoch (UTC); money is REAL.
 
 CREATE TABLE users (

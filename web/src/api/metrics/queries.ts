@@ -7,7 +7,7 @@ export const metricsKeys = {
   all: ['metrics'] as const,
 };
 
-/** The score below which a client is at risk when the server does not say (DESIGN.md). */
+/** The score below which a client is at risk when the server does not say (docs/score.md). */
 export const DEFAULT_THRESHOLD = 75;
 
 export function metricsQuery() {

@@ -1,4 +1,4 @@
-// A client of the shop as the API returns it (DESIGN.md, "Data and the API's wire format").
+// A client of the shop as the API returns it (docs/design.md, "The data").
 
 /** How the engagement score was reached; sent by GET /api/users/:userId. */
 export interface ScoreBreakdown {
