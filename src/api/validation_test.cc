@@ -83,6 +83,27 @@ TEST(ValidationTest, Orders) {
   EXPECT_EQ(FieldOf(ParseNewOrder(no_items, kNow).status()), "items");
 }
 
+// An item's price is money the shop took: never negative (a hand mutant that accepted
+// it went unnoticed, issue 14). The error names the item and the field; zero is a gift.
+TEST(ValidationTest, AnItemPriceMustNotBeNegative) {
+  json order = {{"userId", "u1"},
+                {"totalValue", 10},
+                {"items",
+                 {{{"productId", "p"}, {"price", 10}, {"quantity", 1}},
+                  {{"productId", "q"}, {"price", -0.01}, {"quantity", 1}}}}};
+  Status st = ParseNewOrder(order, kNow).status();
+  EXPECT_EQ(st.code(), Code::kInvalidArgument);
+  EXPECT_EQ(st.field(), "items[1].price");
+  order["items"][1]["price"] = -5;
+  EXPECT_EQ(FieldOf(ParseNewOrder(order, kNow).status()), "items[1].price");
+  order["items"][1]["price"] = "5";
+  EXPECT_EQ(FieldOf(ParseNewOrder(order, kNow).status()), "items[1].price");
+  order["items"][1]["price"] = 0;
+  auto free_item = ParseNewOrder(order, kNow);
+  ASSERT_TRUE(free_item.ok()) << free_item.status().ToString();
+  EXPECT_EQ(free_item->items.at(1).price, 0);
+}
+
 TEST(ValidationTest, OrderExternalIdAndIdempotencyKey) {
   json good = {{"userId", "u1"}, {"totalValue", 5}, {"items", json::array()}};
   auto plain = ParseNewOrder(good, kNow);

@@ -472,6 +472,79 @@ TEST_P(StoreContractTest, TheSendLeaseLetsOneDeliverySendAnEmailAtATime) {
   EXPECT_EQ(after->email.status, "SENT");
 }
 
+// The cooldown's edge, to the millisecond (issue 14): a draft generated cooldown − 1 ms
+// after the last email is refused, one generated exactly the cooldown after is stored.
+// A cooldown a day short (or <= for <) in the store's check fails here.
+TEST_P(StoreContractTest, ReserveEmailHonoursTheCooldownToTheMillisecond) {
+  auto user = store_->CreateUser(NewUser("edge@example.com"));
+  ASSERT_TRUE(user.ok());
+  using O = EmailReservation::Outcome;
+  const Millis lease = 60'000, cooldown = 7 * kMillisPerDay, first = clock_.Now();
+  auto draft = [&](const std::string& id) {
+    Email e;
+    e.email_id = id;
+    e.user_id = user->user_id;
+    e.subject = "Hi";
+    e.generated_at = clock_.Now();
+    return e;
+  };
+  ASSERT_EQ(store_->ReserveEmail(draft("e-first"), "t1", cooldown, lease)->outcome, O::kReserved);
+  ASSERT_TRUE(store_->FinishEmail("e-first", "SENT", clock_.Now(), "").ok());
+  EXPECT_EQ(store_->GetUser(user->user_id)->last_email_date, first);
+
+  clock_.Advance(cooldown - kMillisPerDay);
+  EXPECT_EQ(store_->ReserveEmail(draft("e-day-short"), "t2", cooldown, lease)->outcome, O::kCooldown);
+  clock_.Advance(kMillisPerDay - 1);
+  EXPECT_EQ(store_->ReserveEmail(draft("e-1ms-short"), "t3", cooldown, lease)->outcome, O::kCooldown);
+  EXPECT_TRUE(store_->GetEmail("e-day-short").status().IsNotFound());
+  EXPECT_TRUE(store_->GetEmail("e-1ms-short").status().IsNotFound());
+  EXPECT_EQ(store_->GetUser(user->user_id)->last_email_date, first);
+
+  clock_.Advance(1);
+  auto due = store_->ReserveEmail(draft("e-due"), "t4", cooldown, lease);
+  ASSERT_TRUE(due.ok());
+  EXPECT_EQ(due->outcome, O::kReserved);
+  EXPECT_EQ(due->email.email_id, "e-due");
+  EXPECT_EQ(store_->GetUser(user->user_id)->last_email_date, first + cooldown);
+}
+
+// Orders paged two at a time, with several orders on one date (the cursor must break
+// ties on the order id): every order exactly once, newest first (issue 14).
+TEST_P(StoreContractTest, OrdersPageThroughEveryOrderExactlyOnceAcrossEqualDates) {
+  auto u = store_->CreateUser(NewUser("pages@example.com"));
+  ASSERT_TRUE(u.ok());
+  const Millis d = kStart - 30 * kMillisPerDay;
+  std::set<std::string> created;
+  for (Millis date : {d, d + kMillisPerDay, d + kMillisPerDay, d + kMillisPerDay, d + 2 * kMillisPerDay,
+                      d + 2 * kMillisPerDay, d + 3 * kMillisPerDay}) {
+    Order o;
+    o.user_id = u->user_id;
+    o.total_value = 10;
+    o.order_date = date;
+    o.items = {OrderItem{"i", "p", "Socks", "Knitwear", 10, 1}};
+    auto r = store_->CreateOrder(o);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    created.insert(r->order.order_id);
+  }
+  ASSERT_EQ(created.size(), 7u);
+  std::vector<Order> seen;
+  std::string cursor;
+  int pages = 0;
+  do {
+    auto page = store_->ListOrders(u->user_id, 2, cursor);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    ASSERT_LE(page->items.size(), 2u);
+    seen.insert(seen.end(), page->items.begin(), page->items.end());
+    cursor = page->next_cursor;
+    ASSERT_LT(++pages, 10) << "the cursor does not end";
+  } while (!cursor.empty());
+  EXPECT_EQ(pages, 4);
+  std::multiset<std::string> ids;
+  for (const Order& o : seen) ids.insert(o.order_id);
+  EXPECT_EQ(ids, std::multiset<std::string>(created.begin(), created.end()));
+  for (size_t i = 1; i < seen.size(); ++i) EXPECT_GE(seen[i - 1].order_date, seen[i].order_date) << i;
+}
+
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest,
                          ::testing::Values(Backend{"sqlite",
                                                    [](const Clock* clock, const std::string& scratch) {

@@ -1,0 +1,143 @@
+// The Writer contract (issue 14): every Writer, for clients with and without orders and
+// categories (and a name outside ASCII), writes an email with every placeholder filled,
+// the client's name as stored, the shop link in both bodies, and one that the
+// processor's footer (postal address, unsubscribe link) lands in. A backend registers a
+// factory in INSTANTIATE_TEST_SUITE_P below: the template writer, and the OpenAI writer
+// against tests/fake_openai.py (a real HTTP server speaking the wire format).
+#include <curl/curl.h>
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+
+#include "compose/email_checks.h"
+#include "compose/openai_writer.h"
+#include "compose/template_writer.h"
+#include "delivery/email_footer.h"
+#include "testing/subprocess.h"
+
+namespace rkd {
+namespace {
+
+constexpr const char* kShopUrl = "https://shop.test";
+constexpr const char* kUnsubscribeUrl = "https://rk.test/u/token-123";
+constexpr const char* kPostalAddress = "Rekindle Ltd, 1 Test Street, Testville";
+
+struct WriterBackend {
+  std::string name;  // what the writer puts in ComposedEmail::writer
+  std::function<std::unique_ptr<Writer>()> make;
+};
+
+void PrintTo(const WriterBackend& b, std::ostream* os) { *os << b.name; }
+
+Writer& Templates() {
+  static Writer* const kTemplates = TemplateWriter::Load("").value().release();
+  return *kTemplates;
+}
+
+// tests/fake_openai.py on a free port, started once for the suite; killed at exit.
+std::string FakeOpenAiUrl() {
+  static testkit::ChildProcess* const kServer = [] {
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    return new testkit::ChildProcess({"python3", std::string(RKD_SOURCE_DIR) + "/tests/fake_openai.py", "--port", "0"});
+  }();
+  static const std::string kPort = kServer->ReadLine();
+  return kPort.empty() ? "" : "http://127.0.0.1:" + kPort + "/v1";
+}
+
+// A Writer that owns nothing: the template writer lives for the whole run.
+class TemplateRef final : public Writer {
+ public:
+  Result<ComposedEmail> Compose(const ComposeRequest& request) override { return Templates().Compose(request); }
+};
+
+std::vector<User> Clients() {
+  User regular;
+  regular.user_id = "u-regular";
+  regular.name = "Lena Lindqvist";
+  regular.email = "lena@example.com";
+  regular.order_count = 6;
+  regular.average_order_value = 80;
+  regular.preferred_categories = {"Knitwear", "Shoes"};
+  regular.last_order_date = 1'700'000'000'000;
+  User newcomer;
+  newcomer.user_id = "u-new";
+  newcomer.name = "Zoë Ångström";
+  newcomer.email = "zoe@example.com";
+  return {regular, newcomer};
+}
+
+// CheckEmail's verdict on everything but the HTML's sanitizing (subject on one line and
+// short enough, a text body under the cap, the link, no placeholder, the name as stored):
+// "" when it passes. The sanitizer's check is for what an LLM writes; the template
+// writer's HTML is the operator's own (a doctype, inline styles) and is sent as it is.
+std::string TextChecks(ComposedEmail e, const User& user) {
+  e.html.clear();
+  Status st = CheckEmail(e, user.name, kShopUrl);
+  return st.ok() ? "" : st.ToString();
+}
+
+class WriterContractTest : public ::testing::TestWithParam<WriterBackend> {
+ protected:
+  void SetUp() override {
+    writer_ = GetParam().make();
+    ASSERT_NE(writer_, nullptr) << "the writer could not be built";
+  }
+  std::unique_ptr<Writer> writer_;
+};
+
+TEST_P(WriterContractTest, FillsEveryPlaceholderNamesTheClientAndLinksTheShop) {
+  for (const User& user : Clients()) {
+    SCOPED_TRACE(user.name);
+    auto e = writer_->Compose(ComposeRequest{user, 55, 1'710'000'000'000, kShopUrl, kUnsubscribeUrl});
+    ASSERT_TRUE(e.ok()) << e.status().ToString();
+    EXPECT_EQ(e->writer, GetParam().name) << "fell back to another writer";
+    for (const std::string* part : {&e->subject, &e->text, &e->html}) {
+      EXPECT_EQ(FindPlaceholder(*part), "") << *part;
+      EXPECT_EQ(part->find("{{"), std::string::npos) << *part;
+    }
+    const std::string first_name = user.name.substr(0, user.name.find(' '));
+    EXPECT_NE(e->subject.find(first_name), std::string::npos) << e->subject;
+    EXPECT_NE(e->text.find(first_name), std::string::npos) << e->text;
+    EXPECT_NE(e->text.find(kShopUrl), std::string::npos) << e->text;
+    EXPECT_NE(e->html.find(std::string("href=\"") + kShopUrl), std::string::npos) << e->html;
+    EXPECT_EQ(TextChecks(*e, user), "");
+  }
+}
+
+// The footer is the processor's (email_processor.cc), but it must fit what every writer
+// writes: in the text at its end, in the HTML inside the body.
+TEST_P(WriterContractTest, TheFooterAndUnsubscribeLinkLandInBothBodies) {
+  const User user = Clients()[0];
+  auto e = writer_->Compose(ComposeRequest{user, 55, 1'710'000'000'000, kShopUrl, kUnsubscribeUrl});
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  AppendFooter(kPostalAddress, kUnsubscribeUrl, &e->text, &e->html);
+  EXPECT_NE(e->text.find(kPostalAddress), std::string::npos) << e->text;
+  EXPECT_NE(e->text.find(kUnsubscribeUrl), std::string::npos) << e->text;
+  EXPECT_NE(e->html.find(kPostalAddress), std::string::npos) << e->html;
+  const size_t link = e->html.find(std::string("href=\"") + kUnsubscribeUrl);
+  ASSERT_NE(link, std::string::npos) << e->html;
+  const size_t body_end = e->html.rfind("</body>");
+  if (body_end != std::string::npos) {
+    EXPECT_LT(link, body_end) << e->html;
+  }
+  EXPECT_EQ(TextChecks(*e, user), "");
+}
+
+INSTANTIATE_TEST_SUITE_P(Writers, WriterContractTest,
+                         ::testing::Values(WriterBackend{"template", [] { return std::make_unique<TemplateRef>(); }},
+                                           WriterBackend{"openai",
+                                                         []() -> std::unique_ptr<Writer> {
+                                                           const std::string url = FakeOpenAiUrl();
+                                                           if (url.empty()) return nullptr;
+                                                           OpenAiWriterOptions o;
+                                                           o.base_url = url;
+                                                           o.api_key = "test-key-123456";
+                                                           o.request_timeout = std::chrono::milliseconds(5000);
+                                                           o.budget = std::chrono::milliseconds(10'000);
+                                                           return std::make_unique<OpenAiWriter>(o, Templates());
+                                                         }}),
+                         [](const auto& test_info) { return test_info.param.name; });
+
+}  // namespace
+}  // namespace rkd

@@ -1,0 +1,377 @@
+// The email processor in process (issue 14): its decisions against the real embedded
+// store and bus in a temporary folder, time on a ManualClock, the mail recorded, faults
+// injected between the processor and the store, bus and mailer (src/testing/).
+#include "pipeline/email_processor.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <thread>
+
+#include "base/ids.h"
+#include "pipeline/user_event.h"
+#include "testing/pipeline_rig.h"
+
+namespace rkd {
+namespace {
+
+using testkit::InjectedCrash;
+using testkit::PipelineRig;
+using O = SendResult::Outcome;
+
+constexpr Millis kCooldown = 7 * kMillisPerDay;
+
+// The event the stream processor made of the user's first change, as it was published.
+std::string FirstEventOf(PipelineRig& rig, const std::string& user_id) {
+  auto changes = rig.real_store->ReadChanges(0, 1000);
+  EXPECT_TRUE(changes.ok());
+  for (const UserChange& c : *changes)
+    if (c.user_id == user_id) return EncodeEvent(EventFromChange(c));
+  ADD_FAILURE() << "no change for " << user_id;
+  return "";
+}
+
+// Publishes `body` again under another dedup id: a second delivery of the same event (a
+// bus redelivering during a failover, or a stream processor republishing after a crash).
+void Redeliver(PipelineRig& rig, const std::string& body, const std::string& dedup) {
+  ASSERT_TRUE(rig.real_bus->Publish(StreamProcessor::kTopic, {{body, dedup}}).ok());
+}
+
+void Rename(PipelineRig& rig, const std::string& user_id, const std::string& name) {
+  UserPatch p;
+  p.name = name;
+  ASSERT_TRUE(rig.real_store->UpdateUser(user_id, p).ok());
+}
+
+TEST(EmailProcessorTest, AClientAtRiskGetsOneEmailAndARedeliveredEventSendsNothingMore) {
+  PipelineRig rig;
+  User u = rig.CreateLapsedUser("lena@example.com");
+  EXPECT_EQ(rig.Run(), 1);
+  ASSERT_EQ(rig.mailer.sent().size(), 1u);
+  const MailMessage m = rig.mailer.sent()[0];
+  EXPECT_EQ(m.to_address, "lena@example.com");
+  EXPECT_EQ(m.to_name, "Lena Lindqvist");
+  EXPECT_TRUE(m.one_click_unsubscribe);
+  EXPECT_EQ(m.list_unsubscribe.rfind("<https://rekindle.example.com/u/", 0), 0u) << m.list_unsubscribe;
+  // Whatever the writer wrote, the footer is there: the postal address and the way out.
+  EXPECT_NE(m.text.find("Rekindle Ltd, 1 Test Street"), std::string::npos) << m.text;
+  EXPECT_NE(m.text.find("https://rekindle.example.com/u/"), std::string::npos) << m.text;
+
+  auto emails = rig.EmailsOf(u.user_id);
+  ASSERT_EQ(emails.size(), 1u);
+  EXPECT_EQ(emails[0].status, "SENT");
+  EXPECT_EQ(emails[0].sent_at, testkit::kRigStart);
+  EXPECT_EQ(m.message_id, emails[0].email_id + "@rekindle");
+  EXPECT_EQ(rig.real_store->GetUser(u.user_id)->last_email_date, testkit::kRigStart);
+  EXPECT_EQ(rig.Queue().depth + rig.Queue().in_flight, 0);
+
+  Redeliver(rig, FirstEventOf(rig, u.user_id), "again");
+  EXPECT_EQ(rig.Work(), 1);
+  EXPECT_EQ(rig.mailer.attempts().size(), 1u);
+  EXPECT_EQ(rig.EmailsOf(u.user_id).size(), 1u);
+  EXPECT_EQ(rig.writer.CallsFor(u.user_id), 1);
+}
+
+TEST(EmailProcessorTest, AClientNotAtRiskIsNotEmailed) {
+  PipelineRig rig;
+  User u = rig.CreateLapsedUser("happy@example.com", /*days_since_order=*/3);
+  EXPECT_GE(u.engagement_score, rig.rules.threshold);
+  EXPECT_EQ(rig.Run(), 1);
+  EXPECT_TRUE(rig.mailer.attempts().empty());
+  EXPECT_EQ(rig.writer.CallsFor(u.user_id), 0);
+  EXPECT_TRUE(rig.EmailsOf(u.user_id).empty());
+}
+
+// The edge of the cooldown, from a lastEmailDate given with the client: emailed
+// cooldown − 1 ms ago is too recent; exactly the cooldown ago is not. A cooldown a day
+// short (or a ≤ for the <) lets the first through to the writer.
+TEST(EmailProcessorTest, TheCooldownEndsExactlyAtItsLength) {
+  PipelineRig rig;
+  const Millis now = rig.clock.Now();
+  User recent = rig.CreateLapsedUser("recent@example.com", 120, now - kCooldown + 1);
+  User due = rig.CreateLapsedUser("due@example.com", 120, now - kCooldown);
+  User day_short = rig.CreateLapsedUser("dayshort@example.com", 120, now - kCooldown + kMillisPerDay);
+  EXPECT_EQ(rig.Run(), 3);
+  EXPECT_EQ(rig.mailer.SentTo("recent@example.com"), 0);
+  EXPECT_EQ(rig.mailer.SentTo("dayshort@example.com"), 0);
+  EXPECT_EQ(rig.mailer.SentTo("due@example.com"), 1);
+  // Passed over before anything was written, not stopped late by the store.
+  EXPECT_EQ(rig.writer.CallsFor(recent.user_id), 0);
+  EXPECT_EQ(rig.writer.CallsFor(day_short.user_id), 0);
+  EXPECT_TRUE(rig.EmailsOf(recent.user_id).empty());
+  EXPECT_EQ(rig.EmailsOf(due.user_id).size(), 1u);
+}
+
+// One client, two triggers: within the cooldown the second sends nothing; once the
+// cooldown has passed (to the millisecond), a later change brings a second, distinct
+// email. An email id that ignored its trigger would find the first email and send none.
+TEST(EmailProcessorTest, AClientIsEmailedAgainAfterTheCooldownUnderANewEmailId) {
+  PipelineRig rig;
+  User u = rig.CreateLapsedUser("twice@example.com");
+  rig.Run();
+  ASSERT_EQ(rig.mailer.sent().size(), 1u);
+  const Millis first_sent = rig.clock.Now();
+
+  rig.clock.Advance(kCooldown - 1);
+  Rename(rig, u.user_id, "Lena L.");
+  EXPECT_EQ(rig.Run(), 1);
+  EXPECT_EQ(rig.mailer.sent().size(), 1u) << "emailed again within the cooldown";
+
+  rig.clock.Advance(1);
+  Rename(rig, u.user_id, "Lena Lind");
+  EXPECT_EQ(rig.Run(), 1);
+  auto sent = rig.mailer.sent();
+  ASSERT_EQ(sent.size(), 2u) << "not emailed again after the cooldown";
+  EXPECT_NE(sent[0].message_id, sent[1].message_id);
+  auto emails = rig.EmailsOf(u.user_id);
+  ASSERT_EQ(emails.size(), 2u);
+  EXPECT_NE(emails[0].email_id, emails[1].email_id);
+  EXPECT_EQ(rig.real_store->GetUser(u.user_id)->last_email_date, first_sent + kCooldown);
+}
+
+TEST(EmailProcessorTest, TheEmailIdDerivesFromTheClientAndTheTriggeringEvent) {
+  PipelineRig rig;
+  User u = rig.CreateLapsedUser("id@example.com");
+  rig.Run();
+  auto event = DecodeEvent(FirstEventOf(rig, u.user_id));
+  ASSERT_TRUE(event.ok());
+  auto emails = rig.EmailsOf(u.user_id);
+  ASSERT_EQ(emails.size(), 1u);
+  EXPECT_EQ(emails[0].email_id, StableId("em-", u.user_id + "|" + event->event_id));
+}
+
+// The holdout: an eligible client whose id falls in it is scored and recorded, never
+// written to nor emailed; one outside it is emailed.
+TEST(EmailProcessorTest, AHeldOutClientIsRecordedAndNotEmailed) {
+  auto options = PipelineRig::DefaultOptions();
+  options.holdout_share = 0.5;
+  PipelineRig rig(options);
+  std::string held_id, kept_id;
+  for (int i = 0; i < 100 && (held_id.empty() || kept_id.empty()); ++i) {
+    const std::string id = "client-" + std::to_string(i);
+    (InHoldout(id, 0.5) ? held_id : kept_id) = id;
+  }
+  ASSERT_FALSE(held_id.empty());
+  ASSERT_FALSE(kept_id.empty());
+  EXPECT_FALSE(InHoldout(held_id, 0)) << "a share of 0 holds no one out";
+  for (const auto& [id, email] : {std::pair{held_id, "held@example.com"}, std::pair{kept_id, "kept@example.com"}}) {
+    User u;
+    u.user_id = id;
+    u.email = email;
+    u.name = "Lena Lindqvist";
+    u.last_order_date = rig.clock.Now() - 120 * kMillisPerDay;
+    ASSERT_TRUE(rig.real_store->CreateUser(u).ok());
+  }
+  EXPECT_EQ(rig.Run(), 2);
+  EXPECT_EQ(rig.mailer.SentTo("held@example.com"), 0);
+  EXPECT_EQ(rig.writer.CallsFor(held_id), 0);
+  EXPECT_TRUE(rig.EmailsOf(held_id).empty());
+  EXPECT_EQ(rig.mailer.SentTo("kept@example.com"), 1);
+  auto figures = rig.real_store->Effectiveness(30);
+  ASSERT_TRUE(figures.ok());
+  EXPECT_EQ(figures->held_out.clients, 1);
+  EXPECT_EQ(figures->emailed.clients, 1);
+}
+
+TEST(EmailProcessorTest, ASuppressedAddressIsNotEmailed) {
+  PipelineRig rig;
+  ASSERT_TRUE(rig.real_store->Suppress("gone@example.com", "unsubscribed").ok());
+  User u = rig.CreateLapsedUser("gone@example.com");
+  EXPECT_EQ(rig.Run(), 1);
+  EXPECT_TRUE(rig.mailer.attempts().empty());
+  EXPECT_TRUE(rig.EmailsOf(u.user_id).empty());
+}
+
+// The worker dies after ReserveEmail stored the email (GENERATED, lastEmailDate set, the
+// send lease taken) and before the mailer saw it. The event comes back after the
+// visibility timeout, finds the email and sends it: exactly once.
+TEST(EmailProcessorTest, ACrashBetweenReserveAndSendSendsExactlyOnceOnRedelivery) {
+  PipelineRig rig;
+  User u = rig.CreateLapsedUser("crash@example.com");
+  rig.faults.CrashAfterNth("ReserveEmail", 1);
+  rig.Run();
+  EXPECT_TRUE(rig.mailer.attempts().empty());
+  auto emails = rig.EmailsOf(u.user_id);
+  ASSERT_EQ(emails.size(), 1u);
+  EXPECT_EQ(emails[0].status, "GENERATED");
+  EXPECT_EQ(rig.Queue().in_flight, 1);
+
+  rig.clock.Advance(rig.options.visibility_timeout.count() - 1);
+  EXPECT_EQ(rig.Work(), 0);  // still invisible
+  rig.clock.Advance(2);
+  EXPECT_EQ(rig.Work(), 1);
+  ASSERT_EQ(rig.mailer.sent().size(), 1u);
+  EXPECT_EQ(rig.mailer.sent()[0].message_id, emails[0].email_id + "@rekindle");
+  EXPECT_EQ(rig.EmailsOf(u.user_id)[0].status, "SENT");
+  EXPECT_EQ(rig.writer.CallsFor(u.user_id), 1);  // the stored draft was sent, not a new one
+
+  Redeliver(rig, FirstEventOf(rig, u.user_id), "late");
+  rig.Work();
+  EXPECT_EQ(rig.mailer.attempts().size(), 1u);
+  EXPECT_EQ(rig.Queue().depth + rig.Queue().in_flight, 0);
+}
+
+// The worker dies after the mailer took the message and before the store heard of it:
+// the redelivery sends the same message again (same Message-ID, which the outbox and
+// mail servers recognise), never a second email.
+TEST(EmailProcessorTest, ACrashAfterSendingResendsTheSameMessageNotANewEmail) {
+  PipelineRig rig;
+  User u = rig.CreateLapsedUser("resend@example.com");
+  rig.faults.CrashAfterNth("Send", 1);
+  rig.Run();
+  ASSERT_EQ(rig.mailer.attempts().size(), 1u);
+  rig.clock.Advance(rig.options.visibility_timeout.count() + 1);
+  EXPECT_EQ(rig.Work(), 1);
+  auto attempts = rig.mailer.attempts();
+  ASSERT_EQ(attempts.size(), 2u);
+  EXPECT_EQ(attempts[0].message_id, attempts[1].message_id);
+  auto emails = rig.EmailsOf(u.user_id);
+  ASSERT_EQ(emails.size(), 1u);
+  EXPECT_EQ(emails[0].status, "SENT");
+}
+
+// Another delivery of the same event holds the send lease (it crashed mid-send, or is
+// still sending): this one sends nothing and comes back after the lease, not on the
+// usual backoff (which would burn its receives inside the lease).
+TEST(EmailProcessorTest, AClaimedEmailIsRetriedAfterTheLeaseAndSentOnce) {
+  PipelineRig rig;
+  User u = rig.CreateLapsedUser("claimed@example.com");
+  rig.faults.CrashAfterNth("ReserveEmail", 1);
+  rig.Run();  // the first delivery holds the lease and dies
+  ASSERT_TRUE(rig.mailer.attempts().empty());
+
+  Redeliver(rig, FirstEventOf(rig, u.user_id), "second-delivery");
+  EXPECT_EQ(rig.Work(), 1);
+  EXPECT_TRUE(rig.mailer.attempts().empty()) << "sent while another delivery held the lease";
+  EXPECT_EQ(rig.Queue().in_flight, 2);
+  EXPECT_EQ(rig.EmailsOf(u.user_id)[0].status, "GENERATED");
+
+  rig.clock.Advance(rig.processor->Backoff(1).count());  // the usual backoff is not enough
+  EXPECT_EQ(rig.Work(), 0);
+  rig.clock.Advance(rig.options.visibility_timeout.count());  // the lease has run out
+  EXPECT_EQ(rig.Work(), 2);
+  EXPECT_EQ(rig.mailer.attempts().size(), 1u);
+  EXPECT_EQ(rig.EmailsOf(u.user_id)[0].status, "SENT");
+  EXPECT_EQ(rig.Queue().depth + rig.Queue().in_flight + rig.Queue().dlq_depth, 0);
+}
+
+// A mailer that keeps failing retryably: the email stays GENERATED (with the error)
+// while receives remain, turns FAILED on the last receive (max_receives), and the event
+// is dead-lettered; a redrive then sends it.
+TEST(EmailProcessorTest, ARetryableFailureEndsFailedOnTheLastReceive) {
+  auto options = PipelineRig::DefaultOptions();
+  options.max_receives = 3;
+  PipelineRig rig(options);
+  User u = rig.CreateLapsedUser("flaky@example.com");
+  rig.mailer.FailAlways(O::kRetryable, "451 try later");
+  rig.PumpStream();
+  for (int receive = 1; receive <= 3; ++receive) {
+    EXPECT_EQ(rig.Work(), 1) << "receive " << receive;
+    auto emails = rig.EmailsOf(u.user_id);
+    ASSERT_EQ(emails.size(), 1u);
+    EXPECT_EQ(emails[0].status, receive < 3 ? "GENERATED" : "FAILED") << "receive " << receive;
+    EXPECT_NE(emails[0].error.find("451 try later"), std::string::npos);
+    EXPECT_EQ(rig.Work(), 0) << "retried before its backoff";
+    rig.clock.Advance(rig.processor->Backoff(receive).count());
+  }
+  EXPECT_EQ(rig.mailer.attempts().size(), 3u);
+  EXPECT_EQ(rig.Queue().dlq_depth, 1);
+  EXPECT_EQ(rig.Queue().depth + rig.Queue().in_flight, 0);
+
+  rig.mailer.Succeed();
+  ASSERT_EQ(*rig.real_bus->Redrive(rig.options.queue), 1);
+  EXPECT_EQ(rig.Work(), 1);
+  EXPECT_EQ(rig.EmailsOf(u.user_id)[0].status, "SENT");
+  EXPECT_EQ(rig.mailer.sent().size(), 1u);
+}
+
+TEST(EmailProcessorTest, APermanentFailureIsFailedAtOnceAndNotRetried) {
+  PipelineRig rig;
+  User u = rig.CreateLapsedUser("reject@example.com");
+  rig.mailer.FailNext(1, O::kPermanent, "550 no such user");
+  EXPECT_EQ(rig.Run(), 1);
+  auto emails = rig.EmailsOf(u.user_id);
+  ASSERT_EQ(emails.size(), 1u);
+  EXPECT_EQ(emails[0].status, "FAILED");
+  EXPECT_EQ(rig.Queue().depth + rig.Queue().in_flight + rig.Queue().dlq_depth, 0);
+  rig.clock.Advance(rig.options.retry_cap.count());
+  EXPECT_EQ(rig.Work(), 0);
+  EXPECT_EQ(rig.mailer.attempts().size(), 1u);
+}
+
+// Faults on the way: a mailer that times out, a store that is briefly unavailable, a
+// writer that fails retryably. Each costs a receive; the email goes out once.
+TEST(EmailProcessorTest, TransientFaultsAreRetriedAndSendOnce) {
+  PipelineRig rig;
+  User u = rig.CreateLapsedUser("faults@example.com");
+  rig.faults.FailNth("GetUser", 1, Status::Unavailable("injected: database is busy"));
+  rig.writer.Push(Status::Unavailable("injected: the LLM is overloaded"));
+  rig.faults.TimeOutNth("Send", 1, std::chrono::milliseconds(20));
+  rig.PumpStream();
+  for (int receive = 1; receive <= 3; ++receive) {
+    EXPECT_EQ(rig.Work(), 1) << "receive " << receive;
+    EXPECT_TRUE(rig.mailer.sent().empty()) << "receive " << receive;
+    rig.clock.Advance(rig.processor->Backoff(receive).count());
+  }
+  EXPECT_EQ(rig.Work(), 1);
+  EXPECT_EQ(rig.mailer.sent().size(), 1u);
+  EXPECT_EQ(rig.faults.Calls("Send"), 2);
+  EXPECT_EQ(rig.EmailsOf(u.user_id)[0].status, "SENT");
+  EXPECT_EQ(rig.Queue().depth + rig.Queue().in_flight + rig.Queue().dlq_depth, 0);
+}
+
+TEST(EmailProcessorTest, AClientDeletedBeforeTheEventIsHandledIsSkipped) {
+  PipelineRig rig;
+  User u = rig.CreateLapsedUser("deleted@example.com");
+  rig.PumpStream();
+  ASSERT_TRUE(rig.real_store->DeleteUser(u.user_id).ok());
+  EXPECT_EQ(rig.Work(), 1);
+  EXPECT_TRUE(rig.mailer.attempts().empty());
+  EXPECT_EQ(rig.Queue().depth + rig.Queue().in_flight + rig.Queue().dlq_depth, 0);
+}
+
+// The processor reads the client's current state, not the event's image: an order that
+// lands before the INSERT event is handled makes the client no longer at risk.
+TEST(EmailProcessorTest, TheCurrentStateDecidesNotTheEventsImage) {
+  PipelineRig rig;
+  User u = rig.CreateLapsedUser("comeback@example.com", 200);
+  Order o;
+  o.user_id = u.user_id;
+  o.total_value = 20;
+  o.order_date = rig.clock.Now();
+  ASSERT_TRUE(rig.real_store->CreateOrder(o).ok());
+  EXPECT_EQ(rig.Run(), 2);
+  EXPECT_TRUE(rig.mailer.attempts().empty());
+  EXPECT_TRUE(rig.EmailsOf(u.user_id).empty());
+}
+
+// RunWorker itself, on threads as the binary runs it: several clients, two workers,
+// each client emailed once and the queue drained.
+TEST(EmailProcessorTest, WorkersOnThreadsEmailEachClientOnce) {
+  PipelineRig rig;
+  std::set<std::string> addresses;
+  for (int i = 0; i < 12; ++i) {
+    const std::string a = "worker" + std::to_string(i) + "@example.com";
+    rig.CreateLapsedUser(a);
+    addresses.insert(a);
+  }
+  rig.PumpStream();
+  std::atomic<bool> stop{false};
+  std::thread w0([&] { rig.processor->RunWorker(stop, 0); });
+  std::thread w1([&] { rig.processor->RunWorker(stop, 1); });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (rig.mailer.sent().size() < addresses.size() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  while ((rig.Queue().depth + rig.Queue().in_flight) > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  stop = true;
+  w0.join();
+  w1.join();
+  std::multiset<std::string> sent_to;
+  for (const MailMessage& m : rig.mailer.sent()) sent_to.insert(m.to_address);
+  EXPECT_EQ(sent_to, std::multiset<std::string>(addresses.begin(), addresses.end()));
+  EXPECT_EQ(rig.Queue().depth + rig.Queue().in_flight + rig.Queue().dlq_depth, 0);
+}
+
+}  // namespace
+}  // namespace rkd

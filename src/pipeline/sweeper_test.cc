@@ -1,0 +1,116 @@
+// The sweeper in process (issue 14): re-scoring as time passes, whom it queues (at
+// risk, not emailed within the cooldown, to the millisecond), and its day-stamped event
+// ids (two sweeps a day: one email; a sweep after the cooldown: a new one).
+#include "pipeline/sweeper.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "pipeline/user_event.h"
+#include "testing/pipeline_rig.h"
+
+namespace rkd {
+namespace {
+
+using testkit::PipelineRig;
+
+constexpr Millis kCooldown = 7 * kMillisPerDay;
+
+// The user ids of the SWEEP events waiting on the queue (left there for the processor).
+std::multiset<std::string> QueuedSweeps(PipelineRig& rig) {
+  std::multiset<std::string> out;
+  auto batch = rig.real_bus->Receive(rig.options.queue, 10, std::chrono::milliseconds(0));
+  EXPECT_TRUE(batch.ok());
+  for (const Message& m : *batch) {
+    auto e = DecodeEvent(m.body);
+    EXPECT_TRUE(e.ok());
+    if (e.ok() && e->event_name == "SWEEP") out.insert(e->user_id);
+    // Back at once, so that the processor can take it.
+    EXPECT_TRUE(rig.real_bus->Nack(rig.options.queue, m.receipt, std::chrono::milliseconds(0), "peeked").ok());
+  }
+  return out;
+}
+
+TEST(SweeperTest, QueuesClientsAtRiskNotEmailedWithinTheCooldownToTheMillisecond) {
+  PipelineRig rig;
+  ASSERT_TRUE(rig.stream->SkipToEnd().ok());  // only the sweep's events on the queue
+  const Millis now = rig.clock.Now();
+  User healthy = rig.CreateLapsedUser("healthy@example.com", 2);
+  User lapsed = rig.CreateLapsedUser("lapsed@example.com");
+  User recent = rig.CreateLapsedUser("recent@example.com", 120, now - kCooldown + 1);
+  User day_short = rig.CreateLapsedUser("dayshort@example.com", 120, now - kCooldown + kMillisPerDay);
+  User due = rig.CreateLapsedUser("due@example.com", 120, now - kCooldown);
+  Sweeper sweeper(*rig.store, *rig.bus, rig.rules, rig.clock, kCooldown);
+  auto r = sweeper.Run();
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->scored, 5);
+  EXPECT_EQ(r->published, 2);
+  EXPECT_EQ(QueuedSweeps(rig), (std::multiset<std::string>{lapsed.user_id, due.user_id}));
+}
+
+TEST(SweeperTest, ReScoresClientsWhoseScoreTimeHasMoved) {
+  PipelineRig rig;
+  User u = rig.CreateLapsedUser("fading@example.com", 25);  // under the first recency tier
+  const double before = u.engagement_score;
+  Sweeper sweeper(*rig.store, *rig.bus, rig.rules, rig.clock, kCooldown);
+  auto r = sweeper.Run();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->changed, 0);
+  rig.clock.Advance(10 * kMillisPerDay);  // now 35 days since the order: a tier lower
+  r = sweeper.Run();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->changed, 1);
+  const double after = rig.real_store->GetUser(u.user_id)->engagement_score;
+  EXPECT_LT(after, before);
+  EXPECT_EQ(after, ComputeScore(rig.rules, *rig.real_store->GetUser(u.user_id), rig.clock.Now()));
+}
+
+// Two sweeps on one day publish the same event ids: one email per client. A sweep once
+// the cooldown has passed is a new trigger: a second, distinct email.
+TEST(SweeperTest, SweepsOnOneDayEmailOnceAndASweepAfterTheCooldownEmailsAgain) {
+  PipelineRig rig;
+  ASSERT_TRUE(rig.stream->SkipToEnd().ok());
+  User u = rig.CreateLapsedUser("swept@example.com");
+  Sweeper sweeper(*rig.store, *rig.bus, rig.rules, rig.clock, kCooldown);
+  ASSERT_EQ(sweeper.Run()->published, 1);
+  ASSERT_EQ(sweeper.Run()->published, 1);  // the same event id, still queued: dropped
+  EXPECT_EQ(rig.Queue().depth, 1);
+  rig.Work();
+  EXPECT_EQ(sweeper.Run()->published, 0);  // emailed now: within the cooldown
+  rig.clock.Advance(60'000);
+  ASSERT_TRUE(
+      rig.real_bus
+          ->Publish(
+              StreamProcessor::kTopic,
+              {{EncodeEvent(UserEvent{"sweep-" + FormatRfc3339(testkit::kRigStart).substr(0, 10) + "-" + u.user_id,
+                                      "SWEEP", 0, u.user_id, std::nullopt, std::nullopt, rig.clock.Now()}),
+                "replayed-sweep"}})
+          .ok());  // and a replay of that day's event finds its email
+  rig.Work();
+  EXPECT_EQ(rig.mailer.sent().size(), 1u);
+
+  rig.clock.Advance(kCooldown);
+  rig.PumpStream();  // the pipeline's own writes: nothing published
+  auto r = sweeper.Run();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->published, 1);
+  rig.Work();
+  auto sent = rig.mailer.sent();
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_NE(sent[0].message_id, sent[1].message_id);
+  EXPECT_EQ(rig.EmailsOf(u.user_id).size(), 2u);
+}
+
+TEST(SweeperTest, AFailedPublishFailsTheSweep) {
+  PipelineRig rig;
+  rig.CreateLapsedUser("lapsed@example.com");
+  rig.faults.FailAlways("Publish", Status::Unavailable("injected: bus down"));
+  Sweeper sweeper(*rig.store, *rig.bus, rig.rules, rig.clock, kCooldown);
+  auto r = sweeper.Run();
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kUnavailable);
+}
+
+}  // namespace
+}  // namespace rkd

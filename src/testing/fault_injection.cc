@@ -1,0 +1,177 @@
+#include "testing/fault_injection.h"
+
+#include <thread>
+
+namespace rkd::testkit {
+
+void FaultPlan::Add(const std::string& method, Fault fault) {
+  std::lock_guard lock(mu_);
+  if (fault.at != 0) fault.at += calls_[method];  // counted from now
+  faults_[method].push_back(std::move(fault));
+}
+
+void FaultPlan::FailNth(const std::string& method, int n, Status error) {
+  Add(method, Fault{Kind::kFail, n, std::move(error)});
+}
+
+void FaultPlan::FailAlways(const std::string& method, Status error) {
+  Add(method, Fault{Kind::kFail, 0, std::move(error)});
+}
+
+void FaultPlan::CrashAfterNth(const std::string& method, int n) { Add(method, Fault{Kind::kCrash, n, Status()}); }
+
+void FaultPlan::TimeOutNth(const std::string& method, int n, std::chrono::milliseconds after) {
+  Add(method, Fault{Kind::kTimeOut, n, Status::Unavailable("injected: " + method + " timed out"), after});
+}
+
+void FaultPlan::Clear() {
+  std::lock_guard lock(mu_);
+  faults_.clear();
+}
+
+int FaultPlan::Calls(const std::string& method) const {
+  std::lock_guard lock(mu_);
+  auto it = calls_.find(method);
+  return it == calls_.end() ? 0 : it->second;
+}
+
+std::optional<Status> FaultPlan::Before(const std::string& method) {
+  std::optional<Status> error;
+  std::chrono::milliseconds wait{0};
+  {
+    std::lock_guard lock(mu_);
+    const int call = ++calls_[method];
+    for (const Fault& f : faults_[method]) {
+      if (f.kind == Kind::kCrash || (f.at != 0 && f.at != call)) continue;
+      error = f.error;
+      wait = f.wait;
+      break;
+    }
+  }
+  if (wait.count() > 0) std::this_thread::sleep_for(wait);
+  return error;
+}
+
+void FaultPlan::After(const std::string& method) {
+  bool crash = false;
+  {
+    std::lock_guard lock(mu_);
+    const int call = calls_[method];
+    for (const Fault& f : faults_[method])
+      if (f.kind == Kind::kCrash && (f.at == 0 || f.at == call)) crash = true;
+  }
+  if (crash) throw InjectedCrash(method);
+}
+
+// Each wrapper method: the plan may answer instead; else the real call, then maybe a crash.
+#define RKD_FORWARD(method, call)                                \
+  do {                                                           \
+    if (auto injected = plan_.Before(#method)) return *injected; \
+    auto result = call;                                          \
+    plan_.After(#method);                                        \
+    return result;                                               \
+  } while (false)
+
+Result<User> FaultyStore::CreateUser(User user) { RKD_FORWARD(CreateUser, inner_.CreateUser(std::move(user))); }
+Result<User> FaultyStore::GetUser(const std::string& user_id) { RKD_FORWARD(GetUser, inner_.GetUser(user_id)); }
+Result<User> FaultyStore::UpdateUser(const std::string& user_id, const UserPatch& patch) {
+  RKD_FORWARD(UpdateUser, inner_.UpdateUser(user_id, patch));
+}
+Status FaultyStore::DeleteUser(const std::string& user_id) { RKD_FORWARD(DeleteUser, inner_.DeleteUser(user_id)); }
+Result<Page<User>> FaultyStore::ListUsers(const UserQuery& query) { RKD_FORWARD(ListUsers, inner_.ListUsers(query)); }
+Result<int64_t> FaultyStore::CountUsers() { RKD_FORWARD(CountUsers, inner_.CountUsers()); }
+Result<OrderResult> FaultyStore::CreateOrder(Order order) {
+  RKD_FORWARD(CreateOrder, inner_.CreateOrder(std::move(order)));
+}
+Result<Page<Order>> FaultyStore::ListOrders(const std::string& user_id, int limit, const std::string& cursor) {
+  RKD_FORWARD(ListOrders, inner_.ListOrders(user_id, limit, cursor));
+}
+Result<Email> FaultyStore::GetEmail(const std::string& email_id) { RKD_FORWARD(GetEmail, inner_.GetEmail(email_id)); }
+Result<Page<Email>> FaultyStore::ListEmails(const EmailQuery& query) {
+  RKD_FORWARD(ListEmails, inner_.ListEmails(query));
+}
+Status FaultyStore::Import(std::vector<User> users, std::vector<Order> orders) {
+  RKD_FORWARD(Import, inner_.Import(std::move(users), std::move(orders)));
+}
+Result<std::vector<ScoreRefresh>> FaultyStore::RefreshScores(const std::vector<std::string>& user_ids) {
+  RKD_FORWARD(RefreshScores, inner_.RefreshScores(user_ids));
+}
+Result<EmailReservation> FaultyStore::ReserveEmail(const Email& draft, const std::string& trigger_id, Millis cooldown,
+                                                   Millis lease) {
+  RKD_FORWARD(ReserveEmail, inner_.ReserveEmail(draft, trigger_id, cooldown, lease));
+}
+Status FaultyStore::FinishEmail(const std::string& email_id, const std::string& status, std::optional<Millis> sent_at,
+                                const std::string& error) {
+  RKD_FORWARD(FinishEmail, inner_.FinishEmail(email_id, status, sent_at, error));
+}
+Result<bool> FaultyStore::IsSuppressed(const std::string& email) {
+  RKD_FORWARD(IsSuppressed, inner_.IsSuppressed(email));
+}
+Status FaultyStore::Suppress(const std::string& email, const std::string& reason) {
+  RKD_FORWARD(Suppress, inner_.Suppress(email, reason));
+}
+Status FaultyStore::Unsuppress(const std::string& email) { RKD_FORWARD(Unsuppress, inner_.Unsuppress(email)); }
+Result<std::vector<Suppression>> FaultyStore::ListSuppressions(int limit) {
+  RKD_FORWARD(ListSuppressions, inner_.ListSuppressions(limit));
+}
+Status FaultyStore::RecordHoldout(const std::string& user_id, const std::string& trigger_id, double score,
+                                  Millis cooldown) {
+  RKD_FORWARD(RecordHoldout, inner_.RecordHoldout(user_id, trigger_id, score, cooldown));
+}
+Result<Email> FaultyStore::RecordEmailEvent(const std::string& email_id, const std::string& type,
+                                            const std::string& url) {
+  RKD_FORWARD(RecordEmailEvent, inner_.RecordEmailEvent(email_id, type, url));
+}
+Result<EffectivenessFigures> FaultyStore::Effectiveness(int days) {
+  RKD_FORWARD(Effectiveness, inner_.Effectiveness(days));
+}
+Result<StoreMetrics> FaultyStore::Metrics(double threshold) { RKD_FORWARD(Metrics, inner_.Metrics(threshold)); }
+Result<std::vector<UserChange>> FaultyStore::ReadChanges(int64_t after_seq, int limit) {
+  RKD_FORWARD(ReadChanges, inner_.ReadChanges(after_seq, limit));
+}
+Result<int64_t> FaultyStore::GetCheckpoint(const std::string& name) {
+  RKD_FORWARD(GetCheckpoint, inner_.GetCheckpoint(name));
+}
+Status FaultyStore::SetCheckpoint(const std::string& name, int64_t seq) {
+  RKD_FORWARD(SetCheckpoint, inner_.SetCheckpoint(name, seq));
+}
+Result<int64_t> FaultyStore::LatestChangeSeq() { RKD_FORWARD(LatestChangeSeq, inner_.LatestChangeSeq()); }
+
+Status FaultyBus::Subscribe(const std::string& topic, const std::string& queue) {
+  RKD_FORWARD(Subscribe, inner_.Subscribe(topic, queue));
+}
+Status FaultyBus::Publish(const std::string& topic, const std::vector<OutgoingMessage>& messages) {
+  RKD_FORWARD(Publish, inner_.Publish(topic, messages));
+}
+Result<std::vector<Message>> FaultyBus::Receive(const std::string& queue, int max, std::chrono::milliseconds wait) {
+  RKD_FORWARD(Receive, inner_.Receive(queue, max, wait));
+}
+Status FaultyBus::Ack(const std::string& queue, const std::vector<std::string>& receipts) {
+  RKD_FORWARD(Ack, inner_.Ack(queue, receipts));
+}
+Status FaultyBus::Extend(const std::string& queue, const std::vector<std::string>& receipts) {
+  RKD_FORWARD(Extend, inner_.Extend(queue, receipts));
+}
+Status FaultyBus::Nack(const std::string& queue, const std::string& receipt, std::chrono::milliseconds delay,
+                       const std::string& error) {
+  RKD_FORWARD(Nack, inner_.Nack(queue, receipt, delay, error));
+}
+Result<int64_t> FaultyBus::Redrive(const std::string& queue) { RKD_FORWARD(Redrive, inner_.Redrive(queue)); }
+Result<std::vector<Message>> FaultyBus::PeekDeadLetters(const std::string& queue, int max) {
+  RKD_FORWARD(PeekDeadLetters, inner_.PeekDeadLetters(queue, max));
+}
+Result<std::vector<QueueStats>> FaultyBus::Stats() { RKD_FORWARD(Stats, inner_.Stats()); }
+Result<int64_t> FaultyBus::PurgeExpired() { RKD_FORWARD(PurgeExpired, inner_.PurgeExpired()); }
+
+#undef RKD_FORWARD
+
+SendResult FaultyMailer::Send(const MailMessage& message) {
+  if (auto injected = plan_.Before("Send"))
+    return {injected->code() == Code::kUnavailable ? SendResult::Outcome::kRetryable : SendResult::Outcome::kPermanent,
+            injected->message()};
+  SendResult result = inner_.Send(message);
+  plan_.After("Send");
+  return result;
+}
+
+}  // namespace rkd::testkit

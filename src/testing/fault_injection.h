@@ -1,0 +1,142 @@
+// Fault injection in the shape of LevelDB's FaultInjectionTestEnv: forwarding wrappers
+// around a real Store, Bus and Mailer that pass every call through to it, except where
+// a FaultPlan says otherwise. A plan names methods ("ReserveEmail", "Publish", "Send")
+// and, per method:
+//   FailNth(m, n, error)  the n-th call from now returns `error` without reaching the
+//                         real component (1: the very next call);
+//   FailAlways(m, error)  every call does;
+//   CrashAfterNth(m, n)   the n-th call from now reaches the real component, which
+//                         commits its effect, and then InjectedCrash is thrown instead of
+//                         returning: the caller "dies" right after it (e.g. a worker
+//                         killed between ReserveEmail and the mailer's Send);
+//   TimeOutNth(m, n, d)   the n-th call from now waits `d` (real time) and then fails
+//                         with Unavailable("… timed out"), never reaching the component.
+// Calls are counted per method whether or not a fault fires (Calls(m)). The Mailer
+// wrapper turns an injected Unavailable into a retryable SendResult, any other code into
+// a permanent one; an injected crash in Send happens after the real send.
+// Thread-safe: the plan is guarded by a mutex, and the wrappers add no state of their
+// own, so they are as thread-safe as the components they wrap.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "bus/bus.h"
+#include "delivery/mailer.h"
+#include "store/store.h"
+
+namespace rkd::testkit {
+
+// Thrown by a wrapper where the plan says the caller crashes. Tests catch it where the
+// process would have died, and carry on as its restart would.
+class InjectedCrash : public std::runtime_error {
+ public:
+  explicit InjectedCrash(const std::string& method) : std::runtime_error("injected crash after " + method) {}
+};
+
+class FaultPlan {
+ public:
+  void FailNth(const std::string& method, int n, Status error);
+  void FailAlways(const std::string& method, Status error);
+  void CrashAfterNth(const std::string& method, int n);
+  void TimeOutNth(const std::string& method, int n, std::chrono::milliseconds after);
+  void Clear();  // no more faults (the counts stay)
+  int Calls(const std::string& method) const;
+
+  // For the wrappers: counts a call of `method` and returns the error to return instead
+  // of calling through, if any (after waiting, for a time-out).
+  std::optional<Status> Before(const std::string& method);
+  // For the wrappers: after the call went through; throws InjectedCrash when planned.
+  void After(const std::string& method);
+
+ private:
+  enum class Kind { kFail, kCrash, kTimeOut };
+  struct Fault {
+    Kind kind = Kind::kFail;
+    int at = 0;  // the call number it fires on; 0: every call
+    Status error;
+    std::chrono::milliseconds wait{0};
+  };
+  void Add(const std::string& method, Fault fault);
+
+  mutable std::mutex mu_;
+  std::map<std::string, int> calls_;
+  std::map<std::string, std::vector<Fault>> faults_;
+};
+
+class FaultyStore final : public Store {
+ public:
+  FaultyStore(Store& inner, FaultPlan& plan) : inner_(inner), plan_(plan) {}
+
+  Result<User> CreateUser(User user) override;
+  Result<User> GetUser(const std::string& user_id) override;
+  Result<User> UpdateUser(const std::string& user_id, const UserPatch& patch) override;
+  Status DeleteUser(const std::string& user_id) override;
+  Result<Page<User>> ListUsers(const UserQuery& query) override;
+  Result<int64_t> CountUsers() override;
+  Result<OrderResult> CreateOrder(Order order) override;
+  Result<Page<Order>> ListOrders(const std::string& user_id, int limit, const std::string& cursor) override;
+  Result<Email> GetEmail(const std::string& email_id) override;
+  Result<Page<Email>> ListEmails(const EmailQuery& query) override;
+  Status Import(std::vector<User> users, std::vector<Order> orders) override;
+  Result<std::vector<ScoreRefresh>> RefreshScores(const std::vector<std::string>& user_ids) override;
+  Result<EmailReservation> ReserveEmail(const Email& draft, const std::string& trigger_id, Millis cooldown,
+                                        Millis lease) override;
+  Status FinishEmail(const std::string& email_id, const std::string& status, std::optional<Millis> sent_at,
+                     const std::string& error) override;
+  Result<bool> IsSuppressed(const std::string& email) override;
+  Status Suppress(const std::string& email, const std::string& reason) override;
+  Status Unsuppress(const std::string& email) override;
+  Result<std::vector<Suppression>> ListSuppressions(int limit) override;
+  Status RecordHoldout(const std::string& user_id, const std::string& trigger_id, double score,
+                       Millis cooldown) override;
+  Result<Email> RecordEmailEvent(const std::string& email_id, const std::string& type, const std::string& url) override;
+  Result<EffectivenessFigures> Effectiveness(int days) override;
+  Result<StoreMetrics> Metrics(double threshold) override;
+  Result<std::vector<UserChange>> ReadChanges(int64_t after_seq, int limit) override;
+  Result<int64_t> GetCheckpoint(const std::string& name) override;
+  Status SetCheckpoint(const std::string& name, int64_t seq) override;
+  Result<int64_t> LatestChangeSeq() override;
+
+ private:
+  Store& inner_;
+  FaultPlan& plan_;
+};
+
+class FaultyBus final : public Bus {
+ public:
+  FaultyBus(Bus& inner, FaultPlan& plan) : inner_(inner), plan_(plan) {}
+
+  Status Subscribe(const std::string& topic, const std::string& queue) override;
+  Status Publish(const std::string& topic, const std::vector<OutgoingMessage>& messages) override;
+  Result<std::vector<Message>> Receive(const std::string& queue, int max, std::chrono::milliseconds wait) override;
+  Status Ack(const std::string& queue, const std::vector<std::string>& receipts) override;
+  Status Extend(const std::string& queue, const std::vector<std::string>& receipts) override;
+  Status Nack(const std::string& queue, const std::string& receipt, std::chrono::milliseconds delay,
+              const std::string& error) override;
+  Result<int64_t> Redrive(const std::string& queue) override;
+  Result<std::vector<Message>> PeekDeadLetters(const std::string& queue, int max) override;
+  Result<std::vector<QueueStats>> Stats() override;
+  Result<int64_t> PurgeExpired() override;
+
+ private:
+  Bus& inner_;
+  FaultPlan& plan_;
+};
+
+class FaultyMailer final : public Mailer {
+ public:
+  FaultyMailer(Mailer& inner, FaultPlan& plan) : inner_(inner), plan_(plan) {}
+  SendResult Send(const MailMessage& message) override;  // method name "Send"
+
+ private:
+  Mailer& inner_;
+  FaultPlan& plan_;
+};
+
+}  // namespace rkd::testkit
