@@ -231,6 +231,10 @@ class ApiTest(unittest.TestCase):
             ({k: v for k, v in base.items() if k != "userId"}, 400, "userId"),
             (dict(base, items="none"), 400, "items"),
             (dict(base, items=[{"productId": "p", "quantity": -2}]), 400, "items[0].quantity"),
+            # A negative price is refused naming the item (a hand mutant that accepted it
+            # went unnoticed: docs/mutation-testing.md).
+            (dict(base, items=[{"productId": "p", "price": 10, "quantity": 1},
+                               {"productId": "q", "price": -5, "quantity": 1}]), 400, "items[1].price"),
             (dict(base, orderDate="2024-02-30"), 400, "orderDate"),
             (dict(base, orderDate="2999-01-01T00:00:00Z"), 400, "orderDate"),
             (dict(base, coupon="FREE"), 400, "coupon"),
