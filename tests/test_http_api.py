@@ -1,6 +1,7 @@
 """The REST API through the real binary over TCP: every endpoint and every bad input."""
 import datetime
 import json
+import os
 import re
 import threading
 import unittest
@@ -548,10 +549,26 @@ class CliTest(unittest.TestCase):
         self.assertNotIn("k1", out)
         cfg = json.loads(out)
         self.assertEqual(cfg["RKD_SCORE_THRESHOLD"], 70)
-        self.assertEqual(cfg["OPENAI_API_KEY"], "****")
+        self.assertEqual(cfg["OPENAI_API_KEY"], "set")
+        self.assertEqual(cfg["RKD_API_KEYS"], "set")
+        self.assertEqual(cfg["RKD_SMTP_PASSWORD"], "unset")
         code, _, err = run_cli("config", env={"RKD_SCORE_THRESHOLD": "lots"})
         self.assertNotEqual(code, 0)
         self.assertIn("RKD_SCORE_THRESHOLD", err)
+
+    def test_config_prints_the_generated_env_example_and_readme_table(self):
+        # The files in the repository are what the binary generates (config_test.cc checks
+        # the same through the library; this checks the command an operator runs).
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        code, out, err = run_cli("config", "--env-example")
+        self.assertEqual(code, 0, err)
+        with open(os.path.join(root, "deploy", "rekindle.env.example"), encoding="utf-8") as f:
+            self.assertEqual(out, f.read())
+        code, out, err = run_cli("config", "--markdown")
+        self.assertEqual(code, 0, err)
+        with open(os.path.join(root, "README.md"), encoding="utf-8") as f:
+            readme = f.read()
+        self.assertIn("<!-- config-table:begin -->\n" + out + "<!-- config-table:end -->", readme)
 
     def test_postgres_pool_and_statement_timeout_from_the_environment(self):
         code, out, err = run_cli("config")

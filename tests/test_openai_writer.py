@@ -89,7 +89,7 @@ class OpenAiWriterTest(unittest.TestCase):
         self.assertFalse([line for line in s.log if KEY in line])
         code, out, err = run_cli("config", env=s.env)
         self.assertEqual(code, 0, err)
-        self.assertEqual(json.loads(out)["OPENAI_API_KEY"], "****")
+        self.assertEqual(json.loads(out)["OPENAI_API_KEY"], "set")
         self.assertNotIn(KEY, out + err)
 
     def test_failing_endpoint_falls_back_to_templates_and_opens_the_breaker(self):

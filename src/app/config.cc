@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <sstream>
 
 namespace rkd {
 namespace {
@@ -23,27 +24,17 @@ std::vector<std::string> SplitList(const std::string& s) {
   return out;
 }
 
-Status ReadInt(const char* name, const char* value, int min, int max, int* out) {
-  if (!value) return Status::Ok();
-  int v = 0;
-  const char* end = value + std::strlen(value);
-  auto [p, ec] = std::from_chars(value, end, v);
-  if (ec != std::errc() || p != end || v < min || v > max)
-    return Status::InvalidArgument(
-        std::string(name) + " must be a whole number from " + std::to_string(min) + " to " + std::to_string(max), name);
-  *out = v;
-  return Status::Ok();
+std::string Join(const std::vector<std::string>& items, const char* separator) {
+  std::string out;
+  for (const std::string& item : items) out += (out.empty() ? "" : separator) + item;
+  return out;
 }
 
-Status ReadDouble(const char* name, const char* value, double min, double max, double* out) {
-  if (!value) return Status::Ok();
-  char* end = nullptr;
-  double v = std::strtod(value, &end);
-  if (end == value || *end != '\0' || !std::isfinite(v) || v < min || v > max)
-    return Status::InvalidArgument(
-        std::string(name) + " must be a number from " + std::to_string(min) + " to " + std::to_string(max), name);
-  *out = v;
-  return Status::Ok();
+// 75, 0.1, 100000: the shortest form that reads back the same.
+std::string FormatNumber(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
 }
 
 // "smtp://user:secret@host" → "smtp://user:****@host".
@@ -68,7 +59,577 @@ std::string MaskUrlPassword(const std::string& urls) {
   return out;
 }
 
-std::string Mask(const std::string& secret) { return secret.empty() ? "" : "****"; }
+// How one variable is read into the Config, and read back out for `rekindle config`.
+struct Parser {
+  // Stores the variable's value (never empty: an empty variable counts as unset).
+  std::function<Status(const char* name, const std::string& value, Config& config)> apply;
+  // The value as `rekindle config` shows it (not used for secrets).
+  std::function<nlohmann::json(const Config& config)> show;
+  // The values allowed, for the documentation ("1 to 1000", "try, required"); empty: any.
+  std::string allowed;
+};
+
+Parser Int(int Config::*field, int min, int max) {
+  return {[=](const char* name, const std::string& value, Config& c) {
+            int v = 0;
+            const char* end = value.data() + value.size();
+            auto [p, ec] = std::from_chars(value.data(), end, v);
+            if (ec != std::errc() || p != end || v < min || v > max)
+              return Status::InvalidArgument(std::string(name) + " must be a whole number from " + std::to_string(min) +
+                                                 " to " + std::to_string(max),
+                                             name);
+            c.*field = v;
+            return Status::Ok();
+          },
+          [=](const Config& c) { return nlohmann::json(c.*field); },
+          std::to_string(min) + " to " + std::to_string(max)};
+}
+
+Status ReadReal(const char* name, const std::string& value, double min, double max, double* out) {
+  char* end = nullptr;
+  const double v = std::strtod(value.c_str(), &end);
+  if (end == value.c_str() || *end != '\0' || !std::isfinite(v) || v < min || v > max)
+    return Status::InvalidArgument(
+        std::string(name) + " must be a number from " + FormatNumber(min) + " to " + FormatNumber(max), name);
+  *out = v;
+  return Status::Ok();
+}
+
+Parser Real(double Config::*field, double min, double max) {
+  return {[=](const char* name, const std::string& value, Config& c) {
+            return ReadReal(name, value, min, max, &(c.*field));
+          },
+          [=](const Config& c) { return nlohmann::json(c.*field); }, FormatNumber(min) + " to " + FormatNumber(max)};
+}
+
+// A weight of the score (Config::score).
+Parser ScoreReal(double ScoreRules::*field, double min, double max) {
+  return {[=](const char* name, const std::string& value, Config& c) {
+            return ReadReal(name, value, min, max, &(c.score.*field));
+          },
+          [=](const Config& c) { return nlohmann::json(c.score.*field); },
+          FormatNumber(min) + " to " + FormatNumber(max)};
+}
+
+Parser Text(std::string Config::*field) {
+  return {[=](const char*, const std::string& value, Config& c) {
+            c.*field = value;
+            return Status::Ok();
+          },
+          [=](const Config& c) { return nlohmann::json(c.*field); },
+          {}};
+}
+
+// A URL, or a comma-separated list of them, that must start with one of `schemes`;
+// `rekindle config` masks the password a URL may carry.
+Parser Url(std::string Config::*field, std::vector<std::string> schemes) {
+  const std::string allowed = Join(schemes, ", ");
+  return {[=](const char* name, const std::string& value, Config& c) {
+            if (!schemes.empty() && std::none_of(schemes.begin(), schemes.end(),
+                                                 [&](const std::string& s) { return value.rfind(s, 0) == 0; }))
+              return Status::InvalidArgument(std::string(name) + " must start with " + Join(schemes, " or "), name);
+            c.*field = value;
+            return Status::Ok();
+          },
+          [=](const Config& c) { return nlohmann::json(MaskUrlPassword(c.*field)); },
+          schemes.empty() ? std::string() : "URLs starting with " + allowed};
+}
+
+Parser Choice(std::string Config::*field, std::vector<std::string> choices) {
+  return {[=](const char* name, const std::string& value, Config& c) {
+            if (std::find(choices.begin(), choices.end(), value) == choices.end())
+              return Status::InvalidArgument(std::string(name) + " must be " + Join(choices, " or "), name);
+            c.*field = value;
+            return Status::Ok();
+          },
+          [=](const Config& c) { return nlohmann::json(c.*field); }, Join(choices, ", ")};
+}
+
+// A comma-separated list; spaces around the items are dropped.
+Parser List(std::vector<std::string> Config::*field) {
+  return {[=](const char*, const std::string& value, Config& c) {
+            c.*field = SplitList(value);
+            return Status::Ok();
+          },
+          [=](const Config& c) { return nlohmann::json(c.*field); }, "a comma-separated list"};
+}
+
+// A switch spelled `on_word` or `off_word` (true/false, on/off).
+Parser Switch(bool Config::*field, std::string on_word, std::string off_word, bool show_as_bool) {
+  return {[=](const char* name, const std::string& value, Config& c) {
+            if (value != on_word && value != off_word)
+              return Status::InvalidArgument(std::string(name) + " must be " + on_word + " or " + off_word, name);
+            c.*field = value == on_word;
+            return Status::Ok();
+          },
+          [=](const Config& c) {
+            return show_as_bool ? nlohmann::json(c.*field) : nlohmann::json(c.*field ? on_word : off_word);
+          },
+          on_word + ", " + off_word};
+}
+
+// One environment variable: the one place that names it, documents it and reads it.
+struct Setting {
+  const char* name;
+  const char* section;      // its heading in deploy/rekindle.env.example
+  const char* description;  // the README's meaning and the env example's comment
+  Parser parser;
+  bool secret = false;  // `rekindle config` shows only whether it is set
+  // The default as documented, when the default Config's value does not say it (a value
+  // derived from other settings); empty: the default Config's value.
+  const char* default_doc = "";
+  // The env example sets the variable to this (a multi-host install must set it:
+  // CHANGE-ME marks what to replace), or shows it commented out when `example_set` is
+  // false; empty: the default, commented out.
+  const char* example = "";
+  bool example_set = false;
+  // Replaces parser.show for `rekindle config` (a value derived from several fields).
+  std::function<nlohmann::json(const Config&)> show = nullptr;
+};
+
+constexpr const char* kStore = "Store and bus";
+constexpr const char* kHttp = "HTTP (rekindle api and serve)";
+constexpr const char* kPipeline = "Pipeline";
+constexpr const char* kScore = "Scoring";
+constexpr const char* kDelivery = "Delivery";
+constexpr const char* kLlm = "Writing the emails with an LLM (OpenAI-compatible); without a key, templates write them";
+constexpr const char* kEffect = "Links, effectiveness, bounces";
+constexpr const char* kLogs = "Logs (JSON lines on stdout, to the journal)";
+
+const std::vector<Setting>& Settings() {
+  static const std::vector<Setting> kSettings = {
+      // Store and bus.
+      {.name = "RKD_DATABASE_URL",
+       .section = kStore,
+       .description = "The store: `sqlite:PATH`, or PostgreSQL 15 as a libpq URI `postgres://user:pass@host:5432/db` "
+                      "(add `?sslmode=verify-full&sslrootcert=/etc/rekindle/pg-ca.crt` for TLS). PostgreSQL holds "
+                      "users, orders, emails, the change stream, checkpoints, and the advisory locks that elect the "
+                      "stream leader and keep sweeps one at a time.",
+       .parser = Url(&Config::database_url, {"sqlite:", "postgres://", "postgresql://"}),
+       .example = "postgres://rekindle:CHANGE-ME@pg.internal:5432/rekindle",
+       .example_set = true},
+      {.name = "RKD_PG_POOL_SIZE",
+       .section = kStore,
+       .description = "PostgreSQL: connections in each process's pool (a stream processor or a sweep holds one more, "
+                      "for its lock). Set the server's max_connections above processes × (this + 1), plus a margin.",
+       .parser = Int(&Config::pg_pool_size, 1, 1000)},
+      {.name = "RKD_PG_STATEMENT_TIMEOUT_MS",
+       .section = kStore,
+       .description = "PostgreSQL: the statement timeout, which also bounds lock waits, in milliseconds.",
+       .parser = Int(&Config::pg_statement_timeout_ms, 100, 3'600'000)},
+      {.name = "RKD_BUS_URL",
+       .section = kStore,
+       .description = "The bus: `embedded` (a SQLite file beside the store's database), `sqlite:PATH`, or NATS "
+                      "JetStream: `nats://host:4222`, every server of a cluster comma-separated (the client fails "
+                      "over between them).",
+       .parser = Url(&Config::bus_url, {"embedded", "sqlite:", "nats://"}),
+       .example = "nats://n1.internal:4222,nats://n2.internal:4222,nats://n3.internal:4222",
+       .example_set = true},
+      {.name = "RKD_NATS_REPLICAS",
+       .section = kStore,
+       .description = "NATS: replicas of every stream Rekindle creates: 3 on a 3-node cluster (an acknowledged "
+                      "publish is then held by 2 of the 3 servers; see docs/nats-durability.md), 1 for a single "
+                      "nats-server.",
+       .parser = Int(&Config::nats_replicas, 1, 5),
+       .example = "3",
+       .example_set = true},
+      {.name = "RKD_BUS_NAMESPACE",
+       .section = kStore,
+       .description = "NATS: prefixes every stream and subject, so several installs (production, staging) can share "
+                      "one cluster. Letters, digits, - and _.",
+       .parser = {[](const char* name, const std::string& value, Config& c) {
+                    if (value.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
+                        std::string::npos)
+                      return Status::InvalidArgument(std::string(name) + " may hold only letters, digits, - and _",
+                                                     name);
+                    c.bus_namespace = value;
+                    return Status::Ok();
+                  },
+                  [](const Config& c) { return nlohmann::json(c.bus_namespace); },
+                  {}}},
+
+      // HTTP.
+      {.name = "RKD_HTTP_ADDR",
+       .section = kHttp,
+       .description = "Where `serve` and `api` listen, host:port; port 0 picks a free port (logged). A "
+                      "non-loopback address requires RKD_API_KEYS.",
+       .parser = {[](const char* name, const std::string& value, Config& c) {
+                    Config probe;
+                    probe.http_addr = value;
+                    const int port = probe.http_port();
+                    if (value.rfind(':') == std::string::npos || port < 0 || port > 65535 || probe.http_host().empty())
+                      return Status::InvalidArgument(std::string(name) + " must be host:port, e.g. 127.0.0.1:8080",
+                                                     name);
+                    c.http_addr = value;
+                    return Status::Ok();
+                  },
+                  [](const Config& c) { return nlohmann::json(c.http_addr); }, "host:port"},
+       .example = "0.0.0.0:8080",
+       .example_set = true},
+      {.name = "RKD_HTTP_THREADS",
+       .section = kHttp,
+       .description = "HTTP worker threads; 0: 8 (handlers may block on the database; 8 measured best on 2 cores).",
+       .parser = Int(&Config::http_threads, 0, 256)},
+      {.name = "RKD_API_KEYS",
+       .section = kHttp,
+       .description = "Comma-separated keys; when set, every /api route needs `Authorization: Bearer KEY` (/health, "
+                      "/u/…, /t/… and /hooks/ses stay open: the load balancer, email links, SES). Generate one with "
+                      "`openssl rand -hex 32`.",
+       .parser = List(&Config::api_keys),
+       .secret = true,
+       .example = "CHANGE-ME-1,CHANGE-ME-2",
+       .example_set = true},
+      {.name = "RKD_METRICS_TOKEN",
+       .section = kHttp,
+       .description = "When set, GET /metrics needs `Authorization: Bearer TOKEN` (and only that); else the API keys "
+                      "when set; open when neither is. See docs/metrics.md.",
+       .parser = Text(&Config::metrics_token),
+       .secret = true},
+      {.name = "RKD_PUBLIC_URL",
+       .section = kHttp,
+       .description = "The public base URL of links back to Rekindle in emails (unsubscribe, clicks, opens): on a "
+                      "multi-host install, the load balancer in front of the api hosts. The default is only right "
+                      "for a single `rekindle serve`, which uses the port it bound.",
+       .parser = Text(&Config::public_url),
+       .default_doc = "http://RKD_HTTP_ADDR",
+       .example = "https://rekindle.shop.example",
+       .example_set = true},
+      {.name = "RKD_CORS_ORIGINS",
+       .section = kHttp,
+       .description = "Browser origins allowed to call the API from another site, comma-separated (`*` for any).",
+       .parser = List(&Config::cors_origins)},
+      {.name = "RKD_ALLOWED_HOSTS",
+       .section = kHttp,
+       .description = "Host names the server answers for besides localhost, 127.0.0.1, its bound address and "
+                      "RKD_PUBLIC_URL's host, comma-separated: any other Host header is a 400 (DNS rebinding). `*` "
+                      "accepts any, for a balancer whose health checks name the instance's own address.",
+       .parser = List(&Config::allowed_hosts)},
+      {.name = "RKD_WEB_DIR",
+       .section = kHttp,
+       .description = "The dashboard is built into the binary and served at /. Set a folder of built files "
+                      "(web/dist) only to serve another build than the one it carries.",
+       .parser = Text(&Config::web_dir),
+       .default_doc = "(built in)",
+       .show = [](const Config& c) { return nlohmann::json(c.web_dir.empty() ? "(built in)" : c.web_dir); }},
+
+      // Pipeline.
+      {.name = "RKD_WORKERS",
+       .section = kPipeline,
+       .description = "Email processor threads in `serve` and in each `rekindle worker` (which runs at least one; 0 "
+                      "in `serve`: none, run `rekindle worker` instead). Each receives batches of up to 10 events.",
+       .parser = Int(&Config::workers, 0, 256)},
+      {.name = "RKD_VISIBILITY_TIMEOUT_S",
+       .section = kPipeline,
+       .description = "A received event is invisible to other workers this long, then redelivered (the consumer's "
+                      "AckWait on NATS). Keep it above the LLM writer's budget.",
+       .parser = Int(&Config::visibility_timeout_s, 1, 43200)},
+      {.name = "RKD_MAX_RECEIVES",
+       .section = kPipeline,
+       .description = "Receives before an event moves to the dead-letter queue (MaxDeliver on NATS).",
+       .parser = Int(&Config::max_receives, 1, 1000)},
+      {.name = "RKD_RETENTION_DAYS",
+       .section = kPipeline,
+       .description = "How long events are kept on the bus, in days (MaxAge on NATS).",
+       .parser = Int(&Config::retention_days, 1, 14)},
+      {.name = "RKD_RETRY_BASE_MS",
+       .section = kPipeline,
+       .description = "A failed event is retried after base × 2^(receive − 1) ms, capped at the visibility timeout.",
+       .parser = Int(&Config::retry_base_ms, 1, 3'600'000)},
+      {.name = "RKD_SWEEP_INTERVAL_S",
+       .section = kPipeline,
+       .description = "How often `rekindle serve` sweeps (re-scores every client); a multi-host install sweeps with "
+                      "rekindle-sweep.timer instead.",
+       .parser = Int(&Config::sweep_interval_s, 1, 365 * 86400)},
+      {.name = "RKD_EMAIL_COOLDOWN_DAYS",
+       .section = kPipeline,
+       .description = "No second email to a client within this many days.",
+       .parser = Int(&Config::email_cooldown_days, 0, 3650)},
+
+      // Scoring.
+      {.name = "RKD_SCORE_THRESHOLD",
+       .section = kScore,
+       .description = "\"At risk\" means engagementScore below this.",
+       .parser = ScoreReal(&ScoreRules::threshold, 0, 100)},
+      {.name = "RKD_SCORE_RECENCY_PENALTY_30",
+       .section = kScore,
+       .description = "Subtracted when the last order (or the sign-up, without orders) is more than 30 days ago.",
+       .parser = ScoreReal(&ScoreRules::recency_penalty_1, 0, 100)},
+      {.name = "RKD_SCORE_RECENCY_PENALTY_60",
+       .section = kScore,
+       .description = "Subtracted instead when it is more than 60 days ago.",
+       .parser = ScoreReal(&ScoreRules::recency_penalty_2, 0, 100)},
+      {.name = "RKD_SCORE_RECENCY_PENALTY_90",
+       .section = kScore,
+       .description = "Subtracted instead when it is more than 90 days ago.",
+       .parser = ScoreReal(&ScoreRules::recency_penalty_3, 0, 100)},
+      {.name = "RKD_SCORE_ORDERS_WEIGHT",
+       .section = kScore,
+       .description = "Added × min(orderCount / 10, 1).",
+       .parser = ScoreReal(&ScoreRules::orders_weight, 0, 100)},
+      {.name = "RKD_SCORE_VALUE_WEIGHT",
+       .section = kScore,
+       .description = "Added × min(averageOrderValue / 200, 1).",
+       .parser = ScoreReal(&ScoreRules::value_weight, 0, 100)},
+      {.name = "RKD_SCORE_RECENT_EMAIL_PENALTY",
+       .section = kScore,
+       .description = "Subtracted when the client was emailed in the last 7 days.",
+       .parser = ScoreReal(&ScoreRules::recent_email_penalty, 0, 100)},
+
+      // Delivery.
+      {.name = "RKD_SMTP_URL",
+       .section = kDelivery,
+       .description = "SMTP delivery (SES's SMTP interface or any MTA): smtp://host:587 uses STARTTLS when offered, "
+                      "smtps:// is implicit TLS on 465. Without it the outbox mailer writes .eml files into a maildir "
+                      "on its own host (RKD_OUTBOX_DIR): fine for staging, not for production.",
+       .parser = Url(&Config::smtp_url, {"smtp://", "smtps://"}),
+       .example = "smtp://email-smtp.eu-west-1.amazonaws.com:587",
+       .example_set = true},
+      {.name = "RKD_SMTP_USER",
+       .section = kDelivery,
+       .description = "The SMTP user name.",
+       .parser = Text(&Config::smtp_user),
+       .example = "CHANGE-ME",
+       .example_set = true},
+      {.name = "RKD_SMTP_PASSWORD",
+       .section = kDelivery,
+       .description = "The SMTP password.",
+       .parser = Text(&Config::smtp_password),
+       .secret = true,
+       .example = "CHANGE-ME",
+       .example_set = true},
+      {.name = "RKD_SMTP_STARTTLS",
+       .section = kDelivery,
+       .description = "`required` refuses to send without STARTTLS on smtp://.",
+       .parser = Choice(&Config::smtp_starttls, {"try", "required"}),
+       .example = "required",
+       .example_set = true},
+      {.name = "RKD_SMTP_VERIFY_TLS",
+       .section = kDelivery,
+       .description = "`false` turns off certificate verification (never in production).",
+       .parser = Switch(&Config::smtp_verify_tls, "true", "false", /*show_as_bool=*/true)},
+      {.name = "RKD_SMTP_POOL",
+       .section = kDelivery,
+       .description = "Reused SMTP connections per worker process.",
+       .parser = Int(&Config::smtp_pool, 1, 64)},
+      {.name = "RKD_SMTP_RATE",
+       .section = kDelivery,
+       .description = "Messages per second per worker process (0: unlimited). Split your provider's sending rate "
+                      "across the worker processes.",
+       .parser = Real(&Config::smtp_rate, 0, 100000)},
+      {.name = "RKD_MAIL_FROM",
+       .section = kDelivery,
+       .description = "The emails' From: address, with a display name.",
+       .parser = Text(&Config::mail_from),
+       .example = "Your Shop <hello@shop.example>",
+       .example_set = true},
+      {.name = "RKD_MAIL_REPLY_TO",
+       .section = kDelivery,
+       .description = "The emails' Reply-To: address.",
+       .parser = Text(&Config::mail_reply_to),
+       .example = "support@shop.example"},
+      {.name = "RKD_POSTAL_ADDRESS",
+       .section = kDelivery,
+       .description = "Printed in every email's footer (anti-spam law and good practice expect it).",
+       .parser = Text(&Config::postal_address),
+       .example = "Your Shop Ltd, 1 High Street, Springfield",
+       .example_set = true},
+      {.name = "RKD_SHOP_URL",
+       .section = kDelivery,
+       .description = "The emails' call to action (with utm parameters).",
+       .parser = Text(&Config::shop_url),
+       .example = "https://shop.example",
+       .example_set = true},
+      {.name = "RKD_OUTBOX_DIR",
+       .section = kDelivery,
+       .description = "The maildir the outbox mailer writes (without RKD_SMTP_URL).",
+       .parser = Text(&Config::outbox_dir),
+       .default_doc = "outbox beside the SQLite database",
+       .example = "/var/lib/rekindle/outbox"},
+      {.name = "RKD_TEMPLATES_DIR",
+       .section = kDelivery,
+       .description = "A folder with your own subject.mustache, text.mustache and html.mustache.",
+       .parser = Text(&Config::templates_dir),
+       .default_doc = "the templates built into the binary",
+       .example = "/etc/rekindle/templates"},
+
+      // The LLM writer.
+      {.name = "OPENAI_API_KEY",
+       .section = kLlm,
+       .description = "The key of the OpenAI-compatible endpoint; setting it makes the LLM write the emails. Read "
+                      "only from the environment, never logged.",
+       .parser = Text(&Config::openai_api_key),
+       .secret = true,
+       .example = "sk-CHANGE-ME"},
+      {.name = "OPENAI_BASE_URL",
+       .section = kLlm,
+       .description = "An OpenAI-compatible chat-completions endpoint: OpenAI, Azure OpenAI, vLLM, llama.cpp, Ollama.",
+       .parser = Url(&Config::openai_base_url, {})},
+      {.name = "OPENAI_MODEL", .section = kLlm, .description = "The model.", .parser = Text(&Config::openai_model)},
+      {.name = "RKD_WRITER",
+       .section = kLlm,
+       .description = "`template` or `openai`; unset: openai when OPENAI_API_KEY is set (`rekindle config` shows "
+                      "the writer that runs).",
+       .parser = Choice(&Config::writer, {"template", "openai"}),
+       .show = [](const Config& c) { return nlohmann::json(c.use_openai_writer() ? "openai" : "template"); }},
+      {.name = "RKD_OPENAI_CONCURRENCY",
+       .section = kLlm,
+       .description = "Requests in flight at once, per worker process (these limits apply per process: divide the "
+                      "account's limits among them).",
+       .parser = Int(&Config::openai_concurrency, 1, 1024)},
+      {.name = "RKD_OPENAI_RPM",
+       .section = kLlm,
+       .description = "Client-side requests per minute, per worker process (0: no limit).",
+       .parser = Int(&Config::openai_rpm, 0, 1'000'000)},
+      {.name = "RKD_OPENAI_TPM",
+       .section = kLlm,
+       .description = "Client-side tokens per minute, per worker process (0: no limit).",
+       .parser = Int(&Config::openai_tpm, 0, 1'000'000'000)},
+      {.name = "RKD_OPENAI_MAX_TOKENS",
+       .section = kLlm,
+       .description = "Tokens per completion at most.",
+       .parser = Int(&Config::openai_max_tokens, 64, 100'000)},
+      {.name = "RKD_OPENAI_TIMEOUT_S",
+       .section = kLlm,
+       .description = "One request, start to end, in seconds.",
+       .parser = Int(&Config::openai_timeout_s, 1, 600)},
+      {.name = "RKD_OPENAI_CONNECT_TIMEOUT_S",
+       .section = kLlm,
+       .description = "Connecting to the endpoint, in seconds.",
+       .parser = Int(&Config::openai_connect_timeout_s, 1, 120)},
+      {.name = "RKD_OPENAI_MAX_RETRIES",
+       .section = kLlm,
+       .description = "Retries per email after the first attempt.",
+       .parser = Int(&Config::openai_max_retries, 0, 20)},
+      {.name = "RKD_OPENAI_BUDGET_S",
+       .section = kLlm,
+       .description = "All attempts for one email, in seconds; capped at half of RKD_VISIBILITY_TIMEOUT_S.",
+       .parser = Int(&Config::openai_budget_s, 1, 3600)},
+      {.name = "RKD_OPENAI_BREAKER_FAILURES",
+       .section = kLlm,
+       .description = "Failed requests in a row that open the circuit breaker (the templates write meanwhile).",
+       .parser = Int(&Config::openai_breaker_failures, 1, 1000)},
+      {.name = "RKD_OPENAI_BREAKER_COOLDOWN_S",
+       .section = kLlm,
+       .description = "Seconds the breaker stays open before it lets one request probe the endpoint.",
+       .parser = Int(&Config::openai_breaker_cooldown_s, 1, 86400)},
+
+      // Links, effectiveness, bounces.
+      {.name = "RKD_UNSUBSCRIBE_SECRET",
+       .section = kEffect,
+       .description = "Signs unsubscribe and tracking links; every host must share it (a worker signs, an api host "
+                      "checks). Required with PostgreSQL; with SQLite a key is made once and kept in the data folder. "
+                      "Generate one with `openssl rand -hex 32`.",
+       .parser = Text(&Config::unsubscribe_secret),
+       .secret = true,
+       .example = "CHANGE-ME",
+       .example_set = true},
+      {.name = "RKD_HOLDOUT_SHARE",
+       .section = kEffect,
+       .description = "Share of eligible at-risk clients held out (scored, not emailed) to measure the lift.",
+       .parser = Real(&Config::holdout_share, 0, 0.5)},
+      {.name = "RKD_ATTRIBUTION_DAYS",
+       .section = kEffect,
+       .description = "An order this many days after an email converts it.",
+       .parser = Int(&Config::attribution_days, 1, 90)},
+      {.name = "RKD_TRACKING",
+       .section = kEffect,
+       .description = "`off`: no open pixel, no click redirects.",
+       .parser = Switch(&Config::tracking, "on", "off", /*show_as_bool=*/false)},
+      {.name = "RKD_SES_WEBHOOK_SECRET",
+       .section = kEffect,
+       .description = "Bounces and complaints at POST /hooks/ses: a shared secret for direct posts "
+                      "(`Authorization: Bearer …`); unset: SNS signatures only.",
+       .parser = Text(&Config::ses_webhook_secret),
+       .secret = true},
+      {.name = "RKD_SNS_CERT_HOSTS",
+       .section = kEffect,
+       .description = "Hosts that SNS signing certificates may come from, comma-separated (* matches one label).",
+       .parser = List(&Config::sns_cert_hosts)},
+      {.name = "RKD_SNS_TOPIC_ARNS",
+       .section = kEffect,
+       .description = "Only notifications from these SNS topics, comma-separated ARNs; unset: any topic.",
+       .parser = List(&Config::sns_topic_arns),
+       .example = "arn:aws:sns:eu-west-1:123456789012:ses-feedback"},
+      {.name = "RKD_SNS_MAX_AGE_S",
+       .section = kEffect,
+       .description = "A signed SNS message older than this many seconds is taken for a replay.",
+       .parser = Int(&Config::sns_max_age_s, 60, 30 * 86400)},
+      {.name = "RKD_SNS_ALLOW_INSECURE_CERT_URL",
+       .section = kEffect,
+       .description = "For tests only, never in production: also accepts http:// and loopback certificate URLs.",
+       .parser = Switch(&Config::sns_allow_insecure_cert_url, "true", "false", /*show_as_bool=*/true)},
+
+      // Logs.
+      {.name = "RKD_LOG_LEVEL",
+       .section = kLogs,
+       .description = "The least severe level logged.",
+       .parser = Choice(&Config::log_level, {"debug", "info", "warn", "error"})},
+  };
+  return kSettings;
+}
+
+// The value of a setting as text in an env file and in the docs ("" when empty).
+std::string AsText(const nlohmann::json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
+  if (v.is_number()) return FormatNumber(v.get<double>());
+  if (v.is_array()) {
+    std::vector<std::string> items;
+    for (const auto& item : v) items.push_back(AsText(item));
+    return Join(items, ",");
+  }
+  return {};
+}
+
+// The setting's default value, as the default Config holds it.
+std::string DefaultText(const Setting& s) {
+  static const Config kDefaults{};
+  return AsText(s.parser.show(kDefaults));
+}
+
+// A value for an env file that both systemd and `set -a; . file` read: quoted when it
+// holds spaces or characters the shell would take.
+std::string EnvValue(const std::string& v) {
+  if (v.find_first_of(" <>&;|'\"$`\\*?#()") == std::string::npos) return v;
+  return "\"" + v + "\"";
+}
+
+// Word-wraps `text` into comment lines of at most `width` characters.
+std::string CommentLines(const std::string& text, size_t width = 88) {
+  std::string out, line;
+  std::istringstream words(text);
+  std::string word;
+  while (words >> word) {
+    if (!line.empty() && line.size() + 1 + word.size() > width - 2) {
+      out += "# " + line + "\n";
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + word;
+  }
+  if (!line.empty()) out += "# " + line + "\n";
+  return out;
+}
+
+constexpr const char* kEnvExampleHeader =
+    R"(# /etc/rekindle/rekindle.env: the configuration of every rekindle process on a host
+# (api, stream, worker, sweep, migrate). Use the same file on every host.
+# Generated by `rekindle config --env-example` from the table in src/app/config.cc (a
+# unit test keeps them equal): change the table, then regenerate this file.
+#
+#   install -d -m 0750 -o root -g rekindle /etc/rekindle
+#   install -m 0640 -o root -g rekindle deploy/rekindle.env.example /etc/rekindle/rekindle.env
+#   # edit it, then check what a process will see (secrets show only as set or unset):
+#   sudo -u rekindle sh -c 'set -a; . /etc/rekindle/rekindle.env; exec /usr/local/bin/rekindle config'
+#
+# Syntax: KEY=VALUE, one per line; lines starting with # are comments. Values with
+# spaces or < > are quoted (systemd strips the quotes, and the file stays valid for
+# `set -a; .`). The lines without # are what a multi-host install sets: replace every
+# CHANGE-ME. Lines starting with "#KEY=" show a setting's default (or an example): uncomment
+# to change it. An empty value counts as unset.
+# systemd reads this file as root before starting the service, so it may also be
+# 0600 root:root; 0640 root:rekindle lets the rekindle user run `rekindle config`.
+)";
 
 }  // namespace
 
@@ -111,110 +672,12 @@ bool IsLoopbackHost(const std::string& host) {
 
 Result<Config> LoadConfig(const std::function<const char*(const char*)>& getenv) {
   Config c;
-  auto str = [&](const char* name, std::string* out) {
-    if (const char* v = getenv(name); v && *v) *out = v;
-  };
-  str("RKD_DATABASE_URL", &c.database_url);
-  str("RKD_BUS_URL", &c.bus_url);
-  str("RKD_BUS_NAMESPACE", &c.bus_namespace);
-  str("RKD_HTTP_ADDR", &c.http_addr);
-  str("OPENAI_API_KEY", &c.openai_api_key);
-  str("OPENAI_BASE_URL", &c.openai_base_url);
-  str("OPENAI_MODEL", &c.openai_model);
-  str("RKD_WRITER", &c.writer);
-  str("RKD_SMTP_URL", &c.smtp_url);
-  str("RKD_MAIL_FROM", &c.mail_from);
-  str("RKD_LOG_LEVEL", &c.log_level);
-  str("RKD_WEB_DIR", &c.web_dir);
-  str("RKD_SHOP_URL", &c.shop_url);
-  str("RKD_SMTP_USER", &c.smtp_user);
-  str("RKD_SMTP_PASSWORD", &c.smtp_password);
-  str("RKD_SMTP_STARTTLS", &c.smtp_starttls);
-  str("RKD_MAIL_REPLY_TO", &c.mail_reply_to);
-  str("RKD_POSTAL_ADDRESS", &c.postal_address);
-  str("RKD_UNSUBSCRIBE_SECRET", &c.unsubscribe_secret);
-  if (const char* v = getenv("RKD_SMTP_VERIFY_TLS"); v && std::string(v) == "false") c.smtp_verify_tls = false;
-  str("RKD_PUBLIC_URL", &c.public_url);
-  str("RKD_OUTBOX_DIR", &c.outbox_dir);
-  str("RKD_TEMPLATES_DIR", &c.templates_dir);
-  if (const char* v = getenv("RKD_API_KEYS")) c.api_keys = SplitList(v);
-  str("RKD_METRICS_TOKEN", &c.metrics_token);
-  if (const char* v = getenv("RKD_CORS_ORIGINS")) c.cors_origins = SplitList(v);
-  if (const char* v = getenv("RKD_ALLOWED_HOSTS")) c.allowed_hosts = SplitList(v);
-  if (const char* v = getenv("RKD_SNS_CERT_HOSTS"); v && *v) c.sns_cert_hosts = SplitList(v);
-  if (const char* v = getenv("RKD_SNS_TOPIC_ARNS"); v && *v) c.sns_topic_arns = SplitList(v);
-  RKD_RETURN_IF_ERROR(ReadInt("RKD_SNS_MAX_AGE_S", getenv("RKD_SNS_MAX_AGE_S"), 60, 30 * 86400, &c.sns_max_age_s));
-  str("RKD_SES_WEBHOOK_SECRET", &c.ses_webhook_secret);
-  if (const char* v = getenv("RKD_SNS_ALLOW_INSECURE_CERT_URL"); v && std::string(v) == "true")
-    c.sns_allow_insecure_cert_url = true;
-
-  RKD_RETURN_IF_ERROR(ReadInt("RKD_HTTP_THREADS", getenv("RKD_HTTP_THREADS"), 0, 256, &c.http_threads));
-  RKD_RETURN_IF_ERROR(ReadInt("RKD_PG_POOL_SIZE", getenv("RKD_PG_POOL_SIZE"), 1, 1000, &c.pg_pool_size));
-  RKD_RETURN_IF_ERROR(ReadInt("RKD_PG_STATEMENT_TIMEOUT_MS", getenv("RKD_PG_STATEMENT_TIMEOUT_MS"), 100, 3'600'000,
-                              &c.pg_statement_timeout_ms));
-  RKD_RETURN_IF_ERROR(ReadDouble("RKD_SCORE_THRESHOLD", getenv("RKD_SCORE_THRESHOLD"), 0, 100, &c.score.threshold));
-  RKD_RETURN_IF_ERROR(
-      ReadInt("RKD_EMAIL_COOLDOWN_DAYS", getenv("RKD_EMAIL_COOLDOWN_DAYS"), 0, 3650, &c.email_cooldown_days));
-  RKD_RETURN_IF_ERROR(
-      ReadInt("RKD_VISIBILITY_TIMEOUT_S", getenv("RKD_VISIBILITY_TIMEOUT_S"), 1, 43200, &c.visibility_timeout_s));
-  RKD_RETURN_IF_ERROR(ReadInt("RKD_RETENTION_DAYS", getenv("RKD_RETENTION_DAYS"), 1, 14, &c.retention_days));
-  RKD_RETURN_IF_ERROR(ReadInt("RKD_WORKERS", getenv("RKD_WORKERS"), 0, 256, &c.workers));
-  RKD_RETURN_IF_ERROR(
-      ReadInt("RKD_SWEEP_INTERVAL_S", getenv("RKD_SWEEP_INTERVAL_S"), 1, 365 * 86400, &c.sweep_interval_s));
-  RKD_RETURN_IF_ERROR(ReadInt("RKD_RETRY_BASE_MS", getenv("RKD_RETRY_BASE_MS"), 1, 3'600'000, &c.retry_base_ms));
-  RKD_RETURN_IF_ERROR(ReadInt("RKD_NATS_REPLICAS", getenv("RKD_NATS_REPLICAS"), 1, 5, &c.nats_replicas));
-  RKD_RETURN_IF_ERROR(ReadInt("RKD_MAX_RECEIVES", getenv("RKD_MAX_RECEIVES"), 1, 1000, &c.max_receives));
-  struct IntSetting {
-    const char* name;
-    int min, max;
-    int* value;
-  };
-  for (IntSetting s : {IntSetting{"RKD_OPENAI_CONCURRENCY", 1, 1024, &c.openai_concurrency},
-                       IntSetting{"RKD_OPENAI_RPM", 0, 1'000'000, &c.openai_rpm},
-                       IntSetting{"RKD_OPENAI_TPM", 0, 1'000'000'000, &c.openai_tpm},
-                       IntSetting{"RKD_OPENAI_MAX_TOKENS", 64, 100'000, &c.openai_max_tokens},
-                       IntSetting{"RKD_OPENAI_TIMEOUT_S", 1, 600, &c.openai_timeout_s},
-                       IntSetting{"RKD_OPENAI_CONNECT_TIMEOUT_S", 1, 120, &c.openai_connect_timeout_s},
-                       IntSetting{"RKD_OPENAI_MAX_RETRIES", 0, 20, &c.openai_max_retries},
-                       IntSetting{"RKD_OPENAI_BUDGET_S", 1, 3600, &c.openai_budget_s},
-                       IntSetting{"RKD_OPENAI_BREAKER_FAILURES", 1, 1000, &c.openai_breaker_failures},
-                       IntSetting{"RKD_OPENAI_BREAKER_COOLDOWN_S", 1, 86400, &c.openai_breaker_cooldown_s}})
-    RKD_RETURN_IF_ERROR(ReadInt(s.name, getenv(s.name), s.min, s.max, s.value));
-  RKD_RETURN_IF_ERROR(ReadDouble("RKD_HOLDOUT_SHARE", getenv("RKD_HOLDOUT_SHARE"), 0, 0.5, &c.holdout_share));
-  RKD_RETURN_IF_ERROR(ReadInt("RKD_ATTRIBUTION_DAYS", getenv("RKD_ATTRIBUTION_DAYS"), 1, 90, &c.attribution_days));
-  if (const char* v = getenv("RKD_TRACKING"); v && std::string(v) == "off") c.tracking = false;
-  RKD_RETURN_IF_ERROR(ReadInt("RKD_SMTP_POOL", getenv("RKD_SMTP_POOL"), 1, 64, &c.smtp_pool));
-  RKD_RETURN_IF_ERROR(ReadDouble("RKD_SMTP_RATE", getenv("RKD_SMTP_RATE"), 0, 100000, &c.smtp_rate));
-  if (c.smtp_starttls != "try" && c.smtp_starttls != "required")
-    return Status::InvalidArgument("RKD_SMTP_STARTTLS must be try or required", "RKD_SMTP_STARTTLS");
-  if (!c.smtp_url.empty() && c.smtp_url.rfind("smtp://", 0) != 0 && c.smtp_url.rfind("smtps://", 0) != 0)
-    return Status::InvalidArgument("RKD_SMTP_URL must start with smtp:// or smtps://", "RKD_SMTP_URL");
-  if (c.writer != "" && c.writer != "template" && c.writer != "openai")
-    return Status::InvalidArgument("RKD_WRITER must be template or openai", "RKD_WRITER");
-  // The score's weights (DESIGN.md: every weight is configuration).
-  struct Weight {
-    const char* name;
-    double* value;
-  };
-  for (Weight w : {Weight{"RKD_SCORE_RECENCY_PENALTY_30", &c.score.recency_penalty_1},
-                   Weight{"RKD_SCORE_RECENCY_PENALTY_60", &c.score.recency_penalty_2},
-                   Weight{"RKD_SCORE_RECENCY_PENALTY_90", &c.score.recency_penalty_3},
-                   Weight{"RKD_SCORE_ORDERS_WEIGHT", &c.score.orders_weight},
-                   Weight{"RKD_SCORE_VALUE_WEIGHT", &c.score.value_weight},
-                   Weight{"RKD_SCORE_RECENT_EMAIL_PENALTY", &c.score.recent_email_penalty}})
-    RKD_RETURN_IF_ERROR(ReadDouble(w.name, getenv(w.name), 0, 100, w.value));
-
-  if (c.database_url.rfind("sqlite:", 0) != 0 && c.database_url.rfind("postgres://", 0) != 0 &&
-      c.database_url.rfind("postgresql://", 0) != 0)
-    return Status::InvalidArgument("RKD_DATABASE_URL must start with sqlite: or postgres://", "RKD_DATABASE_URL");
-  const int port = c.http_port();
-  if (c.http_addr.rfind(':') == std::string::npos || port < 0 || port > 65535 || c.http_host().empty())
-    return Status::InvalidArgument("RKD_HTTP_ADDR must be host:port, e.g. 127.0.0.1:8080", "RKD_HTTP_ADDR");
-  if (c.bus_url != "embedded" && c.bus_url.rfind("sqlite:", 0) != 0 && c.bus_url.rfind("nats://", 0) != 0)
-    return Status::InvalidArgument("RKD_BUS_URL must be embedded, sqlite:PATH or nats://…", "RKD_BUS_URL");
-  if (c.bus_namespace.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
-      std::string::npos)
-    return Status::InvalidArgument("RKD_BUS_NAMESPACE may hold only letters, digits, - and _", "RKD_BUS_NAMESPACE");
+  for (const Setting& s : Settings()) {
+    const char* value = getenv(s.name);
+    if (!value || !*value) continue;  // unset, or set to nothing: the default
+    RKD_RETURN_IF_ERROR(s.parser.apply(s.name, value, c));
+  }
+  // Defaults that derive from other settings.
   c.public_url_given = !c.public_url.empty();
   if (c.public_url.empty()) c.public_url = "http://" + c.http_addr;
   if (c.outbox_dir.empty()) c.outbox_dir = c.data_dir() + "/outbox";
@@ -246,67 +709,72 @@ std::string Config::bus_path() const {
 std::string Config::lock_path(const std::string& role) const { return database_stem() + "-" + role + ".lock"; }
 
 nlohmann::json ConfigToJson(const Config& c) {
-  return {{"RKD_DATABASE_URL", MaskUrlPassword(c.database_url)},
-          {"RKD_PG_POOL_SIZE", c.pg_pool_size},
-          {"RKD_PG_STATEMENT_TIMEOUT_MS", c.pg_statement_timeout_ms},
-          {"RKD_BUS_URL", MaskUrlPassword(c.bus_url)},
-          {"RKD_BUS_NAMESPACE", c.bus_namespace},
-          {"RKD_NATS_REPLICAS", c.nats_replicas},
-          {"RKD_HTTP_ADDR", c.http_addr},
-          {"RKD_HTTP_THREADS", c.http_threads},
-          {"RKD_SCORE_THRESHOLD", c.score.threshold},
-          {"RKD_EMAIL_COOLDOWN_DAYS", c.email_cooldown_days},
-          {"RKD_VISIBILITY_TIMEOUT_S", c.visibility_timeout_s},
-          {"RKD_RETENTION_DAYS", c.retention_days},
-          {"RKD_MAX_RECEIVES", c.max_receives},
-          {"OPENAI_API_KEY", Mask(c.openai_api_key)},
-          {"OPENAI_BASE_URL", MaskUrlPassword(c.openai_base_url)},
-          {"OPENAI_MODEL", c.openai_model},
-          {"RKD_WRITER", c.use_openai_writer() ? "openai" : "template"},
-          {"RKD_OPENAI_CONCURRENCY", c.openai_concurrency},
-          {"RKD_OPENAI_RPM", c.openai_rpm},
-          {"RKD_OPENAI_TPM", c.openai_tpm},
-          {"RKD_OPENAI_MAX_TOKENS", c.openai_max_tokens},
-          {"RKD_OPENAI_TIMEOUT_S", c.openai_timeout_s},
-          {"RKD_OPENAI_CONNECT_TIMEOUT_S", c.openai_connect_timeout_s},
-          {"RKD_OPENAI_MAX_RETRIES", c.openai_max_retries},
-          {"RKD_OPENAI_BUDGET_S", c.openai_budget_s},
-          {"RKD_OPENAI_BREAKER_FAILURES", c.openai_breaker_failures},
-          {"RKD_OPENAI_BREAKER_COOLDOWN_S", c.openai_breaker_cooldown_s},
-          {"RKD_SMTP_URL", MaskUrlPassword(c.smtp_url)},
-          {"RKD_MAIL_FROM", c.mail_from},
-          {"RKD_SMTP_USER", c.smtp_user},
-          {"RKD_SMTP_PASSWORD", Mask(c.smtp_password)},
-          {"RKD_SMTP_STARTTLS", c.smtp_starttls},
-          {"RKD_SMTP_VERIFY_TLS", c.smtp_verify_tls},
-          {"RKD_SMTP_POOL", c.smtp_pool},
-          {"RKD_SMTP_RATE", c.smtp_rate},
-          {"RKD_MAIL_REPLY_TO", c.mail_reply_to},
-          {"RKD_POSTAL_ADDRESS", c.postal_address},
-          {"RKD_HOLDOUT_SHARE", c.holdout_share},
-          {"RKD_ATTRIBUTION_DAYS", c.attribution_days},
-          {"RKD_TRACKING", c.tracking ? "on" : "off"},
-          {"RKD_UNSUBSCRIBE_SECRET",
-           c.unsubscribe_secret.empty() ? "(a key in the data folder)" : Mask(c.unsubscribe_secret)},
-          {"RKD_API_KEYS", c.api_keys.empty() ? "" : std::to_string(c.api_keys.size()) + " key(s), masked"},
-          {"RKD_METRICS_TOKEN", Mask(c.metrics_token)},
-          {"RKD_CORS_ORIGINS", c.cors_origins},
-          {"RKD_SNS_CERT_HOSTS", c.sns_cert_hosts},
-          {"RKD_SNS_TOPIC_ARNS", c.sns_topic_arns},
-          {"RKD_SNS_MAX_AGE_S", c.sns_max_age_s},
-          {"RKD_SES_WEBHOOK_SECRET", Mask(c.ses_webhook_secret)},
-          {"RKD_SNS_ALLOW_INSECURE_CERT_URL", c.sns_allow_insecure_cert_url},
-          {"RKD_LOG_LEVEL", c.log_level},
-          {"RKD_WEB_DIR", c.web_dir.empty() ? "(built in)" : c.web_dir},
-          {"RKD_ALLOWED_HOSTS", c.allowed_hosts},
-          {"RKD_WORKERS", c.workers},
-          {"RKD_SWEEP_INTERVAL_S", c.sweep_interval_s},
-          {"RKD_RETRY_BASE_MS", c.retry_base_ms},
-          {"RKD_SHOP_URL", c.shop_url},
-          {"RKD_PUBLIC_URL", c.public_url},
-          {"RKD_OUTBOX_DIR", c.outbox_dir},
-          {"RKD_TEMPLATES_DIR", c.templates_dir},
-          {"bus file (embedded)", c.bus_url.rfind("nats://", 0) == 0 ? "" : c.bus_path()}};
+  nlohmann::json out = nlohmann::json::object();
+  for (const Setting& s : Settings()) {
+    if (s.secret) {
+      // Whether it is set, never what it is (nor its length or its number of items).
+      out[s.name] = AsText(s.parser.show(c)).empty() ? "unset" : "set";
+      continue;
+    }
+    out[s.name] = s.show ? s.show(c) : s.parser.show(c);
+  }
+  out["bus file (embedded)"] = c.bus_url.rfind("nats://", 0) == 0 ? "" : c.bus_path();
+  return out;
+}
+
+std::vector<std::string> SecretSettingNames() {
+  std::vector<std::string> names;
+  for (const Setting& s : Settings())
+    if (s.secret) names.push_back(s.name);
+  return names;
+}
+
+std::string ConfigEnvExample() {
+  std::string out = kEnvExampleHeader;
+  std::string section;
+  for (const Setting& s : Settings()) {
+    if (section != s.section) {
+      section = s.section;
+      const std::string rule = "# " + std::string(87, '-') + "\n";
+      out += "\n" + rule + CommentLines(section) + rule;
+    }
+    std::string comment = s.description;
+    if (!s.parser.allowed.empty()) comment += " Allowed: " + s.parser.allowed + ".";
+    if (*s.default_doc) comment += " Default: " + std::string(s.default_doc) + ".";
+    if (s.secret) comment += " Secret: `rekindle config` shows only whether it is set.";
+    out += "\n" + CommentLines(comment);
+    const std::string default_text = DefaultText(s);
+    if (*s.example && s.example_set) {
+      if (!*s.default_doc && !default_text.empty() && default_text != s.example)
+        out += "#" + std::string(s.name) + "=" + EnvValue(default_text) + "\n";
+      out += std::string(s.name) + "=" + EnvValue(s.example) + "\n";
+    } else if (*s.example) {
+      out += "#" + std::string(s.name) + "=" + EnvValue(s.example) + "\n";
+    } else {
+      out += "#" + std::string(s.name) + "=" + EnvValue(default_text) + "\n";
+    }
+  }
+  return out;
+}
+
+std::string ConfigMarkdownTable() {
+  auto cell = [](std::string text) {
+    for (size_t pos = 0; (pos = text.find('|', pos)) != std::string::npos; pos += 2) text.replace(pos, 1, "\\|");
+    return text;
+  };
+  std::string out = "| variable | default | meaning |\n|---|---|---|\n";
+  for (const Setting& s : Settings()) {
+    const std::string default_text = DefaultText(s);
+    std::string shown_default = *s.default_doc         ? std::string(s.default_doc)
+                                : s.secret             ? "(none)"
+                                : default_text.empty() ? "(none)"
+                                                       : "`" + default_text + "`";
+    std::string meaning = s.description;
+    if (!s.parser.allowed.empty()) meaning += " Allowed: " + s.parser.allowed + ".";
+    if (s.secret) meaning += " **Secret**: `rekindle config` shows only whether it is set.";
+    out += "| `" + std::string(s.name) + "` | " + cell(shown_default) + " | " + cell(meaning) + " |\n";
+  }
+  return out;
 }
 
 }  // namespace rkd

@@ -1,5 +1,8 @@
-// The effective configuration: defaults overridden by environment variables (12-factor;
-// DESIGN.md, "Configuration"). Loaded once in main and passed down; immutable after.
+// The effective configuration: defaults overridden by environment variables (12-factor).
+// Loaded once in main and passed down; immutable after. Every variable is one row of the
+// table in config.cc (name, parser, description, default, secret or not), from which
+// loading, `rekindle config`, deploy/rekindle.env.example and the README's configuration
+// table all come (config_test.cc keeps the last two equal to what the table generates).
 #pragma once
 
 #include <functional>
@@ -98,12 +101,24 @@ struct Config {
   std::vector<std::string> host_names() const;
 };
 
-// Reads every variable through `getenv` (nullptr when unset). InvalidArgument, with the
-// variable's name as the field, for a value that does not parse.
+// Reads every variable of the table through `getenv` (nullptr when unset; an empty value
+// counts as unset). InvalidArgument, with the variable's name as the field, for a value
+// that does not parse or is out of range.
 Result<Config> LoadConfig(const std::function<const char*(const char*)>& getenv);
 
-// The configuration as `rekindle config` prints it; secrets are masked.
+// The configuration as `rekindle config` prints it, by variable name. A secret shows
+// only "set" or "unset"; a password inside a URL shows as ****.
 nlohmann::json ConfigToJson(const Config& config);
+
+// The names of the secret variables (API keys, passwords, signing secrets).
+std::vector<std::string> SecretSettingNames();
+
+// deploy/rekindle.env.example as the table generates it (`rekindle config --env-example`).
+std::string ConfigEnvExample();
+
+// The README's configuration table as the table generates it, a Markdown table ending
+// in a newline (`rekindle config --markdown`).
+std::string ConfigMarkdownTable();
 
 // True for 127.0.0.0/8, ::1 and "localhost".
 bool IsLoopbackHost(const std::string& host);

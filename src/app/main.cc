@@ -448,7 +448,12 @@ int Run(int argc, char** argv) {
   seed_cmd->add_option("--users", users, "How many clients to create")->check(CLI::Range(1, 10'000'000));
   seed_cmd->add_option("--seed", seed, "Random seed: the same seed gives the same clients");
   seed_cmd->add_flag("--if-empty", if_empty, "Do nothing when the database already has users");
-  auto* config_cmd = app.add_subcommand("config", "Print the effective configuration (secrets masked)");
+  auto* config_cmd = app.add_subcommand("config", "Print the effective configuration (secrets only as set or unset)");
+  bool env_example = false;
+  bool markdown = false;
+  config_cmd->add_flag("--env-example", env_example,
+                       "Print deploy/rekindle.env.example as generated from the table of settings, and exit");
+  config_cmd->add_flag("--markdown", markdown, "Print the README's configuration table (Markdown), and exit");
   auto* stream_cmd = app.add_subcommand(
       "stream", "Run the stream processor alone: change stream → topic user-events (one leader, others on standby)");
   bool skip_to_end = false;
@@ -461,6 +466,11 @@ int Run(int argc, char** argv) {
     sub->set_version_flag("--version", std::string("rekindle ") + kVersion);
   CLI11_PARSE(app, argc, argv);
 
+  // The documentation of the settings does not depend on the environment.
+  if (env_example || markdown) {
+    std::cout << (env_example ? ConfigEnvExample() : ConfigMarkdownTable());
+    return 0;
+  }
   auto config = LoadConfig([](const char* name) { return std::getenv(name); });
   if (!config.ok()) return Fail(config.status());
   SetLogLevel(config->log_level);
