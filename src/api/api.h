@@ -15,6 +15,8 @@
 
 namespace rkd {
 
+// Built with designated initializers, every field by name: ApiContext{.store = …,
+// .rules = …, .clock = …, …}; the fields after `clock` may be left out.
 struct ApiContext {
   Store& store;
   const ScoreRules& rules;

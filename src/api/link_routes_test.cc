@@ -27,7 +27,7 @@ class LinkRoutesTest : public ::testing::Test {
     auto store = SqliteStore::Open(scratch_ + "/test.db", rules_, &clock_);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(store).value();
-    ctx_ = std::make_unique<ApiContext>(ApiContext{*store_, rules_, clock_});
+    ctx_ = std::make_unique<ApiContext>(ApiContext{.store = *store_, .rules = rules_, .clock = clock_});
     RegisterTrackingRoutes(router_, *ctx_, kSecret);
     RegisterUnsubscribeRoutes(router_, *ctx_, kSecret);
     User u;

@@ -1,0 +1,19 @@
+// The key that signs the links in emails (unsubscribe, open pixel, click redirects):
+// RKD_UNSUBSCRIBE_SECRET, or, on a SQLite store, a random key made once and kept in the
+// data folder, so that links stay valid across restarts.
+#pragma once
+
+#include <string>
+
+#include "app/config.h"
+#include "base/status.h"
+
+namespace rkd {
+
+// RKD_UNSUBSCRIBE_SECRET when set. Else, beside a SQLite database, the key in
+// <data folder>/unsubscribe.key, created (64 hex digits, mode 0600) by the first process
+// that needs it and read by every later one. With a PostgreSQL store the processes may run on several hosts, whose keys
+// of their own could not check each other's links: FailedPrecondition, the variable is required.
+Result<std::string> LinkSigningKey(const Config& config);
+
+}  // namespace rkd
