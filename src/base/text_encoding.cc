@@ -4,11 +4,14 @@
 
 namespace rkd {
 namespace {
-constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-}
 
-std::string Base64UrlEncode(std::string_view data) {
+constexpr std::string_view kUrlAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+// One encoder and one decoder for both alphabets; `pad` adds '=' up to a multiple of 4.
+std::string Encode(std::string_view data, std::string_view alphabet, bool pad) {
   std::string out;
+  out.reserve((data.size() + 2) / 3 * 4);
   uint32_t buf = 0;
   int bits = 0;
   for (unsigned char c : data) {
@@ -16,19 +19,23 @@ std::string Base64UrlEncode(std::string_view data) {
     bits += 8;
     while (bits >= 6) {
       bits -= 6;
-      out += kAlphabet[(buf >> bits) & 63];
+      out += alphabet[(buf >> bits) & 63];
     }
   }
-  if (bits > 0) out += kAlphabet[(buf << (6 - bits)) & 63];
+  if (bits > 0) out += alphabet[(buf << (6 - bits)) & 63];
+  if (pad)
+    while (out.size() % 4 != 0) out += '=';
   return out;
 }
 
-std::optional<std::string> Base64UrlDecode(std::string_view text) {
+// Decodes characters of `alphabet` (no padding, no whitespace); nullopt on any other.
+std::optional<std::string> Decode(std::string_view text, std::string_view alphabet) {
   std::string out;
+  out.reserve(text.size() / 4 * 3 + 2);
   uint32_t buf = 0;
   int bits = 0;
   for (char c : text) {
-    const size_t v = kAlphabet.find(c);
+    const size_t v = alphabet.find(c);
     if (v == std::string_view::npos) return std::nullopt;
     buf = (buf << 6) | static_cast<uint32_t>(v);
     bits += 6;
@@ -38,6 +45,25 @@ std::optional<std::string> Base64UrlDecode(std::string_view text) {
     }
   }
   return out;
+}
+
+}  // namespace
+
+std::string Base64UrlEncode(std::string_view data) { return Encode(data, kUrlAlphabet, /*pad=*/false); }
+
+std::optional<std::string> Base64UrlDecode(std::string_view text) { return Decode(text, kUrlAlphabet); }
+
+std::string Base64Encode(std::string_view data) { return Encode(data, kAlphabet, /*pad=*/true); }
+
+std::optional<std::string> Base64Decode(std::string_view text) {
+  std::string compact;
+  for (char c : text)
+    if (c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != '\f' && c != '\v') compact += c;
+  if (compact.size() % 4 != 0) return std::nullopt;
+  size_t pad = 0;
+  while (pad < 2 && pad < compact.size() && compact[compact.size() - 1 - pad] == '=') ++pad;
+  compact.resize(compact.size() - pad);
+  return Decode(compact, kAlphabet);
 }
 
 std::string HtmlEscape(std::string_view s) {

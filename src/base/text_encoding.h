@@ -11,6 +11,12 @@ namespace rkd {
 std::string Base64UrlEncode(std::string_view data);
 std::optional<std::string> Base64UrlDecode(std::string_view text);
 
+// Padded base64 (RFC 4648 §4), for MIME and signatures. Decode skips ASCII whitespace
+// (line breaks in a wrapped value) and refuses anything else outside the alphabet, a
+// length that is not a multiple of 4, and padding anywhere but at the end.
+std::string Base64Encode(std::string_view data);
+std::optional<std::string> Base64Decode(std::string_view text);
+
 // Escapes &, <, >, " and ' for HTML text and attribute values.
 std::string HtmlEscape(std::string_view text);
 

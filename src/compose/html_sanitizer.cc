@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "base/text_encoding.h"
+
 namespace rkd {
 namespace {
 
@@ -198,30 +200,6 @@ std::optional<std::string> CleanStyle(const std::string& decoded, int* removed) 
 
 }  // namespace
 
-std::string EscapeHtml(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string TextToHtml(std::string_view text) {
   std::string out = "<p>";
   size_t i = 0;
@@ -232,7 +210,7 @@ std::string TextToHtml(std::string_view text) {
              text[end] != '>' && text[end] != '"')
         ++end;
       while (end > i && std::string_view(".,;:!?)").find(text[end - 1]) != std::string_view::npos) --end;
-      const std::string url = EscapeHtml(text.substr(i, end - i));
+      const std::string url = HtmlEscape(text.substr(i, end - i));
       out += "<a href=\"" + url + "\">" + url + "</a>";
       i = end;
       continue;
@@ -245,7 +223,7 @@ std::string TextToHtml(std::string_view text) {
       i = j;
       continue;
     }
-    out += EscapeHtml(text.substr(i, 1));
+    out += HtmlEscape(text.substr(i, 1));
     ++i;
   }
   return out + "</p>";
@@ -371,7 +349,7 @@ SanitizedHtml SanitizeHtml(std::string_view html) {
         ++out.removed;
         continue;
       }
-      o += " " + a.name + "=\"" + EscapeHtml(value) + "\"";
+      o += " " + a.name + "=\"" + HtmlEscape(value) + "\"";
     }
     o += ">";
   }

@@ -30,7 +30,4 @@ bool IsSafeUrl(std::string_view url);
 // breaks, http(s) URLs as links. For replies that carry no HTML of their own.
 std::string TextToHtml(std::string_view text);
 
-// Escapes &, <, >, " for text and attribute values.
-std::string EscapeHtml(std::string_view s);
-
 }  // namespace rkd

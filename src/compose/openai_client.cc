@@ -5,15 +5,12 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/curl_global.h"
+
 namespace rkd {
 namespace {
 
 using Steady = std::chrono::steady_clock;
-
-void GlobalInit() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 std::string Trim(std::string s) {
   size_t b = s.find_first_not_of(" \t\r\n");
@@ -56,7 +53,7 @@ struct OpenAiClient::Job {
 
 OpenAiClient::OpenAiClient(Options options)
     : options_(options), limiter_(options.requests_per_minute, options.tokens_per_minute, std::chrono::seconds(1)) {
-  GlobalInit();
+  InitCurlOnce();
   multi_ = curl_multi_init();
   curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(std::max(8, options_.max_in_flight)));
   thread_ = std::thread([this] { Loop(); });

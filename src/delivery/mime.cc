@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "base/text_encoding.h"
+
 namespace rkd {
 namespace {
 
@@ -10,24 +12,6 @@ bool IsPlainAscii(const std::string& s) {
   for (unsigned char c : s)
     if (c > 0x7e || c < 0x20) return false;
   return true;
-}
-
-std::string Base64(const std::string& in) {
-  static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
-    out += {k[v >> 18], k[(v >> 12) & 63], k[(v >> 6) & 63], k[v & 63]};
-  }
-  if (i + 1 == in.size()) {
-    uint32_t v = uint8_t(in[i]) << 16;
-    out += {k[v >> 18], k[(v >> 12) & 63], '=', '='};
-  } else if (i + 2 == in.size()) {
-    uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8);
-    out += {k[v >> 18], k[(v >> 12) & 63], k[(v >> 6) & 63], '='};
-  }
-  return out;
 }
 
 // A display name and address: "Name <a@b>", the name quoted or encoded as needed.
@@ -105,7 +89,7 @@ std::string EncodeHeaderWord(const std::string& s) {
     // cut at 45 bytes rather than emit an empty word and never advance.
     if (end == i) end = std::min(s.size(), i + 45);
     if (!out.empty()) out += "\r\n ";
-    out += "=?UTF-8?B?" + Base64(s.substr(i, end - i)) + "?=";
+    out += "=?UTF-8?B?" + Base64Encode(s.substr(i, end - i)) + "?=";
     i = end;
   }
   return out;
@@ -123,7 +107,7 @@ std::string Rfc5322Date(Millis t) {
 }
 
 std::string RenderMime(const MailMessage& m) {
-  const std::string boundary = "=_rekindle_" + Base64(m.message_id).substr(0, 24);
+  const std::string boundary = "=_rekindle_" + Base64Encode(m.message_id).substr(0, 24);
   std::string out;
   auto header = [&out](const std::string& name, const std::string& value) {
     out += name + ": " + OneLine(value) + "\r\n";

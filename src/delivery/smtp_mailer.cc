@@ -5,16 +5,11 @@
 #include <cstring>
 #include <thread>
 
+#include "base/curl_global.h"
 #include "delivery/mime.h"
 
 namespace rkd {
 namespace {
-
-// curl_global_init is not thread-safe; do it once before any handle exists.
-void InitCurlOnce() {
-  static const bool kDone = [] { return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK; }();
-  (void)kDone;
-}
 
 struct Upload {
   const std::string* data;

@@ -11,6 +11,10 @@
 #include <cctype>
 #include <chrono>
 #include <mutex>
+#include <optional>
+
+#include "base/curl_global.h"
+#include "base/text_encoding.h"
 
 namespace rkd {
 namespace {
@@ -66,19 +70,6 @@ size_t WriteBody(char* data, size_t size, size_t n, void* user) {
   return size * n;
 }
 
-std::string DecodeBase64(std::string in) {
-  in.erase(std::remove_if(in.begin(), in.end(), [](unsigned char c) { return std::isspace(c); }), in.end());
-  if (in.empty() || in.size() % 4 != 0) return {};
-  std::string out(in.size() / 4 * 3, '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
-  if (n < 0) return {};
-  size_t pad = 0;
-  while (pad < 2 && in[in.size() - 1 - pad] == '=') ++pad;
-  out.resize(static_cast<size_t>(n) - pad);
-  return out;
-}
-
 }  // namespace
 
 struct SnsVerifier::Key {
@@ -94,8 +85,7 @@ struct SnsVerifier::Flight {
 };
 
 Result<std::string> CurlGet(const std::string& url) {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  InitCurlOnce();
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
   if (!curl) return Status::Internal("curl_easy_init failed");
   std::string body;
@@ -271,8 +261,9 @@ Status SnsVerifier::Verify(const SnsMessage& m) {
   if (m.signature.empty() || m.signing_cert_url.empty())
     return Status::Unauthenticated("the message carries no Signature or SigningCertURL");
   RKD_RETURN_IF_ERROR(CheckUrl(m.signing_cert_url));
-  const std::string sig = DecodeBase64(m.signature);
-  if (sig.empty()) return Status::Unauthenticated("Signature is not base64");
+  const std::optional<std::string> decoded = Base64Decode(m.signature);
+  if (!decoded || decoded->empty()) return Status::Unauthenticated("Signature is not base64");
+  const std::string& sig = *decoded;
   std::string scheme, host;
   SplitUrl(m.signing_cert_url, &scheme, &host);  // CheckUrl above parsed it already
   auto key = KeyFor(m.signing_cert_url, host);
