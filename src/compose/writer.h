@@ -1,6 +1,10 @@
-// Writer: turns a client at risk into a re-engagement email. Implementations: the
-// offline template writer (the default) and, later, an OpenAI-compatible one.
-// Compose is thread-safe in every implementation.
+// Writer: turns a client at risk into a re-engagement email (subject, text and HTML
+// body). Implementations: TemplateWriter (compose/template_writer.h, Mustache templates,
+// the default and the fallback) and OpenAiWriter (compose/openai_writer.h, an
+// OpenAI-compatible endpoint, used when OPENAI_API_KEY or RKD_WRITER=openai asks for it;
+// it hands an email to the template writer when it cannot write a good one). The email
+// processor appends the footer (postal address, unsubscribe link) and the tracking to
+// what a Writer returns. Compose is thread-safe in every implementation.
 #pragma once
 
 #include <string>

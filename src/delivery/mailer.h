@@ -1,5 +1,9 @@
-// Mailer: delivers one message. Implementations: the outbox (a local maildir, the
-// default) and, later, SMTP. Send is thread-safe in every implementation.
+// Mailer: delivers one message, built into MIME by delivery/mime.h. Implementations:
+// OutboxMailer (delivery/outbox_mailer.h, .eml files in a local maildir, the default)
+// and SmtpMailer (delivery/smtp_mailer.h, any MTA or SES's SMTP interface, when
+// RKD_SMTP_URL is set). A retryable outcome makes the email processor try the event
+// again (FAILED on its last receive); a permanent one marks the email FAILED. Send is
+// thread-safe in every implementation.
 #pragma once
 
 #include <string>
