@@ -27,20 +27,20 @@ def outbox_files(s):
     return sorted(glob.glob(os.path.join(s.dir, "outbox", "new", "*.eml")))
 
 
-def queue(s, name="email-processor"):
-    status, body = s.call("GET", "/api/queues")
+def queue(s, name="email-processor", headers=None):
+    status, body = s.call("GET", "/api/queues", headers=headers)
     assert status == 200, body
     return next(q for q in body["data"] if q["name"] == name)
 
 
-def processed(s, user_id):
+def processed(s, user_id, headers=None):
     """True once every change of the client has been read by the stream processor (its
     checkpoint is past them: published, or skipped as the pipeline's own writes) and the
     email processor's queue is empty (each event handled and acked, none retrying or
     dead-lettered): state, not log lines, says the pipeline is done with the client."""
     last, = store_query(s.env, f"SELECT coalesce(max(seq), 0) FROM user_changes WHERE user_id = '{user_id}'")
     checkpoint, = store_query(s.env, "SELECT coalesce(max(seq), 0) FROM checkpoints WHERE name = 'stream-processor'")
-    q = queue(s)
+    q = queue(s, headers=headers)
     return int(checkpoint) >= int(last) > 0 and q["depth"] == 0 and q["inFlight"] == 0 and q["dlqDepth"] == 0
 
 

@@ -19,7 +19,7 @@ import uuid
 
 from harness import Server
 from test_http_api import iso_days_ago
-from test_pipeline import events_logged_for, wait_for
+from test_pipeline import processed, wait_for
 
 SECRET = "hook-secret-0123456789"
 API = {"Authorization": "Bearer test-api-key"}  # /api needs a key; /hooks/ses does not
@@ -191,7 +191,7 @@ class SesHooksTest(unittest.TestCase):
                                                        "lastOrderDate": iso_days_ago(130), "orderCount": 1},
                                    headers=API)
         self.assertEqual(status, 201, u)
-        self.assertTrue(wait_for(lambda: events_logged_for(self.s, u["data"]["userId"]), timeout=20))
+        self.assertTrue(wait_for(lambda: processed(self.s, u["data"]["userId"], API), timeout=20))
         time.sleep(0.5)
         emails = lambda user: self.s.call("GET", f"/api/users/{user['data']['userId']}/emails", headers=API)[1]["data"]
         # A control client, not suppressed, is emailed by the same pipeline.

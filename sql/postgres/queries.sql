@@ -109,6 +109,12 @@ ON CONFLICT (name) DO UPDATE SET seq = excluded.seq, updated_at = excluded.updat
 -- name: latest-change-seq
 SELECT COALESCE(MAX(seq), 0) FROM user_changes;
 
+-- name: prune-changes
+-- Up to $3 records below seq $1 (the stream processor's checkpoint) and older than $2;
+-- the record at the checkpoint stays, so the latest seq never goes back.
+DELETE FROM user_changes
+WHERE seq IN (SELECT seq FROM user_changes WHERE seq < $1 AND changed_at < $2 ORDER BY seq LIMIT $3);
+
 -- name: insert-email
 INSERT INTO emails (email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
                     status, writer, sent_at, error, created_at, trigger_id, prompt_tokens, completion_tokens,

@@ -128,6 +128,10 @@ std::unique_ptr<Mailer> MakeMailer(const Config& config) {
   return std::make_unique<SmtpMailer>(smtp);
 }
 
+StreamOptions MakeStreamOptions(const Config& config) {
+  return StreamOptions{.retention = int64_t{config.change_retention_hours} * 3'600'000};
+}
+
 ProcessorOptions MakeProcessorOptions(const Config& config, const std::string& link_key, Metrics* metrics) {
   ProcessorOptions options;
   options.cooldown = int64_t{config.email_cooldown_days} * kMillisPerDay;

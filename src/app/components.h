@@ -16,6 +16,7 @@
 #include "leader/leader_lock.h"
 #include "metrics/metrics.h"
 #include "pipeline/email_processor.h"
+#include "pipeline/stream_processor.h"
 #include "store/store.h"
 
 namespace rkd {
@@ -58,5 +59,8 @@ std::unique_ptr<Mailer> MakeMailer(const Config& config);
 // The email processor's options from the configuration; `link_key` signs the links
 // (LinkSigningKey), `metrics` may be null.
 ProcessorOptions MakeProcessorOptions(const Config& config, const std::string& link_key, Metrics* metrics);
+
+// The stream processor's options (the change stream's retention) from the configuration.
+StreamOptions MakeStreamOptions(const Config& config);
 
 }  // namespace rkd

@@ -340,6 +340,11 @@ const std::vector<Setting>& Settings() {
        .description = "How often `rekindle serve` sweeps (re-scores every client); a multi-host install sweeps with "
                       "rekindle-sweep.timer instead.",
        .parser = Int(&Config::sweep_interval_s, 1, 365 * 86400)},
+      {.name = "RKD_CHANGE_RETENTION_HOURS",
+       .section = kPipeline,
+       .description = "The change stream keeps a published record this many hours, then the stream processor deletes "
+                      "it (0: once published); an unpublished record is never deleted.",
+       .parser = Int(&Config::change_retention_hours, 0, 24 * 366)},
       {.name = "RKD_EMAIL_COOLDOWN_DAYS",
        .section = kPipeline,
        .description = "No second email to a client within this many days.",

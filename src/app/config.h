@@ -76,6 +76,7 @@ struct Config {
   std::vector<std::string> allowed_hosts;
   int workers = 4;  // email processor threads in serve / worker
   int sweep_interval_s = 86400;
+  int change_retention_hours = 24;  // published change records kept this long
   int retry_base_ms = 1000;
   std::string shop_url = "https://shop.example.com";
   std::string public_url;         // base of links to Rekindle itself (unsubscribe); default from RKD_HTTP_ADDR

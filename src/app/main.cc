@@ -151,7 +151,7 @@ int Serve(const Config& given, bool with_pipeline) {
     sending = std::move(built).value();
     if (OpenAiWriter* llm = sending->writers.llm.get())
       metrics.AddSource("llm", BreakerGauge([llm] { return llm->breaker_state(); }));
-    stream = std::make_unique<StreamProcessor>(store, bus);
+    stream = std::make_unique<StreamProcessor>(store, bus, MakeStreamOptions(config));
   }
 
   if (Status st = server.Start(); !st.ok()) return Fail(st);
@@ -179,7 +179,7 @@ int RunStream(const Config& config) {
   SystemClock clock;
   auto sb = OpenStoreAndBus(config, clock);
   if (!sb.ok()) return Fail(sb.status());
-  StreamProcessor stream(*sb->store, *sb->bus);
+  StreamProcessor stream(*sb->store, *sb->bus, MakeStreamOptions(config));
   PipelineThreads pipeline;
   pipeline.Start({.stream = &stream, .stream_lock = MakeLeaderLock(config, kStreamRole)});
   RunUntilSignal(pipeline);

@@ -1,9 +1,14 @@
 // Store: where clients, orders, emails and the change stream live.
 //
 // Contract (checked by store/store_contract_test.cc against every implementation):
-// - Every user write (create, update, order, delete, score, email record) appends one
-//   record to the change stream in the same transaction, with a strictly increasing seq;
-//   nothing can write a user without its change record.
+// - Every user write that the pipeline can act on (create, update, order, delete, import)
+//   appends one record to the change stream in the same transaction, with a strictly
+//   increasing seq; nothing can write such a change without its record. A write that
+//   changes only the fields the pipeline writes itself (engagementScore, lastEmailDate,
+//   updatedAt: a score refresh, an email reservation) records nothing, since the stream
+//   processor would never publish it (DiffersOutsidePipelineFields). A MODIFY record
+//   keeps the new image whole and the old one as the fields that differ (see
+//   table_rows.h); ReadChanges gives both images whole.
 // - Every user write recomputes engagementScore with the store's ScoreRules and Clock, so
 //   a stored score is never stale for the data stored beside it.
 // - Errors: NotFound for an unknown id, AlreadyExists (field "email") for a duplicate
@@ -196,6 +201,10 @@ class Store {
   virtual Status SetCheckpoint(const std::string& name, int64_t seq) = 0;
   // The highest seq written so far (0 for an empty stream).
   virtual Result<int64_t> LatestChangeSeq() = 0;
+  // Deletes up to `limit` records with seq < below_seq written more than `retention`
+  // ago (by the store's clock), in seq order; returns how many. The stream stays bounded
+  // by its retention, not by its history.
+  virtual Result<int64_t> PruneChanges(int64_t below_seq, Millis retention, int limit) = 0;
 };
 
 }  // namespace rkd

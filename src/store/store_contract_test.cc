@@ -446,6 +446,62 @@ TEST_P(StoreContractTest, ChangeStreamReadsAfterASeqAndCheckpointsPersist) {
   EXPECT_EQ(*store_->GetCheckpoint("stream"), all[3].seq);
 }
 
+// The pipeline's own writes (a score refresh, an email reservation) change only its own
+// fields: nothing would ever publish them, so nothing is recorded. A MODIFY keeps the old
+// image as a diff, and reads back whole.
+TEST_P(StoreContractTest, OnlyChangesThePipelineCanActOnAreRecorded) {
+  auto user = store_->CreateUser(NewUser("quiet@example.com", "Quiet Client"));
+  ASSERT_TRUE(user.ok());
+  const int64_t after_insert = *store_->LatestChangeSeq();
+  clock_.Advance(100 * kMillisPerDay);
+  ASSERT_EQ(store_->RefreshScores({user->user_id})->size(), 1u);
+  Email draft;
+  draft.email_id = "e-quiet";
+  draft.user_id = user->user_id;
+  draft.generated_at = clock_.Now();
+  ASSERT_EQ(store_->ReserveEmail(draft, "t1", kMillisPerDay, 60'000)->outcome, EmailReservation::Outcome::kReserved);
+  UserPatch same_name;
+  same_name.name = "Quiet Client";
+  ASSERT_TRUE(store_->UpdateUser(user->user_id, same_name).ok());
+  EXPECT_EQ(*store_->LatestChangeSeq(), after_insert);
+
+  UserPatch renamed;
+  renamed.name = "Loud Client";
+  ASSERT_TRUE(store_->UpdateUser(user->user_id, renamed).ok());
+  auto changes = store_->ReadChanges(after_insert, 10);
+  ASSERT_EQ(changes->size(), 1u);
+  const UserChange& c = (*changes)[0];
+  EXPECT_EQ(c.old_image->name, "Quiet Client");
+  EXPECT_EQ(c.new_image->name, "Loud Client");
+  EXPECT_EQ(c.old_image->email, "quiet@example.com");  // unchanged fields come from the new image
+  EXPECT_TRUE(c.old_image->last_email_date.has_value());
+  EXPECT_EQ(c.old_image->created_at, c.new_image->created_at);
+}
+
+// Pruning deletes only records below the given seq and older than the retention. The
+// stream processor passes its checkpoint, whose own record stays: the latest seq never
+// goes back.
+TEST_P(StoreContractTest, PruningKeepsWhatIsNotBehindTheCheckpointOrIsRecent) {
+  for (int i = 0; i < 6; ++i) ASSERT_TRUE(store_->CreateUser(NewUser("p" + std::to_string(i) + "@example.com")).ok());
+  clock_.Advance(2 * kMillisPerDay);
+  ASSERT_TRUE(store_->CreateUser(NewUser("recent@example.com")).ok());
+  auto all = AllChanges();
+  ASSERT_EQ(all.size(), 7u);
+  const int64_t latest = *store_->LatestChangeSeq();
+
+  EXPECT_EQ(*store_->PruneChanges(all[4].seq, kMillisPerDay, 3), 3);    // the limit holds
+  EXPECT_EQ(*store_->PruneChanges(all[4].seq, kMillisPerDay, 100), 1);  // all[3] was the last behind all[4]
+  EXPECT_EQ(*store_->PruneChanges(all[4].seq, kMillisPerDay, 100), 0);
+  auto left = AllChanges();
+  ASSERT_EQ(left.size(), 3u);
+  EXPECT_EQ(left[0].seq, all[4].seq);
+
+  EXPECT_EQ(*store_->PruneChanges(latest + 1, 3 * kMillisPerDay, 100), 0);  // none is that old
+  EXPECT_EQ(*store_->PruneChanges(latest + 1, kMillisPerDay, 100), 2);      // the recent one stays
+  EXPECT_EQ(AllChanges().size(), 1u);
+  EXPECT_EQ(*store_->LatestChangeSeq(), latest);
+}
+
 TEST_P(StoreContractTest, EmailsAreEmptyAndUnknownEmailIsNotFound) {
   EXPECT_TRUE(store_->ListEmails(EmailQuery{})->items.empty());
   EXPECT_TRUE(store_->GetEmail("missing").status().IsNotFound());

@@ -136,6 +136,9 @@ Status FaultyStore::SetCheckpoint(const std::string& name, int64_t seq) {
   RKD_FORWARD(SetCheckpoint, inner_.SetCheckpoint(name, seq));
 }
 Result<int64_t> FaultyStore::LatestChangeSeq() { RKD_FORWARD(LatestChangeSeq, inner_.LatestChangeSeq()); }
+Result<int64_t> FaultyStore::PruneChanges(int64_t below_seq, Millis retention, int limit) {
+  RKD_FORWARD(PruneChanges, inner_.PruneChanges(below_seq, retention, limit));
+}
 
 Status FaultyBus::Subscribe(const std::string& topic, const std::string& queue) {
   RKD_FORWARD(Subscribe, inner_.Subscribe(topic, queue));

@@ -102,6 +102,7 @@ class FaultyStore final : public Store {
   Result<int64_t> GetCheckpoint(const std::string& name) override;
   Status SetCheckpoint(const std::string& name, int64_t seq) override;
   Result<int64_t> LatestChangeSeq() override;
+  Result<int64_t> PruneChanges(int64_t below_seq, Millis retention, int limit) override;
 
  private:
   Store& inner_;

@@ -112,6 +112,7 @@ Status SqlStore::UpdateUserRow(SqlTx& tx, const User& u) {
 }
 
 Status SqlStore::AppendChange(SqlTx& tx, ChangeOp op, const User* old_image, const User* new_image) {
+  if (op == ChangeOp::kModify && !DiffersOutsidePipelineFields(*old_image, *new_image)) return Status::Ok();
   RKD_RETURN_IF_ERROR(tx.OrderChangeStream());
   auto r = tx.Run("insert-change", InsertChangeParams(op, old_image, new_image, clock_->Now()));
   return r.ok() ? Status::Ok() : r.status();
@@ -371,12 +372,25 @@ Result<int64_t> SqlStore::LatestChangeSeq() {
   return seq;
 }
 
+Result<int64_t> SqlStore::PruneChanges(int64_t below_seq, Millis retention, int limit) {
+  int64_t pruned = 0;
+  const Millis older_than = clock_->Now() - retention;
+  Status st = db_->WriteOne([&](SqlTx& tx) -> Status {
+    auto r = tx.Run("prune-changes", {below_seq, older_than, int64_t{std::max(limit, 1)}});
+    if (!r.ok()) return r.status();
+    pruned = *r;
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return pruned;
+}
+
 // ---- pipeline ------------------------------------------------------------------------
 
 Result<std::vector<ScoreRefresh>> SqlStore::RefreshScores(const std::vector<std::string>& user_ids) {
   std::vector<ScoreRefresh> out;
-  // Users are locked in id order, all before the first change record, so two refreshes
-  // (or a refresh and a single-user write) never wait on each other in a cycle.
+  // Users are locked in id order, so two refreshes (or a refresh and a single-user write)
+  // never wait on each other in a cycle. A score refresh records no change (store.h).
   const std::set<std::string> ids(user_ids.begin(), user_ids.end());
   Status st = db_->Write([&](SqlTx& tx) -> Status {
     out.clear();
@@ -388,7 +402,6 @@ Result<std::vector<ScoreRefresh>> SqlStore::RefreshScores(const std::vector<std:
       locked.emplace(id, std::move(before).value());
     }
     const Millis now = clock_->Now();
-    std::vector<std::pair<User, User>> changed;
     for (const std::string& id : user_ids) {
       auto it = locked.find(id);
       if (it == locked.end()) continue;
@@ -397,13 +410,10 @@ Result<std::vector<ScoreRefresh>> SqlStore::RefreshScores(const std::vector<std:
       if (r.user.engagement_score != r.old_score) {
         r.user.updated_at = now;
         RKD_RETURN_IF_ERROR(UpdateUserRow(tx, r.user));
-        changed.emplace_back(it->second, r.user);
         it->second = r.user;  // a repeated id sees the refreshed row
       }
       out.push_back(std::move(r));
     }
-    for (const auto& [before, after] : changed)
-      RKD_RETURN_IF_ERROR(AppendChange(tx, ChangeOp::kModify, &before, &after));
     return Status::Ok();
   });
   if (!st.ok()) return st;
@@ -444,8 +454,8 @@ Result<EmailReservation> SqlStore::ReserveEmail(const Email& draft, const std::s
     User after = *before;
     after.last_email_date = e.generated_at;
     Rescore(after, e.created_at);
+    // Only the pipeline's own fields change: no change record (store.h).
     RKD_RETURN_IF_ERROR(UpdateUserRow(tx, after));
-    RKD_RETURN_IF_ERROR(AppendChange(tx, ChangeOp::kModify, &*before, &after));
     out = {EmailReservation::Outcome::kReserved, std::move(e)};
     return Status::Ok();
   });

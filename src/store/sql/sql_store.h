@@ -37,6 +37,7 @@ class SqlStore : public Store {
   Result<int64_t> GetCheckpoint(const std::string& name) override;
   Status SetCheckpoint(const std::string& name, int64_t seq) override;
   Result<int64_t> LatestChangeSeq() override;
+  Result<int64_t> PruneChanges(int64_t below_seq, Millis retention, int limit) override;
   Result<std::vector<ScoreRefresh>> RefreshScores(const std::vector<std::string>& user_ids) override;
   Result<EmailReservation> ReserveEmail(const Email& draft, const std::string& trigger_id, Millis cooldown,
                                         Millis lease) override;
@@ -68,7 +69,8 @@ class SqlStore : public Store {
   Result<std::optional<Email>> LoadEmail(SqlTx& tx, const std::string& email_id);
   Status InsertUser(SqlTx& tx, const User& user);
   Status UpdateUserRow(SqlTx& tx, const User& user);
-  // The change record of a user write: the last statements of its transaction.
+  // The change record of a user write: the last statements of its transaction. A
+  // MODIFY that changes only the pipeline's own fields records nothing (store.h).
   Status AppendChange(SqlTx& tx, ChangeOp op, const User* old_image, const User* new_image);
   // Stamps a written user: updated_at = `now` and the score as of `now`.
   void Rescore(User& user, Millis now) const;

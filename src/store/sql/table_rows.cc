@@ -1,6 +1,7 @@
 #include "store/sql/table_rows.h"
 
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "domain/json_codec.h"
 
@@ -118,9 +119,16 @@ Result<UserChange> ReadChange(const SqlRow& r) {
   ch.user_id = r.Text(1);
   const std::string op = r.Text(2);
   ch.op = op == "INSERT" ? ChangeOp::kInsert : op == "REMOVE" ? ChangeOp::kRemove : ChangeOp::kModify;
-  for (auto [col, image] : {std::pair{3, &ch.old_image}, std::pair{4, &ch.new_image}}) {
-    if (r.IsNull(col)) continue;
-    auto u = UserFromJson(json::parse(r.Text(col), nullptr, false));
+  const json new_json = r.IsNull(4) ? json() : json::parse(r.Text(4), nullptr, false);
+  json old_json = r.IsNull(3) ? json() : json::parse(r.Text(3), nullptr, false);
+  if (old_json.is_object() && !old_json.contains("userId") && new_json.is_object()) {
+    json whole = new_json;  // a diff: the new image with the old values of what changed
+    for (const auto& [key, value] : old_json.items()) whole[key] = value;
+    old_json = std::move(whole);
+  }
+  for (auto [j, image] : {std::pair{&std::as_const(old_json), &ch.old_image}, std::pair{&new_json, &ch.new_image}}) {
+    if (j->is_null()) continue;
+    auto u = UserFromJson(*j);
     if (!u.ok()) return u.status();
     *image = std::move(u).value();
   }
@@ -129,9 +137,19 @@ Result<UserChange> ReadChange(const SqlRow& r) {
 }
 
 SqlParams InsertChangeParams(ChangeOp op, const User* old_image, const User* new_image, Millis changed_at) {
-  auto image = [](const User* u) { return u ? std::optional<std::string>(ToJson(*u).dump()) : std::nullopt; };
+  std::optional<std::string> old_column, new_column;
+  if (new_image) new_column = ToJson(*new_image).dump();
+  if (old_image && new_image) {
+    const json before = ToJson(*old_image), after = ToJson(*new_image);
+    json diff = json::object();
+    for (const auto& [key, value] : before.items())
+      if (after.value(key, json()) != value) diff[key] = value;
+    old_column = diff.dump();
+  } else if (old_image) {
+    old_column = ToJson(*old_image).dump();
+  }
   const std::string& id = new_image ? new_image->user_id : old_image->user_id;
-  return {id, std::string(ChangeOpName(op)), image(old_image), image(new_image), changed_at};
+  return {id, std::string(ChangeOpName(op)), old_column, new_column, changed_at};
 }
 
 }  // namespace rkd

@@ -32,8 +32,10 @@ Email ReadEmail(const SqlRow& row);
 // "insert-email": the email's columns, the trigger it answers and its send lease's end.
 SqlParams InsertEmailParams(const Email& email, const std::string& trigger_id, Millis claimed_until);
 
-// user_changes: seq, user_id, op, old_image, new_image, changed_at. Fails on an image
-// that does not parse.
+// user_changes: seq, user_id, op, old_image, new_image, changed_at. A MODIFY keeps its
+// new image whole and its old one as the fields that differ, with their old values
+// (a diff has no "userId"; a whole image, as older records hold, has); ReadChange gives
+// both whole. Fails on an image that does not parse.
 Result<UserChange> ReadChange(const SqlRow& row);
 SqlParams InsertChangeParams(ChangeOp op, const User* old_image, const User* new_image, Millis changed_at);
 
