@@ -16,9 +16,6 @@ Result<int> StreamProcessor::PollOnce(int batch) {
   std::vector<OutgoingMessage> out;
   for (const UserChange& c : *changes) {
     if (c.op == ChangeOp::kRemove) continue;
-    if (c.op == ChangeOp::kModify && c.old_image && c.new_image &&
-        !DiffersOutsidePipelineFields(*c.old_image, *c.new_image))
-      continue;
     UserEvent e = EventFromChange(c);
     out.push_back({EncodeEvent(e), e.event_id});
   }

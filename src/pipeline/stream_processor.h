@@ -1,12 +1,11 @@
 // The stream processor (the seed's Stream Processor Lambda): tails the change stream
 // from a durable checkpoint and publishes INSERT and MODIFY changes to the topic. REMOVE
-// is not published, nor a change that touches only fields the pipeline writes itself
-// (no feedback loop). The checkpoint moves after the publish: a crash between the two
-// publishes again (harmless: the bus drops a duplicate still queued, and the email
-// processor is idempotent). Behind its checkpoint it prunes the stream once a record is
-// older than the retention (a day by default, as DynamoDB Streams keeps), so the stream
-// is bounded by its write rate, not its history. One instance per store. Not
-// thread-safe; Run on one thread.
+// is not published. (A change that touches only fields the pipeline writes itself is
+// never recorded by the store, so there is no feedback loop.) The checkpoint moves after the publish: a crash between
+// the two publishes again (harmless: the bus drops a duplicate still queued, and the email processor is idempotent).
+// Behind its checkpoint it prunes the stream once a record is older than the retention (a day by default, as DynamoDB
+// Streams keeps), so the stream is bounded by its write rate, not its history. One instance per store. Not thread-safe;
+// Run on one thread.
 #pragma once
 
 #include <atomic>
