@@ -35,7 +35,8 @@ DELETE FROM orders WHERE user_id = $1;
 DELETE FROM emails WHERE user_id = $1;
 
 -- name: count-users
-SELECT count(*) FROM users;
+-- From the counters (0004_dashboard_counters.sql), not a scan.
+SELECT COALESCE(SUM(users), 0)::bigint FROM score_counts;
 
 -- name: insert-order
 -- $8 is the externalId (NULL: none). A taken one inserts nothing (no row affected) instead
@@ -139,22 +140,28 @@ ON CONFLICT ((lower(email))) DO UPDATE SET reason = excluded.reason;
 -- name: unsuppress
 DELETE FROM suppressions WHERE lower(email) = lower($1::text);
 
+-- The dashboard's figures read the counters that triggers keep (0004_dashboard_counters.sql):
+-- at most 10,001 score buckets (× 16 shards) and a row per day, status and shard.
+
 -- name: metrics-users
--- $1 the at-risk threshold.
-SELECT count(*), count(*) FILTER (WHERE engagement_score < $1::float8), COALESCE(AVG(engagement_score), 0)
-FROM users;
+-- $1 the at-risk threshold: a score below it is a bucket below threshold × 100.
+SELECT COALESCE(SUM(users), 0)::bigint, COALESCE(SUM(users) FILTER (WHERE bucket < $1::float8 * 100), 0)::bigint,
+       COALESCE(SUM(bucket::float8 * users) / 100 / NULLIF(SUM(users), 0), 0)::float8
+FROM score_counts;
 
 -- name: score-histogram
-SELECT LEAST(floor(engagement_score / 10)::bigint, 9) AS bucket, count(*) FROM users GROUP BY bucket;
+SELECT LEAST(bucket / 1000, 9) AS decile, SUM(users)::bigint FROM score_counts GROUP BY decile;
 
 -- name: emails-since
-SELECT count(*) FROM emails WHERE created_at >= $1;
+-- $1 a day number (UTC): the emails created on it and after.
+SELECT COALESCE(SUM(emails), 0)::bigint FROM email_counts WHERE day >= $1;
 
 -- name: emails-by-status
-SELECT status, count(*) FROM emails GROUP BY status ORDER BY status COLLATE "C";
+SELECT status, SUM(emails)::bigint FROM email_counts GROUP BY status HAVING SUM(emails) > 0 ORDER BY status;
 
 -- name: emails-per-day
-SELECT created_at / 86400000 AS day, count(*) FROM emails WHERE created_at >= $1 GROUP BY day ORDER BY day;
+-- $1 the first day number (UTC).
+SELECT day, SUM(emails)::bigint FROM email_counts WHERE day >= $1 GROUP BY day ORDER BY day;
 
 -- name: list-suppressions
 SELECT email, reason, created_at FROM suppressions ORDER BY created_at DESC, email COLLATE "C" LIMIT $1;

@@ -33,7 +33,8 @@ DELETE FROM orders WHERE user_id = ?1;
 DELETE FROM emails WHERE user_id = ?1;
 
 -- name: count-users
-SELECT count(*) FROM users;
+-- From the counters (0007_dashboard_counters.sql), not a scan.
+SELECT COALESCE(SUM(users), 0) FROM score_counts;
 
 -- name: insert-order
 -- ?8 is the externalId (NULL: none). A taken one inserts nothing (no row affected) instead
@@ -131,21 +132,28 @@ ON CONFLICT (email) DO UPDATE SET reason = excluded.reason;
 -- name: unsuppress
 DELETE FROM suppressions WHERE email = ?1;
 
+-- The dashboard's figures read the counters that triggers keep (0007_dashboard_counters.sql):
+-- at most 10,001 score buckets and a row per day and status, however many clients.
+
 -- name: metrics-users
--- ?1 the at-risk threshold.
-SELECT count(*), COALESCE(SUM(engagement_score < ?1), 0), COALESCE(AVG(engagement_score), 0) FROM users;
+-- ?1 the at-risk threshold: a score below it is a bucket below threshold × 100.
+SELECT COALESCE(SUM(users), 0), COALESCE(SUM(CASE WHEN bucket < ?1 * 100 THEN users ELSE 0 END), 0),
+       COALESCE(SUM(bucket * users) / 100.0 / NULLIF(SUM(users), 0), 0)
+FROM score_counts;
 
 -- name: score-histogram
-SELECT MIN(CAST(engagement_score / 10 AS INTEGER), 9) AS bucket, count(*) FROM users GROUP BY bucket;
+SELECT MIN(bucket / 1000, 9) AS decile, SUM(users) FROM score_counts GROUP BY decile;
 
 -- name: emails-since
-SELECT count(*) FROM emails WHERE created_at >= ?1;
+-- ?1 a day number (UTC): the emails created on it and after.
+SELECT COALESCE(SUM(emails), 0) FROM email_counts WHERE day >= ?1;
 
 -- name: emails-by-status
-SELECT status, count(*) FROM emails GROUP BY status;
+SELECT status, SUM(emails) FROM email_counts GROUP BY status HAVING SUM(emails) > 0 ORDER BY status;
 
 -- name: emails-per-day
-SELECT created_at / 86400000 AS day, count(*) FROM emails WHERE created_at >= ?1 GROUP BY day ORDER BY day;
+-- ?1 the first day number (UTC).
+SELECT day, SUM(emails) FROM email_counts WHERE day >= ?1 GROUP BY day ORDER BY day;
 
 -- name: list-suppressions
 SELECT email, reason, created_at FROM suppressions ORDER BY created_at DESC, email LIMIT ?1;

@@ -85,6 +85,9 @@ struct EmailReservation {
   Email email;
 };
 
+// The dashboard's figures. They come from counters the store keeps as it writes, so
+// reading them costs the same at any size. "Last N days" is today and the N − 1 days
+// before it (UTC), as the daily chart counts them.
 struct StoreMetrics {
   int64_t users = 0;
   int64_t at_risk = 0;

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <future>
 #include <set>
 #include <thread>
@@ -500,6 +501,70 @@ TEST_P(StoreContractTest, PruningKeepsWhatIsNotBehindTheCheckpointOrIsRecent) {
   EXPECT_EQ(*store_->PruneChanges(latest + 1, kMillisPerDay, 100), 2);      // the recent one stays
   EXPECT_EQ(AllChanges().size(), 1u);
   EXPECT_EQ(*store_->LatestChangeSeq(), latest);
+}
+
+// The dashboard's figures come from counters kept as the store writes: after creates,
+// rescores, updates, deletes and emails moving through their statuses they equal what
+// the rows themselves say.
+TEST_P(StoreContractTest, TheDashboardFiguresFollowEveryWrite) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 12; ++i) {
+    User u = NewUser("m" + std::to_string(i) + "@example.com");
+    u.last_order_date = clock_.Now() - int64_t{i} * 20 * kMillisPerDay;  // scores from 100 down
+    u.order_count = i % 4;
+    u.average_order_value = 10.0 * i;
+    auto created = store_->CreateUser(u);
+    ASSERT_TRUE(created.ok()) << created.status().ToString();
+    ids.push_back(created->user_id);
+  }
+  ASSERT_TRUE(store_->DeleteUser(ids[3]).ok());
+  UserPatch recent;
+  recent.last_order_date = clock_.Now();
+  ASSERT_TRUE(store_->UpdateUser(ids[11], recent).ok());
+  clock_.Advance(45 * kMillisPerDay);
+  ASSERT_TRUE(store_->RefreshScores(ids).ok());
+  Email draft;
+  draft.generated_at = clock_.Now();
+  for (int i : {5, 6, 7}) {
+    draft.email_id = "e-m" + std::to_string(i);
+    draft.user_id = ids[static_cast<size_t>(i)];
+    ASSERT_EQ(store_->ReserveEmail(draft, "t", kMillisPerDay, 60'000)->outcome, EmailReservation::Outcome::kReserved);
+  }
+  ASSERT_TRUE(store_->FinishEmail("e-m5", "SENT", clock_.Now(), "").ok());
+  ASSERT_TRUE(store_->FinishEmail("e-m6", "FAILED", std::nullopt, "550").ok());
+  ASSERT_TRUE(store_->FinishEmail("e-m7", "SENT", clock_.Now(), "").ok());
+  ASSERT_TRUE(store_->RecordEmailEvent("e-m7", "open", "").ok());
+  ASSERT_TRUE(store_->DeleteUser(ids[6]).ok());  // and their email with them
+
+  UserQuery all;
+  all.limit = 500;
+  auto users = store_->ListUsers(all);
+  ASSERT_TRUE(users.ok());
+  int64_t at_risk = 0, histogram[10] = {};
+  double sum = 0;
+  for (const User& u : users->items) {
+    at_risk += u.engagement_score < 75 ? 1 : 0;
+    sum += u.engagement_score;
+    ++histogram[std::min(static_cast<int>(u.engagement_score / 10), 9)];
+  }
+  auto m = store_->Metrics(75);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->users, 10);
+  EXPECT_EQ(*store_->CountUsers(), 10);
+  EXPECT_EQ(m->at_risk, at_risk);
+  EXPECT_GT(at_risk, 0);
+  EXPECT_LT(at_risk, 10);
+  EXPECT_NEAR(m->average_score, sum / 10, 1e-9);
+  for (int b = 0; b < 10; ++b) EXPECT_EQ(m->score_histogram[b], histogram[b]) << "decile " << b;
+  EXPECT_EQ(m->emails_total, 2);
+  EXPECT_EQ(m->emails_last_7_days, 2);
+  std::map<std::string, int64_t> by_status(m->emails_by_status.begin(), m->emails_by_status.end());
+  EXPECT_EQ(by_status, (std::map<std::string, int64_t>{{"OPENED", 1}, {"SENT", 1}}));
+  ASSERT_EQ(m->emails_per_day.size(), 1u);
+  EXPECT_EQ(m->emails_per_day[0], std::pair(clock_.Now() / kMillisPerDay * kMillisPerDay, int64_t{2}));
+  clock_.Advance(7 * kMillisPerDay);
+  EXPECT_EQ(store_->Metrics(75)->emails_last_7_days, 0);
+  EXPECT_EQ(store_->Metrics(75)->emails_last_30_days, 2);
 }
 
 TEST_P(StoreContractTest, EmailsAreEmptyAndUnknownEmailIsNotFound) {

@@ -522,14 +522,16 @@ Result<StoreMetrics> SqlStore::Metrics(double threshold) {
     RKD_RETURN_IF_ERROR(RunOne(tx, "score-histogram", {}, [&](const SqlRow& r) {
       m.score_histogram[std::clamp<int64_t>(r.Int(0), 0, 9)] += r.Int(1);
     }));
+    // The last N days are today and the N − 1 days before it (UTC), as the daily chart.
+    const int64_t today = now / kMillisPerDay;
     for (auto [days, target] : {std::pair{7, &m.emails_last_7_days}, std::pair{30, &m.emails_last_30_days},
                                 std::pair{1'000'000, &m.emails_total}}) {
-      RKD_RETURN_IF_ERROR(RunOne(tx, "emails-since", {now - int64_t{days} * kMillisPerDay},
-                                 [target = target](const SqlRow& r) { *target = r.Int(0); }));
+      RKD_RETURN_IF_ERROR(
+          RunOne(tx, "emails-since", {today - (days - 1)}, [target = target](const SqlRow& r) { *target = r.Int(0); }));
     }
     RKD_RETURN_IF_ERROR(RunOne(tx, "emails-by-status", {},
                                [&](const SqlRow& r) { m.emails_by_status.emplace_back(r.Text(0), r.Int(1)); }));
-    return RunOne(tx, "emails-per-day", {(now / kMillisPerDay - 29) * kMillisPerDay},
+    return RunOne(tx, "emails-per-day", {today - 29},
                   [&](const SqlRow& r) { m.emails_per_day.emplace_back(r.Int(0) * kMillisPerDay, r.Int(1)); });
   });
   if (!st.ok()) return st;
