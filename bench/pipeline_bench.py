@@ -36,6 +36,18 @@ def parse(ts):
     return datetime.datetime.strptime(ts, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc)
 
 
+def peak_rss_mb(pid):
+    """The process's peak resident set (VmHWM), in MB; None when it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
 def percentile(values, p):
     values = sorted(values)
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
@@ -114,6 +126,9 @@ def main():
             latencies.append((parse(e["data"][0]["sentAt"]) - parse(user["createdAt"])).total_seconds() * 1000)
         print(f"write-to-email latency over {SAMPLES} single writes: p50 {percentile(latencies, 50):.0f} ms, "
               f"p99 {percentile(latencies, 99):.0f} ms, max {max(latencies):.0f} ms")
+        peaks = [(name, peak_rss_mb(p.pid)) for name, p in [("server", s.proc)] + [(f"worker/stream {i}", w)
+                                                                                    for i, w in enumerate(workers)]]
+        print("peak RSS (VmHWM): " + ", ".join(f"{n} {mb:.0f} MB" for n, mb in peaks if mb is not None))
     finally:
         for w in workers:
             w.terminate()

@@ -229,3 +229,33 @@ SELECT clicked_at / 86400000, count(*) FROM emails WHERE clicked_at >= ?1 GROUP 
 -- name: effectiveness-daily-converted
 SELECT converted_at / 86400000, count(*), COALESCE(SUM(conversion_revenue), 0) FROM emails
 WHERE converted_at >= ?1 GROUP BY 1;
+
+-- The email processor's batch (issue 18): each takes a JSON array of ids or addresses as
+-- ?1, so one statement reads a whole batch.
+
+-- name: get-users
+SELECT user_id, email, name, last_order_date, order_count, average_order_value,
+       preferred_categories, engagement_score, last_email_date, created_at, updated_at
+FROM users WHERE user_id IN (SELECT value FROM json_each(?1));
+
+-- name: get-users-for-update
+-- The same read (one writer at a time, as get-user-for-update).
+SELECT user_id, email, name, last_order_date, order_count, average_order_value,
+       preferred_categories, engagement_score, last_email_date, created_at, updated_at
+FROM users WHERE user_id IN (SELECT value FROM json_each(?1)) ORDER BY user_id;
+
+-- name: get-emails
+SELECT email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
+       status, writer, sent_at, error, created_at, prompt_tokens, completion_tokens,
+       opened_at, clicked_at, converted_at, conversion_revenue
+FROM emails WHERE email_id IN (SELECT value FROM json_each(?1));
+
+-- name: suppressed-among
+-- The column compares without case (COLLATE NOCASE).
+SELECT lower(email) FROM suppressions WHERE email IN (SELECT value FROM json_each(?1));
+
+-- name: scan-users
+-- The sweep's page: ?1 the last user id of the page before ('' first), ?2 the limit.
+SELECT user_id, email, name, last_order_date, order_count, average_order_value,
+       preferred_categories, engagement_score, last_email_date, created_at, updated_at
+FROM users WHERE user_id > ?1 ORDER BY user_id LIMIT ?2;

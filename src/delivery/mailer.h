@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "base/time.h"
 
@@ -37,6 +38,15 @@ class Mailer {
  public:
   virtual ~Mailer() = default;
   virtual SendResult Send(const MailMessage& message) = 0;
+  // Sends a batch: one result per message, in order, each message's failure its own (the
+  // others are still sent). The default sends them one at a time; the outbox writes a
+  // batch with one directory sync.
+  virtual std::vector<SendResult> SendBatch(const std::vector<MailMessage>& messages) {
+    std::vector<SendResult> out;
+    out.reserve(messages.size());
+    for (const MailMessage& m : messages) out.push_back(Send(m));
+    return out;
+  }
 };
 
 }  // namespace rkd

@@ -13,6 +13,8 @@
 namespace rkd {
 namespace {
 
+namespace fs = std::filesystem;
+
 std::string SafeFileName(const std::string& message_id) {
   std::string out;
   for (char c : message_id) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '_';
@@ -23,50 +25,98 @@ SendResult Retryable(const std::string& what) {
   return {SendResult::Outcome::kRetryable, what + ": " + std::strerror(errno)};
 }
 
-}  // namespace
-
-SendResult OutboxMailer::Send(const MailMessage& message) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  for (const char* sub : {"tmp", "new", "cur"}) {
-    fs::create_directories(fs::path(dir_) / sub, ec);
-    if (ec) return {SendResult::Outcome::kRetryable, "cannot create outbox " + dir_ + ": " + ec.message()};
+// Writes `data` to a new file at `path`, starting its write-out; the open descriptor,
+// or -1 with `result` set (and nothing left behind).
+int WriteFile(const fs::path& path, const std::string& data, SendResult* result) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    *result = Retryable("cannot create " + path.string());
+    return -1;
   }
-  const std::string name = SafeFileName(message.message_id);
-  const fs::path final_path = fs::path(dir_) / "new" / name;
-  if (fs::exists(final_path, ec) || fs::exists(fs::path(dir_) / "cur" / name, ec))
-    return {SendResult::Outcome::kSent, final_path.string() + " (already delivered)"};
-
-  static std::atomic<uint64_t> counter{0};
-  const fs::path tmp_path =
-      fs::path(dir_) / "tmp" / (name + "." + std::to_string(::getpid()) + "." + std::to_string(++counter));
-  const std::string mime = RenderMime(message);
-  const int fd = ::open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return Retryable("cannot create " + tmp_path.string());
   size_t written = 0;
-  while (written < mime.size()) {
-    const ssize_t n = ::write(fd, mime.data() + written, mime.size() - written);
+  while (written < data.size()) {
+    const ssize_t n = ::write(fd, data.data() + written, data.size() - written);
     if (n < 0) {
       if (errno == EINTR) continue;
-      SendResult r = Retryable("cannot write " + tmp_path.string());
+      *result = Retryable("cannot write " + path.string());
       ::close(fd);
-      ::unlink(tmp_path.c_str());
-      return r;
+      ::unlink(path.c_str());
+      return -1;
     }
     written += static_cast<size_t>(n);
   }
-  // fdatasync before the rename: after a crash, a file in new/ is whole.
-  if (::fdatasync(fd) != 0 || ::close(fd) != 0) {
-    SendResult r = Retryable("cannot sync " + tmp_path.string());
-    ::unlink(tmp_path.c_str());
-    return r;
+  // Start the write-out now, so the batch's files go to the disk side by side.
+  if (::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE) != 0) {
+    *result = Retryable("cannot write out " + path.string());
+    ::close(fd);
+    ::unlink(path.c_str());
+    return -1;
   }
-  if (::rename(tmp_path.c_str(), final_path.c_str()) != 0) {
-    SendResult r = Retryable("cannot move into " + final_path.string());
-    ::unlink(tmp_path.c_str());
-    return r;
+  return fd;
+}
+
+}  // namespace
+
+SendResult OutboxMailer::Send(const MailMessage& message) { return SendBatch({message})[0]; }
+
+std::vector<SendResult> OutboxMailer::SendBatch(const std::vector<MailMessage>& messages) {
+  std::vector<SendResult> out(messages.size());
+  std::error_code ec;
+  for (const char* sub : {"tmp", "new", "cur"}) {
+    fs::create_directories(fs::path(dir_) / sub, ec);
+    if (ec) {
+      for (SendResult& r : out)
+        r = {SendResult::Outcome::kRetryable, "cannot create outbox " + dir_ + ": " + ec.message()};
+      return out;
+    }
   }
-  return {SendResult::Outcome::kSent, final_path.string()};
+  struct Pending {
+    size_t index;
+    int fd;
+    fs::path tmp_path, final_path;
+  };
+  std::vector<Pending> pending;
+  static std::atomic<uint64_t> counter{0};
+  for (size_t i = 0; i < messages.size(); ++i) {
+    const std::string name = SafeFileName(messages[i].message_id);
+    fs::path final_path = fs::path(dir_) / "new" / name;
+    if (fs::exists(final_path, ec) || fs::exists(fs::path(dir_) / "cur" / name, ec)) {
+      out[i] = {SendResult::Outcome::kSent, final_path.string() + " (already delivered)"};
+      continue;
+    }
+    fs::path tmp_path =
+        fs::path(dir_) / "tmp" / (name + "." + std::to_string(::getpid()) + "." + std::to_string(++counter));
+    const int fd = WriteFile(tmp_path, RenderMime(messages[i]), &out[i]);
+    if (fd >= 0) pending.push_back({i, fd, std::move(tmp_path), std::move(final_path)});
+  }
+  // Each file whole on the disk before its name appears in new/.
+  std::vector<Pending> renamed;
+  for (Pending& p : pending) {
+    const bool synced =
+        ::sync_file_range(p.fd, 0, 0,
+                          SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER) == 0;
+    if (!synced || ::close(p.fd) != 0) {
+      out[p.index] = Retryable("cannot sync " + p.tmp_path.string());
+      if (!synced) ::close(p.fd);
+      ::unlink(p.tmp_path.c_str());
+      continue;
+    }
+    if (::rename(p.tmp_path.c_str(), p.final_path.c_str()) != 0) {
+      out[p.index] = Retryable("cannot move into " + p.final_path.string());
+      ::unlink(p.tmp_path.c_str());
+      continue;
+    }
+    renamed.push_back(std::move(p));
+  }
+  if (renamed.empty()) return out;
+  // One fsync of new/ for the batch: it commits the renames, and the data before them.
+  const int dir_fd = ::open((fs::path(dir_) / "new").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  const bool durable = dir_fd >= 0 && ::fsync(dir_fd) == 0;
+  const SendResult failed = Retryable("cannot sync " + (fs::path(dir_) / "new").string());
+  if (dir_fd >= 0) ::close(dir_fd);
+  for (const Pending& p : renamed)
+    out[p.index] = durable ? SendResult{SendResult::Outcome::kSent, p.final_path.string()} : failed;
+  return out;
 }
 
 }  // namespace rkd

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <condition_variable>
 #include <future>
+#include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "base/ids.h"
@@ -22,45 +24,211 @@ std::chrono::milliseconds EmailProcessor::Backoff(int receive_count) const {
 }
 
 Status EmailProcessor::Handle(const Message& message, std::chrono::milliseconds* retry_after) {
-  auto event = DecodeEvent(message.body);
-  if (!event.ok()) return event.status();  // poison: retried, then dead-lettered for a person to see
-  LogInfo("event", {{"eventId", event->event_id}, {"userId", event->user_id}, {"receiveCount", message.receive_count}});
+  std::vector<std::chrono::milliseconds> retry(1, std::chrono::milliseconds(0));
+  Status st = HandleBatch({message}, &retry)[0];
+  if (retry_after && retry[0].count() > 0) *retry_after = retry[0];
+  return st;
+}
 
-  // The user's current state, not the event's image; the score as of now.
-  auto current = store_.GetUser(event->user_id);
-  if (current.status().IsNotFound()) return Status::Ok();  // deleted since
-  if (!current.ok()) return current.status();
-  User user = std::move(current).value();
-  const Millis now = clock_.Now();
-  const double score = ComputeScore(rules_, user, now);
-
-  // A redelivered trigger finds its email and finishes what the last attempt started,
-  // through the same reservation (and send lease) as a first attempt.
-  const std::string email_id = StableId("em-", user.user_id + "|" + event->event_id);
-  auto existing = store_.GetEmail(email_id);
-  if (existing.ok()) return Send(*existing, event->event_id, user, message.receive_count, retry_after);
-  if (!existing.status().IsNotFound()) return existing.status();
-
-  const bool eligible =
-      IsAtRisk(rules_, score) && !(user.last_email_date && now - *user.last_email_date < options_.cooldown);
-  if (!eligible) {
-    // Store a score that time has moved (a reservation below stores it otherwise).
-    if (score != user.engagement_score) {
-      auto refreshed = store_.RefreshScores({user.user_id});
-      if (!refreshed.ok()) return refreshed.status();
+std::vector<Status> EmailProcessor::HandleBatch(const std::vector<Message>& messages,
+                                                std::vector<std::chrono::milliseconds>* retry_after) {
+  const size_t n = messages.size();
+  std::vector<Status> results(n);
+  std::vector<std::chrono::milliseconds> retry(n, std::chrono::milliseconds(0));
+  // Each message's way through the batch: its event, its user, its email.
+  struct Item {
+    size_t index = 0;
+    UserEvent event;
+    std::string email_id;
+    const User* user = nullptr;
+  };
+  std::vector<Item> items;
+  std::map<std::string, size_t> first_with_email;  // email id → the item that handles it
+  std::vector<std::optional<size_t>> same_as(n);   // a second delivery in the batch: its first's outcome
+  std::vector<std::string> user_ids, email_ids;
+  for (size_t i = 0; i < n; ++i) {
+    auto event = DecodeEvent(messages[i].body);
+    if (!event.ok()) {
+      results[i] = event.status();  // poison: retried, then dead-lettered for a person to see
+      continue;
     }
-    return Status::Ok();
+    LogInfo("event",
+            {{"eventId", event->event_id}, {"userId", event->user_id}, {"receiveCount", messages[i].receive_count}});
+    // Derived from the user and the trigger: a redelivered trigger finds its email.
+    std::string email_id = StableId("em-", event->user_id + "|" + event->event_id);
+    if (auto it = first_with_email.find(email_id); it != first_with_email.end()) {
+      same_as[i] = items[it->second].index;
+      continue;
+    }
+    first_with_email.emplace(email_id, items.size());
+    user_ids.push_back(event->user_id);
+    email_ids.push_back(email_id);
+    items.push_back({i, std::move(event).value(), std::move(email_id), nullptr});
   }
-  user.engagement_score = score;
-  auto suppressed = store_.IsSuppressed(user.email);
-  if (!suppressed.ok()) return suppressed.status();
-  if (*suppressed) return Status::Ok();
-  if (InHoldout(user.user_id, options_.holdout_share)) {
-    // Scored and recorded, deliberately not emailed: the baseline for the lift.
-    LogInfo("held out", {{"userId", user.user_id}, {"eventId", event->event_id}, {"score", score}});
-    return store_.RecordHoldout(user.user_id, event->event_id, score, options_.cooldown);
-  }
+  // Fails every item in `which` with `st`.
+  auto fail = [&](const std::vector<Item*>& which, const Status& st) {
+    for (Item* item : which) results[item->index] = st;
+  };
+  auto finish = [&] {
+    for (size_t i = 0; i < n; ++i)
+      if (same_as[i]) {
+        results[i] = results[*same_as[i]];
+        retry[i] = retry[*same_as[i]];
+      }
+    if (retry_after) *retry_after = retry;
+    return results;
+  };
+  std::vector<Item*> all;
+  for (Item& item : items) all.push_back(&item);
 
+  // The users' current state, not the events' images (one read for the batch).
+  auto users = store_.GetUsers(user_ids);
+  if (!users.ok()) {
+    fail(all, users.status());
+    return finish();
+  }
+  std::map<std::string, User> user_by_id;
+  for (User& u : *users) user_by_id.emplace(u.user_id, std::move(u));
+  auto existing = store_.GetEmails(email_ids);
+  if (!existing.ok()) {
+    fail(all, existing.status());
+    return finish();
+  }
+  std::map<std::string, Email> existing_by_id;
+  for (Email& e : *existing) existing_by_id.emplace(e.email_id, std::move(e));
+
+  const Millis now = clock_.Now();
+  std::vector<EmailDraft> drafts;  // to reserve: new drafts, and existing emails to finish
+  std::vector<Item*> drafted;      // the item of each draft
+  std::vector<Item*> candidates;   // eligible, not yet checked against the suppression list
+  std::vector<std::string> rescore;
+  std::set<std::string> emailed_in_batch;  // users with a draft in this batch
+  for (Item& item : items) {
+    auto u = user_by_id.find(item.event.user_id);
+    if (u == user_by_id.end()) continue;  // deleted since: nothing to do
+    item.user = &u->second;
+    // A redelivered trigger finishes what the last attempt started, through the same
+    // reservation (and send lease) as a first attempt.
+    if (auto e = existing_by_id.find(item.email_id); e != existing_by_id.end()) {
+      drafts.push_back({e->second, item.event.event_id});
+      drafted.push_back(&item);
+      continue;
+    }
+    const User& user = u->second;
+    const double score = ComputeScore(rules_, user, now);
+    const bool eligible =
+        IsAtRisk(rules_, score) && !(user.last_email_date && now - *user.last_email_date < options_.cooldown);
+    if (!eligible) {
+      // Store a score that time has moved (a reservation below stores it otherwise).
+      if (score != user.engagement_score) rescore.push_back(user.user_id);
+      continue;
+    }
+    // A second trigger for a user this batch already emails falls in the cooldown the
+    // first one starts (the store would say so; the writer is spared).
+    if (!emailed_in_batch.insert(user.user_id).second) continue;
+    u->second.engagement_score = score;
+    candidates.push_back(&item);
+  }
+  if (!rescore.empty()) {
+    if (auto refreshed = store_.RefreshScores(rescore); !refreshed.ok())
+      for (Item& item : items)
+        if (item.user && std::find(rescore.begin(), rescore.end(), item.user->user_id) != rescore.end())
+          results[item.index] = refreshed.status();
+  }
+  if (!candidates.empty()) {
+    std::vector<std::string> addresses;
+    for (Item* item : candidates) addresses.push_back(item->user->email);
+    auto suppressed = store_.SuppressedAmong(addresses);
+    if (!suppressed.ok()) {
+      fail(candidates, suppressed.status());
+      candidates.clear();
+    } else {
+      const std::set<std::string> off(suppressed->begin(), suppressed->end());
+      std::vector<Item*> kept;
+      for (Item* item : candidates) {
+        if (off.count(item->user->email)) continue;
+        if (InHoldout(item->user->user_id, options_.holdout_share)) {
+          // Scored and recorded, deliberately not emailed: the baseline for the lift.
+          LogInfo("held out", {{"userId", item->user->user_id},
+                               {"eventId", item->event.event_id},
+                               {"score", item->user->engagement_score}});
+          results[item->index] = store_.RecordHoldout(item->user->user_id, item->event.event_id,
+                                                      item->user->engagement_score, options_.cooldown);
+          continue;
+        }
+        kept.push_back(item);
+      }
+      candidates = std::move(kept);
+    }
+  }
+  // Compose: a slow writer (an LLM) writes the batch's emails side by side, so that one
+  // worker keeps up to a batch of requests in flight; a fast one writes them in turn.
+  std::vector<Result<Email>> composed(candidates.size(), Status::Internal("not composed"));
+  auto compose = [&](size_t k) { composed[k] = Compose(*candidates[k]->user, candidates[k]->email_id, now); };
+  if (options_.parallel_batch && candidates.size() > 1) {
+    std::vector<std::future<void>> pending;
+    for (size_t k = 0; k < candidates.size(); ++k) pending.push_back(std::async(std::launch::async, compose, k));
+    for (auto& f : pending) f.get();
+  } else {
+    for (size_t k = 0; k < candidates.size(); ++k) compose(k);
+  }
+  for (size_t k = 0; k < candidates.size(); ++k) {
+    if (!composed[k].ok()) {
+      results[candidates[k]->index] = composed[k].status();
+      continue;
+    }
+    drafts.push_back({std::move(composed[k]).value(), candidates[k]->event.event_id});
+    drafted.push_back(candidates[k]);
+  }
+  if (drafts.empty()) return finish();
+
+  // One transaction reserves the batch; the send lease is per email.
+  auto reservations = store_.ReserveEmails(drafts, options_.cooldown, options_.visibility_timeout.count());
+  if (!reservations.ok()) {
+    fail(drafted, reservations.status());
+    return finish();
+  }
+  std::vector<Email> to_send;
+  std::vector<Item*> sending;
+  for (size_t k = 0; k < drafted.size(); ++k) {
+    Result<EmailReservation>& r = (*reservations)[k];
+    Item* item = drafted[k];
+    if (r.status().IsNotFound()) continue;  // the user was deleted
+    if (!r.ok()) {
+      results[item->index] = r.status();
+      continue;
+    }
+    switch (r->outcome) {
+      case EmailReservation::Outcome::kCooldown:
+        continue;  // another trigger won the race for this user
+      case EmailReservation::Outcome::kClaimed:
+        // Another delivery of this event is sending it: come back later and find it sent.
+        // The lease lasts at most a visibility timeout; an earlier retry would find it
+        // still held (a delivery that died mid-send, e.g. while the database restarted,
+        // holds it to the end) and spend the event's receives until it is dead-lettered.
+        retry[item->index] = options_.visibility_timeout;
+        results[item->index] = Status::Unavailable("email " + r->email.email_id + " is being sent by another delivery");
+        continue;
+      case EmailReservation::Outcome::kExisting:
+        if (!r->email.AwaitsSending()) continue;  // delivered
+        [[fallthrough]];
+      case EmailReservation::Outcome::kReserved:
+        to_send.push_back(std::move(r->email));
+        sending.push_back(item);
+    }
+  }
+  std::vector<const User*> recipients;
+  std::vector<int> receive_counts;
+  for (Item* item : sending) {
+    recipients.push_back(item->user);
+    receive_counts.push_back(messages[item->index].receive_count);
+  }
+  std::vector<Status> delivered = Deliver(to_send, recipients, receive_counts);
+  for (size_t k = 0; k < sending.size(); ++k) results[sending[k]->index] = std::move(delivered[k]);
+  return finish();
+}
+
+Result<Email> EmailProcessor::Compose(const User& user, const std::string& email_id, Millis now) {
   const std::string unsubscribe = UnsubscribeUrl(user);
   auto composed = writer_.Compose(ComposeRequest{user, user.engagement_score, now, options_.shop_url, unsubscribe});
   if (!composed.ok()) return composed.status();
@@ -68,7 +236,6 @@ Status EmailProcessor::Handle(const Message& message, std::chrono::milliseconds*
   AppendFooter(options_.postal_address, unsubscribe, &composed->text, &composed->html);
   if (options_.tracking)
     composed->html = AddTracking(composed->html, options_.public_url, options_.unsubscribe_secret, email_id);
-
   Email draft;
   draft.email_id = email_id;
   draft.user_id = user.user_id;
@@ -80,75 +247,80 @@ Status EmailProcessor::Handle(const Message& message, std::chrono::milliseconds*
   draft.writer = composed->writer;
   draft.prompt_tokens = composed->prompt_tokens;
   draft.completion_tokens = composed->completion_tokens;
-  return Send(draft, event->event_id, user, message.receive_count, retry_after);
+  return draft;
 }
 
-// Reserves the email (or finds it) and sends it when this delivery holds its send lease.
-Status EmailProcessor::Send(const Email& draft, const std::string& trigger_id, const User& user, int receive_count,
-                            std::chrono::milliseconds* retry_after) {
-  auto reservation = store_.ReserveEmail(draft, trigger_id, options_.cooldown, options_.visibility_timeout.count());
-  if (reservation.status().IsNotFound()) return Status::Ok();  // the user was deleted
-  if (!reservation.ok()) return reservation.status();
-  switch (reservation->outcome) {
-    case EmailReservation::Outcome::kCooldown:
-      return Status::Ok();  // another trigger won the race for this user
-    case EmailReservation::Outcome::kClaimed:
-      // Another delivery of this event is sending it: come back later and find it sent.
-      // The lease lasts at most a visibility timeout; an earlier retry would find it
-      // still held (a delivery that died mid-send, e.g. while the database restarted,
-      // holds it to the end) and spend the event's receives until it is dead-lettered.
-      if (retry_after) *retry_after = options_.visibility_timeout;
-      return Status::Unavailable("email " + reservation->email.email_id + " is being sent by another delivery");
-    case EmailReservation::Outcome::kExisting:
-      if (!reservation->email.AwaitsSending()) return Status::Ok();  // delivered
-      [[fallthrough]];
-    case EmailReservation::Outcome::kReserved:
-      return Deliver(reservation->email, user, receive_count);
+// Sends the reserved emails as one batch and records their outcomes in one transaction.
+std::vector<Status> EmailProcessor::Deliver(const std::vector<Email>& emails, const std::vector<const User*>& users,
+                                            const std::vector<int>& receive_counts) {
+  std::vector<Status> results(emails.size());
+  if (emails.empty()) return results;
+  std::vector<MailMessage> batch;
+  for (size_t k = 0; k < emails.size(); ++k) {
+    const Email& email = emails[k];
+    const User& user = *users[k];
+    MailMessage m;
+    m.message_id = email.email_id + "@rekindle";
+    m.from = options_.mail_from;
+    m.to_address = user.email;
+    m.to_name = user.name;
+    m.subject = email.subject;
+    m.text = email.content;
+    m.html = email.html;
+    m.date = email.generated_at;
+    m.reply_to = options_.reply_to;
+    m.list_unsubscribe = "<" + UnsubscribeUrl(user) + ">";
+    m.one_click_unsubscribe = true;
+    batch.push_back(std::move(m));
   }
-  return Status::Ok();
-}
-
-Status EmailProcessor::Deliver(const Email& email, const User& user, int receive_count) {
-  MailMessage m;
-  m.message_id = email.email_id + "@rekindle";
-  m.from = options_.mail_from;
-  m.to_address = user.email;
-  m.to_name = user.name;
-  m.subject = email.subject;
-  m.text = email.content;
-  m.html = email.html;
-  m.date = email.generated_at;
-  m.reply_to = options_.reply_to;
-  m.list_unsubscribe = "<" + UnsubscribeUrl(user) + ">";
-  m.one_click_unsubscribe = true;
   const auto started = std::chrono::steady_clock::now();
-  SendResult sent = mailer_.Send(m);
-  if (options_.metrics)
-    options_.metrics->Send(sent.outcome == SendResult::Outcome::kSent        ? MailOutcome::kSent
-                           : sent.outcome == SendResult::Outcome::kPermanent ? MailOutcome::kPermanent
-                                                                             : MailOutcome::kRetryable,
-                           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-  // Counted once the store has it, so the counter and the store's figures agree.
-  auto finish = [&](const std::string& status, std::optional<Millis> sent_at) {
-    Status st = store_.FinishEmail(email.email_id, status, sent_at, sent.ok() ? "" : sent.detail);
-    if (st.ok() && options_.metrics && status != "GENERATED") options_.metrics->Finished(status, email.writer);
-    return st;
-  };
-  switch (sent.outcome) {
-    case SendResult::Outcome::kSent:
-      LogInfo("email sent",
-              {{"emailId", email.email_id}, {"userId", user.user_id}, {"score", email.engagement_score_at_time}});
-      return finish("SENT", clock_.Now());
-    case SendResult::Outcome::kPermanent:
-      LogWarn("email failed", {{"emailId", email.email_id}, {"error", sent.detail}});
-      return finish("FAILED", std::nullopt);
-    case SendResult::Outcome::kRetryable:
-      // On the last receive the message goes to the dead-letter queue: record why. Else
-      // the email stays GENERATED with the error, and its send lease ends for the retry.
-      RKD_RETURN_IF_ERROR(finish(receive_count >= options_.max_receives ? "FAILED" : "GENERATED", std::nullopt));
-      return Status::Unavailable(sent.detail);
+  std::vector<SendResult> sent = mailer_.SendBatch(batch);
+  const double each = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() /
+                      static_cast<double>(batch.size());
+  std::vector<EmailOutcome> outcomes;
+  const Millis sent_at = clock_.Now();
+  for (size_t k = 0; k < emails.size(); ++k) {
+    const SendResult& r = sent[k];
+    if (options_.metrics)
+      options_.metrics->Send(r.outcome == SendResult::Outcome::kSent        ? MailOutcome::kSent
+                             : r.outcome == SendResult::Outcome::kPermanent ? MailOutcome::kPermanent
+                                                                            : MailOutcome::kRetryable,
+                             each);
+    const std::string& id = emails[k].email_id;
+    switch (r.outcome) {
+      case SendResult::Outcome::kSent:
+        LogInfo("email sent",
+                {{"emailId", id}, {"userId", emails[k].user_id}, {"score", emails[k].engagement_score_at_time}});
+        outcomes.push_back({id, "SENT", sent_at, ""});
+        break;
+      case SendResult::Outcome::kPermanent:
+        LogWarn("email failed", {{"emailId", id}, {"error", r.detail}});
+        outcomes.push_back({id, "FAILED", std::nullopt, r.detail});
+        break;
+      case SendResult::Outcome::kRetryable:
+        // On the last receive the message goes to the dead-letter queue: record why. Else
+        // the email stays GENERATED with the error, and its send lease ends for the retry.
+        outcomes.push_back(
+            {id, receive_counts[k] >= options_.max_receives ? "FAILED" : "GENERATED", std::nullopt, r.detail});
+        break;
+    }
   }
-  return Status::Ok();
+  // One transaction records the batch; each outcome is counted once the store has it, so
+  // the counter and the store's figures agree.
+  auto finished = store_.FinishEmails(outcomes);
+  for (size_t k = 0; k < emails.size(); ++k) {
+    Status& result = results[k];
+    if (!finished.ok()) {
+      result = finished.status();
+    } else if (!(*finished)[k].ok()) {
+      result = (*finished)[k];
+    } else {
+      if (options_.metrics && outcomes[k].status != "GENERATED")
+        options_.metrics->Finished(outcomes[k].status, emails[k].writer);
+      if (sent[k].outcome == SendResult::Outcome::kRetryable) result = Status::Unavailable(sent[k].detail);
+    }
+  }
+  return results;
 }
 
 bool InHoldout(const std::string& user_id, double share) {
@@ -207,23 +379,14 @@ void EmailProcessor::RunWorker(const std::atomic<bool>& stop, int worker_index) 
       std::this_thread::sleep_for(std::chrono::seconds(1));
       continue;
     }
-    // A slow writer (an LLM) handles the batch's events side by side, so that one
-    // worker keeps up to a batch of requests in flight; a fast one handles them in turn.
+    // The batch is handled together (HandleBatch); each message's outcome is its own.
     std::vector<Status> results(batch->size());
     std::vector<std::chrono::milliseconds> retry_after(batch->size(), std::chrono::milliseconds(0));
     std::vector<std::string> receipts;
     for (const Message& m : *batch) receipts.push_back(m.receipt);
     std::optional<VisibilityKeeper> keeper;
     if (!batch->empty()) keeper.emplace(bus_, options_.queue, std::move(receipts), options_.visibility_timeout);
-    if (options_.parallel_batch && batch->size() > 1) {
-      std::vector<std::future<Status>> pending;
-      for (size_t i = 0; i < batch->size(); ++i)
-        pending.push_back(std::async(std::launch::async,
-                                     [this, &batch, &retry_after, i] { return Handle((*batch)[i], &retry_after[i]); }));
-      for (size_t i = 0; i < pending.size(); ++i) results[i] = pending[i].get();
-    } else {
-      for (size_t i = 0; i < batch->size(); ++i) results[i] = Handle((*batch)[i], &retry_after[i]);
-    }
+    if (!batch->empty()) results = HandleBatch(*batch, &retry_after);
     keeper.reset();
     std::vector<std::string> acks;
     for (size_t i = 0; i < batch->size(); ++i) {

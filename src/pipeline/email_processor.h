@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "bus/bus.h"
 #include "compose/writer.h"
@@ -64,14 +65,26 @@ class EmailProcessor {
   // error says how long a retry must wait (another delivery's send lease is running:
   // retrying sooner would only burn receives), and left alone otherwise.
   Status Handle(const Message& message, std::chrono::milliseconds* retry_after = nullptr);
+  // Handles a received batch together: one read each of its users, their emails and the
+  // suppression list, one transaction reserving its emails, one mailer batch, one
+  // transaction recording the outcomes. One status per message, as Handle would return
+  // it; a message's failure is its own (a failed send retries that message only), while
+  // a failed store call fails the messages that needed it. `retry_after`, when given, is
+  // resized to the batch and set as Handle's. Two deliveries of one event in a batch
+  // share the first's outcome.
+  std::vector<Status> HandleBatch(const std::vector<Message>& messages,
+                                  std::vector<std::chrono::milliseconds>* retry_after = nullptr);
   // Receives batches and handles them until `stop`; the batch in hand is finished first.
   void RunWorker(const std::atomic<bool>& stop, int worker_index);
   std::chrono::milliseconds Backoff(int receive_count) const;
 
  private:
-  Status Send(const Email& draft, const std::string& trigger_id, const User& user, int receive_count,
-              std::chrono::milliseconds* retry_after);
-  Status Deliver(const Email& email, const User& user, int receive_count);
+  // The email for `user` from the writer, with the footer and tracking added.
+  Result<Email> Compose(const User& user, const std::string& email_id, Millis now);
+  // Sends reserved emails (to users[k], received receive_counts[k] times) as one batch and
+  // records the outcomes in one transaction: a status per email, as Handle's.
+  std::vector<Status> Deliver(const std::vector<Email>& emails, const std::vector<const User*>& users,
+                              const std::vector<int>& receive_counts);
   std::string UnsubscribeUrl(const User& user) const;
 
   Store& store_;

@@ -345,6 +345,127 @@ TEST(EmailProcessorTest, TheCurrentStateDecidesNotTheEventsImage) {
   EXPECT_TRUE(rig.EmailsOf(u.user_id).empty());
 }
 
+// The batch path (issue 18): a received batch is read, reserved, sent and recorded
+// together, and still each message's outcome is its own. One batch here: three clients
+// at risk (the mailer fails the first of them retryably), one not at risk, one
+// suppressed, one deleted. The failed one alone is retried, and sent on its retry.
+TEST(EmailProcessorTest, ABatchWithMixedOutcomesSettlesEachMessageOnItsOwn) {
+  PipelineRig rig;
+  std::vector<User> at_risk;
+  for (const char* a : {"one@example.com", "two@example.com", "three@example.com"})
+    at_risk.push_back(rig.CreateLapsedUser(a));
+  User happy = rig.CreateLapsedUser("happy@example.com", /*days_since_order=*/3);
+  ASSERT_TRUE(rig.real_store->Suppress("gone@example.com", "unsubscribed").ok());
+  User gone = rig.CreateLapsedUser("gone@example.com");
+  User deleted = rig.CreateLapsedUser("deleted@example.com");
+  ASSERT_EQ(rig.PumpStream(), 6);
+  ASSERT_TRUE(rig.real_store->DeleteUser(deleted.user_id).ok());
+  rig.mailer.FailNext(1, O::kRetryable, "451 try later");
+
+  EXPECT_EQ(rig.Work(), 6);
+  EXPECT_EQ(rig.faults.Calls("ReserveEmail"), 1) << "one reservation for the batch";
+  EXPECT_EQ(rig.faults.Calls("FinishEmail"), 1) << "one record of the outcomes";
+  EXPECT_EQ(rig.mailer.attempts().size(), 3u);
+  ASSERT_EQ(rig.mailer.sent().size(), 2u);
+  const std::string failed_to = rig.mailer.attempts()[0].to_address;
+  for (const User& u : at_risk) {
+    auto emails = rig.EmailsOf(u.user_id);
+    ASSERT_EQ(emails.size(), 1u) << u.email;
+    EXPECT_EQ(emails[0].status, u.email == failed_to ? "GENERATED" : "SENT") << u.email;
+  }
+  EXPECT_TRUE(rig.EmailsOf(happy.user_id).empty());
+  EXPECT_TRUE(rig.EmailsOf(gone.user_id).empty());
+  EXPECT_EQ(rig.writer.CallsFor(happy.user_id) + rig.writer.CallsFor(gone.user_id), 0);
+  EXPECT_EQ(rig.Queue().in_flight, 1) << "only the failed message is retried";
+  EXPECT_EQ(rig.Queue().depth, 0);
+
+  rig.clock.Advance(rig.processor->Backoff(1).count());
+  EXPECT_EQ(rig.Work(), 1);
+  for (const User& u : at_risk) {
+    EXPECT_EQ(rig.mailer.SentTo(u.email), 1) << u.email;
+    EXPECT_EQ(rig.EmailsOf(u.user_id)[0].status, "SENT") << u.email;
+    EXPECT_EQ(rig.writer.CallsFor(u.user_id), 1) << u.email;
+  }
+  EXPECT_EQ(rig.Queue().depth + rig.Queue().in_flight + rig.Queue().dlq_depth, 0);
+}
+
+// Two deliveries of one event, and a second trigger for the same client, in one batch:
+// one email, and every message acked.
+TEST(EmailProcessorTest, DuplicatesInOneBatchSendOneEmail) {
+  PipelineRig rig;
+  User u = rig.CreateLapsedUser("dup@example.com");
+  Rename(rig, u.user_id, "Lena L.");  // a second trigger (a MODIFY)
+  ASSERT_EQ(rig.PumpStream(), 2);
+  Redeliver(rig, FirstEventOf(rig, u.user_id), "again");
+  EXPECT_EQ(rig.Work(), 3);
+  EXPECT_EQ(rig.mailer.attempts().size(), 1u);
+  EXPECT_EQ(rig.EmailsOf(u.user_id).size(), 1u);
+  EXPECT_EQ(rig.writer.CallsFor(u.user_id), 1);
+  EXPECT_EQ(rig.Queue().depth + rig.Queue().in_flight + rig.Queue().dlq_depth, 0);
+}
+
+// The worker dies after the batch's reservation committed and before any send: every
+// email of the batch is GENERATED under its lease. The events come back after the
+// visibility timeout and each stored email is sent once, not written again.
+TEST(EmailProcessorTest, ACrashBetweenTheBatchReservationAndTheSendsSendsEachExactlyOnce) {
+  PipelineRig rig;
+  std::vector<User> users;
+  for (int i = 0; i < 4; ++i) users.push_back(rig.CreateLapsedUser("crash" + std::to_string(i) + "@example.com"));
+  rig.faults.CrashAfterNth("ReserveEmail", 1);
+  EXPECT_EQ(rig.Run(), 4);
+  EXPECT_TRUE(rig.mailer.attempts().empty());
+  for (const User& u : users) {
+    auto emails = rig.EmailsOf(u.user_id);
+    ASSERT_EQ(emails.size(), 1u);
+    EXPECT_EQ(emails[0].status, "GENERATED");
+  }
+  EXPECT_EQ(rig.Queue().in_flight, 4);
+
+  rig.clock.Advance(rig.options.visibility_timeout.count() + 1);
+  EXPECT_EQ(rig.Work(), 4);
+  EXPECT_EQ(rig.mailer.attempts().size(), 4u);
+  for (const User& u : users) {
+    auto emails = rig.EmailsOf(u.user_id);
+    ASSERT_EQ(emails.size(), 1u);
+    EXPECT_EQ(emails[0].status, "SENT");
+    EXPECT_EQ(rig.mailer.SentTo(u.email), 1);
+    EXPECT_EQ(rig.writer.CallsFor(u.user_id), 1) << "the stored draft was sent, not a new one";
+  }
+  EXPECT_EQ(rig.Queue().depth + rig.Queue().in_flight + rig.Queue().dlq_depth, 0);
+}
+
+// The batch was sent but recording it failed (the store went away at that moment): the
+// emails stay GENERATED under their leases and the messages are retried. The retry waits
+// out the lease and sends the same messages again (same Message-IDs, which the outbox
+// recognises), then records them: still one email per client.
+TEST(EmailProcessorTest, AFaultInTheFinishResendsTheSameMessagesAndRecordsEachOnce) {
+  PipelineRig rig;
+  User a = rig.CreateLapsedUser("fa@example.com");
+  User b = rig.CreateLapsedUser("fb@example.com");
+  rig.faults.FailNth("FinishEmail", 1, Status::Unavailable("injected: database is busy"));
+  EXPECT_EQ(rig.Run(), 2);
+  EXPECT_EQ(rig.mailer.attempts().size(), 2u);
+  EXPECT_EQ(rig.EmailsOf(a.user_id)[0].status, "GENERATED");
+  EXPECT_EQ(rig.EmailsOf(b.user_id)[0].status, "GENERATED");
+  EXPECT_EQ(rig.Queue().in_flight, 2);
+
+  for (int round = 0; round < 5 && rig.Queue().depth + rig.Queue().in_flight > 0; ++round) {
+    rig.clock.Advance(rig.options.visibility_timeout.count() + 1);
+    rig.Work();
+  }
+  auto attempts = rig.mailer.attempts();
+  ASSERT_EQ(attempts.size(), 4u);
+  std::multiset<std::string> ids;
+  for (const MailMessage& m : attempts) ids.insert(m.message_id);
+  for (const User& u : {a, b}) {
+    auto emails = rig.EmailsOf(u.user_id);
+    ASSERT_EQ(emails.size(), 1u);
+    EXPECT_EQ(emails[0].status, "SENT");
+    EXPECT_EQ(ids.count(emails[0].email_id + "@rekindle"), 2u) << "resent under the same Message-ID";
+  }
+  EXPECT_EQ(rig.Queue().depth + rig.Queue().in_flight + rig.Queue().dlq_depth, 0);
+}
+
 // RunWorker itself, on threads as the binary runs it: several clients, two workers,
 // each client emailed once and the queue drained.
 TEST(EmailProcessorTest, WorkersOnThreadsEmailEachClientOnce) {

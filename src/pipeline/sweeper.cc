@@ -9,6 +9,11 @@
 #include "pipeline/user_event.h"
 
 namespace rkd {
+namespace {
+
+constexpr int kPageSize = 5000;  // users read, scored and published per step
+
+}  // namespace
 
 Result<SweepResult> Sweeper::Run() {
   std::lock_guard lock(running_);
@@ -41,17 +46,18 @@ Result<SweepResult> Sweeper::SweepAll() {
   const std::string day = FormatRfc3339(now).substr(0, 10);
   LogInfo("sweep started", {{"day", day}});
   SweepResult result;
-  UserQuery q;
-  q.sort = UserSort::kCreatedAt;
-  q.descending = false;
-  q.limit = 500;
+  // Large pages in user id order (the primary key: no sort, no second index), each
+  // scored in memory and its events published as one batch.
+  std::string after;
   for (;;) {
-    auto page = store_.ListUsers(q);
+    auto page = store_.ScanUsers(after, kPageSize);
     if (!page.ok()) return page.status();
+    if (page->empty()) break;
+    after = page->back().user_id;
     // Only users whose score moved need a write (a short transaction per page); the
     // rest are judged from the page as read.
     std::vector<std::string> moved;
-    for (const User& u : page->items)
+    for (const User& u : *page)
       if (ComputeScore(rules_, u, now) != u.engagement_score) moved.push_back(u.user_id);
     std::map<std::string, User> refreshed_by_id;
     if (!moved.empty()) {
@@ -61,7 +67,7 @@ Result<SweepResult> Sweeper::SweepAll() {
       result.changed += static_cast<int64_t>(refreshed->size());
     }
     std::vector<OutgoingMessage> events;
-    for (const User& listed : page->items) {
+    for (const User& listed : *page) {
       auto it = refreshed_by_id.find(listed.user_id);
       const User& u = it == refreshed_by_id.end() ? listed : it->second;
       ++result.scored;
@@ -71,10 +77,9 @@ Result<SweepResult> Sweeper::SweepAll() {
       UserEvent e{"sweep-" + day + "-" + u.user_id, "SWEEP", 0, u.user_id, std::nullopt, std::nullopt, now};
       events.push_back({EncodeEvent(e), e.event_id});
     }
-    RKD_RETURN_IF_ERROR(bus_.Publish(StreamProcessor::kTopic, events));
+    if (!events.empty()) RKD_RETURN_IF_ERROR(bus_.Publish(StreamProcessor::kTopic, events));
     result.published += static_cast<int64_t>(events.size());
-    if (page->next_cursor.empty()) break;
-    q.cursor = page->next_cursor;
+    if (static_cast<int>(page->size()) < kPageSize) break;
   }
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   LogInfo("sweep finished", {{"scored", result.scored},

@@ -85,6 +85,20 @@ struct EmailReservation {
   Email email;
 };
 
+// One email of a batch to reserve (ReserveEmails): the draft and the event that caused it.
+struct EmailDraft {
+  Email draft;
+  std::string trigger_id;
+};
+
+// One sent (or failed) email of a batch to record (FinishEmails), as FinishEmail takes it.
+struct EmailOutcome {
+  std::string email_id;
+  std::string status;  // SENT, FAILED, or GENERATED with a temporary error
+  std::optional<Millis> sent_at;
+  std::string error;
+};
+
 // The dashboard's figures. They come from counters the store keeps as it writes, so
 // reading them costs the same at any size. "Last N days" is today and the N − 1 days
 // before it (UTC), as the daily chart counts them.
@@ -177,6 +191,24 @@ class Store {
   // or GENERATED with a temporary error) and ends its send lease.
   virtual Status FinishEmail(const std::string& email_id, const std::string& status, std::optional<Millis> sent_at,
                              const std::string& error) = 0;
+  // The same for a batch (the email processor's hot path), each in one transaction:
+  // ReserveEmails decides every draft as ReserveEmail would, one after another in the
+  // given order (a later draft for the same user sees an earlier one's reservation; a
+  // second draft with an email id already reserved in the batch gets kClaimed), and
+  // returns one outcome per draft, NotFound for a draft whose user is gone. An error of
+  // the call itself (the database) writes nothing. FinishEmails records each outcome and
+  // ends its lease; one status per outcome, NotFound for an unknown email.
+  virtual Result<std::vector<Result<EmailReservation>>> ReserveEmails(const std::vector<EmailDraft>& drafts,
+                                                                      Millis cooldown, Millis lease) = 0;
+  virtual Result<std::vector<Status>> FinishEmails(const std::vector<EmailOutcome>& outcomes) = 0;
+  // Batched reads: the users and emails among `ids` that exist (in no particular order),
+  // and the addresses among `emails` that are suppressed (as given, compared without case).
+  virtual Result<std::vector<User>> GetUsers(const std::vector<std::string>& user_ids) = 0;
+  virtual Result<std::vector<Email>> GetEmails(const std::vector<std::string>& email_ids) = 0;
+  virtual Result<std::vector<std::string>> SuppressedAmong(const std::vector<std::string>& emails) = 0;
+  // The sweep's read: up to `limit` users (1..10,000) with user_id > after_user_id, in
+  // user_id order; an empty after_user_id starts at the first.
+  virtual Result<std::vector<User>> ScanUsers(const std::string& after_user_id, int limit) = 0;
   // Suppression list: addresses never to email (unsubscribed, bounced, complained).
   virtual Result<bool> IsSuppressed(const std::string& email) = 0;
   virtual Status Suppress(const std::string& email, const std::string& reason) = 0;

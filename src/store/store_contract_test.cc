@@ -9,8 +9,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
-#include <map>
 #include <future>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -664,6 +664,116 @@ TEST_P(StoreContractTest, OrdersPageThroughEveryOrderExactlyOnceAcrossEqualDates
   for (const Order& o : seen) ids.insert(o.order_id);
   EXPECT_EQ(ids, std::multiset<std::string>(created.begin(), created.end()));
   for (size_t i = 1; i < seen.size(); ++i) EXPECT_GE(seen[i - 1].order_date, seen[i].order_date) << i;
+}
+
+// The email processor's batch (issue 18): one transaction decides every draft as
+// ReserveEmail would, in order, each seeing the ones before it; one records the outcomes.
+TEST_P(StoreContractTest, ABatchReservationDecidesEachDraftInTurnAndOneFinishRecordsThem) {
+  auto ana = store_->CreateUser(NewUser("ana@example.com"));
+  auto bo = store_->CreateUser(NewUser("bo@example.com"));
+  ASSERT_TRUE(ana.ok() && bo.ok());
+  using O = EmailReservation::Outcome;
+  const Millis lease = 60'000, cooldown = 7 * kMillisPerDay, now = clock_.Now();
+  auto draft = [&](const std::string& id, const std::string& user_id) {
+    Email e;
+    e.email_id = id;
+    e.user_id = user_id;
+    e.subject = "Hi " + id;
+    e.generated_at = now;
+    return e;
+  };
+  // An email reserved before the batch, whose sender died: its lease has run out.
+  ASSERT_EQ(store_->ReserveEmail(draft("e-old", bo->user_id), "t0", 0, lease)->outcome, O::kReserved);
+  clock_.Advance(lease + 1);
+  auto batch = store_->ReserveEmails({{draft("e-ana", ana->user_id), "t1"},
+                                      {draft("e-ana-2", ana->user_id), "t2"},  // the same user, another trigger
+                                      {draft("e-ana", ana->user_id), "t1"},    // the same email again
+                                      {draft("e-old", bo->user_id), "t0"},
+                                      {draft("e-ghost", "no-such-user"), "t3"}},
+                                     cooldown, lease);
+  ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+  ASSERT_EQ(batch->size(), 5u);
+  EXPECT_EQ((*batch)[0]->outcome, O::kReserved);
+  EXPECT_EQ((*batch)[0]->email.status, "GENERATED");
+  EXPECT_EQ((*batch)[1]->outcome, O::kCooldown);
+  EXPECT_EQ((*batch)[2]->outcome, O::kClaimed) << "one delivery sends at a time, within a batch too";
+  EXPECT_EQ((*batch)[3]->outcome, O::kExisting);
+  EXPECT_EQ((*batch)[3]->email.subject, "Hi e-old");
+  EXPECT_TRUE((*batch)[4].status().IsNotFound());
+  EXPECT_EQ(store_->GetUser(ana->user_id)->last_email_date, now);
+  EXPECT_TRUE(store_->GetEmail("e-ana-2").status().IsNotFound());
+  // Both leases run: a single reservation of either is claimed.
+  EXPECT_EQ(store_->ReserveEmail(draft("e-ana", ana->user_id), "t1", cooldown, lease)->outcome, O::kClaimed);
+  EXPECT_EQ(store_->ReserveEmail(draft("e-old", bo->user_id), "t0", cooldown, lease)->outcome, O::kClaimed);
+  // A reservation changes only the pipeline's fields: no change record.
+  EXPECT_EQ(AllChanges().size(), 2u);
+
+  auto finished = store_->FinishEmails({{"e-ana", "SENT", clock_.Now(), ""},
+                                        {"e-old", "GENERATED", std::nullopt, "451 try later"},
+                                        {"e-unknown", "SENT", clock_.Now(), ""}});
+  ASSERT_TRUE(finished.ok()) << finished.status().ToString();
+  ASSERT_EQ(finished->size(), 3u);
+  EXPECT_TRUE((*finished)[0].ok());
+  EXPECT_TRUE((*finished)[1].ok());
+  EXPECT_TRUE((*finished)[2].IsNotFound());
+  EXPECT_EQ(store_->GetEmail("e-ana")->status, "SENT");
+  EXPECT_EQ(store_->GetEmail("e-ana")->sent_at, clock_.Now());
+  EXPECT_EQ(store_->GetEmail("e-old")->error, "451 try later");
+  // Finishing ended the leases: the unsent one is the next delivery's to take.
+  EXPECT_EQ(store_->ReserveEmail(draft("e-old", bo->user_id), "t0", cooldown, lease)->outcome, O::kExisting);
+  EXPECT_TRUE(store_->ReserveEmails({}, cooldown, lease)->empty());
+  EXPECT_TRUE(store_->FinishEmails({})->empty());
+}
+
+TEST_P(StoreContractTest, BatchedReadsReturnWhatExists) {
+  auto ana = store_->CreateUser(NewUser("Ana@Example.com"));
+  auto bo = store_->CreateUser(NewUser("bo@example.com"));
+  ASSERT_TRUE(ana.ok() && bo.ok());
+  auto users = store_->GetUsers({bo->user_id, "no-such-user", ana->user_id});
+  ASSERT_TRUE(users.ok()) << users.status().ToString();
+  std::set<std::string> names;
+  for (const User& u : *users) names.insert(u.email);
+  EXPECT_EQ(names, (std::set<std::string>{"Ana@Example.com", "bo@example.com"}));
+  EXPECT_TRUE(store_->GetUsers({})->empty());
+
+  Email e;
+  e.email_id = "e-1";
+  e.user_id = ana->user_id;
+  e.subject = "Hi";
+  e.generated_at = clock_.Now();
+  ASSERT_TRUE(store_->ReserveEmail(e, "t1", 0, 1000).ok());
+  auto emails = store_->GetEmails({"e-1", "e-none"});
+  ASSERT_TRUE(emails.ok());
+  ASSERT_EQ(emails->size(), 1u);
+  EXPECT_EQ((*emails)[0].subject, "Hi");
+  EXPECT_EQ((*emails)[0].user_id, ana->user_id);
+
+  ASSERT_TRUE(store_->Suppress("ANA@example.com", "unsubscribed").ok());
+  auto suppressed = store_->SuppressedAmong({"Ana@Example.com", "bo@example.com", "x@example.com"});
+  ASSERT_TRUE(suppressed.ok());
+  EXPECT_EQ(*suppressed, std::vector<std::string>{"Ana@Example.com"}) << "compared without case, returned as given";
+  EXPECT_TRUE(store_->SuppressedAmong({})->empty());
+}
+
+TEST_P(StoreContractTest, ScanUsersVisitsEveryUserOnce) {
+  std::set<std::string> ids;
+  for (int i = 0; i < 7; ++i) {
+    auto u = store_->CreateUser(NewUser("scan" + std::to_string(i) + "@example.com"));
+    ASSERT_TRUE(u.ok());
+    ids.insert(u->user_id);
+  }
+  std::vector<std::string> seen;
+  std::string after;
+  for (;;) {
+    auto page = store_->ScanUsers(after, 3);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    if (page->empty()) break;
+    EXPECT_LE(page->size(), 3u);
+    for (const User& u : *page) seen.push_back(u.user_id);
+    after = page->back().user_id;
+  }
+  EXPECT_EQ(seen.size(), ids.size()) << "a user seen twice";
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()), ids);
 }
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest,

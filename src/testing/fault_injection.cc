@@ -104,6 +104,25 @@ Status FaultyStore::FinishEmail(const std::string& email_id, const std::string& 
                                 const std::string& error) {
   RKD_FORWARD(FinishEmail, inner_.FinishEmail(email_id, status, sent_at, error));
 }
+Result<std::vector<Result<EmailReservation>>> FaultyStore::ReserveEmails(const std::vector<EmailDraft>& drafts,
+                                                                         Millis cooldown, Millis lease) {
+  RKD_FORWARD(ReserveEmail, inner_.ReserveEmails(drafts, cooldown, lease));
+}
+Result<std::vector<Status>> FaultyStore::FinishEmails(const std::vector<EmailOutcome>& outcomes) {
+  RKD_FORWARD(FinishEmail, inner_.FinishEmails(outcomes));
+}
+Result<std::vector<User>> FaultyStore::GetUsers(const std::vector<std::string>& user_ids) {
+  RKD_FORWARD(GetUser, inner_.GetUsers(user_ids));
+}
+Result<std::vector<Email>> FaultyStore::GetEmails(const std::vector<std::string>& email_ids) {
+  RKD_FORWARD(GetEmail, inner_.GetEmails(email_ids));
+}
+Result<std::vector<std::string>> FaultyStore::SuppressedAmong(const std::vector<std::string>& emails) {
+  RKD_FORWARD(IsSuppressed, inner_.SuppressedAmong(emails));
+}
+Result<std::vector<User>> FaultyStore::ScanUsers(const std::string& after_user_id, int limit) {
+  RKD_FORWARD(ScanUsers, inner_.ScanUsers(after_user_id, limit));
+}
 Result<bool> FaultyStore::IsSuppressed(const std::string& email) {
   RKD_FORWARD(IsSuppressed, inner_.IsSuppressed(email));
 }

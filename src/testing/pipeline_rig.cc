@@ -72,22 +72,23 @@ int PipelineRig::Work() {
     auto batch = bus->Receive(options.queue, 10, std::chrono::milliseconds(0));
     EXPECT_TRUE(batch.ok()) << batch.status().ToString();
     if (!batch.ok() || batch->empty()) return handled;
+    handled += static_cast<int>(batch->size());
+    std::vector<std::chrono::milliseconds> retry_after;
+    std::vector<Status> results;
+    try {
+      results = processor->HandleBatch(*batch, &retry_after);
+    } catch (const InjectedCrash&) {
+      return handled;  // the worker died holding the batch: no ack, no nack
+    }
     std::vector<std::string> acks;
-    for (const Message& m : *batch) {
-      ++handled;
-      std::chrono::milliseconds retry_after(0);
-      Status st;
-      try {
-        st = processor->Handle(m, &retry_after);
-      } catch (const InjectedCrash&) {
-        return handled;  // the worker died holding the batch: no ack, no nack
-      }
-      if (st.ok()) {
+    for (size_t i = 0; i < batch->size(); ++i) {
+      const Message& m = (*batch)[i];
+      if (results[i].ok()) {
         acks.push_back(m.receipt);
         continue;
       }
-      const auto delay = std::max(processor->Backoff(m.receive_count), retry_after);
-      EXPECT_TRUE(bus->Nack(options.queue, m.receipt, delay, st.ToString()).ok());
+      const auto delay = std::max(processor->Backoff(m.receive_count), retry_after[i]);
+      EXPECT_TRUE(bus->Nack(options.queue, m.receipt, delay, results[i].ToString()).ok());
     }
     EXPECT_TRUE(bus->Ack(options.queue, acks).ok());
   }

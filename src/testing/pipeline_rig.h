@@ -44,7 +44,7 @@ class PipelineRig {
   // Runs the stream processor until it has read every change. Returns how many it read.
   int PumpStream();
   // Receives and handles every message visible now on the email processor's queue,
-  // batch after batch, as RunWorker does. A handler that throws InjectedCrash "kills the
+  // batch after batch (each through HandleBatch), as RunWorker does. A handler that throws InjectedCrash "kills the
   // worker": nothing of that batch is acked or nacked (its messages come back after the
   // visibility timeout). Returns how many messages were handled (crashed ones included).
   int Work();

@@ -1,6 +1,7 @@
 #include "store/sql/sql_store.h"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "base/ids.h"
@@ -47,6 +48,16 @@ void AddPageParams(const std::optional<std::pair<int64_t, std::string>>& after, 
   else
     p.insert(p.end(), {std::nullopt, std::nullopt});
   p.emplace_back(int64_t{limit + 1});
+}
+
+// A batch's ids (or addresses) as one parameter: a JSON array the query unpacks.
+std::string IdArray(const std::vector<std::string>& ids) {
+  return json(ids).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string AsciiLower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
 }
 
 // A unique violation on the users' email (its constraint is named for the column).
@@ -471,6 +482,134 @@ Status SqlStore::FinishEmail(const std::string& email_id, const std::string& sta
     if (*r == 0) return Status::NotFound("email " + email_id + " not found", "emailId");
     return Status::Ok();
   });
+}
+
+// ---- the email processor's batch ----------------------------------------------------
+
+Result<std::vector<Result<EmailReservation>>> SqlStore::ReserveEmails(const std::vector<EmailDraft>& drafts,
+                                                                      Millis cooldown, Millis lease) {
+  std::vector<Result<EmailReservation>> out;
+  if (drafts.empty()) return out;
+  std::vector<std::string> user_ids, email_ids;
+  for (const EmailDraft& d : drafts) {
+    user_ids.push_back(d.draft.user_id);
+    email_ids.push_back(d.draft.email_id);
+  }
+  const std::string users_param = IdArray(user_ids), emails_param = IdArray(email_ids);
+  Status st = db_->Write([&](SqlTx& tx) -> Status {
+    out.clear();
+    const Millis now = clock_->Now();
+    // The users' row locks first (in id order), as ReserveEmail takes its one.
+    std::map<std::string, User> users;
+    RKD_RETURN_IF_ERROR(RunOne(tx, "get-users-for-update", {users_param}, [&](const SqlRow& r) {
+      User u = ReadUser(r);
+      users.emplace(u.user_id, std::move(u));
+    }));
+    std::map<std::string, Email> emails;
+    RKD_RETURN_IF_ERROR(RunOne(tx, "get-emails", {emails_param}, [&](const SqlRow& r) {
+      Email e = ReadEmail(r);
+      emails.emplace(e.email_id, std::move(e));
+    }));
+    for (const EmailDraft& d : drafts) {
+      const Email& draft = d.draft;
+      if (auto existing = emails.find(draft.email_id); existing != emails.end()) {
+        EmailReservation res{EmailReservation::Outcome::kExisting, existing->second};
+        if (res.email.AwaitsSending()) {
+          auto claimed = tx.Run("claim-email", {draft.email_id, now + lease, now});
+          if (!claimed.ok()) return claimed.status();
+          if (*claimed == 0) res.outcome = EmailReservation::Outcome::kClaimed;
+        }
+        out.emplace_back(std::move(res));
+        continue;
+      }
+      auto user = users.find(draft.user_id);
+      if (user == users.end()) {
+        out.emplace_back(Status::NotFound("user " + draft.user_id + " not found", "userId"));
+        continue;
+      }
+      if (user->second.last_email_date && draft.generated_at - *user->second.last_email_date < cooldown) {
+        out.emplace_back(EmailReservation{EmailReservation::Outcome::kCooldown, {}});
+        continue;
+      }
+      Email e = draft;
+      e.status = "GENERATED";
+      e.created_at = now;
+      auto inserted = tx.Run("insert-email", InsertEmailParams(e, d.trigger_id, now + lease));
+      if (!inserted.ok()) return inserted.status();
+      User& after = user->second;  // a later draft for this user sees this reservation
+      after.last_email_date = e.generated_at;
+      Rescore(after, e.created_at);
+      // Only the pipeline's own fields change: no change record (store.h).
+      RKD_RETURN_IF_ERROR(UpdateUserRow(tx, after));
+      emails.emplace(e.email_id, e);
+      out.emplace_back(EmailReservation{EmailReservation::Outcome::kReserved, std::move(e)});
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<std::vector<Status>> SqlStore::FinishEmails(const std::vector<EmailOutcome>& outcomes) {
+  std::vector<Status> out;
+  if (outcomes.empty()) return out;
+  Status st = db_->Write([&](SqlTx& tx) -> Status {
+    out.clear();
+    for (const EmailOutcome& o : outcomes) {
+      auto r = tx.Run("finish-email", {o.email_id, o.status, o.sent_at, o.error});
+      if (!r.ok()) return r.status();
+      out.push_back(*r == 0 ? Status::NotFound("email " + o.email_id + " not found", "emailId") : Status::Ok());
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<std::vector<User>> SqlStore::GetUsers(const std::vector<std::string>& user_ids) {
+  std::vector<User> out;
+  if (user_ids.empty()) return out;
+  Status st = db_->Read([&](SqlTx& tx) {
+    out.clear();
+    return RunInto(tx, "get-users", {IdArray(user_ids)}, ReadUser, &out);
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<std::vector<Email>> SqlStore::GetEmails(const std::vector<std::string>& email_ids) {
+  std::vector<Email> out;
+  if (email_ids.empty()) return out;
+  Status st = db_->Read([&](SqlTx& tx) {
+    out.clear();
+    return RunInto(tx, "get-emails", {IdArray(email_ids)}, ReadEmail, &out);
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<std::vector<std::string>> SqlStore::SuppressedAmong(const std::vector<std::string>& emails) {
+  std::set<std::string> found;  // lower case
+  if (emails.empty()) return std::vector<std::string>{};
+  Status st = db_->Read([&](SqlTx& tx) {
+    found.clear();
+    return RunOne(tx, "suppressed-among", {IdArray(emails)}, [&](const SqlRow& r) { found.insert(r.Text(0)); });
+  });
+  if (!st.ok()) return st;
+  std::vector<std::string> out;
+  for (const std::string& e : emails)
+    if (found.count(AsciiLower(e))) out.push_back(e);
+  return out;
+}
+
+Result<std::vector<User>> SqlStore::ScanUsers(const std::string& after_user_id, int limit) {
+  std::vector<User> out;
+  Status st = db_->Read([&](SqlTx& tx) {
+    out.clear();
+    return RunInto(tx, "scan-users", {after_user_id, int64_t{std::clamp(limit, 1, 10000)}}, ReadUser, &out);
+  });
+  if (!st.ok()) return st;
+  return out;
 }
 
 Result<bool> SqlStore::IsSuppressed(const std::string& email) {

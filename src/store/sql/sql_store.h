@@ -43,6 +43,13 @@ class SqlStore : public Store {
                                         Millis lease) override;
   Status FinishEmail(const std::string& email_id, const std::string& status, std::optional<Millis> sent_at,
                      const std::string& error) override;
+  Result<std::vector<Result<EmailReservation>>> ReserveEmails(const std::vector<EmailDraft>& drafts, Millis cooldown,
+                                                              Millis lease) override;
+  Result<std::vector<Status>> FinishEmails(const std::vector<EmailOutcome>& outcomes) override;
+  Result<std::vector<User>> GetUsers(const std::vector<std::string>& user_ids) override;
+  Result<std::vector<Email>> GetEmails(const std::vector<std::string>& email_ids) override;
+  Result<std::vector<std::string>> SuppressedAmong(const std::vector<std::string>& emails) override;
+  Result<std::vector<User>> ScanUsers(const std::string& after_user_id, int limit) override;
   Result<bool> IsSuppressed(const std::string& email) override;
   Status Suppress(const std::string& email, const std::string& reason) override;
   Status Unsuppress(const std::string& email) override;
