@@ -3,6 +3,16 @@
 -- categories, one new client.
 local users = tonumber(os.getenv("BENCH_USERS") or "10000")
 local counter = 0
+
+-- Each thread has its own id (new clients' addresses must not collide across threads).
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("id", threads)
+end
+function init(args)
+  math.randomseed(id * 7919 + os.time())
+end
 wrk.headers["Content-Type"] = "application/json"
 request = function()
   counter = counter + 1
@@ -19,7 +29,7 @@ request = function()
     return wrk.format("PUT", "/api/users/demo-42-" .. id, nil, body)
   else
     local body = string.format('{"email":"soak-%d-%d@example.com","name":"Soak Client","lastOrderDate":"2026-01-15"}',
-      counter, math.random(1, 1000000000))
+      id, counter)
     return wrk.format("POST", "/api/users", nil, body)
   end
 end
