@@ -6,7 +6,7 @@ import urllib.parse
 
 from harness import Server
 from test_http_api import iso_days_ago
-from test_pipeline import user_emails, wait_for
+from test_pipeline import sent_emails, user_emails, wait_for
 
 
 def in_holdout(user_id, share):
@@ -31,7 +31,7 @@ class TrackingAndConversionTest(unittest.TestCase):
                                                           "lastOrderDate": iso_days_ago(120),
                                                           "preferredCategories": ["Denim"]})
         user = body["data"]
-        emails = wait_for(lambda: user_emails(self.s, user["userId"]), timeout=20)
+        emails = wait_for(lambda: sent_emails(self.s, user["userId"]), timeout=20)
         e = emails[0]
         self.assertEqual(e["status"], "SENT")
         clicks = re.findall(r'href="(http://127\.0\.0\.1:\d+/t/c/[^"]+)"', e["html"])

@@ -78,8 +78,22 @@ ORDER BY created_at DESC, email_id DESC LIMIT $5;
 -- name: list-users
 -- A template: {key}, {type}, {cmp} and {dir} are filled from a fixed list (the sort
 -- column and its type, < or >, ASC or DESC), never from client input. $1 score bound
--- (NULL: no filter), $2 ILIKE pattern (NULL: no search), $3/$4 the cursor's
--- (key, user_id), $5 the limit.
+-- (NULL: no filter), $2 NULL here (list-users-search searches), $3/$4 the cursor's
+-- (key, user_id), $5 the limit. The page's ids come from the sort's index alone (each
+-- includes the score, 0005_covering_list_indexes.sql), then only those rows are read.
+SELECT u.user_id, u.email, u.name, u.last_order_date, u.order_count, u.average_order_value,
+       u.preferred_categories, u.engagement_score, u.last_email_date, u.created_at, u.updated_at
+FROM (SELECT user_id, {key} AS sort_key FROM users
+      WHERE ($1::float8 IS NULL OR engagement_score < $1::float8)
+        AND $2::text IS NULL
+        AND ($3::{type} IS NULL OR ({key}, user_id) {cmp} ($3::{type}, $4::text))
+      ORDER BY {key} {dir}, user_id {dir} LIMIT $5) AS page
+JOIN users AS u ON u.user_id = page.user_id
+ORDER BY page.sort_key {dir}, u.user_id {dir};
+
+-- name: list-users-search
+-- list-users with $2, an ILIKE pattern matched against name and email: a search reads
+-- the rows as it goes.
 SELECT user_id, email, name, last_order_date, order_count, average_order_value,
        preferred_categories, engagement_score, last_email_date, created_at, updated_at
 FROM users

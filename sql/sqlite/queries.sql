@@ -75,8 +75,24 @@ ORDER BY created_at DESC, email_id DESC LIMIT ?5;
 
 -- name: list-users
 -- A template: {key}, {cmp} and {dir} are filled from a fixed list (the sort column,
--- < or >, ASC or DESC), never from client input. ?1 score bound (NULL: no filter),
--- ?2 LIKE pattern (NULL: no search), ?3/?4 the cursor's (key, user_id), ?5 the limit.
+-- < or >, ASC or DESC), never from client input. ?1 score bound (NULL: no filter), ?2
+-- NULL here (list-users-search searches), ?3/?4 the cursor's (key, user_id), ?5 the
+-- limit. The page's ids come from the sort's index alone (each carries the score,
+-- 0008_covering_list_indexes.sql), then only those rows are read: "at risk, newest
+-- first" on a million clients reads a few hundred index entries, not their rows.
+SELECT u.user_id, u.email, u.name, u.last_order_date, u.order_count, u.average_order_value,
+       u.preferred_categories, u.engagement_score, u.last_email_date, u.created_at, u.updated_at
+FROM (SELECT user_id FROM users
+      WHERE (?1 IS NULL OR engagement_score < ?1)
+        AND ?2 IS NULL
+        AND (?3 IS NULL OR ({key}, user_id) {cmp} (?3, ?4))
+      ORDER BY {key} {dir}, user_id {dir} LIMIT ?5) AS page
+JOIN users AS u ON u.user_id = page.user_id
+ORDER BY {key} {dir}, u.user_id {dir};
+
+-- name: list-users-search
+-- list-users with ?2, a LIKE pattern matched against name and email: a search reads
+-- the rows as it goes.
 SELECT user_id, email, name, last_order_date, order_count, average_order_value,
        preferred_categories, engagement_score, last_email_date, created_at, updated_at
 FROM users

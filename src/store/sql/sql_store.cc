@@ -65,25 +65,29 @@ bool IsEmailTaken(const Status& st) {
   return st.code() == Code::kAlreadyExists && st.field().find("email") != std::string::npos;
 }
 
-std::string ListUsersQuery(UserSort sort, bool descending) {
-  return std::string("list-users/") + SortName(sort) + (descending ? "/desc" : "/asc");
+// The users' list has two templates (sql/*/queries.sql): "list-users" reads a page's ids
+// from the sort's index alone, "list-users-search" reads rows as it matches a search.
+std::string ListUsersQuery(const std::string& name, UserSort sort, bool descending) {
+  return name + "/" + SortName(sort) + (descending ? "/desc" : "/asc");
 }
 
 }  // namespace
 
 Status SqlStore::ExpandListUsers(std::map<std::string, std::string>& queries, SortTypeOf type_of) {
-  auto it = queries.find("list-users");
-  if (it == queries.end()) return Status::Internal("no named query list-users");
-  const std::string tmpl = it->second;
-  queries.erase(it);
-  for (UserSort sort : {UserSort::kCreatedAt, UserSort::kScore, UserSort::kLastOrderDate, UserSort::kName})
-    for (bool desc : {false, true}) {
-      std::string q = ReplaceAll(tmpl, "{key}", SortColumn(sort));
-      q = ReplaceAll(q, "{type}", type_of ? type_of(sort) : "");
-      q = ReplaceAll(q, "{cmp}", desc ? "<" : ">");
-      q = ReplaceAll(q, "{dir}", desc ? "DESC" : "ASC");
-      queries[ListUsersQuery(sort, desc)] = std::move(q);
-    }
+  for (const std::string name : {"list-users", "list-users-search"}) {
+    auto it = queries.find(name);
+    if (it == queries.end()) return Status::Internal("no named query " + name);
+    const std::string tmpl = it->second;
+    queries.erase(it);
+    for (UserSort sort : {UserSort::kCreatedAt, UserSort::kScore, UserSort::kLastOrderDate, UserSort::kName})
+      for (bool desc : {false, true}) {
+        std::string q = ReplaceAll(tmpl, "{key}", SortColumn(sort));
+        q = ReplaceAll(q, "{type}", type_of ? type_of(sort) : "");
+        q = ReplaceAll(q, "{cmp}", desc ? "<" : ">");
+        q = ReplaceAll(q, "{dir}", desc ? "DESC" : "ASC");
+        queries[ListUsersQuery(name, sort, desc)] = std::move(q);
+      }
+  }
   return Status::Ok();
 }
 
@@ -208,8 +212,10 @@ Result<Page<User>> SqlStore::ListUsers(const UserQuery& q) {
   }
   p.emplace_back(int64_t{limit + 1});
   std::vector<User> rows;
-  Status st =
-      db_->Read([&](SqlTx& tx) { return RunInto(tx, ListUsersQuery(q.sort, q.descending), p, ReadUser, &rows); });
+  Status st = db_->Read([&](SqlTx& tx) {
+    return RunInto(tx, ListUsersQuery(q.search.empty() ? "list-users" : "list-users-search", q.sort, q.descending), p,
+                   ReadUser, &rows);
+  });
   if (!st.ok()) return st;
   Page<User> page{std::move(rows), {}};
   if (static_cast<int>(page.items.size()) > limit) {

@@ -61,7 +61,7 @@ class SqlStore : public Store {
   Result<EffectivenessFigures> Effectiveness(int days) override;
 
   // The named queries the users' list runs: one per sort and direction, expanded from
-  // the template "list-users" ({key}: the sort's column, {cmp}, {dir}; `type_of` fills
+  // the templates "list-users" and "list-users-search" ({key}: the sort's column, {cmp}, {dir}; `type_of` fills
   // {type} where a dialect needs the key's SQL type). Backends call it before preparing.
   using SortTypeOf = const char* (*)(UserSort);
   static Status ExpandListUsers(std::map<std::string, std::string>& queries, SortTypeOf type_of);
