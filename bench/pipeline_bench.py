@@ -22,11 +22,11 @@ import sys
 import tempfile
 import time
 
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+# Before the harness is imported: it reads the binary's path once.
+os.environ.setdefault("REKINDLE_BIN", os.path.join(ROOT, os.environ.get("BUILD", "build"), "rekindle"))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests"))
 from harness import BIN, Server, postgres_schema_url, run_cli  # noqa: E402
-
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
-os.environ.setdefault("REKINDLE_BIN", os.path.join(ROOT, os.environ.get("BUILD", "build"), "rekindle"))
 USERS = int(os.environ.get("BENCH_USERS", "100000"))
 SAMPLES = int(os.environ.get("BENCH_LATENCY_SAMPLES", "200"))
 WORKER_PROCESSES = int(os.environ.get("BENCH_WORKER_PROCESSES", "0"))  # 0: all in one `serve`
@@ -68,6 +68,7 @@ def main():
         env["RKD_BUS_NAMESPACE"] = "".join(c if c.isalnum() else "_" for c in name)
     else:
         env["RKD_BUS_URL"] = "sqlite:" + os.path.join(data, "rekindle-bus.db")
+    print(f"binary: {BIN}")
     print(f"store: {env['RKD_DATABASE_URL'].split(':')[0]}, bus: {env['RKD_BUS_URL'].split(':')[0]}, "
           f"worker processes: {WORKER_PROCESSES or 'none (serve)'}")
     os.environ.update(env)

@@ -148,6 +148,9 @@ ProcessorOptions MakeProcessorOptions(const Config& config, const std::string& l
   options.tracking = config.tracking;
   options.holdout_share = config.holdout_share;
   options.parallel_batch = config.use_openai_writer();
+  // An LLM writes each email for seconds: batches of 10 keep its requests in flight
+  // without holding a hundred messages per worker (the template writer takes 100).
+  if (options.parallel_batch) options.batch_size = 10;
   if (metrics) options.metrics = &metrics->email();
   return options;
 }

@@ -55,7 +55,7 @@ class Bus {
   virtual Status Subscribe(const std::string& topic, const std::string& queue) = 0;
   // Puts every message on every queue subscribed to `topic`, atomically.
   virtual Status Publish(const std::string& topic, const std::vector<OutgoingMessage>& messages) = 0;
-  // Up to `max` (1..10) visible messages, waiting up to `wait` for the first one.
+  // Up to `max` (1..100) visible messages, waiting up to `wait` for the first one.
   virtual Result<std::vector<Message>> Receive(const std::string& queue, int max, std::chrono::milliseconds wait) = 0;
   // Deletes delivered messages. A stale receipt (the message was delivered again since)
   // is accepted; whether it still deletes the message is the implementation's (as with

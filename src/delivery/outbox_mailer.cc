@@ -89,12 +89,11 @@ std::vector<SendResult> OutboxMailer::SendBatch(const std::vector<MailMessage>& 
     const int fd = WriteFile(tmp_path, RenderMime(messages[i]), &out[i]);
     if (fd >= 0) pending.push_back({i, fd, std::move(tmp_path), std::move(final_path)});
   }
-  // Each file whole on the disk before its name appears in new/.
+  // Each file whole on the disk before its name appears in new/: its data and inode
+  // synced (their write-out started above, side by side), then renamed.
   std::vector<Pending> renamed;
   for (Pending& p : pending) {
-    const bool synced =
-        ::sync_file_range(p.fd, 0, 0,
-                          SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER) == 0;
+    const bool synced = ::fdatasync(p.fd) == 0;
     if (!synced || ::close(p.fd) != 0) {
       out[p.index] = Retryable("cannot sync " + p.tmp_path.string());
       if (!synced) ::close(p.fd);
@@ -109,7 +108,7 @@ std::vector<SendResult> OutboxMailer::SendBatch(const std::vector<MailMessage>& 
     renamed.push_back(std::move(p));
   }
   if (renamed.empty()) return out;
-  // One fsync of new/ for the batch: it commits the renames, and the data before them.
+  // One fsync of new/ for the batch makes its renames durable.
   const int dir_fd = ::open((fs::path(dir_) / "new").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   const bool durable = dir_fd >= 0 && ::fsync(dir_fd) == 0;
   const SendResult failed = Retryable("cannot sync " + (fs::path(dir_) / "new").string());

@@ -3,14 +3,13 @@
 // file is named for the Message-ID: sending the same message again (a redelivered event)
 // finds it and writes nothing.
 //
-// Durability, a batch at a time (SendBatch; Send is a batch of one): every file is
-// written to tmp/ and its data written out and waited for (sync_file_range), then each
-// is renamed into new/, then new/ is fsync'd once. That fsync commits the filesystem's
-// journal, and with it every allocation and rename before it, after a cache flush that
-// makes the data written out before it durable: when SendBatch reports a message sent,
-// its whole file survives a power loss, as after a per-file fsync, on a journalling
-// filesystem that commits in order (ext4, xfs). It costs one journal commit per batch
-// instead of one per message (bench/README.md, "Hot path"). Thread-safe.
+// Durability, a batch at a time (SendBatch; Send is a batch of one), as a maildir
+// delivery: every file is written to tmp/ (the write-out of all of them started side by
+// side), each is fdatasync'd and renamed into new/, then new/ is fsync'd once for the
+// batch. When SendBatch reports a message sent, its whole file is in new/ after a power
+// loss. What the batch saves is the directory sync per message (bench/README.md, "Hot
+// path"); the per-file sync stays, since a filesystem without a journal (this machine's
+// ext4) does not write a file's inode when its directory is synced. Thread-safe.
 #pragma once
 
 #include <string>

@@ -373,7 +373,7 @@ void EmailProcessor::RunWorker(const std::atomic<bool>& stop, int worker_index) 
   LogInfo("email worker started", {{"worker", worker_index}, {"queue", options_.queue}});
   auto last_purge = std::chrono::steady_clock::now();
   while (!stop.load()) {
-    auto batch = bus_.Receive(options_.queue, 10, std::chrono::milliseconds(500));
+    auto batch = bus_.Receive(options_.queue, options_.batch_size, std::chrono::milliseconds(500));
     if (!batch.ok()) {
       LogError("receive failed", {{"error", batch.status().ToString()}});
       std::this_thread::sleep_for(std::chrono::seconds(1));

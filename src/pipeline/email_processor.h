@@ -36,10 +36,13 @@ struct ProcessorOptions {
   std::string public_url = "http://127.0.0.1:8080";  // where unsubscribe links point
   std::string mail_from = "Rekindle <hello@rekindle.example>";
   std::string reply_to;
-  std::string postal_address;       // in every email's footer
-  std::string unsubscribe_secret;   // signs the links in emails (unsubscribe, tracking)
-  bool tracking = true;             // rewrite links for click tracking and add an open pixel
-  double holdout_share = 0.1;       // of eligible clients, chosen by a stable hash of the id: not emailed
+  std::string postal_address;      // in every email's footer
+  std::string unsubscribe_secret;  // signs the links in emails (unsubscribe, tracking)
+  bool tracking = true;            // rewrite links for click tracking and add an open pixel
+  double holdout_share = 0.1;      // of eligible clients, chosen by a stable hash of the id: not emailed
+  // Messages received (and handled) together: one reservation, one outbox sync and one
+  // record per batch (at most 100, the bus's limit).
+  int batch_size = 100;
   bool parallel_batch = false;      // handle a batch's events concurrently (for a slow writer)
   EmailMetrics* metrics = nullptr;  // not owned; null: nothing recorded
 };

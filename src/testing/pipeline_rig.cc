@@ -69,7 +69,7 @@ int PipelineRig::PumpStream() {
 int PipelineRig::Work() {
   int handled = 0;
   for (;;) {
-    auto batch = bus->Receive(options.queue, 10, std::chrono::milliseconds(0));
+    auto batch = bus->Receive(options.queue, options.batch_size, std::chrono::milliseconds(0));
     EXPECT_TRUE(batch.ok()) << batch.status().ToString();
     if (!batch.ok() || batch->empty()) return handled;
     handled += static_cast<int>(batch->size());

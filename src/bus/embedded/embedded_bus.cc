@@ -122,7 +122,7 @@ Result<std::vector<Message>> EmbeddedBus::TryReceive(const std::string& queue, i
 }
 
 Result<std::vector<Message>> EmbeddedBus::Receive(const std::string& queue, int max, std::chrono::milliseconds wait) {
-  max = std::clamp(max, 1, 10);
+  max = std::clamp(max, 1, 100);
   const auto deadline = std::chrono::steady_clock::now() + wait;
   for (;;) {
     uint64_t seen;

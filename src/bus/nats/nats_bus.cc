@@ -399,7 +399,7 @@ Status NatsBus::PullOnce(const std::string& stream, const std::string& queue, Pu
 Result<std::vector<Message>> NatsBus::Receive(const std::string& queue, int max, milliseconds wait) {
   auto topic = TopicOf(queue);
   if (!topic.ok()) return topic.status();
-  max = std::clamp(max, 1, 10);
+  max = std::clamp(max, 1, 100);
   Status st;
   Puller* puller = TakePuller(queue, &st);
   if (!puller) return st;
