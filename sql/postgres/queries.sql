@@ -283,3 +283,14 @@ WHERE lower(email) IN (SELECT lower(json_array_elements_text($1::json)));
 SELECT user_id, email, name, last_order_date, order_count, average_order_value,
        preferred_categories, engagement_score, last_email_date, created_at, updated_at
 FROM users WHERE user_id > $1 ORDER BY user_id LIMIT $2;
+
+-- name: list-user-emails
+-- list-emails for one client ($1 not empty): through emails_by_user, so a client with no
+-- email costs one index probe, not a walk over every email.
+SELECT email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
+       status, writer, sent_at, error, created_at, prompt_tokens, completion_tokens,
+       opened_at, clicked_at, converted_at, conversion_revenue
+FROM emails
+WHERE user_id = $1::text AND ($2::text = '' OR status = $2::text)
+  AND ($3::bigint IS NULL OR (created_at, email_id) < ($3::bigint, $4::text))
+ORDER BY created_at DESC, email_id DESC LIMIT $5;

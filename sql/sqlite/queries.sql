@@ -275,3 +275,14 @@ SELECT lower(email) FROM suppressions WHERE email IN (SELECT value FROM json_eac
 SELECT user_id, email, name, last_order_date, order_count, average_order_value,
        preferred_categories, engagement_score, last_email_date, created_at, updated_at
 FROM users WHERE user_id > ?1 ORDER BY user_id LIMIT ?2;
+
+-- name: list-user-emails
+-- list-emails for one client (?1 not empty): through emails_by_user, so a client with no
+-- email costs one index probe, not a walk over every email.
+SELECT email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
+       status, writer, sent_at, error, created_at, prompt_tokens, completion_tokens,
+       opened_at, clicked_at, converted_at, conversion_revenue
+FROM emails
+WHERE user_id = ?1 AND (?2 = '' OR status = ?2)
+  AND (?3 IS NULL OR (created_at, email_id) < (?3, ?4))
+ORDER BY created_at DESC, email_id DESC LIMIT ?5;

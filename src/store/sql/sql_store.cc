@@ -312,7 +312,8 @@ Result<Page<Email>> SqlStore::ListEmails(const EmailQuery& q) {
   SqlParams p{q.user_id, q.status};
   AddPageParams(*after, limit, p);
   std::vector<Email> rows;
-  Status st = db_->Read([&](SqlTx& tx) { return RunInto(tx, "list-emails", p, ReadEmail, &rows); });
+  const char* query = q.user_id.empty() ? "list-emails" : "list-user-emails";  // one client's: by its index
+  Status st = db_->Read([&](SqlTx& tx) { return RunInto(tx, query, p, ReadEmail, &rows); });
   if (!st.ok()) return st;
   return TrimPage(std::move(rows), limit, [](const Email& e) { return std::pair{e.created_at, e.email_id}; });
 }
