@@ -6,7 +6,7 @@ import urllib.parse
 
 from harness import Server
 from test_http_api import iso_days_ago
-from test_pipeline import sent_emails, user_emails, wait_for
+from test_pipeline import processed, sent_emails, user_emails, wait_for
 
 
 def in_holdout(user_id, share):
@@ -107,8 +107,9 @@ class HoldoutLiftTest(unittest.TestCase):
             held = {u for u in users if in_holdout(u, 0.5)}
             emailed = set(users) - held
             self.assertTrue(held and emailed)
-            wait_for(lambda: sum(1 for l in list(s.log) if '"msg":"held out"' in l) >= len(held), timeout=10)
-            wait_for(lambda: all(user_emails(s, u) for u in emailed), timeout=10)
+            # Every event handled (state, not log lines), every email's sending over.
+            self.assertTrue(wait_for(lambda: all(processed(s, u) for u in users), timeout=30))
+            self.assertTrue(wait_for(lambda: all(sent_emails(s, u) for u in emailed), timeout=30))
             for u in users:
                 self.assertEqual(bool(user_emails(s, u)), u in emailed, u)
             # Half of the emailed clients order again; one held-out client does.
