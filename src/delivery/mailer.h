@@ -47,6 +47,11 @@ class Mailer {
     for (const MailMessage& m : messages) out.push_back(Send(m));
     return out;
   }
+  // True when a message sent again with the same Message-ID is delivered once (the
+  // outbox keeps one file per Message-ID). The email processor then sends a batch before
+  // recording its outcomes; otherwise it records each message's outcome before sending
+  // the next, so a crash re-sends at most the one message in hand.
+  virtual bool DeliversRepeatsOnce() const { return false; }
 };
 
 }  // namespace rkd

@@ -24,6 +24,7 @@ class OutboxMailer final : public Mailer {
   explicit OutboxMailer(std::string maildir) : dir_(std::move(maildir)) {}
   SendResult Send(const MailMessage& message) override;
   std::vector<SendResult> SendBatch(const std::vector<MailMessage>& messages) override;
+  bool DeliversRepeatsOnce() const override { return true; }  // one file per Message-ID
 
  private:
   std::string dir_;

@@ -250,9 +250,22 @@ Result<Email> EmailProcessor::Compose(const User& user, const std::string& email
   return draft;
 }
 
-// Sends the reserved emails as one batch and records their outcomes in one transaction.
+// Sends the reserved emails and records their outcomes: as one batch and one transaction
+// when the mailer delivers a repeated Message-ID once (a crash between the two re-sends
+// the batch, which the outbox recognises); else one message at a time, so a crash
+// re-sends at most the message in hand to a mail server that would deliver it twice.
 std::vector<Status> EmailProcessor::Deliver(const std::vector<Email>& emails, const std::vector<const User*>& users,
                                             const std::vector<int>& receive_counts) {
+  if (mailer_.DeliversRepeatsOnce() || emails.size() <= 1) return DeliverTogether(emails, users, receive_counts);
+  std::vector<Status> results;
+  for (size_t k = 0; k < emails.size(); ++k)
+    results.push_back(DeliverTogether({emails[k]}, {users[k]}, {receive_counts[k]})[0]);
+  return results;
+}
+
+std::vector<Status> EmailProcessor::DeliverTogether(const std::vector<Email>& emails,
+                                                    const std::vector<const User*>& users,
+                                                    const std::vector<int>& receive_counts) {
   std::vector<Status> results(emails.size());
   if (emails.empty()) return results;
   std::vector<MailMessage> batch;

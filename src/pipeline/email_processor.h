@@ -84,10 +84,13 @@ class EmailProcessor {
  private:
   // The email for `user` from the writer, with the footer and tracking added.
   Result<Email> Compose(const User& user, const std::string& email_id, Millis now);
-  // Sends reserved emails (to users[k], received receive_counts[k] times) as one batch and
-  // records the outcomes in one transaction: a status per email, as Handle's.
+  // Sends reserved emails (to users[k], received receive_counts[k] times) and records the
+  // outcomes: a status per email, as Handle's. Together (one send batch, one transaction)
+  // when the mailer delivers a repeated Message-ID once, else one at a time.
   std::vector<Status> Deliver(const std::vector<Email>& emails, const std::vector<const User*>& users,
                               const std::vector<int>& receive_counts);
+  std::vector<Status> DeliverTogether(const std::vector<Email>& emails, const std::vector<const User*>& users,
+                                      const std::vector<int>& receive_counts);
   std::string UnsubscribeUrl(const User& user) const;
 
   Store& store_;

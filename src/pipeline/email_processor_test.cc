@@ -466,6 +466,33 @@ TEST(EmailProcessorTest, AFaultInTheFinishResendsTheSameMessagesAndRecordsEachOn
   EXPECT_EQ(rig.Queue().depth + rig.Queue().in_flight + rig.Queue().dlq_depth, 0);
 }
 
+// A mail server that would deliver a repeated message twice (SMTP) gets a batch one
+// message at a time, each outcome recorded before the next send: a fault (or a crash)
+// after one send re-sends that one message only.
+TEST(EmailProcessorTest, ToAMailServerEachOutcomeIsRecordedBeforeTheNextSend) {
+  PipelineRig rig;
+  rig.mailer.set_delivers_repeats_once(false);
+  User a = rig.CreateLapsedUser("sa@example.com");
+  User b = rig.CreateLapsedUser("sb@example.com");
+  rig.faults.FailNth("FinishEmail", 1, Status::Unavailable("injected: database is busy"));
+  EXPECT_EQ(rig.Run(), 2);
+  ASSERT_EQ(rig.mailer.attempts().size(), 2u);
+  const std::string first = rig.mailer.attempts()[0].to_address;
+  const User& unrecorded = first == a.email ? a : b;
+  const User& recorded = first == a.email ? b : a;
+  EXPECT_EQ(rig.EmailsOf(unrecorded.user_id)[0].status, "GENERATED");
+  EXPECT_EQ(rig.EmailsOf(recorded.user_id)[0].status, "SENT");
+
+  for (int round = 0; round < 5 && rig.Queue().depth + rig.Queue().in_flight > 0; ++round) {
+    rig.clock.Advance(rig.options.visibility_timeout.count() + 1);
+    rig.Work();
+  }
+  EXPECT_EQ(rig.mailer.SentTo(unrecorded.email), 2) << "the message in hand is re-sent";
+  EXPECT_EQ(rig.mailer.SentTo(recorded.email), 1) << "a recorded message is never re-sent";
+  EXPECT_EQ(rig.EmailsOf(unrecorded.user_id)[0].status, "SENT");
+  EXPECT_EQ(rig.Queue().depth + rig.Queue().in_flight + rig.Queue().dlq_depth, 0);
+}
+
 // RunWorker itself, on threads as the binary runs it: several clients, two workers,
 // each client emailed once and the queue drained.
 TEST(EmailProcessorTest, WorkersOnThreadsEmailEachClientOnce) {

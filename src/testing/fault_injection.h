@@ -144,6 +144,7 @@ class FaultyMailer final : public Mailer {
  public:
   FaultyMailer(Mailer& inner, FaultPlan& plan) : inner_(inner), plan_(plan) {}
   SendResult Send(const MailMessage& message) override;  // method name "Send"
+  bool DeliversRepeatsOnce() const override { return inner_.DeliversRepeatsOnce(); }
 
  private:
   Mailer& inner_;

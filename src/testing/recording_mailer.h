@@ -22,6 +22,10 @@ class RecordingMailer final : public Mailer {
   // Every send from now on fails so (until Succeed).
   void FailAlways(SendResult::Outcome outcome, std::string detail = "injected mail failure");
   void Succeed();  // back to accepting every message
+  // Whether it claims to deliver a repeated Message-ID once, as the outbox does (the
+  // default), or to be a mail server that would deliver it twice.
+  void set_delivers_repeats_once(bool v) { delivers_repeats_once_ = v; }
+  bool DeliversRepeatsOnce() const override { return delivers_repeats_once_; }
 
   // Every message Send was called with, failed ones included, oldest first.
   std::vector<MailMessage> attempts() const;
@@ -36,6 +40,7 @@ class RecordingMailer final : public Mailer {
   std::vector<MailMessage> sent_;
   int fail_next_ = 0;
   bool fail_always_ = false;
+  bool delivers_repeats_once_ = true;
   SendResult failure_;
 };
 
