@@ -294,3 +294,10 @@ FROM emails
 WHERE user_id = $1::text AND ($2::text = '' OR status = $2::text)
   AND ($3::bigint IS NULL OR (created_at, email_id) < ($3::bigint, $4::text))
 ORDER BY created_at DESC, email_id DESC LIMIT $5;
+
+-- name: lock-email-batches
+-- Taken first by a batch of email writes (ReserveEmails, FinishEmails): a batch touches
+-- the dashboard's counter rows (email_counts, score_counts) in the hash order of its ids,
+-- so two batches at once would deadlock on them; one at a time they do not. A single
+-- email's write touches one shard's rows and cannot close such a cycle.
+SELECT pg_advisory_xact_lock(7265600003);

@@ -286,3 +286,8 @@ FROM emails
 WHERE user_id = ?1 AND (?2 = '' OR status = ?2)
   AND (?3 IS NULL OR (created_at, email_id) < (?3, ?4))
 ORDER BY created_at DESC, email_id DESC LIMIT ?5;
+
+-- name: lock-email-batches
+-- Taken first by a batch of email writes (ReserveEmails, FinishEmails). SQLite has one
+-- writer at a time: nothing to do.
+SELECT 1;

@@ -505,6 +505,7 @@ Result<std::vector<Result<EmailReservation>>> SqlStore::ReserveEmails(const std:
   const std::string users_param = IdArray(user_ids), emails_param = IdArray(email_ids);
   Status st = db_->Write([&](SqlTx& tx) -> Status {
     out.clear();
+    RKD_RETURN_IF_ERROR(RunOne(tx, "lock-email-batches", {}, nullptr));  // one batch at a time
     const Millis now = clock_->Now();
     // The users' row locks first (in id order), as ReserveEmail takes its one.
     std::map<std::string, User> users;
@@ -562,6 +563,7 @@ Result<std::vector<Status>> SqlStore::FinishEmails(const std::vector<EmailOutcom
   if (outcomes.empty()) return out;
   Status st = db_->Write([&](SqlTx& tx) -> Status {
     out.clear();
+    RKD_RETURN_IF_ERROR(RunOne(tx, "lock-email-batches", {}, nullptr));  // one batch at a time
     for (const EmailOutcome& o : outcomes) {
       auto r = tx.Run("finish-email", {o.email_id, o.status, o.sent_at, o.error});
       if (!r.ok()) return r.status();
