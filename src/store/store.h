@@ -146,6 +146,11 @@ class Store {
  public:
   virtual ~Store() = default;
 
+  // A cheap call that needs the database: ok when it answers now, Unavailable when it
+  // cannot be reached. The email workers probe it while the store is away, and receive
+  // again only once it answers (docs/invariants.md, "Failures").
+  virtual Status Ping() { return GetCheckpoint("ping").status(); }
+
   // Users. CreateUser fills createdAt, updatedAt and engagementScore (and userId when
   // empty) and returns the stored user.
   virtual Result<User> CreateUser(User user) = 0;

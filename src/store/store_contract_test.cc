@@ -572,6 +572,17 @@ TEST_P(StoreContractTest, EmailsAreEmptyAndUnknownEmailIsNotFound) {
   EXPECT_TRUE(store_->GetEmail("missing").status().IsNotFound());
 }
 
+// Ping is the workers' probe while the store is away: a live store answers it, and it
+// writes nothing.
+TEST_P(StoreContractTest, PingAnswersAndWritesNothing) {
+  ASSERT_TRUE(store_->CreateUser(NewUser("ping@example.com")).ok());
+  const auto before = AllChanges().size();
+  EXPECT_TRUE(store_->Ping().ok());
+  EXPECT_TRUE(store_->Ping().ok());
+  EXPECT_EQ(AllChanges().size(), before);
+  EXPECT_EQ(*store_->CountUsers(), 1);
+}
+
 TEST_P(StoreContractTest, TheSendLeaseLetsOneDeliverySendAnEmailAtATime) {
   auto user = store_->CreateUser(NewUser("lease@example.com"));
   ASSERT_TRUE(user.ok());

@@ -73,6 +73,7 @@ void FaultPlan::After(const std::string& method) {
   } while (false)
 
 Result<User> FaultyStore::CreateUser(User user) { RKD_FORWARD(CreateUser, inner_.CreateUser(std::move(user))); }
+Status FaultyStore::Ping() { RKD_FORWARD(Ping, inner_.Ping()); }
 Result<User> FaultyStore::GetUser(const std::string& user_id) { RKD_FORWARD(GetUser, inner_.GetUser(user_id)); }
 Result<User> FaultyStore::UpdateUser(const std::string& user_id, const UserPatch& patch) {
   RKD_FORWARD(UpdateUser, inner_.UpdateUser(user_id, patch));

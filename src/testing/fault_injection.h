@@ -73,6 +73,8 @@ class FaultyStore final : public Store {
  public:
   FaultyStore(Store& inner, FaultPlan& plan) : inner_(inner), plan_(plan) {}
 
+  Status Ping() override;
+
   Result<User> CreateUser(User user) override;
   Result<User> GetUser(const std::string& user_id) override;
   Result<User> UpdateUser(const std::string& user_id, const UserPatch& patch) override;
