@@ -85,6 +85,12 @@ Result<PgRows> PgConn::Run(const std::string& name, const PgParams& params) {
 
 Result<PgRows> PgConn::Exec(const std::string& sql) { return Check(PQexec(conn_, sql.c_str()), "exec"); }
 
+bool PgConn::LooksAlive() const {
+  if (!healthy()) return false;
+  pollfd p{PQsocket(conn_), POLLIN, 0};
+  return ::poll(&p, 1, 0) == 0;
+}
+
 Status PgConn::Ping(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   if (!PQsendQuery(conn_, "SELECT 1")) return Check(nullptr, "ping").status();

@@ -83,6 +83,11 @@ class PgConn {
   Result<PgRows> Exec(const std::string& sql);
   // Whether the connection is still usable (not broken by a server restart).
   bool healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
+  // Whether an idle connection (no query running) still looks usable, without a round
+  // trip: healthy, and nothing waiting on its socket. A server that ended the session (a
+  // restart, pg_terminate_backend) sent its goodbye and closed it, so the socket is
+  // readable; a server gone silent is not seen here (Ping sees it).
+  bool LooksAlive() const;
   // Whether the server answers a trivial query within `timeout`. Unlike the statement
   // timeout (which the server enforces), this also bounds a server or network that went
   // silent. After a failure the connection may be mid-query: drop it.

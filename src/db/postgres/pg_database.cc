@@ -72,13 +72,19 @@ Status PgDatabase::Migrate(PgConn& c, const std::string& sql_dir) {
 }
 
 Result<std::unique_ptr<PgConn>> PgDatabase::Take() {
+  std::vector<std::unique_ptr<PgConn>> dead;  // closed after the lock is released
   {
     std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return !idle_.empty() || open_ < options_.pool_size; });
-    if (!idle_.empty()) {
+    for (;;) {
+      cv_.wait(lock, [&] { return !idle_.empty() || open_ < options_.pool_size; });
+      if (idle_.empty()) break;
       auto conn = std::move(idle_.back());
       idle_.pop_back();
-      return conn;
+      // An idle connection the server ended (a restart) is replaced before use, so no
+      // call fails on it: after a restart every pooled connection is dead at once.
+      if (conn->LooksAlive()) return conn;
+      --open_;
+      dead.push_back(std::move(conn));
     }
     ++open_;  // reserve a slot, connect outside the lock
   }
