@@ -24,8 +24,9 @@ cd "$DIR"  # runuser keeps the working directory; postgres must be able to read 
 "${AS[@]}" "$PGBIN/initdb" -D "$DIR/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$DIR/initdb.log" 2>&1 ||
   { cat "$DIR/initdb.log" >&2; exit 1; }
 # Tests favour speed over durability: fsync off (the server is thrown away).
-"${AS[@]}" "$PGBIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 60 \
-  -o "-c listen_addresses=127.0.0.1 -p $PORT -k $DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+OPTS="-c listen_addresses=127.0.0.1 -p $PORT -k $DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+"${AS[@]}" "$PGBIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 60 -o "$OPTS" \
   start >/dev/null || { cat "$DIR/server.log" >&2; exit 1; }
 echo "$PORT" >"$DIR/port"
+echo "$OPTS" >"$DIR/options"  # tests/restart_postgres.sh starts it again with them
 echo "postgres://postgres@127.0.0.1:$PORT/postgres"

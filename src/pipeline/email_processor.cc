@@ -17,6 +17,11 @@
 #include "pipeline/user_event.h"
 
 namespace rkd {
+namespace {
+
+constexpr std::chrono::milliseconds kStoreWaitStep{50};  // how often a waiting worker looks
+
+}  // namespace
 
 std::chrono::milliseconds EmailProcessor::Backoff(int receive_count) const {
   const int exponent = std::clamp(receive_count - 1, 0, 20);
@@ -382,10 +387,44 @@ class VisibilityKeeper {
 
 }  // namespace
 
+bool EmailProcessor::AwaitStore(const std::atomic<bool>& stop) {
+  while (store_breaker_.state() != CircuitBreaker::State::kClosed) {
+    if (stop.load()) return false;
+    // Half-open: one worker probes, the others wait for its answer.
+    if (store_breaker_.state() == CircuitBreaker::State::kHalfOpen && store_breaker_.Allow()) {
+      if (Status ping = store_.Ping(); ping.ok()) {
+        store_breaker_.RecordSuccess();
+        LogInfo("store reachable again: receiving");
+        return true;
+      }
+      store_breaker_.RecordFailure();
+    }
+    std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(options_.store_probe_interval, kStoreWaitStep));
+  }
+  return true;
+}
+
+bool EmailProcessor::IsStoreOutage(const Status& st, std::chrono::milliseconds retry_after,
+                                   std::optional<bool>* store_down) {
+  // A retryable failure that names no retry time: the store's (or the mailer's, which
+  // is the event's to retry) when the store still answers.
+  if (st.code() != Code::kUnavailable || retry_after.count() > 0) return false;
+  if (!store_down->has_value()) {
+    const Status ping = store_.Ping();
+    *store_down = !ping.ok();
+    if (!ping.ok()) {
+      store_breaker_.RecordFailure();
+      LogWarn("store unreachable: holding the batch, receiving nothing until it answers", {{"error", ping.ToString()}});
+    }
+  }
+  return **store_down;
+}
+
 void EmailProcessor::RunWorker(const std::atomic<bool>& stop, int worker_index) {
   LogInfo("email worker started", {{"worker", worker_index}, {"queue", options_.queue}});
   auto last_purge = std::chrono::steady_clock::now();
   while (!stop.load()) {
+    if (!AwaitStore(stop)) break;  // a receive now would only fail, and count
     auto batch = bus_.Receive(options_.queue, options_.batch_size, std::chrono::milliseconds(500));
     if (!batch.ok()) {
       LogError("receive failed", {{"error", batch.status().ToString()}});
@@ -400,6 +439,22 @@ void EmailProcessor::RunWorker(const std::atomic<bool>& stop, int worker_index) 
     std::optional<VisibilityKeeper> keeper;
     if (!batch->empty()) keeper.emplace(bus_, options_.queue, std::move(receipts), options_.visibility_timeout);
     if (!batch->empty()) results = HandleBatch(*batch, &retry_after);
+    // Events that failed because the store went away keep their receive: they stay in
+    // hand, still invisible to others, and are handled again once the store answers.
+    for (std::optional<bool> store_down;; store_down.reset()) {
+      std::vector<size_t> held;
+      for (size_t i = 0; i < batch->size(); ++i)
+        if (!results[i].ok() && IsStoreOutage(results[i], retry_after[i], &store_down)) held.push_back(i);
+      if (held.empty() || !AwaitStore(stop)) break;  // on stop: nacked below, as a crash would
+      std::vector<Message> again;
+      for (size_t i : held) again.push_back((*batch)[i]);
+      std::vector<std::chrono::milliseconds> again_retry;
+      const std::vector<Status> again_results = HandleBatch(again, &again_retry);
+      for (size_t k = 0; k < held.size(); ++k) {
+        results[held[k]] = again_results[k];
+        retry_after[held[k]] = again_retry[k];
+      }
+    }
     keeper.reset();
     std::vector<std::string> acks;
     for (size_t i = 0; i < batch->size(); ++i) {
@@ -415,7 +470,16 @@ void EmailProcessor::RunWorker(const std::atomic<bool>& stop, int worker_index) 
       if (Status nack = bus_.Nack(options_.queue, m.receipt, delay, st.ToString()); !nack.ok())
         LogError("nack failed", {{"error", nack.ToString()}});
     }
-    if (Status ack = bus_.Ack(options_.queue, acks); !ack.ok()) LogError("ack failed", {{"error", ack.ToString()}});
+    // An ack that fails because the bus is away is sent again until the bus answers: a
+    // message acked late is not delivered again, so the bus's outage costs it no receive
+    // (a stale ack is harmless; see Bus::Ack).
+    for (;;) {
+      Status ack = bus_.Ack(options_.queue, acks);
+      if (ack.ok()) break;
+      LogError("ack failed", {{"error", ack.ToString()}});
+      if (ack.code() != Code::kUnavailable || stop.load()) break;
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
     // Retention: one worker purges expired messages now and then.
     if (worker_index == 0 && std::chrono::steady_clock::now() - last_purge > std::chrono::minutes(10)) {
       last_purge = std::chrono::steady_clock::now();

@@ -10,9 +10,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "base/circuit_breaker.h"
 #include "bus/bus.h"
 #include "compose/writer.h"
 #include "delivery/mailer.h"
@@ -45,6 +47,8 @@ struct ProcessorOptions {
   int batch_size = 100;
   bool parallel_batch = false;      // handle a batch's events concurrently (for a slow writer)
   EmailMetrics* metrics = nullptr;  // not owned; null: nothing recorded
+  // While the store cannot be reached, workers receive nothing and probe it this often.
+  std::chrono::milliseconds store_probe_interval{1000};
 };
 
 // True when `user_id` falls in the holdout: a stable hash, so a client stays in (or out)
@@ -61,7 +65,8 @@ class EmailProcessor {
         mailer_(mailer),
         rules_(rules),
         clock_(clock),
-        options_(std::move(options)) {}
+        options_(std::move(options)),
+        store_breaker_(1, options_.store_probe_interval) {}
 
   // Handles one delivery. Ok: ack it. An error: nack it (retry later; the bus
   // dead-letters it after the last receive). `retry_after`, when given, is set when the
@@ -78,6 +83,10 @@ class EmailProcessor {
   std::vector<Status> HandleBatch(const std::vector<Message>& messages,
                                   std::vector<std::chrono::milliseconds>* retry_after = nullptr);
   // Receives batches and handles them until `stop`; the batch in hand is finished first.
+  // An outage of the store is not the messages' fault and costs them no receive: while
+  // the store does not answer, workers receive nothing, and a batch whose events failed
+  // because it went away is kept in hand (its visibility extended) and handled again once
+  // it answers (docs/invariants.md, "Failures").
   void RunWorker(const std::atomic<bool>& stop, int worker_index);
   std::chrono::milliseconds Backoff(int receive_count) const;
 
@@ -92,6 +101,13 @@ class EmailProcessor {
   std::vector<Status> DeliverTogether(const std::vector<Email>& emails, const std::vector<const User*>& users,
                                       const std::vector<int>& receive_counts);
   std::string UnsubscribeUrl(const User& user) const;
+  // Waits while the store's breaker is open, one worker probing the store every
+  // store_probe_interval; true once it answers, false on `stop`.
+  bool AwaitStore(const std::atomic<bool>& stop);
+  // Whether a failed handling is the store's outage rather than the event's: an
+  // Unavailable that says nothing of when to retry, while the store does not answer a
+  // probe. Opens the breaker when so.
+  bool IsStoreOutage(const Status& st, std::chrono::milliseconds retry_after, std::optional<bool>* store_down);
 
   Store& store_;
   Bus& bus_;
@@ -100,6 +116,7 @@ class EmailProcessor {
   const ScoreRules& rules_;
   const Clock& clock_;
   ProcessorOptions options_;
+  CircuitBreaker store_breaker_;  // open while the store cannot be reached
 };
 
 }  // namespace rkd

@@ -1,5 +1,6 @@
 #include "pipeline/sweeper.h"
 
+#include <algorithm>
 #include <map>
 #include <thread>
 
@@ -89,13 +90,14 @@ Result<SweepResult> Sweeper::SweepAll() {
   return result;
 }
 
-void Sweeper::RunPeriodically(const std::atomic<bool>& stop, std::chrono::seconds interval) {
+void Sweeper::RunPeriodically(const std::atomic<bool>& stop, std::chrono::seconds interval,
+                              std::chrono::seconds retry) {
   auto next = std::chrono::steady_clock::now() + interval;
   while (!stop.load()) {
     if (std::chrono::steady_clock::now() >= next) {
       auto r = Run();
-      if (!r.ok()) LogError("sweep failed", {{"error", r.status().ToString()}});
-      next = std::chrono::steady_clock::now() + interval;
+      if (!r.ok()) LogError("sweep failed; trying again", {{"error", r.status().ToString()}});
+      next = std::chrono::steady_clock::now() + (r.ok() ? interval : std::min(interval, retry));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }

@@ -46,8 +46,12 @@ class Sweeper {
   // first; while another process sweeps (it holds `exclusive`) this one is skipped: the
   // other does the same work.
   Result<SweepResult> Run();
-  // Sweeps every `interval` until `stop`.
-  void RunPeriodically(const std::atomic<bool>& stop, std::chrono::seconds interval);
+  // Sweeps every `interval` until `stop`. A sweep that failed (the store or the bus away)
+  // runs again after `retry` (when shorter), from the start: what it had queued already
+  // is dropped as a duplicate or finds its email, so nobody is swept twice over and
+  // nobody is left out until the next interval.
+  void RunPeriodically(const std::atomic<bool>& stop, std::chrono::seconds interval,
+                       std::chrono::seconds retry = std::chrono::seconds(30));
 
  private:
   Result<SweepResult> SweepAll();                          // the sweep itself, under the locks
