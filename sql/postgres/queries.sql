@@ -301,3 +301,15 @@ ORDER BY created_at DESC, email_id DESC LIMIT $5;
 -- so two batches at once would deadlock on them; one at a time they do not. A single
 -- email's write touches one shard's rows and cannot close such a cycle.
 SELECT pg_advisory_xact_lock(7265600003);
+
+-- name: start-bulk-load
+-- The counters' triggers count nothing for the rest of this transaction (0006).
+SELECT set_config('rekindle.bulk_load', 'on', true);
+
+-- name: clear-score-counts
+DELETE FROM score_counts;
+
+-- name: count-scores
+-- The clients per score bucket and shard, counted once (an import's end).
+INSERT INTO score_counts (bucket, shard, users)
+SELECT round(engagement_score * 100)::integer, abs(hashtext(user_id) % 16), count(*) FROM users GROUP BY 1, 2;

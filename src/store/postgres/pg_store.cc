@@ -54,12 +54,21 @@ class PgTx final : public SqlTx {
   // alternative (not needed yet) is to store pg_current_xact_id() with each change and
   // let the relay read only rows whose transaction is older than
   // pg_snapshot_xmin(pg_current_snapshot()), with a (xid, seq) cursor.
-  Status OrderChangeStream() override {
-    auto locked = conn_.Run("outbox-lock", PgParams());
-    return locked.ok() ? Status::Ok() : locked.status();
+  Status OrderChangeStream() override { return Exec("outbox-lock"); }
+
+  // The dashboard counters' per-row triggers pause for an import (migration 0006): one
+  // transaction updating the same counter rows per client piles up row versions.
+  Status StartBulkLoad() override { return Exec("start-bulk-load"); }
+  Status FinishBulkLoad() override {
+    RKD_RETURN_IF_ERROR(Exec("clear-score-counts"));
+    return Exec("count-scores");
   }
 
  private:
+  Status Exec(const char* query) {
+    auto r = conn_.Run(query, PgParams());
+    return r.ok() ? Status::Ok() : r.status();
+  }
   PgConn& conn_;
 };
 

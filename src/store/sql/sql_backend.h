@@ -64,6 +64,11 @@ class SqlTx {
   // statements: the change stream's seqs must become visible in seq order (see
   // PostgreSQL's outbox lock); a single-writer database has nothing to do.
   virtual Status OrderChangeStream() = 0;
+  // Around a bulk load (Import: many clients in one transaction). A database whose
+  // per-row counters would pile up row versions inside one transaction pauses them, and
+  // recounts once at the end; a single-writer database counts as it goes.
+  virtual Status StartBulkLoad() { return Status::Ok(); }
+  virtual Status FinishBulkLoad() { return Status::Ok(); }
 
  protected:
   ~SqlTx() = default;

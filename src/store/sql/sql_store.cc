@@ -332,6 +332,7 @@ Status SqlStore::Import(std::vector<User> users, std::vector<Order> orders) {
     if (o.created_at == 0) o.created_at = o.order_date;
   }
   return db_->Write([&](SqlTx& tx) -> Status {
+    RKD_RETURN_IF_ERROR(tx.StartBulkLoad());
     for (const User& u : users) {
       Status w = InsertUser(tx, u);
       if (w.code() == Code::kAlreadyExists)
@@ -344,6 +345,7 @@ Status SqlStore::Import(std::vector<User> users, std::vector<Order> orders) {
       if (*r == 0)
         return Status::AlreadyExists("an order with externalId " + o.external_id + " already exists", "externalId");
     }
+    RKD_RETURN_IF_ERROR(tx.FinishBulkLoad());
     for (const User& u : users) RKD_RETURN_IF_ERROR(AppendChange(tx, ChangeOp::kInsert, nullptr, &u));
     return Status::Ok();
   });
