@@ -435,7 +435,7 @@ class ScaleOutFaultTest(unittest.TestCase):
         self.assertTrue(wait_for(lambda: (self.queue() or {}).get("depth", 0) >= USERS, timeout=TIMEOUT),
                         f"{self.queue()}\n{self.logs()}")
         doomed, survivor = self.start("worker"), self.start("worker")
-        # Once the doomed worker is sending, each of its threads holds a batch (up to 10).
+        # Once the doomed worker is sending, each of its threads holds a batch (up to 100).
         self.assertTrue(wait_for(lambda: doomed.count("email sent") >= 3, timeout=TIMEOUT), doomed)
         doomed.stop(signal.SIGKILL)
         self.killed = (doomed,)
@@ -449,10 +449,13 @@ class ScaleOutFaultTest(unittest.TestCase):
         redelivered = [e for p in (survivor, restarted) for e in p.entries("event") if e["receiveCount"] >= 2]
         self.assertTrue(redelivered, self.logs())
         # Handed to the mailer twice only where the dead worker died between sending and
-        # recording (the email then goes out again under the same id, to the same outbox
-        # file): at most one email per thread of the dead worker.
+        # recording, and only what it had in hand: the outbox (one file per Message-ID, so
+        # a repeat is delivered once) takes a batch before its outcomes are recorded, so at
+        # most a batch per thread of the dead worker (RKD_WORKERS=2, batches of 100).
+        # A mail server that would deliver a repeat twice gets one message at a time, each
+        # recorded before the next (EmailProcessorTest.ToAMailServerEachOutcomeIsRecorded…).
         twice = {e for e, n in self.deliveries().items() if n > 1}
-        self.assertLessEqual(len(twice), 2, twice)
+        self.assertLessEqual(len(twice), 2 * 100, twice)
         self.assertLessEqual(twice, set(self.deliveries([doomed])))
         print(f"\n  killed worker: sent {sent_by_doomed}; redelivered {len(redelivered)}; "
               f"resent under the same id {len(twice)}", flush=True)
