@@ -430,9 +430,12 @@ class ScaleOutFaultTest(unittest.TestCase):
         self.configure()
         self.start_api()
         self.start("stream")
+        # Enough clients that the queue outlasts the doomed worker's first batch (a
+        # thread takes up to 100 at a time): the suite's usual count drained before the kill.
+        users = 1000
         # The whole backlog first, so that the workers start on a full queue.
-        self.assertEqual(UserWriter(self.api, "kill-worker", USERS).stop(now=False), USERS)
-        self.assertTrue(wait_for(lambda: (self.queue() or {}).get("depth", 0) >= USERS, timeout=TIMEOUT),
+        self.assertEqual(UserWriter(self.api, "kill-worker", users).stop(now=False), users)
+        self.assertTrue(wait_for(lambda: (self.queue() or {}).get("depth", 0) >= users, timeout=TIMEOUT),
                         f"{self.queue()}\n{self.logs()}")
         doomed, survivor = self.start("worker"), self.start("worker")
         # Once the doomed worker is sending, each of its threads holds a batch (up to 100).
@@ -440,10 +443,10 @@ class ScaleOutFaultTest(unittest.TestCase):
         doomed.stop(signal.SIGKILL)
         self.killed = (doomed,)
         sent_by_doomed = doomed.count("email sent")
-        self.assertLess(self.sent_count(), USERS, "the queue had drained before the kill")
+        self.assertLess(self.sent_count(), users, "the queue had drained before the kill")
         restarted = self.start("worker")  # as systemd's Restart= would
 
-        self.assert_every_client_emailed_once(USERS)
+        self.assert_every_client_emailed_once(users)
         self.assertGreater(survivor.count("email sent") + restarted.count("email sent"), 0)
         # What the dead worker held came back after the visibility timeout.
         redelivered = [e for p in (survivor, restarted) for e in p.entries("event") if e["receiveCount"] >= 2]
