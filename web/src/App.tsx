@@ -6,8 +6,10 @@ import { ClientsPage } from './pages/ClientsPage';
 import { EffectivenessPage } from './pages/EffectivenessPage';
 import { EmailDetailPage } from './pages/EmailDetailPage';
 import { EmailsPage } from './pages/EmailsPage';
+import { JourneyPage } from './pages/JourneyPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { OverviewPage } from './pages/OverviewPage';
+import { SettingsPage } from './pages/SettingsPage';
 
 /** The dashboard's routes; the server answers any non-/api path with index.html. */
 export function AppRoutes() {
@@ -21,6 +23,8 @@ export function AppRoutes() {
         <Route path="emails" element={<EmailsPage />} />
         <Route path="emails/:emailId" element={<EmailDetailPage />} />
         <Route path="effectiveness" element={<EffectivenessPage />} />
+        <Route path="journey" element={<JourneyPage />} />
+        <Route path="settings" element={<SettingsPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

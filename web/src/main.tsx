@@ -5,6 +5,7 @@ import { BrowserRouter } from 'react-router';
 import { AppRoutes } from './App';
 import { createQueryClient } from './api/queryClient';
 import './styles.css';
+import './controls.css';
 
 const queryClient = createQueryClient();
 

@@ -2,12 +2,16 @@ import { useEffect, useRef } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
 import { ApiKeyDialog } from './ApiKeyDialog';
 import { Notices } from './Notices';
+import { SendingSwitch } from './SendingSwitch';
+import { SetupBanner } from './SetupBanner';
 
 const NAV = [
   { to: '/', label: 'Overview', end: true },
   { to: '/clients', label: 'Clients', end: true },
   { to: '/emails', label: 'Emails', end: false },
   { to: '/effectiveness', label: 'Effectiveness', end: true },
+  { to: '/journey', label: 'Journey', end: true },
+  { to: '/settings', label: 'Settings', end: true },
   { to: '/clients/new', label: 'Add client', end: true },
 ];
 
@@ -52,8 +56,10 @@ export function Layout() {
               ))}
             </ul>
           </nav>
+          <SendingSwitch />
         </div>
       </header>
+      <SetupBanner />
       <main id="main" className="main" tabIndex={-1} ref={mainRef}>
         <Outlet />
       </main>

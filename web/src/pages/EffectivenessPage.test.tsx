@@ -92,6 +92,33 @@ describe('The effectiveness page', () => {
     expect(screen.queryByRole('img', { name: /confidence interval/ })).not.toBeInTheDocument();
   });
 
+  it('shows conversion by journey step', async () => {
+    fakeApi({
+      'GET /api/effectiveness': () =>
+        ok(
+          someEffectiveness({
+            byStep: [
+              { step: 1, sent: 200, converted: 14, conversionRate: 0.07 },
+              { step: 2, sent: 120, converted: 3, conversionRate: 0.025 },
+              { step: 3, sent: 0, converted: 0, conversionRate: 0 },
+            ],
+          }),
+        ),
+    });
+    renderApp('/effectiveness');
+    const panel = await screen.findByRole('region', { name: 'Conversion by step' });
+    expect(within(panel).getByRole('row', { name: 'Step 1 200 14 7.0%' })).toBeInTheDocument();
+    expect(within(panel).getByRole('row', { name: 'Step 2 120 3 2.5%' })).toBeInTheDocument();
+    expect(within(panel).getByRole('row', { name: 'Step 3 0 0 0%' })).toBeInTheDocument();
+  });
+
+  it('leaves conversion by step out on a server without journeys', async () => {
+    fakeApi({ 'GET /api/effectiveness': () => ok(someEffectiveness()) });
+    renderApp('/effectiveness');
+    expect(await screen.findByText(/Lift|lift/, { selector: 'h2' })).toBeInTheDocument();
+    expect(screen.queryByRole('region', { name: 'Conversion by step' })).not.toBeInTheDocument();
+  });
+
   it('switches the window and asks the server for it', async () => {
     const api = fakeApi({
       'GET /api/effectiveness': (r) => ok(someEffectiveness({ windowDays: Number(r.query.get('days')) })),

@@ -7,6 +7,7 @@ import type { Effectiveness } from '../api/effectiveness/types';
 import { FunnelPanel } from '../components/FunnelPanel';
 import { LiftPanel } from '../components/LiftPanel';
 import { Empty, ErrorState, Loading } from '../components/StatusViews';
+import { StepConversionPanel } from '../components/StepConversionPanel';
 import { DEFAULT_WINDOW_DAYS, parseWindowDays, WINDOW_DAYS } from '../lib/effectiveness';
 import { usePageTitle } from '../lib/usePageTitle';
 
@@ -87,6 +88,7 @@ function Report({ report }: { report: Effectiveness }) {
         opensUnreliable={report.opensUnreliable !== false}
       />
       <LiftPanel lift={report.lift} holdoutShare={report.holdoutShare} attributionDays={report.attributionDays} />
+      {report.byStep && <StepConversionPanel byStep={report.byStep} windowDays={report.windowDays} />}
       <section className="panel" aria-labelledby="over-time-heading">
         <h2 id="over-time-heading">Over time</h2>
         {report.daily.length ? (

@@ -45,6 +45,16 @@ export interface EffectivenessDay {
   revenue: number;
 }
 
+/** One journey step's emails over the window and the orders they won back. */
+export interface StepConversion {
+  /** 1-based. */
+  step: number;
+  sent: number;
+  converted: number;
+  /** converted / sent, 0..1. */
+  conversionRate: number;
+}
+
 /** GET /api/effectiveness?days=N: what the emails achieved over the last N days. */
 export interface Effectiveness {
   windowDays: number;
@@ -58,4 +68,6 @@ export interface Effectiveness {
   lift: Lift;
   /** One per day of the window, oldest first. */
   daily: EffectivenessDay[];
+  /** Conversion by journey step (absent on servers without journeys). */
+  byStep?: StepConversion[];
 }

@@ -1,0 +1,130 @@
+import { useQuery } from '@tanstack/react-query';
+import { isApiError } from '../api/client';
+import { useSaveJourney } from '../api/journey/mutations';
+import { dryRunQuery, journeyQuery, journeyVersionsQuery } from '../api/journey/queries';
+import { DryRunPanel } from '../components/DryRunPanel';
+import { JourneyEditor } from '../components/JourneyEditor';
+import { JourneyVersions } from '../components/JourneyVersions';
+import { Empty, ErrorState, Loading } from '../components/StatusViews';
+import { formatDateTime } from '../lib/format';
+import { toJourneyEdit } from '../lib/journeyForm';
+import { notify } from '../lib/notices';
+import { usePageTitle } from '../lib/usePageTitle';
+
+function NotAvailable() {
+  return (
+    <div className="state state--empty" role="note">
+      <p className="state__title">Journeys are not available yet</p>
+      <p>
+        This server does not offer <code>/api/journey</code> yet.
+      </p>
+    </div>
+  );
+}
+
+export function JourneyPage() {
+  usePageTitle('Journey');
+  const journey = useQuery(journeyQuery());
+  const versions = useQuery(journeyVersionsQuery());
+  const dryRun = useQuery(dryRunQuery());
+  const save = useSaveJourney();
+
+  return (
+    <div className="page">
+      <header className="page__header">
+        <h1>Win-back journey</h1>
+        <p className="page__lead">
+          The emails an at-risk client gets, in order, and how long to leave them alone afterwards. Saving makes a new
+          version; episodes already under way keep the version they started with.
+        </p>
+      </header>
+
+      <section className="panel" aria-labelledby="journey-heading">
+        <div className="panel__header">
+          <h2 id="journey-heading">Steps</h2>
+          {journey.data && (
+            <p className="muted small" data-testid="journey-version">
+              Version {journey.data.version}, saved {formatDateTime(journey.data.createdAt)}
+              {journey.data.createdBy ? ` by ${journey.data.createdBy}` : ''}
+            </p>
+          )}
+        </div>
+        {journey.isPending ? (
+          <Loading label="Loading the journey…" />
+        ) : journey.isError ? (
+          isApiError(journey.error) && journey.error.status === 404 ? (
+            <NotAvailable />
+          ) : (
+            <ErrorState
+              title="Could not load the journey"
+              error={journey.error}
+              onRetry={() => void journey.refetch()}
+            />
+          )
+        ) : (
+          <JourneyEditor
+            journey={journey.data}
+            busy={save.isPending}
+            serverError={save.error}
+            onSave={(values) =>
+              save.mutate(toJourneyEdit(values), {
+                onSuccess: (saved) => notify(`Journey saved as version ${saved.version}.`),
+              })
+            }
+          />
+        )}
+      </section>
+
+      <section className="panel" aria-labelledby="dry-run-heading">
+        <div className="panel__header">
+          <h2 id="dry-run-heading">Dry run: the next sweep</h2>
+          <button
+            type="button"
+            className="button button--small"
+            onClick={() => void dryRun.refetch()}
+            disabled={dryRun.isFetching}
+          >
+            {dryRun.isFetching ? 'Checking…' : 'Run again'}
+          </button>
+        </div>
+        <p className="muted small">
+          Who the next sweep would email with the saved journey, by the same rules it sends by. Nothing is sent.
+        </p>
+        {dryRun.isPending ? (
+          <Loading label="Working out who would be emailed…" />
+        ) : dryRun.isError ? (
+          isApiError(dryRun.error) && dryRun.error.status === 404 ? (
+            <Empty>This server does not offer a dry run yet.</Empty>
+          ) : (
+            <ErrorState title="Could not run the dry run" error={dryRun.error} onRetry={() => void dryRun.refetch()} />
+          )
+        ) : (
+          <div aria-busy={dryRun.isFetching}>
+            <DryRunPanel dryRun={dryRun.data} />
+          </div>
+        )}
+      </section>
+
+      <section className="panel" aria-labelledby="versions-heading">
+        <h2 id="versions-heading">Versions</h2>
+        {versions.isPending ? (
+          <Loading label="Loading versions…" />
+        ) : versions.isError ? (
+          isApiError(versions.error) && versions.error.status === 404 ? (
+            <Empty>No versions to show.</Empty>
+          ) : (
+            <ErrorState
+              title="Could not load versions"
+              error={versions.error}
+              onRetry={() => void versions.refetch()}
+            />
+          )
+        ) : versions.data.length ? (
+          <JourneyVersions versions={versions.data} current={journey.data?.version} />
+        ) : (
+          <Empty>No versions yet.</Empty>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,84 @@
+import { useQuery } from '@tanstack/react-query';
+import { useLocation } from 'react-router';
+import { isApiError } from '../api/client';
+import { sendingQuery } from '../api/sending/queries';
+import { useSaveSettings } from '../api/settings/mutations';
+import { settingsQuery } from '../api/settings/queries';
+import { SettingsForm } from '../components/SettingsForm';
+import { ErrorState, Loading } from '../components/StatusViews';
+import { formatDateTime } from '../lib/format';
+import { notify } from '../lib/notices';
+import { sendingDetail } from '../lib/sending';
+import { usePageTitle } from '../lib/usePageTitle';
+
+export function SettingsPage() {
+  usePageTitle('Settings');
+  const settings = useQuery(settingsQuery());
+  const sending = useQuery(sendingQuery());
+  const save = useSaveSettings();
+  const { hash } = useLocation();
+  const focusField = hash ? decodeURIComponent(hash.slice(1)) : undefined;
+
+  return (
+    <div className="page page--narrow">
+      <header className="page__header">
+        <h1>Settings</h1>
+        <p className="page__lead">Who the emails come from, where their links lead, and when and how many go out.</p>
+      </header>
+
+      {sending.data && (
+        <p className="note" data-testid="settings-sending">
+          {sendingDetail(sending.data)}
+        </p>
+      )}
+
+      <div className="panel">
+        {settings.isPending ? (
+          <Loading label="Loading settings…" />
+        ) : settings.isError ? (
+          isApiError(settings.error) && settings.error.status === 404 ? (
+            <div className="state state--empty" role="note">
+              <p className="state__title">Settings are not available yet</p>
+              <p>
+                This server does not offer <code>/api/settings</code> yet; it is configured by its environment.
+              </p>
+            </div>
+          ) : (
+            <ErrorState
+              title="Could not load settings"
+              error={settings.error}
+              onRetry={() => void settings.refetch()}
+            />
+          )
+        ) : (
+          <>
+            {settings.data.updatedAt && (
+              <p className="muted small">
+                Last saved {formatDateTime(settings.data.updatedAt)}
+                {settings.data.updatedBy ? ` by ${settings.data.updatedBy}` : ''}.
+              </p>
+            )}
+            <SettingsForm
+              // A saved answer starts the form again from what the server stored.
+              key={settings.data.updatedAt ?? 'never'}
+              settings={settings.data}
+              busy={save.isPending}
+              serverError={save.error}
+              focusField={focusField}
+              onSave={(patch) =>
+                save.mutate(patch, {
+                  onSuccess: (saved) =>
+                    notify(
+                      saved.missing.length
+                        ? 'Settings saved. Sending stays paused until the rest are set.'
+                        : 'Settings saved.',
+                    ),
+                })
+              }
+            />
+          </>
+        )}
+      </div>
+    </div>
+  );
+}
