@@ -66,7 +66,7 @@ export function DryRunPanel({ dryRun }: { dryRun: DryRun }) {
         </section>
       </div>
       {dryRun.sample.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap" role="region" aria-label="Sample of clients" tabIndex={0}>
           <table className="table table--compact dry-run__sample">
             <caption className="chart__caption">
               {dryRun.sample.length < dryRun.wouldEmail

@@ -11,7 +11,7 @@ export function describeSteps(journey: Pick<Journey, 'steps'>): string {
 
 export function JourneyVersions({ versions, current }: { versions: Journey[]; current: number | undefined }) {
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" role="region" aria-label="Version history" tabIndex={0}>
       <table className="table table--compact">
         <thead>
           <tr>

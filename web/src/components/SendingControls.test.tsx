@@ -54,7 +54,7 @@ describe('The sending switch in the header', () => {
     fakeApi({ ...overviewRoutes, ...controlsRoutes(state) });
     const { user } = renderApp('/');
     const sending = await within(header()).findByRole('group', { name: 'Sending' });
-    expect(within(sending).getByTestId('sending-state')).toHaveTextContent('Paused until setup is done');
+    expect(within(sending).getByTestId('sending-state')).toHaveTextContent('Paused for setup');
 
     await user.click(within(sending).getByRole('button', { name: 'Resume sending' }));
     expect(await screen.findByRole('heading', { level: 1, name: 'Settings' })).toBeInTheDocument();

@@ -11,7 +11,7 @@ export function StepConversionPanel({ byStep, windowDays }: { byStep: StepConver
         Emails of each journey step sent in the last {windowDays} days, and how many were followed by an order.
       </p>
       {byStep.length ? (
-        <div className="table-wrap">
+        <div className="table-wrap" role="region" aria-label="Steps compared" tabIndex={0}>
           <table className="table table--compact table--by-step">
             <thead>
               <tr>

@@ -5,7 +5,7 @@ import { sendingDetail, sendingHeadline, sendingVolume } from './sending';
 describe('sending', () => {
   it('says whether Rekindle is sending, and why not', () => {
     expect(sendingHeadline(aSendingState())).toBe('Sending');
-    expect(sendingHeadline(aSendingState({ paused: true, reason: 'setup' }))).toBe('Paused until setup is done');
+    expect(sendingHeadline(aSendingState({ paused: true, reason: 'setup' }))).toBe('Paused for setup');
     expect(sendingHeadline(aSendingState({ paused: true, reason: 'manual', by: 'ops' }))).toBe('Paused by ops');
     expect(sendingHeadline(aSendingState({ paused: true, reason: 'manual', by: null }))).toBe('Paused');
   });

@@ -6,7 +6,7 @@ import { formatCount, formatDateTime } from './format';
 /** "Paused for setup", "Paused by ops", "Sending". */
 export function sendingHeadline(s: Pick<SendingState, 'paused' | 'reason' | 'by'>): string {
   if (!s.paused) return 'Sending';
-  if (s.reason === 'setup') return 'Paused until setup is done';
+  if (s.reason === 'setup') return 'Paused for setup';
   return s.by ? `Paused by ${s.by}` : 'Paused';
 }
 
@@ -22,6 +22,6 @@ export function sendingDetail(s: SendingState): string {
   if (!s.paused) return `Rekindle is sending. ${sendingVolume(s)}.`;
   const since = s.since ? ` since ${formatDateTime(s.since)}` : '';
   if (s.reason === 'setup')
-    return `Nothing is sent until the shop’s sender details are set${since}. Due emails wait and go out after resume.`;
+    return `Paused${since} until the shop’s sender details are set. Nothing is lost: due emails wait and go out after resume.`;
   return `Paused${s.by ? ` by ${s.by}` : ''}${since}. Due emails wait and go out in order after resume.`;
 }

@@ -41,7 +41,7 @@ export function JourneyPage() {
 
       <section className="panel" aria-labelledby="journey-heading">
         <div className="panel__header">
-          <h2 id="journey-heading">Steps</h2>
+          <h2 id="journey-heading">Current journey</h2>
           {journey.data && (
             <p className="muted small" data-testid="journey-version">
               Version {journey.data.version}, saved {formatDateTime(journey.data.createdAt)}

@@ -27,7 +27,7 @@ export function SettingsPage() {
       </header>
 
       {sending.data && (
-        <p className="note" data-testid="settings-sending">
+        <p className={`note${sending.data.paused ? ' note--caution' : ''}`} data-testid="settings-sending">
           {sendingDetail(sending.data)}
         </p>
       )}
