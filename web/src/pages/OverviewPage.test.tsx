@@ -64,6 +64,57 @@ describe('The overview', () => {
   });
 });
 
+describe('The banner when sending fails', () => {
+  const degraded = {
+    status: 'degraded',
+    reasons: ['3 deliveries failed in the last 60 minutes', '2 dead letters wait in email-processor'],
+    windowMinutes: 60,
+    failedDeliveries: 3,
+    deadLetters: 2,
+    deadLetterQueues: [{ name: 'email-processor', deadLetters: 2 }],
+    lastError: '550 5.1.1 Recipient address rejected',
+    at: '2026-12-01T01:30:00Z',
+    emailId: 'em-42',
+    userId: 'u-42',
+    queue: null,
+    checkedAt: '2026-12-01T01:31:00Z',
+  };
+
+  it('shows the count and the last error, and links to what it concerns', async () => {
+    fakeApi({
+      'GET /api/metrics': () => ok(someMetrics()),
+      'GET /api/users': () => list([]),
+      'GET /api/alerts': () => ok(degraded),
+    });
+    renderApp('/');
+    const banner = await screen.findByRole('alert', { name: /Sending is failing/ });
+    expect(banner).toHaveTextContent(
+      'Sending is failing: 3 emails failed to send in the last hour; 2 events wait in the dead-letter queue.',
+    );
+    expect(banner).toHaveTextContent('550 5.1.1 Recipient address rejected');
+    expect(within(banner).getByRole('link', { name: 'Failed emails' })).toHaveAttribute(
+      'href',
+      '/emails?status=FAILED',
+    );
+    expect(within(banner).getByRole('link', { name: 'The last failed email' })).toHaveAttribute(
+      'href',
+      '/emails/em-42',
+    );
+    expect(within(banner).getByRole('link', { name: 'Queue health' })).toHaveAttribute('href', '#queues-heading');
+  });
+
+  it('stays away while sending works, and from servers without alerts', async () => {
+    fakeApi({
+      'GET /api/metrics': () => ok(someMetrics()),
+      'GET /api/users': () => list([]),
+      'GET /api/alerts': () => ok({ ...degraded, status: 'ok', reasons: [], failedDeliveries: 0, deadLetters: 0 }),
+    });
+    renderApp('/');
+    await screen.findByText('Clients', { selector: 'dt' });
+    expect(screen.queryByRole('alert', { name: /Sending is failing/ })).not.toBeInTheDocument();
+  });
+});
+
 describe('Redriving a dead-letter queue', () => {
   it('asks first, then sends the dead letters back and says how many', async () => {
     const api = fakeApi({

@@ -6,6 +6,7 @@ import { DEFAULT_THRESHOLD, metricsQuery } from '../api/metrics/queries';
 import type { Metrics } from '../api/metrics/types';
 import { useRedriveQueue } from '../api/queues/mutations';
 import type { QueueStats } from '../api/queues/types';
+import { AlertBanner } from '../components/AlertBanner';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { notify } from '../lib/notices';
 import { userListQuery } from '../api/users/queries';
@@ -33,6 +34,8 @@ export function OverviewPage() {
         <h1>Overview</h1>
         <p className="page__lead">How your clients are doing, and what Rekindle is doing about it. Updates live.</p>
       </header>
+
+      <AlertBanner />
 
       {metrics.isPending ? (
         <Loading label="Loading metrics…" />
