@@ -226,6 +226,84 @@ async function askForKeyOnce(page, base) {
   check(!(await dialog.isVisible()), 'the dashboard asked for the key again after a reload in the same session');
 }
 
+/**
+ * A fresh install waits paused until the shop's sender details are set (issue 16). The
+ * shared server is set up through the API, as an operator would, so that its scenarios see
+ * emails go out; a server without /api/settings needs nothing.
+ */
+async function setUpSendingByApi(base) {
+  const res = await fetch(base + '/api/settings');
+  if (res.status === 404) return false;
+  const { data } = await res.json();
+  if (data.missing.length) {
+    await api(base, '/api/settings', {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        shopName: 'E2E Shop',
+        senderName: 'E2E Shop',
+        senderEmail: 'shop@e2e.example',
+        postalAddress: '1 Test Street, Testville',
+        publicUrl: base,
+        shopUrl: 'https://shop.e2e.example',
+      }),
+    });
+  }
+  const sending = await api(base, '/api/sending');
+  if (sending.data.paused) await api(base, '/api/sending/resume', { method: 'POST', headers: { 'Content-Type': 'application/json' } });
+  return true;
+}
+
+/** The sending switch in the layout's top bar. */
+function sendingSwitch(page) {
+  return page.locator('header.topbar').getByRole('group', { name: 'Sending' });
+}
+
+/** On the Journey page: makes the journey 3 steps (day 0, 7, 21), saves it, checks the dry run. */
+async function editJourneyAndDryRun(page, base) {
+  const steps = page.getByRole('listitem', { name: /^Step \d+$/ });
+  await steps.first().waitFor();
+  const before = (await api(base, '/api/journey')).data;
+  while ((await steps.count()) < 3) await page.getByRole('button', { name: 'Add a step' }).click();
+  while ((await steps.count()) > 3) await page.getByRole('button', { name: `Remove step ${await steps.count()}` }).click();
+  const plan = [
+    ['0', 'winback-1'],
+    ['7', 'winback-2'],
+    ['14', 'winback-3'],
+  ];
+  for (let i = 0; i < 3; i++) {
+    await steps.nth(i).getByLabel(/^Days after/).fill(plan[i][0]);
+    await steps.nth(i).getByLabel('Message').fill(plan[i][1]);
+  }
+  await page.getByLabel('Rest period (days)').fill('60');
+  await page.getByTestId('step-day-3').getByText('day 21').waitFor();
+  await page.getByRole('button', { name: 'Save as a new version' }).click();
+  await page.getByTestId('journey-version').getByText(`Version ${before.version + 1}`).waitFor();
+  const after = (await api(base, '/api/journey')).data;
+  check(
+    JSON.stringify(after.steps.map((x) => [x.delayDays, x.message])) ===
+      JSON.stringify([[0, 'winback-1'], [7, 'winback-2'], [14, 'winback-3']]) && after.restDays === 60,
+    `the saved journey is ${JSON.stringify(after)}`,
+  );
+  const versions = page.getByRole('region', { name: 'Versions' });
+  await versions.getByRole('row', { name: new RegExp(`^${after.version} current`) }).waitFor();
+
+  // The dry run: who the next sweep would email, by step, who waits and who is skipped, a sample linking to clients.
+  const dry = page.getByRole('region', { name: 'Dry run: the next sweep' });
+  await dry.getByRole('button', { name: 'Run again' }).click();
+  await dry.getByTestId('dry-run-would-email').waitFor();
+  await dry.getByRole('region', { name: 'By step' }).waitFor();
+  await dry.getByRole('region', { name: /^Due but waiting/ }).waitFor();
+  await dry.getByRole('region', { name: 'Skipped' }).waitFor();
+  const shown = Number((await dry.getByTestId('dry-run-would-email').locator('strong').innerText()).replace(/,/g, ''));
+  check(Number.isInteger(shown) && shown >= 0, `the dry run shows "${shown}"`);
+  if (shown > 0) {
+    const link = dry.locator('table a.client-link').first();
+    check((await link.getAttribute('href'))?.startsWith('/clients/'), 'a dry-run sample does not link to a client');
+  }
+  await shot(page, 'journey');
+}
+
 // ---------------------------------------------------------------------------------------
 // Scenarios: each gets a fresh page; shared facts go through `ctx`.
 
@@ -598,6 +676,121 @@ const scenarios = [
     },
   },
   {
+    name: 'failing deliveries raise the overview\'s banner with the last error, linking to the failed emails',
+    async run({ page }) {
+      // A file where the outbox folder should be: every send fails, and after five quick
+      // retries the event is dead-lettered and the email marked FAILED.
+      const blocked = path.join(tmp, 'blocked-outbox');
+      writeFileSync(blocked, 'not a folder');
+      const base = await startServer('failing outbox', 'failing.db', { RKD_OUTBOX_DIR: blocked, RKD_RETRY_BASE_MS: '20' });
+      try {
+        // A fresh install may wait paused for its settings (issue 16, part 2): set them up.
+        if (typeof setUpSendingByApi === 'function') await setUpSendingByApi(base);
+        const health = await (await fetch(base + '/health')).json();
+        check(health.data.status === 'ok', `/health before any failure: ${JSON.stringify(health)}`);
+        await api(base, '/api/users', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ email: 'fay@e2e.example', name: 'Fay Fails', lastOrderDate: new Date(Date.now() - 130 * 86_400_000).toISOString() }),
+        });
+        await page.goto(base + '/');
+        const banner = page.getByRole('alert').filter({ hasText: 'Sending is failing' });
+        await banner.waitFor({ timeout: 30_000 });
+        const text = await banner.innerText();
+        check(/1 email failed to send in the last hour/.test(text), `the banner says: ${text}`);
+        check(/1 event waits in the dead-letter queue/.test(text), `the banner does not count the dead letter: ${text}`);
+        check(text.includes('outbox'), `the banner does not show the last error: ${text}`);
+        await shot(page, 'alert-banner');
+        const degraded = await (await fetch(base + '/health')).json();
+        check(degraded.data.status === 'degraded', `/health after the failure: ${JSON.stringify(degraded)}`);
+
+        await banner.getByRole('link', { name: 'Failed emails' }).click();
+        await page.waitForURL(/\/emails\?status=FAILED$/);
+        await page.getByRole('heading', { level: 1, name: 'Emails' }).waitFor();
+        await page.locator('table tbody tr').first().waitFor({ timeout: 10_000 });
+        check((await page.locator('table tbody tr').count()) === 1, 'the failed emails list does not show the one failed email');
+      } finally {
+        await stopServer(servers[servers.length - 1]);
+      }
+    },
+  },
+  {
+    name: 'controls: a fresh install is set up, resumed, given a 3-step journey, previewed and paused',
+    async run({ page }) {
+      // Its own fresh store: a new install starts paused until its settings are set.
+      seed('controls.db', 40);
+      const base = await startServer('controls', 'controls.db');
+      const settingsRes = await fetch(base + '/api/settings');
+      if (settingsRes.status === 404) {
+        console.log('      note: GET /api/settings is not served yet; nothing to set up');
+        return;
+      }
+      const { data: fresh } = await settingsRes.json();
+      check(fresh.missing.length > 0, `a fresh install lists no missing settings: ${JSON.stringify(fresh)}`);
+
+      await page.goto(base + '/');
+      const header = sendingSwitch(page);
+      await header.getByText('Paused for setup').waitFor();
+      const banner = page.getByRole('region', { name: 'Finish setting up Rekindle' });
+      await banner.getByText(/Sending stays paused until/).waitFor();
+      await shot(page, 'setup-banner');
+
+      // Resuming before setup is refused and leads to the missing setting.
+      await header.getByRole('button', { name: 'Resume sending' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+      check((await page.evaluate(() => document.activeElement?.getAttribute('name'))) === fresh.missing[0],
+        `a refused resume did not focus the first missing setting (${fresh.missing[0]})`);
+
+      const fill = {
+        shopName: ['Shop name', 'Controls Shop'],
+        senderName: ['Sender name', 'Controls Shop'],
+        senderEmail: ['Sender address', 'hello@controls.example'],
+        postalAddress: ['Postal address', '2 Control Row, Testville'],
+        publicUrl: ['Public URL', base],
+        shopUrl: ['Shop URL', 'https://controls.example'],
+      };
+      for (const [label, value] of Object.values(fill)) {
+        const input = page.getByLabel(new RegExp(`^${label}`));
+        if (!(await input.inputValue())) await input.fill(value);
+      }
+      await page.getByLabel('Daily cap').fill('1000');
+      await page.getByLabel('Hourly rate').fill('500');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      const ready = page.getByRole('region', { name: 'Setup is complete' });
+      await ready.waitFor();
+      const { data: saved } = await api(base, '/api/settings');
+      check(saved.missing.length === 0, `settings still missing after saving: ${saved.missing.join(', ')}`);
+      check(saved.dailyCap === 1000 && saved.hourlyRate === 500, `caps not saved: ${saved.dailyCap}, ${saved.hourlyRate}`);
+      await shot(page, 'settings');
+
+      await ready.getByRole('button', { name: 'Resume sending' }).click();
+      await header.getByText(/^Sending$/).waitFor();
+      await header.getByText(/today of 1,000/).waitFor();
+      check(!(await ready.isVisible()), 'the setup banner stayed after resuming');
+      check((await api(base, '/api/sending')).data.paused === false, 'the server is still paused after Resume');
+
+      // A 3-step journey: day 0, 7 and 21.
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Journey' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Win-back journey' }).waitFor();
+      if ((await fetch(base + '/api/journey')).status === 404) {
+        console.log('      note: GET /api/journey is not served yet; the journey and its dry run are not tried');
+        await page.getByText('Journeys are not available yet').waitFor();
+      } else {
+        await editJourneyAndDryRun(page, base);
+      }
+
+      // Pause from the header: it says so at once, and after a reload (the server's state).
+      await header.getByRole('button', { name: 'Pause sending' }).click();
+      await header.getByText(/^Paused/).waitFor();
+      await header.getByRole('button', { name: 'Resume sending' }).waitFor();
+      check((await api(base, '/api/sending')).data.paused === true, 'the server is not paused after Pause');
+      await page.goto(base + '/emails');
+      await sendingSwitch(page).getByText(/^Paused/).waitFor();
+      await shot(page, 'paused-header');
+      await stopServer(servers.at(-1));
+    },
+  },
+  {
     name: 'phone-sized screen: overview, clients, effectiveness and a client fit the width',
     viewport: { width: 390, height: 844 },
     async run({ page, base, ctx }) {
@@ -605,6 +798,8 @@ const scenarios = [
         ['phone-overview', '/'],
         ['phone-clients', '/clients'],
         ['phone-effectiveness', '/effectiveness'],
+        ['phone-journey', '/journey'],
+        ['phone-settings', '/settings'],
       ];
       if (ctx.lapsedUrl) urls.push(['phone-client-detail', new URL(ctx.lapsedUrl).pathname]);
       for (const [name, url] of urls) {
@@ -634,6 +829,7 @@ async function main() {
   seed('rekindle.db', SEED_USERS);
   const base = await startServer('server', 'rekindle.db');
   console.log(`e2e: rekindle serve is listening at ${base}`);
+  if (await setUpSendingByApi(base)) console.log('e2e: sending set up and resumed through the API');
 
   const context = await chromium.launchPersistentContext(path.join(tmp, 'chromium-profile'), {
     executablePath: CHROMIUM,
