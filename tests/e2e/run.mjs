@@ -273,7 +273,10 @@ async function editJourneyAndDryRun(page, base) {
   ];
   for (let i = 0; i < 3; i++) {
     await steps.nth(i).getByLabel(/^Days after/).fill(plan[i][0]);
-    await steps.nth(i).getByLabel('Message').fill(plan[i][1]);
+    // A list when the server names its messages, else a text box.
+    const message = steps.nth(i).getByLabel('Message');
+    if ((await message.evaluate((e) => e.tagName)) === 'SELECT') await message.selectOption(plan[i][1]);
+    else await message.fill(plan[i][1]);
   }
   await page.getByLabel('Rest period (days)').fill('60');
   await page.getByTestId('step-day-3').getByText('day 21').waitFor();

@@ -108,6 +108,8 @@ export function JourneyEditor({
     return undefined;
   }
 
+  // The server lists the messages a step may send; without a list, a name is typed.
+  const messages = journey.messages ?? [];
   const days = stepDays(values.steps);
   const stepsError = errors.steps ?? (serverRef?.kind === 'steps' ? serverMessage : undefined);
   const restError = errors.restDays ?? (serverRef?.kind === 'restDays' ? serverMessage : undefined);
@@ -161,15 +163,34 @@ export function JourneyEditor({
                   </div>
                   <div className={`field field--grow${messageError ? ' field--invalid' : ''}`}>
                     <label htmlFor={messageId}>Message</label>
-                    <input
-                      id={messageId}
-                      type="text"
-                      value={step.message}
-                      autoComplete="off"
-                      onChange={(e) => change(updateStep(values, i, 'message', e.target.value))}
-                      aria-invalid={messageError ? true : undefined}
-                      aria-describedby={messageError ? `${messageId}-error` : undefined}
-                    />
+                    {messages.length ? (
+                      <select
+                        id={messageId}
+                        value={step.message}
+                        onChange={(e) => change(updateStep(values, i, 'message', e.target.value))}
+                        aria-invalid={messageError ? true : undefined}
+                        aria-describedby={messageError ? `${messageId}-error` : undefined}
+                      >
+                        {!messages.includes(step.message) && (
+                          <option value={step.message}>{step.message || '—'}</option>
+                        )}
+                        {messages.map((m) => (
+                          <option key={m} value={m}>
+                            {m}
+                          </option>
+                        ))}
+                      </select>
+                    ) : (
+                      <input
+                        id={messageId}
+                        type="text"
+                        value={step.message}
+                        autoComplete="off"
+                        onChange={(e) => change(updateStep(values, i, 'message', e.target.value))}
+                        aria-invalid={messageError ? true : undefined}
+                        aria-describedby={messageError ? `${messageId}-error` : undefined}
+                      />
+                    )}
                     {messageError && (
                       <p id={`${messageId}-error`} className="field__error">
                         {messageError}
@@ -218,7 +239,7 @@ export function JourneyEditor({
         <button
           type="button"
           className="button"
-          onClick={() => change(addStep(values))}
+          onClick={() => change(addStep(values, messages))}
           disabled={values.steps.length >= MAX_STEPS}
         >
           Add a step

@@ -52,6 +52,19 @@ describe('journeyForm', () => {
     ]);
   });
 
+  it('gives an added step the next of the server’s messages, then the last', () => {
+    const messages = ['winback-1', 'winback-2', 'winback-3'];
+    const two = fromJourney({ ...journey, steps: journey.steps.slice(0, 2) });
+    expect(toJourneyEdit(addStep(two, messages)).steps[2]?.message).toBe('winback-3');
+    expect(toJourneyEdit(addStep(fromJourney(journey), messages)).steps[3]?.message).toBe('winback-3');
+  });
+
+  it('refuses a message name the server would refuse', () => {
+    const bad = updateStep(fromJourney(journey), 0, 'message', 'Win Back!');
+    expect(validateJourneyForm(bad).step?.[0]?.message).toBe('A message name is 1 to 64 of a-z, 0-9 and -.');
+    expect(validateJourneyForm(updateStep(bad, 0, 'message', 'a'.repeat(65))).step?.[0]?.message).toBeDefined();
+  });
+
   it('counts each step’s day from the start of the episode', () => {
     expect(stepDays(journey.steps)).toEqual([0, 10, 24]);
     expect(stepDays([{ delayDays: '3' }, { delayDays: 'x' }, { delayDays: '1' }])).toEqual([3, null, null]);

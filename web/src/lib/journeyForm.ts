@@ -43,9 +43,13 @@ export function fromJourney(journey: Pick<Journey, 'steps' | 'restDays'>): Journ
   };
 }
 
-/** A new step after the last: two weeks later, with the next "winback-N" message. */
-export function addStep(values: JourneyFormValues): JourneyFormValues {
-  const message = `winback-${values.steps.length + 1}`;
+/**
+ * A new step after the last: two weeks later, with the next of the server's `messages`
+ * (the last one once they run out), or the next "winback-N" when it lists none.
+ */
+export function addStep(values: JourneyFormValues, messages: readonly string[] = []): JourneyFormValues {
+  const n = values.steps.length;
+  const message = messages.length ? (messages[Math.min(n, messages.length - 1)] ?? '') : `winback-${n + 1}`;
   return { ...values, steps: [...values.steps, { key: newKey(), delayDays: '14', message }] };
 }
 
@@ -68,6 +72,8 @@ export function updateStep(values: JourneyFormValues, index: number, field: Step
 }
 
 const WHOLE = /^\d+$/;
+/** The server's rule for a message (template set) name. */
+const MESSAGE_NAME = /^[a-z0-9-]{1,64}$/;
 
 function wholeDaysError(text: string, max: number): string | undefined {
   const t = text.trim();
@@ -85,7 +91,9 @@ export function validateJourneyForm(values: JourneyFormValues): JourneyFormError
     const e: Partial<Record<StepField, string>> = {};
     const delay = wholeDaysError(s.delayDays, MAX_DELAY_DAYS);
     if (delay) e.delayDays = delay;
-    if (!s.message.trim()) e.message = 'Name the message this step sends.';
+    const message = s.message.trim();
+    if (!message) e.message = 'Name the message this step sends.';
+    else if (!MESSAGE_NAME.test(message)) e.message = 'A message name is 1 to 64 of a-z, 0-9 and -.';
     if (e.delayDays || e.message) (errors.step ??= {})[i] = e;
   });
   const rest = wholeDaysError(values.restDays, MAX_REST_DAYS);

@@ -67,6 +67,35 @@ describe('The Journey page', () => {
     await waitFor(() => expect(api.callsTo('POST', '/api/journey/dry-run').length).toBeGreaterThan(1));
   });
 
+  it('offers the server’s messages to choose from when it lists them', async () => {
+    const state = controlsState({
+      versions: [aJourney({ messages: ['winback-1', 'winback-2', 'winback-3', 'last-call'] })],
+    });
+    const api = fakeApi(controlsRoutes(state));
+    const { user } = renderApp('/journey');
+    await waitFor(() => expect(steps()).toHaveLength(3));
+
+    const message = within(steps()[1]!).getByRole('combobox', { name: 'Message' });
+    expect(
+      within(message)
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toEqual(['winback-1', 'winback-2', 'winback-3', 'last-call']);
+    await user.selectOptions(message, 'last-call');
+    await user.click(screen.getByRole('button', { name: 'Add a step' }));
+    expect(within(steps()[3]!).getByRole('combobox', { name: 'Message' })).toHaveValue('last-call');
+    await user.click(screen.getByRole('button', { name: 'Save as a new version' }));
+    await waitFor(() => expect(api.callsTo('PUT', '/api/journey')).toHaveLength(1));
+    expect(api.callsTo('PUT', '/api/journey')[0]!.body).toMatchObject({
+      steps: [
+        { message: 'winback-1' },
+        { message: 'last-call' },
+        { message: 'winback-3' },
+        { delayDays: 14, message: 'last-call' },
+      ],
+    });
+  });
+
   it('refuses steps the server would refuse, at the field, without asking it', async () => {
     const api = fakeApi(controlsRoutes(controlsState()));
     const { user } = renderApp('/journey');

@@ -14,6 +14,8 @@ export interface Journey {
   restDays: number;
   /** What ends an episode early, e.g. "order", "unsubscribe", "bounce", "complaint". */
   exits: string[];
+  /** The messages a step may send (the built-in template sets), when the server lists them. */
+  messages?: string[];
   createdAt: string;
   createdBy: string;
 }
