@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { controlsRoutes, controlsState, someSettings } from '../test/controls';
 import { fail, fakeApi } from '../test/fakeApi';
@@ -90,6 +90,23 @@ describe('The Settings page', () => {
     expect(await screen.findByText('QuietHours.end must be HH:MM.')).toBeInTheDocument();
     expect(screen.getByLabelText('Quiet hours end')).toHaveAttribute('aria-invalid', 'true');
     expect(screen.getByLabelText('Quiet hours end')).toHaveFocus();
+  });
+
+  it('has the journey’s dry run worked out again after a change (caps and quiet hours decide who waits)', async () => {
+    const api = fakeApi(controlsRoutes(controlsState()));
+    const { user } = renderApp('/journey');
+    await screen.findByTestId('dry-run-would-email');
+    const nav = screen.getByRole('navigation', { name: 'Main' });
+
+    await user.click(within(nav).getByRole('link', { name: 'Settings' }));
+    await user.clear(await screen.findByLabelText('Daily cap'));
+    await user.type(screen.getByLabelText('Daily cap'), '20');
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    await waitFor(() => expect(api.callsTo('PUT', '/api/settings')).toHaveLength(1));
+    await user.click(within(nav).getByRole('link', { name: 'Journey' }));
+
+    await screen.findByTestId('dry-run-would-email');
+    await waitFor(() => expect(api.callsTo('POST', '/api/journey/dry-run')).toHaveLength(2));
   });
 
   it('marks the settings sending waits for', async () => {

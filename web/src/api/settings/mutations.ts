@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { apiRequest } from '../client';
+import { journeyKeys } from '../journey/queries';
 import { sendingKeys } from '../sending/queries';
 import { settingsKeys } from './queries';
 import type { Settings, SettingsPatch } from './types';
@@ -11,8 +12,9 @@ export function useSaveSettings() {
     meta: { handlesErrors: true },
     onSuccess: (settings) => {
       queryClient.setQueryData(settingsKeys.all, settings);
-      // Caps and quiet hours show in the header's sending state.
+      // Caps and quiet hours show in the header's sending state and decide who waits in the dry run.
       void queryClient.invalidateQueries({ queryKey: sendingKeys.all });
+      void queryClient.invalidateQueries({ queryKey: journeyKeys.dryRun() });
     },
   });
 }
