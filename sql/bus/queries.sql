@@ -27,7 +27,7 @@ DELETE FROM messages WHERE id = ?1 AND receive_count = ?2 AND dead = 0;
 UPDATE messages SET visible_at = ?3 WHERE id = ?1 AND receive_count = ?2 AND dead = 0;
 
 -- name: get-delivery
-SELECT receive_count FROM messages WHERE id = ?1 AND receive_count = ?2 AND dead = 0;
+SELECT receive_count, COALESCE(dedup_id, '') FROM messages WHERE id = ?1 AND receive_count = ?2 AND dead = 0;
 
 -- name: nack
 UPDATE messages SET visible_at = ?3, last_error = ?4 WHERE id = ?1 AND receive_count = ?2 AND dead = 0;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "api/delivery_alerts.h"
 #include "base/time.h"
 #include "bus/bus.h"
 #include "domain/score.h"
@@ -25,10 +26,15 @@ struct ApiContext {
   Millis started_at = 0;
   Bus* bus = nullptr;          // null: the queue routes answer 503
   Sweeper* sweeper = nullptr;  // null: POST /api/sweep answers 503
+  // Null: /health checks the store only, and GET /api/alerts answers 503.
+  DeliveryAlerts* alerts = nullptr;
   int attribution_days = 7;
   double holdout_share = 0.1;
 };
 
+// GET /health (open; the documented rule: 503 when the store or the bus does not answer,
+// else 200 with status "ok" or "degraded" and the reasons) and GET /api/alerts (the
+// dashboard's banner: failed deliveries in the window, dead letters, the last error).
 void RegisterHealthRoutes(Router& router, ApiContext& ctx);
 void RegisterUserRoutes(Router& router, ApiContext& ctx);
 void RegisterOrderRoutes(Router& router, ApiContext& ctx);

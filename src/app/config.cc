@@ -6,6 +6,8 @@
 #include <cstring>
 #include <sstream>
 
+#include "http/client_address.h"
+
 namespace rkd {
 namespace {
 
@@ -272,12 +274,39 @@ const std::vector<Setting>& Settings() {
        .parser = Int(&Config::http_threads, 0, 256)},
       {.name = "RKD_API_KEYS",
        .section = kHttp,
-       .description = "Comma-separated keys; when set, every /api route needs `Authorization: Bearer KEY` (/health, "
-                      "/u/…, /t/… and /hooks/ses stay open: the load balancer, email links, SES). Generate one with "
+       .description = "Comma-separated keys, each `name:key` or a bare key (named key-1, key-2… by its place in the "
+                      "list); when set, every /api route needs `Authorization: Bearer KEY` (/health, /u/…, /t/… and "
+                      "/hooks/ses stay open: the load balancer, email links, SES). Each request's log line names the "
+                      "key's name, never the key. Names: letters, digits, `.`, `_`, `-`. Generate a key with "
                       "`openssl rand -hex 32`.",
-       .parser = List(&Config::api_keys),
+       .parser = {[](const char* name, const std::string& value, Config& c) {
+                    c.api_keys.clear();
+                    c.api_key_names.clear();
+                    for (const std::string& item : SplitList(value)) {
+                      const size_t colon = item.find(':');
+                      std::string key_name = colon == std::string::npos ? "key-" + std::to_string(c.api_keys.size() + 1)
+                                                                        : item.substr(0, colon);
+                      std::string key = colon == std::string::npos ? item : item.substr(colon + 1);
+                      // The error names the item's place, never the key.
+                      const std::string which = " (item " + std::to_string(c.api_keys.size() + 1) + ")";
+                      if (key_name.empty() || key_name.size() > 64 ||
+                          key_name.find_first_not_of(
+                              "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != std::string::npos)
+                        return Status::InvalidArgument(
+                            std::string(name) + which + ": a key's name is 1 to 64 letters, digits, '.', '_' or '-'",
+                            name);
+                      if (key.empty()) return Status::InvalidArgument(std::string(name) + which + ": empty key", name);
+                      if (std::find(c.api_key_names.begin(), c.api_key_names.end(), key_name) != c.api_key_names.end())
+                        return Status::InvalidArgument(
+                            std::string(name) + which + ": the name " + key_name + " is given twice", name);
+                      c.api_keys.push_back(std::move(key));
+                      c.api_key_names.push_back(std::move(key_name));
+                    }
+                    return Status::Ok();
+                  },
+                  [](const Config& c) { return nlohmann::json(c.api_keys); }, "a comma-separated list"},
        .secret = true,
-       .example = "CHANGE-ME-1,CHANGE-ME-2",
+       .example = "dashboard:CHANGE-ME-1,deploy:CHANGE-ME-2",
        .example_set = true},
       {.name = "RKD_METRICS_TOKEN",
        .section = kHttp,
@@ -294,6 +323,20 @@ const std::vector<Setting>& Settings() {
        .default_doc = "http://RKD_HTTP_ADDR",
        .example = "https://rekindle.shop.example",
        .example_set = true},
+      {.name = "RKD_TRUSTED_PROXIES",
+       .section = kHttp,
+       .description = "Reverse proxies (addresses or CIDR networks, comma-separated) whose `X-Forwarded-For` names "
+                      "the client: a request from one of them is logged with the address the proxy saw; from "
+                      "anyone else the header is ignored. Unset: the TCP peer is the client.",
+       .parser = {[](const char* name, const std::string& value, Config& c) {
+                    c.trusted_proxies = SplitList(value);
+                    for (const std::string& network : c.trusted_proxies)
+                      if (auto parsed = ParseCidr(network, name); !parsed.ok()) return parsed.status();
+                    return Status::Ok();
+                  },
+                  [](const Config& c) { return nlohmann::json(c.trusted_proxies); },
+                  "addresses and networks such as 127.0.0.1, 10.0.0.0/8, fd00::/8"},
+       .example = "127.0.0.1"},
       {.name = "RKD_CORS_ORIGINS",
        .section = kHttp,
        .description = "Browser origins allowed to call the API from another site, comma-separated (`*` for any).",
@@ -335,11 +378,22 @@ const std::vector<Setting>& Settings() {
        .section = kPipeline,
        .description = "A failed event is retried after base × 2^(receive − 1) ms, capped at the visibility timeout.",
        .parser = Int(&Config::retry_base_ms, 1, 3'600'000)},
+      {.name = "RKD_ALERT_WINDOW_MINUTES",
+       .section = kPipeline,
+       .description = "A delivery that failed (an email marked FAILED) keeps GET /health `degraded` and the "
+                      "dashboard's banner up for this many minutes; dead letters keep them up until redriven or "
+                      "expired.",
+       .parser = Int(&Config::alert_window_minutes, 1, 10080)},
       {.name = "RKD_SWEEP_INTERVAL_S",
        .section = kPipeline,
        .description = "How often `rekindle serve` sweeps (re-scores every client); a multi-host install sweeps with "
                       "rekindle-sweep.timer instead.",
        .parser = Int(&Config::sweep_interval_s, 1, 365 * 86400)},
+      {.name = "RKD_DUE_SCAN_INTERVAL_S",
+       .section = kPipeline,
+       .description = "How often `rekindle serve` looks for journey steps that have fallen due (a cheap indexed "
+                      "read) and hands them to the email processor.",
+       .parser = Int(&Config::due_scan_interval_s, 1, 86400)},
       {.name = "RKD_CHANGE_RETENTION_HOURS",
        .section = kPipeline,
        .description = "The change stream keeps a published record this many hours, then the stream processor deletes "
@@ -528,6 +582,13 @@ const std::vector<Setting>& Settings() {
        .secret = true,
        .example = "CHANGE-ME",
        .example_set = true},
+      {.name = "RKD_ROTATE_UNSUBSCRIBE_KEY",
+       .section = kEffect,
+       .description = "SQLite without RKD_UNSUBSCRIBE_SECRET: a store that has sent emails but whose "
+                      "unsubscribe.key is missing (restored without it) makes the process refuse to start, because "
+                      "a new key would silently break every link already sent. `true` makes a new key anyway "
+                      "(rotation: the old links stop working); set it for one start, then remove it.",
+       .parser = Switch(&Config::rotate_unsubscribe_key, "true", "false", /*show_as_bool=*/true)},
       {.name = "RKD_HOLDOUT_SHARE",
        .section = kEffect,
        .description = "Share of eligible at-risk clients held out (scored, not emailed) to measure the lift.",

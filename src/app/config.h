@@ -66,7 +66,16 @@ struct Config {
   std::vector<std::string> sns_topic_arns;  // empty: notifications from any topic
   int sns_max_age_s = 3600;
   bool sns_allow_insecure_cert_url = false;
+  // RKD_API_KEYS: the keys alone, and each one's name (as given in "name:key", else
+  // key-<i+1>), which request logs show instead of the key.
   std::vector<std::string> api_keys;
+  std::vector<std::string> api_key_names;
+  // RKD_TRUSTED_PROXIES: addresses and CIDRs (validated) whose X-Forwarded-For is believed.
+  std::vector<std::string> trusted_proxies;
+  // Make a new unsubscribe.key even for a store that has emails (RKD_ROTATE_UNSUBSCRIBE_KEY).
+  bool rotate_unsubscribe_key = false;
+  // A failed delivery keeps /health degraded and the banner up this long.
+  int alert_window_minutes = 60;
   std::string metrics_token;  // GET /metrics: this bearer token alone; empty: the API keys (if any)
   std::vector<std::string> cors_origins;
   std::string log_level = "info";
@@ -76,6 +85,7 @@ struct Config {
   std::vector<std::string> allowed_hosts;
   int workers = 4;  // email processor threads in serve / worker
   int sweep_interval_s = 86400;
+  int due_scan_interval_s = 60;
   int change_retention_hours = 24;  // published change records kept this long
   int retry_base_ms = 1000;
   std::string shop_url = "https://shop.example.com";

@@ -93,6 +93,13 @@ TEST(Config, RefusesBadValuesNamingTheVariable) {
            {"RKD_BUS_NAMESPACE", "a.b"},
            {"RKD_HTTP_ADDR", "localhost"},
            {"RKD_LOG_LEVEL", "loud"},
+           {"RKD_API_KEYS", "bad name:k1"},
+           {"RKD_API_KEYS", "a:k1,a:k2"},
+           {"RKD_API_KEYS", "ops:"},
+           {"RKD_TRUSTED_PROXIES", "10.0.0.0/33"},
+           {"RKD_TRUSTED_PROXIES", "proxy.internal"},
+           {"RKD_ROTATE_UNSUBSCRIBE_KEY", "yes"},
+           {"RKD_ALERT_WINDOW_MINUTES", "0"},
        }) {
     auto c = Load({{name, value}});
     ASSERT_FALSE(c.ok()) << name << "=" << value;
@@ -100,6 +107,22 @@ TEST(Config, RefusesBadValuesNamingTheVariable) {
     EXPECT_EQ(c.status().field(), name);
     EXPECT_NE(c.status().message().find(name), std::string::npos) << c.status().message();
   }
+}
+
+// Request logs name the key that was used, never the key: "name:key", or a bare key named
+// by its place in the list.
+TEST(Config, ApiKeysHaveNames) {
+  auto c = Load({{"RKD_API_KEYS", "dashboard:k-dash, k-bare ,ci.deploy_1:k:with:colons"},
+                 {"RKD_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8,fd00::/8"}});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->api_keys, (std::vector<std::string>{"k-dash", "k-bare", "k:with:colons"}));
+  EXPECT_EQ(c->api_key_names, (std::vector<std::string>{"dashboard", "key-2", "ci.deploy_1"}));
+  EXPECT_EQ(c->trusted_proxies, (std::vector<std::string>{"127.0.0.1", "10.0.0.0/8", "fd00::/8"}));
+  // A refusal names the item's place, never a key.
+  auto bad = Load({{"RKD_API_KEYS", "ok:secret-one,bad name:secret-two"}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("item 2"), std::string::npos) << bad.status().message();
+  EXPECT_EQ(bad.status().message().find("secret"), std::string::npos) << bad.status().message();
 }
 
 TEST(Config, SecretsShowOnlyWhetherTheyAreSet) {

@@ -8,9 +8,11 @@
 #include <fstream>
 #include <random>
 
+#include "base/log.h"
+
 namespace rkd {
 
-Result<std::string> LinkSigningKey(const Config& config) {
+Result<std::string> LinkSigningKey(const Config& config, bool store_has_emails) {
   if (!config.unsubscribe_secret.empty()) return config.unsubscribe_secret;
   // On a shared store the processes run on several hosts: a key of each host's own would
   // sign links that the host answering them cannot check.
@@ -24,6 +26,19 @@ Result<std::string> LinkSigningKey(const Config& config) {
   if (ec)
     return Status::FailedPrecondition("cannot keep an unsubscribe key in " + config.data_dir() + " (" + ec.message() +
                                       "): set RKD_UNSUBSCRIBE_SECRET (every host must share it)");
+  if (store_has_emails && !std::filesystem::exists(path, ec)) {
+    if (!config.rotate_unsubscribe_key)
+      return Status::FailedPrecondition(
+          "the store has emails but " + path +
+          " is missing: their unsubscribe and tracking links were signed with that key, and a new one would "
+          "silently break every link already sent. Restore unsubscribe.key beside the database (it belongs with "
+          "every backup), or start once with RKD_ROTATE_UNSUBSCRIBE_KEY=true to make a new key and accept that "
+          "the old links stop working");
+    LogWarn(
+        "making a new unsubscribe key for a store that has emails: the links in emails already sent no longer "
+        "work (RKD_ROTATE_UNSUBSCRIBE_KEY)",
+        {{"path", path}});
+  }
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd >= 0) {
     std::random_device rd;
@@ -39,6 +54,12 @@ Result<std::string> LinkSigningKey(const Config& config) {
     return Status::FailedPrecondition("cannot read or create the unsubscribe key " + path +
                                       ": set RKD_UNSUBSCRIBE_SECRET (every host must share it)");
   return key;
+}
+
+Result<bool> StoreHasEmails(Store& store) {
+  auto m = store.Metrics(100);
+  if (!m.ok()) return m.status();
+  return m->emails_total > 0;
 }
 
 }  // namespace rkd

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <functional>
 #include <iostream>
 #include <optional>
@@ -19,6 +20,7 @@
 #include "app/pipeline_threads.h"
 #include "app/shutdown_signals.h"
 #include "base/log.h"
+#include "db/sqlite/sqlite_backup.h"
 #include "http/access.h"
 #include "http/server.h"
 #include "http/static_files.h"
@@ -92,11 +94,12 @@ int Serve(const Config& given, bool with_pipeline) {
                                            " without API keys: set RKD_API_KEYS, or listen on 127.0.0.1"));
   // Bind first: links in emails point at the port actually bound (RKD_HTTP_ADDR may say 0).
   Router router;
-  AccessPolicy access({given.api_keys, given.cors_origins, given.host_names()});
+  AccessPolicy access({given.api_keys, given.cors_origins, given.host_names(), given.api_key_names});
   ServerOptions options;
   options.host = given.http_host() == "localhost" ? "127.0.0.1" : given.http_host();
   options.port = static_cast<uint16_t>(given.http_port());
   options.threads = given.http_threads > 0 ? given.http_threads : 8;
+  for (const std::string& network : given.trusted_proxies) options.trusted_proxies.push_back(*ParseCidr(network));
   // Outlives the server and the components (their figures are read at scrape time).
   Metrics metrics({kVersion, given.smtp_url.empty() ? "outbox" : "smtp"});
   HttpServer server(options, WithMetrics(metrics.http(), WithAccess(access, router)));
@@ -109,12 +112,16 @@ int Serve(const Config& given, bool with_pipeline) {
   if (!sb.ok()) return Fail(sb.status());
   Store& store = *sb->store;
   Bus& bus = *sb->bus;
-  auto link_key = LinkSigningKey(config);
+  auto has_emails = StoreHasEmails(*sb->store);
+  if (!has_emails.ok()) return Fail(has_emails.status());
+  auto link_key = LinkSigningKey(config, *has_emails);
   if (!link_key.ok()) return Fail(link_key.status());
   // POST /api/sweep runs a sweep in this process; `serve` also sweeps periodically.
   Sweeper sweeper(store, bus, config.score, clock, Cooldown(config), MakeLeaderLock(config, kSweepRole),
                   &metrics.sweep());
 
+  // /health and the dashboard's banner: failed deliveries and dead letters, read at most every 5 s.
+  DeliveryAlerts alerts(store, &bus, clock, {.window = int64_t{config.alert_window_minutes} * 60'000});
   ApiContext ctx{.store = store,
                  .rules = config.score,
                  .clock = clock,
@@ -122,6 +129,7 @@ int Serve(const Config& given, bool with_pipeline) {
                  .started_at = clock.Now(),
                  .bus = &bus,
                  .sweeper = &sweeper,
+                 .alerts = &alerts,
                  .attribution_days = config.attribution_days,
                  .holdout_share = config.holdout_share};
   RegisterHealthRoutes(router, ctx);
@@ -194,7 +202,9 @@ int RunWorker(const Config& config) {
   SystemClock clock;
   auto sb = OpenStoreAndBus(config, clock);
   if (!sb.ok()) return Fail(sb.status());
-  auto link_key = LinkSigningKey(config);
+  auto has_emails = StoreHasEmails(*sb->store);
+  if (!has_emails.ok()) return Fail(has_emails.status());
+  auto link_key = LinkSigningKey(config, *has_emails);
   if (!link_key.ok()) return Fail(link_key.status());
   auto sending = BuildEmailSending(config, *sb, clock, *link_key, /*metrics=*/nullptr);
   if (!sending.ok()) return Fail(sending.status());
@@ -244,6 +254,36 @@ int Migrate(const Config& config) {
   auto store = OpenStore(config, clock);
   if (!store.ok()) return Fail(store.status());
   LogInfo("migrated", {{"database", ConfigToJson(config)["RKD_DATABASE_URL"]}});
+  return 0;
+}
+
+// `backup FILE`: an online copy of the SQLite store (db/sqlite/sqlite_backup.h) and,
+// when the links are signed with the key kept in the data folder, that key beside it as
+// FILE.unsubscribe.key: a store restored without its key would break every link sent.
+int Backup(const Config& config, const std::string& file) {
+  if (config.database_url.rfind("sqlite:", 0) != 0)
+    return Fail(Status::FailedPrecondition(
+        "rekindle backup copies a SQLite store; back up PostgreSQL with its own tools (pg_dump, or base backups "
+        "and WAL archiving)"));
+  auto copied = BackupSqlite(config.database_url.substr(7), file);
+  if (!copied.ok()) return Fail(copied.status());
+  nlohmann::json out = {{"file", file},
+                        {"bytes", copied->bytes},
+                        {"pages", copied->pages},
+                        {"seconds", copied->seconds},
+                        {"unsubscribeKey", nullptr}};
+  const std::string key = config.data_dir() + "/unsubscribe.key";
+  std::error_code ec;
+  if (config.unsubscribe_secret.empty() && std::filesystem::exists(key, ec)) {
+    const std::string key_copy = file + ".unsubscribe.key";
+    std::filesystem::copy_file(key, key_copy, std::filesystem::copy_options::overwrite_existing, ec);
+    if (ec) return Fail(Status::Internal("cannot copy " + key + " to " + key_copy + ": " + ec.message()));
+    std::filesystem::permissions(key_copy, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                                 ec);
+    out["unsubscribeKey"] = key_copy;
+  }
+  LogInfo("backed up", out);
+  std::cout << out.dump() << "\n";
   return 0;
 }
 
@@ -302,7 +342,11 @@ int Run(int argc, char** argv) {
   auto* worker_cmd = app.add_subcommand("worker", "Run the email processor alone (RKD_WORKERS threads)");
   auto* sweep_cmd = app.add_subcommand(
       "sweep", "Re-score every client now, queue emails for those at risk, and exit (one at a time)");
-  for (auto* sub : {serve, api, migrate, seed_cmd, config_cmd, stream_cmd, worker_cmd, sweep_cmd})
+  auto* backup_cmd = app.add_subcommand(
+      "backup", "Copy the SQLite store to FILE while the service runs (and unsubscribe.key to FILE.unsubscribe.key)");
+  std::string backup_file;
+  backup_cmd->add_option("FILE", backup_file, "Where to write the copy (replaced when it exists)")->required();
+  for (auto* sub : {serve, api, migrate, seed_cmd, config_cmd, stream_cmd, worker_cmd, sweep_cmd, backup_cmd})
     sub->set_version_flag("--version", std::string("rekindle ") + kVersion);
   CLI11_PARSE(app, argc, argv);
 
@@ -324,6 +368,7 @@ int Run(int argc, char** argv) {
   if (stream_cmd->parsed()) return skip_to_end ? SkipStreamToEnd(*config) : RunStream(*config);
   if (worker_cmd->parsed()) return RunWorker(*config);
   if (sweep_cmd->parsed()) return Sweep(*config);
+  if (backup_cmd->parsed()) return Backup(*config, backup_file);
   return Serve(*config, /*with_pipeline=*/!api->parsed());
 }
 

@@ -52,16 +52,23 @@ bool AccessPolicy::OriginAllowed(const std::string& origin) const {
                      [&](const std::string& o) { return o == "*" || o == origin; });
 }
 
-bool AccessPolicy::KeyAccepted(const std::string& authorization) const {
+int AccessPolicy::AcceptedKey(const std::string& authorization) const {
   constexpr std::string_view kBearer = "Bearer ";
-  if (authorization.size() <= kBearer.size() || authorization.compare(0, kBearer.size(), kBearer) != 0) return false;
+  if (authorization.size() <= kBearer.size() || authorization.compare(0, kBearer.size(), kBearer) != 0) return -1;
   const std::string key = authorization.substr(kBearer.size());
-  bool ok = false;
-  for (const std::string& k : config_.api_keys) ok |= ConstantTimeEquals(key, k);
-  return ok;
+  // Every key is compared, whichever matches, so the time does not say which one did.
+  int found = -1;
+  for (size_t i = 0; i < config_.api_keys.size(); ++i)
+    if (ConstantTimeEquals(key, config_.api_keys[i])) found = static_cast<int>(i);
+  return found;
 }
 
-std::optional<HttpResponse> AccessPolicy::Screen(const HttpRequest& req) const {
+std::string AccessPolicy::KeyName(int index) const {
+  const auto i = static_cast<size_t>(index);
+  return i < config_.api_key_names.size() ? config_.api_key_names[i] : "key-" + std::to_string(index + 1);
+}
+
+std::optional<HttpResponse> AccessPolicy::Screen(HttpRequest& req) const {
   // RFC 9112 §3.2: a server MUST answer 400 to an HTTP/1.1 request without Host.
   if (req.version >= 11 && req.headers.count("host") == 0)
     return ErrorResponse(400, "bad_request", "an HTTP/1.1 request must carry a Host header", "Host");
@@ -81,7 +88,9 @@ std::optional<HttpResponse> AccessPolicy::Screen(const HttpRequest& req) const {
     r.headers.emplace_back("Access-Control-Max-Age", "600");
     return r;
   }
-  if (!config_.api_keys.empty() && PathIsUnder(req.path, "/api") && !KeyAccepted(req.Header("authorization"))) {
+  const int key = config_.api_keys.empty() ? -1 : AcceptedKey(req.Header("authorization"));
+  if (key >= 0) req.key_name = KeyName(key);
+  if (!config_.api_keys.empty() && PathIsUnder(req.path, "/api") && key < 0) {
     HttpResponse r =
         ErrorResponse(401, "unauthenticated",
                       req.Header("authorization").empty() ? "an API key is required: send Authorization: Bearer <key>"

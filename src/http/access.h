@@ -19,6 +19,7 @@ struct AccessConfig {
   // accepts any; empty accepts any (unit tests). A page on an attacker's domain that
   // resolves to 127.0.0.1 (DNS rebinding) names the attacker's domain here.
   std::vector<std::string> allowed_hosts;
+  std::vector<std::string> api_key_names;  // api_keys[i]'s name, logged instead of the key (else key-<i+1>)
 };
 
 // The host part of a Host header value, lowercased: "Example.COM:8080" → "example.com",
@@ -31,14 +32,17 @@ class AccessPolicy {
 
   // A response for requests that must not reach the router (a CORS preflight, a
   // missing or wrong key on /api), or nullopt to go on.
-  std::optional<HttpResponse> Screen(const HttpRequest& request) const;
+  // Sets request.key_name when it carries a valid key.
+  std::optional<HttpResponse> Screen(HttpRequest& request) const;
   // Adds the CORS headers a browser needs when the request's origin is allowed.
   void Decorate(const HttpRequest& request, HttpResponse* response) const;
 
  private:
   bool HostAllowed(const HttpRequest& request) const;
   bool OriginAllowed(const std::string& origin) const;
-  bool KeyAccepted(const std::string& authorization) const;
+  // The index of the key `authorization` carries ("Bearer KEY"), or -1.
+  int AcceptedKey(const std::string& authorization) const;
+  std::string KeyName(int index) const;
   AccessConfig config_;
 };
 

@@ -23,6 +23,11 @@ struct HttpRequest {
   std::map<std::string, std::string> params;  // route parameters (":userId" → value)
   std::string request_id;
   std::string route;  // the pattern of the route that matched ("/api/users/:userId"), "" when none did
+  // Who sent it, for the request's log line: the client's address (the TCP peer, or what
+  // a trusted proxy forwarded: http/client_address.h) and the name of the API key it
+  // carried ("" without a valid key). Set by the server and the access policy.
+  std::string client_address;
+  std::string key_name;
 
   const std::string& Header(const std::string& lowercase_name) const {
     static const std::string kEmpty;

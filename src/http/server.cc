@@ -57,13 +57,15 @@ void LogRequest(const HttpRequest& req, unsigned status, double ms) {
   LogRaw(
       spdlog::level::info,
       fmt::format(
-          R"({{"ts":"{}","level":"info","msg":"request","requestId":"{}","method":{},"path":{},"status":{},"durationMs":{:.3f}}})",
+          R"({{"ts":"{}","level":"info","msg":"request","requestId":"{}","method":{},"path":{},"status":{},"durationMs":{:.3f},"client":"{}"{}}})",
           FormatRfc3339(SystemClock().Now()), req.request_id,
           nlohmann::json(req.method).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
           // A refused target has no normal path: log what was sent, escaped.
           nlohmann::json(req.path.empty() ? req.target : req.path)
               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-          status, ms));
+          status, ms, req.client_address,
+          // Key names are letters, digits, . _ - (app/config.cc): nothing to escape.
+          req.key_name.empty() ? std::string() : fmt::format(R"(,"key":"{}")", req.key_name)));
 }
 
 }  // namespace
@@ -88,7 +90,15 @@ namespace {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, HttpServer::Impl* server) : stream_(std::move(socket)), server_(server) {}
+  Session(tcp::socket socket, HttpServer::Impl* server) : stream_(std::move(socket)), server_(server) {
+    beast::error_code ec;
+    const auto remote = stream_.socket().remote_endpoint(ec);
+    // An address the logs can print as is (asio's form: no characters to escape).
+    if (!ec)
+      peer_ = remote.address().is_v6() && remote.address().to_v6().is_v4_mapped()
+                  ? asio::ip::make_address_v4(asio::ip::v4_mapped, remote.address().to_v6()).to_string()
+                  : remote.address().to_string();
+  }
 
   void Start() {
     asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::Read, shared_from_this()));
@@ -111,6 +121,7 @@ class Session : public std::enable_shared_from_this<Session> {
     ++server_->in_flight;  // until its response is written (OnWrite)
     HttpRequest req;
     req.request_id = NextRequestId();
+    req.client_address = peer_;
     HttpResponse resp;
     bool keep_alive = false;
     bool refused = true;  // answered with an error before reading the whole request
@@ -142,9 +153,15 @@ class Session : public std::enable_shared_from_this<Session> {
             (name == "host" || name == "authorization" || name == "content-type" || name == "content-length" ||
              name == "transfer-encoding" || name == "idempotency-key" || name == "origin"))
           repeated = name;
-        req.headers[std::move(name)] = std::string(f.value());
+        // Hops of X-Forwarded-For split over several headers form one list, in order.
+        if (name == "x-forwarded-for" && req.headers.count(name))
+          req.headers[name] += ", " + std::string(f.value());
+        else
+          req.headers[std::move(name)] = std::string(f.value());
       }
       req.body = std::move(r.body());
+      if (!server_->options.trusted_proxies.empty())
+        req.client_address = ClientAddress(peer_, req.Header("x-forwarded-for"), server_->options.trusted_proxies);
       auto target = NormalizeTarget(req.target);
       if (!repeated.empty()) {
         resp = ErrorResponse(400, "bad_request", "header " + repeated + " is given more than once", repeated);
@@ -204,6 +221,7 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
+  std::string peer_;  // the TCP peer's address
   std::array<char, 16 * 1024> discard_;
   size_t linger_left_ = 0;
   beast::tcp_stream stream_;

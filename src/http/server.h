@@ -1,14 +1,17 @@
 // The HTTP/1.1 server (Boost.Beast over Asio, kept out of this header): keep-alive,
 // a body limit (413 beyond it), one JSON log line per request with its id, method,
-// path, status and duration. Handlers run on the server's threads and may block.
+// path, status, duration, the client's address and the name of the API key it carried. Handlers run on the server's
+// threads and may block.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
+#include "http/client_address.h"
 #include "http/router.h"
 
 namespace rkd {
@@ -19,6 +22,9 @@ struct ServerOptions {
   int threads = 2;
   size_t body_limit = 1 << 20;
   std::chrono::milliseconds drain_timeout{10'000};  // Stop waits this long for requests in progress
+  // Proxies whose X-Forwarded-For names the client (RKD_TRUSTED_PROXIES); empty: the peer
+  // is the client. Each request's client_address and log line follow it.
+  std::vector<Cidr> trusted_proxies;
 };
 
 class HttpServer {

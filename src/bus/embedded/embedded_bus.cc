@@ -2,8 +2,12 @@
 
 #include <algorithm>
 
+#include "bus/dead_letter_log.h"
+
 namespace rkd {
 namespace {
+
+constexpr const char* kExpiredReason = "visibility timeout expired after the last receive";
 
 // A receipt names one delivery: the message id and its receive count at that delivery.
 std::string MakeReceipt(int64_t id, int64_t receive_count) {
@@ -75,11 +79,13 @@ Status EmbeddedBus::Publish(const std::string& topic, const std::vector<Outgoing
 
 Result<std::vector<Message>> EmbeddedBus::TryReceive(const std::string& queue, int max) {
   std::vector<Message> out;
+  std::vector<Message> dead;  // moved to the dead-letter queue by this call: logged once it commits
   const Millis now = clock_->Now();
   const Millis invisible_until =
       now + std::chrono::duration_cast<std::chrono::milliseconds>(options_.visibility_timeout).count();
   Status st = db_->Write([&](SqliteConn& c) -> Status {
     out.clear();
+    dead.clear();
     struct Row {
       int64_t id, receive_count;
       Message m;
@@ -104,8 +110,9 @@ Result<std::vector<Message>> EmbeddedBus::TryReceive(const std::string& queue, i
     for (Row& r : rows) {
       if (r.receive_count >= options_.max_receives) {
         RKD_STMT(s, *db_, c, "dead-letter");
-        RKD_RETURN_IF_ERROR(
-            s.Bind(1, r.id).Bind(2, std::string("visibility timeout expired after the last receive")).Run());
+        RKD_RETURN_IF_ERROR(s.Bind(1, r.id).Bind(2, std::string(kExpiredReason)).Run());
+        r.m.receive_count = static_cast<int>(r.receive_count);
+        dead.push_back(std::move(r.m));
         continue;
       }
       if (static_cast<int>(out.size()) >= max) continue;
@@ -118,6 +125,7 @@ Result<std::vector<Message>> EmbeddedBus::TryReceive(const std::string& queue, i
     return Status::Ok();
   });
   if (!st.ok()) return st;
+  for (const Message& m : dead) LogDeadLettered(queue, m.dedup_id, m.receive_count, kExpiredReason);
   return out;
 }
 
@@ -175,21 +183,28 @@ Status EmbeddedBus::Nack(const std::string& queue, const std::string& receipt, s
                          const std::string& error) {
   int64_t id, count;
   if (!ParseReceipt(receipt, &id, &count)) return Status::InvalidArgument("not a receipt: " + receipt, "receipt");
+  bool dead = false;
+  std::string event;  // its dedup id
+  const std::string reason = error.empty() ? std::string("failed after the last receive") : error;
   Status st = db_->Write([&](SqliteConn& c) -> Status {
+    dead = false;
     {
       RKD_STMT(s, *db_, c, "get-delivery");
       s.Bind(1, id).Bind(2, count);
       auto row = s.Step();
       if (!row.ok()) return row.status();
       if (!*row) return Status::Ok();  // stale receipt: a newer delivery owns the message
+      event = s.Text(1);
     }
     if (count >= options_.max_receives) {
       RKD_STMT(s, *db_, c, "dead-letter");
-      return s.Bind(1, id).Bind(2, error.empty() ? std::string("failed after the last receive") : error).Run();
+      dead = true;
+      return s.Bind(1, id).Bind(2, reason).Run();
     }
     RKD_STMT(s, *db_, c, "nack");
     return s.Bind(1, id).Bind(2, count).Bind(3, clock_->Now() + delay.count()).Bind(4, error).Run();
   });
+  if (st.ok() && dead) LogDeadLettered(queue, event, static_cast<int>(count), reason);
   if (st.ok() && delay.count() == 0) Wake();
   return st;
 }

@@ -7,6 +7,8 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "bus/dead_letter_log.h"
+
 namespace rkd {
 
 struct NatsOutgoing {
@@ -505,6 +507,7 @@ Status NatsBus::DeadLetterAtLastReceive(const std::string& queue, uint64_t strea
     if (jerr == JSNoMessageFoundErr) return Status::Ok();  // expired meanwhile: nothing to keep
     return NatsError("cannot read message " + std::to_string(stream_seq), s, jerr);
   }
+  const std::string event = Header(original, kDedupHeader);
   NatsOutgoing record{DlqSubject(queue),
                       Body(original),
                       {{"Nats-Msg-Id", "dlq-" + std::to_string(stream_seq) + "-" + std::to_string(receives)},
@@ -516,7 +519,13 @@ Status NatsBus::DeadLetterAtLastReceive(const std::string& queue, uint64_t strea
   // Header values are single lines.
   for (auto& [key, value] : record.headers) std::replace(value.begin(), value.end(), '\n', ' ');
   for (auto& [key, value] : record.headers) std::replace(value.begin(), value.end(), '\r', ' ');
-  return PublishAll({record});
+  RKD_RETURN_IF_ERROR(PublishAll({record}));
+  // Only the worker that handled the last receive writes this record (its Nack), so the
+  // line is written once. A message whose visibility ran out on every receive is moved by
+  // the server (its max-deliveries advisory) with no process in the loop: GET /health and
+  // GET /api/alerts count it; no line is logged for it.
+  LogDeadLettered(queue, event, receives, error.empty() ? "failed" : error);
+  return Status::Ok();
 }
 
 // Reads up to `max` (all when negative) dead letters of `queue`, oldest first.

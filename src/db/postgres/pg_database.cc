@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "base/embedded_files.h"
+#include "db/migration_version.h"
 #include "db/named_queries.h"
 
 namespace rkd {
@@ -38,6 +39,14 @@ Status PgDatabase::Migrate(PgConn& c, const std::string& sql_dir) {
   // Two processes creating it at once: the loser sees a unique violation; the table exists.
   if (!created.ok() && created.status().code() != Code::kAlreadyExists) return created.status();
   const std::string prefix = sql_dir + "/migrations/";
+  {
+    // A database a newer binary migrated: refuse before touching it (migration_version.h).
+    auto applied = c.Exec("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    if (!applied.ok()) return applied.status();
+    const int current = applied->size() ? static_cast<int>(applied->Int(0, 0)) : 0;
+    const int known = HighestMigration(prefix);
+    if (current > known) return NewerSchema("at RKD_DATABASE_URL", current, known);
+  }
   // std::map: file-name (= version) order. Not a structured binding: clang 14 (the fuzz
   // build) cannot capture one in the lambda below.
   for (const auto& entry : EmbeddedFiles()) {

@@ -4,6 +4,7 @@
 
 #include "base/embedded_files.h"
 #include "base/log.h"
+#include "db/migration_version.h"
 #include "db/named_queries.h"
 
 namespace rkd {
@@ -58,6 +59,10 @@ Status SqliteDatabase::Migrate(const std::string& sql_dir) {
       current = static_cast<int>(s.Int(0));
     }
     schema_version_ = current;
+    // A database migrated by a newer binary has tables and meanings this one does not
+    // know: writing to it could corrupt what the newer version keeps, so refuse.
+    const int known = HighestMigration(prefix);
+    if (current > known) return NewerSchema(path_, current, known);
     for (const auto& [file, sql] : EmbeddedFiles()) {
       if (file.rfind(prefix, 0) != 0) continue;
       const std::string name(file.substr(prefix.size()));

@@ -103,6 +103,9 @@ describe('First-run setup', () => {
     await user.click(screen.getByRole('button', { name: 'Save settings' }));
     const ready = await screen.findByRole('region', { name: 'Setup is complete' });
     expect(within(ready).getByText(/Sending is still paused/)).toBeInTheDocument();
+    expect(await within(ready).findByTestId('setup-dry-run')).toHaveTextContent(
+      'The next sweep would email 42 clients.',
+    );
 
     await user.click(within(ready).getByRole('button', { name: 'Resume sending' }));
     await waitFor(() => expect(api.callsTo('POST', '/api/sending/resume')).toHaveLength(1));

@@ -4,10 +4,12 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { Link, useLocation } from 'react-router';
+import { dryRunQuery } from '../api/journey/queries';
 import { useSetSending } from '../api/sending/mutations';
 import { sendingQuery } from '../api/sending/queries';
 import { settingsQuery } from '../api/settings/queries';
 import { notify } from '../lib/notices';
+import { formatCount } from '../lib/format';
 import { settingLabel } from '../lib/settingsForm';
 import { errorMessage } from './StatusViews';
 
@@ -19,6 +21,9 @@ export function SetupBanner() {
   const onSettings = pathname === '/settings';
 
   const missing = settings.data?.missing ?? [];
+  const ready = Boolean(settings.data && !missing.length && sending.data?.paused && sending.data.reason === 'setup');
+  // Before the first resume: how many the next sweep would email (a server without a dry run says nothing).
+  const dryRun = useQuery({ ...dryRunQuery(), enabled: ready });
   if (missing.length > 0) {
     return (
       <section className="setup-banner" aria-labelledby="setup-banner-title">
@@ -43,7 +48,8 @@ export function SetupBanner() {
     );
   }
 
-  if (settings.data && sending.data?.paused && sending.data.reason === 'setup') {
+  if (ready) {
+    const would = dryRun.data?.wouldEmail;
     return (
       <section className="setup-banner setup-banner--ready" aria-labelledby="setup-banner-title">
         <div className="setup-banner__inner">
@@ -54,6 +60,12 @@ export function SetupBanner() {
             <p>
               Sending is still paused. Check the journey and its dry run, then resume when you are ready: due emails go
               out in order, within the caps and outside quiet hours.
+              {would !== undefined && (
+                <span data-testid="setup-dry-run">
+                  {' '}
+                  The next sweep would email {formatCount(would)} {would === 1 ? 'client' : 'clients'}.
+                </span>
+              )}
             </p>
           </div>
           <div className="button-row">
