@@ -148,6 +148,49 @@ class KeyedServerAttackTest(AttackBase):
         status, _, data = get(self.server.port, "/api/users", {"Authorization": "Bearer " + KEY})
         self.assertEqual(status, 200, data)
 
+    def request_line(self, request_id):
+        for line in list(self.server.log):
+            entry = json.loads(line) if line.startswith("{") else {}
+            if entry.get("msg") == "request" and entry.get("requestId") == request_id:
+                return entry
+        return None
+
+    def test_alerts_need_a_key_and_leak_nothing_on_health(self):
+        for auth in ({}, {"Authorization": "Bearer nope"}, {"Authorization": "Bearer " + KEY[:-1]}):
+            with self.subTest(auth=auth):
+                status, headers, data = get(self.server.port, "/api/alerts", auth)
+                self.assertEqual(status, 401, data)
+                self.assert_leaks_nothing(headers, data)
+        status, _, data = get(self.server.port, "/api/alerts", {"Authorization": "Bearer " + KEY})
+        self.assertEqual(status, 200, data)
+        self.assertIn(json.loads(data)["data"]["status"], ("ok", "degraded"))
+        # /health stays open but carries no error text and no address: only counts.
+        status, headers, data = get(self.server.port, "/health")
+        self.assertEqual(status, 200)
+        self.assertNotIn("lastError", json.loads(data)["data"])
+        self.assert_leaks_nothing(headers, data)
+
+    def test_a_spoofed_forwarded_for_from_an_untrusted_peer_is_ignored(self):
+        # No RKD_TRUSTED_PROXIES: whatever the client claims, the log names the peer.
+        for forwarded in ["6.6.6.6", "6.6.6.6, 127.0.0.1", '1.2.3.4", "key": "admin', "x" * 2000]:
+            with self.subTest(forwarded=forwarded[:40]):
+                status, headers, _ = get(self.server.port, "/health", {"X-Forwarded-For": forwarded})
+                self.assertEqual(status, 200)
+                line = wait_for(lambda: self.request_line(headers["x-request-id"][0]))
+                self.assertEqual(line["client"], "127.0.0.1")
+                self.assertNotIn("key", line)  # no key was sent: nothing forged one in
+        self.assertNotIn("6.6.6.6", "".join(self.server.log))
+
+    def test_the_key_never_appears_in_the_logs(self):
+        for auth in ("Bearer " + KEY, "Bearer " + KEY + "x", KEY):
+            get(self.server.port, "/api/users", {"Authorization": auth})
+            get(self.server.port, "/api/alerts", {"Authorization": auth})
+        status, headers, _ = get(self.server.port, "/api/queues", {"Authorization": "Bearer " + KEY})
+        self.assertEqual(status, 200)
+        line = wait_for(lambda: self.request_line(headers["x-request-id"][0]))
+        self.assertEqual(line["key"], "key-1")  # its name, derived: it was given without one
+        self.assertNotIn(KEY, "".join(self.server.log))
+
     def test_outside_api_routes_are_not_the_dashboard(self):
         for target in ["/metrics.txt", "/admin", "/wp-login.php", "/server-status", "/api.php", "/API/users"]:
             with self.subTest(target=target):

@@ -171,6 +171,15 @@ SELECT status, SUM(emails) FROM email_counts GROUP BY status HAVING SUM(emails) 
 -- ?1 the first day number (UTC).
 SELECT day, SUM(emails) FROM email_counts WHERE day >= ?1 GROUP BY day ORDER BY day;
 
+-- Failed deliveries (GET /api/alerts, /health): FAILED emails created since ?1, through
+-- emails_by_status (status, created_at, email_id), so the cost follows the failures.
+-- name: count-delivery-failures
+SELECT count(*) FROM emails WHERE status = 'FAILED' AND created_at >= ?1;
+
+-- name: last-delivery-failure
+SELECT email_id, user_id, error, created_at FROM emails WHERE status = 'FAILED' AND created_at >= ?1
+ORDER BY created_at DESC, email_id DESC LIMIT 1;
+
 -- name: list-suppressions
 SELECT email, reason, created_at FROM suppressions ORDER BY created_at DESC, email LIMIT ?1;
 

@@ -114,6 +114,15 @@ struct StoreMetrics {
   std::vector<std::pair<Millis, int64_t>> emails_per_day;  // day start (UTC), count; last 30 days
 };
 
+// Failed deliveries in a recent window (Store::RecentDeliveryFailures).
+struct DeliveryFailures {
+  int64_t count = 0;
+  // The newest failure (empty email_id: none): its email, client, the server's reply or
+  // the last error, and the email's creation time.
+  std::string email_id, user_id, error;
+  Millis at = 0;
+};
+
 struct Suppression {
   std::string email;
   std::string reason;  // unsubscribed, bounced, complained, manual
@@ -233,6 +242,11 @@ class Store {
 
   // Figures for the dashboard; `threshold` is the at-risk bound.
   virtual Result<StoreMetrics> Metrics(double threshold) = 0;
+  // Emails whose sending failed (status FAILED) among those created at or after
+  // `since`: how many, and the newest one. Read through an index on (status,
+  // created_at), so its cost follows the failures, not the emails; /health and
+  // GET /api/alerts read it through a short cache (api/delivery_alerts.h).
+  virtual Result<DeliveryFailures> RecentDeliveryFailures(Millis since) = 0;
 
   // Change stream: up to `limit` records with seq > after_seq, in seq order.
   virtual Result<std::vector<UserChange>> ReadChanges(int64_t after_seq, int limit) = 0;

@@ -570,6 +570,48 @@ TEST_P(StoreContractTest, TheDashboardFiguresFollowEveryWrite) {
   EXPECT_EQ(store_->Metrics(75)->emails_last_30_days, 2);
 }
 
+// /health and GET /api/alerts: FAILED emails created in a window, and the newest one.
+TEST_P(StoreContractTest, RecentDeliveryFailuresCountTheWindowAndNameTheNewest) {
+  const Millis start = clock_.Now();
+  EXPECT_EQ(store_->RecentDeliveryFailures(start - kMillisPerDay)->count, 0);
+  Email draft;
+  int n = 0;
+  auto reserve = [&](const std::string& id) {
+    auto u = store_->CreateUser(NewUser("fail" + std::to_string(n++) + "@example.com"));
+    ASSERT_TRUE(u.ok());
+    draft.email_id = id;
+    draft.user_id = u->user_id;
+    draft.generated_at = clock_.Now();
+    ASSERT_EQ(store_->ReserveEmail(draft, "t-" + id, kMillisPerDay, 60'000)->outcome,
+              EmailReservation::Outcome::kReserved);
+  };
+  reserve("e-old");
+  ASSERT_TRUE(store_->FinishEmail("e-old", "FAILED", std::nullopt, "550 old").ok());
+  clock_.Advance(2 * 3'600'000);
+  reserve("e-sent");
+  ASSERT_TRUE(store_->FinishEmail("e-sent", "SENT", clock_.Now(), "").ok());
+  reserve("e-retrying");  // a temporary failure, to be retried: not (yet) a failed delivery
+  ASSERT_TRUE(store_->FinishEmail("e-retrying", "GENERATED", std::nullopt, "451 try later").ok());
+  clock_.Advance(1000);
+  reserve("e-new");
+  const std::string new_user = draft.user_id;
+  ASSERT_TRUE(store_->FinishEmail("e-new", "FAILED", std::nullopt, "550 5.1.1 user unknown").ok());
+
+  auto recent = store_->RecentDeliveryFailures(clock_.Now() - 3'600'000);
+  ASSERT_TRUE(recent.ok()) << recent.status().ToString();
+  EXPECT_EQ(recent->count, 1);
+  EXPECT_EQ(recent->email_id, "e-new");
+  EXPECT_EQ(recent->user_id, new_user);
+  EXPECT_EQ(recent->error, "550 5.1.1 user unknown");
+  EXPECT_EQ(recent->at, clock_.Now());
+  auto day = store_->RecentDeliveryFailures(start - 1);
+  EXPECT_EQ(day->count, 2);
+  EXPECT_EQ(day->email_id, "e-new");
+  auto none = store_->RecentDeliveryFailures(clock_.Now() + 1);
+  EXPECT_EQ(none->count, 0);
+  EXPECT_TRUE(none->email_id.empty());
+}
+
 TEST_P(StoreContractTest, EmailsAreEmptyAndUnknownEmailIsNotFound) {
   EXPECT_TRUE(store_->ListEmails(EmailQuery{})->items.empty());
   EXPECT_TRUE(store_->GetEmail("missing").status().IsNotFound());

@@ -146,6 +146,9 @@ Result<EffectivenessFigures> FaultyStore::Effectiveness(int days) {
   RKD_FORWARD(Effectiveness, inner_.Effectiveness(days));
 }
 Result<StoreMetrics> FaultyStore::Metrics(double threshold) { RKD_FORWARD(Metrics, inner_.Metrics(threshold)); }
+Result<DeliveryFailures> FaultyStore::RecentDeliveryFailures(Millis since) {
+  RKD_FORWARD(RecentDeliveryFailures, inner_.RecentDeliveryFailures(since));
+}
 Result<std::vector<UserChange>> FaultyStore::ReadChanges(int64_t after_seq, int limit) {
   RKD_FORWARD(ReadChanges, inner_.ReadChanges(after_seq, limit));
 }

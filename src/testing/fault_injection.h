@@ -110,6 +110,7 @@ class FaultyStore final : public Store {
   Result<Email> RecordEmailEvent(const std::string& email_id, const std::string& type, const std::string& url) override;
   Result<EffectivenessFigures> Effectiveness(int days) override;
   Result<StoreMetrics> Metrics(double threshold) override;
+  Result<DeliveryFailures> RecentDeliveryFailures(Millis since) override;
   Result<std::vector<UserChange>> ReadChanges(int64_t after_seq, int limit) override;
   Result<int64_t> GetCheckpoint(const std::string& name) override;
   Status SetCheckpoint(const std::string& name, int64_t seq) override;

@@ -688,6 +688,23 @@ Result<StoreMetrics> SqlStore::Metrics(double threshold) {
   return m;
 }
 
+Result<DeliveryFailures> SqlStore::RecentDeliveryFailures(Millis since) {
+  DeliveryFailures f;
+  Status st = db_->Read([&](SqlTx& tx) -> Status {
+    f = {};
+    RKD_RETURN_IF_ERROR(RunOne(tx, "count-delivery-failures", {since}, [&](const SqlRow& r) { f.count = r.Int(0); }));
+    if (f.count == 0) return Status::Ok();
+    return RunOne(tx, "last-delivery-failure", {since}, [&](const SqlRow& r) {
+      f.email_id = r.Text(0);
+      f.user_id = r.Text(1);
+      f.error = r.Text(2);
+      f.at = r.Int(3);
+    });
+  });
+  if (!st.ok()) return st;
+  return f;
+}
+
 // ---- effectiveness -------------------------------------------------------------------
 
 Status SqlStore::RecordHoldout(const std::string& user_id, const std::string& trigger_id, double score,

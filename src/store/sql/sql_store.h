@@ -55,6 +55,7 @@ class SqlStore : public Store {
   Status Unsuppress(const std::string& email) override;
   Result<std::vector<Suppression>> ListSuppressions(int limit) override;
   Result<StoreMetrics> Metrics(double threshold) override;
+  Result<DeliveryFailures> RecentDeliveryFailures(Millis since) override;
   Status RecordHoldout(const std::string& user_id, const std::string& trigger_id, double score,
                        Millis cooldown) override;
   Result<Email> RecordEmailEvent(const std::string& email_id, const std::string& type, const std::string& url) override;
