@@ -24,7 +24,7 @@ web:
 
 run: deps build
 	mkdir -p data
-	$(BUILD)/rekindle seed --users $(DEMO_USERS) --if-empty
+	$(BUILD)/rekindle seed --users $(DEMO_USERS) --if-empty --demo-sending
 	exec $(BUILD)/rekindle serve
 
 # The tiers in order, so that the fast one fails first (ctest labels, CMakeLists.txt):

@@ -4,25 +4,26 @@
 
 -- name: insert-user
 INSERT INTO users (user_id, email, name, last_order_date, order_count, average_order_value,
-                   preferred_categories, engagement_score, last_email_date, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11);
+                   preferred_categories, engagement_score, last_email_date, created_at, updated_at,
+                   time_zone)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12);
 
 -- name: get-user
 SELECT user_id, email, name, last_order_date, order_count, average_order_value,
-       preferred_categories, engagement_score, last_email_date, created_at, updated_at
+       preferred_categories, engagement_score, last_email_date, created_at, updated_at, time_zone
 FROM users WHERE user_id = $1;
 
 -- name: get-user-for-update
 -- The row lock makes concurrent writes to one user (orders, emails, scores) queue up,
 -- so each reads the previous one's result: concurrent orders add up exactly.
 SELECT user_id, email, name, last_order_date, order_count, average_order_value,
-       preferred_categories, engagement_score, last_email_date, created_at, updated_at
+       preferred_categories, engagement_score, last_email_date, created_at, updated_at, time_zone
 FROM users WHERE user_id = $1 FOR UPDATE;
 
 -- name: update-user
 UPDATE users SET email = $2, name = $3, last_order_date = $4, order_count = $5,
        average_order_value = $6, preferred_categories = $7, engagement_score = $8,
-       last_email_date = $9, updated_at = $10
+       last_email_date = $9, updated_at = $10, time_zone = $11
 WHERE user_id = $1;
 
 -- name: delete-user
@@ -82,7 +83,7 @@ ORDER BY created_at DESC, email_id DESC LIMIT $5;
 -- (key, user_id), $5 the limit. The page's ids come from the sort's index alone (each
 -- includes the score, 0005_covering_list_indexes.sql), then only those rows are read.
 SELECT u.user_id, u.email, u.name, u.last_order_date, u.order_count, u.average_order_value,
-       u.preferred_categories, u.engagement_score, u.last_email_date, u.created_at, u.updated_at
+       u.preferred_categories, u.engagement_score, u.last_email_date, u.created_at, u.updated_at, u.time_zone
 FROM (SELECT user_id, {key} AS sort_key FROM users
       WHERE ($1::float8 IS NULL OR engagement_score < $1::float8)
         AND $2::text IS NULL
@@ -95,7 +96,7 @@ ORDER BY page.sort_key {dir}, u.user_id {dir};
 -- list-users with $2, an ILIKE pattern matched against name and email: a search reads
 -- the rows as it goes.
 SELECT user_id, email, name, last_order_date, order_count, average_order_value,
-       preferred_categories, engagement_score, last_email_date, created_at, updated_at
+       preferred_categories, engagement_score, last_email_date, created_at, updated_at, time_zone
 FROM users
 WHERE ($1::float8 IS NULL OR engagement_score < $1::float8)
   AND ($2::text IS NULL OR name ILIKE $2::text ESCAPE '\' OR email ILIKE $2::text ESCAPE '\')
@@ -267,14 +268,14 @@ WHERE converted_at >= $1 GROUP BY 1;
 
 -- name: get-users
 SELECT user_id, email, name, last_order_date, order_count, average_order_value,
-       preferred_categories, engagement_score, last_email_date, created_at, updated_at
+       preferred_categories, engagement_score, last_email_date, created_at, updated_at, time_zone
 FROM users WHERE user_id IN (SELECT json_array_elements_text($1::json));
 
 -- name: get-users-for-update
 -- Locked in user id order, so two batches (or a batch and a single write) never wait on
 -- each other in a cycle.
 SELECT user_id, email, name, last_order_date, order_count, average_order_value,
-       preferred_categories, engagement_score, last_email_date, created_at, updated_at
+       preferred_categories, engagement_score, last_email_date, created_at, updated_at, time_zone
 FROM users WHERE user_id IN (SELECT json_array_elements_text($1::json)) ORDER BY user_id FOR UPDATE;
 
 -- name: get-emails
@@ -290,7 +291,7 @@ WHERE lower(email) IN (SELECT lower(json_array_elements_text($1::json)));
 -- name: scan-users
 -- The sweep's page: $1 the last user id of the page before ('' first), $2 the limit.
 SELECT user_id, email, name, last_order_date, order_count, average_order_value,
-       preferred_categories, engagement_score, last_email_date, created_at, updated_at
+       preferred_categories, engagement_score, last_email_date, created_at, updated_at, time_zone
 FROM users WHERE user_id > $1 ORDER BY user_id LIMIT $2;
 
 -- name: list-user-emails
@@ -322,3 +323,108 @@ DELETE FROM score_counts;
 -- The clients per score bucket and shard, counted once (an import's end).
 INSERT INTO score_counts (bucket, shard, users)
 SELECT round(engagement_score * 100)::integer, abs(hashtext(user_id) % 16), count(*) FROM users GROUP BY 1, 2;
+
+-- Sending controls (issue 16): the shop's settings and the send budget (0010 / 0008).
+
+-- name: list-settings
+SELECT key, value, updated_at, updated_by FROM settings ORDER BY key;
+
+-- name: put-setting
+INSERT INTO settings (key, value, updated_at, updated_by) VALUES ($1, $2, $3, $4)
+ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at,
+                                updated_by = excluded.updated_by;
+
+-- name: put-setting-if-absent
+-- The environment's values seed the settings on first start: a value set since is kept.
+INSERT INTO settings (key, value, updated_at, updated_by) VALUES ($1, $2, $3, $4)
+ON CONFLICT (key) DO NOTHING;
+
+-- name: open-send-period
+INSERT INTO send_counts (period, sent, period_start) VALUES ($1, 0, $2)
+ON CONFLICT (period) DO NOTHING;
+
+-- name: get-send-period-for-update
+SELECT sent FROM send_counts WHERE period = $1 FOR UPDATE;
+
+-- name: get-send-period
+SELECT sent FROM send_counts WHERE period = $1;
+
+-- name: add-to-send-period
+UPDATE send_counts SET sent = sent + $2 WHERE period = $1;
+
+-- name: prune-send-periods
+DELETE FROM send_counts WHERE period_start < $1;
+
+-- Win-back journeys (issue 16, 0007_journeys.sql).
+
+-- name: get-latest-journey
+SELECT version, definition, created_at, created_by FROM journeys ORDER BY version DESC LIMIT 1;
+
+-- name: get-journey
+SELECT version, definition, created_at, created_by FROM journeys WHERE version = $1;
+
+-- name: list-journeys
+SELECT version, definition, created_at, created_by FROM journeys ORDER BY version DESC LIMIT $1;
+
+-- name: lock-journeys
+-- Two saves at once would both take the highest version + 1: one at a time.
+LOCK TABLE journeys IN SHARE ROW EXCLUSIVE MODE;
+
+-- name: insert-journey
+INSERT INTO journeys (version, definition, created_at, created_by)
+SELECT COALESCE(MAX(version), 0) + 1, $1, $2, $3 FROM journeys
+RETURNING version;
+
+-- name: latest-episodes
+-- Each client's episode with the highest number, for a JSON array of user ids.
+SELECT DISTINCT ON (user_id) episode_id, user_id, number, journey_version, started_at, step, steps,
+       next_due_at, ended_at, end_reason
+FROM episodes
+WHERE user_id IN (SELECT json_array_elements_text($1::json))
+ORDER BY user_id, number DESC;
+
+-- name: insert-episode
+INSERT INTO episodes (episode_id, user_id, number, journey_version, started_at, step, steps, next_due_at,
+                      ended_at, end_reason)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+ON CONFLICT DO NOTHING;
+
+-- name: advance-episode
+-- A step's email is reserved: the episode as the processor computed it (its step, the
+-- next due time, or its end). Only forward: a stale writer cannot take a step back.
+INSERT INTO episodes (episode_id, user_id, number, journey_version, started_at, step, steps, next_due_at,
+                      ended_at, end_reason)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+ON CONFLICT (episode_id) DO UPDATE SET step = excluded.step, next_due_at = excluded.next_due_at,
+                                       ended_at = excluded.ended_at, end_reason = excluded.end_reason
+WHERE episodes.step < excluded.step AND episodes.ended_at IS NULL;
+
+-- name: end-episode
+UPDATE episodes SET ended_at = $3, end_reason = $2, next_due_at = NULL
+WHERE episode_id = $1 AND ended_at IS NULL;
+
+-- name: defer-episode
+UPDATE episodes SET next_due_at = $2
+WHERE episode_id = $1 AND ended_at IS NULL AND (next_due_at IS NULL OR next_due_at < $2);
+
+-- name: end-user-episodes
+UPDATE episodes SET ended_at = $2, end_reason = 'deleted', next_due_at = NULL
+WHERE user_id = $1 AND ended_at IS NULL;
+
+-- name: due-episodes
+-- Through episodes_due (open episodes only): $1 now, $2/$3 the position after which to
+-- read (NULL first), $4 the limit.
+SELECT episode_id, user_id, step, next_due_at FROM episodes
+WHERE ended_at IS NULL AND next_due_at <= $1
+  AND ($3::text IS NULL OR (next_due_at, episode_id) > ($2::bigint, $3::text))
+ORDER BY next_due_at, episode_id LIMIT $4;
+
+-- name: suppressions-among
+SELECT email, reason, created_at FROM suppressions
+WHERE lower(email) IN (SELECT lower(json_array_elements_text($1::json)));
+
+-- name: effectiveness-by-step
+-- Journey emails created since $1, by step: delivered, and converted.
+SELECT step, COUNT(*) FILTER (WHERE status IN ('SENT', 'OPENED', 'CLICKED')),
+       COUNT(*) FILTER (WHERE converted_at IS NOT NULL)
+FROM emails WHERE created_at >= $1 AND step IS NOT NULL GROUP BY step ORDER BY step;

@@ -3,24 +3,25 @@
 
 -- name: insert-user
 INSERT INTO users (user_id, email, name, last_order_date, order_count, average_order_value,
-                   preferred_categories, engagement_score, last_email_date, created_at, updated_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11);
+                   preferred_categories, engagement_score, last_email_date, created_at, updated_at,
+                   time_zone)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12);
 
 -- name: get-user
 SELECT user_id, email, name, last_order_date, order_count, average_order_value,
-       preferred_categories, engagement_score, last_email_date, created_at, updated_at
+       preferred_categories, engagement_score, last_email_date, created_at, updated_at, time_zone
 FROM users WHERE user_id = ?1;
 
 -- name: get-user-for-update
 -- The same read: SQLite has one writer at a time, so a write's reads are already stable.
 SELECT user_id, email, name, last_order_date, order_count, average_order_value,
-       preferred_categories, engagement_score, last_email_date, created_at, updated_at
+       preferred_categories, engagement_score, last_email_date, created_at, updated_at, time_zone
 FROM users WHERE user_id = ?1;
 
 -- name: update-user
 UPDATE users SET email = ?2, name = ?3, last_order_date = ?4, order_count = ?5,
        average_order_value = ?6, preferred_categories = ?7, engagement_score = ?8,
-       last_email_date = ?9, updated_at = ?10
+       last_email_date = ?9, updated_at = ?10, time_zone = ?11
 WHERE user_id = ?1;
 
 -- name: delete-user
@@ -81,7 +82,7 @@ ORDER BY created_at DESC, email_id DESC LIMIT ?5;
 -- 0008_covering_list_indexes.sql), then only those rows are read: "at risk, newest
 -- first" on a million clients reads a few hundred index entries, not their rows.
 SELECT u.user_id, u.email, u.name, u.last_order_date, u.order_count, u.average_order_value,
-       u.preferred_categories, u.engagement_score, u.last_email_date, u.created_at, u.updated_at
+       u.preferred_categories, u.engagement_score, u.last_email_date, u.created_at, u.updated_at, u.time_zone
 FROM (SELECT user_id FROM users
       WHERE (?1 IS NULL OR engagement_score < ?1)
         AND ?2 IS NULL
@@ -94,7 +95,7 @@ ORDER BY {key} {dir}, u.user_id {dir};
 -- list-users with ?2, a LIKE pattern matched against name and email: a search reads
 -- the rows as it goes.
 SELECT user_id, email, name, last_order_date, order_count, average_order_value,
-       preferred_categories, engagement_score, last_email_date, created_at, updated_at
+       preferred_categories, engagement_score, last_email_date, created_at, updated_at, time_zone
 FROM users
 WHERE (?1 IS NULL OR engagement_score < ?1)
   AND (?2 IS NULL OR name LIKE ?2 ESCAPE '\' OR email LIKE ?2 ESCAPE '\')
@@ -260,13 +261,13 @@ WHERE converted_at >= ?1 GROUP BY 1;
 
 -- name: get-users
 SELECT user_id, email, name, last_order_date, order_count, average_order_value,
-       preferred_categories, engagement_score, last_email_date, created_at, updated_at
+       preferred_categories, engagement_score, last_email_date, created_at, updated_at, time_zone
 FROM users WHERE user_id IN (SELECT value FROM json_each(?1));
 
 -- name: get-users-for-update
 -- The same read (one writer at a time, as get-user-for-update).
 SELECT user_id, email, name, last_order_date, order_count, average_order_value,
-       preferred_categories, engagement_score, last_email_date, created_at, updated_at
+       preferred_categories, engagement_score, last_email_date, created_at, updated_at, time_zone
 FROM users WHERE user_id IN (SELECT value FROM json_each(?1)) ORDER BY user_id;
 
 -- name: get-emails
@@ -282,7 +283,7 @@ SELECT lower(email) FROM suppressions WHERE email IN (SELECT value FROM json_eac
 -- name: scan-users
 -- The sweep's page: ?1 the last user id of the page before ('' first), ?2 the limit.
 SELECT user_id, email, name, last_order_date, order_count, average_order_value,
-       preferred_categories, engagement_score, last_email_date, created_at, updated_at
+       preferred_categories, engagement_score, last_email_date, created_at, updated_at, time_zone
 FROM users WHERE user_id > ?1 ORDER BY user_id LIMIT ?2;
 
 -- name: list-user-emails
@@ -300,3 +301,106 @@ ORDER BY created_at DESC, email_id DESC LIMIT ?5;
 -- Taken first by a batch of email writes (ReserveEmails, FinishEmails). SQLite has one
 -- writer at a time: nothing to do.
 SELECT 1;
+
+-- Sending controls (issue 16): the shop's settings and the send budget (0010 / 0008).
+
+-- name: list-settings
+SELECT key, value, updated_at, updated_by FROM settings ORDER BY key;
+
+-- name: put-setting
+INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4)
+ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at,
+                                updated_by = excluded.updated_by;
+
+-- name: put-setting-if-absent
+-- The environment's values seed the settings on first start: a value set since is kept.
+INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4)
+ON CONFLICT (key) DO NOTHING;
+
+-- name: open-send-period
+INSERT INTO send_counts (period, sent, period_start) VALUES (?1, 0, ?2)
+ON CONFLICT (period) DO NOTHING;
+
+-- name: get-send-period-for-update
+SELECT sent FROM send_counts WHERE period = ?1;
+
+-- name: get-send-period
+SELECT sent FROM send_counts WHERE period = ?1;
+
+-- name: add-to-send-period
+UPDATE send_counts SET sent = sent + ?2 WHERE period = ?1;
+
+-- name: prune-send-periods
+DELETE FROM send_counts WHERE period_start < ?1;
+
+-- Win-back journeys (issue 16, 0009_journeys.sql).
+
+-- name: get-latest-journey
+SELECT version, definition, created_at, created_by FROM journeys ORDER BY version DESC LIMIT 1;
+
+-- name: get-journey
+SELECT version, definition, created_at, created_by FROM journeys WHERE version = ?1;
+
+-- name: list-journeys
+SELECT version, definition, created_at, created_by FROM journeys ORDER BY version DESC LIMIT ?1;
+
+-- name: lock-journeys
+-- Taken before insert-journey. SQLite has one writer at a time: nothing to do.
+SELECT 1;
+
+-- name: insert-journey
+INSERT INTO journeys (version, definition, created_at, created_by)
+SELECT COALESCE(MAX(version), 0) + 1, ?1, ?2, ?3 FROM journeys
+RETURNING version;
+
+-- name: latest-episodes
+-- Each client's episode with the highest number, for a JSON array of user ids.
+SELECT e.episode_id, e.user_id, e.number, e.journey_version, e.started_at, e.step, e.steps,
+       e.next_due_at, e.ended_at, e.end_reason
+FROM episodes AS e
+WHERE e.user_id IN (SELECT value FROM json_each(?1))
+  AND e.number = (SELECT MAX(number) FROM episodes AS l WHERE l.user_id = e.user_id);
+
+-- name: insert-episode
+INSERT INTO episodes (episode_id, user_id, number, journey_version, started_at, step, steps, next_due_at,
+                      ended_at, end_reason)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+ON CONFLICT DO NOTHING;
+
+-- name: advance-episode
+-- A step's email is reserved: the episode as the processor computed it (its step, the
+-- next due time, or its end). Only forward: a stale writer cannot take a step back.
+INSERT INTO episodes (episode_id, user_id, number, journey_version, started_at, step, steps, next_due_at,
+                      ended_at, end_reason)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+ON CONFLICT (episode_id) DO UPDATE SET step = excluded.step, next_due_at = excluded.next_due_at,
+                                       ended_at = excluded.ended_at, end_reason = excluded.end_reason
+WHERE episodes.step < excluded.step AND episodes.ended_at IS NULL;
+
+-- name: end-episode
+UPDATE episodes SET ended_at = ?3, end_reason = ?2, next_due_at = NULL
+WHERE episode_id = ?1 AND ended_at IS NULL;
+
+-- name: defer-episode
+UPDATE episodes SET next_due_at = ?2
+WHERE episode_id = ?1 AND ended_at IS NULL AND (next_due_at IS NULL OR next_due_at < ?2);
+
+-- name: end-user-episodes
+UPDATE episodes SET ended_at = ?2, end_reason = 'deleted', next_due_at = NULL
+WHERE user_id = ?1 AND ended_at IS NULL;
+
+-- name: due-episodes
+-- Through episodes_due (open episodes only): ?1 now, ?2/?3 the position after which to
+-- read (NULL first), ?4 the limit.
+SELECT episode_id, user_id, step, next_due_at FROM episodes
+WHERE ended_at IS NULL AND next_due_at <= ?1
+  AND (?3 IS NULL OR (next_due_at, episode_id) > (?2, ?3))
+ORDER BY next_due_at, episode_id LIMIT ?4;
+
+-- name: suppressions-among
+SELECT email, reason, created_at FROM suppressions WHERE email IN (SELECT value FROM json_each(?1));
+
+-- name: effectiveness-by-step
+-- Journey emails created since ?1, by step: delivered, and converted.
+SELECT step, COALESCE(SUM(status IN ('SENT', 'OPENED', 'CLICKED')), 0), COALESCE(SUM(converted_at IS NOT NULL), 0)
+FROM emails WHERE created_at >= ?1 AND step IS NOT NULL GROUP BY step ORDER BY step;

@@ -46,6 +46,11 @@ void RegisterQueueRoutes(Router& router, ApiContext& ctx);
 void RegisterMetricsRoutes(Router& router, ApiContext& ctx);
 void RegisterSuppressionRoutes(Router& router, ApiContext& ctx);
 void RegisterEffectivenessRoutes(Router& router, ApiContext& ctx);
+// /api/settings (the shop's settings) and /api/sending (the pause switch, the caps'
+// counts). `cache`, when not null, is the email workers' SettingsCache in this process:
+// a change is seen by them at once.
+class SettingsCache;  // pipeline/settings_cache.h
+void RegisterSettingsRoutes(Router& router, ApiContext& ctx, SettingsCache* cache);
 // /t/o/:token and /t/c/:token (outside /api): open pixel and click redirects.
 void RegisterTrackingRoutes(Router& router, ApiContext& ctx, const std::string& secret);
 // /u/:token (outside /api): one-click unsubscribe; `secret` signs the tokens.

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <set>
 
+#include "base/time_zone.h"
+
 namespace rkd {
 namespace {
 
@@ -129,11 +131,23 @@ Status ReadUserFields(const json& body, Millis now, UserPatch* patch) {
     if (!c.ok()) return c.status();
     patch->preferred_categories = *c;
   }
+  if (auto it = body.find("timeZone"); it != body.end()) {
+    // An IANA name the system's tzdata knows ("Europe/Berlin"); null: the shop's.
+    if (it->is_null()) {
+      patch->time_zone = "";
+    } else {
+      if (!it->is_string()) return Invalid("timeZone", "must be an IANA time zone name such as Europe/Berlin, or null");
+      if (!TimeZone::Find(it->get<std::string>()))
+        return Invalid("timeZone", "is not a known IANA time zone (such as Europe/Berlin)");
+      patch->time_zone = it->get<std::string>();
+    }
+  }
   return Status::Ok();
 }
 
 const std::set<std::string> kWritableUserFields = {
-    "email", "name", "lastOrderDate", "orderCount", "averageOrderValue", "preferredCategories", "lastEmailDate"};
+    "email",         "name",    "lastOrderDate", "orderCount", "averageOrderValue", "preferredCategories",
+    "lastEmailDate", "timeZone"};
 
 }  // namespace
 

@@ -18,6 +18,7 @@
 #include "app/demo_data.h"
 #include "app/link_signing_key.h"
 #include "app/pipeline_threads.h"
+#include "app/sending_setup.h"
 #include "app/shutdown_signals.h"
 #include "base/log.h"
 #include "db/sqlite/sqlite_backup.h"
@@ -28,6 +29,9 @@
 #include "metrics/metrics_endpoint.h"
 #include "metrics/scrape_sources.h"
 #include "pipeline/email_processor.h"
+#include "pipeline/sending_switch.h"
+#include "pipeline/settings_cache.h"
+#include "pipeline/store_send_gate.h"
 #include "pipeline/stream_processor.h"
 #include "pipeline/sweeper.h"
 
@@ -52,6 +56,10 @@ struct StoreAndBus {
 Result<StoreAndBus> OpenStoreAndBus(const Config& config, const Clock& clock) {
   auto store = OpenStore(config, clock);
   if (!store.ok()) return store.status();
+  // A first start stores the shop's settings the environment gives; without the ones
+  // sending needs, it starts paused until they are set (README, "Sending controls").
+  RKD_RETURN_IF_ERROR(
+      SetUpSettings(**store, SettingsFromEnvironment(config), /*start_running=*/true, clock.Now(), "environment"));
   auto bus = OpenBus(config, clock);
   if (!bus.ok()) return bus.status();
   return StoreAndBus{std::move(store).value(), std::move(bus).value()};
@@ -61,6 +69,8 @@ Result<StoreAndBus> OpenStoreAndBus(const Config& config, const Clock& clock) {
 struct EmailSending {
   Writers writers;
   std::unique_ptr<Mailer> mailer;
+  std::unique_ptr<SettingsCache> settings;  // the shop's sender and the pause switch, read every second
+  std::unique_ptr<StoreSendGate> gate;      // pause, quiet hours, caps: asked before each batch is written
   std::unique_ptr<EmailProcessor> processor;
 };
 Result<EmailSending> BuildEmailSending(const Config& config, StoreAndBus& sb, const Clock& clock,
@@ -70,8 +80,12 @@ Result<EmailSending> BuildEmailSending(const Config& config, StoreAndBus& sb, co
   if (!writers.ok()) return writers.status();
   s.writers = std::move(writers).value();
   s.mailer = MakeMailer(config);
+  s.settings = std::make_unique<SettingsCache>(*sb.store);
+  s.gate = std::make_unique<StoreSendGate>(*sb.store);
+  ProcessorOptions options = MakeProcessorOptions(config, link_key, metrics);
+  options.settings = s.settings.get();
   s.processor = std::make_unique<EmailProcessor>(*sb.store, *sb.bus, s.writers.active(), *s.mailer, config.score, clock,
-                                                 MakeProcessorOptions(config, link_key, metrics));
+                                                 std::move(options));
   return s;
 }
 
@@ -161,6 +175,7 @@ int Serve(const Config& given, bool with_pipeline) {
       metrics.AddSource("llm", BreakerGauge([llm] { return llm->breaker_state(); }));
     stream = std::make_unique<StreamProcessor>(store, bus, MakeStreamOptions(config));
   }
+  RegisterSettingsRoutes(router, ctx, sending ? sending->settings.get() : nullptr);
 
   if (Status st = server.Start(); !st.ok()) return Fail(st);
   PipelineThreads pipeline;
@@ -288,10 +303,25 @@ int Backup(const Config& config, const std::string& file) {
 }
 
 // `seed`: demo clients with order histories, straight into the store.
-int Seed(const Config& config, int users, uint64_t seed, bool if_empty) {
+int Seed(const Config& config, int users, uint64_t seed, bool if_empty, bool demo_sending) {
   SystemClock clock;
   auto store = OpenStore(config, clock);
   if (!store.ok()) return Fail(store.status());
+  if (demo_sending) {
+    // The environment's values first, the demo's for what they leave unset; a demo runs
+    // into the local outbox, never to a real mail server on its own.
+    auto values = SettingsFromEnvironment(config);
+    for (auto& v : DemoSettings(config)) values.push_back(std::move(v));
+    const bool outbox = config.smtp_url.empty();
+    if (Status st = SetUpSettings(**store, values, outbox, clock.Now(), "demo"); !st.ok()) return Fail(st);
+    if (outbox)
+      LogInfo(
+          "demo: sending runs unpaused into the local outbox (set the shop's real sender, postal address and "
+          "public URL under Settings before sending to real clients)",
+          {{"outbox", config.outbox_dir}});
+    else
+      LogInfo("demo: RKD_SMTP_URL is set, so sending stays paused until `rekindle resume`");
+  }
   if (if_empty) {
     auto count = (*store)->CountUsers();
     if (!count.ok()) return Fail(count.status());
@@ -312,6 +342,25 @@ int Seed(const Config& config, int users, uint64_t seed, bool if_empty) {
   return 0;
 }
 
+// `pause` and `resume`: the sending switch, as POST /api/sending/pause|resume; prints where
+// sending stands (GET /api/sending's fields).
+int SetSending(const Config& config, bool pause) {
+  SystemClock clock;
+  auto store = OpenStore(config, clock);
+  if (!store.ok()) return Fail(store.status());
+  if (Status st = SetUpSettings(**store, SettingsFromEnvironment(config), true, clock.Now(), "environment"); !st.ok())
+    return Fail(st);
+  const Status st = pause ? PauseSending(**store, clock.Now(), "cli") : ResumeSending(**store, clock.Now(), "cli");
+  if (!st.ok()) return Fail(st);
+  auto now = StoreSendGate(**store).Current(clock.Now());
+  if (!now.ok()) return Fail(now.status());
+  nlohmann::json out = ToJson(now->state);
+  out["sentToday"] = now->sent_today;
+  out["sentThisHour"] = now->sent_this_hour;
+  std::cout << out.dump() << "\n";
+  return 0;
+}
+
 int Run(int argc, char** argv) {
   CLI::App app{
       "Rekindle: finds the clients who drift away and wins them back.\n"
@@ -328,6 +377,12 @@ int Run(int argc, char** argv) {
   seed_cmd->add_option("--users", users, "How many clients to create")->check(CLI::Range(1, 10'000'000));
   seed_cmd->add_option("--seed", seed, "Random seed: the same seed gives the same clients");
   seed_cmd->add_flag("--if-empty", if_empty, "Do nothing when the database already has users");
+  bool demo_sending = false;
+  seed_cmd->add_flag("--demo-sending", demo_sending,
+                     "Fill the shop's unset settings with demo values and start sending (into the local outbox; "
+                     "paused when RKD_SMTP_URL is set), as `make run` does");
+  auto* pause_cmd = app.add_subcommand("pause", "Pause sending: nothing goes out until `rekindle resume`");
+  auto* resume_cmd = app.add_subcommand("resume", "Resume sending (refused while a setting sending needs is missing)");
   auto* config_cmd = app.add_subcommand("config", "Print the effective configuration (secrets only as set or unset)");
   bool env_example = false;
   bool markdown = false;
@@ -346,7 +401,8 @@ int Run(int argc, char** argv) {
       "backup", "Copy the SQLite store to FILE while the service runs (and unsubscribe.key to FILE.unsubscribe.key)");
   std::string backup_file;
   backup_cmd->add_option("FILE", backup_file, "Where to write the copy (replaced when it exists)")->required();
-  for (auto* sub : {serve, api, migrate, seed_cmd, config_cmd, stream_cmd, worker_cmd, sweep_cmd, backup_cmd})
+  for (auto* sub : {serve, api, migrate, seed_cmd, config_cmd, stream_cmd, worker_cmd, sweep_cmd, pause_cmd, resume_cmd,
+                    backup_cmd})
     sub->set_version_flag("--version", std::string("rekindle ") + kVersion);
   CLI11_PARSE(app, argc, argv);
 
@@ -364,7 +420,8 @@ int Run(int argc, char** argv) {
     return 0;
   }
   if (migrate->parsed()) return Migrate(*config);
-  if (seed_cmd->parsed()) return Seed(*config, users, seed, if_empty);
+  if (seed_cmd->parsed()) return Seed(*config, users, seed, if_empty, demo_sending);
+  if (pause_cmd->parsed() || resume_cmd->parsed()) return SetSending(*config, pause_cmd->parsed());
   if (stream_cmd->parsed()) return skip_to_end ? SkipStreamToEnd(*config) : RunStream(*config);
   if (worker_cmd->parsed()) return RunWorker(*config);
   if (sweep_cmd->parsed()) return Sweep(*config);

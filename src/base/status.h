@@ -39,7 +39,9 @@ class Status {
   static Status AlreadyExists(std::string msg, std::string field = {}) {
     return Status(Code::kAlreadyExists, std::move(msg), std::move(field));
   }
-  static Status FailedPrecondition(std::string msg) { return Status(Code::kFailedPrecondition, std::move(msg), {}); }
+  static Status FailedPrecondition(std::string msg, std::string field = {}) {
+    return Status(Code::kFailedPrecondition, std::move(msg), std::move(field));
+  }
   static Status Unauthenticated(std::string msg) { return Status(Code::kUnauthenticated, std::move(msg), {}); }
   static Status Unavailable(std::string msg) { return Status(Code::kUnavailable, std::move(msg), {}); }
   static Status Internal(std::string msg) { return Status(Code::kInternal, std::move(msg), {}); }

@@ -38,7 +38,8 @@ json ToJson(const User& u) {
               {"engagementScore", u.engagement_score},
               {"lastEmailDate", OptionalTime(u.last_email_date)},
               {"createdAt", FormatRfc3339(u.created_at)},
-              {"updatedAt", FormatRfc3339(u.updated_at)}};
+              {"updatedAt", FormatRfc3339(u.updated_at)},
+              {"timeZone", u.time_zone.empty() ? nlohmann::json(nullptr) : nlohmann::json(u.time_zone)}};
 }
 
 json ToJson(const OrderItem& i) {
@@ -95,6 +96,7 @@ Result<User> UserFromJson(const json& j) {
     u.last_email_date = ReadOptionalTime(j, "lastEmailDate");
     u.created_at = ReadOptionalTime(j, "createdAt").value_or(0);
     u.updated_at = ReadOptionalTime(j, "updatedAt").value_or(0);
+    if (auto tz = j.find("timeZone"); tz != j.end() && tz->is_string()) u.time_zone = tz->get<std::string>();
     return u;
   } catch (const json::exception& e) {
     return Status::Internal(std::string("malformed user image: ") + e.what());

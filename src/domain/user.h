@@ -22,6 +22,7 @@ struct User {
   std::optional<Millis> last_email_date;
   Millis created_at = 0;
   Millis updated_at = 0;
+  std::string time_zone;  // IANA name ("Europe/Berlin"); empty: the shop's (quiet hours)
 };
 
 // A partial update: each engaged optional replaces that field (PUT merges). For the
@@ -34,10 +35,11 @@ struct UserPatch {
   std::optional<double> average_order_value;
   std::optional<std::vector<std::string>> preferred_categories;
   std::optional<std::optional<Millis>> last_email_date;
+  std::optional<std::string> time_zone;  // empty: clear (the shop's)
 
   bool empty() const {
     return !email && !name && !last_order_date && !order_count && !average_order_value && !preferred_categories &&
-           !last_email_date;
+           !last_email_date && !time_zone;
   }
 };
 

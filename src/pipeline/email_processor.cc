@@ -20,6 +20,8 @@ namespace rkd {
 namespace {
 
 constexpr std::chrono::milliseconds kStoreWaitStep{50};  // how often a waiting worker looks
+// How often a paused worker looks at the switch again.
+constexpr std::chrono::milliseconds kPausedWaitStep{200};
 
 }  // namespace
 
@@ -234,13 +236,14 @@ std::vector<Status> EmailProcessor::HandleBatch(const std::vector<Message>& mess
 }
 
 Result<Email> EmailProcessor::Compose(const User& user, const std::string& email_id, Millis now) {
-  const std::string unsubscribe = UnsubscribeUrl(user);
-  auto composed = writer_.Compose(ComposeRequest{user, user.engagement_score, now, options_.shop_url, unsubscribe});
+  const MailIdentity identity = Identity();
+  const std::string unsubscribe = UnsubscribeUrl(user, identity.public_url);
+  auto composed = writer_.Compose(ComposeRequest{user, user.engagement_score, now, identity.shop_url, unsubscribe});
   if (!composed.ok()) return composed.status();
   // Whatever wrote the body, every email ends with the postal address and the way out.
-  AppendFooter(options_.postal_address, unsubscribe, &composed->text, &composed->html);
+  AppendFooter(identity.postal_address, unsubscribe, &composed->text, &composed->html);
   if (options_.tracking)
-    composed->html = AddTracking(composed->html, options_.public_url, options_.unsubscribe_secret, email_id);
+    composed->html = AddTracking(composed->html, identity.public_url, options_.unsubscribe_secret, email_id);
   Email draft;
   draft.email_id = email_id;
   draft.user_id = user.user_id;
@@ -274,20 +277,21 @@ std::vector<Status> EmailProcessor::DeliverTogether(const std::vector<Email>& em
   std::vector<Status> results(emails.size());
   if (emails.empty()) return results;
   std::vector<MailMessage> batch;
+  const MailIdentity identity = Identity();
   for (size_t k = 0; k < emails.size(); ++k) {
     const Email& email = emails[k];
     const User& user = *users[k];
     MailMessage m;
     m.message_id = email.email_id + "@rekindle";
-    m.from = options_.mail_from;
+    m.from = identity.from;
     m.to_address = user.email;
     m.to_name = user.name;
     m.subject = email.subject;
     m.text = email.content;
     m.html = email.html;
     m.date = email.generated_at;
-    m.reply_to = options_.reply_to;
-    m.list_unsubscribe = "<" + UnsubscribeUrl(user) + ">";
+    m.reply_to = identity.reply_to;
+    m.list_unsubscribe = "<" + UnsubscribeUrl(user, identity.public_url) + ">";
     m.one_click_unsubscribe = true;
     batch.push_back(std::move(m));
   }
@@ -351,9 +355,22 @@ bool InHoldout(const std::string& user_id, double share) {
   return static_cast<double>(h % 10000) < share * 10000;
 }
 
-std::string EmailProcessor::UnsubscribeUrl(const User& user) const {
+std::string EmailProcessor::UnsubscribeUrl(const User& user, const std::string& public_url) const {
   // Bound to the address this email goes to: the link must not act on a later one.
-  return options_.public_url + "/u/" + SignUnsubscribeToken(options_.unsubscribe_secret, user.user_id, user.email);
+  return public_url + "/u/" + SignUnsubscribeToken(options_.unsubscribe_secret, user.user_id, user.email);
+}
+
+EmailProcessor::MailIdentity EmailProcessor::Identity() const {
+  MailIdentity id{options_.mail_from, options_.reply_to, options_.postal_address, options_.public_url,
+                  options_.shop_url};
+  if (!options_.settings) return id;
+  const ShopSettings s = options_.settings->Get();
+  if (!s.sender_email.empty()) id.from = s.MailFrom();
+  if (!s.reply_to.empty()) id.reply_to = s.reply_to;
+  if (!s.postal_address.empty()) id.postal_address = s.postal_address;
+  if (!s.public_url.empty()) id.public_url = s.public_url;
+  if (!s.shop_url.empty()) id.shop_url = s.shop_url;
+  return id;
 }
 
 namespace {
@@ -425,6 +442,12 @@ void EmailProcessor::RunWorker(const std::atomic<bool>& stop, int worker_index) 
   auto last_purge = std::chrono::steady_clock::now();
   while (!stop.load()) {
     if (!AwaitStore(stop)) break;  // a receive now would only fail, and count
+    // Paused: nothing is received, so nothing is sent and no event spends a receive; the
+    // events wait on the queue and are handled once sending resumes.
+    if (options_.settings && options_.settings->Paused()) {
+      std::this_thread::sleep_for(kPausedWaitStep);
+      continue;
+    }
     auto batch = bus_.Receive(options_.queue, options_.batch_size, std::chrono::milliseconds(500));
     if (!batch.ok()) {
       LogError("receive failed", {{"error", batch.status().ToString()}});

@@ -19,6 +19,7 @@
 #include "compose/writer.h"
 #include "delivery/mailer.h"
 #include "domain/score.h"
+#include "pipeline/settings_cache.h"
 #include "store/store.h"
 
 namespace rkd {
@@ -49,6 +50,11 @@ struct ProcessorOptions {
   EmailMetrics* metrics = nullptr;  // not owned; null: nothing recorded
   // While the store cannot be reached, workers receive nothing and probe it this often.
   std::chrono::milliseconds store_probe_interval{1000};
+  // The shop's settings (sending controls): where set, their sender, reply-to, postal
+  // address, public URL and shop URL replace the fields above; while they say sending is
+  // paused, workers receive nothing, so the events wait on the queue with their receives
+  // untouched. Not owned; null: the fields above, never paused.
+  SettingsCache* settings = nullptr;
 };
 
 // True when `user_id` falls in the holdout: a stable hash, so a client stays in (or out)
@@ -100,7 +106,13 @@ class EmailProcessor {
                               const std::vector<int>& receive_counts);
   std::vector<Status> DeliverTogether(const std::vector<Email>& emails, const std::vector<const User*>& users,
                                       const std::vector<int>& receive_counts);
-  std::string UnsubscribeUrl(const User& user) const;
+  // Who the emails written now come from and where their links point: the shop's
+  // settings where set, else the options.
+  struct MailIdentity {
+    std::string from, reply_to, postal_address, public_url, shop_url;
+  };
+  MailIdentity Identity() const;
+  std::string UnsubscribeUrl(const User& user, const std::string& public_url) const;
   // Waits while the store's breaker is open, one worker probing the store every
   // store_probe_interval; true once it answers, false on `stop`.
   bool AwaitStore(const std::atomic<bool>& stop);

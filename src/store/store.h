@@ -27,6 +27,7 @@
 #include "base/status.h"
 #include "domain/email.h"
 #include "domain/order.h"
+#include "domain/shop_settings.h"
 #include "domain/user.h"
 #include "domain/user_change.h"
 
@@ -151,6 +152,21 @@ struct EffectivenessFigures {
   std::vector<DailyEffect> daily;  // one per day, oldest first
 };
 
+// One period of the send budget (the sending controls' daily cap or hourly rate): its
+// key ("day:2026-03-29", "hour:492113"), when it started, and its cap (nullopt: counted,
+// not capped).
+struct SendPeriod {
+  std::string key;
+  Millis start = 0;
+  std::optional<int64_t> cap;
+};
+
+// What TakeSendBudget admitted, and each period's count after it.
+struct SendBudget {
+  int64_t granted = 0;
+  std::vector<int64_t> sent;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -259,6 +275,22 @@ class Store {
   // ago (by the store's clock), in seq order; returns how many. The stream stays bounded
   // by its retention, not by its history.
   virtual Result<int64_t> PruneChanges(int64_t below_seq, Millis retention, int limit) = 0;
+
+  // Settings (issue 16's sending controls; domain/shop_settings.h): every stored setting,
+  // by name. PutSettings writes each (name, JSON value) in one transaction, stamped with
+  // the store's clock and `by`; with `only_if_absent`, a setting already stored is kept
+  // (the environment's values seed a fresh store without overriding what was set since).
+  virtual Result<std::vector<SettingRow>> GetSettings() = 0;
+  virtual Status PutSettings(const std::vector<std::pair<std::string, std::string>>& values, const std::string& by,
+                             bool only_if_absent) = 0;
+  // The send budget, in one transaction: admits min(wanted, each capped period's cap −
+  // its count) and adds that to every period's count (a period opens at 0; periods that
+  // started before `prune_before` are deleted). Periods are locked in the given order, so
+  // processes taking at once never exceed a cap together. SendCounts reads each period's
+  // count (0 for one never opened) and takes nothing.
+  virtual Result<SendBudget> TakeSendBudget(const std::vector<SendPeriod>& periods, int64_t wanted,
+                                            Millis prune_before) = 0;
+  virtual Result<std::vector<int64_t>> SendCounts(const std::vector<std::string>& period_keys) = 0;
 };
 
 }  // namespace rkd

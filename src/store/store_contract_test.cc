@@ -832,6 +832,94 @@ TEST_P(StoreContractTest, ScanUsersVisitsEveryUserOnce) {
   EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()), ids);
 }
 
+// ---- sending controls (issue 16): settings, the send budget, clients' time zones -------
+
+TEST_P(StoreContractTest, SettingsAreStoredByNameAndSeedingKeepsWhatIsSet) {
+  ASSERT_TRUE(store_->GetSettings()->empty());
+  ASSERT_TRUE(store_->PutSettings({{"senderName", "\"Ada\""}, {"dailyCap", "500"}}, "ada", false).ok());
+  clock_.Advance(1000);
+  // Seeding: an absent setting is stored, a present one kept (value, time and author).
+  ASSERT_TRUE(
+      store_->PutSettings({{"senderName", "\"Env\""}, {"publicUrl", "\"https://r.example\""}}, "env", true).ok());
+  std::map<std::string, SettingRow> rows;
+  auto stored = store_->GetSettings();
+  ASSERT_TRUE(stored.ok());
+  for (const SettingRow& r : *stored) rows[r.key] = r;
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows["senderName"].value, "\"Ada\"");
+  EXPECT_EQ(rows["senderName"].updated_by, "ada");
+  EXPECT_EQ(rows["senderName"].updated_at, kStart);
+  EXPECT_EQ(rows["publicUrl"].updated_by, "env");
+  EXPECT_EQ(rows["publicUrl"].updated_at, kStart + 1000);
+  // A plain put replaces.
+  ASSERT_TRUE(store_->PutSettings({{"dailyCap", "null"}}, "grace", false).ok());
+  stored = store_->GetSettings();
+  ASSERT_TRUE(stored.ok());
+  for (const SettingRow& r : *stored) rows[r.key] = r;
+  EXPECT_EQ(rows["dailyCap"].value, "null");
+  EXPECT_EQ(rows["dailyCap"].updated_by, "grace");
+  EXPECT_TRUE(AllChanges().empty());  // settings are not the clients' change stream
+}
+
+TEST_P(StoreContractTest, TheSendBudgetAdmitsUpToEveryCapAndCountsEachPeriod) {
+  const Millis now = clock_.Now();
+  std::vector<SendPeriod> periods{{"day:2026-06-01", now, 5}, {"hour:100", now, 3}};
+  auto first = store_->TakeSendBudget(periods, 4, now - kMillisPerDay);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->granted, 3);  // the hour's rate
+  EXPECT_EQ(first->sent, (std::vector<int64_t>{3, 3}));
+  EXPECT_EQ(store_->TakeSendBudget(periods, 4, now - kMillisPerDay)->granted, 0);
+  periods[1] = {"hour:101", now + 3'600'000, 3};
+  auto next_hour = store_->TakeSendBudget(periods, 4, now - kMillisPerDay);
+  EXPECT_EQ(next_hour->granted, 2);  // the day's cap
+  EXPECT_EQ(next_hour->sent, (std::vector<int64_t>{5, 2}));
+  EXPECT_EQ(*store_->SendCounts({"day:2026-06-01", "hour:100", "hour:101", "hour:999"}),
+            (std::vector<int64_t>{5, 3, 2, 0}));
+  // Uncapped periods count what is admitted.
+  auto open = store_->TakeSendBudget({{"day:2026-06-02", now, std::nullopt}}, 7, now - kMillisPerDay);
+  EXPECT_EQ(open->granted, 7);
+  // Periods that started before the prune bound are deleted.
+  ASSERT_TRUE(store_->TakeSendBudget({{"day:2026-06-03", now + 10, std::nullopt}}, 1, now + 1).ok());
+  EXPECT_EQ(*store_->SendCounts({"day:2026-06-01", "day:2026-06-02", "day:2026-06-03"}),
+            (std::vector<int64_t>{0, 0, 1}));
+}
+
+TEST_P(StoreContractTest, ConcurrentTakesNeverExceedACap) {
+  const Millis now = clock_.Now();
+  const std::vector<SendPeriod> periods{{"day:x", now, 40}, {"hour:x", now, std::nullopt}};
+  std::atomic<int64_t> granted{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < 5; ++i) {
+        auto r = store_->TakeSendBudget(periods, 3, now - kMillisPerDay);
+        if (r.ok()) granted += r->granted;
+      }
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(granted.load(), 40);  // 60 asked
+  EXPECT_EQ(*store_->SendCounts({"day:x", "hour:x"}), (std::vector<int64_t>{40, 40}));
+}
+
+TEST_P(StoreContractTest, AClientsTimeZoneIsStoredAndCleared) {
+  User in = NewUser("tz@example.com");
+  in.time_zone = "America/New_York";
+  auto created = store_->CreateUser(in);
+  ASSERT_TRUE(created.ok());
+  EXPECT_EQ(store_->GetUser(created->user_id)->time_zone, "America/New_York");
+  EXPECT_EQ(store_->ScanUsers("", 10)->at(0).time_zone, "America/New_York");
+  UserPatch patch;
+  patch.time_zone = "Europe/Berlin";
+  EXPECT_EQ(store_->UpdateUser(created->user_id, patch)->time_zone, "Europe/Berlin");
+  EXPECT_EQ(store_->ListUsers(UserQuery{})->items.at(0).time_zone, "Europe/Berlin");
+  patch.time_zone = "";
+  ASSERT_TRUE(store_->UpdateUser(created->user_id, patch).ok());
+  EXPECT_EQ(store_->GetUsers({created->user_id})->at(0).time_zone, "");
+  auto changes = AllChanges();
+  ASSERT_EQ(changes.size(), 3u);  // a time zone is the client's own field: recorded
+  EXPECT_EQ(changes[1].new_image->time_zone, "Europe/Berlin");
+}
+
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest,
                          ::testing::Values(Backend{"sqlite",
                                                    [](const Clock* clock, const std::string& scratch) {

@@ -162,6 +162,18 @@ Result<int64_t> FaultyStore::LatestChangeSeq() { RKD_FORWARD(LatestChangeSeq, in
 Result<int64_t> FaultyStore::PruneChanges(int64_t below_seq, Millis retention, int limit) {
   RKD_FORWARD(PruneChanges, inner_.PruneChanges(below_seq, retention, limit));
 }
+Result<std::vector<SettingRow>> FaultyStore::GetSettings() { RKD_FORWARD(GetSettings, inner_.GetSettings()); }
+Status FaultyStore::PutSettings(const std::vector<std::pair<std::string, std::string>>& values, const std::string& by,
+                                bool only_if_absent) {
+  RKD_FORWARD(PutSettings, inner_.PutSettings(values, by, only_if_absent));
+}
+Result<SendBudget> FaultyStore::TakeSendBudget(const std::vector<SendPeriod>& periods, int64_t wanted,
+                                               Millis prune_before) {
+  RKD_FORWARD(TakeSendBudget, inner_.TakeSendBudget(periods, wanted, prune_before));
+}
+Result<std::vector<int64_t>> FaultyStore::SendCounts(const std::vector<std::string>& period_keys) {
+  RKD_FORWARD(SendCounts, inner_.SendCounts(period_keys));
+}
 
 Status FaultyBus::Subscribe(const std::string& topic, const std::string& queue) {
   RKD_FORWARD(Subscribe, inner_.Subscribe(topic, queue));

@@ -705,6 +705,74 @@ Result<DeliveryFailures> SqlStore::RecentDeliveryFailures(Millis since) {
   return f;
 }
 
+// ---- settings and the send budget (sending controls) -----------------------------
+
+Result<std::vector<SettingRow>> SqlStore::GetSettings() {
+  std::vector<SettingRow> out;
+  Status st = db_->Read([&](SqlTx& tx) {
+    out.clear();
+    return RunInto(
+        tx, "list-settings", {},
+        [](const SqlRow& r) {
+          return SettingRow{r.Text(0), r.Text(1), r.Int(2), r.Text(3)};
+        },
+        &out);
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Status SqlStore::PutSettings(const std::vector<std::pair<std::string, std::string>>& values, const std::string& by,
+                             bool only_if_absent) {
+  if (values.empty()) return Status::Ok();
+  return db_->Write([&](SqlTx& tx) -> Status {
+    const Millis now = clock_->Now();
+    for (const auto& [key, value] : values)
+      RKD_RETURN_IF_ERROR(
+          RunOne(tx, only_if_absent ? "put-setting-if-absent" : "put-setting", {key, value, now, by}, nullptr));
+    return Status::Ok();
+  });
+}
+
+Result<SendBudget> SqlStore::TakeSendBudget(const std::vector<SendPeriod>& periods, int64_t wanted,
+                                            Millis prune_before) {
+  SendBudget out;
+  Status st = db_->Write([&](SqlTx& tx) -> Status {
+    out = {};
+    RKD_RETURN_IF_ERROR(RunOne(tx, "prune-send-periods", {prune_before}, nullptr));
+    std::vector<int64_t> sent;
+    int64_t granted = std::max<int64_t>(wanted, 0);
+    for (const SendPeriod& p : periods) {
+      RKD_RETURN_IF_ERROR(RunOne(tx, "open-send-period", {p.key, p.start}, nullptr));
+      int64_t count = 0;  // the row is locked until the transaction ends (PostgreSQL: FOR UPDATE)
+      RKD_RETURN_IF_ERROR(
+          RunOne(tx, "get-send-period-for-update", {p.key}, [&](const SqlRow& r) { count = r.Int(0); }));
+      if (p.cap) granted = std::min(granted, std::max<int64_t>(*p.cap - count, 0));
+      sent.push_back(count);
+    }
+    for (size_t k = 0; k < periods.size(); ++k) {
+      if (granted > 0) RKD_RETURN_IF_ERROR(RunOne(tx, "add-to-send-period", {periods[k].key, granted}, nullptr));
+      sent[k] += granted;
+    }
+    out = {granted, std::move(sent)};
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<std::vector<int64_t>> SqlStore::SendCounts(const std::vector<std::string>& period_keys) {
+  std::vector<int64_t> out;
+  Status st = db_->Read([&](SqlTx& tx) -> Status {
+    out.assign(period_keys.size(), 0);
+    for (size_t k = 0; k < period_keys.size(); ++k)
+      RKD_RETURN_IF_ERROR(RunOne(tx, "get-send-period", {period_keys[k]}, [&](const SqlRow& r) { out[k] = r.Int(0); }));
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
 // ---- effectiveness -------------------------------------------------------------------
 
 Status SqlStore::RecordHoldout(const std::string& user_id, const std::string& trigger_id, double score,

@@ -38,6 +38,12 @@ class SqlStore : public Store {
   Status SetCheckpoint(const std::string& name, int64_t seq) override;
   Result<int64_t> LatestChangeSeq() override;
   Result<int64_t> PruneChanges(int64_t below_seq, Millis retention, int limit) override;
+  Result<std::vector<SettingRow>> GetSettings() override;
+  Status PutSettings(const std::vector<std::pair<std::string, std::string>>& values, const std::string& by,
+                     bool only_if_absent) override;
+  Result<SendBudget> TakeSendBudget(const std::vector<SendPeriod>& periods, int64_t wanted,
+                                    Millis prune_before) override;
+  Result<std::vector<int64_t>> SendCounts(const std::vector<std::string>& period_keys) override;
   Result<std::vector<ScoreRefresh>> RefreshScores(const std::vector<std::string>& user_ids) override;
   Result<EmailReservation> ReserveEmail(const Email& draft, const std::string& trigger_id, Millis cooldown,
                                         Millis lease) override;

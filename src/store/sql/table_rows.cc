@@ -25,6 +25,7 @@ User ReadUser(const SqlRow& r) {
   u.last_email_date = r.OptInt(8);
   u.created_at = r.Int(9);
   u.updated_at = r.Int(10);
+  if (!r.IsNull(11)) u.time_zone = r.Text(11);
   return u;
 }
 
@@ -39,7 +40,8 @@ SqlParams InsertUserParams(const User& u) {
           u.engagement_score,
           u.last_email_date,
           u.created_at,
-          u.updated_at};
+          u.updated_at,
+          u.time_zone.empty() ? std::nullopt : std::optional<std::string>(u.time_zone)};
 }
 
 SqlParams UpdateUserParams(const User& u) {

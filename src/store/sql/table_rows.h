@@ -15,7 +15,8 @@
 namespace rkd {
 
 // users: user_id, email, name, last_order_date, order_count, average_order_value,
-// preferred_categories, engagement_score, last_email_date, created_at, updated_at.
+// preferred_categories, engagement_score, last_email_date, created_at, updated_at,
+// time_zone (NULL: the shop's).
 User ReadUser(const SqlRow& row);
 // "insert-user" takes every column; "update-user" every column but created_at.
 SqlParams InsertUserParams(const User& user);
