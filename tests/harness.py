@@ -118,7 +118,7 @@ class Server:
     """One `rekindle serve` process (or `rekindle api`: command="api") with its own
     temporary data folder."""
 
-    def __init__(self, env=None, seed_users=0, command="serve"):
+    def __init__(self, env=None, seed_users=0, command="serve", configure_sending=True):
         self.dir = tempfile.mkdtemp(prefix="rkd-test-")
         self.env = dict(os.environ)
         self.env.update({
@@ -161,6 +161,32 @@ class Server:
                 self.port = entry["port"]
         self._local = threading.local()
         self._conns = []  # every thread's connection, closed by stop()
+        if configure_sending:
+            self.configure_sending()
+
+    def api_headers(self):
+        """The Authorization header of the first key in RKD_API_KEYS (`name:key` or a bare key), if any."""
+        keys = self.env.get("RKD_API_KEYS", "")
+        if not keys:
+            return {}
+        first = keys.split(",")[0].strip()
+        return {"Authorization": "Bearer " + (first.split(":", 1)[1] if ":" in first else first)}
+
+    def configure_sending(self):
+        """What a configured install has: the settings sending needs (a fresh store starts
+        paused until they are set, README "Sending controls"), where the environment did
+        not give them, with links to this server's port; then sending resumed."""
+        h = self.api_headers()
+        status, body = self.call("GET", "/api/settings", headers=h)
+        assert status == 200, (status, body)
+        values = {"senderName": "Rekindle Tests", "senderEmail": "tests@rekindle.example",
+                  "postalAddress": "1 Test Street, 12345 Testville", "publicUrl": f"http://127.0.0.1:{self.port}"}
+        missing = {k: values[k] for k in body["data"]["missing"]}
+        if missing:
+            status, body = self.call("PUT", "/api/settings", missing, headers=h)
+            assert status == 200, (status, body)
+        status, body = self.call("POST", "/api/sending/resume", headers=h)
+        assert status == 200, (status, body)
 
     def _pump(self):
         with self.proc.stdout:
