@@ -60,7 +60,7 @@ ORDER BY order_date DESC, order_id DESC LIMIT ?4;
 -- name: get-email
 SELECT email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
        status, writer, sent_at, error, created_at, prompt_tokens, completion_tokens,
-       opened_at, clicked_at, converted_at, conversion_revenue
+       opened_at, clicked_at, converted_at, conversion_revenue, episode_id, step
 FROM emails WHERE email_id = ?1;
 
 -- name: list-emails
@@ -68,7 +68,7 @@ FROM emails WHERE email_id = ?1;
 -- ?3/?4 the cursor's (created_at, email_id), ?5 the limit.
 SELECT email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
        status, writer, sent_at, error, created_at, prompt_tokens, completion_tokens,
-       opened_at, clicked_at, converted_at, conversion_revenue
+       opened_at, clicked_at, converted_at, conversion_revenue, episode_id, step
 FROM emails
 WHERE (?1 = '' OR user_id = ?1) AND (?2 = '' OR status = ?2)
   AND (?3 IS NULL OR (created_at, email_id) < (?3, ?4))
@@ -128,8 +128,8 @@ WHERE seq IN (SELECT seq FROM user_changes WHERE seq < ?1 AND changed_at < ?2 OR
 -- name: insert-email
 INSERT INTO emails (email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
                     status, writer, sent_at, error, created_at, trigger_id, prompt_tokens, completion_tokens,
-                    claimed_until)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16);
+                    claimed_until, episode_id, step)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18);
 
 -- name: claim-email
 -- The send lease: ?2 until when, ?3 now. Changes a row only when no lease runs.
@@ -273,7 +273,7 @@ FROM users WHERE user_id IN (SELECT value FROM json_each(?1)) ORDER BY user_id;
 -- name: get-emails
 SELECT email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
        status, writer, sent_at, error, created_at, prompt_tokens, completion_tokens,
-       opened_at, clicked_at, converted_at, conversion_revenue
+       opened_at, clicked_at, converted_at, conversion_revenue, episode_id, step
 FROM emails WHERE email_id IN (SELECT value FROM json_each(?1));
 
 -- name: suppressed-among
@@ -291,7 +291,7 @@ FROM users WHERE user_id > ?1 ORDER BY user_id LIMIT ?2;
 -- email costs one index probe, not a walk over every email.
 SELECT email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
        status, writer, sent_at, error, created_at, prompt_tokens, completion_tokens,
-       opened_at, clicked_at, converted_at, conversion_revenue
+       opened_at, clicked_at, converted_at, conversion_revenue, episode_id, step
 FROM emails
 WHERE user_id = ?1 AND (?2 = '' OR status = ?2)
   AND (?3 IS NULL OR (created_at, email_id) < (?3, ?4))
@@ -332,6 +332,78 @@ UPDATE send_counts SET sent = sent + ?2 WHERE period = ?1;
 
 -- name: prune-send-periods
 DELETE FROM send_counts WHERE period_start < ?1;
+
+-- Win-back journeys (issue 16, 0009_journeys.sql).
+
+-- name: get-latest-journey
+SELECT version, definition, created_at, created_by FROM journeys ORDER BY version DESC LIMIT 1;
+
+-- name: get-journey
+SELECT version, definition, created_at, created_by FROM journeys WHERE version = ?1;
+
+-- name: list-journeys
+SELECT version, definition, created_at, created_by FROM journeys ORDER BY version DESC LIMIT ?1;
+
+-- name: lock-journeys
+-- Taken before insert-journey. SQLite has one writer at a time: nothing to do.
+SELECT 1;
+
+-- name: insert-journey
+INSERT INTO journeys (version, definition, created_at, created_by)
+SELECT COALESCE(MAX(version), 0) + 1, ?1, ?2, ?3 FROM journeys
+RETURNING version;
+
+-- name: latest-episodes
+-- Each client's episode with the highest number, for a JSON array of user ids.
+SELECT e.episode_id, e.user_id, e.number, e.journey_version, e.started_at, e.step, e.steps,
+       e.next_due_at, e.ended_at, e.end_reason
+FROM episodes AS e
+WHERE e.user_id IN (SELECT value FROM json_each(?1))
+  AND e.number = (SELECT MAX(number) FROM episodes AS l WHERE l.user_id = e.user_id);
+
+-- name: insert-episode
+INSERT INTO episodes (episode_id, user_id, number, journey_version, started_at, step, steps, next_due_at,
+                      ended_at, end_reason)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+ON CONFLICT DO NOTHING;
+
+-- name: advance-episode
+-- A step's email is reserved: the episode as the processor computed it (its step, the
+-- next due time, or its end). Only forward: a stale writer cannot take a step back.
+INSERT INTO episodes (episode_id, user_id, number, journey_version, started_at, step, steps, next_due_at,
+                      ended_at, end_reason)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+ON CONFLICT (episode_id) DO UPDATE SET step = excluded.step, next_due_at = excluded.next_due_at,
+                                       ended_at = excluded.ended_at, end_reason = excluded.end_reason
+WHERE episodes.step < excluded.step AND episodes.ended_at IS NULL;
+
+-- name: end-episode
+UPDATE episodes SET ended_at = ?3, end_reason = ?2, next_due_at = NULL
+WHERE episode_id = ?1 AND ended_at IS NULL;
+
+-- name: defer-episode
+UPDATE episodes SET next_due_at = ?2
+WHERE episode_id = ?1 AND ended_at IS NULL AND (next_due_at IS NULL OR next_due_at < ?2);
+
+-- name: end-user-episodes
+UPDATE episodes SET ended_at = ?2, end_reason = 'deleted', next_due_at = NULL
+WHERE user_id = ?1 AND ended_at IS NULL;
+
+-- name: due-episodes
+-- Through episodes_due (open episodes only): ?1 now, ?2/?3 the position after which to
+-- read (NULL first), ?4 the limit.
+SELECT episode_id, user_id, step, next_due_at FROM episodes
+WHERE ended_at IS NULL AND next_due_at <= ?1
+  AND (?3 IS NULL OR (next_due_at, episode_id) > (?2, ?3))
+ORDER BY next_due_at, episode_id LIMIT ?4;
+
+-- name: suppressions-among
+SELECT email, reason, created_at FROM suppressions WHERE email IN (SELECT value FROM json_each(?1));
+
+-- name: effectiveness-by-step
+-- Journey emails created since ?1, by step: delivered, and converted.
+SELECT step, COALESCE(SUM(status IN ('SENT', 'OPENED', 'CLICKED')), 0), COALESCE(SUM(converted_at IS NOT NULL), 0)
+FROM emails WHERE created_at >= ?1 AND step IS NOT NULL GROUP BY step ORDER BY step;
 
 -- Win-back journeys (issue 16, 0009_journeys.sql).
 

@@ -29,6 +29,10 @@ struct Email {
   std::optional<Millis> clicked_at;
   std::optional<Millis> converted_at;  // an order within the attribution window
   std::optional<double> conversion_revenue;
+  // The journey episode and step it is (issue 16); empty / 0 for an email from before
+  // journeys.
+  std::string episode_id;
+  int step = 0;
 
   // Not sent yet (GENERATED), or failed for good on a last try that a redrive retries.
   bool AwaitsSending() const { return status == "GENERATED" || status == "FAILED"; }

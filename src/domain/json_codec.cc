@@ -78,7 +78,9 @@ json ToJson(const Email& e) {
               {"openedAt", OptionalTime(e.opened_at)},
               {"clickedAt", OptionalTime(e.clicked_at)},
               {"convertedAt", OptionalTime(e.converted_at)},
-              {"conversionRevenue", e.conversion_revenue ? json(*e.conversion_revenue) : json(nullptr)}};
+              {"conversionRevenue", e.conversion_revenue ? json(*e.conversion_revenue) : json(nullptr)},
+              {"episodeId", e.episode_id.empty() ? json(nullptr) : json(e.episode_id)},
+              {"step", e.step > 0 ? json(e.step) : json(nullptr)}};
 }
 
 Result<User> UserFromJson(const json& j) {

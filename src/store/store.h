@@ -27,6 +27,7 @@
 #include "base/status.h"
 #include "domain/email.h"
 #include "domain/order.h"
+#include "domain/journey.h"
 #include "domain/shop_settings.h"
 #include "domain/user.h"
 #include "domain/user_change.h"
@@ -107,6 +108,11 @@ struct StoreMetrics {
   int64_t users = 0;
   int64_t at_risk = 0;
   double average_score = 0;
+  // The journey episode as it stands once this email is reserved (its step, when the
+  // next is due, or its end after the last step): written with the email, in its
+  // transaction, and only when the email is new (kReserved). Absent: an email outside
+  // any journey.
+  std::optional<Episode> episode;
   int64_t score_histogram[10] = {};  // buckets [0,10) … [90,100]
   int64_t emails_total = 0;
   int64_t emails_last_7_days = 0;
@@ -192,6 +198,27 @@ class Store {
   // idempotent: when an order with it exists and IsSameOrder holds, the stored order and
   // the current user come back with `replayed` set and nothing is written (no order, no
   // statistics, no change record); when it differs, AlreadyExists on "externalId". The
+// A journey step's emails (delivered) and how many of them converted.
+struct StepEffect {
+  int step = 0;
+  int64_t sent = 0, converted = 0;
+};
+
+// One open episode whose next step is due (the due scan's row).
+struct DueEpisode {
+  std::string episode_id;
+  std::string user_id;
+  int step = 0;  // sent so far: step + 1 is due
+  Millis next_due_at = 0;
+};
+
+// An episode's end (EndEpisodes) or a later due time (DeferEpisodes).
+struct EpisodeEnd {
+  std::string episode_id;
+  std::string reason;
+  Millis at = 0;
+};
+
   // decision is taken by the unique index inside the transaction, so two concurrent
   // calls with one externalId store exactly one order.
   virtual Result<OrderResult> CreateOrder(Order order) = 0;
@@ -199,6 +226,7 @@ class Store {
 
   // Emails, newest first.
   virtual Result<Email> GetEmail(const std::string& email_id) = 0;
+  std::vector<StepEffect> by_step;  // the journey's steps that sent an email, by step
   virtual Result<Page<Email>> ListEmails(const EmailQuery& query) = 0;
 
   // Bulk load (the `seed` command): users and their orders in one transaction, users'
@@ -294,3 +322,29 @@ class Store {
 };
 
 }  // namespace rkd
+
+  // Journeys (issue 16; domain/journey.h). Versions are kept for good: SaveJourney
+  // stores a new one (the highest version + 1, createdAt by the store's clock) and
+  // returns it; GetJourney gives the newest (a fresh store has the default as version 1),
+  // or the given version (NotFound for an unknown one); ListJourneys the newest first.
+  virtual Result<JourneyVersion> SaveJourney(const JourneyDefinition& definition, const std::string& created_by) = 0;
+  virtual Result<JourneyVersion> GetJourney(std::optional<int64_t> version = std::nullopt) = 0;
+  virtual Result<std::vector<JourneyVersion>> ListJourneys(int limit) = 0;
+  // Episodes. LatestEpisodes: the latest episode (highest number) of each of `user_ids`
+  // that has one, in no particular order. StartEpisodes stores new episodes (one whose id
+  // exists is left as it is: two workers started the same one). EndEpisodes ends the
+  // open ones among them (an ended one keeps its end) and clears next_due_at;
+  // DeferEpisodes moves an open episode's next_due_at to `at` when that is later (a client
+  // the sending controls turned away: due again then). DueEpisodes: up to `limit` open
+  // episodes with next_due_at <= `now`, in (next_due_at, episode_id) order after the
+  // given position (`after_due`, `after_id`; an empty id starts at the first). Deleting a
+  // user ends their open episodes as "deleted".
+  virtual Result<std::vector<Episode>> LatestEpisodes(const std::vector<std::string>& user_ids) = 0;
+  virtual Status StartEpisodes(const std::vector<Episode>& episodes) = 0;
+  virtual Status EndEpisodes(const std::vector<EpisodeEnd>& ends) = 0;
+  virtual Status DeferEpisodes(const std::vector<EpisodeEnd>& deferrals) = 0;
+  virtual Result<std::vector<DueEpisode>> DueEpisodes(Millis now, Millis after_due, const std::string& after_id,
+                                                      int limit) = 0;
+  // The suppressions of the addresses among `emails` (compared without case), with
+  // their reasons: why an episode ends.
+  virtual Result<std::vector<Suppression>> SuppressionsAmong(const std::vector<std::string>& emails) = 0;

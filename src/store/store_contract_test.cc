@@ -832,6 +832,183 @@ TEST_P(StoreContractTest, ScanUsersVisitsEveryUserOnce) {
   EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()), ids);
 }
 
+// ---- journeys (issue 16) ----
+
+TEST_P(StoreContractTest, JourneysAreVersionedNewestFirstWithTheDefaultAsVersionOne) {
+  auto first = store_->GetJourney();
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->version, 1);
+  EXPECT_EQ(first->created_by, "default");
+  ASSERT_EQ(first->definition.steps.size(), 3u);
+  EXPECT_EQ(first->definition.steps[1].delay_days, 10);
+  EXPECT_EQ(first->definition.steps[2].message, "winback-3");
+  EXPECT_EQ(first->definition.rest_days, 90);
+
+  JourneyDefinition two{{{0, "winback-1"}, {21, "winback-3"}}, 30};
+  auto saved = store_->SaveJourney(two, "ops-key");
+  ASSERT_TRUE(saved.ok()) << saved.status().ToString();
+  EXPECT_EQ(saved->version, 2);
+  EXPECT_EQ(saved->created_at, clock_.Now());
+  auto latest = store_->GetJourney();
+  ASSERT_TRUE(latest.ok());
+  EXPECT_EQ(latest->version, 2);
+  EXPECT_EQ(latest->created_by, "ops-key");
+  ASSERT_EQ(latest->definition.steps.size(), 2u);
+  EXPECT_EQ(latest->definition.steps[1].delay_days, 21);
+  EXPECT_EQ(latest->definition.rest_days, 30);
+  EXPECT_EQ(store_->GetJourney(1)->definition.steps.size(), 3u) << "an older version stays readable";
+  EXPECT_TRUE(store_->GetJourney(99).status().IsNotFound());
+  auto versions = store_->ListJourneys(10);
+  ASSERT_TRUE(versions.ok());
+  ASSERT_EQ(versions->size(), 2u);
+  EXPECT_EQ((*versions)[0].version, 2);
+  EXPECT_EQ((*versions)[1].version, 1);
+  EXPECT_EQ(store_->ListJourneys(1)->size(), 1u);
+  EXPECT_TRUE(AllChanges().empty()) << "a journey is no client change";
+}
+
+TEST_P(StoreContractTest, EpisodesStartAdvanceWithTheirEmailEndAndFallDue) {
+  auto ana = store_->CreateUser(NewUser("ana@example.com"));
+  auto bo = store_->CreateUser(NewUser("bo@example.com"));
+  ASSERT_TRUE(ana.ok() && bo.ok());
+  const Millis now = clock_.Now();
+  Episode ep;
+  ep.episode_id = EpisodeIdFor(ana->user_id, 1);
+  ep.user_id = ana->user_id;
+  ep.journey_version = 1;
+  ep.started_at = now;
+  ep.steps = 3;
+  ep.next_due_at = now;
+  ASSERT_TRUE(store_->StartEpisodes({ep}).ok());
+  // Starting it again (another worker) leaves it as it is.
+  Episode again = ep;
+  again.next_due_at = now + 5;
+  ASSERT_TRUE(store_->StartEpisodes({again}).ok());
+  auto latest = store_->LatestEpisodes({ana->user_id, bo->user_id, "nobody"});
+  ASSERT_TRUE(latest.ok()) << latest.status().ToString();
+  ASSERT_EQ(latest->size(), 1u);
+  EXPECT_EQ((*latest)[0].episode_id, ep.episode_id);
+  EXPECT_EQ((*latest)[0].next_due_at, now);
+  EXPECT_EQ((*latest)[0].step, 0);
+  EXPECT_TRUE((*latest)[0].open());
+
+  // Due now: the scan finds it; not before its time.
+  EXPECT_EQ(store_->DueEpisodes(now - 1, 0, "", 10)->size(), 0u);
+  auto due = store_->DueEpisodes(now, 0, "", 10);
+  ASSERT_TRUE(due.ok()) << due.status().ToString();
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ((*due)[0].user_id, ana->user_id);
+  EXPECT_EQ((*due)[0].step, 0);
+  EXPECT_EQ(store_->DueEpisodes(now, (*due)[0].next_due_at, (*due)[0].episode_id, 10)->size(), 0u) << "paged";
+
+  // Step 1's email moves the episode in its transaction.
+  Email e;
+  e.email_id = StepEmailId(ep.episode_id, 1);
+  e.user_id = ana->user_id;
+  e.subject = "Step 1";
+  e.generated_at = now;
+  e.episode_id = ep.episode_id;
+  e.step = 1;
+  Episode after = ep;
+  after.step = 1;
+  after.next_due_at = now + 10 * kMillisPerDay;
+  auto reserved = store_->ReserveEmails({{e, "t1", after}}, 7 * kMillisPerDay, 60'000);
+  ASSERT_TRUE(reserved.ok()) << reserved.status().ToString();
+  EXPECT_EQ((*reserved)[0]->outcome, EmailReservation::Outcome::kReserved);
+  auto stored = store_->GetEmail(e.email_id);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->episode_id, ep.episode_id);
+  EXPECT_EQ(stored->step, 1);
+  EXPECT_EQ(store_->LatestEpisodes({ana->user_id})->at(0).step, 1);
+  EXPECT_EQ(store_->LatestEpisodes({ana->user_id})->at(0).next_due_at, now + 10 * kMillisPerDay);
+  EXPECT_TRUE(store_->DueEpisodes(now, 0, "", 10)->empty());
+  // A stale writer cannot take it back a step.
+  Episode stale = ep;
+  stale.step = 0;
+  Email e0 = e;
+  e0.email_id = "older";
+  ASSERT_TRUE(store_->ReserveEmails({{e0, "t0", stale}}, 0, 60'000).ok());
+  EXPECT_EQ(store_->LatestEpisodes({ana->user_id})->at(0).step, 1);
+
+  // Deferred (the sending controls turned the client away): due later, never earlier.
+  ASSERT_TRUE(store_->DeferEpisodes({{ep.episode_id, "", now + 11 * kMillisPerDay}}).ok());
+  ASSERT_TRUE(store_->DeferEpisodes({{ep.episode_id, "", now + 1}}).ok());
+  EXPECT_EQ(store_->LatestEpisodes({ana->user_id})->at(0).next_due_at, now + 11 * kMillisPerDay);
+  EXPECT_EQ(store_->DueEpisodes(now + 11 * kMillisPerDay, 0, "", 10)->size(), 1u);
+
+  // Ended: no longer due, and the end stays the first one.
+  ASSERT_TRUE(store_->EndEpisodes({{ep.episode_id, kEndConverted, now + 2}}).ok());
+  ASSERT_TRUE(store_->EndEpisodes({{ep.episode_id, kEndBounced, now + 3}}).ok());
+  auto ended = store_->LatestEpisodes({ana->user_id});
+  ASSERT_EQ(ended->size(), 1u);
+  EXPECT_EQ((*ended)[0].end_reason, kEndConverted);
+  EXPECT_EQ((*ended)[0].ended_at, now + 2);
+  EXPECT_FALSE((*ended)[0].next_due_at.has_value());
+  EXPECT_TRUE(store_->DueEpisodes(now + 100 * kMillisPerDay, 0, "", 10)->empty());
+
+  // A second episode is the latest.
+  Episode second = ep;
+  second.episode_id = EpisodeIdFor(ana->user_id, 2);
+  second.number = 2;
+  second.started_at = now + 100;
+  ASSERT_TRUE(store_->StartEpisodes({second}).ok());
+  EXPECT_EQ(store_->LatestEpisodes({ana->user_id})->at(0).episode_id, second.episode_id);
+
+  // Deleting the client ends their open episode as "deleted".
+  ASSERT_TRUE(store_->DeleteUser(ana->user_id).ok());
+  auto gone = store_->LatestEpisodes({ana->user_id});
+  ASSERT_EQ(gone->size(), 1u);
+  EXPECT_EQ(gone->at(0).end_reason, kEndDeleted);
+  EXPECT_TRUE(store_->DueEpisodes(now + 100 * kMillisPerDay, 0, "", 10)->empty());
+}
+
+TEST_P(StoreContractTest, SuppressionsAmongGiveTheirReasonsWithoutCase) {
+  ASSERT_TRUE(store_->Suppress("Ana@Example.com", "bounced").ok());
+  ASSERT_TRUE(store_->Suppress("bo@example.com", "complained").ok());
+  auto found = store_->SuppressionsAmong({"ana@example.com", "cy@example.com"});
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ((*found)[0].reason, "bounced");
+  EXPECT_TRUE(store_->SuppressionsAmong({})->empty());
+}
+
+TEST_P(StoreContractTest, EffectivenessCountsDeliveredAndConvertedByStep) {
+  auto ana = store_->CreateUser(NewUser("ana@example.com"));
+  auto bo = store_->CreateUser(NewUser("bo@example.com"));
+  ASSERT_TRUE(ana.ok() && bo.ok());
+  auto reserve = [&](const std::string& id, const std::string& user_id, int step) {
+    Email e;
+    e.email_id = id;
+    e.user_id = user_id;
+    e.subject = id;
+    e.generated_at = clock_.Now();
+    e.episode_id = "ep-" + user_id;
+    e.step = step;
+    auto r = store_->ReserveEmails({{e, "t-" + id}}, 0, 60'000);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_TRUE(store_->FinishEmail(id, "SENT", clock_.Now(), "").ok());
+  };
+  reserve("a1", ana->user_id, 1);
+  reserve("b1", bo->user_id, 1);
+  clock_.Advance(kMillisPerDay);
+  reserve("a2", ana->user_id, 2);
+  clock_.Advance(3'600'000);
+  Order o;
+  o.user_id = ana->user_id;
+  o.order_date = clock_.Now();
+  o.total_value = 40;
+  ASSERT_TRUE(store_->CreateOrder(o).ok());  // converts the latest email: step 2
+  auto f = store_->Effectiveness(30);
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  ASSERT_EQ(f->by_step.size(), 2u);
+  EXPECT_EQ(f->by_step[0].step, 1);
+  EXPECT_EQ(f->by_step[0].sent, 2);
+  EXPECT_EQ(f->by_step[0].converted, 0);
+  EXPECT_EQ(f->by_step[1].step, 2);
+  EXPECT_EQ(f->by_step[1].sent, 1);
+  EXPECT_EQ(f->by_step[1].converted, 1);
+}
+
 // ---- sending controls (issue 16): settings, the send budget, clients' time zones -------
 
 TEST_P(StoreContractTest, SettingsAreStoredByNameAndSeedingKeepsWhatIsSet) {

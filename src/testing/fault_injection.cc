@@ -124,6 +124,33 @@ Result<std::vector<std::string>> FaultyStore::SuppressedAmong(const std::vector<
 Result<std::vector<User>> FaultyStore::ScanUsers(const std::string& after_user_id, int limit) {
   RKD_FORWARD(ScanUsers, inner_.ScanUsers(after_user_id, limit));
 }
+Result<JourneyVersion> FaultyStore::SaveJourney(const JourneyDefinition& definition, const std::string& created_by) {
+  RKD_FORWARD(SaveJourney, inner_.SaveJourney(definition, created_by));
+}
+Result<JourneyVersion> FaultyStore::GetJourney(std::optional<int64_t> version) {
+  RKD_FORWARD(GetJourney, inner_.GetJourney(version));
+}
+Result<std::vector<JourneyVersion>> FaultyStore::ListJourneys(int limit) {
+  RKD_FORWARD(ListJourneys, inner_.ListJourneys(limit));
+}
+Result<std::vector<Episode>> FaultyStore::LatestEpisodes(const std::vector<std::string>& user_ids) {
+  RKD_FORWARD(LatestEpisodes, inner_.LatestEpisodes(user_ids));
+}
+Status FaultyStore::StartEpisodes(const std::vector<Episode>& episodes) {
+  RKD_FORWARD(StartEpisodes, inner_.StartEpisodes(episodes));
+}
+Status FaultyStore::EndEpisodes(const std::vector<EpisodeEnd>& ends) { RKD_FORWARD(EndEpisodes, inner_.EndEpisodes(ends)); }
+Status FaultyStore::DeferEpisodes(const std::vector<EpisodeEnd>& deferrals) {
+  RKD_FORWARD(DeferEpisodes, inner_.DeferEpisodes(deferrals));
+}
+Result<std::vector<DueEpisode>> FaultyStore::DueEpisodes(Millis now, Millis after_due, const std::string& after_id,
+                                                         int limit) {
+  RKD_FORWARD(DueEpisodes, inner_.DueEpisodes(now, after_due, after_id, limit));
+}
+// Counts as "IsSuppressed", as SuppressedAmong: a plan that fails the suppression check fails both.
+Result<std::vector<Suppression>> FaultyStore::SuppressionsAmong(const std::vector<std::string>& emails) {
+  RKD_FORWARD(IsSuppressed, inner_.SuppressionsAmong(emails));
+}
 Result<bool> FaultyStore::IsSuppressed(const std::string& email) {
   RKD_FORWARD(IsSuppressed, inner_.IsSuppressed(email));
 }

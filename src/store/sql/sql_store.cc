@@ -186,6 +186,8 @@ Status SqlStore::DeleteUser(const std::string& user_id) {
       if (!r.ok()) return r.status();
     }
     return AppendChange(tx, ChangeOp::kRemove, &*before, nullptr);
+    // The client's open episode ends with them (and the due scan stops handing it over).
+    RKD_RETURN_IF_ERROR(RunOne(tx, "end-user-episodes", {user_id, clock_->Now()}, nullptr));
   });
 }
 
@@ -551,6 +553,8 @@ Result<std::vector<Result<EmailReservation>>> SqlStore::ReserveEmails(const std:
       Rescore(after, e.created_at);
       // Only the pipeline's own fields change: no change record (store.h).
       RKD_RETURN_IF_ERROR(UpdateUserRow(tx, after));
+      // The journey's episode moves with its step's email, in this transaction.
+      if (d.episode) RKD_RETURN_IF_ERROR(RunOne(tx, "advance-episode", EpisodeParams(*d.episode), nullptr));
       emails.emplace(e.email_id, e);
       out.emplace_back(EmailReservation{EmailReservation::Outcome::kReserved, std::move(e)});
     }
@@ -840,6 +844,9 @@ Result<EffectivenessFigures> SqlStore::Effectiveness(int days) {
     for (int d = 0; d < days; ++d) f.daily[d].day = since + d * kMillisPerDay;
     // Each daily query's rows are (day number, figures…); `apply` stores one row's.
     auto add = [&](const char* query, auto apply) {
+    RKD_RETURN_IF_ERROR(RunOne(tx, "effectiveness-by-step", {since}, [&](const SqlRow& r) {
+      f.by_step.push_back({static_cast<int>(r.Int(0)), r.Int(1), r.Int(2)});
+    }));
       return RunOne(tx, query, {since}, [&](const SqlRow& r) {
         const int64_t index = r.Int(0) - since / kMillisPerDay;
         if (index >= 0 && index < days) apply(f.daily[static_cast<size_t>(index)], r);
@@ -849,6 +856,132 @@ Result<EffectivenessFigures> SqlStore::Effectiveness(int days) {
     RKD_RETURN_IF_ERROR(
         add("effectiveness-daily-opened", [](DailyEffect& d, const SqlRow& r) { d.opened = r.Int(1); }));
     RKD_RETURN_IF_ERROR(
+// ---- journeys (issue 16) -------------------------------------------------------------
+
+namespace {
+
+Result<JourneyVersion> ReadJourney(const SqlRow& r) {
+  auto definition = DecodeJourneyDefinition(r.Text(1));
+  if (!definition.ok()) return definition.status();
+  return JourneyVersion{r.Int(0), std::move(definition).value(), r.Int(2), r.Text(3)};
+}
+
+}  // namespace
+
+Result<JourneyVersion> SqlStore::SaveJourney(const JourneyDefinition& definition, const std::string& created_by) {
+  JourneyVersion out{0, definition, clock_->Now(), created_by};
+  Status st = db_->Write([&](SqlTx& tx) -> Status {
+    RKD_RETURN_IF_ERROR(RunOne(tx, "lock-journeys", {}, nullptr));  // one new version at a time
+    return RunOne(tx, "insert-journey", {EncodeJourneyDefinition(definition), out.created_at, created_by},
+                  [&](const SqlRow& r) { out.version = r.Int(0); });
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<JourneyVersion> SqlStore::GetJourney(std::optional<int64_t> version) {
+  std::optional<Result<JourneyVersion>> out;
+  Status st = db_->Read([&](SqlTx& tx) {
+    out.reset();
+    return version ? RunOne(tx, "get-journey", {*version}, [&](const SqlRow& r) { out = ReadJourney(r); })
+                   : RunOne(tx, "get-latest-journey", {}, [&](const SqlRow& r) { out = ReadJourney(r); });
+  });
+  if (!st.ok()) return st;
+  if (!out) return Status::NotFound("journey version " + (version ? std::to_string(*version) : "") + " not found",
+                                    "version");
+  return std::move(*out);
+}
+
+Result<std::vector<JourneyVersion>> SqlStore::ListJourneys(int limit) {
+  std::vector<JourneyVersion> out;
+  Status bad;
+  Status st = db_->Read([&](SqlTx& tx) {
+    out.clear();
+    return RunOne(tx, "list-journeys", {int64_t{std::clamp(limit, 1, 1000)}}, [&](const SqlRow& r) {
+      auto j = ReadJourney(r);
+      if (j.ok())
+        out.push_back(std::move(j).value());
+      else
+        bad = j.status();
+    });
+  });
+  if (!st.ok()) return st;
+  if (!bad.ok()) return bad;
+  return out;
+}
+
+Result<std::vector<Episode>> SqlStore::LatestEpisodes(const std::vector<std::string>& user_ids) {
+  std::vector<Episode> out;
+  if (user_ids.empty()) return out;
+  Status st = db_->Read([&](SqlTx& tx) {
+    out.clear();
+    return RunInto(tx, "latest-episodes", {IdArray(user_ids)}, ReadEpisode, &out);
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Status SqlStore::StartEpisodes(const std::vector<Episode>& episodes) {
+  if (episodes.empty()) return Status::Ok();
+  return db_->Write([&](SqlTx& tx) -> Status {
+    for (const Episode& e : episodes) RKD_RETURN_IF_ERROR(RunOne(tx, "insert-episode", EpisodeParams(e), nullptr));
+    return Status::Ok();
+  });
+}
+
+Status SqlStore::EndEpisodes(const std::vector<EpisodeEnd>& ends) {
+  if (ends.empty()) return Status::Ok();
+  return db_->Write([&](SqlTx& tx) -> Status {
+    for (const EpisodeEnd& e : ends)
+      RKD_RETURN_IF_ERROR(RunOne(tx, "end-episode", {e.episode_id, e.reason, e.at}, nullptr));
+    return Status::Ok();
+  });
+}
+
+Status SqlStore::DeferEpisodes(const std::vector<EpisodeEnd>& deferrals) {
+  if (deferrals.empty()) return Status::Ok();
+  return db_->Write([&](SqlTx& tx) -> Status {
+    for (const EpisodeEnd& e : deferrals)
+      RKD_RETURN_IF_ERROR(RunOne(tx, "defer-episode", {e.episode_id, e.at}, nullptr));
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<DueEpisode>> SqlStore::DueEpisodes(Millis now, Millis after_due, const std::string& after_id,
+                                                      int limit) {
+  std::vector<DueEpisode> out;
+  SqlParams p{now, after_id.empty() ? std::nullopt : std::optional<int64_t>(after_due),
+              after_id.empty() ? std::nullopt : std::optional<std::string>(after_id),
+              int64_t{std::clamp(limit, 1, 10000)}};
+  Status st = db_->Read([&](SqlTx& tx) {
+    out.clear();
+    return RunInto(
+        tx, "due-episodes", p,
+        [](const SqlRow& r) {
+          return DueEpisode{r.Text(0), r.Text(1), static_cast<int>(r.Int(2)), r.Int(3)};
+        },
+        &out);
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<std::vector<Suppression>> SqlStore::SuppressionsAmong(const std::vector<std::string>& emails) {
+  std::vector<Suppression> out;
+  if (emails.empty()) return out;
+  Status st = db_->Read([&](SqlTx& tx) {
+    out.clear();
+    return RunInto(
+        tx, "suppressions-among", {IdArray(emails)},
+        [](const SqlRow& r) {
+          return Suppression{r.Text(0), r.Text(1), r.Int(2)};
+        },
+        &out);
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
         add("effectiveness-daily-clicked", [](DailyEffect& d, const SqlRow& r) { d.clicked = r.Int(1); }));
     return add("effectiveness-daily-converted", [](DailyEffect& d, const SqlRow& r) {
       d.converted = r.Int(1);

@@ -71,6 +71,16 @@ class SqlStore : public Store {
   // the templates "list-users" and "list-users-search" ({key}: the sort's column, {cmp}, {dir}; `type_of` fills
   // {type} where a dialect needs the key's SQL type). Backends call it before preparing.
   using SortTypeOf = const char* (*)(UserSort);
+  Result<JourneyVersion> SaveJourney(const JourneyDefinition& definition, const std::string& created_by) override;
+  Result<JourneyVersion> GetJourney(std::optional<int64_t> version) override;
+  Result<std::vector<JourneyVersion>> ListJourneys(int limit) override;
+  Result<std::vector<Episode>> LatestEpisodes(const std::vector<std::string>& user_ids) override;
+  Status StartEpisodes(const std::vector<Episode>& episodes) override;
+  Status EndEpisodes(const std::vector<EpisodeEnd>& ends) override;
+  Status DeferEpisodes(const std::vector<EpisodeEnd>& deferrals) override;
+  Result<std::vector<DueEpisode>> DueEpisodes(Millis now, Millis after_due, const std::string& after_id,
+                                              int limit) override;
+  Result<std::vector<Suppression>> SuppressionsAmong(const std::vector<std::string>& emails) override;
   static Status ExpandListUsers(std::map<std::string, std::string>& queries, SortTypeOf type_of);
 
  protected:

@@ -93,6 +93,8 @@ Email ReadEmail(const SqlRow& r) {
   e.clicked_at = r.OptInt(15);
   e.converted_at = r.OptInt(16);
   e.conversion_revenue = r.OptReal(17);
+  if (!r.IsNull(18)) e.episode_id = r.Text(18);
+  e.step = static_cast<int>(r.OptInt(19).value_or(0));
   return e;
 }
 
@@ -112,7 +114,37 @@ SqlParams InsertEmailParams(const Email& e, const std::string& trigger_id, Milli
           trigger_id,
           int64_t{e.prompt_tokens},
           int64_t{e.completion_tokens},
-          claimed_until};
+          claimed_until,
+          e.episode_id.empty() ? std::nullopt : std::optional<std::string>(e.episode_id),
+          e.step > 0 ? std::optional<int64_t>(e.step) : std::nullopt};
+}
+
+Episode ReadEpisode(const SqlRow& r) {
+  Episode e;
+  e.episode_id = r.Text(0);
+  e.user_id = r.Text(1);
+  e.number = r.Int(2);
+  e.journey_version = r.Int(3);
+  e.started_at = r.Int(4);
+  e.step = static_cast<int>(r.Int(5));
+  e.steps = static_cast<int>(r.Int(6));
+  e.next_due_at = r.OptInt(7);
+  e.ended_at = r.OptInt(8);
+  if (!r.IsNull(9)) e.end_reason = r.Text(9);
+  return e;
+}
+
+SqlParams EpisodeParams(const Episode& e) {
+  return {e.episode_id,
+          e.user_id,
+          e.number,
+          e.journey_version,
+          e.started_at,
+          int64_t{e.step},
+          int64_t{e.steps},
+          e.next_due_at,
+          e.ended_at,
+          e.end_reason.empty() ? std::nullopt : std::optional<std::string>(e.end_reason)};
 }
 
 Result<UserChange> ReadChange(const SqlRow& r) {
