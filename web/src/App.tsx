@@ -10,6 +10,7 @@ import { JourneyPage } from './pages/JourneyPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { OverviewPage } from './pages/OverviewPage';
 import { SettingsPage } from './pages/SettingsPage';
+import { SuppressionsPage } from './pages/SuppressionsPage';
 
 /** The dashboard's routes; the server answers any non-/api path with index.html. */
 export function AppRoutes() {
@@ -23,6 +24,7 @@ export function AppRoutes() {
         <Route path="emails" element={<EmailsPage />} />
         <Route path="emails/:emailId" element={<EmailDetailPage />} />
         <Route path="effectiveness" element={<EffectivenessPage />} />
+        <Route path="suppressions" element={<SuppressionsPage />} />
         <Route path="journey" element={<JourneyPage />} />
         <Route path="settings" element={<SettingsPage />} />
         <Route path="*" element={<NotFoundPage />} />

@@ -39,6 +39,8 @@ export function isApiError(e: unknown): e is ApiError {
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
+  /** How many items the whole list holds, when the endpoint says (emails, suppressions). */
+  total?: number;
 }
 
 export type QueryValue = string | number | boolean | null | undefined;
@@ -92,6 +94,7 @@ interface Envelope {
   success?: boolean;
   data?: unknown;
   nextCursor?: string | null;
+  total?: unknown;
   error?: unknown;
   code?: unknown;
   field?: unknown;
@@ -170,5 +173,6 @@ export async function apiList<T>(path: string, options: RequestOptions = {}): Pr
   return {
     items: Array.isArray(env.data) ? (env.data as T[]) : [],
     nextCursor: typeof env.nextCursor === 'string' && env.nextCursor ? env.nextCursor : null,
+    ...(typeof env.total === 'number' ? { total: env.total } : {}),
   };
 }

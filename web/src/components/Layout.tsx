@@ -9,6 +9,7 @@ const NAV = [
   { to: '/', label: 'Overview', end: true },
   { to: '/clients', label: 'Clients', end: true },
   { to: '/emails', label: 'Emails', end: false },
+  { to: '/suppressions', label: 'Suppressions', end: true },
   { to: '/effectiveness', label: 'Effectiveness', end: true },
   { to: '/journey', label: 'Journey', end: true },
   { to: '/settings', label: 'Settings', end: true },

@@ -12,7 +12,14 @@ describe('client filters in the URL', () => {
       sort: 'score',
       order: 'desc',
       atRisk: true,
+      state: '',
     });
+  });
+
+  it('reads a known client state and ignores others', () => {
+    expect(parseClientFilters(new URLSearchParams('state=lapsed')).state).toBe('lapsed');
+    expect(parseClientFilters(new URLSearchParams('state=DROP')).state).toBe('');
+    expect(clientFiltersToParams({ ...DEFAULT_FILTERS, state: 'heldOut' }).toString()).toBe('state=heldOut');
   });
 
   it('uses the natural direction of a sort when none is given', () => {
@@ -26,13 +33,19 @@ describe('client filters in the URL', () => {
 
   it('writes only what differs from the defaults', () => {
     expect(clientFiltersToParams(DEFAULT_FILTERS).toString()).toBe('');
-    expect(clientFiltersToParams({ search: ' ada ', sort: 'score', order: 'asc', atRisk: true }).toString()).toBe(
-      'search=ada&sort=score&atRisk=1',
-    );
+    expect(
+      clientFiltersToParams({ search: ' ada ', sort: 'score', order: 'asc', atRisk: true, state: '' }).toString(),
+    ).toBe('search=ada&sort=score&atRisk=1');
   });
 
   it('round-trips', () => {
-    const f = { search: 'x y', sort: 'lastOrderDate' as const, order: 'desc' as const, atRisk: false };
+    const f = {
+      search: 'x y',
+      sort: 'lastOrderDate' as const,
+      order: 'desc' as const,
+      atRisk: false,
+      state: '' as const,
+    };
     expect(parseClientFilters(clientFiltersToParams(f))).toEqual(f);
   });
 });

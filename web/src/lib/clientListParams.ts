@@ -1,14 +1,16 @@
-// The Clients page's filters live in the URL (?search=…&sort=…&order=…&atRisk=1), so a
+// The Clients page's filters live in the URL (?search=…&sort=…&order=…&atRisk=1&state=…), so a
 // view can be bookmarked and shared. Parsing is lenient: anything unknown falls back to
 // the default.
 
-import type { SortOrder, UserSort } from '../api/users/types';
+import { CLIENT_STATES, type ClientStateFilter, type SortOrder, type UserSort } from '../api/users/types';
 
 export interface ClientFilters {
   search: string;
   sort: UserSort;
   order: SortOrder;
   atRisk: boolean;
+  /** A client state (issue 16), '' for any. */
+  state: ClientStateFilter | '';
 }
 
 export const SORTS: readonly { value: UserSort; label: string }[] = [
@@ -23,7 +25,13 @@ export function defaultOrder(sort: UserSort): SortOrder {
   return sort === 'createdAt' ? 'desc' : 'asc';
 }
 
-export const DEFAULT_FILTERS: ClientFilters = { search: '', sort: 'createdAt', order: 'desc', atRisk: false };
+export const DEFAULT_FILTERS: ClientFilters = {
+  search: '',
+  sort: 'createdAt',
+  order: 'desc',
+  atRisk: false,
+  state: '',
+};
 
 function isSort(v: string | null): v is UserSort {
   return SORTS.some((s) => s.value === v);
@@ -35,7 +43,10 @@ export function parseClientFilters(params: URLSearchParams): ClientFilters {
   const rawOrder = params.get('order');
   const order: SortOrder = rawOrder === 'asc' || rawOrder === 'desc' ? rawOrder : defaultOrder(sort);
   const rawRisk = params.get('atRisk');
+  const rawState = params.get('state');
+  const state = CLIENT_STATES.find((s) => s.value === rawState)?.value ?? '';
   return {
+    state,
     search: (params.get('search') ?? '').slice(0, 200),
     sort,
     order,
@@ -50,5 +61,6 @@ export function clientFiltersToParams(f: ClientFilters): URLSearchParams {
   if (f.sort !== DEFAULT_FILTERS.sort) p.set('sort', f.sort);
   if (f.order !== defaultOrder(f.sort)) p.set('order', f.order);
   if (f.atRisk) p.set('atRisk', '1');
+  if (f.state) p.set('state', f.state);
   return p;
 }

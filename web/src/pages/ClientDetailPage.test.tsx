@@ -161,3 +161,70 @@ describe('A client’s page', () => {
     expect(await screen.findByRole('heading', { name: 'Client not found' })).toBeInTheDocument();
   });
 });
+
+describe('A client state and timeline (issue 16)', () => {
+  it('show the badges with their explanation and the merged timeline', async () => {
+    clientApi({
+      'GET /api/users/:userId': () =>
+        ok({
+          ...lapsed,
+          state: {
+            suppressed: { reason: 'unsubscribed', at: '2026-02-03T10:00:00Z' },
+            heldOut: false,
+            failed: { error: '550 5.1.1 no such user', at: '2026-02-02T09:00:00Z' },
+            neverOrdered: false,
+          },
+        }),
+      'GET /api/sending': () =>
+        ok({
+          paused: true,
+          reason: 'manual',
+          since: '2026-02-01T08:00:00Z',
+          by: 'ops',
+          sentToday: 0,
+          sentThisHour: 0,
+          dailyCap: null,
+          hourlyRate: null,
+          quietHours: null,
+        }),
+      'GET /api/users/:userId/timeline': () =>
+        ok({
+          items: [
+            { type: 'score', at: '2026-02-04T00:00:00Z', score: 41.5, change: -8.5, cause: 'now' },
+            { type: 'event', at: '2026-02-03T10:00:00Z', event: 'unsubscribed', reason: 'unsubscribed' },
+            {
+              type: 'event',
+              at: '2026-02-02T09:00:00Z',
+              event: 'failed',
+              emailId: 'e-1',
+              error: '550 5.1.1 no such user',
+            },
+            { type: 'email', at: '2026-02-02T09:00:00Z', emailId: 'e-1', subject: 'We miss you', status: 'FAILED' },
+            {
+              type: 'order',
+              at: '2025-11-01T10:00:00Z',
+              orderId: 'o-1',
+              totalValue: 59.9,
+              itemCount: 2,
+              status: 'CREATED',
+            },
+          ],
+        }),
+    });
+    renderApp('/clients/u-1');
+    const badges = await screen.findByRole('list', { name: 'Client state' });
+    expect(within(badges).getByText('Unsubscribed')).toBeInTheDocument();
+    expect(within(badges).getByText('Failed')).toBeInTheDocument();
+    expect(badges).toHaveTextContent('550 5.1.1 no such user');
+    expect(await within(badges).findByText('Paused')).toBeInTheDocument();
+    const timeline = await screen.findByRole('list', { name: 'Timeline' });
+    const lines = within(timeline)
+      .getAllByRole('listitem')
+      .map((li) => li.textContent);
+    expect(lines[0]).toMatch(/Score 41\.5 \(−8\.5\) now/);
+    expect(lines[1]).toMatch(/Unsubscribed/);
+    expect(lines[2]).toMatch(/Sending failed\. The mail server said: 550 5\.1\.1 no such user/);
+    expect(lines[3]).toMatch(/Email written: “We miss you”/);
+    expect(lines[4]).toMatch(/Order of .*59\.90 \(2 items\)/);
+  });
+});

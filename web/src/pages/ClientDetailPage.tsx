@@ -7,8 +7,10 @@ import type { Email } from '../api/emails/types';
 import { useThreshold } from '../api/metrics/queries';
 import { userOrdersQuery } from '../api/orders/queries';
 import { useDeleteUser, useUpdateUser } from '../api/users/mutations';
-import { userKeys, userQuery } from '../api/users/queries';
+import { sendingQuery } from '../api/sending/queries';
+import { userKeys, userQuery, userTimelineQuery } from '../api/users/queries';
 import type { User } from '../api/users/types';
+import { ClientBadges } from '../components/ClientBadges';
 import { ClientForm } from '../components/ClientForm';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { EmailPreview } from '../components/EmailPreview';
@@ -16,6 +18,7 @@ import { EmailStatusBadge } from '../components/EmailStatusBadge';
 import { ScoreBadge } from '../components/ScoreBadge';
 import { ScoreBreakdownPanel } from '../components/ScoreBreakdownPanel';
 import { Empty, ErrorState, errorMessage, Loading } from '../components/StatusViews';
+import { Timeline } from '../components/Timeline';
 import { fromUser, toUserPatch } from '../lib/clientForm';
 import { trackingSummary } from '../lib/emailTracking';
 import { formatCount, formatDate, formatDateTime, formatDaysAgo, formatMoney, formatScore } from '../lib/format';
@@ -61,6 +64,7 @@ function ClientDetail({ user }: { user: User }) {
   const update = useUpdateUser(user.userId);
   const remove = useDeleteUser(user.userId);
   const atRisk = isAtRisk(user.engagementScore, threshold);
+  const sending = useQuery(sendingQuery());
 
   function onDelete() {
     remove.mutate(undefined, {
@@ -90,6 +94,7 @@ function ClientDetail({ user }: { user: User }) {
           <p className="small muted">{atRisk ? `Below the threshold of ${threshold}` : `Threshold ${threshold}`}</p>
         </div>
       </header>
+      <ClientBadges user={user} sending={sending.data} explain />
 
       <div className="grid-2">
         <section className="panel" aria-labelledby="profile-heading">
@@ -143,6 +148,7 @@ function ClientDetail({ user }: { user: User }) {
         </section>
       </div>
 
+      <ClientTimeline userId={user.userId} />
       <EmailHistory userId={user.userId} />
       <OrderHistory userId={user.userId} />
 
@@ -358,6 +364,31 @@ function OrderHistory({ userId }: { userId: string }) {
             <p className="small muted">Showing the latest {orders.data.items.length} orders.</p>
           )}
         </div>
+      )}
+    </section>
+  );
+}
+
+/** Orders, emails and their events, and score points in one list, newest first (issue 16). */
+function ClientTimeline({ userId }: { userId: string }) {
+  const timeline = useQuery(userTimelineQuery(userId));
+  return (
+    <section className="panel" aria-labelledby="timeline-heading">
+      <h2 id="timeline-heading">Timeline</h2>
+      {timeline.isPending ? (
+        <Loading label="Loading the timeline…" />
+      ) : timeline.isError ? (
+        isApiError(timeline.error) && timeline.error.status === 404 ? (
+          <Empty>This server does not keep timelines yet.</Empty>
+        ) : (
+          <ErrorState
+            title="Could not load the timeline"
+            error={timeline.error}
+            onRetry={() => void timeline.refetch()}
+          />
+        )
+      ) : (
+        <Timeline items={timeline.data.items} />
       )}
     </section>
   );

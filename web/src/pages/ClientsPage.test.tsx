@@ -102,4 +102,36 @@ describe('The clients page', () => {
     expect(alert).toHaveTextContent('search must be at most 200 characters');
     expect(within(alert).getByRole('button', { name: 'Try again' })).toBeInTheDocument();
   });
+
+  it('filters by state through the API and the URL, and shows each client badges', async () => {
+    const suppressed = aUser({
+      userId: 'u-3',
+      name: 'Lee Leaver',
+      email: 'lee@example.com',
+      state: {
+        suppressed: { reason: 'unsubscribed', at: '2026-02-01T09:00:00Z' },
+        heldOut: true,
+        failed: null,
+        neverOrdered: false,
+      },
+    });
+    const api = fakeApi({
+      'GET /api/users': (r) => list(r.query.get('state') === 'suppressed' ? [suppressed] : clients),
+    });
+    const { user } = renderApp('/clients');
+    await screen.findByRole('link', { name: 'Ada Lovelace' });
+    await user.selectOptions(screen.getByLabelText('State'), 'Suppressed');
+    await waitFor(() => expect(api.callsTo('GET', '/api/users').at(-1)?.query.get('state')).toBe('suppressed'));
+    const row = (await screen.findByRole('link', { name: 'Lee Leaver' })).closest('tr')!;
+    expect(within(row).getByText('Unsubscribed')).toHaveAttribute('title', expect.stringContaining('1 Feb 2026'));
+    expect(within(row).getByText('Held out')).toHaveAttribute('title', expect.stringContaining('measure'));
+  });
+
+  it('reads the state from the URL (the overview links to it)', async () => {
+    const api = fakeApi({ 'GET /api/users': () => list(clients) });
+    renderApp('/clients?sort=score&state=atRisk');
+    await screen.findByRole('link', { name: 'Ada Lovelace' });
+    expect(api.callsTo('GET', '/api/users').at(-1)?.query.get('state')).toBe('atRisk');
+    expect(screen.getByLabelText('State')).toHaveValue('atRisk');
+  });
 });

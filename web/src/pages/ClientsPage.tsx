@@ -3,7 +3,8 @@ import { useEffect, useEffectEvent, useId, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useThreshold } from '../api/metrics/queries';
 import { userListQuery } from '../api/users/queries';
-import type { SortOrder, UserSort } from '../api/users/types';
+import { CLIENT_STATES, type ClientStateFilter, type SortOrder, type UserSort } from '../api/users/types';
+import { ClientBadges } from '../components/ClientBadges';
 import { Pager } from '../components/Pager';
 import { ScoreBadge } from '../components/ScoreBadge';
 import { Empty, ErrorState, Loading } from '../components/StatusViews';
@@ -57,7 +58,7 @@ export function ClientsPage() {
     update({ sort, order });
   }
 
-  const filtered = filters.search.trim() !== '' || filters.atRisk;
+  const filtered = filters.search.trim() !== '' || filters.atRisk || filters.state !== '';
 
   return (
     <div className="page">
@@ -113,6 +114,21 @@ export function ClientsPage() {
             <option value="desc">Descending</option>
           </select>
         </div>
+        <div className="field">
+          <label htmlFor="clients-state">State</label>
+          <select
+            id="clients-state"
+            value={filters.state}
+            onChange={(e) => update({ state: e.target.value as ClientStateFilter | '' })}
+          >
+            <option value="">Any</option>
+            {CLIENT_STATES.map((s) => (
+              <option key={s.value} value={s.value}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+        </div>
         <div className="field field--check">
           <input
             id="clients-at-risk"
@@ -166,6 +182,7 @@ export function ClientsPage() {
                       <Link to={`/clients/${encodeURIComponent(u.userId)}`} className="client-link">
                         {u.name}
                       </Link>
+                      <ClientBadges user={u} />
                       <div className="muted small">{u.email}</div>
                     </td>
                     <td>

@@ -5,16 +5,38 @@ import { anEmail } from '../test/fixtures';
 import { renderApp } from '../test/render';
 
 describe('The emails pages', () => {
-  it('list emails with status, writer, score at the time and date', async () => {
+  it('list emails with the client, status, step, score at the time, date and the total', async () => {
     fakeApi({
-      'GET /api/emails': () => list([anEmail({ status: 'FAILED', writer: 'openai', engagementScoreAtTime: 58 })]),
+      'GET /api/emails': () => ({
+        status: 200,
+        body: {
+          success: true,
+          data: [
+            anEmail({
+              status: 'FAILED',
+              error: '550 5.1.1 no such user',
+              engagementScoreAtTime: 58,
+              step: 2,
+              userName: 'Ada Lovelace',
+              userEmail: 'ada@example.com',
+            }),
+          ],
+          nextCursor: null,
+          total: 1234,
+          timestamp: '2026-01-01T00:00:00Z',
+        },
+      }),
     });
     renderApp('/emails');
     const row = (await screen.findByRole('link', { name: 'We miss you, Ada' })).closest('tr')!;
+    expect(within(row).getByRole('link', { name: 'Ada Lovelace' })).toHaveAttribute('href', '/clients/u-1');
+    expect(within(row).getByText('ada@example.com')).toBeInTheDocument();
     expect(within(row).getByText('failed')).toBeInTheDocument();
-    expect(within(row).getByText('openai')).toBeInTheDocument();
+    expect(within(row).getByText('550 5.1.1 no such user')).toBeInTheDocument();
+    expect(within(row).getByText('2')).toBeInTheDocument();
     expect(within(row).getByText('58')).toBeInTheDocument();
     expect(within(row).getByText('1 Feb 2026, 09:00')).toBeInTheDocument();
+    expect(screen.getByTestId('emails-total')).toHaveTextContent('1,234 emails');
   });
 
   it('filter by status through the API', async () => {
@@ -23,7 +45,40 @@ describe('The emails pages', () => {
     await screen.findByText(/No emails yet/);
     await user.selectOptions(screen.getByLabelText('Status'), 'Failed');
     await waitFor(() => expect(api.callsTo('GET', '/api/emails').at(-1)?.query.get('status')).toBe('FAILED'));
-    expect(await screen.findByText('No failed emails.')).toBeInTheDocument();
+    expect(await screen.findByText('No emails match these filters.')).toBeInTheDocument();
+  });
+
+  it('read every filter and the page from the URL and send them to the API', async () => {
+    const api = fakeApi({ 'GET /api/emails': () => list([anEmail()], 'c-3') });
+    renderApp('/emails?status=SENT&step=2&from=2026-11-01&to=2026-11-30&q=ada&cursor=c-2&page=2');
+    await screen.findByRole('link', { name: 'We miss you, Ada' });
+    const q = api.callsTo('GET', '/api/emails').at(-1)!.query;
+    expect(Object.fromEntries(q)).toMatchObject({
+      status: 'SENT',
+      step: '2',
+      from: '2026-11-01',
+      to: '2026-11-30',
+      q: 'ada',
+      cursor: 'c-2',
+    });
+    expect(screen.getByLabelText('Search')).toHaveValue('ada');
+    expect(screen.getByLabelText('Step')).toHaveValue('2');
+    expect(screen.getByLabelText('From')).toHaveValue('2026-11-01');
+    expect(screen.getByText('Page 2')).toBeInTheDocument();
+  });
+
+  it('keep the text filter and the next page in the URL', async () => {
+    const api = fakeApi({
+      'GET /api/emails': (req) => list([anEmail()], req.query.get('cursor') ? null : 'c-2'),
+    });
+    const { user } = renderApp('/emails');
+    await screen.findByRole('link', { name: 'We miss you, Ada' });
+    await user.type(screen.getByLabelText('Search'), 'lovelace');
+    await waitFor(() => expect(api.callsTo('GET', '/api/emails').at(-1)?.query.get('q')).toBe('lovelace'));
+    await user.click(await screen.findByRole('button', { name: 'Next →' }));
+    await waitFor(() => expect(api.callsTo('GET', '/api/emails').at(-1)?.query.get('cursor')).toBe('c-2'));
+    expect(api.callsTo('GET', '/api/emails').at(-1)?.query.get('q')).toBe('lovelace');
+    expect(await screen.findByText('Page 2')).toBeInTheDocument();
   });
 
   it('show one email with its message in a sandboxed frame, and its plain text on request', async () => {

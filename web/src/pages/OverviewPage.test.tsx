@@ -19,6 +19,21 @@ describe('The overview', () => {
     expect(screen.getByText('Emails, last 30 days', { selector: 'dt' }).parentElement).toHaveTextContent('102');
   });
 
+  it('links each figure to the list it counts', async () => {
+    fakeApi({ 'GET /api/metrics': () => ok(someMetrics()), 'GET /api/users': () => list([]) });
+    renderApp('/');
+    expect(await screen.findByRole('link', { name: /^Clients: 500/ })).toHaveAttribute('href', '/clients');
+    expect(screen.getByRole('link', { name: /^At risk: 80/ })).toHaveAttribute(
+      'href',
+      '/clients?sort=score&state=atRisk',
+    );
+    expect(screen.getByRole('link', { name: /^Emails, last 7 days: 21/ }).getAttribute('href')).toMatch(
+      /^\/emails\?from=\d{4}-\d{2}-\d{2}$/,
+    );
+    expect(screen.getByRole('link', { name: '5 failed' })).toHaveAttribute('href', '/emails?status=FAILED');
+    expect(screen.getByRole('link', { name: '130 in all' })).toHaveAttribute('href', '/emails');
+  });
+
   it('describes the score distribution with the threshold for screen readers', async () => {
     fakeApi({ 'GET /api/metrics': () => ok(someMetrics({ threshold: 70 })), 'GET /api/users': () => list([]) });
     renderApp('/');

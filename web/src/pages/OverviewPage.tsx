@@ -72,18 +72,34 @@ function MetricsView({ metrics }: { metrics: Metrics }) {
           Key figures
         </h2>
         <dl className="kpis">
-          <KpiCard label="Clients" value={formatCount(users.total)} />
+          <KpiCard label="Clients" value={formatCount(users.total)} to="/clients" />
           <KpiCard
             label="At risk"
+            to="/clients?sort=score&state=atRisk"
             value={formatCount(users.atRisk)}
             detail={`${formatPercent(users.atRiskShare)} of clients score below ${metrics.threshold}`}
           />
           <KpiCard label="Average score" value={formatScore(users.averageScore)} detail="out of 100" />
-          <KpiCard label="Emails, last 7 days" value={formatCount(emails.last7Days)} />
+          <KpiCard
+            label="Emails, last 7 days"
+            value={formatCount(emails.last7Days)}
+            to={`/emails?from=${firstDayOfLast(7)}`}
+          />
           <KpiCard
             label="Emails, last 30 days"
             value={formatCount(emails.last30Days)}
-            detail={`${formatCount(emails.total)} in all · ${formatCount(sent)} sent${failed ? ` · ${formatCount(failed)} failed` : ''}`}
+            to={`/emails?from=${firstDayOfLast(30)}`}
+            detail={
+              <>
+                <Link to="/emails">{formatCount(emails.total)} in all</Link> · {formatCount(sent)} sent
+                {failed ? (
+                  <>
+                    {' '}
+                    · <Link to="/emails?status=FAILED">{formatCount(failed)} failed</Link>
+                  </>
+                ) : null}
+              </>
+            }
           />
         </dl>
       </section>
@@ -174,4 +190,9 @@ function AtRiskPanel({ threshold }: { threshold: number }) {
       )}
     </section>
   );
+}
+
+/** The first UTC day (YYYY-MM-DD) of "the last n days" as the server counts them: today and the n − 1 before. */
+function firstDayOfLast(n: number, now: Date = new Date()): string {
+  return new Date(now.getTime() - (n - 1) * 86_400_000).toISOString().slice(0, 10);
 }

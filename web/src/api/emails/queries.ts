@@ -18,7 +18,15 @@ export function emailListQuery(params: EmailListParams) {
     queryFn: ({ signal }) =>
       apiList<Email>('/api/emails', {
         signal,
-        query: { limit: params.limit, cursor: params.cursor, status: params.status || undefined },
+        query: {
+          limit: params.limit,
+          cursor: params.cursor,
+          status: params.status || undefined,
+          step: params.step ?? undefined,
+          from: params.from || undefined,
+          to: params.to || undefined,
+          q: params.q?.trim() || undefined,
+        },
       }),
     placeholderData: keepPreviousData,
     refetchInterval: LIVE_REFRESH_MS,

@@ -33,10 +33,21 @@ export interface Email {
   conversionRevenue?: number | null;
   error?: string;
   createdAt: string;
+  /** The journey episode and step (1..N) it is, when the server runs journeys. */
+  episodeId?: string | null;
+  step?: number | null;
+  /** Whom it went to: only in GET /api/emails (issue 16). */
+  userName?: string | null;
+  userEmail?: string | null;
 }
 
 export interface EmailListParams {
   limit: number;
   cursor?: string | null;
   status?: EmailStatus | '';
+  step?: number | null;
+  /** Dates (YYYY-MM-DD), both included. */
+  from?: string;
+  to?: string;
+  q?: string;
 }

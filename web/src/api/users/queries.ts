@@ -1,7 +1,7 @@
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import { apiList, apiRequest } from '../client';
 import { LIVE_REFRESH_MS } from '../live';
-import type { User, UserListParams } from './types';
+import type { TimelineItem, User, UserListParams } from './types';
 
 /** Query keys for users; mutations invalidate through these. */
 export const userKeys = {
@@ -9,6 +9,7 @@ export const userKeys = {
   lists: () => [...userKeys.all, 'list'] as const,
   list: (params: UserListParams) => [...userKeys.lists(), params] as const,
   details: () => [...userKeys.all, 'detail'] as const,
+  timeline: (userId: string, limit: number) => [...userKeys.all, 'timeline', userId, limit] as const,
   detail: (userId: string) => [...userKeys.details(), userId] as const,
 };
 
@@ -25,6 +26,7 @@ export function userListQuery(params: UserListParams) {
           order: params.order,
           atRisk: params.atRisk ? 'true' : undefined,
           search: params.search.trim() || undefined,
+          state: params.state || undefined,
         },
       }),
     placeholderData: keepPreviousData,
@@ -36,6 +38,19 @@ export function userQuery(userId: string) {
   return queryOptions({
     queryKey: userKeys.detail(userId),
     queryFn: ({ signal }) => apiRequest<User>(`/api/users/${encodeURIComponent(userId)}`, { signal }),
+    refetchInterval: LIVE_REFRESH_MS,
+  });
+}
+
+/** A client's history (orders, emails and their events, score points), newest first; live. */
+export function userTimelineQuery(userId: string, limit = 100) {
+  return queryOptions({
+    queryKey: userKeys.timeline(userId, limit),
+    queryFn: ({ signal }) =>
+      apiRequest<{ items: TimelineItem[] }>(`/api/users/${encodeURIComponent(userId)}/timeline`, {
+        signal,
+        query: { limit },
+      }),
     refetchInterval: LIVE_REFRESH_MS,
   });
 }
