@@ -46,6 +46,15 @@ void RegisterQueueRoutes(Router& router, ApiContext& ctx);
 void RegisterMetricsRoutes(Router& router, ApiContext& ctx);
 void RegisterSuppressionRoutes(Router& router, ApiContext& ctx);
 void RegisterEffectivenessRoutes(Router& router, ApiContext& ctx);
+// /api/journey (GET, PUT), /api/journey/versions and POST /api/journey/dry-run (issue
+// 16). `cooldown` is RKD_EMAIL_COOLDOWN_DAYS (a later step's delay may not be shorter);
+// `gate` answers the dry run's "not now" (null: always open).
+class SendGate;  // pipeline/send_gate.h
+struct JourneyApiOptions {
+  Millis cooldown = 7 * kMillisPerDay;
+  SendGate* gate = nullptr;
+};
+void RegisterJourneyRoutes(Router& router, ApiContext& ctx, JourneyApiOptions options);
 // /api/settings (the shop's settings) and /api/sending (the pause switch, the caps'
 // counts). `cache`, when not null, is the email workers' SettingsCache in this process:
 // a change is seen by them at once.

@@ -84,8 +84,8 @@ Result<EmailSending> BuildEmailSending(const Config& config, StoreAndBus& sb, co
   s.gate = std::make_unique<StoreSendGate>(*sb.store);
   ProcessorOptions options = MakeProcessorOptions(config, link_key, metrics);
   options.settings = s.settings.get();
-  s.processor = std::make_unique<EmailProcessor>(*sb.store, *sb.bus, s.writers.active(), *s.mailer, config.score, clock,
-                                                 std::move(options));
+  s.processor = std::make_unique<EmailProcessor>(*sb.store, *sb.bus, s.writers.active(), *s.mailer, *s.gate,
+                                                 config.score, clock, std::move(options));
   return s;
 }
 
@@ -176,6 +176,9 @@ int Serve(const Config& given, bool with_pipeline) {
     stream = std::make_unique<StreamProcessor>(store, bus, MakeStreamOptions(config));
   }
   RegisterSettingsRoutes(router, ctx, sending ? sending->settings.get() : nullptr);
+  RegisterJourneyRoutes(router, ctx,
+                        {.cooldown = config.email_cooldown_days * kMillisPerDay,
+                         .gate = sending ? sending->gate.get() : nullptr});
 
   if (Status st = server.Start(); !st.ok()) return Fail(st);
   PipelineThreads pipeline;
@@ -185,7 +188,8 @@ int Serve(const Config& given, bool with_pipeline) {
                     .processor = sending->processor.get(),
                     .workers = config.workers,
                     .sweeper = &sweeper,
-                    .sweep_interval = std::chrono::seconds(config.sweep_interval_s)});
+                    .sweep_interval = std::chrono::seconds(config.sweep_interval_s),
+                    .due_scan_interval = std::chrono::seconds(config.due_scan_interval_s)});
   LogInfo("listening", {{"addr", options.host + ":" + std::to_string(server.port())},
                         {"port", server.port()},
                         {"database", ConfigToJson(config)["RKD_DATABASE_URL"]},

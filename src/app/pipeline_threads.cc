@@ -15,6 +15,8 @@ void PipelineThreads::Start(PipelineParts parts) {
     for (int i = 0; i < parts_.workers; ++i)
       threads_.emplace_back([this, i] { parts_.processor->RunWorker(stop_, i); });
   if (parts_.sweeper) threads_.emplace_back([this] { parts_.sweeper->RunPeriodically(stop_, parts_.sweep_interval); });
+  if (parts_.sweeper && parts_.due_scan_interval.count() > 0)
+    threads_.emplace_back([this] { parts_.sweeper->RunDueScanPeriodically(stop_, parts_.due_scan_interval); });
 }
 
 void PipelineThreads::Stop() {

@@ -27,6 +27,7 @@ struct PipelineParts {
   int workers = 0;  // threads running processor->RunWorker
   Sweeper* sweeper = nullptr;
   std::chrono::seconds sweep_interval{86400};
+  std::chrono::seconds due_scan_interval{60};  // the sweeper's due scan (0: none)
 };
 
 class PipelineThreads {

@@ -42,7 +42,20 @@ Prompt BuildPrompt(const ComposeRequest& req, bool json_instruction) {
   } else {
     profile["lastOrderDate"] = nullptr;
   }
-  p.user = "Write the re-engagement email for this customer:\n" +
+  // A win-back journey sends up to `steps` emails: a reminder must read as one, not as
+  // the first email again, and the last one says it is the last for a while.
+  std::string which;
+  if (req.steps > 1 && req.step > 1) {
+    which = "This is reminder " + std::to_string(req.step - 1) + " (email " + std::to_string(req.step) + " of " +
+            std::to_string(req.steps) +
+            "): the customer already received our earlier email and did not come back. Do not repeat it: follow "
+            "up briefly, in a different angle" +
+            (req.step == req.steps ? ", and say kindly that this is our last note about it for a while.\n"
+                                   : ".\n");
+  } else if (req.steps > 1) {
+    which = "This is the first of up to " + std::to_string(req.steps) + " emails.\n";
+  }
+  p.user = which + "Write the re-engagement email for this customer:\n" +
            profile.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
   return p;
 }

@@ -1,7 +1,10 @@
 #include "compose/template_writer.h"
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 #include <kainjow/mustache.hpp>
 #include <sstream>
 
@@ -12,9 +15,12 @@ namespace {
 
 namespace mu = kainjow::mustache;
 
+// `file` is "subject.mustache" (the default set) or "winback-2/subject.mustache" (a
+// message's set, built in as templates/winback-2/).
 Result<std::string> ReadTemplate(const std::string& dir, const std::string& file) {
   if (dir.empty()) {
-    auto it = EmbeddedFiles().find("templates/reengagement/" + file);
+    auto it = EmbeddedFiles().find(file.find('/') == std::string::npos ? "templates/reengagement/" + file
+                                                                       : "templates/" + file);
     if (it == EmbeddedFiles().end()) return Status::Internal("template " + file + " is not embedded");
     return std::string(it->second);
   }
@@ -58,30 +64,79 @@ std::string WithParams(const std::string& url, const std::string& params) {
 
 }  // namespace
 
-struct TemplateWriter::Templates {
+// One message's templates.
+struct TemplateSet {
   mu::mustache subject;
   mu::mustache text;
   mu::mustache html;
 };
 
+// The default set (the folder's own files) and the journey's messages (its subfolders,
+// e.g. winback-2/), each checked at load.
+struct TemplateWriter::Templates {
+  std::unique_ptr<TemplateSet> fallback;
+  std::map<std::string, std::unique_ptr<TemplateSet>> sets;
+};
+
+namespace {
+
+constexpr const char* kFiles[3] = {"subject.mustache", "text.mustache", "html.mustache"};
+
+Result<std::unique_ptr<TemplateSet>> LoadSet(const std::string& dir, const std::string& set) {
+  std::string sources[3];
+  for (int i = 0; i < 3; ++i) {
+    auto src = set.empty() ? ReadTemplate(dir, kFiles[i]) : ReadTemplate(dir, set + "/" + kFiles[i]);
+    if (!src.ok()) return src.status();
+    sources[i] = std::move(src).value();
+  }
+  auto t = std::make_unique<TemplateSet>(
+      TemplateSet{mu::mustache(sources[0]), mu::mustache(sources[1]), mu::mustache(sources[2])});
+  const mu::mustache* all[3] = {&t->subject, &t->text, &t->html};
+  for (int i = 0; i < 3; ++i)
+    if (!all[i]->is_valid())
+      return Status::InvalidArgument(
+          "template " + (set.empty() ? "" : set + "/") + kFiles[i] + ": " + all[i]->error_message(),
+          "RKD_TEMPLATES_DIR");
+  return t;
+}
+
+// The names of the message sets beside the default: the built-in ones (templates/*/ but
+// reengagement, the default), or the subfolders of `dir` holding a subject template.
+std::set<std::string> SetNames(const std::string& dir) {
+  std::set<std::string> names;
+  if (dir.empty()) {
+    for (const auto& [path, contents] : EmbeddedFiles()) {
+      const std::string prefix = "templates/";
+      if (path.rfind(prefix, 0) != 0) continue;
+      const std::string rest(path.substr(prefix.size()));
+      const size_t slash = rest.find('/');
+      if (slash == std::string::npos || rest.substr(slash + 1) != "subject.mustache") continue;
+      if (rest.substr(0, slash) != "reengagement") names.insert(rest.substr(0, slash));
+    }
+    return names;
+  }
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec))
+    if (entry.is_directory() && std::filesystem::exists(entry.path() / "subject.mustache"))
+      names.insert(entry.path().filename().string());
+  return names;
+}
+
+}  // namespace
+
 TemplateWriter::TemplateWriter(std::unique_ptr<Templates> t) : templates_(std::move(t)) {}
 TemplateWriter::~TemplateWriter() = default;
 
 Result<std::unique_ptr<TemplateWriter>> TemplateWriter::Load(const std::string& dir) {
-  std::string sources[3];
-  const char* files[3] = {"subject.mustache", "text.mustache", "html.mustache"};
-  for (int i = 0; i < 3; ++i) {
-    auto src = ReadTemplate(dir, files[i]);
-    if (!src.ok()) return src.status();
-    sources[i] = std::move(src).value();
+  auto t = std::make_unique<Templates>();
+  auto fallback = LoadSet(dir, "");
+  if (!fallback.ok()) return fallback.status();
+  t->fallback = std::move(fallback).value();
+  for (const std::string& name : SetNames(dir)) {
+    auto set = LoadSet(dir, name);
+    if (!set.ok()) return set.status();
+    t->sets.emplace(name, std::move(set).value());
   }
-  auto t = std::unique_ptr<Templates>(
-      new Templates{mu::mustache(sources[0]), mu::mustache(sources[1]), mu::mustache(sources[2])});
-  const mu::mustache* all[3] = {&t->subject, &t->text, &t->html};
-  for (int i = 0; i < 3; ++i)
-    if (!all[i]->is_valid())
-      return Status::InvalidArgument(std::string("template ") + files[i] + ": " + all[i]->error_message(),
-                                     "RKD_TEMPLATES_DIR");
   return std::unique_ptr<TemplateWriter>(new TemplateWriter(std::move(t)));
 }
 
@@ -117,11 +172,19 @@ Result<ComposedEmail> TemplateWriter::Compose(const ComposeRequest& req) {
   }
   d.set("categories", categories);
 
+  d.set("step", std::to_string(req.step));
+  d.set("steps", std::to_string(req.steps));
+  if (req.step > 1) d.set("isReminder", true);
+  if (req.steps > 1 && req.step == req.steps) d.set("isLastStep", true);
+
+  // The step's message, or the default set when there is none by that name.
+  auto set = templates_->sets.find(req.message);
+  TemplateSet& t = set == templates_->sets.end() ? *templates_->fallback : *set->second;
   ComposedEmail out;
   out.writer = "template";
-  out.subject = templates_->subject.render(d);
-  out.text = templates_->text.render(d);
-  out.html = templates_->html.render(d);
+  out.subject = t.subject.render(d);
+  out.text = t.text.render(d);
+  out.html = t.html.render(d);
   // A subject is one line.
   for (char& c : out.subject)
     if (c == '\n' || c == '\r') c = ' ';

@@ -21,6 +21,12 @@ struct ComposeRequest {
   Millis now = 0;
   std::string shop_url;         // the call to action's target (with campaign parameters)
   std::string unsubscribe_url;  // shown in the body
+  // Which email of the win-back journey this is (issue 16): step `step` of `steps`, with
+  // the step's message (the template set, e.g. "winback-2"; a writer without it uses its
+  // default). A second or third email says so rather than repeating the first.
+  int step = 1;
+  int steps = 1;
+  std::string message;
 };
 
 struct ComposedEmail {

@@ -12,6 +12,7 @@
 
 #include "compose/email_checks.h"
 #include "compose/openai_writer.h"
+#include "compose/prompt.h"
 #include "compose/template_writer.h"
 #include "delivery/email_footer.h"
 #include "testing/subprocess.h"
@@ -122,6 +123,62 @@ TEST_P(WriterContractTest, TheFooterAndUnsubscribeLinkLandInBothBodies) {
     EXPECT_LT(link, body_end) << e->html;
   }
   EXPECT_EQ(TextChecks(*e, user), "");
+}
+
+// A win-back journey's steps (issue 16): every writer writes each step's email whole.
+TEST_P(WriterContractTest, EachJourneyStepIsWrittenWhole) {
+  for (int step = 1; step <= 3; ++step)
+    for (const User& user : Clients()) {
+      SCOPED_TRACE(user.name + ", step " + std::to_string(step));
+      ComposeRequest req{user, 55, 1'710'000'000'000, kShopUrl, kUnsubscribeUrl};
+      req.step = step;
+      req.steps = 3;
+      req.message = "winback-" + std::to_string(step);
+      auto e = writer_->Compose(req);
+      ASSERT_TRUE(e.ok()) << e.status().ToString();
+      EXPECT_EQ(e->writer, GetParam().name);
+      EXPECT_EQ(FindPlaceholder(e->text), "") << e->text;
+      EXPECT_NE(e->html.find(std::string("href=\"") + kShopUrl), std::string::npos) << e->html;
+      EXPECT_EQ(TextChecks(*e, user), "");
+    }
+}
+
+// The template writer picks the step's message (templates/winback-2/, winback-3/), the
+// default templates for winback-1 and for a name it has no set for.
+TEST(TemplateWriterTest, EachStepHasItsOwnCopyAndAnUnknownMessageFallsBack) {
+  const User user = Clients()[0];
+  auto subject = [&](const std::string& message, int step) {
+    ComposeRequest req{user, 55, 1'710'000'000'000, kShopUrl, kUnsubscribeUrl};
+    req.step = step;
+    req.steps = 3;
+    req.message = message;
+    auto e = Templates().Compose(req);
+    EXPECT_TRUE(e.ok()) << e.status().ToString();
+    return e.ok() ? e->subject + "|" + e->text : "";
+  };
+  const std::string plain = Templates().Compose(ComposeRequest{user, 55, 1'710'000'000'000, kShopUrl, kUnsubscribeUrl})
+                                ->subject;
+  const std::string one = subject("winback-1", 1), two = subject("winback-2", 2), three = subject("winback-3", 3);
+  EXPECT_EQ(one.substr(0, one.find('|')), plain) << "winback-1 is the default set";
+  EXPECT_NE(two, one);
+  EXPECT_NE(three, two);
+  EXPECT_NE(two.find("follow up"), std::string::npos) << two;
+  EXPECT_NE(three.find("last"), std::string::npos) << three;
+  EXPECT_EQ(subject("no-such-set", 2).substr(0, one.find('|')), plain);
+}
+
+// The LLM is told which email of the journey it writes.
+TEST(PromptTest, SaysWhichReminderItIs) {
+  const User user = Clients()[0];
+  ComposeRequest req{user, 55, 1'710'000'000'000, kShopUrl, kUnsubscribeUrl};
+  EXPECT_EQ(BuildPrompt(req, true).user.find("reminder"), std::string::npos) << "a one-step journey's email";
+  req.steps = 3;
+  req.step = 2;
+  const std::string second = BuildPrompt(req, true).user;
+  EXPECT_NE(second.find("reminder 1 (email 2 of 3)"), std::string::npos) << second;
+  EXPECT_EQ(second.find("last note"), std::string::npos) << second;
+  req.step = 3;
+  EXPECT_NE(BuildPrompt(req, true).user.find("last note"), std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Writers, WriterContractTest,

@@ -1,6 +1,7 @@
 #include "pipeline/email_processor.h"
 
 #include <algorithm>
+#include <cctype>
 #include <condition_variable>
 #include <future>
 #include <map>
@@ -23,6 +24,11 @@ constexpr std::chrono::milliseconds kStoreWaitStep{50};  // how often a waiting 
 // How often a paused worker looks at the switch again.
 constexpr std::chrono::milliseconds kPausedWaitStep{200};
 
+std::string AsciiLower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
 }  // namespace
 
 std::chrono::milliseconds EmailProcessor::Backoff(int receive_count) const {
@@ -37,22 +43,38 @@ Status EmailProcessor::Handle(const Message& message, std::chrono::milliseconds*
   return st;
 }
 
+Result<JourneyVersion> EmailProcessor::JourneyOf(int64_t version) {
+  {
+    std::lock_guard lock(journeys_mu_);
+    if (auto it = journeys_.find(version); it != journeys_.end()) return it->second;
+  }
+  auto j = store_.GetJourney(version);
+  if (!j.ok()) return j.status();
+  std::lock_guard lock(journeys_mu_);
+  journeys_.emplace(version, *j);  // a version never changes: kept for good
+  return j;
+}
+
 std::vector<Status> EmailProcessor::HandleBatch(const std::vector<Message>& messages,
                                                 std::vector<std::chrono::milliseconds>* retry_after) {
   const size_t n = messages.size();
   std::vector<Status> results(n);
   std::vector<std::chrono::milliseconds> retry(n, std::chrono::milliseconds(0));
-  // Each message's way through the batch: its event, its user, its email.
+  // Each client's way through the batch: the event that brought them, their state, what
+  // the journey decides, the email.
   struct Item {
     size_t index = 0;
     UserEvent event;
-    std::string email_id;
-    const User* user = nullptr;
+    User* user = nullptr;
+    std::optional<Episode> episode;  // the latest
+    std::optional<std::string> suppression;
+    JourneyDecision decision;
+    JourneyVersion episode_journey;
   };
   std::vector<Item> items;
-  std::map<std::string, size_t> first_with_email;  // email id → the item that handles it
-  std::vector<std::optional<size_t>> same_as(n);   // a second delivery in the batch: its first's outcome
-  std::vector<std::string> user_ids, email_ids;
+  std::map<std::string, size_t> first_for_user;   // user id → the item that handles them
+  std::vector<std::optional<size_t>> same_as(n);  // another event for that client: its outcome
+  std::vector<std::string> user_ids;
   for (size_t i = 0; i < n; ++i) {
     auto event = DecodeEvent(messages[i].body);
     if (!event.ok()) {
@@ -61,16 +83,15 @@ std::vector<Status> EmailProcessor::HandleBatch(const std::vector<Message>& mess
     }
     LogInfo("event",
             {{"eventId", event->event_id}, {"userId", event->user_id}, {"receiveCount", messages[i].receive_count}});
-    // Derived from the user and the trigger: a redelivered trigger finds its email.
-    std::string email_id = StableId("em-", event->user_id + "|" + event->event_id);
-    if (auto it = first_with_email.find(email_id); it != first_with_email.end()) {
+    // The journey decides per client: a second event for one in the same batch would
+    // decide the same.
+    if (auto it = first_for_user.find(event->user_id); it != first_for_user.end()) {
       same_as[i] = items[it->second].index;
       continue;
     }
-    first_with_email.emplace(email_id, items.size());
+    first_for_user.emplace(event->user_id, items.size());
     user_ids.push_back(event->user_id);
-    email_ids.push_back(email_id);
-    items.push_back({i, std::move(event).value(), std::move(email_id), nullptr});
+    items.push_back({i, std::move(event).value()});
   }
   // Fails every item in `which` with `st`.
   auto fail = [&](const std::vector<Item*>& which, const Status& st) {
@@ -87,8 +108,10 @@ std::vector<Status> EmailProcessor::HandleBatch(const std::vector<Message>& mess
   };
   std::vector<Item*> all;
   for (Item& item : items) all.push_back(&item);
+  if (items.empty()) return finish();
 
-  // The users' current state, not the events' images (one read for the batch).
+  // The users' current state, not the events' images, with their latest episodes and
+  // the journey (one read each for the batch).
   auto users = store_.GetUsers(user_ids);
   if (!users.ok()) {
     fail(all, users.status());
@@ -96,100 +119,203 @@ std::vector<Status> EmailProcessor::HandleBatch(const std::vector<Message>& mess
   }
   std::map<std::string, User> user_by_id;
   for (User& u : *users) user_by_id.emplace(u.user_id, std::move(u));
-  auto existing = store_.GetEmails(email_ids);
+  auto episodes = store_.LatestEpisodes(user_ids);
+  if (!episodes.ok()) {
+    fail(all, episodes.status());
+    return finish();
+  }
+  std::map<std::string, Episode> episode_by_user;
+  for (Episode& e : *episodes) episode_by_user.emplace(e.user_id, std::move(e));
+  auto current = store_.GetJourney();
+  if (!current.ok()) {
+    fail(all, current.status());
+    return finish();
+  }
+  std::vector<std::string> addresses;
+  std::vector<Item*> present;
+  for (Item& item : items) {
+    auto u = user_by_id.find(item.event.user_id);
+    if (u == user_by_id.end()) continue;  // deleted since: nothing to do
+    item.user = &u->second;
+    if (auto e = episode_by_user.find(item.user->user_id); e != episode_by_user.end()) item.episode = e->second;
+    addresses.push_back(item.user->email);
+    present.push_back(&item);
+  }
+  auto suppressed = store_.SuppressionsAmong(addresses);
+  if (!suppressed.ok()) {
+    fail(present, suppressed.status());
+    return finish();
+  }
+  std::map<std::string, std::string> suppression_by_address;  // lower case → reason
+  for (const Suppression& s : *suppressed) suppression_by_address.emplace(AsciiLower(s.email), s.reason);
+
+  const Millis now = clock_.Now();
+  // The email of each client's latest step: a redelivered event (or a redrive) finishes
+  // what the last attempt started, through the same reservation and send lease.
+  std::vector<std::string> step_email_ids;
+  for (Item* item : present)
+    if (item->episode && item->episode->step > 0)
+      step_email_ids.push_back(StepEmailId(item->episode->episode_id, item->episode->step));
+  auto existing = store_.GetEmails(step_email_ids);
   if (!existing.ok()) {
-    fail(all, existing.status());
+    fail(present, existing.status());
     return finish();
   }
   std::map<std::string, Email> existing_by_id;
   for (Email& e : *existing) existing_by_id.emplace(e.email_id, std::move(e));
 
-  const Millis now = clock_.Now();
   std::vector<EmailDraft> drafts;  // to reserve: new drafts, and existing emails to finish
   std::vector<Item*> drafted;      // the item of each draft
-  std::vector<Item*> candidates;   // eligible, not yet checked against the suppression list
+  std::vector<Item*> sends;        // the journey sends a step: asked of the gate, then written
   std::vector<std::string> rescore;
-  std::set<std::string> emailed_in_batch;  // users with a draft in this batch
-  for (Item& item : items) {
-    auto u = user_by_id.find(item.event.user_id);
-    if (u == user_by_id.end()) continue;  // deleted since: nothing to do
-    item.user = &u->second;
-    // A redelivered trigger finishes what the last attempt started, through the same
-    // reservation (and send lease) as a first attempt.
-    if (auto e = existing_by_id.find(item.email_id); e != existing_by_id.end()) {
-      drafts.push_back({e->second, item.event.event_id});
-      drafted.push_back(&item);
-      continue;
-    }
-    const User& user = u->second;
+  std::vector<Episode> starts;     // episodes whose first step is not due yet
+  std::vector<Item*> starting;
+  std::vector<EpisodeEnd> ends, deferrals;
+  std::vector<Item*> ending, deferring;
+  for (Item* item : present) {
+    const User& user = *item->user;
     const double score = ComputeScore(rules_, user, now);
-    const bool eligible =
-        IsAtRisk(rules_, score) && !(user.last_email_date && now - *user.last_email_date < options_.cooldown);
-    if (!eligible) {
-      // Store a score that time has moved (a reservation below stores it otherwise).
-      if (score != user.engagement_score) rescore.push_back(user.user_id);
-      continue;
+    if (auto s = suppression_by_address.find(AsciiLower(user.email)); s != suppression_by_address.end())
+      item->suppression = s->second;
+    JourneyInput in;
+    in.user = &user;
+    in.at_risk = IsAtRisk(rules_, score);
+    in.episode = item->episode;
+    in.current_journey = &*current;
+    if (item->episode) {
+      auto j = JourneyOf(item->episode->journey_version);
+      if (!j.ok()) {
+        results[item->index] = j.status();
+        continue;
+      }
+      item->episode_journey = std::move(j).value();
+      in.episode_journey = &item->episode_journey;
     }
-    // A second trigger for a user this batch already emails falls in the cooldown the
-    // first one starts (the store would say so; the writer is spared).
-    if (!emailed_in_batch.insert(user.user_id).second) continue;
-    u->second.engagement_score = score;
-    candidates.push_back(&item);
+    in.suppression_reason = item->suppression;
+    in.held_out = InHoldout(user.user_id, options_.holdout_share);
+    in.cooldown = options_.cooldown;
+    in.now = now;
+    item->decision = DecideJourney(in);
+    const JourneyDecision& d = item->decision;
+    // An email of the latest step that was reserved but not sent goes out first, unless
+    // the client has left the journey since (an exit: no email after it).
+    if (item->episode && item->episode->step > 0 && d.action != JourneyAction::kEnd && !item->suppression &&
+        !(user.last_order_date && *user.last_order_date >= item->episode->started_at)) {
+      auto e = existing_by_id.find(StepEmailId(item->episode->episode_id, item->episode->step));
+      if (e != existing_by_id.end() && e->second.AwaitsSending()) {
+        drafts.push_back({e->second, item->event.event_id, std::nullopt});
+        drafted.push_back(item);
+        continue;
+      }
+    }
+    switch (d.action) {
+      case JourneyAction::kSend:
+        item->user->engagement_score = score;  // as the reservation stores it
+        sends.push_back(item);
+        continue;
+      case JourneyAction::kStart:
+        starts.push_back(d.episode);
+        starting.push_back(item);
+        break;
+      case JourneyAction::kEnd:
+        LogInfo("episode ended", {{"userId", user.user_id},
+                                  {"episodeId", d.episode.episode_id},
+                                  {"step", d.episode.step},
+                                  {"reason", d.end_reason}});
+        ends.push_back({d.episode.episode_id, d.end_reason, now});
+        ending.push_back(item);
+        break;
+      case JourneyAction::kHoldOut:
+        // Scored and recorded, deliberately not emailed: the baseline for the lift.
+        LogInfo("held out", {{"userId", user.user_id}, {"eventId", item->event.event_id}, {"score", score}});
+        results[item->index] = store_.RecordHoldout(user.user_id, item->event.event_id, score, options_.cooldown);
+        break;
+      case JourneyAction::kNothing:
+        // Due, but another email went out within the cooldown: due again once it passed,
+        // so the due scan does not hand it over every minute meanwhile.
+        if (d.why == Why::kCooldown && item->episode && item->episode->open() && user.last_email_date) {
+          deferrals.push_back({item->episode->episode_id, "", *user.last_email_date + options_.cooldown});
+          deferring.push_back(item);
+        }
+        break;
+    }
+    // Store a score that time has moved (a reservation below stores it otherwise).
+    if (score != user.engagement_score) rescore.push_back(user.user_id);
   }
   if (!rescore.empty()) {
     if (auto refreshed = store_.RefreshScores(rescore); !refreshed.ok())
-      for (Item& item : items)
-        if (item.user && std::find(rescore.begin(), rescore.end(), item.user->user_id) != rescore.end())
-          results[item.index] = refreshed.status();
+      for (Item* item : present)
+        if (std::find(rescore.begin(), rescore.end(), item->user->user_id) != rescore.end())
+          results[item->index] = refreshed.status();
   }
-  if (!candidates.empty()) {
-    std::vector<std::string> addresses;
-    for (Item* item : candidates) addresses.push_back(item->user->email);
-    auto suppressed = store_.SuppressedAmong(addresses);
-    if (!suppressed.ok()) {
-      fail(candidates, suppressed.status());
-      candidates.clear();
+  if (Status st = store_.StartEpisodes(starts); !st.ok()) fail(starting, st);
+  if (Status st = store_.EndEpisodes(ends); !st.ok()) fail(ending, st);
+
+  // The sending controls: a client turned away stays due (a new episode is stored with
+  // its first step due) and the event is done; the due scan hands it over again when the
+  // gate says it is worth asking (or after gate_retry).
+  std::vector<Item*> admitted;
+  if (!sends.empty()) {
+    std::vector<const User*> asking;
+    for (Item* item : sends) asking.push_back(item->user);
+    auto answers = gate_.Admit(asking, now);
+    if (!answers.ok()) {
+      fail(sends, answers.status());
     } else {
-      const std::set<std::string> off(suppressed->begin(), suppressed->end());
-      std::vector<Item*> kept;
-      for (Item* item : candidates) {
-        if (off.count(item->user->email)) continue;
-        if (InHoldout(item->user->user_id, options_.holdout_share)) {
-          // Scored and recorded, deliberately not emailed: the baseline for the lift.
-          LogInfo("held out", {{"userId", item->user->user_id},
-                               {"eventId", item->event.event_id},
-                               {"score", item->user->engagement_score}});
-          results[item->index] = store_.RecordHoldout(item->user->user_id, item->event.event_id,
-                                                      item->user->engagement_score, options_.cooldown);
+      std::vector<Episode> waiting;
+      std::vector<Item*> waiting_items;
+      for (size_t k = 0; k < sends.size(); ++k) {
+        Item* item = sends[k];
+        const GateAnswer& a = (*answers)[k];
+        if (a.verdict == GateVerdict::kSend) {
+          admitted.push_back(item);
           continue;
         }
-        kept.push_back(item);
+        const Millis again = a.not_before > now ? a.not_before : now + options_.gate_retry.count();
+        LogInfo("turned away by the sending controls",
+                {{"userId", item->user->user_id}, {"step", item->decision.step}, {"until", FormatRfc3339(again)}});
+        Episode e = item->decision.episode;
+        if (item->decision.starts) {
+          e.next_due_at = again;
+          waiting.push_back(e);
+          waiting_items.push_back(item);
+        } else {
+          deferrals.push_back({e.episode_id, "", again});
+          deferring.push_back(item);
+        }
       }
-      candidates = std::move(kept);
+      if (Status st = store_.StartEpisodes(waiting); !st.ok()) fail(waiting_items, st);
     }
   }
+  if (Status st = store_.DeferEpisodes(deferrals); !st.ok()) fail(deferring, st);
+
   // Compose: a slow writer (an LLM) writes the batch's emails side by side, so that one
   // worker keeps up to a batch of requests in flight; a fast one writes them in turn.
-  std::vector<Result<Email>> composed(candidates.size(), Status::Internal("not composed"));
-  auto compose = [&](size_t k) { composed[k] = Compose(*candidates[k]->user, candidates[k]->email_id, now); };
-  if (options_.parallel_batch && candidates.size() > 1) {
+  std::vector<Result<Email>> composed(admitted.size(), Status::Internal("not composed"));
+  auto compose = [&](size_t k) {
+    const Item& item = *admitted[k];
+    const JourneyDecision& d = item.decision;
+    composed[k] = Compose(*item.user, StepEmailId(d.episode.episode_id, d.step), d, now);
+  };
+  if (options_.parallel_batch && admitted.size() > 1) {
     std::vector<std::future<void>> pending;
-    for (size_t k = 0; k < candidates.size(); ++k) pending.push_back(std::async(std::launch::async, compose, k));
+    for (size_t k = 0; k < admitted.size(); ++k) pending.push_back(std::async(std::launch::async, compose, k));
     for (auto& f : pending) f.get();
   } else {
-    for (size_t k = 0; k < candidates.size(); ++k) compose(k);
+    for (size_t k = 0; k < admitted.size(); ++k) compose(k);
   }
-  for (size_t k = 0; k < candidates.size(); ++k) {
+  for (size_t k = 0; k < admitted.size(); ++k) {
     if (!composed[k].ok()) {
-      results[candidates[k]->index] = composed[k].status();
+      results[admitted[k]->index] = composed[k].status();
       continue;
     }
-    drafts.push_back({std::move(composed[k]).value(), candidates[k]->event.event_id});
-    drafted.push_back(candidates[k]);
+    drafts.push_back({std::move(composed[k]).value(), admitted[k]->event.event_id, admitted[k]->decision.after});
+    drafted.push_back(admitted[k]);
   }
   if (drafts.empty()) return finish();
 
-  // One transaction reserves the batch; the send lease is per email.
+  // One transaction reserves the batch (and moves each episode with its step's email);
+  // the send lease is per email.
   auto reservations = store_.ReserveEmails(drafts, options_.cooldown, options_.visibility_timeout.count());
   if (!reservations.ok()) {
     fail(drafted, reservations.status());
@@ -235,10 +361,12 @@ std::vector<Status> EmailProcessor::HandleBatch(const std::vector<Message>& mess
   return finish();
 }
 
-Result<Email> EmailProcessor::Compose(const User& user, const std::string& email_id, Millis now) {
+Result<Email> EmailProcessor::Compose(const User& user, const std::string& email_id, const JourneyDecision& step,
+                                      Millis now) {
   const MailIdentity identity = Identity();
   const std::string unsubscribe = UnsubscribeUrl(user, identity.public_url);
-  auto composed = writer_.Compose(ComposeRequest{user, user.engagement_score, now, identity.shop_url, unsubscribe});
+  auto composed = writer_.Compose(ComposeRequest{user, user.engagement_score, now, identity.shop_url, unsubscribe,
+                                                 step.step, step.episode.steps, step.message->message});
   if (!composed.ok()) return composed.status();
   // Whatever wrote the body, every email ends with the postal address and the way out.
   AppendFooter(identity.postal_address, unsubscribe, &composed->text, &composed->html);
@@ -255,6 +383,8 @@ Result<Email> EmailProcessor::Compose(const User& user, const std::string& email
   draft.writer = composed->writer;
   draft.prompt_tokens = composed->prompt_tokens;
   draft.completion_tokens = composed->completion_tokens;
+  draft.episode_id = step.episode.episode_id;
+  draft.step = step.step;
   return draft;
 }
 

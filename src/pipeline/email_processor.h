@@ -1,15 +1,21 @@
 // The email processor (the seed's Email Processor Lambda): for each event on its queue,
-// reads the user's current state and score, and when the user is at risk,
-// not suppressed and not emailed within the cooldown, writes the email, sends it and
-// records it. Idempotent: the email's id derives from the user and the triggering event,
-// and the email is reserved (stored GENERATED, lastEmailDate set) before it is sent, so a
-// redelivered event resends the same message at most (which the outbox recognises) and
-// never a second one. A FAILED email is retried when its trigger comes back (a redrive).
+// reads the client's current state and score, their latest journey episode and their
+// suppression, and lets the win-back journey decide (pipeline/journey.h): start an
+// episode, send its next step, end it at an exit, or nothing. A step to send is asked of
+// the sending controls (SendGate) before it is written; a client turned away stays due
+// (the due scan hands it over again) and the event is done. Idempotent: the email's id
+// derives from the episode and the step, and the email is reserved (stored GENERATED,
+// lastEmailDate set, the episode moved to that step, in one transaction) before it is
+// sent, so a redelivered event resends the same message at most (which the outbox
+// recognises) and never a second one. A reserved step not yet sent (GENERATED, or
+// FAILED: a redrive) is sent by the client's next event unless they left the journey.
 // Thread-safe: RunWorker runs on several threads.
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +26,8 @@
 #include "delivery/mailer.h"
 #include "domain/score.h"
 #include "pipeline/settings_cache.h"
+#include "pipeline/journey.h"
+#include "pipeline/send_gate.h"
 #include "store/store.h"
 
 namespace rkd {
@@ -55,6 +63,10 @@ struct ProcessorOptions {
   // paused, workers receive nothing, so the events wait on the queue with their receives
   // untouched. Not owned; null: the fields above, never paused.
   SettingsCache* settings = nullptr;
+  // A client the sending controls turned away without saying until when (SendGate's
+  // not_before 0) is due again this much later: the due scan does not hand every waiting
+  // client over each minute of a long pause.
+  std::chrono::milliseconds gate_retry{300'000};
 };
 
 // True when `user_id` falls in the holdout: a stable hash, so a client stays in (or out)
@@ -63,16 +75,22 @@ bool InHoldout(const std::string& user_id, double share);
 
 class EmailProcessor {
  public:
-  EmailProcessor(Store& store, Bus& bus, Writer& writer, Mailer& mailer, const ScoreRules& rules, const Clock& clock,
-                 ProcessorOptions options)
+  // `gate` (the sending controls) is asked before a batch's journey steps are written;
+  // without one, the gate is always open.
+  EmailProcessor(Store& store, Bus& bus, Writer& writer, Mailer& mailer, SendGate& gate, const ScoreRules& rules,
+                 const Clock& clock, ProcessorOptions options)
       : store_(store),
         bus_(bus),
         writer_(writer),
         mailer_(mailer),
+        gate_(gate),
         rules_(rules),
         clock_(clock),
         options_(std::move(options)),
         store_breaker_(1, options_.store_probe_interval) {}
+  EmailProcessor(Store& store, Bus& bus, Writer& writer, Mailer& mailer, const ScoreRules& rules, const Clock& clock,
+                 ProcessorOptions options)
+      : EmailProcessor(store, bus, writer, mailer, open_gate_, rules, clock, std::move(options)) {}
 
   // Handles one delivery. Ok: ack it. An error: nack it (retry later; the bus
   // dead-letters it after the last receive). `retry_after`, when given, is set when the
@@ -98,7 +116,10 @@ class EmailProcessor {
 
  private:
   // The email for `user` from the writer, with the footer and tracking added.
-  Result<Email> Compose(const User& user, const std::string& email_id, Millis now);
+  // The email of a journey step (`step`: what the journey decided), from the writer.
+  Result<Email> Compose(const User& user, const std::string& email_id, const JourneyDecision& step, Millis now);
+  // A journey version's definition: read once, kept (a version never changes).
+  Result<JourneyVersion> JourneyOf(int64_t version);
   // Sends reserved emails (to users[k], received receive_counts[k] times) and records the
   // outcomes: a status per email, as Handle's. Together (one send batch, one transaction)
   // when the mailer delivers a repeated Message-ID once, else one at a time.
@@ -125,10 +146,14 @@ class EmailProcessor {
   Bus& bus_;
   Writer& writer_;
   Mailer& mailer_;
+  OpenGate open_gate_;  // the gate of a processor constructed without one
+  SendGate& gate_;
   const ScoreRules& rules_;
   const Clock& clock_;
   ProcessorOptions options_;
   CircuitBreaker store_breaker_;  // open while the store cannot be reached
+  std::mutex journeys_mu_;
+  std::map<int64_t, JourneyVersion> journeys_;  // versions read so far
 };
 
 }  // namespace rkd

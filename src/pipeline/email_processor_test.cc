@@ -102,11 +102,13 @@ TEST(EmailProcessorTest, TheCooldownEndsExactlyAtItsLength) {
   EXPECT_EQ(rig.EmailsOf(due.user_id).size(), 1u);
 }
 
-// One client, two triggers: within the cooldown the second sends nothing; once the
-// cooldown has passed (to the millisecond), a later change brings a second, distinct
-// email. An email id that ignored its trigger would find the first email and send none.
+// One client, two triggers, on the seed's one-step journey without rest: within the
+// cooldown the second sends nothing; once the cooldown has passed (to the millisecond),
+// a later change starts a second episode with a distinct email. An email id that
+// ignored its episode would find the first email and send none.
 TEST(EmailProcessorTest, AClientIsEmailedAgainAfterTheCooldownUnderANewEmailId) {
   PipelineRig rig;
+  ASSERT_TRUE(rig.real_store->SaveJourney({{{0, "winback-1"}}, 0}, "test").ok());
   User u = rig.CreateLapsedUser("twice@example.com");
   rig.Run();
   ASSERT_EQ(rig.mailer.sent().size(), 1u);
@@ -129,15 +131,17 @@ TEST(EmailProcessorTest, AClientIsEmailedAgainAfterTheCooldownUnderANewEmailId) 
   EXPECT_EQ(rig.real_store->GetUser(u.user_id)->last_email_date, first_sent + kCooldown);
 }
 
-TEST(EmailProcessorTest, TheEmailIdDerivesFromTheClientAndTheTriggeringEvent) {
+// The email's id derives from the journey episode (itself from the client and their
+// episode number) and the step, not from the event: any event for the step finds it.
+TEST(EmailProcessorTest, TheEmailIdDerivesFromTheEpisodeAndTheStep) {
   PipelineRig rig;
   User u = rig.CreateLapsedUser("id@example.com");
   rig.Run();
-  auto event = DecodeEvent(FirstEventOf(rig, u.user_id));
-  ASSERT_TRUE(event.ok());
   auto emails = rig.EmailsOf(u.user_id);
   ASSERT_EQ(emails.size(), 1u);
-  EXPECT_EQ(emails[0].email_id, StableId("em-", u.user_id + "|" + event->event_id));
+  EXPECT_EQ(emails[0].email_id, StepEmailId(EpisodeIdFor(u.user_id, 1), 1));
+  EXPECT_EQ(emails[0].episode_id, EpisodeIdFor(u.user_id, 1));
+  EXPECT_EQ(emails[0].step, 1);
 }
 
 // The holdout: an eligible client whose id falls in it is scored and recorded, never

@@ -103,4 +103,48 @@ void Sweeper::RunPeriodically(const std::atomic<bool>& stop, std::chrono::second
   }
 }
 
+Result<DueScanResult> Sweeper::ScanDue() {
+  std::lock_guard lock(scanning_);
+  const auto started = std::chrono::steady_clock::now();
+  const Millis now = clock_.Now();
+  DueScanResult result;
+  Millis after_due = 0;
+  std::string after_id;
+  for (;;) {
+    auto page = store_.DueEpisodes(now, after_due, after_id, kPageSize);
+    if (!page.ok()) return page.status();
+    if (page->empty()) break;
+    after_due = page->back().next_due_at;
+    after_id = page->back().episode_id;
+    std::vector<OutgoingMessage> events;
+    for (const DueEpisode& d : *page) {
+      UserEvent e{"due-" + d.episode_id + "-" + std::to_string(d.step + 1) + "-" + std::to_string(now),
+                  "DUE",
+                  0,
+                  d.user_id,
+                  std::nullopt,
+                  std::nullopt,
+                  now};
+      events.push_back({EncodeEvent(e), e.event_id});
+    }
+    RKD_RETURN_IF_ERROR(bus_.Publish(StreamProcessor::kTopic, events));
+    result.due += static_cast<int64_t>(events.size());
+    if (static_cast<int>(page->size()) < kPageSize) break;
+  }
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (result.due > 0) LogInfo("due scan", {{"due", result.due}, {"seconds", result.seconds}});
+  return result;
+}
+
+void Sweeper::RunDueScanPeriodically(const std::atomic<bool>& stop, std::chrono::seconds interval) {
+  auto next = std::chrono::steady_clock::now() + interval;
+  while (!stop.load()) {
+    if (std::chrono::steady_clock::now() >= next) {
+      if (auto r = ScanDue(); !r.ok()) LogError("due scan failed", {{"error", r.status().ToString()}});
+      next = std::chrono::steady_clock::now() + interval;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+}
+
 }  // namespace rkd

@@ -1,4 +1,5 @@
-// The sweeper: scores decay with time alone, and no change event notices. A sweep
+// The sweeper: scores decay with time alone, and no change event notices (and journey
+// steps fall due with time alone: the due scan, below). A sweep
 // re-scores every user in batches (a short write transaction each) and publishes an
 // event for each user who is at risk and not emailed within the cooldown, through the
 // same topic as changes. Its event ids carry the day, so two sweeps on one day trigger
@@ -19,6 +20,12 @@
 namespace rkd {
 
 class SweepMetrics;  // metrics/pipeline_metrics.h
+
+// What a due scan published.
+struct DueScanResult {
+  int64_t due = 0;  // open episodes whose next step is due
+  double seconds = 0;
+};
 
 struct SweepResult {
   int64_t scored = 0;     // users looked at
@@ -53,6 +60,18 @@ class Sweeper {
   void RunPeriodically(const std::atomic<bool>& stop, std::chrono::seconds interval,
                        std::chrono::seconds retry = std::chrono::seconds(30));
 
+  // The due scan (issue 16): journey steps fall due with time alone, and nothing else
+  // triggers them. It reads the open episodes whose next step is due (through the index
+  // on next_due_at: cheap when none is) and publishes an event for each, through the
+  // same topic. Its event ids carry the scan's time, so an attempt the sending controls
+  // turned away (its event acked) is handed over again by a later scan even on a bus
+  // that remembers ids it saw; two events for one step find its email (the email's id
+  // derives from the episode and step), so nothing goes out twice. Scans do not overlap
+  // in a process; in several processes they may (duplicates are harmless, as above).
+  Result<DueScanResult> ScanDue();
+  // Scans every `interval` until `stop` (RKD_DUE_SCAN_INTERVAL_S).
+  void RunDueScanPeriodically(const std::atomic<bool>& stop, std::chrono::seconds interval);
+
  private:
   Result<SweepResult> SweepAll();                          // the sweep itself, under the locks
   Result<SweepResult> Record(Result<SweepResult> result);  // into metrics_, when given
@@ -63,6 +82,7 @@ class Sweeper {
   const Clock& clock_;
   Millis cooldown_;
   std::mutex running_;  // guards exclusive_ too
+  std::mutex scanning_;  // one due scan at a time
   std::unique_ptr<LeaderLock> exclusive_;
   SweepMetrics* const metrics_;
 };

@@ -68,8 +68,11 @@ TEST(SweeperTest, ReScoresClientsWhoseScoreTimeHasMoved) {
 
 // Two sweeps on one day publish the same event ids: one email per client. A sweep once
 // the cooldown has passed is a new trigger: a second, distinct email.
+// On the seed's one-step journey without rest (the default journey's later steps come
+// from the due scan: pipeline/journey_test.cc).
 TEST(SweeperTest, SweepsOnOneDayEmailOnceAndASweepAfterTheCooldownEmailsAgain) {
   PipelineRig rig;
+  ASSERT_TRUE(rig.real_store->SaveJourney({{{0, "winback-1"}}, 0}, "test").ok());
   ASSERT_TRUE(rig.stream->SkipToEnd().ok());
   User u = rig.CreateLapsedUser("swept@example.com");
   Sweeper sweeper(*rig.store, *rig.bus, rig.rules, rig.clock, kCooldown);
