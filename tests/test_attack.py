@@ -267,6 +267,51 @@ class KeyedServerAttackTest(AttackBase):
                 self.assertEqual(status, 400, body)
                 self.assertEqual(json.loads(body)["code"], "invalid_argument")
 
+    def test_client_state_and_list_filters_refuse_hostile_values(self):
+        """Issue 16's endpoints and parameters: no key is 401, a hostile value is a 400 naming
+        the parameter, SQL-ish text is only text, and nothing is written."""
+        before = self.counts()
+        auth = {"Authorization": "Bearer " + KEY}
+        for target in ["/api/users?state=suppressed", "/api/users/x/timeline", "/api/emails?q=a&step=1",
+                       "/api/suppressions?q=a", "/api/suppressions/a%40b.example"]:
+            for bad in ({}, {"Authorization": "Bearer nope"}):
+                with self.subTest(target=target, auth=bad):
+                    status, headers, body = get(self.server.port, target, bad)
+                    self.assertEqual(status, 401, body)
+                    self.assert_leaks_nothing(headers, body)
+        hostile = {
+            "/api/users?state=SUPPRESSED": "state", "/api/users?state=%27%20OR%201%3D1%20--": "state",
+            "/api/users?state=suppressed;DROP%20TABLE%20users": "state",
+            "/api/users/x/timeline?limit=0": "limit", "/api/users/x/timeline?limit=501": "limit",
+            "/api/users/x/timeline?limit=1e3": "limit",
+            "/api/emails?status=sent": "status", "/api/emails?step=0": "step", "/api/emails?step=1.5": "step",
+            "/api/emails?step=1%20OR%201%3D1": "step", "/api/emails?step=99999999999999999999": "step",
+            "/api/emails?from=yesterday": "from", "/api/emails?to=2026-02-30": "to",
+            "/api/emails?from=2026-11-02&to=2026-11-01": "to", "/api/emails?q=" + "x" * 201: "q",
+            "/api/suppressions?q=" + "x" * 201: "q", "/api/suppressions?limit=0": "limit",
+            "/api/suppressions?cursor=nope": "cursor",
+        }
+        for target, field in hostile.items():
+            with self.subTest(target=target):
+                status, headers, body = get(self.server.port, target, auth)
+                self.assertEqual(status, 400, body)
+                self.assertEqual(json.loads(body)["field"], field)
+                self.assert_leaks_nothing(headers, body)
+        # SQL-ish and wildcard text is searched for as text: empty answers, nothing read or written.
+        for target in ["/api/emails?q=%27%20OR%20%271%27%3D%271", "/api/emails?q=%25", "/api/emails?q=_",
+                       "/api/suppressions?q=%27%3B%20DELETE%20FROM%20suppressions%3B%20--",
+                       "/api/users?state=suppressed&search=%27%20OR%201%3D1%20--"]:
+            with self.subTest(target=target):
+                status, headers, body = get(self.server.port, target, auth)
+                self.assertEqual(status, 200, body)
+                self.assertEqual(json.loads(body)["data"], [])
+                self.assert_leaks_nothing(headers, body)
+        status, _, body = get(self.server.port, "/api/users/%27%20OR%201%3D1%20--/timeline", auth)
+        self.assertEqual(status, 404, body)
+        status, _, body = get(self.server.port, "/api/suppressions/nobody%40example.com", auth)
+        self.assertEqual(status, 404, body)
+        self.assertEqual(self.counts(), before)
+
     def test_forged_cursors_are_400(self):
         auth = {"Authorization": "Bearer " + KEY}
 

@@ -199,6 +199,13 @@ class SmtpDeliveryTest(unittest.TestCase):
         entry = [x for x in body["data"] if x["email"] == "leaver@example.com"]
         self.assertEqual(entry[0]["reason"], "unsubscribed")
 
+        # Opening the link again shows that it is done, not a button asking again (issue 16).
+        resp, page = self.s.raw("GET", path)
+        self.assertEqual(resp.status, 200)
+        self.assertIn(b"You are unsubscribed", page)
+        self.assertIn(b"nothing more to do", page)
+        self.assertNotIn(b"<form", page)
+
         # Never emailed again, even when a sweep finds the client at risk.
         status, _ = self.s.call("PUT", f"/api/users/{u['userId']}", {"lastEmailDate": iso_days_ago(30)})
         self.assertEqual(status, 200)

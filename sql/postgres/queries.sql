@@ -67,14 +67,45 @@ FROM emails WHERE email_id = $1;
 
 -- name: list-emails
 -- Newest first; $1 user filter ('' for all), $2 status filter ('' for all),
--- $3/$4 the cursor's (created_at, email_id), $5 the limit.
+-- $3/$4 the cursor's (created_at, email_id), $5 the limit; $6/$7 created in [from, to),
+-- $8 an ILIKE pattern for the subject or the client's name or email, $9 the journey step
+-- (NULL: any; email_filters.h). A status filter runs list-emails-status, through its index.
 SELECT email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
        status, writer, sent_at, error, created_at, prompt_tokens, completion_tokens,
        opened_at, clicked_at, converted_at, conversion_revenue, episode_id, step
 FROM emails
 WHERE ($1::text = '' OR user_id = $1::text) AND ($2::text = '' OR status = $2::text)
   AND ($3::bigint IS NULL OR (created_at, email_id) < ($3::bigint, $4::text))
+  AND ($6::bigint IS NULL OR created_at >= $6::bigint) AND ($7::bigint IS NULL OR created_at < $7::bigint)
+  AND ($8::text IS NULL OR subject ILIKE $8::text ESCAPE '\'
+       OR user_id IN (SELECT user_id FROM users WHERE name ILIKE $8::text ESCAPE '\' OR email ILIKE $8::text ESCAPE '\'))
+  AND ($9::bigint IS NULL OR step = $9::bigint)
 ORDER BY created_at DESC, email_id DESC LIMIT $5;
+
+-- name: list-emails-status
+-- list-emails with a status ($2 not empty): walks emails_by_status
+-- (0009_client_lists.sql), so a rare status costs its own emails, not every email.
+SELECT email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
+       status, writer, sent_at, error, created_at, prompt_tokens, completion_tokens,
+       opened_at, clicked_at, converted_at, conversion_revenue, episode_id, step
+FROM emails
+WHERE status = $2::text AND ($1::text = '' OR user_id = $1::text)
+  AND ($3::bigint IS NULL OR (created_at, email_id) < ($3::bigint, $4::text))
+  AND ($6::bigint IS NULL OR created_at >= $6::bigint) AND ($7::bigint IS NULL OR created_at < $7::bigint)
+  AND ($8::text IS NULL OR subject ILIKE $8::text ESCAPE '\'
+       OR user_id IN (SELECT user_id FROM users WHERE name ILIKE $8::text ESCAPE '\' OR email ILIKE $8::text ESCAPE '\'))
+  AND ($9::bigint IS NULL OR step = $9::bigint)
+ORDER BY created_at DESC, email_id DESC LIMIT $5;
+
+-- name: count-emails
+-- What list-emails lists, counted: $1 user, $2 status, $3/$4 [from, to), $5 the pattern,
+-- $6 the step. Without a search it reads an index only (emails_by_status, emails_by_created).
+SELECT count(*) FROM emails
+WHERE ($1::text = '' OR user_id = $1::text) AND ($2::text = '' OR status = $2::text)
+  AND ($3::bigint IS NULL OR created_at >= $3::bigint) AND ($4::bigint IS NULL OR created_at < $4::bigint)
+  AND ($5::text IS NULL OR subject ILIKE $5::text ESCAPE '\'
+       OR user_id IN (SELECT user_id FROM users WHERE name ILIKE $5::text ESCAPE '\' OR email ILIKE $5::text ESCAPE '\'))
+  AND ($6::bigint IS NULL OR step = $6::bigint);
 
 -- name: list-users
 -- A template: {key}, {type}, {cmp} and {dir} are filled from a fixed list (the sort
@@ -82,24 +113,31 @@ ORDER BY created_at DESC, email_id DESC LIMIT $5;
 -- (NULL: no filter), $2 NULL here (list-users-search searches), $3/$4 the cursor's
 -- (key, user_id), $5 the limit. The page's ids come from the sort's index alone (each
 -- includes the score, 0005_covering_list_indexes.sql), then only those rows are read.
+-- $6 is the client state filter, always '' here (list-users-search checks it).
 SELECT u.user_id, u.email, u.name, u.last_order_date, u.order_count, u.average_order_value,
        u.preferred_categories, u.engagement_score, u.last_email_date, u.created_at, u.updated_at, u.time_zone
 FROM (SELECT user_id, {key} AS sort_key FROM users
       WHERE ($1::float8 IS NULL OR engagement_score < $1::float8)
-        AND $2::text IS NULL
+        AND $2::text IS NULL AND $6::text = ''
         AND ($3::{type} IS NULL OR ({key}, user_id) {cmp} ($3::{type}, $4::text))
       ORDER BY {key} {dir}, user_id {dir} LIMIT $5) AS page
 JOIN users AS u ON u.user_id = page.user_id
 ORDER BY page.sort_key {dir}, u.user_id {dir};
 
 -- name: list-users-search
--- list-users with $2, an ILIKE pattern matched against name and email: a search reads
--- the rows as it goes.
+-- list-users with $2, an ILIKE pattern matched against name and email, and $6, a client
+-- state (store.h's UserQuery::state; '' any): a search reads the rows as it goes.
 SELECT user_id, email, name, last_order_date, order_count, average_order_value,
        preferred_categories, engagement_score, last_email_date, created_at, updated_at, time_zone
 FROM users
 WHERE ($1::float8 IS NULL OR engagement_score < $1::float8)
   AND ($2::text IS NULL OR name ILIKE $2::text ESCAPE '\' OR email ILIKE $2::text ESCAPE '\')
+  AND ($6::text = ''
+       OR ($6::text = 'neverOrdered' AND order_count = 0)
+       OR ($6::text = 'lapsed' AND order_count > 0)
+       OR ($6::text = 'suppressed' AND lower(email) IN (SELECT lower(email) FROM suppressions))
+       OR ($6::text = 'heldOut' AND user_id IN (SELECT user_id FROM holdouts))
+       OR ($6::text = 'inEpisode' AND user_id IN (SELECT user_id FROM episodes WHERE ended_at IS NULL)))
   AND ($3::{type} IS NULL OR ({key}, user_id) {cmp} ($3::{type}, $4::text))
 ORDER BY {key} {dir}, user_id {dir} LIMIT $5;
 
@@ -188,7 +226,51 @@ SELECT email_id, user_id, error, created_at FROM emails WHERE status = 'FAILED' 
 ORDER BY created_at DESC, email_id DESC LIMIT 1;
 
 -- name: list-suppressions
-SELECT email, reason, created_at FROM suppressions ORDER BY created_at DESC, email COLLATE "C" LIMIT $1;
+-- Newest first through suppressions_by_created (0009_client_lists.sql): $1 an ILIKE
+-- pattern for the address (NULL: all), $2/$3 the cursor's (created_at, email), $4 the limit.
+SELECT email, reason, created_at FROM suppressions
+WHERE ($1::text IS NULL OR email ILIKE $1::text ESCAPE '\')
+  AND ($2::bigint IS NULL OR (created_at, email COLLATE "C") < ($2::bigint, $3::text COLLATE "C"))
+ORDER BY created_at DESC, email COLLATE "C" DESC LIMIT $4;
+
+-- name: count-suppressions
+SELECT count(*) FROM suppressions WHERE $1::text IS NULL OR email ILIKE $1::text ESCAPE '\';
+
+-- name: get-suppression
+SELECT email, reason, created_at FROM suppressions WHERE lower(email) = lower($1::text);
+
+-- Client state (issue 16): a page of clients' badges in three batched reads ($1 a JSON
+-- array of addresses or user ids), and one client's history, the newest $2 of each kind.
+
+-- name: suppressions-of
+SELECT email, reason, created_at FROM suppressions
+WHERE lower(email) IN (SELECT lower(json_array_elements_text($1::json)));
+
+-- name: latest-holdouts-of
+SELECT user_id, MAX(at) FROM holdouts
+WHERE user_id IN (SELECT json_array_elements_text($1::json)) GROUP BY user_id;
+
+-- name: failed-latest-emails-of
+-- Each client's latest email (one probe of emails_by_user), when it failed.
+SELECT j.id, e.error, e.created_at
+FROM json_array_elements_text($1::json) AS j(id)
+CROSS JOIN LATERAL (SELECT status, error, created_at FROM emails WHERE user_id = j.id
+                    ORDER BY created_at DESC, email_id DESC LIMIT 1) AS e
+WHERE e.status = 'FAILED';
+
+-- name: history-emails
+SELECT email_id, subject, status, error, created_at, sent_at, opened_at, clicked_at, converted_at,
+       conversion_revenue, engagement_score_at_time
+FROM emails WHERE user_id = $1::text ORDER BY created_at DESC, email_id DESC LIMIT $2;
+
+-- name: history-email-events
+SELECT ev.email_id, ev.type, ev.url, ev.at
+FROM email_events AS ev
+WHERE ev.email_id IN (SELECT email_id FROM emails WHERE user_id = $1::text)
+ORDER BY ev.at DESC, ev.id DESC LIMIT $2;
+
+-- name: history-holdouts
+SELECT at, score FROM holdouts WHERE user_id = $1::text ORDER BY at DESC LIMIT $2;
 
 -- name: latest-holdout
 SELECT at FROM holdouts WHERE user_id = $1 ORDER BY at DESC LIMIT 1;
@@ -303,6 +385,10 @@ SELECT email_id, user_id, subject, content, html, generated_at, engagement_score
 FROM emails
 WHERE user_id = $1::text AND ($2::text = '' OR status = $2::text)
   AND ($3::bigint IS NULL OR (created_at, email_id) < ($3::bigint, $4::text))
+  AND ($6::bigint IS NULL OR created_at >= $6::bigint) AND ($7::bigint IS NULL OR created_at < $7::bigint)
+  AND ($8::text IS NULL OR subject ILIKE $8::text ESCAPE '\'
+       OR user_id IN (SELECT user_id FROM users WHERE name ILIKE $8::text ESCAPE '\' OR email ILIKE $8::text ESCAPE '\'))
+  AND ($9::bigint IS NULL OR step = $9::bigint)
 ORDER BY created_at DESC, email_id DESC LIMIT $5;
 
 -- name: lock-email-batches

@@ -65,14 +65,46 @@ FROM emails WHERE email_id = ?1;
 
 -- name: list-emails
 -- Newest first; ?1 user filter ('' for all), ?2 status filter ('' for all),
--- ?3/?4 the cursor's (created_at, email_id), ?5 the limit.
+-- ?3/?4 the cursor's (created_at, email_id), ?5 the limit; ?6/?7 created in [from, to)
+-- ?8 a LIKE pattern for the subject or the client's name or email, ?9 the journey step
+-- (NULL: any; email_filters.h). A status filter runs list-emails-status, through its index.
 SELECT email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
        status, writer, sent_at, error, created_at, prompt_tokens, completion_tokens,
        opened_at, clicked_at, converted_at, conversion_revenue, episode_id, step
 FROM emails
 WHERE (?1 = '' OR user_id = ?1) AND (?2 = '' OR status = ?2)
   AND (?3 IS NULL OR (created_at, email_id) < (?3, ?4))
+  AND (?6 IS NULL OR created_at >= ?6) AND (?7 IS NULL OR created_at < ?7)
+  AND (?8 IS NULL OR subject LIKE ?8 ESCAPE '\'
+       OR user_id IN (SELECT user_id FROM users WHERE name LIKE ?8 ESCAPE '\' OR email LIKE ?8 ESCAPE '\'))
+  AND (?9 IS NULL OR step = ?9)
 ORDER BY created_at DESC, email_id DESC LIMIT ?5;
+
+-- name: list-emails-status
+-- list-emails with a status (?2 not empty): walks emails_by_status
+-- (0011_client_lists.sql), so a rare status costs its own emails, not every email.
+SELECT email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
+       status, writer, sent_at, error, created_at, prompt_tokens, completion_tokens,
+       opened_at, clicked_at, converted_at, conversion_revenue, episode_id, step
+FROM emails
+WHERE status = ?2 AND (?1 = '' OR user_id = ?1)
+  AND (?3 IS NULL OR (created_at, email_id) < (?3, ?4))
+  AND (?6 IS NULL OR created_at >= ?6) AND (?7 IS NULL OR created_at < ?7)
+  AND (?8 IS NULL OR subject LIKE ?8 ESCAPE '\'
+       OR user_id IN (SELECT user_id FROM users WHERE name LIKE ?8 ESCAPE '\' OR email LIKE ?8 ESCAPE '\'))
+  AND (?9 IS NULL OR step = ?9)
+ORDER BY created_at DESC, email_id DESC LIMIT ?5;
+
+-- name: count-emails
+-- What list-emails lists, counted: ?1 user, ?2 status, ?3/?4 [from, to), ?5 the pattern,
+-- ?6 the step.
+-- Without a search it reads an index only (emails_by_status, emails_by_created).
+SELECT count(*) FROM emails
+WHERE (?1 = '' OR user_id = ?1) AND (?2 = '' OR status = ?2)
+  AND (?3 IS NULL OR created_at >= ?3) AND (?4 IS NULL OR created_at < ?4)
+  AND (?5 IS NULL OR subject LIKE ?5 ESCAPE '\'
+       OR user_id IN (SELECT user_id FROM users WHERE name LIKE ?5 ESCAPE '\' OR email LIKE ?5 ESCAPE '\'))
+  AND (?6 IS NULL OR step = ?6);
 
 -- name: list-users
 -- A template: {key}, {cmp} and {dir} are filled from a fixed list (the sort column,
@@ -80,25 +112,32 @@ ORDER BY created_at DESC, email_id DESC LIMIT ?5;
 -- NULL here (list-users-search searches), ?3/?4 the cursor's (key, user_id), ?5 the
 -- limit. The page's ids come from the sort's index alone (each carries the score,
 -- 0008_covering_list_indexes.sql), then only those rows are read: "at risk, newest
--- first" on a million clients reads a few hundred index entries, not their rows.
+-- first" on a million clients reads a few hundred index entries, not their rows. ?6 is
+-- the client state filter, always '' here (list-users-search checks it).
 SELECT u.user_id, u.email, u.name, u.last_order_date, u.order_count, u.average_order_value,
        u.preferred_categories, u.engagement_score, u.last_email_date, u.created_at, u.updated_at, u.time_zone
 FROM (SELECT user_id FROM users
       WHERE (?1 IS NULL OR engagement_score < ?1)
-        AND ?2 IS NULL
+        AND ?2 IS NULL AND ?6 = ''
         AND (?3 IS NULL OR ({key}, user_id) {cmp} (?3, ?4))
       ORDER BY {key} {dir}, user_id {dir} LIMIT ?5) AS page
 JOIN users AS u ON u.user_id = page.user_id
 ORDER BY {key} {dir}, u.user_id {dir};
 
 -- name: list-users-search
--- list-users with ?2, a LIKE pattern matched against name and email: a search reads
--- the rows as it goes.
+-- list-users with ?2, a LIKE pattern matched against name and email, and ?6, a client
+-- state (store.h's UserQuery::state; '' any): a search reads the rows as it goes.
 SELECT user_id, email, name, last_order_date, order_count, average_order_value,
        preferred_categories, engagement_score, last_email_date, created_at, updated_at, time_zone
 FROM users
 WHERE (?1 IS NULL OR engagement_score < ?1)
   AND (?2 IS NULL OR name LIKE ?2 ESCAPE '\' OR email LIKE ?2 ESCAPE '\')
+  AND (?6 = ''
+       OR (?6 = 'neverOrdered' AND order_count = 0)
+       OR (?6 = 'lapsed' AND order_count > 0)
+       OR (?6 = 'suppressed' AND email IN (SELECT email FROM suppressions))
+       OR (?6 = 'heldOut' AND user_id IN (SELECT user_id FROM holdouts))
+       OR (?6 = 'inEpisode' AND user_id IN (SELECT user_id FROM episodes WHERE ended_at IS NULL)))
   AND (?3 IS NULL OR ({key}, user_id) {cmp} (?3, ?4))
 ORDER BY {key} {dir}, user_id {dir} LIMIT ?5;
 
@@ -182,7 +221,49 @@ SELECT email_id, user_id, error, created_at FROM emails WHERE status = 'FAILED' 
 ORDER BY created_at DESC, email_id DESC LIMIT 1;
 
 -- name: list-suppressions
-SELECT email, reason, created_at FROM suppressions ORDER BY created_at DESC, email LIMIT ?1;
+-- Newest first through suppressions_by_created (0011_client_lists.sql): ?1 a LIKE pattern
+-- for the address (NULL: all), ?2/?3 the cursor's (created_at, email), ?4 the limit.
+SELECT email, reason, created_at FROM suppressions
+WHERE (?1 IS NULL OR email LIKE ?1 ESCAPE '\')
+  AND (?2 IS NULL OR (created_at, email) < (?2, ?3))
+ORDER BY created_at DESC, email DESC LIMIT ?4;
+
+-- name: count-suppressions
+SELECT count(*) FROM suppressions WHERE ?1 IS NULL OR email LIKE ?1 ESCAPE '\';
+
+-- name: get-suppression
+SELECT email, reason, created_at FROM suppressions WHERE email = ?1;
+
+-- Client state (issue 16): a page of clients' badges in three batched reads (?1 a JSON
+-- array of addresses or user ids), and one client's history, the newest ?2 of each kind.
+
+-- name: suppressions-of
+SELECT email, reason, created_at FROM suppressions WHERE email IN (SELECT value FROM json_each(?1));
+
+-- name: latest-holdouts-of
+SELECT user_id, MAX(at) FROM holdouts WHERE user_id IN (SELECT value FROM json_each(?1)) GROUP BY user_id;
+
+-- name: failed-latest-emails-of
+-- Each client's latest email (one probe of emails_by_user), when it failed.
+SELECT e.user_id, e.error, e.created_at
+FROM json_each(?1) AS j
+JOIN emails AS e ON e.email_id = (SELECT email_id FROM emails WHERE user_id = j.value
+                                  ORDER BY created_at DESC, email_id DESC LIMIT 1)
+WHERE e.status = 'FAILED';
+
+-- name: history-emails
+SELECT email_id, subject, status, error, created_at, sent_at, opened_at, clicked_at, converted_at,
+       conversion_revenue, engagement_score_at_time
+FROM emails WHERE user_id = ?1 ORDER BY created_at DESC, email_id DESC LIMIT ?2;
+
+-- name: history-email-events
+SELECT ev.email_id, ev.type, ev.url, ev.at
+FROM email_events AS ev
+WHERE ev.email_id IN (SELECT email_id FROM emails WHERE user_id = ?1)
+ORDER BY ev.at DESC, ev.id DESC LIMIT ?2;
+
+-- name: history-holdouts
+SELECT at, score FROM holdouts WHERE user_id = ?1 ORDER BY at DESC LIMIT ?2;
 
 -- name: latest-holdout
 SELECT at FROM holdouts WHERE user_id = ?1 ORDER BY at DESC LIMIT 1;
@@ -295,6 +376,10 @@ SELECT email_id, user_id, subject, content, html, generated_at, engagement_score
 FROM emails
 WHERE user_id = ?1 AND (?2 = '' OR status = ?2)
   AND (?3 IS NULL OR (created_at, email_id) < (?3, ?4))
+  AND (?6 IS NULL OR created_at >= ?6) AND (?7 IS NULL OR created_at < ?7)
+  AND (?8 IS NULL OR subject LIKE ?8 ESCAPE '\'
+       OR user_id IN (SELECT user_id FROM users WHERE name LIKE ?8 ESCAPE '\' OR email LIKE ?8 ESCAPE '\'))
+  AND (?9 IS NULL OR step = ?9)
 ORDER BY created_at DESC, email_id DESC LIMIT ?5;
 
 -- name: lock-email-batches

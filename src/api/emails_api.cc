@@ -1,8 +1,10 @@
-// /api/emails: the emails Rekindle wrote, newest first, and one email by id (with the
-// tracking-free preview of its HTML that the dashboard shows).
-#include <set>
+// /api/emails: the emails Rekindle wrote, newest first, filtered (status, step, dates,
+// text; list_filters.h) with the list's total and whom each went to, and one email by id
+// (with the tracking-free preview of its HTML that the dashboard shows).
+#include <map>
 
 #include "api/api.h"
+#include "api/list_filters.h"
 #include "api/validation.h"
 #include "delivery/tracking_links.h"
 #include "domain/json_codec.h"
@@ -12,22 +14,28 @@ namespace rkd {
 
 void RegisterEmailRoutes(Router& router, ApiContext& ctx, const std::string& public_url, const std::string& secret) {
   router.Add("GET", "/api/emails", [&ctx](HttpRequest& req) {
-    EmailQuery q;
-    Status st = ParseLimitAndCursor(req.query, &q.limit, &q.cursor);
-    if (!st.ok()) return ErrorResponse(st);
-    if (auto it = req.query.find("status"); it != req.query.end()) {
-      static const std::set<std::string> kStatuses = {"GENERATED", "SENT", "OPENED", "CLICKED", "FAILED"};
-      if (!kStatuses.count(it->second))
-        return ErrorResponse(
-            Status::InvalidArgument("status must be one of GENERATED, SENT, OPENED, CLICKED, FAILED", "status"));
-      q.status = it->second;
-    }
-    if (auto it = req.query.find("userId"); it != req.query.end()) q.user_id = it->second;
-    auto page = ctx.store.ListEmails(q);
+    auto q = ParseEmailListQuery(req.query);
+    if (!q.ok()) return ErrorResponse(q.status());
+    auto page = ctx.store.ListEmails(*q);
     if (!page.ok()) return ErrorResponse(page.status());
+    auto total = ctx.store.CountEmails(*q);
+    if (!total.ok()) return ErrorResponse(total.status());
+    // Whom each email went to (issue 16): the page's clients in one batched read.
+    std::vector<std::string> user_ids;
+    for (const Email& e : page->items) user_ids.push_back(e.user_id);
+    auto users = ctx.store.GetUsers(user_ids);
+    if (!users.ok()) return ErrorResponse(users.status());
+    std::map<std::string, const User*> by_id;
+    for (const User& u : *users) by_id[u.user_id] = &u;
     nlohmann::json items = nlohmann::json::array();
-    for (const Email& e : page->items) items.push_back(ToJson(e));
-    return ListResponse(items, page->next_cursor);
+    for (const Email& e : page->items) {
+      nlohmann::json item = ToJson(e);
+      auto u = by_id.find(e.user_id);
+      item["userName"] = u == by_id.end() ? nlohmann::json(nullptr) : nlohmann::json(u->second->name);
+      item["userEmail"] = u == by_id.end() ? nlohmann::json(nullptr) : nlohmann::json(u->second->email);
+      items.push_back(std::move(item));
+    }
+    return ListResponse(items, page->next_cursor, *total);
   });
 
   router.Add("GET", "/api/emails/:emailId", [&ctx, public_url, secret](HttpRequest& req) {

@@ -50,10 +50,19 @@ void RegisterUnsubscribeRoutes(Router& router, ApiContext& ctx, const std::strin
     }
     return *user;
   };
-  router.Add("GET", "/u/:token", [find_user](HttpRequest& req) {
+  router.Add("GET", "/u/:token", [&ctx, find_user](HttpRequest& req) {
     HttpResponse refusal;
     auto user = find_user(req.Param("token"), &refusal);
     if (!user) return refusal;
+    // Someone who already unsubscribed (or whose address is suppressed for another
+    // reason: a bounce, a complaint, by hand) sees that it is done, not a button that
+    // would ask again (issue 16). A store that cannot answer shows the button: pressing
+    // it is harmless.
+    if (auto s = ctx.store.GetSuppression(user->email); s.ok() && *s)
+      return HtmlPage(200, "You are unsubscribed",
+                      "<p>" + HtmlEscape(user->email) + " has not received these emails since " +
+                          HtmlEscape(FormatRfc3339((*s)->created_at).substr(0, 10)) +
+                          ". There is nothing more to do.</p>");
     return HtmlPage(200, "Unsubscribe",
                     "<p>Stop re-engagement emails to <strong>" + HtmlEscape(user->email) +
                         "</strong>?</p><form method=\"post\"><button type=\"submit\">Unsubscribe</button></form>");

@@ -1,8 +1,11 @@
 // /api/users: list, create, read, update (merge), delete; /api/users/:userId/emails.
 #include "api/api.h"
+#include "api/client_state.h"
+#include "api/list_filters.h"
 #include "api/validation.h"
 #include "domain/json_codec.h"
 #include "http/envelope.h"
+#include "pipeline/email_processor.h"
 
 namespace rkd {
 namespace {
@@ -25,16 +28,43 @@ nlohmann::json UserJson(const ApiContext& ctx, const User& user) {
   return data;
 }
 
+// The client's `state` (issue 16): what their badges show, from the store's facts about
+// them (suppression, holdout records, a failed last email) and the holdout's hash.
+Result<nlohmann::json> StateOf(const ApiContext& ctx, const User& user) {
+  auto facts = ctx.store.FactsOf({user});
+  if (!facts.ok()) return facts.status();
+  auto it = facts->find(user.user_id);
+  return ClientStateJson(user, it == facts->end() ? nullptr : &it->second, InHoldout(user.user_id, ctx.holdout_share));
+}
+
+// A user response with its state.
+HttpResponse UserResponse(const ApiContext& ctx, const User& user, int status = 200) {
+  auto state = StateOf(ctx, user);
+  if (!state.ok()) return ErrorResponse(state.status());
+  nlohmann::json data = UserJson(ctx, user);
+  data["state"] = std::move(state).value();
+  return DataResponse(data, status);
+}
+
 }  // namespace
 
 void RegisterUserRoutes(Router& router, ApiContext& ctx) {
   router.Add("GET", "/api/users", [&ctx](HttpRequest& req) {
     auto query = ParseUserQuery(req.query, ctx.rules.threshold);
     if (!query.ok()) return ErrorResponse(query.status());
+    if (Status st = ApplyStateFilter(req.query, ctx.rules.threshold, &*query); !st.ok()) return ErrorResponse(st);
     auto page = ctx.store.ListUsers(*query);
     if (!page.ok()) return ErrorResponse(page.status());
+    auto facts = ctx.store.FactsOf(page->items);  // the page's badges, in a few batched reads
+    if (!facts.ok()) return ErrorResponse(facts.status());
     nlohmann::json items = nlohmann::json::array();
-    for (const User& u : page->items) items.push_back(ToJson(u));
+    for (const User& u : page->items) {
+      nlohmann::json item = ToJson(u);
+      auto f = facts->find(u.user_id);
+      item["state"] =
+          ClientStateJson(u, f == facts->end() ? nullptr : &f->second, InHoldout(u.user_id, ctx.holdout_share));
+      items.push_back(std::move(item));
+    }
     return ListResponse(items, page->next_cursor);
   });
 
@@ -45,7 +75,7 @@ void RegisterUserRoutes(Router& router, ApiContext& ctx) {
     if (!user.ok()) return ErrorResponse(user.status());
     auto created = ctx.store.CreateUser(std::move(user).value());
     if (!created.ok()) return ErrorResponse(created.status());
-    HttpResponse resp = DataResponse(UserJson(ctx, *created), 201);
+    HttpResponse resp = UserResponse(ctx, *created, 201);
     resp.headers.emplace_back("Location", "/api/users/" + created->user_id);
     return resp;
   });
@@ -53,7 +83,19 @@ void RegisterUserRoutes(Router& router, ApiContext& ctx) {
   router.Add("GET", "/api/users/:userId", [&ctx](HttpRequest& req) {
     auto user = ctx.store.GetUser(req.Param("userId"));
     if (!user.ok()) return ErrorResponse(user.status());
-    return DataResponse(UserJson(ctx, *user));
+    return UserResponse(ctx, *user);
+  });
+
+  // Issue 16: the client's history in one list, newest first (client_state.h).
+  router.Add("GET", "/api/users/:userId/timeline", [&ctx](HttpRequest& req) {
+    auto limit = ParseTimelineLimit(req.query);
+    if (!limit.ok()) return ErrorResponse(limit.status());
+    auto user = ctx.store.GetUser(req.Param("userId"));
+    if (!user.ok()) return ErrorResponse(user.status());
+    auto history = ctx.store.History(user->user_id, *limit);
+    if (!history.ok()) return ErrorResponse(history.status());
+    const Millis now = ctx.clock.Now();
+    return DataResponse({{"items", TimelineItems(*history, ComputeScore(ctx.rules, *user, now), now, *limit)}});
   });
 
   router.Add("PUT", "/api/users/:userId", [&ctx](HttpRequest& req) {
@@ -63,7 +105,7 @@ void RegisterUserRoutes(Router& router, ApiContext& ctx) {
     if (!patch.ok()) return ErrorResponse(patch.status());
     auto updated = ctx.store.UpdateUser(req.Param("userId"), *patch);
     if (!updated.ok()) return ErrorResponse(updated.status());
-    return DataResponse(UserJson(ctx, *updated));
+    return UserResponse(ctx, *updated);
   });
 
   router.Add("DELETE", "/api/users/:userId", [&ctx](HttpRequest& req) {

@@ -36,6 +36,14 @@ HttpResponse ListResponse(const json& items, const std::string& next_cursor) {
   return r;
 }
 
+HttpResponse ListResponse(const json& items, const std::string& next_cursor, int64_t total) {
+  HttpResponse r;
+  r.body = "{\"success\":true,\"data\":" + Serialize(items) +
+           ",\"nextCursor\":" + (next_cursor.empty() ? std::string("null") : Serialize(next_cursor)) +
+           ",\"total\":" + std::to_string(total) + ",\"timestamp\":\"" + Now() + "\"}";
+  return r;
+}
+
 HttpResponse ErrorResponse(int status, const std::string& code, const std::string& message, const std::string& field) {
   json body{{"success", false}, {"error", message}, {"code", code}, {"timestamp", Now()}};
   if (!field.empty()) body["field"] = field;

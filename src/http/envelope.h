@@ -14,6 +14,8 @@ namespace rkd {
 HttpResponse DataResponse(const nlohmann::json& data, int status = 200);
 // A page of a list: the array in `data`, the next page's cursor beside it (null at the end).
 HttpResponse ListResponse(const nlohmann::json& items, const std::string& next_cursor);
+// The same with `total` beside the page: how many items the whole list holds.
+HttpResponse ListResponse(const nlohmann::json& items, const std::string& next_cursor, int64_t total);
 HttpResponse ErrorResponse(int status, const std::string& code, const std::string& message,
                            const std::string& field = {});
 HttpResponse ErrorResponse(const Status& status);

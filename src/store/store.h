@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -53,6 +54,10 @@ struct UserQuery {
   bool descending = true;
   std::optional<double> score_below;  // "at risk": engagementScore < this
   std::string search;                 // case-insensitive substring of name or email
+  // A client state (issue 16): "" (any), suppressed (their address is on the suppression
+  // list), heldOut (they have a holdout record), neverOrdered (no order), lapsed (an
+  // order once; with score_below: at risk now), inEpisode (a journey episode runs).
+  std::string state;
 };
 
 struct EmailQuery {
@@ -60,6 +65,18 @@ struct EmailQuery {
   std::string cursor;
   std::string user_id;  // empty: every user
   std::string status;   // empty: every status
+  // Issue 16's filters: created in [from, to); a case-insensitive substring of the
+  // subject or of the client's name or email.
+  std::optional<Millis> from, to;
+  std::string search;
+  std::optional<int> step;  // the journey step (1..N)
+};
+
+// The suppression list's page: newest first, optionally the addresses containing `search`.
+struct SuppressionQuery {
+  int limit = 50;
+  std::string cursor;
+  std::string search;
 };
 
 // A user and the order that changed it, as CreateOrder returns them.
@@ -134,6 +151,38 @@ struct Suppression {
   std::string email;
   std::string reason;  // unsubscribed, bounced, complained, manual
   Millis created_at = 0;
+};
+
+// What a client's badges need beyond the user row (GET /api/users' `state`): their
+// address's suppression, their latest holdout record, their latest email when it failed.
+struct ClientFacts {
+  std::optional<Suppression> suppression;
+  std::optional<Millis> held_out_at;
+  std::optional<std::pair<std::string, Millis>> failed;  // the server's reply, when
+};
+
+// One client's history, the newest `limit` of each kind (GET /api/users/:id/timeline).
+struct EmailSummary {
+  std::string email_id, subject, status, error;
+  Millis created_at = 0;
+  std::optional<Millis> sent_at, opened_at, clicked_at, converted_at;
+  std::optional<double> conversion_revenue;
+  double score_at_time = 0;
+};
+struct EmailEventRecord {
+  std::string email_id, type, url;  // type: open or click
+  Millis at = 0;
+};
+struct HoldoutRecord {
+  Millis at = 0;
+  double score = 0;
+};
+struct ClientHistory {
+  std::vector<Order> orders;
+  std::vector<EmailSummary> emails;
+  std::vector<EmailEventRecord> events;
+  std::vector<HoldoutRecord> holdouts;
+  std::optional<Suppression> suppression;
 };
 
 // A group in the lift comparison: clients emailed, or held out.
@@ -272,7 +321,11 @@ struct EpisodeEnd {
   virtual Status Suppress(const std::string& email, const std::string& reason) = 0;
   // NotFound when the address is not on the list.
   virtual Status Unsuppress(const std::string& email) = 0;
-  virtual Result<std::vector<Suppression>> ListSuppressions(int limit) = 0;
+  virtual Result<Page<Suppression>> ListSuppressions(const SuppressionQuery& query) = 0;
+  // The list's size for the same search (the page's `total`).
+  virtual Result<int64_t> CountSuppressions(const std::string& search) = 0;
+  // The address's entry, compared without case; nullopt when it is not on the list.
+  virtual Result<std::optional<Suppression>> GetSuppression(const std::string& email) = 0;
   // Effectiveness. A held-out client (scored, at risk, deliberately not emailed) is
   // recorded at most once per `cooldown`. Opens and clicks are stored with their time and
   // move the email's status SENT → OPENED → CLICKED. CreateOrder attributes the order to
@@ -283,6 +336,14 @@ struct EpisodeEnd {
   virtual Result<Email> RecordEmailEvent(const std::string& email_id, const std::string& type,
                                          const std::string& url) = 0;
   virtual Result<EffectivenessFigures> Effectiveness(int days) = 0;
+
+  // Client state and lists (issue 16). FactsOf answers for a page of users at once
+  // (a few batched reads, whatever the page's size), keyed by user id; a user with
+  // nothing to tell is absent. History reads the newest `limit` (1..500) of each kind.
+  // CountEmails counts what ListEmails would list (without cursor or limit).
+  virtual Result<std::map<std::string, ClientFacts>> FactsOf(const std::vector<User>& users) = 0;
+  virtual Result<ClientHistory> History(const std::string& user_id, int limit) = 0;
+  virtual Result<int64_t> CountEmails(const EmailQuery& query) = 0;
 
   // Figures for the dashboard; `threshold` is the at-risk bound.
   virtual Result<StoreMetrics> Metrics(double threshold) = 0;

@@ -1097,6 +1097,241 @@ TEST_P(StoreContractTest, AClientsTimeZoneIsStoredAndCleared) {
   EXPECT_EQ(changes[1].new_image->time_zone, "Europe/Berlin");
 }
 
+// ---- Issue 16: client state and lists ---------------------------------------------------
+
+TEST_P(StoreContractTest, FactsOfAPageTellEachClientsBadges) {
+  auto ana = store_->CreateUser(NewUser("Ana@Example.com", "Ana"));
+  auto bo = store_->CreateUser(NewUser("bo@example.com", "Bo"));
+  auto cy = store_->CreateUser(NewUser("cy@example.com", "Cy"));
+  ASSERT_TRUE(ana.ok() && bo.ok() && cy.ok());
+  ASSERT_TRUE(store_->Suppress("ana@example.com", "bounced").ok());  // another case than the client's
+  ASSERT_TRUE(store_->RecordHoldout(bo->user_id, "t-hold", 20, kMillisPerDay).ok());
+  Email draft;
+  draft.email_id = "e-bo-1";
+  draft.user_id = bo->user_id;
+  draft.generated_at = clock_.Now();
+  ASSERT_TRUE(store_->ReserveEmail(draft, "t-1", 0, 60'000).ok());
+  ASSERT_TRUE(store_->FinishEmail("e-bo-1", "FAILED", std::nullopt, "550 5.1.1 no such user").ok());
+
+  auto facts = store_->FactsOf({*ana, *bo, *cy});
+  ASSERT_TRUE(facts.ok()) << facts.status().ToString();
+  ASSERT_TRUE(facts->count(ana->user_id));
+  ASSERT_TRUE(facts->at(ana->user_id).suppression);
+  EXPECT_EQ(facts->at(ana->user_id).suppression->reason, "bounced");
+  EXPECT_EQ(facts->at(ana->user_id).suppression->created_at, clock_.Now());
+  EXPECT_FALSE(facts->at(ana->user_id).failed);
+  ASSERT_TRUE(facts->count(bo->user_id));
+  EXPECT_EQ(facts->at(bo->user_id).held_out_at, clock_.Now());
+  ASSERT_TRUE(facts->at(bo->user_id).failed);
+  EXPECT_EQ(facts->at(bo->user_id).failed->first, "550 5.1.1 no such user");
+  EXPECT_FALSE(facts->at(bo->user_id).suppression);
+  EXPECT_FALSE(facts->count(cy->user_id)) << "nothing to tell about Cy";
+  EXPECT_TRUE(store_->FactsOf({})->empty());
+
+  // Only the latest email counts: a later one that went out clears the failure.
+  clock_.Advance(1000);
+  draft.email_id = "e-bo-2";
+  draft.generated_at = clock_.Now();
+  ASSERT_TRUE(store_->ReserveEmail(draft, "t-2", 0, 60'000).ok());
+  ASSERT_TRUE(store_->FinishEmail("e-bo-2", "SENT", clock_.Now(), "").ok());
+  EXPECT_FALSE(store_->FactsOf({*bo})->at(bo->user_id).failed);
+}
+
+TEST_P(StoreContractTest, HistoryHoldsOrdersEmailsEventsHoldoutsAndTheSuppression) {
+  auto u = store_->CreateUser(NewUser("hist@example.com", "Hist"));
+  ASSERT_TRUE(u.ok());
+  EXPECT_EQ(store_->History("nobody", 10).status().code(), Code::kNotFound);
+  ASSERT_TRUE(store_->RecordHoldout(u->user_id, "t-0", 25, kMillisPerDay).ok());
+  clock_.Advance(kMillisPerDay * 2);
+  Email draft;
+  draft.email_id = "e-h";
+  draft.user_id = u->user_id;
+  draft.subject = "We miss you";
+  draft.engagement_score_at_time = 30;
+  draft.generated_at = clock_.Now();
+  ASSERT_TRUE(store_->ReserveEmail(draft, "t-h", 0, 60'000).ok());
+  ASSERT_TRUE(store_->FinishEmail("e-h", "SENT", clock_.Now(), "").ok());
+  clock_.Advance(1000);
+  ASSERT_TRUE(store_->RecordEmailEvent("e-h", "open", "").ok());
+  clock_.Advance(1000);
+  ASSERT_TRUE(store_->RecordEmailEvent("e-h", "click", "https://shop.example.com/a").ok());
+  clock_.Advance(1000);
+  Order o;
+  o.user_id = u->user_id;
+  o.order_date = clock_.Now();
+  o.total_value = 80;
+  ASSERT_TRUE(store_->CreateOrder(o).ok());
+  ASSERT_TRUE(store_->Suppress("HIST@example.com", "unsubscribed").ok());
+
+  auto h = store_->History(u->user_id, 100);
+  ASSERT_TRUE(h.ok()) << h.status().ToString();
+  ASSERT_EQ(h->orders.size(), 1u);
+  EXPECT_EQ(h->orders[0].total_value, 80);
+  ASSERT_EQ(h->emails.size(), 1u);
+  EXPECT_EQ(h->emails[0].subject, "We miss you");
+  EXPECT_EQ(h->emails[0].score_at_time, 30);
+  EXPECT_EQ(h->emails[0].status, "CLICKED");
+  EXPECT_TRUE(h->emails[0].converted_at) << "the order converted it";
+  ASSERT_EQ(h->events.size(), 2u);
+  EXPECT_EQ(h->events[0].type, "click") << "newest first";
+  EXPECT_EQ(h->events[0].url, "https://shop.example.com/a");
+  ASSERT_EQ(h->holdouts.size(), 1u);
+  EXPECT_EQ(h->holdouts[0].score, 25);
+  ASSERT_TRUE(h->suppression);
+  EXPECT_EQ(h->suppression->reason, "unsubscribed");
+  EXPECT_EQ(store_->History(u->user_id, 1)->events.size(), 1u) << "bounded by the limit";
+}
+
+TEST_P(StoreContractTest, EmailFiltersAndTheirCountAgree) {
+  auto ana = store_->CreateUser(NewUser("ana@example.com", "Ana Smith"));
+  auto bo = store_->CreateUser(NewUser("bo@shop.test", "Bo Jones"));
+  ASSERT_TRUE(ana.ok() && bo.ok());
+  const Millis day0 = clock_.Now();
+  int n = 0;
+  auto email = [&](const User& u, const std::string& subject, const std::string& status) {
+    Email draft;
+    draft.email_id = "e" + std::to_string(n++);
+    draft.user_id = u.user_id;
+    draft.subject = subject;
+    draft.generated_at = clock_.Now();
+    ASSERT_TRUE(store_->ReserveEmail(draft, "t" + draft.email_id, 0, 60'000).ok());
+    ASSERT_TRUE(store_->FinishEmail(draft.email_id, status, clock_.Now(), status == "FAILED" ? "550" : "").ok());
+    clock_.Advance(kMillisPerDay);
+  };
+  email(*ana, "Spring sale", "SENT");
+  email(*bo, "Spring sale", "FAILED");
+  email(*ana, "100% off_today", "SENT");
+  email(*bo, "New arrivals", "SENT");
+
+  auto both = [&](EmailQuery q) {
+    auto count = store_->CountEmails(q);
+    EXPECT_TRUE(count.ok()) << count.status().ToString();
+    q.limit = 500;
+    auto page = store_->ListEmails(q);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    EXPECT_EQ(static_cast<int64_t>(page->items.size()), *count);
+    std::vector<std::string> ids;
+    for (const Email& e : page->items) ids.push_back(e.email_id);
+    return ids;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(both({}), (V{"e3", "e2", "e1", "e0"}));
+  EXPECT_EQ(both({.status = "FAILED"}), (V{"e1"}));
+  EXPECT_EQ(both({.status = "SENT"}), (V{"e3", "e2", "e0"}));
+  EXPECT_EQ(both({.from = day0 + kMillisPerDay, .to = day0 + 3 * kMillisPerDay}), (V{"e2", "e1"}));
+  EXPECT_EQ(both({.search = "spring"}), (V{"e1", "e0"})) << "the subject, without case";
+  EXPECT_EQ(both({.search = "JONES"}), (V{"e3", "e1"})) << "the client's name";
+  EXPECT_EQ(both({.search = "shop.test"}), (V{"e3", "e1"})) << "the client's address";
+  EXPECT_EQ(both({.search = "100%"}), (V{"e2"})) << "a wildcard is a plain character";
+  EXPECT_EQ(both({.search = "_"}), (V{"e2"}));
+  EXPECT_EQ(both({.search = "' OR 1=1 --"}), V{});
+  EXPECT_EQ(both({.user_id = ana->user_id, .search = "spring"}), (V{"e0"}));
+  EXPECT_EQ(both({.status = "SENT", .from = day0 + kMillisPerDay, .search = "a"}), (V{"e3", "e2"}));
+
+  // A filtered list pages through its matches once each.
+  EmailQuery q{.limit = 1, .status = "SENT"};
+  V seen;
+  for (int i = 0; i < 5; ++i) {
+    auto page = store_->ListEmails(q);
+    ASSERT_TRUE(page.ok());
+    for (const Email& e : page->items) seen.push_back(e.email_id);
+    if (page->next_cursor.empty()) break;
+    q.cursor = page->next_cursor;
+  }
+  EXPECT_EQ(seen, (V{"e3", "e2", "e0"}));
+}
+
+TEST_P(StoreContractTest, UsersFilterByState) {
+  User never = NewUser("never@example.com", "Never");
+  User lapsed = NewUser("lapsed@example.com", "Lapsed");
+  lapsed.order_count = 3;
+  lapsed.average_order_value = 20;
+  lapsed.last_order_date = clock_.Now() - 400 * kMillisPerDay;
+  User loyal = NewUser("loyal@example.com", "Loyal");
+  loyal.order_count = 9;
+  loyal.average_order_value = 90;
+  loyal.last_order_date = clock_.Now() - kMillisPerDay;
+  ASSERT_TRUE(store_->Import({never, lapsed, loyal}, {}).ok());
+  auto all = store_->ListUsers(UserQuery{});
+  ASSERT_TRUE(all.ok());
+  std::map<std::string, std::string> id_of;
+  std::map<std::string, double> score_of;
+  for (const User& u : all->items) {
+    id_of[u.name] = u.user_id;
+    score_of[u.name] = u.engagement_score;
+  }
+  ASSERT_LT(score_of["Lapsed"], score_of["Loyal"]);
+  const double at_risk_bound = score_of["Lapsed"] + 0.01;  // Lapsed is at risk, Loyal is not
+  ASSERT_TRUE(store_->Suppress("LOYAL@example.com", "manual").ok());
+  ASSERT_TRUE(store_->RecordHoldout(id_of["Never"], "t", 10, kMillisPerDay).ok());
+
+  auto names = [&](UserQuery q) {
+    std::vector<std::string> out;
+    q.sort = UserSort::kName;
+    q.descending = false;
+    auto page = store_->ListUsers(q);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    if (page.ok())
+      for (const User& u : page->items) out.push_back(u.name);
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(names({.state = "neverOrdered"}), V{"Never"});
+  EXPECT_EQ(names({.score_below = at_risk_bound, .state = "lapsed"}), V{"Lapsed"});
+  EXPECT_EQ(names({.state = "lapsed"}), (V{"Lapsed", "Loyal"})) << "without the score bound: every buyer";
+  EXPECT_EQ(names({.state = "suppressed"}), V{"Loyal"}) << "compared without case";
+  EXPECT_EQ(names({.state = "heldOut"}), V{"Never"});
+  EXPECT_EQ(names({.search = "o", .state = "suppressed"}), V{"Loyal"});
+  EXPECT_EQ(names({.search = "zzz", .state = "suppressed"}), V{});
+
+  // Paging through a state: each match once.
+  UserQuery q{.limit = 1, .state = "lapsed"};
+  V seen;
+  for (int i = 0; i < 4; ++i) {
+    auto page = store_->ListUsers(q);
+    ASSERT_TRUE(page.ok());
+    for (const User& u : page->items) seen.push_back(u.name);
+    if (page->next_cursor.empty()) break;
+    q.cursor = page->next_cursor;
+  }
+  EXPECT_EQ(seen.size(), 2u);
+}
+
+TEST_P(StoreContractTest, SuppressionsPageSearchAndCount) {
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(store_->Suppress("s" + std::to_string(i) + (i % 2 ? "@odd.test" : "@even.test"), "manual").ok());
+    clock_.Advance(1000);
+  }
+  ASSERT_TRUE(store_->Suppress("100%_real@odd.test", "complained").ok());
+  EXPECT_EQ(*store_->CountSuppressions(""), 6);
+  EXPECT_EQ(*store_->CountSuppressions("odd.test"), 3);
+  EXPECT_EQ(*store_->CountSuppressions("%"), 1) << "a wildcard is a plain character";
+  EXPECT_EQ(*store_->CountSuppressions("' OR 1=1 --"), 0);
+
+  SuppressionQuery q{.limit = 2};
+  std::vector<std::string> seen;
+  for (int i = 0; i < 5; ++i) {
+    auto page = store_->ListSuppressions(q);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    for (const Suppression& s : page->items) seen.push_back(s.email);
+    if (page->next_cursor.empty()) break;
+    q.cursor = page->next_cursor;
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"100%_real@odd.test", "s4@even.test", "s3@odd.test", "s2@even.test",
+                                            "s1@odd.test", "s0@even.test"}))
+      << "newest first, each once";
+  auto odd = store_->ListSuppressions({.search = "ODD"});
+  ASSERT_TRUE(odd.ok());
+  EXPECT_EQ(odd->items.size(), 3u);
+  EXPECT_EQ(store_->ListSuppressions({.cursor = "garbage"}).status().field(), "cursor");
+
+  auto one = store_->GetSuppression("S3@ODD.test");
+  ASSERT_TRUE(one.ok() && *one);
+  EXPECT_EQ((*one)->email, "s3@odd.test");
+  EXPECT_EQ((*one)->reason, "manual");
+  EXPECT_FALSE(*store_->GetSuppression("nobody@odd.test"));
+}
+
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest,
                          ::testing::Values(Backend{"sqlite",
                                                    [](const Clock* clock, const std::string& scratch) {

@@ -158,8 +158,23 @@ Status FaultyStore::Suppress(const std::string& email, const std::string& reason
   RKD_FORWARD(Suppress, inner_.Suppress(email, reason));
 }
 Status FaultyStore::Unsuppress(const std::string& email) { RKD_FORWARD(Unsuppress, inner_.Unsuppress(email)); }
-Result<std::vector<Suppression>> FaultyStore::ListSuppressions(int limit) {
-  RKD_FORWARD(ListSuppressions, inner_.ListSuppressions(limit));
+Result<Page<Suppression>> FaultyStore::ListSuppressions(const SuppressionQuery& query) {
+  RKD_FORWARD(ListSuppressions, inner_.ListSuppressions(query));
+}
+Result<int64_t> FaultyStore::CountSuppressions(const std::string& search) {
+  RKD_FORWARD(CountSuppressions, inner_.CountSuppressions(search));
+}
+Result<std::optional<Suppression>> FaultyStore::GetSuppression(const std::string& email) {
+  RKD_FORWARD(GetSuppression, inner_.GetSuppression(email));
+}
+Result<std::map<std::string, ClientFacts>> FaultyStore::FactsOf(const std::vector<User>& users) {
+  RKD_FORWARD(FactsOf, inner_.FactsOf(users));
+}
+Result<ClientHistory> FaultyStore::History(const std::string& user_id, int limit) {
+  RKD_FORWARD(History, inner_.History(user_id, limit));
+}
+Result<int64_t> FaultyStore::CountEmails(const EmailQuery& query) {
+  RKD_FORWARD(CountEmails, inner_.CountEmails(query));
 }
 Status FaultyStore::RecordHoldout(const std::string& user_id, const std::string& trigger_id, double score,
                                   Millis cooldown) {

@@ -104,7 +104,12 @@ class FaultyStore final : public Store {
   Result<bool> IsSuppressed(const std::string& email) override;
   Status Suppress(const std::string& email, const std::string& reason) override;
   Status Unsuppress(const std::string& email) override;
-  Result<std::vector<Suppression>> ListSuppressions(int limit) override;
+  Result<Page<Suppression>> ListSuppressions(const SuppressionQuery& query) override;
+  Result<int64_t> CountSuppressions(const std::string& search) override;
+  Result<std::optional<Suppression>> GetSuppression(const std::string& email) override;
+  Result<std::map<std::string, ClientFacts>> FactsOf(const std::vector<User>& users) override;
+  Result<ClientHistory> History(const std::string& user_id, int limit) override;
+  Result<int64_t> CountEmails(const EmailQuery& query) override;
   Status RecordHoldout(const std::string& user_id, const std::string& trigger_id, double score,
                        Millis cooldown) override;
   Result<Email> RecordEmailEvent(const std::string& email_id, const std::string& type, const std::string& url) override;

@@ -6,6 +6,7 @@
 
 #include "base/ids.h"
 #include "store/list_query.h"
+#include "store/sql/email_filters.h"
 #include "store/sql/table_rows.h"
 
 namespace rkd {
@@ -213,10 +214,12 @@ Result<Page<User>> SqlStore::ListUsers(const UserQuery& q) {
     p.emplace_back(after["i"].get<std::string>());
   }
   p.emplace_back(int64_t{limit + 1});
+  p.emplace_back(q.state);  // ?6: a client state (issue 16), checked row by row like a search
+  const bool by_rows = !q.search.empty() || !q.state.empty();
   std::vector<User> rows;
   Status st = db_->Read([&](SqlTx& tx) {
-    return RunInto(tx, ListUsersQuery(q.search.empty() ? "list-users" : "list-users-search", q.sort, q.descending), p,
-                   ReadUser, &rows);
+    return RunInto(tx, ListUsersQuery(by_rows ? "list-users-search" : "list-users", q.sort, q.descending), p, ReadUser,
+                   &rows);
   });
   if (!st.ok()) return st;
   Page<User> page{std::move(rows), {}};
@@ -313,8 +316,12 @@ Result<Page<Email>> SqlStore::ListEmails(const EmailQuery& q) {
   if (!after.ok()) return after.status();
   SqlParams p{q.user_id, q.status};
   AddPageParams(*after, limit, p);
+  AddEmailFilterParams(q, p);
   std::vector<Email> rows;
-  const char* query = q.user_id.empty() ? "list-emails" : "list-user-emails";  // one client's: by its index
+  // One client's through its index; one status's through emails_by_status.
+  const char* query = !q.user_id.empty()  ? "list-user-emails"
+                      : !q.status.empty() ? "list-emails-status"
+                                          : "list-emails";
   Status st = db_->Read([&](SqlTx& tx) { return RunInto(tx, query, p, ReadEmail, &rows); });
   if (!st.ok()) return st;
   return TrimPage(std::move(rows), limit, [](const Email& e) { return std::pair{e.created_at, e.email_id}; });
@@ -646,21 +653,6 @@ Status SqlStore::Unsuppress(const std::string& email) {
     if (*r == 0) return Status::NotFound(email + " is not on the suppression list", "email");
     return Status::Ok();
   });
-}
-
-Result<std::vector<Suppression>> SqlStore::ListSuppressions(int limit) {
-  std::vector<Suppression> out;
-  Status st = db_->Read([&](SqlTx& tx) {
-    out.clear();
-    return RunInto(
-        tx, "list-suppressions", {int64_t{std::clamp(limit, 1, 100000)}},
-        [](const SqlRow& r) {
-          return Suppression{r.Text(0), r.Text(1), r.Int(2)};
-        },
-        &out);
-  });
-  if (!st.ok()) return st;
-  return out;
 }
 
 Result<StoreMetrics> SqlStore::Metrics(double threshold) {

@@ -59,7 +59,12 @@ class SqlStore : public Store {
   Result<bool> IsSuppressed(const std::string& email) override;
   Status Suppress(const std::string& email, const std::string& reason) override;
   Status Unsuppress(const std::string& email) override;
-  Result<std::vector<Suppression>> ListSuppressions(int limit) override;
+  Result<Page<Suppression>> ListSuppressions(const SuppressionQuery& query) override;
+  Result<int64_t> CountSuppressions(const std::string& search) override;
+  Result<std::optional<Suppression>> GetSuppression(const std::string& email) override;
+  Result<std::map<std::string, ClientFacts>> FactsOf(const std::vector<User>& users) override;
+  Result<ClientHistory> History(const std::string& user_id, int limit) override;
+  Result<int64_t> CountEmails(const EmailQuery& query) override;
   Result<StoreMetrics> Metrics(double threshold) override;
   Result<DeliveryFailures> RecentDeliveryFailures(Millis since) override;
   Status RecordHoldout(const std::string& user_id, const std::string& trigger_id, double score,

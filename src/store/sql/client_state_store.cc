@@ -1,0 +1,170 @@
+// The store's side of issue 16's client state and lists: a page of clients' badges
+// (FactsOf), one client's history (History), the email list's total (CountEmails) and
+// the suppression list's pages. Reads only; each is a few indexed queries whatever the
+// number of clients.
+#include <algorithm>
+
+#include "store/list_query.h"
+#include "store/sql/email_filters.h"
+#include "store/sql/sql_store.h"
+#include "store/sql/table_rows.h"
+
+namespace rkd {
+namespace {
+
+using nlohmann::json;
+
+std::string IdList(const std::vector<std::string>& ids) {
+  return json(ids).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::optional<std::string> PatternOrNull(const std::string& search) {
+  if (search.empty()) return std::nullopt;
+  return ContainsPattern(search);
+}
+
+Suppression ReadSuppression(const SqlRow& r) { return Suppression{r.Text(0), r.Text(1), r.Int(2)}; }
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+}  // namespace
+
+void AddEmailFilterParams(const EmailQuery& q, SqlParams& p) {
+  p.emplace_back(q.from);
+  p.emplace_back(q.to);
+  p.emplace_back(PatternOrNull(q.search));
+  p.emplace_back(q.step ? std::optional<int64_t>(*q.step) : std::nullopt);
+}
+
+Result<Page<Suppression>> SqlStore::ListSuppressions(const SuppressionQuery& q) {
+  const int limit = ClampLimit(q.limit);
+  auto after = DecodeKeyCursor(q.cursor);
+  if (!after.ok()) return after.status();
+  SqlParams p{PatternOrNull(q.search)};
+  if (*after)
+    p.insert(p.end(), {(*after)->first, (*after)->second});
+  else
+    p.insert(p.end(), {std::nullopt, std::nullopt});
+  p.emplace_back(int64_t{limit + 1});
+  std::vector<Suppression> rows;
+  Status st = db_->Read([&](SqlTx& tx) -> Status {
+    rows.clear();
+    auto r = tx.Run("list-suppressions", p, [&](const SqlRow& row) { rows.push_back(ReadSuppression(row)); });
+    return r.ok() ? Status::Ok() : r.status();
+  });
+  if (!st.ok()) return st;
+  Page<Suppression> page{std::move(rows), {}};
+  if (static_cast<int>(page.items.size()) > limit) {
+    page.items.resize(static_cast<size_t>(limit));
+    page.next_cursor = EncodeKeyCursor(page.items.back().created_at, page.items.back().email);
+  }
+  return page;
+}
+
+Result<int64_t> SqlStore::CountSuppressions(const std::string& search) {
+  int64_t n = 0;
+  Status st = db_->Read([&](SqlTx& tx) -> Status {
+    auto r = tx.Run("count-suppressions", {PatternOrNull(search)}, [&](const SqlRow& row) { n = row.Int(0); });
+    return r.ok() ? Status::Ok() : r.status();
+  });
+  if (!st.ok()) return st;
+  return n;
+}
+
+Result<std::optional<Suppression>> SqlStore::GetSuppression(const std::string& email) {
+  std::optional<Suppression> out;
+  Status st = db_->Read([&](SqlTx& tx) -> Status {
+    out.reset();
+    auto r = tx.Run("get-suppression", {email}, [&](const SqlRow& row) { out = ReadSuppression(row); });
+    return r.ok() ? Status::Ok() : r.status();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<std::map<std::string, ClientFacts>> SqlStore::FactsOf(const std::vector<User>& users) {
+  std::map<std::string, ClientFacts> out;
+  if (users.empty()) return out;
+  std::vector<std::string> ids, emails;
+  std::map<std::string, std::vector<std::string>> ids_by_email;  // lower-case address → user ids
+  for (const User& u : users) {
+    ids.push_back(u.user_id);
+    emails.push_back(u.email);
+    ids_by_email[Lower(u.email)].push_back(u.user_id);
+  }
+  Status st = db_->Read([&](SqlTx& tx) -> Status {
+    out.clear();
+    auto r = tx.Run("suppressions-of", {IdList(emails)}, [&](const SqlRow& row) {
+      Suppression s = ReadSuppression(row);
+      for (const std::string& id : ids_by_email[Lower(s.email)]) out[id].suppression = s;
+    });
+    if (!r.ok()) return r.status();
+    r = tx.Run("latest-holdouts-of", {IdList(ids)},
+               [&](const SqlRow& row) { out[row.Text(0)].held_out_at = row.Int(1); });
+    if (!r.ok()) return r.status();
+    r = tx.Run("failed-latest-emails-of", {IdList(ids)}, [&](const SqlRow& row) {
+      out[row.Text(0)].failed = std::pair{row.Text(1), row.Int(2)};
+    });
+    return r.ok() ? Status::Ok() : r.status();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<ClientHistory> SqlStore::History(const std::string& user_id, int limit) {
+  const int64_t n = std::clamp(limit, 1, 500);
+  ClientHistory h;
+  Status st = db_->ReadSnapshot([&](SqlTx& tx) -> Status {
+    h = {};
+    auto user = LoadUser(tx, user_id, false);
+    if (!user.ok()) return user.status();
+    auto r = tx.Run("list-orders", {user_id, std::nullopt, std::nullopt, n},
+                    [&](const SqlRow& row) { h.orders.push_back(ReadOrder(row)); });
+    if (!r.ok()) return r.status();
+    r = tx.Run("history-emails", {user_id, n}, [&](const SqlRow& row) {
+      EmailSummary e;
+      e.email_id = row.Text(0);
+      e.subject = row.Text(1);
+      e.status = row.Text(2);
+      e.error = row.Text(3);
+      e.created_at = row.Int(4);
+      e.sent_at = row.OptInt(5);
+      e.opened_at = row.OptInt(6);
+      e.clicked_at = row.OptInt(7);
+      e.converted_at = row.OptInt(8);
+      e.conversion_revenue = row.OptReal(9);
+      e.score_at_time = row.Real(10);
+      h.emails.push_back(std::move(e));
+    });
+    if (!r.ok()) return r.status();
+    r = tx.Run("history-email-events", {user_id, n}, [&](const SqlRow& row) {
+      h.events.push_back({row.Text(0), row.Text(1), row.Text(2), row.Int(3)});
+    });
+    if (!r.ok()) return r.status();
+    r = tx.Run("history-holdouts", {user_id, n}, [&](const SqlRow& row) {
+      h.holdouts.push_back({row.Int(0), row.Real(1)});
+    });
+    if (!r.ok()) return r.status();
+    r = tx.Run("get-suppression", {user->email}, [&](const SqlRow& row) { h.suppression = ReadSuppression(row); });
+    return r.ok() ? Status::Ok() : r.status();
+  });
+  if (!st.ok()) return st;
+  return h;
+}
+
+Result<int64_t> SqlStore::CountEmails(const EmailQuery& q) {
+  SqlParams p{q.user_id, q.status};
+  AddEmailFilterParams(q, p);
+  int64_t n = 0;
+  Status st = db_->Read([&](SqlTx& tx) -> Status {
+    auto r = tx.Run("count-emails", p, [&](const SqlRow& row) { n = row.Int(0); });
+    return r.ok() ? Status::Ok() : r.status();
+  });
+  if (!st.ok()) return st;
+  return n;
+}
+
+}  // namespace rkd
