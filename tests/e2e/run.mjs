@@ -829,6 +829,21 @@ const scenarios = [
       await page.goto(base + '/emails');
       await sendingSwitch(page).getByText(/^Paused/).waitFor();
       await shot(page, 'paused-header');
+
+      // Paused, nothing moves: the dry run on the page is the API's, figure for figure.
+      if ((await fetch(base + '/api/journey')).status !== 404) {
+        await page.goto(base + '/journey');
+        const dry = page.getByRole('region', { name: 'Dry run: the next sweep' });
+        await dry.getByTestId('dry-run-would-email').waitFor();
+        const expected = (await api(base, '/api/journey/dry-run', { method: 'POST', headers: { 'Content-Type': 'application/json' } })).data;
+        await dry.getByRole('button', { name: 'Run again' }).click();
+        await dry.getByRole('button', { name: 'Run again' }).waitFor();
+        const waits = expected.notNow.paused + expected.notNow.quietHours + expected.notNow.cap;
+        await dry.getByTestId('dry-run-would-email').getByText(String(expected.wouldEmail), { exact: true }).waitFor();
+        await dry.getByRole('region', { name: `Due but waiting (${waits})` }).waitFor();
+        const paused = await dry.getByText('Sending paused').locator('xpath=following-sibling::dd[1]').innerText();
+        check(Number(paused) === expected.notNow.paused, `the dry run shows ${paused} waiting for the pause, the API ${expected.notNow.paused}`);
+      }
       await stopServer(servers.at(-1));
     },
   },
