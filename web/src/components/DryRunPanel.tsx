@@ -4,7 +4,7 @@
 
 import { Link } from 'react-router';
 import type { DryRun } from '../api/journey/types';
-import { formatCount, formatScore } from '../lib/format';
+import { formatCount, formatDateTime, formatScore } from '../lib/format';
 
 export function DryRunPanel({ dryRun }: { dryRun: DryRun }) {
   const waits = dryRun.notNow.paused + dryRun.notNow.quietHours + dryRun.notNow.cap;
@@ -14,6 +14,12 @@ export function DryRunPanel({ dryRun }: { dryRun: DryRun }) {
         <strong>{formatCount(dryRun.wouldEmail)}</strong>{' '}
         {dryRun.wouldEmail === 1 ? 'client would be emailed' : 'clients would be emailed'} by the next sweep.
       </p>
+      {dryRun.at && (
+        <p className="muted small" data-testid="dry-run-as-of">
+          As of {formatDateTime(dryRun.at)}
+          {dryRun.journeyVersion !== undefined ? `, with version ${dryRun.journeyVersion} of the journey` : ''}.
+        </p>
+      )}
       <div className="dry-run__grid">
         <section aria-labelledby="dry-run-steps">
           <h3 id="dry-run-steps">By step</h3>

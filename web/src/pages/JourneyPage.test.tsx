@@ -157,12 +157,15 @@ describe('The Journey page', () => {
   });
 
   it('shows the dry run: who would be emailed by step, who waits, who is skipped, and a sample linking to them', async () => {
-    fakeApi(controlsRoutes(controlsState({ dryRun: aDryRun() })));
+    fakeApi(controlsRoutes(controlsState({ dryRun: aDryRun({ at: '2026-01-03T09:15:00Z', journeyVersion: 1 }) })));
     renderApp('/journey');
 
     const panel = await screen.findByRole('region', { name: 'Dry run: the next sweep' });
     expect(await within(panel).findByTestId('dry-run-would-email')).toHaveTextContent(
       '42 clients would be emailed by the next sweep.',
+    );
+    expect(within(panel).getByTestId('dry-run-as-of')).toHaveTextContent(
+      /^As of 3 Jan 2026, \d\d:15, with version 1 of the journey\.$/,
     );
     const bySteps = within(panel).getByRole('region', { name: 'By step' });
     expect(within(bySteps).getByText('Step 2').nextSibling).toHaveTextContent('8');

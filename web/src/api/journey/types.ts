@@ -36,6 +36,10 @@ export interface DryRun {
   skipped: { suppressed: number; heldOut: number; resting: number };
   /** Up to 20 of the clients who would be emailed. */
   sample: DryRunClient[];
+  /** The journey version it was worked out with, when, and how long it took (newer servers). */
+  journeyVersion?: number;
+  at?: string;
+  elapsedMs?: number;
 }
 
 export interface DryRunClient {
