@@ -31,6 +31,15 @@ def published(s, user_id):
     return int(checkpoint) >= int(last) > 0 and queue(s)["depth"] >= 1
 
 
+def settled(s, user_ids):
+    """Every change of these clients read by the stream processor and every event handled and acked."""
+    ids = ",".join(f"'{i}'" for i in user_ids)
+    last, = store_query(s.env, f"SELECT coalesce(max(seq), 0) FROM user_changes WHERE user_id IN ({ids})")
+    checkpoint, = store_query(s.env, "SELECT coalesce(max(seq), 0) FROM checkpoints WHERE name = 'stream-processor'")
+    q = queue(s)
+    return int(checkpoint) >= int(last) > 0 and q["depth"] == 0 and q["inFlight"] == 0
+
+
 def receives_spent(s):
     """The receives the email processor's queue has spent (the embedded bus's file; None on NATS)."""
     url = s.env.get("RKD_BUS_URL", "")
@@ -156,6 +165,38 @@ class PauseAndCapTest(unittest.TestCase):
         self.assertTrue(wait_for(lambda: queue(self.s)["depth"] == 0 and queue(self.s)["inFlight"] == 0, timeout=20))
         self.assertEqual(len(user_emails(self.s, u["userId"])), 1)
         self.assertEqual(len([p for p in outbox_files(self.s) if emails[0]["emailId"] in p]), 1)
+
+    def test_the_daily_cap_holds(self):
+        status, body = self.s.call("PUT", "/api/settings", {"dailyCap": 2})
+        self.assertEqual(status, 200, body)
+        users = [lapsed(self.s, f"cap{i}@example.com") for i in range(5)]
+        # Every client's event handled: two emailed, the rest turned away by the cap (their
+        # step waits for the shop's next day), none retrying or dead-lettered.
+        self.assertTrue(wait_for(lambda: settled(self.s, [u["userId"] for u in users]), timeout=30), queue(self.s))
+        sent = [e for u in users for e in sent_emails(self.s, u["userId"])]
+        self.assertEqual(len(sent), 2, sent)
+        self.assertEqual(email_rows(self.s), 2)
+        sending = self.s.call("GET", "/api/sending")[1]["data"]
+        self.assertEqual((sending["sentToday"], sending["dailyCap"]), (2, 2))
+        self.assertEqual(queue(self.s)["dlqDepth"], 0)
+
+    def test_quiet_hours_are_kept_in_the_clients_time_zone(self):
+        # Quiet from an hour ago to an hour from now in UTC (the shop's zone): a client without
+        # a zone waits; one in Tokyo (UTC+9, daytime there now) is emailed.
+        now = time.gmtime()
+        hhmm = lambda h: f"{h % 24:02d}:{now.tm_min:02d}"
+        status, body = self.s.call("PUT", "/api/settings", {"timeZone": "UTC", "quietHours": {
+            "start": hhmm(now.tm_hour - 1), "end": hhmm(now.tm_hour + 1)}})
+        self.assertEqual(status, 200, body)
+        night = lapsed(self.s, "night@example.com")
+        status, body = self.s.call("POST", "/api/users", {"email": "tokyo@example.com", "name": "Aiko",
+                                                          "lastOrderDate": iso_days_ago(120), "orderCount": 1,
+                                                          "averageOrderValue": 80, "timeZone": "Asia/Tokyo"})
+        self.assertEqual(status, 201, body)
+        day = body["data"]
+        self.assertTrue(wait_for(lambda: settled(self.s, [night["userId"], day["userId"]]), timeout=30), queue(self.s))
+        self.assertEqual(len(wait_for(lambda: sent_emails(self.s, day["userId"]), timeout=20)), 1)
+        self.assertEqual(user_emails(self.s, night["userId"]), [])
 
     def test_settings_validation_names_the_field_and_changes_nothing(self):
         before = self.s.call("GET", "/api/settings")[1]["data"]
