@@ -2,6 +2,8 @@
 until the shop's settings are set; a pause holds a due client's email (no email row, no
 receive spent) and resume sends it exactly once; the daily cap holds; `rekindle pause` and
 `rekindle resume` work the same switch."""
+import email
+import email.policy
 import json
 import os
 import sqlite3
@@ -197,6 +199,28 @@ class PauseAndCapTest(unittest.TestCase):
         self.assertTrue(wait_for(lambda: settled(self.s, [night["userId"], day["userId"]]), timeout=30), queue(self.s))
         self.assertEqual(len(wait_for(lambda: sent_emails(self.s, day["userId"]), timeout=20)), 1)
         self.assertEqual(user_emails(self.s, night["userId"]), [])
+
+    def test_emails_use_the_stored_sender_and_public_url_and_their_preview_stays_untracked(self):
+        status, body = self.s.call("PUT", "/api/settings", {"publicUrl": "https://links.yarn.example",
+                                                            "senderName": "Knitville Yarn",
+                                                            "senderEmail": "hello@yarn.example",
+                                                            "replyTo": "help@yarn.example"})
+        self.assertEqual(status, 200, body)
+        u = lapsed(self.s, "links@example.com")
+        emails = wait_for(lambda: sent_emails(self.s, u["userId"]), timeout=30)
+        self.assertTrue(emails)
+        status, body = self.s.call("GET", f"/api/emails/{emails[0]['emailId']}")
+        self.assertIn("https://links.yarn.example/t/o/", body["data"]["html"])
+        self.assertIn("https://links.yarn.example/u/", body["data"]["content"])
+        self.assertNotIn("/t/o/", body["data"]["previewHtml"])
+        self.assertNotIn("/t/c/", body["data"]["previewHtml"])
+        path = wait_for(lambda: [p for p in outbox_files(self.s) if emails[0]["emailId"] in p])
+        with open(path[0], "rb") as f:
+            msg = email.message_from_binary_file(f, policy=email.policy.default)
+        self.assertEqual(msg["From"].addresses[0].addr_spec, "hello@yarn.example")
+        self.assertEqual(msg["From"].addresses[0].display_name, "Knitville Yarn")
+        self.assertEqual(msg["Reply-To"].addresses[0].addr_spec, "help@yarn.example")
+        self.assertIn("https://links.yarn.example/u/", msg["List-Unsubscribe"])
 
     def test_settings_validation_names_the_field_and_changes_nothing(self):
         before = self.s.call("GET", "/api/settings")[1]["data"]

@@ -8,6 +8,7 @@
 #include "api/validation.h"
 #include "delivery/tracking_links.h"
 #include "domain/json_codec.h"
+#include "domain/shop_settings.h"
 #include "http/envelope.h"
 
 namespace rkd {
@@ -44,7 +45,14 @@ void RegisterEmailRoutes(Router& router, ApiContext& ctx, const std::string& pub
     nlohmann::json data = ToJson(*email);
     // What the dashboard renders: viewing it or clicking in it must not mark the email
     // opened or clicked. `html` stays the HTML as sent.
-    data["previewHtml"] = RemoveTracking(email->html, public_url, secret);
+    std::string preview = RemoveTracking(email->html, public_url, secret);
+    // Emails link to the public URL of the shop's settings where set (sending controls),
+    // which may differ from this server's: its tracking comes out too.
+    if (auto rows = ctx.store.GetSettings(); rows.ok()) {
+      const std::string stored = SettingsFromRows(*rows).public_url;
+      if (!stored.empty() && stored != public_url) preview = RemoveTracking(preview, stored, secret);
+    }
+    data["previewHtml"] = preview;
     return DataResponse(data);
   });
 }
