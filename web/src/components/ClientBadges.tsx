@@ -30,7 +30,7 @@ export function ClientBadges({
       </ul>
     );
   return (
-    <span className="client-badges" aria-label="Client state">
+    <span className="client-badges">
       {badges.map((b) => (
         <span key={b.key} className={`badge badge--${b.tone}`} title={b.detail}>
           {b.label}
