@@ -549,6 +549,66 @@ class KeyedServerAttackTest(AttackBase):
         status, _, data = get(self.server.port, "/api/sending/resume", auth, "POST")
         self.assertEqual((status, json.loads(data)["data"]["paused"]), (200, False))
 
+    def journey_rows(self):
+        return store_query(self.server.env, "SELECT COUNT(*), COALESCE(MAX(version), 0) FROM journeys")
+
+    def test_journey_routes_need_a_key_and_refuse_hostile_bodies(self):
+        before, journeys_before = self.counts(), self.journey_rows()
+        for method, target in [("GET", "/api/journey"), ("PUT", "/api/journey"), ("GET", "/api/journey/versions"),
+                               ("POST", "/api/journey/dry-run")]:
+            for auth in ({}, {"Authorization": "Bearer nope"}):
+                with self.subTest(method=method, target=target, auth=auth):
+                    h = dict(auth, **{"Content-Type": "application/json"})
+                    body = b'{"steps":[{"delayDays":0,"message":"winback-1"}]}'
+                    status, headers, data = get(self.server.port, target, h, method, body)
+                    self.assertEqual(status, 401, data)
+                    self.assert_leaks_nothing(headers, data)
+        auth = {"Authorization": "Bearer " + KEY, "Content-Type": "application/json"}
+        step = b'{"delayDays":0,"message":"winback-1"}'
+        hostile = [
+            (b'', None), (b'[]', None), (b'"x"', None), (b'{"steps":', None), (b'{}', "steps"),
+            (b'{"steps":[' + step + b'],"steps":[]}', None),
+            (b'{"steps":"winback-1"}', "steps"), (b'{"steps":[]}', "steps"),
+            (b'{"steps":[' + b",".join([step] * 11) + b']}', "steps"),
+            (b'{"steps":[' + b",".join([step] * 100000) + b']}', None),
+            (b'{"steps":[1]}', "steps[0]"), (b'{"steps":[{"message":"winback-1"}]}', "steps[0].delayDays"),
+            (b'{"steps":[{"delayDays":"0","message":"winback-1"}]}', "steps[0].delayDays"),
+            (b'{"steps":[{"delayDays":1e300,"message":"winback-1"}]}', "steps[0].delayDays"),
+            (b'{"steps":[{"delayDays":-1,"message":"winback-1"}]}', "steps[0].delayDays"),
+            (b'{"steps":[{"delayDays":0,"message":"winback-1"},{"delayDays":1,"message":"winback-2"}]}',
+             "steps[1].delayDays"),
+            (b'{"steps":[{"delayDays":0,"message":"../../../etc/passwd"}]}', "steps[0].message"),
+            (b'{"steps":[{"delayDays":0,"message":"x\\r\\nBcc: v@example.com"}]}', "steps[0].message"),
+            (b'{"steps":[{"delayDays":0,"message":"' + b"a" * 65 + b'"}]}', "steps[0].message"),
+            (b'{"steps":[{"delayDays":0,"message":null}]}', "steps[0].message"),
+            (b'{"steps":[{"delayDays":0,"message":"winback-1","html":"<script>"}]}', "steps[0].html"),
+            (b'{"steps":[' + step + b'],"restDays":99999}', "restDays"),
+            (b'{"steps":[' + step + b'],"restDays":true}', "restDays"),
+            (b'{"steps":[' + step + b'],"exits":[]}', "exits"),
+            (b'{"steps":[' + step + b'],"version":1}', "version"),
+        ]
+        for body, field in hostile:
+            with self.subTest(body=body[:60]):
+                status, headers, data = get(self.server.port, "/api/journey", auth, "PUT", body)
+                self.assertIn(status, (400, 413), data)
+                if field:
+                    self.assertEqual(json.loads(data)["field"], field)
+                self.assert_leaks_nothing(headers, data)
+        for body in (b'{"users":1}', b'[1]', b'nope'):
+            with self.subTest(target="dry-run", body=body):
+                status, _, data = get(self.server.port, "/api/journey/dry-run", auth, "POST", body)
+                self.assertEqual(status, 400, data)
+        self.assertEqual(self.counts(), before)
+        self.assertEqual(self.journey_rows(), journeys_before)
+        # The key works, so the refusals above are not a server that refuses everything;
+        # a version records the key's name, never the key.
+        status, _, data = get(self.server.port, "/api/journey/dry-run", auth, "POST")
+        self.assertEqual(status, 200, data)
+        status, _, data = get(self.server.port, "/api/journey", auth, "PUT", b'{"steps":[' + step + b']}')
+        self.assertEqual(status, 200, data)
+        self.assertEqual(json.loads(data)["data"]["createdBy"], "key-1")
+        self.assert_leaks_nothing({}, data)
+
 class KeylessServerAttackTest(AttackBase):
     """The keyless loopback default: a web page in the user's browser is the attacker."""
     server_env = {"RKD_WORKERS": "0"}

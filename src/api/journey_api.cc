@@ -229,7 +229,14 @@ void RegisterJourneyRoutes(Router& router, ApiContext& ctx, JourneyApiOptions op
     return DataResponse(JourneyJson(*saved));
   });
 
-  router.Add("POST", "/api/journey/dry-run", [&ctx, options](HttpRequest&) {
+  router.Add("POST", "/api/journey/dry-run", [&ctx, options](HttpRequest& req) {
+    // It takes nothing: an empty body or {}; anything else is a mistake worth saying.
+    if (!req.body.empty()) {
+      auto body = ParseJsonObject(req.body);
+      if (!body.ok()) return ErrorResponse(body.status());
+      if (!body->empty())
+        return ErrorResponse(Status::InvalidArgument(body->begin().key() + " is not a known field", body->begin().key()));
+    }
     auto out = DryRun(ctx, options);
     if (!out.ok()) return ErrorResponse(out.status());
     return DataResponse(*out);

@@ -1,6 +1,7 @@
 // /api/users: list, create, read, update (merge), delete; /api/users/:userId/emails.
 #include "api/api.h"
 #include "api/client_state.h"
+#include "api/journey_state.h"
 #include "api/list_filters.h"
 #include "api/validation.h"
 #include "domain/json_codec.h"
@@ -41,8 +42,11 @@ Result<nlohmann::json> StateOf(const ApiContext& ctx, const User& user) {
 HttpResponse UserResponse(const ApiContext& ctx, const User& user, int status = 200) {
   auto state = StateOf(ctx, user);
   if (!state.ok()) return ErrorResponse(state.status());
+  auto journey = JourneyStates(ctx.store, {user}, ctx.clock.Now());
+  if (!journey.ok()) return ErrorResponse(journey.status());
   nlohmann::json data = UserJson(ctx, user);
   data["state"] = std::move(state).value();
+  data["journey"] = std::move((*journey)[user.user_id]);
   return DataResponse(data, status);
 }
 
@@ -57,9 +61,12 @@ void RegisterUserRoutes(Router& router, ApiContext& ctx) {
     if (!page.ok()) return ErrorResponse(page.status());
     auto facts = ctx.store.FactsOf(page->items);  // the page's badges, in a few batched reads
     if (!facts.ok()) return ErrorResponse(facts.status());
+    auto journeys = JourneyStates(ctx.store, page->items, ctx.clock.Now());  // one read for the page
+    if (!journeys.ok()) return ErrorResponse(journeys.status());
     nlohmann::json items = nlohmann::json::array();
     for (const User& u : page->items) {
       nlohmann::json item = ToJson(u);
+      item["journey"] = std::move((*journeys)[u.user_id]);
       auto f = facts->find(u.user_id);
       item["state"] =
           ClientStateJson(u, f == facts->end() ? nullptr : &f->second, InHoldout(u.user_id, ctx.holdout_share));

@@ -176,9 +176,12 @@ int Serve(const Config& given, bool with_pipeline) {
     stream = std::make_unique<StreamProcessor>(store, bus, MakeStreamOptions(config));
   }
   RegisterSettingsRoutes(router, ctx, sending ? sending->settings.get() : nullptr);
+  // The dry run asks the sending controls: the pipeline's gate, or (in `api`, which
+  // sends nothing) one of its own over the same store.
+  StoreSendGate api_gate(store);
   RegisterJourneyRoutes(router, ctx,
                         {.cooldown = config.email_cooldown_days * kMillisPerDay,
-                         .gate = sending ? sending->gate.get() : nullptr});
+                         .gate = sending ? static_cast<SendGate*>(sending->gate.get()) : &api_gate});
 
   if (Status st = server.Start(); !st.ok()) return Fail(st);
   PipelineThreads pipeline;

@@ -65,8 +65,8 @@ struct ProcessorOptions {
   SettingsCache* settings = nullptr;
   // A client the sending controls turned away without saying until when (SendGate's
   // not_before 0) is due again this much later: the due scan does not hand every waiting
-  // client over each minute of a long pause.
-  std::chrono::milliseconds gate_retry{300'000};
+  // client over at every scan while the gate stays shut.
+  std::chrono::milliseconds gate_retry{60'000};
 };
 
 // True when `user_id` falls in the holdout: a stable hash, so a client stays in (or out)

@@ -118,7 +118,11 @@ Result<DueScanResult> Sweeper::ScanDue() {
     after_id = page->back().episode_id;
     std::vector<OutgoingMessage> events;
     for (const DueEpisode& d : *page) {
-      UserEvent e{"due-" + d.episode_id + "-" + std::to_string(d.step + 1) + "-" + std::to_string(now),
+      // The id names the attempt: the step and when it fell due. A scan while the last
+      // one's event still waits on the queue publishes the same id (dropped: one event
+      // per due step, however long the workers are paused); an attempt that left the
+      // step due moved next_due_at (the gate's deferral), so the next one is new.
+      UserEvent e{"due-" + d.episode_id + "-" + std::to_string(d.step + 1) + "-" + std::to_string(d.next_due_at),
                   "DUE",
                   0,
                   d.user_id,

@@ -63,11 +63,13 @@ class Sweeper {
   // The due scan (issue 16): journey steps fall due with time alone, and nothing else
   // triggers them. It reads the open episodes whose next step is due (through the index
   // on next_due_at: cheap when none is) and publishes an event for each, through the
-  // same topic. Its event ids carry the scan's time, so an attempt the sending controls
-  // turned away (its event acked) is handed over again by a later scan even on a bus
-  // that remembers ids it saw; two events for one step find its email (the email's id
-  // derives from the episode and step), so nothing goes out twice. Scans do not overlap
-  // in a process; in several processes they may (duplicates are harmless, as above).
+  // same topic. Its event ids carry the step and its due time: while an event waits on
+  // the queue (workers paused, or behind), later scans publish the same id and the bus
+  // drops it; an attempt that leaves the step due (the sending controls turned the
+  // client away) moves its due time, so the next attempt has a new id even on a bus that
+  // remembers ids it saw. Two events for one step find its email (the email's id derives
+  // from the episode and step), so nothing goes out twice. Scans do not overlap in a
+  // process; in several processes they may (duplicates are harmless, as above).
   Result<DueScanResult> ScanDue();
   // Scans every `interval` until `stop` (RKD_DUE_SCAN_INTERVAL_S).
   void RunDueScanPeriodically(const std::atomic<bool>& stop, std::chrono::seconds interval);
