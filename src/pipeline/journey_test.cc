@@ -150,10 +150,16 @@ TEST(JourneyTest, ARedeliveredDueEventSendsTheStepOnce) {
   User u = rig.CreateLapsedUser("ivy@example.com");
   rig.Run();
   rig.Advance(10 * kMillisPerDay);
-  // Two scans before a worker runs (two processes' scans, or a scan and a redelivery).
+  // Two scans before a worker runs: the second's event has the same id (the step and its
+  // due time), dropped while the first waits on the queue.
   ASSERT_EQ(rig.sweeper.ScanDue()->due, 1);
   rig.Advance(60'000);
   ASSERT_EQ(rig.sweeper.ScanDue()->due, 1);
+  ASSERT_EQ(rig.Queue().depth, 1);
+  // The same step's event delivered twice all the same (another process's scan on a bus
+  // that lost its memory of the id, or a redelivery).
+  UserEvent copy{"due-copy", "DUE", 0, u.user_id, std::nullopt, std::nullopt, rig.clock.Now()};
+  ASSERT_TRUE(rig.real_bus->Publish(StreamProcessor::kTopic, {{EncodeEvent(copy), "due-copy"}}).ok());
   ASSERT_EQ(rig.Queue().depth, 2);
   rig.Work();
   EXPECT_EQ(rig.mailer.attempts().size(), 2u);
