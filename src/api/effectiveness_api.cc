@@ -47,11 +47,11 @@ void RegisterEffectivenessRoutes(Router& router, ApiContext& ctx) {
     // The journey's steps (issue 16): each step's delivered emails and their conversions.
     nlohmann::json by_step = nlohmann::json::array();
     for (const StepEffect& st : f->by_step)
-      by_step.push_back({{"step", st.step},
-                         {"sent", st.sent},
-                         {"converted", st.converted},
-                         {"conversionRate", st.sent > 0 ? static_cast<double>(st.converted) / static_cast<double>(st.sent)
-                                                        : 0.0}});
+      by_step.push_back(
+          {{"step", st.step},
+           {"sent", st.sent},
+           {"converted", st.converted},
+           {"conversionRate", st.sent > 0 ? static_cast<double>(st.converted) / static_cast<double>(st.sent) : 0.0}});
     nlohmann::json daily = nlohmann::json::array();
     for (const DailyEffect& d : f->daily)
       daily.push_back({{"date", FormatRfc3339(d.day).substr(0, 10)},

@@ -21,7 +21,8 @@ constexpr size_t kSampleSize = 20;  // clients shown
 
 nlohmann::json JourneyJson(const JourneyVersion& j) {
   nlohmann::json steps = nlohmann::json::array();
-  for (const JourneyStep& s : j.definition.steps) steps.push_back({{"delayDays", s.delay_days}, {"message", s.message}});
+  for (const JourneyStep& s : j.definition.steps)
+    steps.push_back({{"delayDays", s.delay_days}, {"message", s.message}});
   return {{"version", j.version},
           {"steps", steps},
           {"restDays", j.definition.rest_days},
@@ -182,8 +183,7 @@ Result<nlohmann::json> DryRun(ApiContext& ctx, const JourneyApiOptions& options)
   }
   nlohmann::json steps = nlohmann::json::array();
   for (const auto& [step, count] : by_step) steps.push_back({{"step", step}, {"count", count}});
-  const double ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   LogInfo("dry run", {{"wouldEmail", would_email}, {"ms", ms}});
   return nlohmann::json{{"wouldEmail", would_email},
                         {"byStep", steps},
@@ -235,7 +235,8 @@ void RegisterJourneyRoutes(Router& router, ApiContext& ctx, JourneyApiOptions op
       auto body = ParseJsonObject(req.body);
       if (!body.ok()) return ErrorResponse(body.status());
       if (!body->empty())
-        return ErrorResponse(Status::InvalidArgument(body->begin().key() + " is not a known field", body->begin().key()));
+        return ErrorResponse(
+            Status::InvalidArgument(body->begin().key() + " is not a known field", body->begin().key()));
     }
     auto out = DryRun(ctx, options);
     if (!out.ok()) return ErrorResponse(out.status());

@@ -50,8 +50,7 @@ Prompt BuildPrompt(const ComposeRequest& req, bool json_instruction) {
             std::to_string(req.steps) +
             "): the customer already received our earlier email and did not come back. Do not repeat it: follow "
             "up briefly, in a different angle" +
-            (req.step == req.steps ? ", and say kindly that this is our last note about it for a while.\n"
-                                   : ".\n");
+            (req.step == req.steps ? ", and say kindly that this is our last note about it for a while.\n" : ".\n");
   } else if (req.steps > 1) {
     which = "This is the first of up to " + std::to_string(req.steps) + " emails.\n";
   }

@@ -3,9 +3,9 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <kainjow/mustache.hpp>
 #include <map>
 #include <set>
-#include <kainjow/mustache.hpp>
 #include <sstream>
 
 #include "base/embedded_files.h"

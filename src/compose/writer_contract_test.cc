@@ -156,8 +156,8 @@ TEST(TemplateWriterTest, EachStepHasItsOwnCopyAndAnUnknownMessageFallsBack) {
     EXPECT_TRUE(e.ok()) << e.status().ToString();
     return e.ok() ? e->subject + "|" + e->text : "";
   };
-  const std::string plain = Templates().Compose(ComposeRequest{user, 55, 1'710'000'000'000, kShopUrl, kUnsubscribeUrl})
-                                ->subject;
+  const std::string plain =
+      Templates().Compose(ComposeRequest{user, 55, 1'710'000'000'000, kShopUrl, kUnsubscribeUrl})->subject;
   const std::string one = subject("winback-1", 1), two = subject("winback-2", 2), three = subject("winback-3", 3);
   EXPECT_EQ(one.substr(0, one.find('|')), plain) << "winback-1 is the default set";
   EXPECT_NE(two, one);

@@ -13,9 +13,7 @@ const std::vector<std::string>& JourneyDefinition::Exits() {
   return kExits;
 }
 
-JourneyDefinition DefaultJourney() {
-  return {{{0, "winback-1"}, {10, "winback-2"}, {14, "winback-3"}}, 90};
-}
+JourneyDefinition DefaultJourney() { return {{{0, "winback-1"}, {10, "winback-2"}, {14, "winback-3"}}, 90}; }
 
 std::string EncodeJourneyDefinition(const JourneyDefinition& d) {
   json steps = json::array();

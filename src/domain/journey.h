@@ -49,8 +49,8 @@ struct Episode {
   int64_t number = 1;  // the client's first, second … episode
   int64_t journey_version = 0;
   Millis started_at = 0;
-  int step = 0;   // steps sent so far
-  int steps = 0;  // the journey's steps when it started
+  int step = 0;                       // steps sent so far
+  int steps = 0;                      // the journey's steps when it started
   std::optional<Millis> next_due_at;  // when the next step is due; none once ended
   std::optional<Millis> ended_at;
   std::string end_reason;  // empty while it runs

@@ -168,7 +168,7 @@ std::vector<Status> EmailProcessor::HandleBatch(const std::vector<Message>& mess
   std::vector<Item*> drafted;      // the item of each draft
   std::vector<Item*> sends;        // the journey sends a step: asked of the gate, then written
   std::vector<std::string> rescore;
-  std::vector<Episode> starts;     // episodes whose first step is not due yet
+  std::vector<Episode> starts;  // episodes whose first step is not due yet
   std::vector<Item*> starting;
   std::vector<EpisodeEnd> ends, deferrals;
   std::vector<Item*> ending, deferring;

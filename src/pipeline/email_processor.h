@@ -25,9 +25,9 @@
 #include "compose/writer.h"
 #include "delivery/mailer.h"
 #include "domain/score.h"
-#include "pipeline/settings_cache.h"
 #include "pipeline/journey.h"
 #include "pipeline/send_gate.h"
+#include "pipeline/settings_cache.h"
 #include "store/store.h"
 
 namespace rkd {

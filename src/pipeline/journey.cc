@@ -115,8 +115,7 @@ JourneyDecision DecideJourney(const JourneyInput& in) {
 }
 
 Status ValidateJourney(const JourneyDefinition& d, Millis cooldown) {
-  if (d.steps.empty() || d.steps.size() > 10)
-    return Status::InvalidArgument("a journey has 1 to 10 steps", "steps");
+  if (d.steps.empty() || d.steps.size() > 10) return Status::InvalidArgument("a journey has 1 to 10 steps", "steps");
   const int floor_days = static_cast<int>((cooldown + kMillisPerDay - 1) / kMillisPerDay);
   for (size_t i = 0; i < d.steps.size(); ++i) {
     const JourneyStep& s = d.steps[i];
@@ -134,8 +133,7 @@ Status ValidateJourney(const JourneyDefinition& d, Millis cooldown) {
       return Status::InvalidArgument(at + ".message must be a template set's name: 1 to 64 of a-z, 0-9 and -",
                                      at + ".message");
   }
-  if (d.rest_days < 0 || d.rest_days > 3650)
-    return Status::InvalidArgument("restDays must be 0 to 3650", "restDays");
+  if (d.rest_days < 0 || d.rest_days > 3650) return Status::InvalidArgument("restDays must be 0 to 3650", "restDays");
   return Status::Ok();
 }
 

@@ -40,11 +40,11 @@ struct JourneyInput {
 };
 
 enum class JourneyAction {
-  kNothing,   // see `why`
-  kStart,     // start `episode` (its first step not due yet: the due scan brings it)
-  kSend,      // send step `step` of `episode` (a new one when `starts`), then `after`
-  kEnd,       // end the open episode with `end_reason`
-  kHoldOut,   // would start, but the client is held out: record it, send nothing
+  kNothing,  // see `why`
+  kStart,    // start `episode` (its first step not due yet: the due scan brings it)
+  kSend,     // send step `step` of `episode` (a new one when `starts`), then `after`
+  kEnd,      // end the open episode with `end_reason`
+  kHoldOut,  // would start, but the client is held out: record it, send nothing
 };
 
 enum class Why {
@@ -59,13 +59,13 @@ enum class Why {
 struct JourneyDecision {
   JourneyAction action = JourneyAction::kNothing;
   Why why = Why::kNone;
-  Episode episode;             // kStart, kSend, kEnd: the episode as it is now (kStart/new: to store)
-  bool starts = false;         // kSend: the episode is new (stored with its first email)
-  int step = 0;                // kSend: 1-based
+  Episode episode;                       // kStart, kSend, kEnd: the episode as it is now (kStart/new: to store)
+  bool starts = false;                   // kSend: the episode is new (stored with its first email)
+  int step = 0;                          // kSend: 1-based
   const JourneyStep* message = nullptr;  // kSend: the step's definition
-  Episode after;               // kSend: the episode once the step's email is reserved at `now`
-  std::string end_reason;      // kEnd
-  Millis rest_until = 0;       // kNothing/kResting: when the rest ends
+  Episode after;                         // kSend: the episode once the step's email is reserved at `now`
+  std::string end_reason;                // kEnd
+  Millis rest_until = 0;                 // kNothing/kResting: when the rest ends
 };
 
 JourneyDecision DecideJourney(const JourneyInput& in);

@@ -114,9 +114,8 @@ TEST_P(JourneyExitTest, ASuppressionEndsTheEpisodeWithItsReasonWhenTheNextStepFa
 }
 
 INSTANTIATE_TEST_SUITE_P(Exits, JourneyExitTest,
-                         ::testing::Values(std::pair{"unsubscribed", "unsubscribed"},
-                                           std::pair{"bounced", "bounced"}, std::pair{"complained", "complained"},
-                                           std::pair{"manual", "unsubscribed"}));
+                         ::testing::Values(std::pair{"unsubscribed", "unsubscribed"}, std::pair{"bounced", "bounced"},
+                                           std::pair{"complained", "complained"}, std::pair{"manual", "unsubscribed"}));
 
 TEST(JourneyTest, AnEpisodeThatEndedWithoutAnOrderRestsThenStartsAgainIfStillAtRisk) {
   JourneyRig rig;

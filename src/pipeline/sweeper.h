@@ -83,7 +83,7 @@ class Sweeper {
   const ScoreRules& rules_;
   const Clock& clock_;
   Millis cooldown_;
-  std::mutex running_;  // guards exclusive_ too
+  std::mutex running_;   // guards exclusive_ too
   std::mutex scanning_;  // one due scan at a time
   std::unique_ptr<LeaderLock> exclusive_;
   SweepMetrics* const metrics_;

@@ -27,8 +27,8 @@
 
 #include "base/status.h"
 #include "domain/email.h"
-#include "domain/order.h"
 #include "domain/journey.h"
+#include "domain/order.h"
 #include "domain/shop_settings.h"
 #include "domain/user.h"
 #include "domain/user_change.h"
@@ -108,6 +108,11 @@ struct EmailReservation {
 struct EmailDraft {
   Email draft;
   std::string trigger_id;
+  // The journey episode as it stands once this email is reserved (its step, when the
+  // next is due, or its end after the last step): written with the email, in its
+  // transaction, and only when the email is new (kReserved). Absent: an email outside
+  // any journey.
+  std::optional<Episode> episode;
 };
 
 // One sent (or failed) email of a batch to record (FinishEmails), as FinishEmail takes it.
@@ -125,11 +130,6 @@ struct StoreMetrics {
   int64_t users = 0;
   int64_t at_risk = 0;
   double average_score = 0;
-  // The journey episode as it stands once this email is reserved (its step, when the
-  // next is due, or its end after the last step): written with the email, in its
-  // transaction, and only when the email is new (kReserved). Absent: an email outside
-  // any journey.
-  std::optional<Episode> episode;
   int64_t score_histogram[10] = {};  // buckets [0,10) … [90,100]
   int64_t emails_total = 0;
   int64_t emails_last_7_days = 0;
@@ -198,6 +198,27 @@ struct DailyEffect {
   double revenue = 0;
 };
 
+// A journey step's emails (delivered) and how many of them converted.
+struct StepEffect {
+  int step = 0;
+  int64_t sent = 0, converted = 0;
+};
+
+// One open episode whose next step is due (the due scan's row).
+struct DueEpisode {
+  std::string episode_id;
+  std::string user_id;
+  int step = 0;  // sent so far: step + 1 is due
+  Millis next_due_at = 0;
+};
+
+// An episode's end (EndEpisodes) or a later due time (DeferEpisodes).
+struct EpisodeEnd {
+  std::string episode_id;
+  std::string reason;
+  Millis at = 0;
+};
+
 // The raw figures behind GET /api/effectiveness, over the last `days` days.
 struct EffectivenessFigures {
   int64_t sent = 0, delivered = 0, failed = 0, opened = 0, clicked = 0, converted = 0;
@@ -205,6 +226,7 @@ struct EffectivenessFigures {
   int64_t unsubscribes = 0, bounces = 0, complaints = 0;
   LiftGroup emailed, held_out;
   std::vector<DailyEffect> daily;  // one per day, oldest first
+  std::vector<StepEffect> by_step;  // the journey's steps that sent an email, by step
 };
 
 // One period of the send budget (the sending controls' daily cap or hourly rate): its
@@ -247,27 +269,6 @@ class Store {
   // idempotent: when an order with it exists and IsSameOrder holds, the stored order and
   // the current user come back with `replayed` set and nothing is written (no order, no
   // statistics, no change record); when it differs, AlreadyExists on "externalId". The
-// A journey step's emails (delivered) and how many of them converted.
-struct StepEffect {
-  int step = 0;
-  int64_t sent = 0, converted = 0;
-};
-
-// One open episode whose next step is due (the due scan's row).
-struct DueEpisode {
-  std::string episode_id;
-  std::string user_id;
-  int step = 0;  // sent so far: step + 1 is due
-  Millis next_due_at = 0;
-};
-
-// An episode's end (EndEpisodes) or a later due time (DeferEpisodes).
-struct EpisodeEnd {
-  std::string episode_id;
-  std::string reason;
-  Millis at = 0;
-};
-
   // decision is taken by the unique index inside the transaction, so two concurrent
   // calls with one externalId store exactly one order.
   virtual Result<OrderResult> CreateOrder(Order order) = 0;
@@ -275,7 +276,6 @@ struct EpisodeEnd {
 
   // Emails, newest first.
   virtual Result<Email> GetEmail(const std::string& email_id) = 0;
-  std::vector<StepEffect> by_step;  // the journey's steps that sent an email, by step
   virtual Result<Page<Email>> ListEmails(const EmailQuery& query) = 0;
 
   // Bulk load (the `seed` command): users and their orders in one transaction, users'
@@ -380,9 +380,6 @@ struct EpisodeEnd {
   virtual Result<SendBudget> TakeSendBudget(const std::vector<SendPeriod>& periods, int64_t wanted,
                                             Millis prune_before) = 0;
   virtual Result<std::vector<int64_t>> SendCounts(const std::vector<std::string>& period_keys) = 0;
-};
-
-}  // namespace rkd
 
   // Journeys (issue 16; domain/journey.h). Versions are kept for good: SaveJourney
   // stores a new one (the highest version + 1, createdAt by the store's clock) and
@@ -409,3 +406,6 @@ struct EpisodeEnd {
   // The suppressions of the addresses among `emails` (compared without case), with
   // their reasons: why an episode ends.
   virtual Result<std::vector<Suppression>> SuppressionsAmong(const std::vector<std::string>& emails) = 0;
+};
+
+}  // namespace rkd

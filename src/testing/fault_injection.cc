@@ -139,7 +139,9 @@ Result<std::vector<Episode>> FaultyStore::LatestEpisodes(const std::vector<std::
 Status FaultyStore::StartEpisodes(const std::vector<Episode>& episodes) {
   RKD_FORWARD(StartEpisodes, inner_.StartEpisodes(episodes));
 }
-Status FaultyStore::EndEpisodes(const std::vector<EpisodeEnd>& ends) { RKD_FORWARD(EndEpisodes, inner_.EndEpisodes(ends)); }
+Status FaultyStore::EndEpisodes(const std::vector<EpisodeEnd>& ends) {
+  RKD_FORWARD(EndEpisodes, inner_.EndEpisodes(ends));
+}
 Status FaultyStore::DeferEpisodes(const std::vector<EpisodeEnd>& deferrals) {
   RKD_FORWARD(DeferEpisodes, inner_.DeferEpisodes(deferrals));
 }

@@ -127,11 +127,6 @@ class FaultyStore final : public Store {
   Result<SendBudget> TakeSendBudget(const std::vector<SendPeriod>& periods, int64_t wanted,
                                     Millis prune_before) override;
   Result<std::vector<int64_t>> SendCounts(const std::vector<std::string>& period_keys) override;
-
- private:
-  Store& inner_;
-  FaultPlan& plan_;
-};
   Result<JourneyVersion> SaveJourney(const JourneyDefinition& definition, const std::string& created_by) override;
   Result<JourneyVersion> GetJourney(std::optional<int64_t> version) override;
   Result<std::vector<JourneyVersion>> ListJourneys(int limit) override;
@@ -142,6 +137,11 @@ class FaultyStore final : public Store {
   Result<std::vector<DueEpisode>> DueEpisodes(Millis now, Millis after_due, const std::string& after_id,
                                               int limit) override;
   Result<std::vector<Suppression>> SuppressionsAmong(const std::vector<std::string>& emails) override;
+
+ private:
+  Store& inner_;
+  FaultPlan& plan_;
+};
 
 class FaultyBus final : public Bus {
  public:

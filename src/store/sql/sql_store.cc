@@ -186,9 +186,9 @@ Status SqlStore::DeleteUser(const std::string& user_id) {
       auto r = tx.Run(q, {user_id});
       if (!r.ok()) return r.status();
     }
-    return AppendChange(tx, ChangeOp::kRemove, &*before, nullptr);
     // The client's open episode ends with them (and the due scan stops handing it over).
     RKD_RETURN_IF_ERROR(RunOne(tx, "end-user-episodes", {user_id, clock_->Now()}, nullptr));
+    return AppendChange(tx, ChangeOp::kRemove, &*before, nullptr);
   });
 }
 
@@ -555,13 +555,13 @@ Result<std::vector<Result<EmailReservation>>> SqlStore::ReserveEmails(const std:
       e.created_at = now;
       auto inserted = tx.Run("insert-email", InsertEmailParams(e, d.trigger_id, now + lease));
       if (!inserted.ok()) return inserted.status();
+      // The journey's episode moves with its step's email, in this transaction.
+      if (d.episode) RKD_RETURN_IF_ERROR(RunOne(tx, "advance-episode", EpisodeParams(*d.episode), nullptr));
       User& after = user->second;  // a later draft for this user sees this reservation
       after.last_email_date = e.generated_at;
       Rescore(after, e.created_at);
       // Only the pipeline's own fields change: no change record (store.h).
       RKD_RETURN_IF_ERROR(UpdateUserRow(tx, after));
-      // The journey's episode moves with its step's email, in this transaction.
-      if (d.episode) RKD_RETURN_IF_ERROR(RunOne(tx, "advance-episode", EpisodeParams(*d.episode), nullptr));
       emails.emplace(e.email_id, e);
       out.emplace_back(EmailReservation{EmailReservation::Outcome::kReserved, std::move(e)});
     }
@@ -836,9 +836,6 @@ Result<EffectivenessFigures> SqlStore::Effectiveness(int days) {
     for (int d = 0; d < days; ++d) f.daily[d].day = since + d * kMillisPerDay;
     // Each daily query's rows are (day number, figures…); `apply` stores one row's.
     auto add = [&](const char* query, auto apply) {
-    RKD_RETURN_IF_ERROR(RunOne(tx, "effectiveness-by-step", {since}, [&](const SqlRow& r) {
-      f.by_step.push_back({static_cast<int>(r.Int(0)), r.Int(1), r.Int(2)});
-    }));
       return RunOne(tx, query, {since}, [&](const SqlRow& r) {
         const int64_t index = r.Int(0) - since / kMillisPerDay;
         if (index >= 0 && index < days) apply(f.daily[static_cast<size_t>(index)], r);
@@ -848,6 +845,19 @@ Result<EffectivenessFigures> SqlStore::Effectiveness(int days) {
     RKD_RETURN_IF_ERROR(
         add("effectiveness-daily-opened", [](DailyEffect& d, const SqlRow& r) { d.opened = r.Int(1); }));
     RKD_RETURN_IF_ERROR(
+        add("effectiveness-daily-clicked", [](DailyEffect& d, const SqlRow& r) { d.clicked = r.Int(1); }));
+    RKD_RETURN_IF_ERROR(RunOne(tx, "effectiveness-by-step", {since}, [&](const SqlRow& r) {
+      f.by_step.push_back({static_cast<int>(r.Int(0)), r.Int(1), r.Int(2)});
+    }));
+    return add("effectiveness-daily-converted", [](DailyEffect& d, const SqlRow& r) {
+      d.converted = r.Int(1);
+      d.revenue = r.Real(2);
+    });
+  });
+  if (!st.ok()) return st;
+  return f;
+}
+
 // ---- journeys (issue 16) -------------------------------------------------------------
 
 namespace {
@@ -972,16 +982,6 @@ Result<std::vector<Suppression>> SqlStore::SuppressionsAmong(const std::vector<s
   });
   if (!st.ok()) return st;
   return out;
-}
-
-        add("effectiveness-daily-clicked", [](DailyEffect& d, const SqlRow& r) { d.clicked = r.Int(1); }));
-    return add("effectiveness-daily-converted", [](DailyEffect& d, const SqlRow& r) {
-      d.converted = r.Int(1);
-      d.revenue = r.Real(2);
-    });
-  });
-  if (!st.ok()) return st;
-  return f;
 }
 
 }  // namespace rkd

@@ -71,11 +71,6 @@ class SqlStore : public Store {
                        Millis cooldown) override;
   Result<Email> RecordEmailEvent(const std::string& email_id, const std::string& type, const std::string& url) override;
   Result<EffectivenessFigures> Effectiveness(int days) override;
-
-  // The named queries the users' list runs: one per sort and direction, expanded from
-  // the templates "list-users" and "list-users-search" ({key}: the sort's column, {cmp}, {dir}; `type_of` fills
-  // {type} where a dialect needs the key's SQL type). Backends call it before preparing.
-  using SortTypeOf = const char* (*)(UserSort);
   Result<JourneyVersion> SaveJourney(const JourneyDefinition& definition, const std::string& created_by) override;
   Result<JourneyVersion> GetJourney(std::optional<int64_t> version) override;
   Result<std::vector<JourneyVersion>> ListJourneys(int limit) override;
@@ -86,6 +81,11 @@ class SqlStore : public Store {
   Result<std::vector<DueEpisode>> DueEpisodes(Millis now, Millis after_due, const std::string& after_id,
                                               int limit) override;
   Result<std::vector<Suppression>> SuppressionsAmong(const std::vector<std::string>& emails) override;
+
+  // The named queries the users' list runs: one per sort and direction, expanded from
+  // the templates "list-users" and "list-users-search" ({key}: the sort's column, {cmp}, {dir}; `type_of` fills
+  // {type} where a dialect needs the key's SQL type). Backends call it before preparing.
+  using SortTypeOf = const char* (*)(UserSort);
   static Status ExpandListUsers(std::map<std::string, std::string>& queries, SortTypeOf type_of);
 
  protected:

@@ -135,16 +135,11 @@ Episode ReadEpisode(const SqlRow& r) {
 }
 
 SqlParams EpisodeParams(const Episode& e) {
-  return {e.episode_id,
-          e.user_id,
-          e.number,
-          e.journey_version,
-          e.started_at,
-          int64_t{e.step},
-          int64_t{e.steps},
-          e.next_due_at,
-          e.ended_at,
-          e.end_reason.empty() ? std::nullopt : std::optional<std::string>(e.end_reason)};
+  return {e.episode_id,     e.user_id,
+          e.number,         e.journey_version,
+          e.started_at,     int64_t{e.step},
+          int64_t{e.steps}, e.next_due_at,
+          e.ended_at,       e.end_reason.empty() ? std::nullopt : std::optional<std::string>(e.end_reason)};
 }
 
 Result<UserChange> ReadChange(const SqlRow& r) {

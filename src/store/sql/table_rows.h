@@ -7,6 +7,7 @@
 #include <string>
 
 #include "domain/email.h"
+#include "domain/journey.h"
 #include "domain/order.h"
 #include "domain/user.h"
 #include "domain/user_change.h"
@@ -34,12 +35,12 @@ Email ReadEmail(const SqlRow& row);
 // "insert-email": the email's columns, the trigger it answers and its send lease's end.
 SqlParams InsertEmailParams(const Email& email, const std::string& trigger_id, Millis claimed_until);
 
-// user_changes: seq, user_id, op, old_image, new_image, changed_at. A MODIFY keeps its
 // episodes: episode_id, user_id, number, journey_version, started_at, step, steps,
 // next_due_at, ended_at, end_reason; "insert-episode" and "advance-episode" take them all.
 Episode ReadEpisode(const SqlRow& row);
 SqlParams EpisodeParams(const Episode& episode);
 
+// user_changes: seq, user_id, op, old_image, new_image, changed_at. A MODIFY keeps its
 // new image whole and its old one as the fields that differ, with their old values
 // (a diff has no "userId"; a whole image, as older records hold, has); ReadChange gives
 // both whole. Fails on an image that does not parse.
