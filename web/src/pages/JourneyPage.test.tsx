@@ -71,7 +71,16 @@ describe('The Journey page', () => {
     const state = controlsState({
       versions: [aJourney({ messages: ['winback-1', 'winback-2', 'winback-3', 'last-call'] })],
     });
-    const api = fakeApi(controlsRoutes(state));
+    // As the real server: GET lists the messages, PUT's answer does not.
+    const routes = controlsRoutes(state);
+    const put = routes['PUT /api/journey']!;
+    const api = fakeApi({
+      ...routes,
+      'PUT /api/journey': async (req) => {
+        const res = await put(req);
+        return { ...res, body: { ...(res.body as object), data: { ...state.versions[0], messages: undefined } } };
+      },
+    });
     const { user } = renderApp('/journey');
     await waitFor(() => expect(steps()).toHaveLength(3));
 
@@ -94,6 +103,9 @@ describe('The Journey page', () => {
         { delayDays: 14, message: 'last-call' },
       ],
     });
+    // Saved: still a choice of the server's messages.
+    expect(await screen.findByTestId('journey-version')).toHaveTextContent('Version 2');
+    expect(within(steps()[1]!).getByRole('combobox', { name: 'Message' })).toHaveValue('last-call');
   });
 
   it('refuses steps the server would refuse, at the field, without asking it', async () => {

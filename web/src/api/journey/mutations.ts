@@ -10,7 +10,11 @@ export function useSaveJourney() {
     mutationFn: (body: JourneyEdit) => apiRequest<Journey>('/api/journey', { method: 'PUT', body }),
     meta: { handlesErrors: true },
     onSuccess: (journey) => {
-      queryClient.setQueryData(journeyKeys.current(), journey);
+      // The PUT's answer may leave out the list of messages GET gives: keep the one we have.
+      queryClient.setQueryData<Journey>(journeyKeys.current(), (old) => ({
+        ...journey,
+        messages: journey.messages ?? old?.messages,
+      }));
       // Versions and the dry run (its steps) follow the new version.
       void queryClient.invalidateQueries({ queryKey: journeyKeys.versions() });
       void queryClient.invalidateQueries({ queryKey: journeyKeys.dryRun() });
