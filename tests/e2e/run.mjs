@@ -908,6 +908,8 @@ const scenarios = [
       await ready.getByRole('button', { name: 'Resume sending' }).click();
       await header.getByText(/^Sending$/).waitFor();
       await header.getByText(/today of 1,000/).waitFor();
+      // The seeded clients at risk are emailed now, and the header counts them against the cap (it polls).
+      await header.getByText(/^[1-9][\d,]* today of 1,000/).waitFor({ timeout: 20_000 });
       check(!(await ready.isVisible()), 'the setup banner stayed after resuming');
       check((await api(base, '/api/sending')).data.paused === false, 'the server is still paused after Resume');
 
