@@ -67,7 +67,8 @@ FROM emails WHERE email_id = $1;
 
 -- name: list-emails
 -- Newest first; $1 user filter ('' for all), $2 status filter ('' for all),
--- $3/$4 the cursor's (created_at, email_id), $5 the limit; $6/$7 created in [from, to),
+-- $3/$4 the cursor's (created_at, email_id), $5 the limit; $6/$7 created in [from, to)
+-- (never NULL: a range, so an index can seek it),
 -- $8 an ILIKE pattern for the subject or the client's name or email, $9 the journey step
 -- (NULL: any; email_filters.h). A status filter runs list-emails-status, through its index.
 SELECT email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
@@ -76,7 +77,7 @@ SELECT email_id, user_id, subject, content, html, generated_at, engagement_score
 FROM emails
 WHERE ($1::text = '' OR user_id = $1::text) AND ($2::text = '' OR status = $2::text)
   AND ($3::bigint IS NULL OR (created_at, email_id) < ($3::bigint, $4::text))
-  AND ($6::bigint IS NULL OR created_at >= $6::bigint) AND ($7::bigint IS NULL OR created_at < $7::bigint)
+  AND created_at >= $6::bigint AND created_at < $7::bigint
   AND ($8::text IS NULL OR subject ILIKE $8::text ESCAPE '\'
        OR user_id IN (SELECT user_id FROM users WHERE name ILIKE $8::text ESCAPE '\' OR email ILIKE $8::text ESCAPE '\'))
   AND ($9::bigint IS NULL OR step = $9::bigint)
@@ -91,18 +92,34 @@ SELECT email_id, user_id, subject, content, html, generated_at, engagement_score
 FROM emails
 WHERE status = $2::text AND ($1::text = '' OR user_id = $1::text)
   AND ($3::bigint IS NULL OR (created_at, email_id) < ($3::bigint, $4::text))
-  AND ($6::bigint IS NULL OR created_at >= $6::bigint) AND ($7::bigint IS NULL OR created_at < $7::bigint)
+  AND created_at >= $6::bigint AND created_at < $7::bigint
   AND ($8::text IS NULL OR subject ILIKE $8::text ESCAPE '\'
        OR user_id IN (SELECT user_id FROM users WHERE name ILIKE $8::text ESCAPE '\' OR email ILIKE $8::text ESCAPE '\'))
   AND ($9::bigint IS NULL OR step = $9::bigint)
 ORDER BY created_at DESC, email_id DESC LIMIT $5;
 
+-- name: count-emails-in-range
+-- count-emails with no filter but dates: emails_by_created alone.
+SELECT count(*) FROM emails WHERE created_at >= $3::bigint AND created_at < $4::bigint
+  AND $1::text = '' AND $2::text = '' AND $5::text IS NULL AND $6::bigint IS NULL;
+
+-- name: count-emails-status
+-- count-emails with a status and perhaps dates: emails_by_status alone.
+SELECT count(*) FROM emails WHERE status = $2::text AND created_at >= $3::bigint AND created_at < $4::bigint
+  AND $1::text = '' AND $5::text IS NULL AND $6::bigint IS NULL;
+
+-- name: count-emails-step
+-- count-emails with a step and perhaps dates: emails_by_step alone.
+SELECT count(*) FROM emails WHERE step = $6::bigint AND created_at >= $3::bigint AND created_at < $4::bigint
+  AND $1::text = '' AND $2::text = '' AND $5::text IS NULL;
+
 -- name: count-emails
 -- What list-emails lists, counted: $1 user, $2 status, $3/$4 [from, to), $5 the pattern,
--- $6 the step. Without a search it reads an index only (emails_by_status, emails_by_created).
+-- $6 the step. The plain cases have their own queries above, each one index alone; this
+-- one reads the rows (a client's through emails_by_user).
 SELECT count(*) FROM emails
 WHERE ($1::text = '' OR user_id = $1::text) AND ($2::text = '' OR status = $2::text)
-  AND ($3::bigint IS NULL OR created_at >= $3::bigint) AND ($4::bigint IS NULL OR created_at < $4::bigint)
+  AND created_at >= $3::bigint AND created_at < $4::bigint
   AND ($5::text IS NULL OR subject ILIKE $5::text ESCAPE '\'
        OR user_id IN (SELECT user_id FROM users WHERE name ILIKE $5::text ESCAPE '\' OR email ILIKE $5::text ESCAPE '\'))
   AND ($6::bigint IS NULL OR step = $6::bigint);
@@ -385,7 +402,7 @@ SELECT email_id, user_id, subject, content, html, generated_at, engagement_score
 FROM emails
 WHERE user_id = $1::text AND ($2::text = '' OR status = $2::text)
   AND ($3::bigint IS NULL OR (created_at, email_id) < ($3::bigint, $4::text))
-  AND ($6::bigint IS NULL OR created_at >= $6::bigint) AND ($7::bigint IS NULL OR created_at < $7::bigint)
+  AND created_at >= $6::bigint AND created_at < $7::bigint
   AND ($8::text IS NULL OR subject ILIKE $8::text ESCAPE '\'
        OR user_id IN (SELECT user_id FROM users WHERE name ILIKE $8::text ESCAPE '\' OR email ILIKE $8::text ESCAPE '\'))
   AND ($9::bigint IS NULL OR step = $9::bigint)

@@ -66,6 +66,7 @@ FROM emails WHERE email_id = ?1;
 -- name: list-emails
 -- Newest first; ?1 user filter ('' for all), ?2 status filter ('' for all),
 -- ?3/?4 the cursor's (created_at, email_id), ?5 the limit; ?6/?7 created in [from, to)
+-- (never NULL: a range, so an index can seek it)
 -- ?8 a LIKE pattern for the subject or the client's name or email, ?9 the journey step
 -- (NULL: any; email_filters.h). A status filter runs list-emails-status, through its index.
 SELECT email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
@@ -74,7 +75,7 @@ SELECT email_id, user_id, subject, content, html, generated_at, engagement_score
 FROM emails
 WHERE (?1 = '' OR user_id = ?1) AND (?2 = '' OR status = ?2)
   AND (?3 IS NULL OR (created_at, email_id) < (?3, ?4))
-  AND (?6 IS NULL OR created_at >= ?6) AND (?7 IS NULL OR created_at < ?7)
+  AND created_at >= ?6 AND created_at < ?7
   AND (?8 IS NULL OR subject LIKE ?8 ESCAPE '\'
        OR user_id IN (SELECT user_id FROM users WHERE name LIKE ?8 ESCAPE '\' OR email LIKE ?8 ESCAPE '\'))
   AND (?9 IS NULL OR step = ?9)
@@ -89,19 +90,32 @@ SELECT email_id, user_id, subject, content, html, generated_at, engagement_score
 FROM emails
 WHERE status = ?2 AND (?1 = '' OR user_id = ?1)
   AND (?3 IS NULL OR (created_at, email_id) < (?3, ?4))
-  AND (?6 IS NULL OR created_at >= ?6) AND (?7 IS NULL OR created_at < ?7)
+  AND created_at >= ?6 AND created_at < ?7
   AND (?8 IS NULL OR subject LIKE ?8 ESCAPE '\'
        OR user_id IN (SELECT user_id FROM users WHERE name LIKE ?8 ESCAPE '\' OR email LIKE ?8 ESCAPE '\'))
   AND (?9 IS NULL OR step = ?9)
 ORDER BY created_at DESC, email_id DESC LIMIT ?5;
 
+-- name: count-emails-in-range
+-- count-emails with no filter but dates: emails_by_created alone, no email row read.
+SELECT count(*) FROM emails WHERE created_at >= ?3 AND created_at < ?4;
+
+-- name: count-emails-status
+-- count-emails with a status and perhaps dates: emails_by_status alone.
+SELECT count(*) FROM emails WHERE status = ?2 AND created_at >= ?3 AND created_at < ?4;
+
+-- name: count-emails-step
+-- count-emails with a step and perhaps dates: emails_by_step alone.
+SELECT count(*) FROM emails WHERE step = ?6 AND created_at >= ?3 AND created_at < ?4;
+
 -- name: count-emails
 -- What list-emails lists, counted: ?1 user, ?2 status, ?3/?4 [from, to), ?5 the pattern,
--- ?6 the step.
--- Without a search it reads an index only (emails_by_status, emails_by_created).
+-- ?6 the step. The plain cases have their own queries above, each one index alone; this
+-- one reads the rows: in table order (the unary + keeps SQLite off emails_by_created,
+-- whose every entry would cost a row lookup), or a client's through emails_by_user.
 SELECT count(*) FROM emails
 WHERE (?1 = '' OR user_id = ?1) AND (?2 = '' OR status = ?2)
-  AND (?3 IS NULL OR created_at >= ?3) AND (?4 IS NULL OR created_at < ?4)
+  AND +created_at >= ?3 AND +created_at < ?4
   AND (?5 IS NULL OR subject LIKE ?5 ESCAPE '\'
        OR user_id IN (SELECT user_id FROM users WHERE name LIKE ?5 ESCAPE '\' OR email LIKE ?5 ESCAPE '\'))
   AND (?6 IS NULL OR step = ?6);
@@ -376,7 +390,7 @@ SELECT email_id, user_id, subject, content, html, generated_at, engagement_score
 FROM emails
 WHERE user_id = ?1 AND (?2 = '' OR status = ?2)
   AND (?3 IS NULL OR (created_at, email_id) < (?3, ?4))
-  AND (?6 IS NULL OR created_at >= ?6) AND (?7 IS NULL OR created_at < ?7)
+  AND created_at >= ?6 AND created_at < ?7
   AND (?8 IS NULL OR subject LIKE ?8 ESCAPE '\'
        OR user_id IN (SELECT user_id FROM users WHERE name LIKE ?8 ESCAPE '\' OR email LIKE ?8 ESCAPE '\'))
   AND (?9 IS NULL OR step = ?9)

@@ -1190,6 +1190,7 @@ TEST_P(StoreContractTest, EmailFiltersAndTheirCountAgree) {
   int n = 0;
   auto email = [&](const User& u, const std::string& subject, const std::string& status) {
     Email draft;
+    draft.step = n % 2 + 1;  // e0 and e2 are step 1, e1 and e3 step 2
     draft.email_id = "e" + std::to_string(n++);
     draft.user_id = u.user_id;
     draft.subject = subject;
@@ -1225,6 +1226,8 @@ TEST_P(StoreContractTest, EmailFiltersAndTheirCountAgree) {
   EXPECT_EQ(both({.search = "100%"}), (V{"e2"})) << "a wildcard is a plain character";
   EXPECT_EQ(both({.search = "_"}), (V{"e2"}));
   EXPECT_EQ(both({.search = "' OR 1=1 --"}), V{});
+  EXPECT_EQ(both({.step = 2}), (V{"e3", "e1"}));
+  EXPECT_EQ(both({.status = "SENT", .step = 2}), (V{"e3"}));
   EXPECT_EQ(both({.user_id = ana->user_id, .search = "spring"}), (V{"e0"}));
   EXPECT_EQ(both({.status = "SENT", .from = day0 + kMillisPerDay, .search = "a"}), (V{"e3", "e2"}));
 

@@ -1,7 +1,7 @@
 // The email list's filters as query parameters (issue 16): list-emails, list-user-emails
 // and count-emails take them after their own, in this order: from, to (created_at in
-// [from, to), NULL: open), a LIKE pattern for the subject or the client's name or email
-// (NULL: no search), and the journey step (NULL: any).
+// [from, to); an open end is the widest bound), a LIKE pattern for the subject or the
+// client's name or email (NULL: no search), and the journey step (NULL: any).
 #pragma once
 
 #include "store/sql/sql_backend.h"
