@@ -4,8 +4,9 @@
 
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { ApiError } from '../api/client';
+import type { StepConversion } from '../api/effectiveness/types';
 import type { Journey } from '../api/journey/types';
-import { toSentence } from '../lib/format';
+import { formatCount, formatPercent, toSentence } from '../lib/format';
 import {
   addStep,
   fromJourney,
@@ -40,11 +41,16 @@ export function JourneyEditor({
   journey,
   busy,
   serverError,
+  stepStats,
+  statsDays,
   onSave,
 }: {
   journey: Journey;
   busy: boolean;
   serverError: ApiError | Error | null;
+  /** What each step position's emails achieved lately (GET /api/effectiveness's byStep), when known. */
+  stepStats?: StepConversion[];
+  statsDays?: number;
   onSave: (values: JourneyFormValues) => void;
 }) {
   const prefix = useId();
@@ -110,6 +116,8 @@ export function JourneyEditor({
 
   // The server lists the messages a step may send; without a list, a name is typed.
   const messages = journey.messages ?? [];
+  const stats: Record<number, StepConversion> = {};
+  for (const st of stepStats ?? []) stats[st.step] = st;
   const days = stepDays(values.steps);
   const stepsError = errors.steps ?? (serverRef?.kind === 'steps' ? serverMessage : undefined);
   const restError = errors.restDays ?? (serverRef?.kind === 'restDays' ? serverMessage : undefined);
@@ -138,6 +146,12 @@ export function JourneyEditor({
                   <span className="muted small" data-testid={`step-day-${i + 1}`}>
                     {day === null || day === undefined ? '' : `day ${day}`}
                   </span>
+                  {stats[i + 1] && (
+                    <span className="muted small journey-step__stats" data-testid={`step-stats-${i + 1}`}>
+                      {formatCount(stats[i + 1]!.sent)} sent, {formatCount(stats[i + 1]!.converted)} converted (
+                      {formatPercent(stats[i + 1]!.conversionRate)}) in the last {statsDays ?? 30} days
+                    </span>
+                  )}
                 </div>
                 <div className="journey-step__fields">
                   <div className={`field${delayError ? ' field--invalid' : ''}`}>

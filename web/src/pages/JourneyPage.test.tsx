@@ -1,7 +1,8 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { aDryRun, aJourney, controlsRoutes, controlsState } from '../test/controls';
-import { fail, fakeApi } from '../test/fakeApi';
+import { fail, fakeApi, ok } from '../test/fakeApi';
+import { someEffectiveness } from '../test/fixtures';
 import { renderApp } from '../test/render';
 
 function steps() {
@@ -205,6 +206,28 @@ describe('The Journey page', () => {
       expect(screen.getByTestId('dry-run-would-email')).toHaveTextContent('1 client would be emailed'),
     );
     expect(api.callsTo('POST', '/api/journey/dry-run')).toHaveLength(2);
+  });
+
+  it('shows beside each step what its emails achieved in the last 30 days', async () => {
+    const api = fakeApi({
+      ...controlsRoutes(controlsState()),
+      'GET /api/effectiveness': () =>
+        ok(
+          someEffectiveness({
+            byStep: [
+              { step: 1, sent: 200, converted: 14, conversionRate: 0.07 },
+              { step: 2, sent: 120, converted: 3, conversionRate: 0.025 },
+            ],
+          }),
+        ),
+    });
+    renderApp('/journey');
+    expect(await screen.findByTestId('step-stats-1')).toHaveTextContent(
+      '200 sent, 14 converted (7.0%) in the last 30 days',
+    );
+    expect(screen.getByTestId('step-stats-2')).toHaveTextContent('120 sent, 3 converted (2.5%)');
+    expect(screen.queryByTestId('step-stats-3')).not.toBeInTheDocument();
+    expect(api.callsTo('GET', '/api/effectiveness')[0]!.query.get('days')).toBe('30');
   });
 
   it('says journeys are not available on a server without them', async () => {

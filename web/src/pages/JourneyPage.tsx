@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { isApiError } from '../api/client';
+import { effectivenessQuery } from '../api/effectiveness/queries';
 import { useSaveJourney } from '../api/journey/mutations';
 import { dryRunQuery, journeyQuery, journeyVersionsQuery } from '../api/journey/queries';
 import { DryRunPanel } from '../components/DryRunPanel';
@@ -10,6 +11,8 @@ import { formatDateTime } from '../lib/format';
 import { toJourneyEdit } from '../lib/journeyForm';
 import { notify } from '../lib/notices';
 import { usePageTitle } from '../lib/usePageTitle';
+
+const STATS_DAYS = 30;
 
 function NotAvailable() {
   return (
@@ -28,6 +31,8 @@ export function JourneyPage() {
   const versions = useQuery(journeyVersionsQuery());
   const dryRun = useQuery(dryRunQuery());
   const save = useSaveJourney();
+  // Each step's recent conversions beside it (left out by a server without them).
+  const effectiveness = useQuery(effectivenessQuery(STATS_DAYS));
 
   return (
     <div className="page">
@@ -64,6 +69,8 @@ export function JourneyPage() {
         ) : (
           <JourneyEditor
             journey={journey.data}
+            stepStats={effectiveness.data?.byStep}
+            statsDays={STATS_DAYS}
             busy={save.isPending}
             serverError={save.error}
             onSave={(values) =>
