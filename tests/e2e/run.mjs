@@ -446,6 +446,34 @@ const scenarios = [
     },
   },
   {
+    name: 'client state: a client in a journey shows its step and when the next email is due',
+    async run({ page, base }) {
+      // The seed's at-risk clients start their episode as the server sends their first email.
+      let found = null;
+      const deadline = Date.now() + EMAIL_TIMEOUT_MS;
+      while (!found && Date.now() < deadline) {
+        const { data } = await api(base, '/api/users?state=inEpisode&limit=1');
+        if (data[0]?.journey) found = data[0];
+        else await new Promise((r) => setTimeout(r, 500));
+      }
+      if (!found) {
+        console.log('      note: no client is in a journey episode (is the journey engine running?)');
+        return;
+      }
+      const { step, steps } = found.journey;
+      await page.goto(base + '/clients?state=inEpisode');
+      await waitForClientTable(page);
+      const row = page.locator('table.table--clients tbody tr', { hasText: found.name });
+      await row.locator('.badge', { hasText: `Step ${step} of ${steps}` }).waitFor();
+      await row.getByRole('link', { name: found.name }).click();
+      const badges = page.getByRole('list', { name: 'Client state' });
+      await badges.getByText(`Step ${step} of ${steps}`, { exact: true }).waitFor();
+      await badges.getByText(new RegExp(`${step} of ${steps} emails sent, (next email due|no further email due)`)).waitFor();
+      await page.getByRole('list', { name: 'Timeline' }).getByText(/^Email written/).first().waitFor();
+      await shot(page, 'client-in-journey');
+    },
+  },
+  {
     name: 'suppressions page: add with a reason, search, remove',
     async run({ page, base }) {
       const address = `e2e-manual-${Date.now()}@example.com`;
