@@ -142,21 +142,49 @@ JOIN users AS u ON u.user_id = page.user_id
 ORDER BY page.sort_key {dir}, u.user_id {dir};
 
 -- name: list-users-search
--- list-users with $2, an ILIKE pattern matched against name and email, and $6, a client
--- state (store.h's UserQuery::state; '' any): a search reads the rows as it goes.
+-- list-users with $2, an ILIKE pattern matched against name and email: a search reads
+-- the rows as it goes. $6 is '' here (a client state runs list-users-state).
 SELECT user_id, email, name, last_order_date, order_count, average_order_value,
        preferred_categories, engagement_score, last_email_date, created_at, updated_at, time_zone
 FROM users
 WHERE ($1::float8 IS NULL OR engagement_score < $1::float8)
   AND ($2::text IS NULL OR name ILIKE $2::text ESCAPE '\' OR email ILIKE $2::text ESCAPE '\')
-  AND ($6::text = ''
-       OR ($6::text = 'neverOrdered' AND order_count = 0)
-       OR ($6::text = 'lapsed' AND order_count > 0)
-       OR ($6::text = 'suppressed' AND lower(email) IN (SELECT lower(email) FROM suppressions))
-       OR ($6::text = 'heldOut' AND user_id IN (SELECT user_id FROM holdouts))
-       OR ($6::text = 'inEpisode' AND user_id IN (SELECT user_id FROM episodes WHERE ended_at IS NULL)))
+  AND $6::text = ''
   AND ($3::{type} IS NULL OR ({key}, user_id) {cmp} ($3::{type}, $4::text))
 ORDER BY {key} {dir}, user_id {dir} LIMIT $5;
+
+-- name: list-users-state
+-- The clients in one state (GET /api/users?state=, issue 16): a template expanded per
+-- state, sort and direction (user_state_queries.h); {state} is one of the user-state/*
+-- conditions below, named by the server, never client input. Plain, so the planner can
+-- read a rare state from its small table (suppressions, holdouts, open episodes) and
+-- sort it, instead of walking every client. $1, $2 as list-users-search; $6 the state.
+SELECT user_id, email, name, last_order_date, order_count, average_order_value,
+       preferred_categories, engagement_score, last_email_date, created_at, updated_at, time_zone
+FROM users
+WHERE {state}
+  AND ($1::float8 IS NULL OR engagement_score < $1::float8)
+  AND ($2::text IS NULL OR name ILIKE $2::text ESCAPE '\' OR email ILIKE $2::text ESCAPE '\')
+  AND $6::text <> ''
+  AND ($3::{type} IS NULL OR ({key}, user_id) {cmp} ($3::{type}, $4::text))
+ORDER BY {key} {dir}, user_id {dir} LIMIT $5;
+
+-- name: user-state/suppressed
+-- (conditions for list-users-state)
+lower(email) IN (SELECT lower(email) FROM suppressions)
+
+-- name: user-state/heldOut
+user_id IN (SELECT user_id FROM holdouts)
+
+-- name: user-state/inEpisode
+user_id IN (SELECT user_id FROM episodes WHERE ended_at IS NULL)
+
+-- name: user-state/neverOrdered
+order_count = 0
+
+-- name: user-state/lapsed
+-- with the at-risk bound ($1): ordered once, at risk now
+order_count > 0
 
 -- name: outbox-lock
 -- Taken by every writer right before it draws a change seq, held until its commit: seqs

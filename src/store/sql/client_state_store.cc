@@ -9,6 +9,7 @@
 #include "store/sql/email_filters.h"
 #include "store/sql/sql_store.h"
 #include "store/sql/table_rows.h"
+#include "store/sql/user_state_queries.h"
 
 namespace rkd {
 namespace {
@@ -32,6 +33,34 @@ std::string Lower(std::string s) {
 }
 
 }  // namespace
+
+std::string UserStateQueryName(const std::string& state, UserSort sort, bool descending) {
+  return "list-users-state/" + state + "/" + SortName(sort) + (descending ? "/desc" : "/asc");
+}
+
+Status ExpandUserStateQueries(std::map<std::string, std::string>& queries, const char* (*type_of)(UserSort)) {
+  auto it = queries.find("list-users-state");
+  if (it == queries.end()) return Status::Internal("no named query list-users-state");
+  const std::string tmpl = it->second;
+  queries.erase(it);
+  for (const std::string state : kUserStates) {
+    auto fragment = queries.find("user-state/" + state);
+    if (fragment == queries.end()) return Status::Internal("no named fragment user-state/" + state);
+    std::string condition = fragment->second;
+    while (!condition.empty() && (condition.back() == '\n' || condition.back() == ' ')) condition.pop_back();
+    queries.erase(fragment);
+    for (UserSort sort : {UserSort::kCreatedAt, UserSort::kScore, UserSort::kLastOrderDate, UserSort::kName})
+      for (bool desc : {false, true}) {
+        std::string q = ReplaceAll(tmpl, "{state}", condition);
+        q = ReplaceAll(q, "{key}", SortColumn(sort));
+        q = ReplaceAll(q, "{type}", type_of ? type_of(sort) : "");
+        q = ReplaceAll(q, "{cmp}", desc ? "<" : ">");
+        q = ReplaceAll(q, "{dir}", desc ? "DESC" : "ASC");
+        queries[UserStateQueryName(state, sort, desc)] = std::move(q);
+      }
+  }
+  return Status::Ok();
+}
 
 void AddEmailFilterParams(const EmailQuery& q, SqlParams& p) {
   // An open end is the widest bound, not NULL: a plain range lets the index seek it.

@@ -8,6 +8,7 @@
 #include "store/list_query.h"
 #include "store/sql/email_filters.h"
 #include "store/sql/table_rows.h"
+#include "store/sql/user_state_queries.h"
 
 namespace rkd {
 namespace {
@@ -89,7 +90,7 @@ Status SqlStore::ExpandListUsers(std::map<std::string, std::string>& queries, So
         queries[ListUsersQuery(name, sort, desc)] = std::move(q);
       }
   }
-  return Status::Ok();
+  return ExpandUserStateQueries(queries, type_of);  // GET /api/users?state= (issue 16)
 }
 
 // ---- rows ----------------------------------------------------------------------------
@@ -214,13 +215,12 @@ Result<Page<User>> SqlStore::ListUsers(const UserQuery& q) {
     p.emplace_back(after["i"].get<std::string>());
   }
   p.emplace_back(int64_t{limit + 1});
-  p.emplace_back(q.state);  // ?6: a client state (issue 16), checked row by row like a search
-  const bool by_rows = !q.search.empty() || !q.state.empty();
+  p.emplace_back(q.state);  // ?6: a client state (issue 16): its own query (user_state_queries.h)
+  const std::string query = !q.state.empty()   ? UserStateQueryName(q.state, q.sort, q.descending)
+                            : q.search.empty() ? ListUsersQuery("list-users", q.sort, q.descending)
+                                               : ListUsersQuery("list-users-search", q.sort, q.descending);
   std::vector<User> rows;
-  Status st = db_->Read([&](SqlTx& tx) {
-    return RunInto(tx, ListUsersQuery(by_rows ? "list-users-search" : "list-users", q.sort, q.descending), p, ReadUser,
-                   &rows);
-  });
+  Status st = db_->Read([&](SqlTx& tx) { return RunInto(tx, query, p, ReadUser, &rows); });
   if (!st.ok()) return st;
   Page<User> page{std::move(rows), {}};
   if (static_cast<int>(page.items.size()) > limit) {
