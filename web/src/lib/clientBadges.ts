@@ -71,16 +71,21 @@ export function clientBadges(user: User, sending?: SendingState | null): ClientB
       tone: 'muted',
     });
   }
-  if (sending?.paused) {
-    out.push({
-      key: 'paused',
-      label: 'Paused',
-      detail:
-        sending.reason === 'setup'
-          ? 'Sending has not started: the shop settings are not complete.'
-          : `Sending is paused${sending.since ? ` since ${formatDateTime(sending.since)}` : ''}: nothing goes out until it is resumed.`,
-      tone: 'warn',
-    });
-  }
+  const paused = pausedBadge(sending);
+  if (paused) out.push(paused);
   return out;
+}
+
+/** "Paused": it applies to every client (the lists say it once, above the rows). */
+export function pausedBadge(sending?: SendingState | null): ClientBadge | null {
+  if (!sending?.paused) return null;
+  return {
+    key: 'paused',
+    label: 'Paused',
+    detail:
+      sending.reason === 'setup'
+        ? 'Sending has not started: the shop settings are not complete.'
+        : `Sending is paused${sending.since ? ` since ${formatDateTime(sending.since)}` : ''}: nothing goes out until it is resumed.`,
+    tone: 'warn',
+  };
 }

@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { fail, fakeApi, list } from '../test/fakeApi';
+import { fail, fakeApi, list, ok } from '../test/fakeApi';
 import { aUser } from '../test/fixtures';
 import { renderApp } from '../test/render';
 
@@ -133,5 +133,28 @@ describe('The clients page', () => {
     await screen.findByRole('link', { name: 'Ada Lovelace' });
     expect(api.callsTo('GET', '/api/users').at(-1)?.query.get('state')).toBe('atRisk');
     expect(screen.getByLabelText('State')).toHaveValue('atRisk');
+  });
+
+  it('says once above the list that sending is paused', async () => {
+    fakeApi({
+      'GET /api/users': () => list(clients),
+      'GET /api/sending': () =>
+        ok({
+          paused: true,
+          reason: 'manual',
+          since: '2026-02-01T09:00:00Z',
+          by: 'ops',
+          sentToday: 0,
+          sentThisHour: 0,
+          dailyCap: null,
+          hourlyRate: null,
+          quietHours: null,
+        }),
+    });
+    renderApp('/clients');
+    const note = (await screen.findByText(/nothing goes out until it is resumed/)).closest('p')!;
+    expect(note).toHaveTextContent(/^Paused Sending is paused since 1 Feb 2026/);
+    const row = (await screen.findByRole('link', { name: 'Ada Lovelace' })).closest('tr')!;
+    expect(within(row).queryByText('Paused')).not.toBeInTheDocument();
   });
 });

@@ -2,9 +2,11 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useEffectEvent, useId, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useThreshold } from '../api/metrics/queries';
+import { sendingQuery } from '../api/sending/queries';
 import { userListQuery } from '../api/users/queries';
 import { CLIENT_STATES, type ClientStateFilter, type SortOrder, type UserSort } from '../api/users/types';
 import { ClientBadges } from '../components/ClientBadges';
+import { pausedBadge } from '../lib/clientBadges';
 import { Pager } from '../components/Pager';
 import { ScoreBadge } from '../components/ScoreBadge';
 import { Empty, ErrorState, Loading } from '../components/StatusViews';
@@ -59,6 +61,9 @@ export function ClientsPage() {
   }
 
   const filtered = filters.search.trim() !== '' || filters.atRisk || filters.state !== '';
+  // Paused applies to every client: said once above the list, not on every row.
+  const sending = useQuery(sendingQuery());
+  const paused = pausedBadge(sending.data);
 
   return (
     <div className="page">
@@ -66,6 +71,11 @@ export function ClientsPage() {
         <div>
           <h1>Clients</h1>
           <p className="page__lead">Scores below {threshold} are at risk. The list updates live.</p>
+          {paused && (
+            <p className="small" role="status">
+              <span className="badge badge--warn">{paused.label}</span> {paused.detail}
+            </p>
+          )}
         </div>
         <Link to="/clients/new" className="button button--primary">
           Add client
