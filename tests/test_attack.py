@@ -489,58 +489,6 @@ class KeyedServerAttackTest(AttackBase):
         status, _, data = get(self.server.port, "/api/sending", auth)
         self.assertEqual(status, 200, data)
         self.assertFalse(json.loads(data)["data"]["paused"])
-
-    def settings_rows(self):
-        return store_query(self.server.env, "SELECT COUNT(*), COALESCE(SUM(LENGTH(value)), 0), "
-                                            "COALESCE(MAX(updated_at), 0) FROM settings")
-
-    def test_sending_controls_need_a_key_and_refuse_hostile_bodies(self):
-        before, settings_before = self.counts(), self.settings_rows()
-        for method, target in [("GET", "/api/settings"), ("PUT", "/api/settings"), ("GET", "/api/sending"),
-                               ("POST", "/api/sending/pause"), ("POST", "/api/sending/resume")]:
-            for auth in ({}, {"Authorization": "Bearer nope"}):
-                with self.subTest(method=method, target=target, auth=auth):
-                    h = dict(auth, **{"Content-Type": "application/json"})
-                    status, headers, data = get(self.server.port, target, h, method, b'{"senderName":"Mallory"}')
-                    self.assertEqual(status, 401, data)
-                    self.assert_leaks_nothing(headers, data)
-        auth = {"Authorization": "Bearer " + KEY, "Content-Type": "application/json"}
-        hostile = [
-            (b'', None), (b'[]', None), (b'"x"', None), (b'{"senderName":', None), (b'{}', None),
-            (b'{"senderName":"a","senderName":"b"}', "senderName"),
-            (b'{"senderName":"Ada\\r\\nBcc: victim@example.com"}', "senderName"),
-            (b'{"senderEmail":"x@y"}', "senderEmail"), (b'{"senderEmail":["a@b.example"]}', "senderEmail"),
-            (b'{"replyTo":"<script>@x.example"}', "replyTo"),
-            (b'{"publicUrl":"javascript:alert(1)"}', "publicUrl"), (b'{"shopUrl":"//evil.test"}', "shopUrl"),
-            (b'{"publicUrl":"https://user:pw@evil.test"}', "publicUrl"),
-            (b'{"timeZone":"../../../etc/passwd"}', "timeZone"), (b'{"timeZone":"Europe/Nowhere"}', "timeZone"),
-            (b'{"quietHours":{"start":"21:00","end":"24:00"}}', "quietHours.end"),
-            (b'{"quietHours":{"start":"9pm","end":"08:00"}}', "quietHours.start"),
-            (b'{"quietHours":"21:00-08:00"}', "quietHours"),
-            (b'{"dailyCap":0}', "dailyCap"), (b'{"dailyCap":-1}', "dailyCap"), (b'{"hourlyRate":1e30}', "hourlyRate"),
-            (b'{"dailyCap":"100"}', "dailyCap"), (b'{"missing":[]}', "missing"), (b'{"sending":{"paused":false}}',
-                                                                                   "sending"),
-            (b'{"postalAddress":"' + b"x" * 600 + b'"}', "postalAddress"),
-            (b'{"senderName":"ok","dailyCap":true}', "dailyCap"),
-        ]
-        for body, field in hostile:
-            with self.subTest(body=body[:60]):
-                status, headers, data = get(self.server.port, "/api/settings", auth, "PUT", body)
-                self.assertEqual(status, 400, data)
-                if field:
-                    self.assertEqual(json.loads(data)["field"], field)
-                self.assert_leaks_nothing(headers, data)
-        for target in ("/api/sending/pause", "/api/sending/resume"):
-            for body in (b'{"paused":false}', b'[1]', b'nope'):
-                with self.subTest(target=target, body=body):
-                    status, _, data = get(self.server.port, target, auth, "POST", body)
-                    self.assertEqual(status, 400, data)
-        self.assertEqual(self.counts(), before)
-        self.assertEqual(self.settings_rows(), settings_before)
-        # The key works, so the refusals above are not a server that refuses everything.
-        status, _, data = get(self.server.port, "/api/sending", auth)
-        self.assertEqual(status, 200, data)
-        self.assertFalse(json.loads(data)["data"]["paused"])
         # A change records the key's name, never the key.
         status, _, data = get(self.server.port, "/api/sending/pause", auth, "POST")
         self.assertEqual(status, 200, data)
