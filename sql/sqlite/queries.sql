@@ -295,7 +295,7 @@ WHERE e.status = 'FAILED';
 
 -- name: history-emails
 SELECT email_id, subject, status, error, created_at, sent_at, opened_at, clicked_at, converted_at,
-       conversion_revenue, engagement_score_at_time
+       conversion_revenue, engagement_score_at_time, step
 FROM emails WHERE user_id = ?1 ORDER BY created_at DESC, email_id DESC LIMIT ?2;
 
 -- name: history-email-events

@@ -61,7 +61,12 @@ json TimelineItems(const ClientHistory& h, double score_now, Millis now, int lim
   };
   std::vector<ScorePoint> scores;
   for (const EmailSummary& e : h.emails) {
-    add(e.created_at, 2, {{"type", "email"}, {"emailId", e.email_id}, {"subject", e.subject}, {"status", e.status}});
+    add(e.created_at, 2,
+        {{"type", "email"},
+         {"emailId", e.email_id},
+         {"subject", e.subject},
+         {"status", e.status},
+         {"step", e.step ? json(*e.step) : json(nullptr)}});
     scores.push_back({e.created_at, e.score_at_time, "email"});
     if (e.sent_at)
       add(*e.sent_at, 3, {{"type", "event"}, {"event", "sent"}, {"emailId", e.email_id}, {"subject", e.subject}});

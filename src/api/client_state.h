@@ -19,7 +19,7 @@ nlohmann::json ClientStateJson(const User& user, const ClientFacts* facts, bool 
 
 // GET /api/users/:id/timeline's items, newest first, at most `limit`:
 //   {type: "order", at, orderId, totalValue, itemCount, status}
-//   {type: "email", at, emailId, subject, status}
+//   {type: "email", at, emailId, subject, status, step (the journey step, or null)}
 //   {type: "event", at, event: sent|opened|clicked|converted|failed|bounced|unsubscribed|
 //    complained|suppressed, emailId?, url?, revenue?, error?}
 //   {type: "score", at, score, change, cause: "email"|"holdout"|"now"}

@@ -54,6 +54,7 @@ TEST(ClientStateTest, TimelineMergesNewestFirstWithScoreChanges) {
   e.converted_at = kT0 + 5 * kDay;
   e.conversion_revenue = 42;
   e.score_at_time = 35;
+  e.step = 2;
   h.emails.push_back(e);
   h.events.push_back({"e1", "open", "", kT0 + 2 * kDay});
   h.events.push_back({"e1", "click", "https://shop.example.com/x", kT0 + 3 * kDay});
@@ -74,6 +75,7 @@ TEST(ClientStateTest, TimelineMergesNewestFirstWithScoreChanges) {
   EXPECT_TRUE(items[9]["change"].is_null()) << "the first point has nothing before it";
   EXPECT_EQ(items[4]["url"], "https://shop.example.com/x");
   EXPECT_EQ(items[2]["revenue"], 42);
+  EXPECT_EQ(items[7]["step"], 2) << "the email's journey step";
 
   EXPECT_EQ(TimelineItems(h, 80, kT0 + 7 * kDay, 3).size(), 3u) << "the limit bounds the list";
 }

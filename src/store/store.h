@@ -168,6 +168,7 @@ struct EmailSummary {
   std::optional<Millis> sent_at, opened_at, clicked_at, converted_at;
   std::optional<double> conversion_revenue;
   double score_at_time = 0;
+  std::optional<int64_t> step;  // its journey step, when it has one
 };
 struct EmailEventRecord {
   std::string email_id, type, url;  // type: open or click

@@ -1148,6 +1148,7 @@ TEST_P(StoreContractTest, HistoryHoldsOrdersEmailsEventsHoldoutsAndTheSuppressio
   draft.user_id = u->user_id;
   draft.subject = "We miss you";
   draft.engagement_score_at_time = 30;
+  draft.step = 2;
   draft.generated_at = clock_.Now();
   ASSERT_TRUE(store_->ReserveEmail(draft, "t-h", 0, 60'000).ok());
   ASSERT_TRUE(store_->FinishEmail("e-h", "SENT", clock_.Now(), "").ok());
@@ -1170,6 +1171,7 @@ TEST_P(StoreContractTest, HistoryHoldsOrdersEmailsEventsHoldoutsAndTheSuppressio
   ASSERT_EQ(h->emails.size(), 1u);
   EXPECT_EQ(h->emails[0].subject, "We miss you");
   EXPECT_EQ(h->emails[0].score_at_time, 30);
+  EXPECT_EQ(h->emails[0].step, 2);
   EXPECT_EQ(h->emails[0].status, "CLICKED");
   EXPECT_TRUE(h->emails[0].converted_at) << "the order converted it";
   ASSERT_EQ(h->events.size(), 2u);

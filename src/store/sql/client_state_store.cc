@@ -168,6 +168,7 @@ Result<ClientHistory> SqlStore::History(const std::string& user_id, int limit) {
       e.converted_at = row.OptInt(8);
       e.conversion_revenue = row.OptReal(9);
       e.score_at_time = row.Real(10);
+      e.step = row.OptInt(11);
       h.emails.push_back(std::move(e));
     });
     if (!r.ok()) return r.status();

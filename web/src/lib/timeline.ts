@@ -26,7 +26,7 @@ export function describeTimelineItem(item: TimelineItem): string {
     case 'order':
       return `Order of ${formatMoney(item.totalValue)} (${item.itemCount} item${item.itemCount === 1 ? '' : 's'})`;
     case 'email':
-      return `Email written: “${item.subject || '(no subject)'}”`;
+      return `Email written${item.step ? ` (journey step ${item.step})` : ''}: “${item.subject || '(no subject)'}”`;
     case 'event': {
       const words = EVENT_WORDS[item.event] ?? item.event;
       if (item.event === 'converted' && item.revenue != null) return `${words} (${formatMoney(item.revenue)})`;

@@ -199,7 +199,14 @@ describe('A client state and timeline (issue 16)', () => {
               emailId: 'e-1',
               error: '550 5.1.1 no such user',
             },
-            { type: 'email', at: '2026-02-02T09:00:00Z', emailId: 'e-1', subject: 'We miss you', status: 'FAILED' },
+            {
+              type: 'email',
+              at: '2026-02-02T09:00:00Z',
+              emailId: 'e-1',
+              subject: 'We miss you',
+              status: 'FAILED',
+              step: 2,
+            },
             {
               type: 'order',
               at: '2025-11-01T10:00:00Z',
@@ -224,7 +231,7 @@ describe('A client state and timeline (issue 16)', () => {
     expect(lines[0]).toMatch(/Score 41\.5 \(−8\.5\) now/);
     expect(lines[1]).toMatch(/Unsubscribed/);
     expect(lines[2]).toMatch(/Sending failed\. The mail server said: 550 5\.1\.1 no such user/);
-    expect(lines[3]).toMatch(/Email written: “We miss you”/);
+    expect(lines[3]).toMatch(/Email written \(journey step 2\): “We miss you”/);
     expect(lines[4]).toMatch(/Order of .*59\.90 \(2 items\)/);
   });
 });

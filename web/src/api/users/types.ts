@@ -81,7 +81,7 @@ export type ClientStateFilter = (typeof CLIENT_STATES)[number]['value'];
 /** GET /api/users/:userId/timeline's items, newest first. */
 export type TimelineItem =
   | { type: 'order'; at: string; orderId: string; totalValue: number; itemCount: number; status: string }
-  | { type: 'email'; at: string; emailId: string; subject: string; status: string }
+  | { type: 'email'; at: string; emailId: string; subject: string; status: string; step?: number | null }
   | {
       type: 'event';
       at: string;
