@@ -226,7 +226,7 @@ struct EffectivenessFigures {
   double revenue = 0;
   int64_t unsubscribes = 0, bounces = 0, complaints = 0;
   LiftGroup emailed, held_out;
-  std::vector<DailyEffect> daily;  // one per day, oldest first
+  std::vector<DailyEffect> daily;   // one per day, oldest first
   std::vector<StepEffect> by_step;  // the journey's steps that sent an email, by step
 };
 

@@ -889,8 +889,8 @@ Result<JourneyVersion> SqlStore::GetJourney(std::optional<int64_t> version) {
                    : RunOne(tx, "get-latest-journey", {}, [&](const SqlRow& r) { out = ReadJourney(r); });
   });
   if (!st.ok()) return st;
-  if (!out) return Status::NotFound("journey version " + (version ? std::to_string(*version) : "") + " not found",
-                                    "version");
+  if (!out)
+    return Status::NotFound("journey version " + (version ? std::to_string(*version) : "") + " not found", "version");
   return std::move(*out);
 }
 
