@@ -218,6 +218,11 @@ class Server:
             except (http.client.HTTPException, ConnectionError):
                 c.close()
                 self._local.conn = None
+                if attempt and self.proc.poll() is not None:
+                    # The server is gone: say how it ended, so a failure names its cause.
+                    raise RuntimeError(f"rekindle exited {self.proc.returncode} during {method} {path}; "
+                                       "last log lines:\n" + "".join(self.log[-30:]) +
+                                       "stderr:\n" + self.proc.stderr.read()[-4000:]) from None
                 if attempt:
                     raise
 
