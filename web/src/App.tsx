@@ -6,6 +6,7 @@ import { ClientsPage } from './pages/ClientsPage';
 import { EffectivenessPage } from './pages/EffectivenessPage';
 import { EmailDetailPage } from './pages/EmailDetailPage';
 import { EmailsPage } from './pages/EmailsPage';
+import { ImportPage } from './pages/ImportPage';
 import { JourneyPage } from './pages/JourneyPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { OverviewPage } from './pages/OverviewPage';
@@ -27,6 +28,7 @@ export function AppRoutes() {
         <Route path="suppressions" element={<SuppressionsPage />} />
         <Route path="journey" element={<JourneyPage />} />
         <Route path="settings" element={<SettingsPage />} />
+        <Route path="import" element={<ImportPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

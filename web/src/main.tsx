@@ -6,6 +6,7 @@ import { AppRoutes } from './App';
 import { createQueryClient } from './api/queryClient';
 import './styles.css';
 import './controls.css';
+import './import.css';
 
 const queryClient = createQueryClient();
 

@@ -9,6 +9,7 @@
 // handler registered with `setApiKeyPrompt` (the key dialog), keeps it for the browser
 // session and retries the request.
 
+import { filenameFromDisposition } from '../lib/download';
 import { clearApiKey, getApiKey, setApiKey } from './apiKey';
 
 export class ApiError extends Error {
@@ -49,6 +50,11 @@ export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   query?: Record<string, QueryValue>;
   body?: unknown;
+  /**
+   * A body sent as it is (a file, or a slice of one) with its own Content-Type, instead of
+   * `body` as JSON: an import's file. A Blob can be sent again after a 401 and a new key.
+   */
+  upload?: { body: Blob; contentType: string };
   signal?: AbortSignal;
 }
 
@@ -100,18 +106,24 @@ interface Envelope {
   field?: unknown;
 }
 
-async function send(path: string, options: RequestOptions, key: string | null): Promise<Response> {
+async function send(path: string, options: RequestOptions, key: string | null, accept: string): Promise<Response> {
   const method = options.method ?? 'GET';
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: accept };
   // Every write says JSON, even without a body: the server refuses an /api write of any
-  // other type (415), since a cross-site form or no-cors fetch cannot send this one.
-  if (method !== 'GET') headers['Content-Type'] = 'application/json';
+  // other type (415), since a cross-site form or no-cors fetch cannot send this one. An
+  // upload names its own type, which its route accepts instead.
+  if (options.upload) headers['Content-Type'] = options.upload.contentType;
+  else if (method !== 'GET') headers['Content-Type'] = 'application/json';
   if (key) headers.Authorization = `Bearer ${key}`;
   try {
     return await fetch(buildUrl(path, options.query), {
       method,
       headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.upload
+        ? options.upload.body
+        : options.body === undefined
+          ? undefined
+          : JSON.stringify(options.body),
       signal: options.signal,
     });
   } catch (e) {
@@ -133,24 +145,33 @@ async function readEnvelope(res: Response): Promise<Envelope> {
 }
 
 function errorFrom(res: Response, env: Envelope): ApiError {
+  // The envelope's error is a string beside `code` and `field`; an error object
+  // ({"error": {"code", "message", "field"}}) is read the same way.
+  const nested: Envelope & { message?: unknown } = typeof env.error === 'object' && env.error !== null ? env.error : {};
+  const text = typeof env.error === 'string' ? env.error : nested.message;
   const message =
-    typeof env.error === 'string' && env.error
-      ? env.error
+    typeof text === 'string' && text
+      ? text
       : `The server answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}.`;
-  const code = typeof env.code === 'string' ? env.code : res.status === 401 ? 'unauthenticated' : 'http_error';
-  const field = typeof env.field === 'string' && env.field ? env.field : undefined;
+  const rawCode = env.code ?? nested.code;
+  const code = typeof rawCode === 'string' ? rawCode : res.status === 401 ? 'unauthenticated' : 'http_error';
+  const rawField = env.field ?? nested.field;
+  const field = typeof rawField === 'string' && rawField ? rawField : undefined;
   return new ApiError(res.status, code, message, field);
 }
 
 const MAX_KEY_ATTEMPTS = 3;
 
-async function request(path: string, options: RequestOptions): Promise<Envelope> {
+/**
+ * Sends the request with the session's API key, asking for a key on a 401 and sending it
+ * again; resolves to the first 2xx response, throws the ApiError of any other.
+ */
+async function authorized(path: string, options: RequestOptions, accept: string): Promise<Response> {
   for (let attempt = 0; ; attempt++) {
     const key = getApiKey();
-    const res = await send(path, options, key);
-    const env = await readEnvelope(res);
-    if (res.ok && env.success !== false) return env;
-    const error = errorFrom(res, env);
+    const res = await send(path, options, key, accept);
+    if (res.ok) return res;
+    const error = errorFrom(res, await readEnvelope(res));
     if (res.status !== 401 || attempt >= MAX_KEY_ATTEMPTS) throw error;
     // Another request may have obtained a key while this one was in flight: use it.
     if (getApiKey() !== key) continue;
@@ -159,6 +180,13 @@ async function request(path: string, options: RequestOptions): Promise<Envelope>
     if (!newKey) throw error;
     setApiKey(newKey);
   }
+}
+
+async function request(path: string, options: RequestOptions): Promise<Envelope> {
+  const res = await authorized(path, options, 'application/json');
+  const env = await readEnvelope(res);
+  if (env.success === false) throw errorFrom(res, env);
+  return env;
 }
 
 /** Calls the API and returns the envelope's `data`. */
@@ -170,9 +198,33 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
 /** Calls a list endpoint and returns its items with the cursor of the next page. */
 export async function apiList<T>(path: string, options: RequestOptions = {}): Promise<Page<T>> {
   const env = await request(path, options);
+  // The items are the envelope's data; a list sent as data {items, nextCursor} reads the same.
+  const inner: Envelope & { items?: unknown } =
+    typeof env.data === 'object' && env.data !== null && !Array.isArray(env.data) ? env.data : {};
+  const items = Array.isArray(env.data) ? env.data : Array.isArray(inner.items) ? inner.items : [];
+  const nextCursor = env.nextCursor ?? inner.nextCursor;
+  const total = env.total ?? inner.total;
   return {
-    items: Array.isArray(env.data) ? (env.data as T[]) : [],
-    nextCursor: typeof env.nextCursor === 'string' && env.nextCursor ? env.nextCursor : null,
-    ...(typeof env.total === 'number' ? { total: env.total } : {}),
+    items: items as T[],
+    nextCursor: typeof nextCursor === 'string' && nextCursor ? nextCursor : null,
+    ...(typeof total === 'number' ? { total } : {}),
   };
+}
+
+/** A file the API sends (an export), with the name its Content-Disposition gives. */
+export interface Download {
+  blob: Blob;
+  /** From Content-Disposition; null when the server names none. */
+  filename: string | null;
+}
+
+/** Fetches a file with the API key (a plain link could not send it); errors as ApiError. */
+export async function apiDownload(path: string, options: RequestOptions = {}): Promise<Download> {
+  const res = await authorized(path, options, '*/*');
+  try {
+    return { blob: await res.blob(), filename: filenameFromDisposition(res.headers.get('Content-Disposition')) };
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e;
+    throw new ApiError(0, 'network_error', 'The download was cut off. Check your connection and try again.');
+  }
 }

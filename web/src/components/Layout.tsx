@@ -13,6 +13,7 @@ const NAV = [
   { to: '/effectiveness', label: 'Effectiveness', end: true },
   { to: '/journey', label: 'Journey', end: true },
   { to: '/settings', label: 'Settings', end: true },
+  { to: '/import', label: 'Import', end: true },
   { to: '/clients/new', label: 'Add client', end: true },
 ];
 

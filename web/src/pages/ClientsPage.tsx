@@ -3,7 +3,8 @@ import { useEffect, useEffectEvent, useId, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useThreshold } from '../api/metrics/queries';
 import { sendingQuery } from '../api/sending/queries';
-import { userListQuery } from '../api/users/queries';
+import { useDownloadExport } from '../api/exports/mutations';
+import { userFilterQuery, userListQuery } from '../api/users/queries';
 import { CLIENT_STATES, type ClientStateFilter, type SortOrder, type UserSort } from '../api/users/types';
 import { ClientBadges } from '../components/ClientBadges';
 import { pausedBadge } from '../lib/clientBadges';
@@ -64,6 +65,7 @@ export function ClientsPage() {
   // Paused applies to every client: said once above the list, not on every row.
   const sending = useQuery(sendingQuery());
   const paused = pausedBadge(sending.data);
+  const download = useDownloadExport('clients');
 
   return (
     <div className="page">
@@ -77,9 +79,23 @@ export function ClientsPage() {
             </p>
           )}
         </div>
-        <Link to="/clients/new" className="button button--primary">
-          Add client
-        </Link>
+        <div className="button-row">
+          <button
+            type="button"
+            className="button"
+            disabled={download.isPending}
+            aria-describedby="clients-download-hint"
+            onClick={() => download.mutate(userFilterQuery(filters))}
+          >
+            {download.isPending ? 'Preparing CSV…' : 'Download CSV'}
+          </button>
+          <span id="clients-download-hint" className="sr-only">
+            Every client matching the filters, not only this page
+          </span>
+          <Link to="/clients/new" className="button button--primary">
+            Add client
+          </Link>
+        </div>
       </header>
 
       <form className="toolbar" role="search" aria-label="Filter clients" onSubmit={(e) => e.preventDefault()}>

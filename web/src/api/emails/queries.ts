@@ -1,5 +1,5 @@
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
-import { apiList, apiRequest } from '../client';
+import { apiList, apiRequest, type QueryValue } from '../client';
 import { LIVE_REFRESH_MS } from '../live';
 import type { Email, EmailListParams } from './types';
 
@@ -12,21 +12,24 @@ export const emailKeys = {
   detail: (emailId: string) => [...emailKeys.details(), emailId] as const,
 };
 
+/** The list's filters as GET /api/emails reads them; the CSV export (GET /api/exports/emails) reads the same. */
+export function emailFilterQuery(params: Omit<EmailListParams, 'limit' | 'cursor'>): Record<string, QueryValue> {
+  return {
+    status: params.status || undefined,
+    step: params.step ?? undefined,
+    from: params.from || undefined,
+    to: params.to || undefined,
+    q: params.q?.trim() || undefined,
+  };
+}
+
 export function emailListQuery(params: EmailListParams) {
   return queryOptions({
     queryKey: emailKeys.list(params),
     queryFn: ({ signal }) =>
       apiList<Email>('/api/emails', {
         signal,
-        query: {
-          limit: params.limit,
-          cursor: params.cursor,
-          status: params.status || undefined,
-          step: params.step ?? undefined,
-          from: params.from || undefined,
-          to: params.to || undefined,
-          q: params.q?.trim() || undefined,
-        },
+        query: { limit: params.limit, cursor: params.cursor, ...emailFilterQuery(params) },
       }),
     placeholderData: keepPreviousData,
     refetchInterval: LIVE_REFRESH_MS,

@@ -1,5 +1,5 @@
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
-import { apiList, apiRequest } from '../client';
+import { apiList, apiRequest, type QueryValue } from '../client';
 import { LIVE_REFRESH_MS } from '../live';
 import type { TimelineItem, User, UserListParams } from './types';
 
@@ -13,21 +13,24 @@ export const userKeys = {
   detail: (userId: string) => [...userKeys.details(), userId] as const,
 };
 
+/** The list's filters as GET /api/users reads them; the CSV export (GET /api/exports/clients) reads the same. */
+export function userFilterQuery(params: Omit<UserListParams, 'limit' | 'cursor'>): Record<string, QueryValue> {
+  return {
+    sort: params.sort,
+    order: params.order,
+    atRisk: params.atRisk ? 'true' : undefined,
+    search: params.search.trim() || undefined,
+    state: params.state || undefined,
+  };
+}
+
 export function userListQuery(params: UserListParams) {
   return queryOptions({
     queryKey: userKeys.list(params),
     queryFn: ({ signal }) =>
       apiList<User>('/api/users', {
         signal,
-        query: {
-          limit: params.limit,
-          cursor: params.cursor,
-          sort: params.sort,
-          order: params.order,
-          atRisk: params.atRisk ? 'true' : undefined,
-          search: params.search.trim() || undefined,
-          state: params.state || undefined,
-        },
+        query: { limit: params.limit, cursor: params.cursor, ...userFilterQuery(params) },
       }),
     placeholderData: keepPreviousData,
     refetchInterval: LIVE_REFRESH_MS,
