@@ -7,7 +7,7 @@ import { formatBytes, PHASE_WORDS, progressShare, rowsPerSecond } from '../lib/i
 
 export function ImportJobView({ job, now }: { job: ImportJob; now: Date }) {
   return (
-    <div className="import-job" data-testid="import-job" data-status={job.status}>
+    <div className="import-job" data-testid="import-job" data-job-id={job.id} data-status={job.status}>
       <p className="muted small">
         {job.kind === 'orders' ? 'Orders' : 'Clients'} · {job.format} · started {formatDateTime(job.startedAt)}
         {job.createdBy ? ` by ${job.createdBy}` : ''}
@@ -101,7 +101,7 @@ function Rejects({ job }: { job: ImportJob }) {
           The first {formatCount(rejects.length)} of {formatCount(job.rejected)}.
         </p>
       )}
-      <div className="table-wrap" role="region" aria-label="Rejected rows" tabIndex={0}>
+      <div className="table-wrap" role="region" aria-label="List of rejected rows" tabIndex={0}>
         <table className="table table--compact">
           <thead>
             <tr>

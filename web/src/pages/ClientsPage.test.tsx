@@ -1,5 +1,5 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fail, fakeApi, list, ok } from '../test/fakeApi';
 import { aUser } from '../test/fixtures';
 import { renderApp } from '../test/render';
@@ -16,6 +16,28 @@ const clients = [
 ];
 
 describe('The clients page', () => {
+  it('downloads the current filter as CSV (every match, not the page), named by resource and day', async () => {
+    const api = fakeApi({
+      'GET /api/users': () => list(clients),
+      'GET /api/exports/clients': () => ({ status: 200, body: 'userId,email\n' }),
+    });
+    const saved: string[] = [];
+    // jsdom has no object URLs and does not save files: the click on the link is recorded instead.
+    URL.createObjectURL = () => 'blob:x';
+    URL.revokeObjectURL = () => {};
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      saved.push(this.download);
+    });
+    const { user } = renderApp('/clients?state=lapsed&sort=score&search=ada');
+    await screen.findByText('Ada Lovelace');
+    await user.click(screen.getByRole('button', { name: 'Download CSV' }));
+    await waitFor(() => expect(saved).toHaveLength(1));
+    const call = api.callsTo('GET', '/api/exports/clients')[0]!;
+    expect(Object.fromEntries(call.query)).toEqual({ sort: 'score', order: 'asc', search: 'ada', state: 'lapsed' });
+    expect(saved[0]).toMatch(/^clients-\d{8}\.csv$/);
+    click.mockRestore();
+  });
+
   it('lists clients with their score coloured and labelled by risk', async () => {
     fakeApi({ 'GET /api/users': () => list(clients) });
     renderApp('/clients');

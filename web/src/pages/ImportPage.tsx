@@ -323,7 +323,7 @@ function RecentImports({ kind }: { kind: ImportKind }) {
       ) : list.data.items.length === 0 ? (
         <Empty>No import yet.</Empty>
       ) : (
-        <div className="table-wrap" role="region" aria-label="Recent imports" tabIndex={0}>
+        <div className="table-wrap" role="region" aria-label="List of recent imports" tabIndex={0}>
           <table className="table table--compact">
             <thead>
               <tr>

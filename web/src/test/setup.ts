@@ -24,3 +24,17 @@ if (!('ResizeObserver' in globalThis)) {
 
 // jsdom does not scroll.
 window.scrollTo = () => {};
+
+// jsdom's Blob has no arrayBuffer() (every browser the dashboard supports has): read it through FileReader.
+if (!('arrayBuffer' in Blob.prototype)) {
+  Object.defineProperty(Blob.prototype, 'arrayBuffer', {
+    value(this: Blob): Promise<ArrayBuffer> {
+      return new Promise((resolve, reject) => {
+        const reader = new FileReader();
+        reader.onload = () => resolve(reader.result as ArrayBuffer);
+        reader.onerror = () => reject(reader.error ?? new Error('could not read the blob'));
+        reader.readAsArrayBuffer(this);
+      });
+    },
+  });
+}
