@@ -17,6 +17,9 @@ std::optional<std::string> Base64UrlDecode(std::string_view text);
 std::string Base64Encode(std::string_view data);
 std::optional<std::string> Base64Decode(std::string_view text);
 
+// Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
+bool IsValidUtf8(std::string_view s);
+
 // Escapes &, <, >, " and ' for HTML text and attribute values.
 std::string HtmlEscape(std::string_view text);
 

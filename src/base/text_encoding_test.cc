@@ -42,5 +42,16 @@ TEST(TextEncoding, HtmlEscapeEscapesTextAndAttributeDelimiters) {
             "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;");
 }
 
+TEST(TextEncoding, IsValidUtf8IsStrict) {
+  EXPECT_TRUE(IsValidUtf8(""));
+  EXPECT_TRUE(IsValidUtf8("plain ASCII, longer than eight bytes"));
+  EXPECT_TRUE(IsValidUtf8("Zo\xC3\xAB \xE6\x9D\xB1 \xF0\x9F\x98\x80 and more ASCII after"));
+  EXPECT_FALSE(IsValidUtf8("ASCII first, then a lone \xFF"));
+  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));          // overlong '/'
+  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));      // a surrogate
+  EXPECT_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));  // above U+10FFFF
+  EXPECT_FALSE(IsValidUtf8("12345678\xE6\x9D"));  // cut short after the fast path
+}
+
 }  // namespace
 }  // namespace rkd

@@ -26,6 +26,10 @@ Result<ImportFormat> FormatOfPath(const std::string& path);
 struct SourceRecord {
   int64_t line = 0;  // the line the record starts on (1-based)
   std::vector<std::pair<std::string, std::string>> fields;
+  // A record the reader could delimit but not read (a CSV row with more or fewer fields
+  // than the header, invalid UTF-8, a JSON line that is not an object): why, with
+  // `fields` empty. The import rejects that row and reads on.
+  std::string error;
 };
 
 class RecordReader {
@@ -34,10 +38,11 @@ class RecordReader {
   // The column names known before the first record (CSV's header; CDNOW's four); empty
   // for JSON Lines, whose keys come with each record.
   virtual const std::vector<std::string>& columns() const = 0;
-  // The next record into `out`: true when there was one, false at the end. An error
-  // names the line and why (InvalidArgument): an unterminated quote, a row with more or
-  // fewer fields than the header, invalid UTF-8, a line that is not a JSON object, a
-  // wrong delimiter (a header of one column holding ';' or '\t'), an empty file.
+  // The next record into `out`: true when there was one, false at the end. A record
+  // that cannot be read comes back with `out->error` set (see SourceRecord). An error of
+  // the whole file names the line and why (InvalidArgument): an unterminated quote (it
+  // runs to the end), a wrong delimiter (a header of one column holding ';' or '\t'), an
+  // empty file; reading stops there.
   virtual Result<bool> Next(SourceRecord* out) = 0;
   // Bytes consumed so far (progress: rows/s and ETA against the file's size).
   virtual int64_t bytes_read() const = 0;

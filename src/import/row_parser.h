@@ -34,6 +34,10 @@ Result<std::map<std::string, std::string>> ParseColumnMap(const std::string& spe
 // externalId or an email; orders: orderDate, totalValue, and one of userId,
 // clientExternalId, email); a column that matches no field is an error unless
 // `ignore_unknown`.
+// The fields a kind's rows take, in the order above (the read-only ones left out): the
+// dashboard's mapping lists them.
+const std::vector<std::string>& ImportFields(ImportKind kind);
+
 struct ColumnMapping {
   std::map<std::string, std::string> field_to_column;  // the field's column in the file
   std::vector<std::string> unknown;                    // columns that match no field
@@ -56,7 +60,8 @@ struct RowParserOptions {
 class RowParser {
  public:
   // InvalidArgument naming the columns when the header does not map (unknown or missing).
-  static Result<std::unique_ptr<RowParser>> Make(const RowParserOptions& options, const std::vector<std::string>& columns);
+  static Result<std::unique_ptr<RowParser>> Make(const RowParserOptions& options,
+                                                 const std::vector<std::string>& columns);
   virtual ~RowParser() = default;
   // One record: its row, or the RowError that rejects it. Checks: required values present,
   // dates (YYYY-MM-DD, RFC 3339, CDNOW's YYYYMMDD; JSON numbers as epoch ms) not in the
