@@ -5,25 +5,28 @@
 -- name: insert-user
 INSERT INTO users (user_id, email, name, last_order_date, order_count, average_order_value,
                    preferred_categories, engagement_score, last_email_date, created_at, updated_at,
-                   time_zone)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12);
+                   time_zone, external_id, total_spent_cents, first_order_date)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15);
 
 -- name: get-user
 SELECT user_id, email, name, last_order_date, order_count, average_order_value,
-       preferred_categories, engagement_score, last_email_date, created_at, updated_at, time_zone
+       preferred_categories, engagement_score, last_email_date, created_at, updated_at, time_zone,
+       external_id, total_spent_cents, first_order_date
 FROM users WHERE user_id = $1;
 
 -- name: get-user-for-update
 -- The row lock makes concurrent writes to one user (orders, emails, scores) queue up,
 -- so each reads the previous one's result: concurrent orders add up exactly.
 SELECT user_id, email, name, last_order_date, order_count, average_order_value,
-       preferred_categories, engagement_score, last_email_date, created_at, updated_at, time_zone
+       preferred_categories, engagement_score, last_email_date, created_at, updated_at, time_zone,
+       external_id, total_spent_cents, first_order_date
 FROM users WHERE user_id = $1 FOR UPDATE;
 
 -- name: update-user
 UPDATE users SET email = $2, name = $3, last_order_date = $4, order_count = $5,
        average_order_value = $6, preferred_categories = $7, engagement_score = $8,
-       last_email_date = $9, updated_at = $10, time_zone = $11
+       last_email_date = $9, updated_at = $10, time_zone = $11, external_id = $12,
+       total_spent_cents = $13, first_order_date = $14
 WHERE user_id = $1;
 
 -- name: delete-user
@@ -132,7 +135,8 @@ WHERE ($1::text = '' OR user_id = $1::text) AND ($2::text = '' OR status = $2::t
 -- includes the score, 0005_covering_list_indexes.sql), then only those rows are read.
 -- $6 is the client state filter, always '' here (list-users-search checks it).
 SELECT u.user_id, u.email, u.name, u.last_order_date, u.order_count, u.average_order_value,
-       u.preferred_categories, u.engagement_score, u.last_email_date, u.created_at, u.updated_at, u.time_zone
+       u.preferred_categories, u.engagement_score, u.last_email_date, u.created_at, u.updated_at, u.time_zone,
+       u.external_id, u.total_spent_cents, u.first_order_date
 FROM (SELECT user_id, {key} AS sort_key FROM users
       WHERE ($1::float8 IS NULL OR engagement_score < $1::float8)
         AND $2::text IS NULL AND $6::text = ''
@@ -145,7 +149,8 @@ ORDER BY page.sort_key {dir}, u.user_id {dir};
 -- list-users with $2, an ILIKE pattern matched against name and email: a search reads
 -- the rows as it goes. $6 is '' here (a client state runs list-users-state).
 SELECT user_id, email, name, last_order_date, order_count, average_order_value,
-       preferred_categories, engagement_score, last_email_date, created_at, updated_at, time_zone
+       preferred_categories, engagement_score, last_email_date, created_at, updated_at, time_zone,
+       external_id, total_spent_cents, first_order_date
 FROM users
 WHERE ($1::float8 IS NULL OR engagement_score < $1::float8)
   AND ($2::text IS NULL OR name ILIKE $2::text ESCAPE '\' OR email ILIKE $2::text ESCAPE '\')
@@ -160,7 +165,8 @@ ORDER BY {key} {dir}, user_id {dir} LIMIT $5;
 -- read a rare state from its small table (suppressions, holdouts, open episodes) and
 -- sort it, instead of walking every client. $1, $2 as list-users-search; $6 the state.
 SELECT user_id, email, name, last_order_date, order_count, average_order_value,
-       preferred_categories, engagement_score, last_email_date, created_at, updated_at, time_zone
+       preferred_categories, engagement_score, last_email_date, created_at, updated_at, time_zone,
+       external_id, total_spent_cents, first_order_date
 FROM users
 WHERE {state}
   AND ($1::float8 IS NULL OR engagement_score < $1::float8)
@@ -395,14 +401,16 @@ WHERE converted_at >= $1 GROUP BY 1;
 
 -- name: get-users
 SELECT user_id, email, name, last_order_date, order_count, average_order_value,
-       preferred_categories, engagement_score, last_email_date, created_at, updated_at, time_zone
+       preferred_categories, engagement_score, last_email_date, created_at, updated_at, time_zone,
+       external_id, total_spent_cents, first_order_date
 FROM users WHERE user_id IN (SELECT json_array_elements_text($1::json));
 
 -- name: get-users-for-update
 -- Locked in user id order, so two batches (or a batch and a single write) never wait on
 -- each other in a cycle.
 SELECT user_id, email, name, last_order_date, order_count, average_order_value,
-       preferred_categories, engagement_score, last_email_date, created_at, updated_at, time_zone
+       preferred_categories, engagement_score, last_email_date, created_at, updated_at, time_zone,
+       external_id, total_spent_cents, first_order_date
 FROM users WHERE user_id IN (SELECT json_array_elements_text($1::json)) ORDER BY user_id FOR UPDATE;
 
 -- name: get-emails
@@ -418,7 +426,8 @@ WHERE lower(email) IN (SELECT lower(json_array_elements_text($1::json)));
 -- name: scan-users
 -- The sweep's page: $1 the last user id of the page before ('' first), $2 the limit.
 SELECT user_id, email, name, last_order_date, order_count, average_order_value,
-       preferred_categories, engagement_score, last_email_date, created_at, updated_at, time_zone
+       preferred_categories, engagement_score, last_email_date, created_at, updated_at, time_zone,
+       external_id, total_spent_cents, first_order_date
 FROM users WHERE user_id > $1 ORDER BY user_id LIMIT $2;
 
 -- name: list-user-emails
@@ -559,3 +568,70 @@ WHERE lower(email) IN (SELECT lower(json_array_elements_text($1::json)));
 SELECT step, COUNT(*) FILTER (WHERE status IN ('SENT', 'OPENED', 'CLICKED')),
        COUNT(*) FILTER (WHERE converted_at IS NOT NULL)
 FROM emails WHERE created_at >= $1 AND step IS NOT NULL GROUP BY step ORDER BY step;
+
+-- Imports (issue 10): a batch's reads take a JSON array as $1, as the email processor's.
+
+-- name: get-users-by-external-id
+SELECT user_id, email, name, last_order_date, order_count, average_order_value,
+       preferred_categories, engagement_score, last_email_date, created_at, updated_at, time_zone,
+       external_id, total_spent_cents, first_order_date
+FROM users WHERE external_id IN (SELECT json_array_elements_text($1::json));
+
+-- name: get-users-by-email
+-- Compared without case (users_email_lower).
+SELECT user_id, email, name, last_order_date, order_count, average_order_value,
+       preferred_categories, engagement_score, last_email_date, created_at, updated_at, time_zone,
+       external_id, total_spent_cents, first_order_date
+FROM users WHERE lower(email) IN (SELECT lower(json_array_elements_text($1::json)));
+
+-- name: get-user-by-external-id
+SELECT user_id, email, name, last_order_date, order_count, average_order_value,
+       preferred_categories, engagement_score, last_email_date, created_at, updated_at, time_zone,
+       external_id, total_spent_cents, first_order_date
+FROM users WHERE external_id = $1;
+
+-- name: get-orders-by-external-ids
+SELECT order_id, user_id, order_date, total_value, items, status, created_at, external_id
+FROM orders WHERE external_id IN (SELECT json_array_elements_text($1::json));
+
+-- name: update-imported-order
+-- A newer export's version of an order ($1 its externalId).
+UPDATE orders SET user_id = $2, order_date = $3, total_value = $4, items = $5, status = $6
+WHERE external_id = $1;
+
+-- name: mark-import-pending
+INSERT INTO import_pending (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING;
+
+-- name: import-pending
+SELECT user_id FROM import_pending ORDER BY user_id LIMIT $1;
+
+-- name: clear-import-pending
+DELETE FROM import_pending WHERE user_id IN (SELECT json_array_elements_text($1::json));
+
+-- name: order-totals
+-- Each client's orders summed: how many, the total in cents, the first and last dates.
+SELECT user_id, count(*), SUM(round(total_value::numeric * 100))::bigint, MIN(order_date), MAX(order_date)
+FROM orders WHERE user_id IN (SELECT json_array_elements_text($1::json)) GROUP BY user_id;
+
+-- name: any-attributable
+-- Whether an order could convert anything (an email or a holdout record exists): a
+-- first import into a fresh store skips attribution.
+SELECT CASE WHEN EXISTS (SELECT 1 FROM emails) OR EXISTS (SELECT 1 FROM holdouts) THEN 1 ELSE 0 END;
+
+-- name: save-import
+INSERT INTO imports (import_id, status, detail, created_by, started_at, finished_at)
+VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT (import_id) DO UPDATE SET status = excluded.status, detail = excluded.detail,
+                                      finished_at = excluded.finished_at;
+
+-- name: get-import
+SELECT import_id, status, detail, created_by, started_at, finished_at FROM imports WHERE import_id = $1;
+
+-- name: list-imports
+SELECT import_id, status, detail, created_by, started_at, finished_at FROM imports
+ORDER BY started_at DESC, import_id DESC LIMIT $1;
+
+-- name: scan-orders
+-- The export's page: $1 the last order id of the page before ('' first), $2 the limit.
+SELECT order_id, user_id, order_date, total_value, items, status, created_at, external_id
+FROM orders WHERE order_id > $1 ORDER BY order_id LIMIT $2;

@@ -74,5 +74,11 @@ struct SesHookOptions {
   int max_age_s = 3600;                  // RKD_SNS_MAX_AGE_S: a signed message older than this is a replay
 };
 void RegisterSesHookRoutes(Router& router, ApiContext& ctx, const SesHookOptions& options);
+// /api/imports (POST a file: 202 and the job; GET one or the newest) and
+// /api/imports/preview (a file's first rows and their column mapping), issue 10.
+class ImportJobs;  // api/import_jobs.h
+void RegisterImportRoutes(Router& router, ApiContext& ctx, ImportJobs& jobs);
+// /api/exports/clients|emails|orders: a list's filter as CSV or JSON Lines (issue 10).
+void RegisterExportRoutes(Router& router, ApiContext& ctx);
 
 }  // namespace rkd

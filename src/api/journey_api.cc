@@ -142,7 +142,7 @@ Result<nlohmann::json> DryRun(ApiContext& ctx, const JourneyApiOptions& options)
         would.push_back(std::move(u));
       } else if (d.action == JourneyAction::kHoldOut) {
         ++held_out;
-      } else if (d.why == Why::kSuppressed) {
+      } else if (d.why == Why::kSuppressed || d.why == Why::kNoAddress) {
         ++suppressed;
       } else if (d.why == Why::kResting) {
         ++resting;

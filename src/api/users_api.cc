@@ -57,7 +57,16 @@ void RegisterUserRoutes(Router& router, ApiContext& ctx) {
     auto query = ParseUserQuery(req.query, ctx.rules.threshold);
     if (!query.ok()) return ErrorResponse(query.status());
     if (Status st = ApplyStateFilter(req.query, ctx.rules.threshold, &*query); !st.ok()) return ErrorResponse(st);
-    auto page = ctx.store.ListUsers(*query);
+    // ?externalId=: the client with the shop's customer id (issue 10), a list of one or none.
+    auto external_id = req.query.find("externalId");
+    if (external_id != req.query.end() && (external_id->second.empty() || external_id->second.size() > 200))
+      return ErrorResponse(Status::InvalidArgument("externalId must be 1 to 200 characters", "externalId"));
+    auto page = external_id == req.query.end() ? ctx.store.ListUsers(*query) : [&]() -> Result<Page<User>> {
+      auto found = ctx.store.GetUserByExternalId(external_id->second);
+      if (found.status().IsNotFound()) return Page<User>{};
+      if (!found.ok()) return found.status();
+      return Page<User>{{std::move(found).value()}, ""};
+    }();
     if (!page.ok()) return ErrorResponse(page.status());
     auto facts = ctx.store.FactsOf(page->items);  // the page's badges, in a few batched reads
     if (!facts.ok()) return ErrorResponse(facts.status());

@@ -272,6 +272,12 @@ const std::vector<Setting>& Settings() {
        .section = kHttp,
        .description = "HTTP worker threads; 0: 8 (handlers may block on the database; 8 measured best on 2 cores).",
        .parser = Int(&Config::http_threads, 0, 256)},
+      {.name = "RKD_IMPORT_MAX_MB",
+       .section = kHttp,
+       .description = "The largest file POST /api/imports takes, in MiB (other requests stay at 1 MiB). Only a "
+                      "request with a valid API key may send more than 1 MiB; the upload is held in memory until "
+                      "it is spooled to the data folder. Larger histories import with `rekindle import`.",
+       .parser = Int(&Config::import_max_mb, 1, 4096)},
       {.name = "RKD_API_KEYS",
        .section = kHttp,
        .description = "Comma-separated keys, each `name:key` or a bare key (named key-1, key-2… by its place in the "

@@ -23,7 +23,8 @@ struct Config {
   std::string bus_namespace = "rkd";     // NATS: prefixes streams and subjects, so installs can share a server
   int nats_replicas = 1;                 // NATS: stream replicas (3 on a 3-node cluster)
   std::string http_addr = "127.0.0.1:8080";
-  int http_threads = 0;  // 0: one per core
+  int http_threads = 0;     // 0: one per core
+  int import_max_mb = 256;  // POST /api/imports' body limit
   ScoreRules score;
   int email_cooldown_days = 7;
   int visibility_timeout_s = 300;

@@ -80,7 +80,6 @@ DemoData GenerateDemoData(int count, uint64_t seed, Millis now) {
     const int orders = loyalty < 0.5 ? 1 + pick(3) : loyalty < 0.85 ? 3 + pick(6) : 8 + pick(18);
     const double typical_value = std::exp(uniform(std::log(25.0), std::log(320.0)));
     const Millis last_order = now - static_cast<Millis>(days_ago * kMillisPerDay);
-    double total = 0;
     for (int k = 0; k < orders; ++k) {
       Order o;
       o.order_id = u.user_id + "-o" + std::to_string(k + 1);
@@ -103,14 +102,16 @@ DemoData GenerateDemoData(int count, uint64_t seed, Millis now) {
         o.total_value += item.price * static_cast<double>(item.quantity);
       }
       o.total_value = std::round(o.total_value * 100) / 100;
-      total += o.total_value;
       o.created_at = o.order_date;
       out.orders.push_back(std::move(o));
     }
     std::sort(out.orders.end() - orders, out.orders.end(),
               [](const Order& a, const Order& b) { return a.order_date < b.order_date; });
     u.order_count = orders;
-    u.average_order_value = std::round(total / orders * 100) / 100;
+    for (auto o = out.orders.end() - orders; o != out.orders.end(); ++o)
+      u.total_spent_cents += std::llround(o->total_value * 100);
+    u.average_order_value = AverageOrderValue(u.total_spent_cents, orders);
+    u.first_order_date = (out.orders.end() - orders)->order_date;
     u.last_order_date = last_order;
     out.users.push_back(std::move(u));
   }

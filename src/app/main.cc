@@ -13,9 +13,11 @@
 #include <optional>
 
 #include "api/api.h"
+#include "api/import_jobs.h"
 #include "app/components.h"
 #include "app/config.h"
 #include "app/demo_data.h"
+#include "app/import_command.h"
 #include "app/link_signing_key.h"
 #include "app/pipeline_threads.h"
 #include "app/sending_setup.h"
@@ -114,6 +116,12 @@ int Serve(const Config& given, bool with_pipeline) {
   options.port = static_cast<uint16_t>(given.http_port());
   options.threads = given.http_threads > 0 ? given.http_threads : 8;
   for (const std::string& network : given.trusted_proxies) options.trusted_proxies.push_back(*ParseCidr(network));
+  // An import's upload may be larger than other requests, from a caller with a valid key.
+  options.large_body_limit = static_cast<size_t>(given.import_max_mb) << 20;
+  options.allows_large_body = [&access](const HttpRequest& head) {
+    HttpRequest screened = head;
+    return head.method == "POST" && head.path == "/api/imports" && !access.Screen(screened);
+  };
   // Outlives the server and the components (their figures are read at scrape time).
   Metrics metrics({kVersion, given.smtp_url.empty() ? "outbox" : "smtp"});
   HttpServer server(options, WithMetrics(metrics.http(), WithAccess(access, router)));
@@ -155,6 +163,9 @@ int Serve(const Config& given, bool with_pipeline) {
   RegisterSuppressionRoutes(router, ctx);
   RegisterUnsubscribeRoutes(router, ctx, *link_key);
   RegisterEffectivenessRoutes(router, ctx);
+  RegisterExportRoutes(router, ctx);
+  ImportJobs imports(store, clock, config.data_dir() + "/tmp", &sweeper);
+  RegisterImportRoutes(router, ctx, imports);
   RegisterTrackingRoutes(router, ctx, *link_key);
   RegisterSesHookRoutes(router, ctx,
                         {config.ses_webhook_secret, config.sns_cert_hosts, config.sns_allow_insecure_cert_url,
@@ -408,8 +419,12 @@ int Run(int argc, char** argv) {
       "backup", "Copy the SQLite store to FILE while the service runs (and unsubscribe.key to FILE.unsubscribe.key)");
   std::string backup_file;
   backup_cmd->add_option("FILE", backup_file, "Where to write the copy (replaced when it exists)")->required();
+  ImportArgs import_args;
+  ExportArgs export_args;
+  auto* import_cmd = AddImportCommand(app, import_args);
+  auto* export_cmd = AddExportCommand(app, export_args);
   for (auto* sub : {serve, api, migrate, seed_cmd, config_cmd, stream_cmd, worker_cmd, sweep_cmd, pause_cmd, resume_cmd,
-                    backup_cmd})
+                    backup_cmd, import_cmd, export_cmd})
     sub->set_version_flag("--version", std::string("rekindle ") + kVersion);
   CLI11_PARSE(app, argc, argv);
 
@@ -418,6 +433,8 @@ int Run(int argc, char** argv) {
     std::cout << (env_example ? ConfigEnvExample() : ConfigMarkdownTable());
     return 0;
   }
+  // An import's and an export's stdout is their output (the summary, the rows): logs go to stderr.
+  if (import_cmd->parsed() || export_cmd->parsed()) LogToStderr();
   auto config = LoadConfig([](const char* name) { return std::getenv(name); });
   if (!config.ok()) return Fail(config.status());
   SetLogLevel(config->log_level);
@@ -433,6 +450,8 @@ int Run(int argc, char** argv) {
   if (worker_cmd->parsed()) return RunWorker(*config);
   if (sweep_cmd->parsed()) return Sweep(*config);
   if (backup_cmd->parsed()) return Backup(*config, backup_file);
+  if (import_cmd->parsed()) return RunImportCommand(*config, import_args, [&] { return Sweep(*config); });
+  if (export_cmd->parsed()) return RunExportCommand(*config, export_args);
   return Serve(*config, /*with_pipeline=*/!api->parsed());
 }
 

@@ -3,6 +3,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <thread>
@@ -12,12 +13,14 @@
 namespace rkd {
 namespace {
 
+std::atomic<bool> g_to_stderr{false};
+
 spdlog::logger& Logger() {
   // Never destroyed: the flusher thread below runs until the process ends. Destroyed by
   // exit(), the logger died while that thread was locking its weak_ptr or ending, a data
   // race with the exit handlers (TSan, HttpServerTest). stdout is flushed by exit().
   static const std::shared_ptr<spdlog::logger>* const kLogger = new std::shared_ptr<spdlog::logger>([] {
-    auto l = spdlog::stdout_logger_mt("rekindle");
+    auto l = g_to_stderr ? spdlog::stderr_logger_mt("rekindle") : spdlog::stdout_logger_mt("rekindle");
     l->set_pattern("%v");  // the line is already JSON
     // Lines reach stdout within 100 ms, warnings and errors at once: a write per
     // request would cost more than the request itself. (spdlog's flush_every counts in
@@ -37,6 +40,8 @@ spdlog::logger& Logger() {
 }
 
 }  // namespace
+
+void LogToStderr() { g_to_stderr = true; }
 
 void SetLogLevel(std::string_view level) { Logger().set_level(spdlog::level::from_str(std::string(level))); }
 

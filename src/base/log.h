@@ -13,6 +13,10 @@ namespace rkd {
 void SetLogLevel(std::string_view level);
 void LogEvent(spdlog::level::level_enum level, std::string_view msg, nlohmann::json fields = nlohmann::json::object());
 
+// Logs to stderr instead, for a command whose stdout is its output (export); call it
+// before the first log line.
+void LogToStderr();
+
 // For hot paths that format their own JSON line.
 bool LogEnabled(spdlog::level::level_enum level);
 void LogRaw(spdlog::level::level_enum level, const std::string& json_line);

@@ -42,6 +42,7 @@ inline constexpr const char* kEndBounced = "bounced";
 inline constexpr const char* kEndComplained = "complained";
 inline constexpr const char* kEndCompleted = "completed";
 inline constexpr const char* kEndDeleted = "deleted";
+inline constexpr const char* kEndNoAddress = "noAddress";  // an imported client's placeholder address
 
 struct Episode {
   std::string episode_id;

@@ -1,5 +1,7 @@
 #include "domain/json_codec.h"
 
+#include <cmath>
+
 namespace rkd {
 namespace {
 
@@ -34,6 +36,9 @@ json ToJson(const User& u) {
               {"lastOrderDate", OptionalTime(u.last_order_date)},
               {"orderCount", u.order_count},
               {"averageOrderValue", u.average_order_value},
+              {"totalSpent", static_cast<double>(u.total_spent_cents) / 100.0},
+              {"firstOrderDate", OptionalTime(u.first_order_date)},
+              {"externalId", u.external_id.empty() ? json(nullptr) : json(u.external_id)},
               {"preferredCategories", u.preferred_categories},
               {"engagementScore", u.engagement_score},
               {"lastEmailDate", OptionalTime(u.last_email_date)},
@@ -99,6 +104,10 @@ Result<User> UserFromJson(const json& j) {
     u.created_at = ReadOptionalTime(j, "createdAt").value_or(0);
     u.updated_at = ReadOptionalTime(j, "updatedAt").value_or(0);
     if (auto tz = j.find("timeZone"); tz != j.end() && tz->is_string()) u.time_zone = tz->get<std::string>();
+    if (auto x = j.find("externalId"); x != j.end() && x->is_string()) u.external_id = x->get<std::string>();
+    if (auto t = j.find("totalSpent"); t != j.end() && t->is_number())
+      u.total_spent_cents = std::llround(t->get<double>() * 100.0);
+    u.first_order_date = ReadOptionalTime(j, "firstOrderDate");
     return u;
   } catch (const json::exception& e) {
     return Status::Internal(std::string("malformed user image: ") + e.what());

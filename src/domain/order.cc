@@ -6,10 +6,11 @@
 namespace rkd {
 
 void ApplyOrder(const Order& order, User* u) {
-  const double total = u->average_order_value * static_cast<double>(u->order_count) + order.total_value;
+  u->total_spent_cents += std::llround(order.total_value * 100.0);
   u->order_count += 1;
-  u->average_order_value = std::round(total / static_cast<double>(u->order_count) * 100.0) / 100.0;
+  u->average_order_value = AverageOrderValue(u->total_spent_cents, u->order_count);
   u->last_order_date = std::max(u->last_order_date.value_or(order.order_date), order.order_date);
+  u->first_order_date = std::min(u->first_order_date.value_or(order.order_date), order.order_date);
 }
 
 bool IsSameOrder(const Order& stored, const Order& retry) {

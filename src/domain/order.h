@@ -43,10 +43,10 @@ struct Order {
 // The stores use it inside the order's transaction to tell a replay from a conflict.
 bool IsSameOrder(const Order& stored, const Order& retry);
 
-// Moves the client's order statistics by one order: orderCount + 1, the running
-// averageOrderValue (rounded to cents), lastOrderDate to the later of the two (an order
-// back-dated before the last one does not move it). Score and timestamps are the
-// store's to set.
+// Moves the client's order statistics by one order: orderCount + 1, the total in cents
+// (exact) and the average derived from it, lastOrderDate to the later of the two (an
+// order back-dated before the last one does not move it), firstOrderDate to the
+// earlier. Score and timestamps are the store's to set.
 void ApplyOrder(const Order& order, User* user);
 
 }  // namespace rkd

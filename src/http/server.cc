@@ -110,6 +110,31 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(server_->options.body_limit);
     parser_->header_limit(64 * 1024);
     stream_.expires_after(kIdleTimeout);
+    if (!server_->options.allows_large_body) {
+      http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+      return;
+    }
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+  }
+
+  // The headers are in: a request the handler lets upload more gets the larger limit
+  // before its body is read (ServerOptions::allows_large_body).
+  void OnHeader(beast::error_code ec, std::size_t n) {
+    if (ec) return OnRead(ec, n);
+    const auto& r = parser_->get();
+    HttpRequest head;
+    head.method = std::string(r.method_string());
+    auto target = NormalizeTarget(std::string_view(r.target().data(), r.target().size()));
+    if (target.ok()) {
+      head.path = target->path;
+      for (const auto& f : r) {
+        std::string name(f.name_string());
+        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        head.headers[std::move(name)] = std::string(f.value());
+      }
+      if (server_->options.allows_large_body(head)) parser_->body_limit(server_->options.large_body_limit);
+    }
     http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnRead, shared_from_this()));
   }
 

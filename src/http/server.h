@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,6 +26,11 @@ struct ServerOptions {
   // Proxies whose X-Forwarded-For names the client (RKD_TRUSTED_PROXIES); empty: the peer
   // is the client. Each request's client_address and log line follow it.
   std::vector<Cidr> trusted_proxies;
+  // Requests that may send up to large_body_limit (an import's upload): asked once the
+  // headers are read and before the body is, with the method, the normalised path and
+  // the headers (no body). Null: none may.
+  std::function<bool(const HttpRequest& head)> allows_large_body;
+  size_t large_body_limit = 0;
 };
 
 class HttpServer {

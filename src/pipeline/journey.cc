@@ -47,6 +47,11 @@ JourneyDecision DecideJourney(const JourneyInput& in) {
       out.end_reason = EndReasonForSuppression(*in.suppression_reason);
       return out;
     }
+    if (IsPlaceholderAddress(u.email)) {
+      out.action = JourneyAction::kEnd;
+      out.end_reason = kEndNoAddress;
+      return out;
+    }
     const JourneyDefinition& d = in.episode_journey->definition;
     if (e.step >= e.steps || e.step >= static_cast<int>(d.steps.size())) {
       out.action = JourneyAction::kEnd;
@@ -73,6 +78,12 @@ JourneyDecision DecideJourney(const JourneyInput& in) {
   }
   if (in.suppression_reason) {
     out.why = Why::kSuppressed;
+    return out;
+  }
+  // A client imported without an address is scored, never emailed (nor held out: the
+  // holdout compares clients who could have been emailed).
+  if (IsPlaceholderAddress(u.email)) {
+    out.why = Why::kNoAddress;
     return out;
   }
   if (in.held_out) {

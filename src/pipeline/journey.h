@@ -51,6 +51,7 @@ enum class Why {
   kNone,
   kNotAtRisk,
   kSuppressed,
+  kNoAddress,  // an imported client without an email address (a placeholder under .invalid)
   kResting,
   kNotDue,
   kCooldown,

@@ -27,6 +27,7 @@
 
 #include "base/status.h"
 #include "domain/email.h"
+#include "domain/import_rows.h"
 #include "domain/journey.h"
 #include "domain/order.h"
 #include "domain/shop_settings.h"
@@ -245,6 +246,44 @@ struct SendBudget {
   std::vector<int64_t> sent;
 };
 
+// Imports (issue 10). A batch of rows of one kind, as the import's second pass gives
+// them, and what became of each.
+struct ImportBatch {
+  std::vector<ClientRow> clients;
+  std::vector<OrderRow> orders;
+};
+enum class ImportOutcome { kImported, kUpdated, kUnchanged, kRejected };
+struct ImportBatchResult {
+  std::vector<ImportOutcome> outcomes;  // one per row, in the batch's order
+  std::vector<RowError> rejects;        // the rows the store refused (an address another client has…)
+  int64_t clients_created = 0;          // by orders naming clients the store did not have
+};
+// Where Store::ImportRows takes its batches from, and tells what it wrote.
+class ImportFeed {
+ public:
+  virtual ~ImportFeed() = default;
+  // The next batch; nullopt at the end.
+  virtual Result<std::optional<ImportBatch>> Next() = 0;
+  // After each batch is written (committed, or inside a dry run's transaction).
+  virtual void Written(const ImportBatch& batch, const ImportBatchResult& result) = 0;
+  // As the derived fields of clients whose orders changed are refreshed, the count so far.
+  virtual void Refreshed(int64_t clients) = 0;
+};
+struct ImportWriteOptions {
+  bool dry_run = false;        // one transaction for everything, rolled back at the end
+  bool stop_on_reject = true;  // a row the store refuses fails the call (its batch is not written)
+  double at_risk_below = 40;   // the at-risk bound of the count returned
+};
+// An import job started through the API: its state and its JSON (GET /api/imports/:id).
+struct ImportJob {
+  std::string import_id;
+  std::string status;  // running, done, failed
+  std::string detail;  // the job's JSON: options, figures, first rejected rows
+  std::string created_by;
+  Millis started_at = 0;
+  std::optional<Millis> finished_at;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -282,6 +321,30 @@ class Store {
   // Bulk load (the `seed` command): users and their orders in one transaction, users'
   // derived fields taken as given, scores computed, one INSERT change per user.
   virtual Status Import(std::vector<User> users, std::vector<Order> orders) = 0;
+
+  // Imports (issue 10). ImportRows writes every batch `feed` gives, each in its own
+  // transaction: clients are matched by externalId, else by email (without case), and
+  // inserted or updated; orders find their client by userId, clientExternalId or email
+  // (creating one the store lacks, under a placeholder address when none is given) and
+  // are matched by externalId: a new one is inserted, a differing one updated, an equal
+  // one left alone. Then every client whose orders changed gets orderCount, totalSpent,
+  // averageOrderValue, firstOrderDate, lastOrderDate and the score recomputed from all of
+  // their orders (exact, whatever order they came in), in transactions of their own;
+  // clients marked by an import that stopped before this step are refreshed too. Nothing
+  // is appended to the change stream: an import emails no one by itself. New orders are
+  // attributed to emails as CreateOrder does. Returns the clients at risk once done. A row
+  // the store refuses fails the call with InvalidArgument naming its line (its batch
+  // unwritten) under `stop_on_reject`, else it is reported in the batch's result.
+  virtual Result<int64_t> ImportRows(ImportFeed& feed, const ImportWriteOptions& options) = 0;
+  // The client with the shop's customer id; NotFound otherwise.
+  virtual Result<User> GetUserByExternalId(const std::string& external_id) = 0;
+  // Import jobs: SaveImportJob inserts or replaces one; ListImportJobs the newest first.
+  virtual Status SaveImportJob(const ImportJob& job) = 0;
+  virtual Result<ImportJob> GetImportJob(const std::string& import_id) = 0;
+  virtual Result<std::vector<ImportJob>> ListImportJobs(int limit) = 0;
+  // Export (issue 10): up to `limit` orders with order_id > after_order_id, in order_id
+  // order (the whole table, page by page); emails likewise by email_id.
+  virtual Result<std::vector<Order>> ScanOrders(const std::string& after_order_id, int limit) = 0;
 
   // Pipeline. RefreshScores recomputes the score of each user (as of now) and stores
   // it where it changed; unknown ids are skipped.

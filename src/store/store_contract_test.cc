@@ -1337,6 +1337,236 @@ TEST_P(StoreContractTest, SuppressionsPageSearchAndCount) {
   EXPECT_FALSE(*store_->GetSuppression("nobody@odd.test"));
 }
 
+// ---- imports (issue 10) ----------------------------------------------------------------
+
+// Batches for Store::ImportRows, and what it told.
+class VectorFeed final : public ImportFeed {
+ public:
+  explicit VectorFeed(std::vector<ImportBatch> batches) : batches_(std::move(batches)) {}
+  Result<std::optional<ImportBatch>> Next() override {
+    if (next_ == batches_.size()) return std::optional<ImportBatch>();
+    return std::optional<ImportBatch>(batches_[next_++]);
+  }
+  void Written(const ImportBatch&, const ImportBatchResult& r) override {
+    for (ImportOutcome o : r.outcomes) outcomes.push_back(o);
+    for (const RowError& e : r.rejects) rejects.push_back(e);
+    clients_created += r.clients_created;
+  }
+  void Refreshed(int64_t n) override { refreshed = n; }
+
+  std::vector<ImportOutcome> outcomes;
+  std::vector<RowError> rejects;
+  int64_t clients_created = 0, refreshed = 0;
+
+ private:
+  std::vector<ImportBatch> batches_;
+  size_t next_ = 0;
+};
+
+ClientRow Client(int64_t line, std::string external_id, std::string email, std::string name = "") {
+  ClientRow r;
+  r.line = line;
+  r.external_id = std::move(external_id);
+  r.email = std::move(email);
+  r.name = std::move(name);
+  return r;
+}
+
+OrderRow ImportedOrder(int64_t line, std::string external_id, std::string client_external_id, Millis date,
+                       int64_t cents) {
+  OrderRow r;
+  r.line = line;
+  r.external_id = std::move(external_id);
+  r.client_external_id = std::move(client_external_id);
+  r.order_date = date;
+  r.total_cents = cents;
+  return r;
+}
+
+TEST_P(StoreContractTest, ImportClientsMatchByExternalIdThenEmailAndRecordNoChange) {
+  using O = ImportOutcome;
+  auto existing = store_->CreateUser(NewUser("Known@Example.com", "Known"));
+  ASSERT_TRUE(existing.ok());
+  const int64_t changes_before = static_cast<int64_t>(AllChanges().size());
+  ImportBatch batch;
+  batch.clients = {Client(2, "A", "a@example.com", "Ada"), Client(3, "B", ""), Client(4, "K", "known@example.com")};
+  VectorFeed feed({batch});
+  ImportWriteOptions options;
+  options.stop_on_reject = false;
+  auto at_risk = store_->ImportRows(feed, options);
+  ASSERT_TRUE(at_risk.ok()) << at_risk.status().ToString();
+  EXPECT_EQ(feed.outcomes, (std::vector<O>{O::kImported, O::kImported, O::kUpdated}));
+  EXPECT_EQ(static_cast<int64_t>(AllChanges().size()), changes_before);  // an import emails no one
+  auto b = store_->GetUserByExternalId("B");
+  ASSERT_TRUE(b.ok());
+  EXPECT_TRUE(IsPlaceholderAddress(b->email)) << b->email;
+  EXPECT_EQ(b->name, "Client B");
+  auto k = store_->GetUserByExternalId("K");  // matched by address, given the shop's id
+  ASSERT_TRUE(k.ok());
+  EXPECT_EQ(k->user_id, existing->user_id);
+  EXPECT_EQ(k->name, "Known");  // no name in the file: kept
+  EXPECT_TRUE(store_->GetUserByExternalId("nobody").status().IsNotFound());
+
+  // Again: nothing changes. Then a new name, and an address another client has.
+  VectorFeed again({batch});
+  ASSERT_TRUE(store_->ImportRows(again, options).ok());
+  EXPECT_EQ(again.outcomes, (std::vector<O>{O::kUnchanged, O::kUnchanged, O::kUnchanged}));
+  ImportBatch later;
+  later.clients = {Client(2, "A", "a@example.com", "Ada Lovelace"), Client(3, "B", "a@example.com"),
+                   Client(4, "Z", "known@example.com")};
+  VectorFeed third({later});
+  ASSERT_TRUE(store_->ImportRows(third, options).ok());
+  EXPECT_EQ(third.outcomes, (std::vector<O>{O::kUpdated, O::kRejected, O::kRejected}));
+  ASSERT_EQ(third.rejects.size(), 2u);
+  EXPECT_EQ(third.rejects[0].line, 3);
+  EXPECT_EQ(third.rejects[0].field, "email");
+  EXPECT_EQ(store_->GetUserByExternalId("A")->name, "Ada Lovelace");
+
+  // Stopping at a refused row writes nothing of its batch.
+  VectorFeed strict({later});
+  auto refused = store_->ImportRows(strict, ImportWriteOptions{});
+  EXPECT_EQ(refused.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("line 3"), std::string::npos) << refused.status().message();
+}
+
+TEST_P(StoreContractTest, ImportedOrdersGiveExactDerivedFieldsWhateverTheirOrder) {
+  using O = ImportOutcome;
+  const Millis d = kMillisPerDay;
+  ImportBatch first, second;
+  // Out of date order, across two batches; the client is created by its first order.
+  first.orders = {ImportedOrder(2, "o3", "X", kStart - 10 * d, 1001),
+                  ImportedOrder(3, "o1", "X", kStart - 300 * d, 1000)};
+  second.orders = {ImportedOrder(4, "o2", "X", kStart - 100 * d, 1000)};
+  VectorFeed feed({first, second});
+  auto at_risk = store_->ImportRows(feed, ImportWriteOptions{});
+  ASSERT_TRUE(at_risk.ok()) << at_risk.status().ToString();
+  EXPECT_EQ(feed.outcomes, (std::vector<O>{O::kImported, O::kImported, O::kImported}));
+  EXPECT_EQ(feed.clients_created, 1);
+  EXPECT_EQ(feed.refreshed, 1);
+  auto x = store_->GetUserByExternalId("X");
+  ASSERT_TRUE(x.ok());
+  EXPECT_EQ(x->order_count, 3);
+  EXPECT_EQ(x->total_spent_cents, 3001);
+  EXPECT_DOUBLE_EQ(x->average_order_value, 10.00);  // 30.01 / 3, to the cent
+  EXPECT_EQ(x->first_order_date, kStart - 300 * d);
+  EXPECT_EQ(x->last_order_date, kStart - 10 * d);
+  EXPECT_TRUE(AllChanges().empty());
+  EXPECT_EQ(*at_risk, IsAtRisk(ScoreRules{}, x->engagement_score) ? 1 : 0);
+
+  // The same orders again: unchanged. A newer export: one order corrected, one new.
+  VectorFeed again({first, second});
+  ASSERT_TRUE(store_->ImportRows(again, ImportWriteOptions{}).ok());
+  EXPECT_EQ(again.outcomes, (std::vector<O>{O::kUnchanged, O::kUnchanged, O::kUnchanged}));
+  EXPECT_EQ(again.refreshed, 0);
+  ImportBatch newer;
+  newer.orders = {ImportedOrder(2, "o3", "X", kStart - 10 * d, 2001), ImportedOrder(5, "o4", "X", kStart - d, 500)};
+  VectorFeed third({newer});
+  ASSERT_TRUE(store_->ImportRows(third, ImportWriteOptions{}).ok());
+  EXPECT_EQ(third.outcomes, (std::vector<O>{O::kUpdated, O::kImported}));
+  x = store_->GetUserByExternalId("X");
+  EXPECT_EQ(x->order_count, 4);
+  EXPECT_EQ(x->total_spent_cents, 4501);
+  EXPECT_DOUBLE_EQ(x->average_order_value, 11.25);  // 45.01 / 4 = 11.2525
+  EXPECT_EQ(x->last_order_date, kStart - d);
+  EXPECT_EQ(store_->ListOrders(x->user_id, 10, "")->items.size(), 4u);
+}
+
+TEST_P(StoreContractTest, ImportDryRunWritesNothing) {
+  ImportBatch batch;
+  batch.orders = {ImportedOrder(2, "o1", "X", kStart - kMillisPerDay, 1000),
+                  ImportedOrder(3, "o2", "Y", kStart - 400 * kMillisPerDay, 1000)};
+  VectorFeed feed({batch});
+  ImportWriteOptions options;
+  options.dry_run = true;
+  options.at_risk_below = 101;  // everyone
+  auto at_risk = store_->ImportRows(feed, options);
+  ASSERT_TRUE(at_risk.ok()) << at_risk.status().ToString();
+  EXPECT_EQ(*at_risk, 2);  // as a real run would count them
+  EXPECT_EQ(feed.clients_created, 2);
+  EXPECT_EQ(*store_->CountUsers(), 0);
+  EXPECT_TRUE(store_->ScanOrders("", 10)->empty());
+}
+
+TEST_P(StoreContractTest, ImportOrdersNameTheirClientsEachWay) {
+  auto byid = store_->CreateUser(NewUser("byid@example.com"));
+  auto bymail = store_->CreateUser(NewUser("ByMail@example.com"));
+  ImportBatch batch;
+  OrderRow a = ImportedOrder(2, "a", "", kStart, 100), b = a, c = a, d = a;
+  a.user_id = byid->user_id;
+  b.external_id = "b";
+  b.client_email = "bymail@EXAMPLE.com";
+  c.external_id = "c";
+  c.user_id = "no-such-user";
+  c.line = 4;
+  d.external_id = "d";
+  d.client_email = "new@example.com";
+  d.client_name = "New Client";
+  batch.orders = {a, b, c, d};
+  VectorFeed feed({batch});
+  ImportWriteOptions options;
+  options.stop_on_reject = false;
+  ASSERT_TRUE(store_->ImportRows(feed, options).ok());
+  using O = ImportOutcome;
+  EXPECT_EQ(feed.outcomes, (std::vector<O>{O::kImported, O::kImported, O::kRejected, O::kImported}));
+  ASSERT_EQ(feed.rejects.size(), 1u);
+  EXPECT_EQ(feed.rejects[0].field, "userId");
+  EXPECT_EQ(feed.rejects[0].line, 4);
+  EXPECT_EQ(store_->GetUser(bymail->user_id)->order_count, 1);
+  EXPECT_EQ(store_->GetUser(byid->user_id)->order_count, 1);
+  auto page = store_->ListUsers(UserQuery{.search = "new@example.com"});
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_EQ(page->items[0].name, "New Client");
+  EXPECT_EQ(page->items[0].order_count, 1);
+}
+
+TEST_P(StoreContractTest, OrderAverageIsDerivedFromTheExactTotal) {
+  auto u = store_->CreateUser(NewUser("drift@example.com"));
+  int64_t cents = 0;
+  for (int i = 1; i <= 60; ++i) {
+    Order o;
+    o.user_id = u->user_id;
+    o.order_date = kStart;
+    o.total_value = 10 + i * 0.37;  // 10.37, 10.74, …: re-rounding each average drifts
+    cents += std::llround(o.total_value * 100);
+    ASSERT_TRUE(store_->CreateOrder(o).ok());
+  }
+  auto after = store_->GetUser(u->user_id);
+  EXPECT_EQ(after->total_spent_cents, cents);
+  EXPECT_DOUBLE_EQ(after->average_order_value, AverageOrderValue(cents, 60));
+}
+
+TEST_P(StoreContractTest, ImportJobsAndOrderScan) {
+  ImportJob job{"job-1", "running", R"({"kind":"clients"})", "ops", kStart, std::nullopt};
+  ASSERT_TRUE(store_->SaveImportJob(job).ok());
+  job.status = "done";
+  job.finished_at = kStart + 5;
+  ASSERT_TRUE(store_->SaveImportJob(job).ok());
+  ASSERT_TRUE(store_->SaveImportJob({"job-2", "failed", "{}", "", kStart + 10, kStart + 11}).ok());
+  auto got = store_->GetImportJob("job-1");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->status, "done");
+  EXPECT_EQ(got->finished_at, kStart + 5);
+  EXPECT_EQ(got->created_by, "ops");
+  EXPECT_TRUE(store_->GetImportJob("nope").status().IsNotFound());
+  auto list = store_->ListImportJobs(10);
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].import_id, "job-2");  // newest first
+
+  auto u = store_->CreateUser(NewUser("scan@example.com"));
+  for (int i = 0; i < 5; ++i) {
+    Order o;
+    o.user_id = u->user_id;
+    o.order_date = kStart;
+    o.total_value = i;
+    ASSERT_TRUE(store_->CreateOrder(o).ok());
+  }
+  auto p1 = store_->ScanOrders("", 3);
+  ASSERT_EQ(p1->size(), 3u);
+  auto p2 = store_->ScanOrders(p1->back().order_id, 3);
+  ASSERT_EQ(p2->size(), 2u);
+  EXPECT_LT(p1->back().order_id, p2->front().order_id);
+}
+
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest,
                          ::testing::Values(Backend{"sqlite",
                                                    [](const Clock* clock, const std::string& scratch) {

@@ -153,6 +153,22 @@ Result<std::vector<DueEpisode>> FaultyStore::DueEpisodes(Millis now, Millis afte
 Result<std::vector<Suppression>> FaultyStore::SuppressionsAmong(const std::vector<std::string>& emails) {
   RKD_FORWARD(IsSuppressed, inner_.SuppressionsAmong(emails));
 }
+Result<int64_t> FaultyStore::ImportRows(ImportFeed& feed, const ImportWriteOptions& options) {
+  RKD_FORWARD(ImportRows, inner_.ImportRows(feed, options));
+}
+Result<User> FaultyStore::GetUserByExternalId(const std::string& external_id) {
+  RKD_FORWARD(GetUser, inner_.GetUserByExternalId(external_id));
+}
+Status FaultyStore::SaveImportJob(const ImportJob& job) { RKD_FORWARD(SaveImportJob, inner_.SaveImportJob(job)); }
+Result<ImportJob> FaultyStore::GetImportJob(const std::string& import_id) {
+  RKD_FORWARD(GetImportJob, inner_.GetImportJob(import_id));
+}
+Result<std::vector<ImportJob>> FaultyStore::ListImportJobs(int limit) {
+  RKD_FORWARD(ListImportJobs, inner_.ListImportJobs(limit));
+}
+Result<std::vector<Order>> FaultyStore::ScanOrders(const std::string& after_order_id, int limit) {
+  RKD_FORWARD(ScanOrders, inner_.ScanOrders(after_order_id, limit));
+}
 Result<bool> FaultyStore::IsSuppressed(const std::string& email) {
   RKD_FORWARD(IsSuppressed, inner_.IsSuppressed(email));
 }

@@ -137,6 +137,12 @@ class FaultyStore final : public Store {
   Result<std::vector<DueEpisode>> DueEpisodes(Millis now, Millis after_due, const std::string& after_id,
                                               int limit) override;
   Result<std::vector<Suppression>> SuppressionsAmong(const std::vector<std::string>& emails) override;
+  Result<int64_t> ImportRows(ImportFeed& feed, const ImportWriteOptions& options) override;
+  Result<User> GetUserByExternalId(const std::string& external_id) override;
+  Status SaveImportJob(const ImportJob& job) override;
+  Result<ImportJob> GetImportJob(const std::string& import_id) override;
+  Result<std::vector<ImportJob>> ListImportJobs(int limit) override;
+  Result<std::vector<Order>> ScanOrders(const std::string& after_order_id, int limit) override;
 
  private:
   Store& inner_;

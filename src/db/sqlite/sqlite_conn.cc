@@ -22,11 +22,14 @@ Result<std::unique_ptr<SqliteConn>> SqliteConn::Open(const std::string& path) {
   std::unique_ptr<SqliteConn> conn(new SqliteConn(db));
   // WAL lets readers run beside the one writer; NORMAL sync is durable across process
   // crashes (a power loss may drop the last commits); the busy timeout makes writers
-  // from other processes wait for BEGIN IMMEDIATE instead of failing at once.
+  // from other processes wait for BEGIN IMMEDIATE instead of failing at once. No
+  // foreign_keys: the schema declares none, and with it on every write inside the group
+  // commit's savepoints paid for a statement journal (a client's update took 5× as long;
+  // bench/README.md, issue 10).
   sqlite3_busy_timeout(db, 5000);
   RKD_RETURN_IF_ERROR(
-      conn->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-                 "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;"));
+      conn->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;"
+                 "PRAGMA cache_size=-16000;"));
   return conn;
 }
 

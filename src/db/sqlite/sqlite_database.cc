@@ -149,6 +149,20 @@ void SqliteDatabase::RunBatch(const std::vector<PendingWrite*>& batch) {
   };
   Status begin = writer_->ExecCached("BEGIN IMMEDIATE");
   if (!begin.ok()) return finish(begin);
+  // A write alone in its batch needs no savepoint: a failure rolls back the transaction.
+  // Inside a savepoint SQLite journals every page a statement first touches, which made
+  // a large write (an import's batch, 2,000 clients refreshed) 6× slower (bench/README.md).
+  if (batch.size() == 1) {
+    PendingWrite* w = batch.front();
+    w->result = (*w->body)(*writer_);
+    if (!w->result.ok()) {
+      writer_->ExecCached("ROLLBACK");
+      return;
+    }
+    Status commit = writer_->ExecCached("COMMIT");
+    if (!commit.ok()) writer_->ExecCached("ROLLBACK");
+    return finish(commit);
+  }
   for (PendingWrite* w : batch) {
     Status st = writer_->ExecCached("SAVEPOINT w");
     if (st.ok()) st = (*w->body)(*writer_);

@@ -144,6 +144,7 @@ void SqlStore::Rescore(User& u, Millis now) const {
 
 Result<User> SqlStore::CreateUser(User u) {
   if (u.user_id.empty()) u.user_id = NewUuid();
+  FillOrderTotals(&u);
   u.created_at = clock_->Now();
   Rescore(u, u.created_at);
   Status st = db_->Write([&](SqlTx& tx) -> Status {
@@ -333,6 +334,7 @@ Status SqlStore::Import(std::vector<User> users, std::vector<Order> orders) {
   const Millis now = clock_->Now();
   for (User& u : users) {
     if (u.user_id.empty()) u.user_id = NewUuid();
+    FillOrderTotals(&u);
     if (u.created_at == 0) u.created_at = now;
     Rescore(u, now);
   }

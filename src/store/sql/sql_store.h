@@ -44,6 +44,12 @@ class SqlStore : public Store {
   Result<SendBudget> TakeSendBudget(const std::vector<SendPeriod>& periods, int64_t wanted,
                                     Millis prune_before) override;
   Result<std::vector<int64_t>> SendCounts(const std::vector<std::string>& period_keys) override;
+  Result<int64_t> ImportRows(ImportFeed& feed, const ImportWriteOptions& options) override;
+  Result<User> GetUserByExternalId(const std::string& external_id) override;
+  Status SaveImportJob(const ImportJob& job) override;
+  Result<ImportJob> GetImportJob(const std::string& import_id) override;
+  Result<std::vector<ImportJob>> ListImportJobs(int limit) override;
+  Result<std::vector<Order>> ScanOrders(const std::string& after_order_id, int limit) override;
   Result<std::vector<ScoreRefresh>> RefreshScores(const std::vector<std::string>& user_ids) override;
   Result<EmailReservation> ReserveEmail(const Email& draft, const std::string& trigger_id, Millis cooldown,
                                         Millis lease) override;
@@ -103,6 +109,8 @@ class SqlStore : public Store {
   Status AppendChange(SqlTx& tx, ChangeOp op, const User* old_image, const User* new_image);
   // Stamps a written user: updated_at = `now` and the score as of `now`.
   void Rescore(User& user, Millis now) const;
+
+  class ImportWriter;  // import_store.cc
 
   std::unique_ptr<SqlBackend> db_;
   ScoreRules rules_;

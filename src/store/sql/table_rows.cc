@@ -26,6 +26,9 @@ User ReadUser(const SqlRow& r) {
   u.created_at = r.Int(9);
   u.updated_at = r.Int(10);
   if (!r.IsNull(11)) u.time_zone = r.Text(11);
+  if (!r.IsNull(12)) u.external_id = r.Text(12);
+  u.total_spent_cents = r.Int(13);
+  u.first_order_date = r.OptInt(14);
   return u;
 }
 
@@ -41,7 +44,10 @@ SqlParams InsertUserParams(const User& u) {
           u.last_email_date,
           u.created_at,
           u.updated_at,
-          u.time_zone.empty() ? std::nullopt : std::optional<std::string>(u.time_zone)};
+          u.time_zone.empty() ? std::nullopt : std::optional<std::string>(u.time_zone),
+          u.external_id.empty() ? std::nullopt : std::optional<std::string>(u.external_id),
+          u.total_spent_cents,
+          u.first_order_date};
 }
 
 SqlParams UpdateUserParams(const User& u) {

@@ -17,7 +17,8 @@ namespace rkd {
 
 // users: user_id, email, name, last_order_date, order_count, average_order_value,
 // preferred_categories, engagement_score, last_email_date, created_at, updated_at,
-// time_zone (NULL: the shop's).
+// time_zone (NULL: the shop's), external_id (NULL: none), total_spent_cents,
+// first_order_date.
 User ReadUser(const SqlRow& row);
 // "insert-user" takes every column; "update-user" every column but created_at.
 SqlParams InsertUserParams(const User& user);

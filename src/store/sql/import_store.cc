@@ -1,0 +1,467 @@
+// The store core's imports (issue 10; Store::ImportRows in store.h): batches of clients
+// or orders matched by the shop's ids, written without change records, and the derived
+// fields of every client whose orders changed refreshed from those orders at the end.
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <unordered_map>
+
+#include "base/ids.h"
+#include "store/sql/sql_store.h"
+#include "store/sql/table_rows.h"
+
+namespace rkd {
+namespace {
+
+using nlohmann::json;
+
+constexpr int kRefreshChunk = 2000;  // clients refreshed per transaction
+
+std::string JsonArray(const std::vector<std::string>& values) {
+  return json(values).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// The address a client without one gets: under .invalid, never emailed (domain/user.h),
+// unique by the shop's id (characters other than [A-Za-z0-9._-] hex-encoded).
+std::string PlaceholderAddress(const std::string& external_id) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string local = "client-";
+  for (unsigned char c : external_id) {
+    if (std::isalnum(c) || c == '.' || c == '_' || c == '-') {
+      local += static_cast<char>(c);
+    } else {
+      local += '%';
+      local += kHex[c >> 4];
+      local += kHex[c & 15];
+    }
+  }
+  return local + "@" + kNoAddressDomain;
+}
+
+// A name for a client the file names no name for: the address's local part, or the
+// shop's id for a placeholder address.
+std::string DefaultName(const std::string& email, const std::string& external_id) {
+  if (!email.empty() && !IsPlaceholderAddress(email)) return email.substr(0, email.find('@'));
+  return "Client " + external_id;
+}
+
+// The users among `values` by `query` (a JSON-array read), keyed by `key_of`.
+template <typename KeyOf>
+Status LoadUsersBy(SqlTx& tx, const char* query, const std::vector<std::string>& values, KeyOf key_of,
+                   std::unordered_map<std::string, User>* out) {
+  if (values.empty()) return Status::Ok();
+  auto r = tx.Run(query, {JsonArray(values)}, [&](const SqlRow& row) {
+    User u = ReadUser(row);
+    std::string key = key_of(u);
+    out->emplace(std::move(key), std::move(u));
+  });
+  return r.ok() ? Status::Ok() : r.status();
+}
+
+bool SameOrder(const Order& stored, const Order& row) {
+  return stored.user_id == row.user_id && stored.order_date == row.order_date &&
+         std::llround(stored.total_value * 100) == std::llround(row.total_value * 100) && stored.status == row.status &&
+         stored.items == row.items;
+}
+
+}  // namespace
+
+// A class of its own for one import: the batch logic, over a transaction the caller
+// opens (one per batch, or one for a whole dry run).
+class SqlStore::ImportWriter {
+ public:
+  ImportWriter(SqlStore& store, bool stop_on_reject) : store_(store), stop_on_reject_(stop_on_reject) {}
+
+  Status WriteBatch(SqlTx& tx, const ImportBatch& batch, ImportBatchResult* result) {
+    *result = {};
+    if (!checked_attributable_) {
+      RKD_RETURN_IF_ERROR(RunOne(tx, "any-attributable", {}, [&](const SqlRow& r) { attributable_ = r.Int(0) != 0; }));
+      checked_attributable_ = true;
+    }
+    if (!batch.clients.empty()) return WriteClients(tx, batch.clients, result);
+    return WriteOrders(tx, batch.orders, result);
+  }
+
+  // Refreshes up to kRefreshChunk pending clients; how many (0: none left).
+  Result<int64_t> RefreshSome(SqlTx& tx) {
+    std::vector<std::string> ids;
+    auto r = tx.Run("import-pending", {int64_t{kRefreshChunk}}, [&](const SqlRow& row) { ids.push_back(row.Text(0)); });
+    if (!r.ok()) return r.status();
+    if (ids.empty()) return int64_t{0};
+    struct Totals {
+      int64_t count = 0, cents = 0;
+      Millis first = 0, last = 0;
+    };
+    std::unordered_map<std::string, Totals> totals;
+    r = tx.Run("order-totals", {JsonArray(ids)}, [&](const SqlRow& row) {
+      totals[row.Text(0)] = {row.Int(1), row.Int(2), row.Int(3), row.Int(4)};
+    });
+    if (!r.ok()) return r.status();
+    std::vector<User> users;
+    r = tx.Run("get-users", {JsonArray(ids)}, [&](const SqlRow& row) { users.push_back(ReadUser(row)); });
+    if (!r.ok()) return r.status();
+    const Millis now = store_.clock_->Now();
+    for (User& u : users) {
+      const Totals t = totals.count(u.user_id) ? totals[u.user_id] : Totals{};
+      User after = u;
+      after.order_count = t.count;
+      after.total_spent_cents = t.cents;
+      after.average_order_value = AverageOrderValue(t.cents, t.count);
+      after.first_order_date = t.count ? std::optional<Millis>(t.first) : std::nullopt;
+      after.last_order_date = t.count ? std::optional<Millis>(t.last) : std::nullopt;
+      store_.Rescore(after, now);
+      if (!DiffersOutsidePipelineFields(u, after) && after.engagement_score == u.engagement_score) continue;
+      RKD_RETURN_IF_ERROR(store_.UpdateUserRow(tx, after));
+    }
+    r = tx.Run("clear-import-pending", {JsonArray(ids)});
+    if (!r.ok()) return r.status();
+    return static_cast<int64_t>(ids.size());
+  }
+
+ private:
+  Status Reject(ImportBatchResult* result, int64_t line, const std::string& field, const std::string& reason) {
+    if (stop_on_reject_)
+      return Status::InvalidArgument("line " + std::to_string(line) + ", " + field + ": " + reason, field);
+    result->outcomes.push_back(ImportOutcome::kRejected);
+    result->rejects.push_back({line, field, reason});
+    return Status::Ok();
+  }
+
+  Status WriteClients(SqlTx& tx, const std::vector<ClientRow>& rows, ImportBatchResult* result) {
+    std::vector<std::string> ext_ids, emails;
+    for (const ClientRow& row : rows) {
+      if (!row.external_id.empty()) ext_ids.push_back(row.external_id);
+      if (!row.email.empty()) emails.push_back(row.email);
+    }
+    std::unordered_map<std::string, User> by_ext, by_email;
+    RKD_RETURN_IF_ERROR(LoadUsersBy(
+        tx, "get-users-by-external-id", ext_ids, [](const User& u) { return u.external_id; }, &by_ext));
+    RKD_RETURN_IF_ERROR(LoadUsersBy(
+        tx, "get-users-by-email", emails, [](const User& u) { return Lower(u.email); }, &by_email));
+    const Millis now = store_.clock_->Now();
+    for (const ClientRow& row : rows) {
+      const User* found = nullptr;
+      if (!row.external_id.empty())
+        if (auto it = by_ext.find(row.external_id); it != by_ext.end()) found = &it->second;
+      const User* same_address = nullptr;
+      if (!row.email.empty())
+        if (auto it = by_email.find(Lower(row.email)); it != by_email.end()) same_address = &it->second;
+      if (!found && same_address) {
+        if (!same_address->external_id.empty() && !row.external_id.empty()) {
+          RKD_RETURN_IF_ERROR(Reject(result, row.line, "email",
+                                     "the client with this address has externalId " + same_address->external_id));
+          continue;
+        }
+        found = same_address;
+      } else if (found && same_address && same_address->user_id != found->user_id) {
+        RKD_RETURN_IF_ERROR(Reject(result, row.line, "email", "another client has the address " + row.email));
+        continue;
+      }
+      User after = found ? *found : User{};
+      if (!found) {
+        after.user_id = NewUuid();
+        after.created_at = row.created_at.value_or(now);
+      } else if (row.created_at) {
+        after.created_at = *row.created_at;
+      }
+      if (!row.external_id.empty()) after.external_id = row.external_id;
+      if (!row.email.empty()) after.email = row.email;
+      if (after.email.empty()) after.email = PlaceholderAddress(after.external_id);
+      if (!row.name.empty()) after.name = row.name;
+      if (after.name.empty()) after.name = DefaultName(after.email, after.external_id);
+      if (row.preferred_categories) after.preferred_categories = *row.preferred_categories;
+      if (!row.time_zone.empty()) after.time_zone = row.time_zone;
+      if (found && !DiffersOutsidePipelineFields(*found, after)) {
+        result->outcomes.push_back(ImportOutcome::kUnchanged);
+        continue;
+      }
+      store_.Rescore(after, now);
+      if (found) {
+        RKD_RETURN_IF_ERROR(store_.UpdateUserRow(tx, after));
+        result->outcomes.push_back(ImportOutcome::kUpdated);
+      } else {
+        RKD_RETURN_IF_ERROR(store_.InsertUser(tx, after));
+        result->outcomes.push_back(ImportOutcome::kImported);
+      }
+      // A later row of the batch sees this one (a file names each client once, but the
+      // address of one may be the one another row moves away from).
+      if (found && Lower(found->email) != Lower(after.email)) by_email.erase(Lower(found->email));
+      if (!after.external_id.empty()) by_ext[after.external_id] = after;
+      by_email[Lower(after.email)] = after;
+    }
+    return Status::Ok();
+  }
+
+  // The client each order names, creating those the store lacks; "" for a row rejected.
+  Status ResolveClients(SqlTx& tx, const std::vector<OrderRow>& rows, std::vector<std::string>* user_ids,
+                        ImportBatchResult* result) {
+    std::vector<std::string> ids, ext_ids, emails;
+    for (const OrderRow& row : rows) {
+      if (!row.user_id.empty())
+        ids.push_back(row.user_id);
+      else if (!row.client_external_id.empty())
+        ext_ids.push_back(row.client_external_id);
+      else
+        emails.push_back(row.client_email);
+    }
+    std::unordered_map<std::string, User> by_id, by_ext, by_email;
+    RKD_RETURN_IF_ERROR(LoadUsersBy(
+        tx, "get-users", ids, [](const User& u) { return u.user_id; }, &by_id));
+    RKD_RETURN_IF_ERROR(LoadUsersBy(
+        tx, "get-users-by-external-id", ext_ids, [](const User& u) { return u.external_id; }, &by_ext));
+    RKD_RETURN_IF_ERROR(LoadUsersBy(
+        tx, "get-users-by-email", emails, [](const User& u) { return Lower(u.email); }, &by_email));
+    const Millis now = store_.clock_->Now();
+    for (const OrderRow& row : rows) {
+      if (!row.user_id.empty()) {
+        if (!by_id.count(row.user_id)) {
+          RKD_RETURN_IF_ERROR(Reject(result, row.line, "userId", "no client has the id " + row.user_id));
+          user_ids->emplace_back();
+          continue;
+        }
+        user_ids->push_back(row.user_id);
+        continue;
+      }
+      auto& index = row.client_external_id.empty() ? by_email : by_ext;
+      const std::string key = row.client_external_id.empty() ? Lower(row.client_email) : row.client_external_id;
+      if (auto it = index.find(key); it != index.end()) {
+        user_ids->push_back(it->second.user_id);
+        continue;
+      }
+      User u;
+      u.user_id = NewUuid();
+      u.external_id = row.client_external_id;
+      u.email = row.client_email.empty() ? PlaceholderAddress(row.client_external_id) : row.client_email;
+      u.name = row.client_name.empty() ? DefaultName(u.email, u.external_id) : row.client_name;
+      u.created_at = now;
+      store_.Rescore(u, now);
+      Status inserted = store_.InsertUser(tx, u);
+      if (inserted.code() == Code::kAlreadyExists) {
+        // The address belongs to a client with another shop id.
+        RKD_RETURN_IF_ERROR(Reject(result, row.line, "email",
+                                   "another client has the address " + u.email + " under another externalId"));
+        user_ids->emplace_back();
+        continue;
+      }
+      RKD_RETURN_IF_ERROR(inserted);
+      ++result->clients_created;
+      user_ids->push_back(u.user_id);
+      index.emplace(key, std::move(u));
+    }
+    return Status::Ok();
+  }
+
+  Status WriteOrders(SqlTx& tx, const std::vector<OrderRow>& rows, ImportBatchResult* result) {
+    std::vector<std::string> user_ids;
+    user_ids.reserve(rows.size());
+    ImportBatchResult resolve;
+    RKD_RETURN_IF_ERROR(ResolveClients(tx, rows, &user_ids, &resolve));
+    result->clients_created = resolve.clients_created;
+    std::vector<std::string> ext_ids;
+    ext_ids.reserve(rows.size());
+    for (const OrderRow& row : rows) ext_ids.push_back(row.external_id);
+    std::unordered_map<std::string, Order> existing;
+    auto r = tx.Run("get-orders-by-external-ids", {JsonArray(ext_ids)}, [&](const SqlRow& row) {
+      Order o = ReadOrder(row);
+      std::string key = o.external_id;
+      existing.emplace(std::move(key), std::move(o));
+    });
+    if (!r.ok()) return r.status();
+    const Millis now = store_.clock_->Now();
+    std::set<std::string> touched;
+    size_t next_reject = 0;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const OrderRow& row = rows[i];
+      if (user_ids[i].empty()) {  // refused while resolving its client
+        result->outcomes.push_back(ImportOutcome::kRejected);
+        result->rejects.push_back(resolve.rejects[next_reject++]);
+        continue;
+      }
+      Order o;
+      o.user_id = user_ids[i];
+      o.order_date = row.order_date;
+      o.total_value = static_cast<double>(row.total_cents) / 100.0;
+      o.items = row.items;
+      o.status = row.status;
+      o.external_id = row.external_id;
+      if (auto it = existing.find(row.external_id); it != existing.end()) {
+        if (SameOrder(it->second, o)) {
+          result->outcomes.push_back(ImportOutcome::kUnchanged);
+          continue;
+        }
+        const SqlParams p = InsertOrderParams(o);  // items as the store keeps them: p[4]
+        r = tx.Run("update-imported-order", {o.external_id, o.user_id, o.order_date, o.total_value, p[4], o.status});
+        if (!r.ok()) return r.status();
+        touched.insert(it->second.user_id);
+        touched.insert(o.user_id);
+        result->outcomes.push_back(ImportOutcome::kUpdated);
+        continue;
+      }
+      o.order_id = NewUuid();
+      o.created_at = now;
+      r = tx.Run("insert-order", InsertOrderParams(o));
+      if (!r.ok()) return r.status();
+      if (*r == 0)  // written meanwhile by another call with this externalId
+        return Status::Unavailable("order " + o.external_id + " was written by another import meanwhile");
+      if (attributable_)
+        for (const char* q : {"attribute-email", "attribute-holdout"}) {
+          r = tx.Run(q, {o.user_id, o.order_date, store_.options_.attribution_window, o.order_id, o.total_value});
+          if (!r.ok()) return r.status();
+        }
+      touched.insert(o.user_id);
+      result->outcomes.push_back(ImportOutcome::kImported);
+    }
+    for (const std::string& id : touched) {
+      r = tx.Run("mark-import-pending", {id});
+      if (!r.ok()) return r.status();
+    }
+    return Status::Ok();
+  }
+
+  template <typename Read>
+  static Status RunOne(SqlTx& tx, const std::string& query, const SqlParams& params, Read read) {
+    auto r = tx.Run(query, params, read);
+    return r.ok() ? Status::Ok() : r.status();
+  }
+
+  SqlStore& store_;
+  bool stop_on_reject_;
+  bool checked_attributable_ = false;
+  bool attributable_ = true;
+};
+
+Result<int64_t> SqlStore::ImportRows(ImportFeed& feed, const ImportWriteOptions& options) {
+  ImportWriter writer(*this, options.stop_on_reject);
+  int64_t at_risk = 0;
+  auto count_at_risk = [&](SqlTx& tx) -> Status {
+    auto r = tx.Run("metrics-users", {options.at_risk_below}, [&](const SqlRow& row) { at_risk = row.Int(1); });
+    return r.ok() ? Status::Ok() : r.status();
+  };
+  auto refresh_all = [&](SqlTx& tx, int64_t* refreshed) -> Result<bool> {
+    auto n = writer.RefreshSome(tx);
+    if (!n.ok()) return n.status();
+    *refreshed += *n;
+    feed.Refreshed(*refreshed);
+    return *n > 0;
+  };
+
+  if (options.dry_run) {
+    // Everything in one transaction, rolled back: the figures a real run would give.
+    bool ran = false, finished = false;
+    Status st = db_->Write([&](SqlTx& tx) -> Status {
+      if (ran) return Status::Internal("the dry run's transaction was retried");
+      ran = true;
+      for (;;) {
+        auto batch = feed.Next();
+        if (!batch.ok()) return batch.status();
+        if (!*batch) break;
+        ImportBatchResult result;
+        RKD_RETURN_IF_ERROR(writer.WriteBatch(tx, **batch, &result));
+        feed.Written(**batch, result);
+      }
+      int64_t refreshed = 0;
+      for (;;) {
+        auto more = refresh_all(tx, &refreshed);
+        if (!more.ok()) return more.status();
+        if (!*more) break;
+      }
+      RKD_RETURN_IF_ERROR(count_at_risk(tx));
+      finished = true;
+      return Status::FailedPrecondition("dry run: rolled back");
+    });
+    if (finished) return at_risk;
+    return st;
+  }
+
+  for (;;) {
+    auto batch = feed.Next();
+    if (!batch.ok()) return batch.status();
+    if (!*batch) break;
+    ImportBatchResult result;
+    RKD_RETURN_IF_ERROR(db_->Write([&](SqlTx& tx) { return writer.WriteBatch(tx, **batch, &result); }));
+    feed.Written(**batch, result);
+  }
+  int64_t refreshed = 0;
+  for (bool more = true; more;) {
+    RKD_RETURN_IF_ERROR(db_->Write([&](SqlTx& tx) -> Status {
+      const int64_t before = refreshed;
+      auto m = refresh_all(tx, &refreshed);
+      if (!m.ok()) {
+        refreshed = before;
+        return m.status();
+      }
+      more = *m;
+      return Status::Ok();
+    }));
+  }
+  RKD_RETURN_IF_ERROR(db_->Read(count_at_risk));
+  return at_risk;
+}
+
+Result<User> SqlStore::GetUserByExternalId(const std::string& external_id) {
+  std::optional<User> user;
+  Status st = db_->Read([&](SqlTx& tx) -> Status {
+    auto r = tx.Run("get-user-by-external-id", {external_id}, [&](const SqlRow& row) { user = ReadUser(row); });
+    return r.ok() ? Status::Ok() : r.status();
+  });
+  if (!st.ok()) return st;
+  if (!user) return Status::NotFound("no client has externalId " + external_id, "externalId");
+  return std::move(*user);
+}
+
+namespace {
+ImportJob ReadImportJob(const SqlRow& r) { return {r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Int(4), r.OptInt(5)}; }
+}  // namespace
+
+Status SqlStore::SaveImportJob(const ImportJob& job) {
+  return db_->WriteOne([&](SqlTx& tx) -> Status {
+    auto r =
+        tx.Run("save-import", {job.import_id, job.status, job.detail, job.created_by, job.started_at, job.finished_at});
+    return r.ok() ? Status::Ok() : r.status();
+  });
+}
+
+Result<ImportJob> SqlStore::GetImportJob(const std::string& import_id) {
+  std::optional<ImportJob> job;
+  Status st = db_->Read([&](SqlTx& tx) -> Status {
+    auto r = tx.Run("get-import", {import_id}, [&](const SqlRow& row) { job = ReadImportJob(row); });
+    return r.ok() ? Status::Ok() : r.status();
+  });
+  if (!st.ok()) return st;
+  if (!job) return Status::NotFound("import " + import_id + " not found", "importId");
+  return std::move(*job);
+}
+
+Result<std::vector<ImportJob>> SqlStore::ListImportJobs(int limit) {
+  std::vector<ImportJob> jobs;
+  Status st = db_->Read([&](SqlTx& tx) -> Status {
+    jobs.clear();
+    auto r = tx.Run("list-imports", {int64_t{std::clamp(limit, 1, 500)}},
+                    [&](const SqlRow& row) { jobs.push_back(ReadImportJob(row)); });
+    return r.ok() ? Status::Ok() : r.status();
+  });
+  if (!st.ok()) return st;
+  return jobs;
+}
+
+Result<std::vector<Order>> SqlStore::ScanOrders(const std::string& after_order_id, int limit) {
+  std::vector<Order> orders;
+  Status st = db_->Read([&](SqlTx& tx) -> Status {
+    orders.clear();
+    auto r = tx.Run("scan-orders", {after_order_id, int64_t{std::clamp(limit, 1, 10000)}},
+                    [&](const SqlRow& row) { orders.push_back(ReadOrder(row)); });
+    return r.ok() ? Status::Ok() : r.status();
+  });
+  if (!st.ok()) return st;
+  return orders;
+}
+
+}  // namespace rkd
