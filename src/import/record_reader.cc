@@ -10,10 +10,10 @@
 namespace rkd {
 namespace {
 
-constexpr size_t kChunkBytes = 64 * 1024;
+constexpr size_t kChunkBytes = size_t{64} * 1024;
 // A record (or a JSON line) longer than this is refused: it bounds memory, and a real
 // one is never this long (an unclosed quote swallowing the rest of a file is).
-constexpr size_t kMaxRecordBytes = 1024 * 1024;
+constexpr size_t kMaxRecordBytes = size_t{1024} * 1024;
 constexpr int kMaxJsonDepth = 64;
 
 Status LineError(int64_t line, const std::string& why) {

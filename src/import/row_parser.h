@@ -69,6 +69,12 @@ class RowParser {
   // plausible, time zones known, names and ids within length bounds, text valid UTF-8,
   // ids (and clients' emails) not seen before in this file. JSON Lines records are
   // mapped by their own keys (the first record's keys are checked like a header).
+  // The forms read: values are trimmed; a date of 8 digits is YYYYMMDD, other digit
+  // runs are epoch ms; preferredCategories is a JSON array of strings, or text split on
+  // '|' and ';' (never ',', which category names may hold); a CSV value starting with
+  // an apostrophe before = + - @ TAB CR (an export's formula guard) loses it; a record
+  // with SourceRecord::error is rejected with that reason. A record must come from a
+  // reader over the `columns` Make was given (CSV and CDNOW values are read by position).
   virtual std::variant<ParsedRow, RowError> Parse(const SourceRecord& record) = 0;
   virtual const ColumnMapping& mapping() const = 0;
 };

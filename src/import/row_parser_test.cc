@@ -326,6 +326,25 @@ TEST(RowParserOrders, ExplicitIdsMustBeUniqueInTheFile) {
   EXPECT_EQ(Error(p.rows[2]).reason, "A-1 appears again (first on line 2)");
 }
 
+TEST(RowParserOrders, IdsAndOrdinalsHoldOverThousandsOfLines) {
+  // Enough lines to grow the parser's tables several times.
+  std::string text = "externalId,clientExternalId,orderDate,totalValue\n";
+  const int kLines = 5000;
+  for (int i = 0; i < kLines; ++i) text += "A-" + std::to_string(i) + ",c" + std::to_string(i % 7) + ",2024-01-01,1\n";
+  for (int i = 0; i < kLines; ++i) text += ",c1,2024-01-0" + std::to_string(1 + i % 3) + ",1\n";
+  text += "A-1234,c1,2024-01-01,1\n";
+  Parsed p = ParseAll(ImportKind::kOrders, ImportFormat::kCsv, text);
+  ASSERT_TRUE(p.status.ok()) << p.status.message();
+  ASSERT_EQ(p.rows.size(), 2u * kLines + 1);
+  for (int i = 0; i < kLines; ++i) ASSERT_TRUE(std::holds_alternative<ParsedRow>(p.rows[i])) << i;
+  // Line i of the second block is c1's (i / 3 + 1)th line on its day.
+  for (int i = 0; i < kLines; ++i)
+    ASSERT_EQ(Order(p.rows[kLines + i]).external_id,
+              "x:c1/2024-01-0" + std::to_string(1 + i % 3) + "/" + std::to_string(i / 3 + 1))
+        << i;
+  EXPECT_EQ(Error(p.rows.back()).reason, "A-1234 appears again (first on line 1236)");
+}
+
 TEST(RowParserOrders, AnOrderNeedsItsClientAndWholeCounts) {
   Parsed p = ParseAll(ImportKind::kOrders, ImportFormat::kCsv,
                       "clientExternalId,email,orderDate,totalValue,itemCount\n"
