@@ -16,13 +16,13 @@ namespace rkd {
 enum class ImportKind { kClients, kOrders };
 
 struct ClientRow {
-  int64_t line = 0;          // where it starts in the file (1-based, the header is line 1)
-  std::string external_id;   // the shop's customer id; empty: none
-  std::string email;         // empty: none given (a placeholder under .invalid is made)
-  std::string name;          // empty: none given (kept as stored, or the email's local part)
+  int64_t line = 0;         // where it starts in the file (1-based, the header is line 1)
+  std::string external_id;  // the shop's customer id; empty: none
+  std::string email;        // empty: none given (a placeholder under .invalid is made)
+  std::string name;         // empty: none given (kept as stored, or the email's local part)
   std::optional<std::vector<std::string>> preferred_categories;  // nullopt: not in the file
-  std::string time_zone;     // IANA name; empty: not given
-  std::optional<Millis> created_at;  // when the shop says the client joined
+  std::string time_zone;                                         // IANA name; empty: not given
+  std::optional<Millis> created_at;                              // when the shop says the client joined
 };
 
 struct OrderRow {
@@ -36,7 +36,7 @@ struct OrderRow {
   std::string user_id, client_external_id, client_email;
   std::string client_name;  // for a client the import creates; may be empty
   Millis order_date = 0;
-  int64_t total_cents = 0;  // not negative
+  int64_t total_cents = 0;       // not negative
   int64_t item_count = 0;        // CDNOW's number of items (0: unknown)
   std::vector<OrderItem> items;  // JSON Lines may carry them
   std::string status = "CREATED";

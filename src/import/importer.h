@@ -31,13 +31,13 @@ struct ImportOptions {
   bool skip_invalid = false;  // import the good rows; the rest become `rejects`
   bool dry_run = false;
   int batch_rows = 20000;
-  double at_risk_below = 40;  // the score threshold of "at risk"
+  double at_risk_below = 40;       // the score threshold of "at risk"
   size_t max_rejects_kept = 1000;  // in the summary (every one goes to on_reject)
 };
 
 struct ImportFigures {
-  std::string phase;  // validating, writing, refreshing, done
-  int64_t rows = 0;   // records read
+  std::string phase;                        // validating, writing, refreshing, done
+  int64_t rows = 0;                         // records read
   int64_t bytes_read = 0, total_bytes = 0;  // total_bytes 0: unknown (stdin)
   int64_t imported = 0, updated = 0, unchanged = 0, rejected = 0;
   int64_t clients_created = 0;  // by an orders file naming clients the store lacked
