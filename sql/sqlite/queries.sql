@@ -574,6 +574,13 @@ WHERE external_id = ?1;
 -- name: mark-import-pending
 INSERT INTO import_pending (user_id) VALUES (?1) ON CONFLICT (user_id) DO NOTHING;
 
+-- name: refresh-imported-user
+-- A client's figures recomputed from their orders: only the columns that follow from
+-- them, so the indexes on the others (the address, the shop's id) are left alone.
+UPDATE users SET order_count = ?2, total_spent_cents = ?3, average_order_value = ?4,
+       first_order_date = ?5, last_order_date = ?6, engagement_score = ?7, updated_at = ?8
+WHERE user_id = ?1;
+
 -- name: import-pending
 SELECT user_id FROM import_pending ORDER BY user_id LIMIT ?1;
 

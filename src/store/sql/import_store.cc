@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "base/ids.h"
 #include "store/sql/sql_store.h"
@@ -80,6 +81,13 @@ class SqlStore::ImportWriter {
  public:
   ImportWriter(SqlStore& store, bool stop_on_reject) : store_(store), stop_on_reject_(stop_on_reject) {}
 
+  // The batch just given to WriteBatch was written (committed, or inside the dry run's
+  // one transaction): its marks stand.
+  void Written() {
+    marked_.insert(just_marked_.begin(), just_marked_.end());
+    just_marked_.clear();
+  }
+
   Status WriteBatch(SqlTx& tx, const ImportBatch& batch, ImportBatchResult* result) {
     *result = {};
     if (!checked_attributable_) {
@@ -119,7 +127,10 @@ class SqlStore::ImportWriter {
       after.last_order_date = t.count ? std::optional<Millis>(t.last) : std::nullopt;
       store_.Rescore(after, now);
       if (!DiffersOutsidePipelineFields(u, after) && after.engagement_score == u.engagement_score) continue;
-      RKD_RETURN_IF_ERROR(store_.UpdateUserRow(tx, after));
+      r = tx.Run("refresh-imported-user", {after.user_id, after.order_count, after.total_spent_cents,
+                                           after.average_order_value, after.first_order_date, after.last_order_date,
+                                           after.engagement_score, after.updated_at});
+      if (!r.ok()) return r.status();
     }
     r = tx.Run("clear-import-pending", {JsonArray(ids)});
     if (!r.ok()) return r.status();
@@ -167,7 +178,7 @@ class SqlStore::ImportWriter {
       }
       User after = found ? *found : User{};
       if (!found) {
-        after.user_id = NewUuid();
+        after.user_id = NewOrderedUuid();
         after.created_at = row.created_at.value_or(now);
       } else if (row.created_at) {
         after.created_at = *row.created_at;
@@ -237,7 +248,7 @@ class SqlStore::ImportWriter {
         continue;
       }
       User u;
-      u.user_id = NewUuid();
+      u.user_id = NewOrderedUuid();
       u.external_id = row.client_external_id;
       u.email = row.client_email.empty() ? PlaceholderAddress(row.client_external_id) : row.client_email;
       u.name = row.client_name.empty() ? DefaultName(u.email, u.external_id) : row.client_name;
@@ -277,6 +288,7 @@ class SqlStore::ImportWriter {
     if (!r.ok()) return r.status();
     const Millis now = store_.clock_->Now();
     std::set<std::string> touched;
+    just_marked_.clear();
     size_t next_reject = 0;
     for (size_t i = 0; i < rows.size(); ++i) {
       const OrderRow& row = rows[i];
@@ -305,7 +317,7 @@ class SqlStore::ImportWriter {
         result->outcomes.push_back(ImportOutcome::kUpdated);
         continue;
       }
-      o.order_id = NewUuid();
+      o.order_id = NewOrderedUuid();
       o.created_at = now;
       r = tx.Run("insert-order", InsertOrderParams(o));
       if (!r.ok()) return r.status();
@@ -320,9 +332,11 @@ class SqlStore::ImportWriter {
       result->outcomes.push_back(ImportOutcome::kImported);
     }
     for (const std::string& id : touched) {
+      if (marked_.count(id)) continue;  // marked by an earlier batch, which committed
       r = tx.Run("mark-import-pending", {id});
       if (!r.ok()) return r.status();
     }
+    just_marked_ = std::move(touched);
     return Status::Ok();
   }
 
@@ -334,6 +348,10 @@ class SqlStore::ImportWriter {
 
   SqlStore& store_;
   bool stop_on_reject_;
+  // Clients marked in import_pending by a batch of this import that was written: a later
+  // batch need not mark them again (a million orders name a few hundred thousand clients).
+  std::unordered_set<std::string> marked_;
+  std::set<std::string> just_marked_;  // by the batch being written, until it is
   bool checked_attributable_ = false;
   bool attributable_ = true;
 };
@@ -365,6 +383,7 @@ Result<int64_t> SqlStore::ImportRows(ImportFeed& feed, const ImportWriteOptions&
         if (!*batch) break;
         ImportBatchResult result;
         RKD_RETURN_IF_ERROR(writer.WriteBatch(tx, **batch, &result));
+        writer.Written();
         feed.Written(**batch, result);
       }
       int64_t refreshed = 0;
@@ -387,6 +406,7 @@ Result<int64_t> SqlStore::ImportRows(ImportFeed& feed, const ImportWriteOptions&
     if (!*batch) break;
     ImportBatchResult result;
     RKD_RETURN_IF_ERROR(db_->Write([&](SqlTx& tx) { return writer.WriteBatch(tx, **batch, &result); }));
+    writer.Written();
     feed.Written(**batch, result);
   }
   int64_t refreshed = 0;
