@@ -127,9 +127,9 @@ class SqlStore::ImportWriter {
       after.last_order_date = t.count ? std::optional<Millis>(t.last) : std::nullopt;
       store_.Rescore(after, now);
       if (!DiffersOutsidePipelineFields(u, after) && after.engagement_score == u.engagement_score) continue;
-      r = tx.Run("refresh-imported-user", {after.user_id, after.order_count, after.total_spent_cents,
-                                           after.average_order_value, after.first_order_date, after.last_order_date,
-                                           after.engagement_score, after.updated_at});
+      r = tx.Run("refresh-imported-user",
+                 {after.user_id, after.order_count, after.total_spent_cents, after.average_order_value,
+                  after.first_order_date, after.last_order_date, after.engagement_score, after.updated_at});
       if (!r.ok()) return r.status();
     }
     r = tx.Run("clear-import-pending", {JsonArray(ids)});
