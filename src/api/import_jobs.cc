@@ -1,6 +1,8 @@
 #include "api/import_jobs.h"
 
 #include <chrono>
+#include <condition_variable>
+#include <optional>
 #include <sstream>
 
 #include "base/ids.h"
@@ -78,15 +80,41 @@ Result<json> ImportJobs::Start(std::string body, const ImportOptions& options, b
 void ImportJobs::Run(ImportJob job, json detail, std::string body, ImportOptions options, bool sweep) {
   const auto size = static_cast<int64_t>(body.size());
   std::istringstream in(std::move(body));
+  // The importer tells its figures from inside its own transactions (a dry run is one),
+  // where a write of this job would wait for the very transaction it is in: the
+  // callback only keeps them, and a reporter thread of its own saves them.
+  std::mutex figures_mu;
+  std::condition_variable figures_cv;
+  std::optional<ImportFigures> latest;
+  bool done = false;
+  std::thread reporter([&] {
+    std::unique_lock lock(figures_mu);
+    while (!done) {
+      figures_cv.wait_for(lock, std::chrono::milliseconds(500));
+      if (!latest || done) continue;
+      ImportJob progress = job;
+      json d = detail;
+      d.update(FiguresJson(*latest));
+      progress.detail = d.dump();
+      latest.reset();
+      lock.unlock();
+      if (Status st = store_.SaveImportJob(progress); !st.ok())
+        LogWarn("cannot record an import's progress", {{"import", job.import_id}, {"error", st.message()}});
+      lock.lock();
+    }
+  });
   ImportCallbacks callbacks;
   callbacks.on_progress = [&](const ImportFigures& f) {
-    json d = detail;
-    d.update(FiguresJson(f));
-    job.detail = d.dump();
-    if (Status st = store_.SaveImportJob(job); !st.ok())
-      LogWarn("cannot record an import's progress", {{"import", job.import_id}, {"error", st.message()}});
+    std::lock_guard lock(figures_mu);
+    latest = f;
   };
   auto summary = RunImport(store_, clock_, in, size, spool_dir_, options, callbacks);
+  {
+    std::lock_guard lock(figures_mu);
+    done = true;
+  }
+  figures_cv.notify_all();
+  reporter.join();  // before the final state, so a late progress write cannot follow it
   in.str({});
   if (summary.ok()) {
     detail.update(FiguresJson(summary->figures));

@@ -101,7 +101,7 @@ void RegisterImportRoutes(Router& router, ApiContext& ctx, ImportJobs& jobs) {
   const RouteOptions files{.accepts = {"text/csv", "application/x-ndjson", "application/octet-stream"}};
   router.Add(
       "POST", "/api/imports/preview",
-      [&ctx](HttpRequest& req) {
+      [](HttpRequest& req) {
         auto options = ParseCommonOptions(req.query);
         if (!options.ok()) return ErrorResponse(options.status());
         if (req.body.empty()) return ErrorResponse(Status::InvalidArgument("the sample is empty", "body"));

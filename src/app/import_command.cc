@@ -147,7 +147,6 @@ int RunImportCommand(const Config& config, const ImportArgs& a, const std::funct
   if (terminal) std::cerr << "\r\033[K" << std::flush;
   if (!summary.ok()) {
     std::cerr << "rekindle: import stopped: " << summary.status().message() << "\n";
-    if (!options.dry_run) std::cerr << "rekindle: nothing from the file was written\n";
     return summary.status().code() == Code::kInvalidArgument ? 2 : 1;
   }
   LogInfo("imported", {{"kind", a.kind},

@@ -2,14 +2,11 @@
 // (issue 10): the command line's side of import/importer.h and import/exporter.h.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <string>
 
 #include "app/config.h"
-
-namespace CLI {
-class App;
-}
 
 namespace rkd {
 

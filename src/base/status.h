@@ -53,6 +53,9 @@ class Status {
   bool IsNotFound() const { return code_ == Code::kNotFound; }
   std::string ToString() const;
 
+  // The same code and field with another message (more said about the same failure).
+  Status WithMessage(std::string msg) const { return Status(code_, std::move(msg), field_); }
+
  private:
   Status(Code code, std::string msg, std::string field)
       : code_(code), message_(std::move(msg)), field_(std::move(field)) {}

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
@@ -114,18 +115,23 @@ class Session : public std::enable_shared_from_this<Session> {
       http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnRead, shared_from_this()));
       return;
     }
+    // Beast checks a declared Content-Length against the limit as the headers end: the
+    // larger limit stands until OnHeader knows whether this request may use it.
+    parser_->body_limit(std::max(server_->options.body_limit, server_->options.large_body_limit));
     http::async_read_header(stream_, buffer_, *parser_,
                             beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
   }
 
-  // The headers are in: a request the handler lets upload more gets the larger limit
-  // before its body is read (ServerOptions::allows_large_body).
+  // The headers are in: a request the handler lets upload more keeps the larger limit;
+  // any other is held to the usual one before its body is read
+  // (ServerOptions::allows_large_body).
   void OnHeader(beast::error_code ec, std::size_t n) {
     if (ec) return OnRead(ec, n);
     const auto& r = parser_->get();
     HttpRequest head;
     head.method = std::string(r.method_string());
     auto target = NormalizeTarget(std::string_view(r.target().data(), r.target().size()));
+    bool large = false;
     if (target.ok()) {
       head.path = target->path;
       for (const auto& f : r) {
@@ -133,7 +139,13 @@ class Session : public std::enable_shared_from_this<Session> {
         for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         head.headers[std::move(name)] = std::string(f.value());
       }
-      if (server_->options.allows_large_body(head)) parser_->body_limit(server_->options.large_body_limit);
+      large = server_->options.allows_large_body(head);
+    }
+    if (!large) {
+      const size_t limit = server_->options.body_limit;
+      // A declared length was checked against the larger limit: check it again here.
+      if (parser_->content_length() && *parser_->content_length() > limit) return OnRead(http::error::body_limit, n);
+      parser_->body_limit(limit);  // a chunked body counts against it as it comes
     }
     http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnRead, shared_from_this()));
   }

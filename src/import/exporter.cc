@@ -48,7 +48,12 @@ std::string Money(double v) {
 // opens the file (CSV injection), so a field starting with = + - @ or a tab is written
 // after an apostrophe, as spreadsheets mark text; an import strips it again.
 void WriteCsvField(std::ostream& out, const std::string& v) {
-  const bool formula = !v.empty() && std::string_view("=+-@\t\r").find(v[0]) != std::string_view::npos;
+  constexpr std::string_view kFormulaStart = "=+-@\t\r";
+  // A text already starting with the apostrophe before one of them gets one more, which
+  // the import's single strip takes off again.
+  const bool formula =
+      !v.empty() && (kFormulaStart.find(v[0]) != std::string_view::npos ||
+                     (v[0] == '\'' && v.size() > 1 && kFormulaStart.find(v[1]) != std::string_view::npos));
   if (!formula && v.find_first_of(",\"\r\n") == std::string::npos) {
     out << v;
     return;

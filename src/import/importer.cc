@@ -56,8 +56,9 @@ class Rejects {
 };
 
 Status RowFailure(const RowError& e) {
-  return Status::InvalidArgument(
-      "line " + std::to_string(e.line) + (e.field.empty() ? "" : ", " + e.field) + ": " + e.reason, e.field);
+  return Status::InvalidArgument("line " + std::to_string(e.line) + (e.field.empty() ? "" : ", " + e.field) + ": " +
+                                     e.reason + "; nothing was written",
+                                 e.field);
 }
 
 // The second pass: the spool's rows in batches, for Store::ImportRows.
@@ -158,7 +159,7 @@ Result<ImportSummary> RunImport(Store& store, const Clock& clock, std::istream& 
         record.error.empty() ? (*parser)->Parse(record)
                              : std::variant<ParsedRow, RowError>(RowError{record.line, "", record.error});
     if (auto* e = std::get_if<RowError>(&parsed)) {
-      if (!options.skip_invalid) return RowFailure(*e);
+      if (!options.skip_invalid) return RowFailure(*e);  // before anything is written
       rejects.Add(std::move(*e));
     } else {
       const ParsedRow& row = std::get<ParsedRow>(parsed);
@@ -180,7 +181,17 @@ Result<ImportSummary> RunImport(Store& store, const Clock& clock, std::istream& 
   write_options.stop_on_reject = !options.skip_invalid;
   write_options.at_risk_below = options.at_risk_below;
   auto at_risk = store.ImportRows(feed, write_options);
-  if (!at_risk.ok()) return at_risk.status();
+  if (!at_risk.ok()) {
+    // A row the store refused (an address another client has, an unknown userId) or a
+    // fault. The batches before it stand: the same command, run again once the file is
+    // fixed, counts them unchanged and writes the rest.
+    const int64_t written = f.imported + f.updated;
+    const Status& st = at_risk.status();
+    if (options.dry_run || written == 0) return st.WithMessage(st.message() + "; nothing was written");
+    return st.WithMessage(st.message() + "; the " + std::to_string(written) +
+                          " rows before it were written (run the same command again once the file is fixed: they "
+                          "will count as unchanged)");
+  }
   f.at_risk = *at_risk;
   f.phase = "done";
   f.seconds = SecondsSince(progress.start());

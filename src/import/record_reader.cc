@@ -142,10 +142,8 @@ class CsvReader final : public RecordReader {
     if (count != columns_.size()) {
       out->error = std::to_string(count) + (count == 1 ? " field" : " fields") + " where the header has " +
                    std::to_string(columns_.size());
-    } else if (bad_utf8_line_) {
-      out->error = "the text is not valid UTF-8" +
-                   (bad_utf8_line_ == out->line ? std::string() : " (on line " + std::to_string(bad_utf8_line_) + ")");
     }
+    // Invalid UTF-8 in a data row is left to the row parser, which names the field.
     if (!out->error.empty()) {
       out->fields.clear();
       return true;

@@ -105,13 +105,20 @@ TEST(RecordReaderCsv, RowWithWrongFieldCountIsAnErrorRecordAndReadingGoesOn) {
   EXPECT_EQ(ValueOf(out.records[2], "name"), "Cy");
 }
 
-TEST(RecordReaderCsv, InvalidUtf8IsAnErrorRecordNamingItsLine) {
+// Invalid UTF-8 in a data row reaches the row parser, which names the field
+// (RowParserOrders.InvalidUtf8NamesItsField); in the header it stops the file.
+TEST(RecordReaderCsv, InvalidUtf8InARowIsLeftToTheParser) {
   const ReadOutcome out = ReadAll(ImportFormat::kCsv, "email,name\na@x.com,Ann\nb@x.com,B\xC3\x28ob\nc@x.com,Cy\n");
   ASSERT_TRUE(out.status.ok()) << out.status.message();
   ASSERT_EQ(out.records.size(), 3u);
   EXPECT_EQ(out.records[1].line, 3);
-  EXPECT_EQ(out.records[1].error, "the text is not valid UTF-8");
+  EXPECT_EQ(out.records[1].error, "");
+  EXPECT_EQ(ValueOf(out.records[1], "name"), "B\xC3\x28ob");
   EXPECT_EQ(out.records[2].error, "");
+  EXPECT_FALSE(ReadAll(ImportFormat::kCsv,
+                       "em\xFF"
+                       "ail,name\na,b\n")
+                   .status.ok());
   // Valid multi-byte text passes.
   const ReadOutcome ok = ReadAll(ImportFormat::kCsv, "name\nZoë 東京\n");
   ASSERT_EQ(ok.records.size(), 1u);

@@ -92,6 +92,16 @@ const FieldSpec* FindField(ImportKind kind, std::string_view name) {
 
 // The field `column` reads as: an override naming it, else its own name (unless that
 // field's override points at another column).
+// Whether `column` would read as a field that the overrides read from no column
+// ("field=").
+bool UnmappedByOverride(ImportKind kind, const std::string& column,
+                        const std::map<std::string, std::string>& overrides) {
+  const FieldSpec* spec = FindField(kind, column);
+  if (!spec) return false;
+  auto it = overrides.find(spec->name);
+  return it != overrides.end() && it->second.empty();
+}
+
 const FieldSpec* FieldOfColumn(ImportKind kind, const std::string& column,
                                const std::map<std::string, std::string>& overrides) {
   for (const auto& [field, mapped] : overrides)
@@ -274,7 +284,7 @@ class RowParserImpl final : public RowParser {
     }
     if (options_.format == ImportFormat::kJsonl) return Status::Ok();  // keys come with each record
     for (const auto& [field, column] : options_.column_map) {
-      if (std::find(columns.begin(), columns.end(), column) == columns.end())
+      if (!column.empty() && std::find(columns.begin(), columns.end(), column) == columns.end())
         return Status::InvalidArgument("map: column " + column + " (for " + field + ") is not in the file's header",
                                        "map");
     }
@@ -283,6 +293,7 @@ class RowParserImpl final : public RowParser {
     for (const std::string& column : columns) {
       const FieldSpec* spec = FieldOfColumn(options_.kind, column, options_.column_map);
       Field f = spec ? spec->field : Field::kUnknown;
+      if (UnmappedByOverride(options_.kind, column, options_.column_map)) f = Field::kReadOnly;  // ignored
       if (f != Field::kUnknown && f != Field::kReadOnly) {
         std::string& first = seen[static_cast<size_t>(f)];
         if (!first.empty())
@@ -322,7 +333,7 @@ class RowParserImpl final : public RowParser {
       if (present_[k]) return Reject("", name + " repeats a field already given");
       present_[k] = true;
       values_[k] = Trim(Unescaped(value));
-      if (!by_position && !IsValidUtf8(value)) return Reject(name, "is not valid UTF-8");
+      if (!IsValidUtf8(value)) return Reject(name, "is not valid UTF-8");
     }
     if (options_.kind == ImportKind::kClients) return ParseClient();
     return ParseOrder();
@@ -526,8 +537,9 @@ Result<std::map<std::string, std::string>> ParseColumnMap(const std::string& spe
     if (eq == std::string_view::npos)
       return Status::InvalidArgument("map: " + std::string(pair) + " is not field=column", "map");
     const std::string field(Trim(pair.substr(0, eq))), column(Trim(pair.substr(eq + 1)));
-    if (field.empty() || column.empty())
-      return Status::InvalidArgument("map: " + std::string(pair) + " is not field=column", "map");
+    // "field=" (no column) reads the field from no column: a column that would match it
+    // by name is then ignored (the dashboard un-maps a detected field this way).
+    if (field.empty()) return Status::InvalidArgument("map: " + std::string(pair) + " is not field=column", "map");
     const FieldSpec* spec_field = FindField(ImportKind::kClients, field);
     if (!spec_field) spec_field = FindField(ImportKind::kOrders, field);
     if (!spec_field) return Status::InvalidArgument("map: " + field + " is not a field", "map");
@@ -541,6 +553,7 @@ ColumnMapping MapColumns(ImportKind kind, const std::vector<std::string>& column
                          const std::map<std::string, std::string>& overrides) {
   ColumnMapping m;
   for (const std::string& column : columns) {
+    if (UnmappedByOverride(kind, column, overrides)) continue;  // read by no field, on purpose
     const FieldSpec* spec = FieldOfColumn(kind, column, overrides);
     if (!spec || !m.field_to_column.emplace(spec->name, column).second) m.unknown.push_back(column);
   }

@@ -105,7 +105,7 @@ TEST(RowParserMapping, MapOverridesNameTheColumnOfAField) {
 }
 
 TEST(RowParserMapping, MalformedMapsAreRefusedNamingMap) {
-  for (const std::string spec : {"email", "email=", "=Contact", "shoeSize=Size", "email=A,e-mail=B"}) {
+  for (const std::string spec : {"email", "=Contact", "shoeSize=Size", "email=A,e-mail=B"}) {
     auto map = ParseColumnMap(spec);
     ASSERT_FALSE(map.ok()) << spec;
     EXPECT_EQ(map.status().field(), "map") << spec;
@@ -396,7 +396,22 @@ TEST(RowParserOrders, ReaderErrorRecordsBecomeRowErrors) {
   ASSERT_TRUE(p.status.ok()) << p.status.message();
   EXPECT_EQ(Error(p.rows[0]).line, 2);
   EXPECT_EQ(Error(p.rows[0]).reason, "2 fields where the header has 3");
-  EXPECT_EQ(Error(p.rows[1]).reason, "the text is not valid UTF-8");
+  EXPECT_EQ(Error(p.rows[1]).field, "totalValue");
+  EXPECT_EQ(Error(p.rows[1]).reason, "is not valid UTF-8");
+}
+
+// "field=" reads the field from no column: the column that would match it by name is
+// ignored, neither read nor unknown (the dashboard un-maps a detected field this way).
+TEST(RowParserMapping, AnEmptyColumnUnmapsAField) {
+  auto map = ParseColumnMap("timeZone=");
+  ASSERT_TRUE(map.ok()) << map.status().message();
+  const ColumnMapping m = MapColumns(ImportKind::kClients, {"email", "Time Zone"}, *map);
+  EXPECT_EQ(m.field_to_column.count("timeZone"), 0u);
+  EXPECT_TRUE(m.unknown.empty());
+  Parsed p =
+      ParseAll(ImportKind::kClients, ImportFormat::kCsv, "email,Time Zone\na@x.com,Not/AZone\n", {.column_map = *map});
+  ASSERT_TRUE(p.status.ok()) << p.status.message();
+  EXPECT_EQ(Client(p.rows[0]).time_zone, "");  // not read: the bad zone is no error
 }
 
 TEST(RowParserOrders, CdnowSampleLinesBecomeOrders) {

@@ -7,8 +7,10 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
+#include <variant>
 
 #include "base/ids.h"
 #include "store/sql/sql_store.h"
@@ -67,6 +69,33 @@ Status LoadUsersBy(SqlTx& tx, const char* query, const std::vector<std::string>&
   return r.ok() ? Status::Ok() : r.status();
 }
 
+// A row of a batched statement (sql/*/queries.sql, "import-insert-…"): its parameters
+// as a JSON array, in the same order.
+json RowJson(const SqlParams& params) {
+  json row = json::array();
+  for (const SqlValue& v : params)
+    std::visit(
+        [&row](const auto& x) {
+          if constexpr (std::is_same_v<std::decay_t<decltype(x)>, std::monostate>)
+            row.push_back(nullptr);
+          else
+            row.push_back(x);
+        },
+        v.get());
+  return row;
+}
+
+// Runs a batched statement over `rows` (nothing when empty); `changed`, when not null,
+// gets the rows it wrote.
+Status RunBatchRows(SqlTx& tx, const char* query, const json& rows, int64_t* changed) {
+  if (changed) *changed = 0;
+  if (rows.empty()) return Status::Ok();
+  auto r = tx.Run(query, {rows.dump(-1, ' ', false, json::error_handler_t::replace)});
+  if (!r.ok()) return r.status();
+  if (changed) *changed = *r;
+  return Status::Ok();
+}
+
 bool SameOrder(const Order& stored, const Order& row) {
   return stored.user_id == row.user_id && stored.order_date == row.order_date &&
          std::llround(stored.total_value * 100) == std::llround(row.total_value * 100) && stored.status == row.status &&
@@ -117,6 +146,7 @@ class SqlStore::ImportWriter {
     r = tx.Run("get-users", {JsonArray(ids)}, [&](const SqlRow& row) { users.push_back(ReadUser(row)); });
     if (!r.ok()) return r.status();
     const Millis now = store_.clock_->Now();
+    json changed = json::array();
     for (User& u : users) {
       const Totals t = totals.count(u.user_id) ? totals[u.user_id] : Totals{};
       User after = u;
@@ -127,11 +157,11 @@ class SqlStore::ImportWriter {
       after.last_order_date = t.count ? std::optional<Millis>(t.last) : std::nullopt;
       store_.Rescore(after, now);
       if (!DiffersOutsidePipelineFields(u, after) && after.engagement_score == u.engagement_score) continue;
-      r = tx.Run("refresh-imported-user",
-                 {after.user_id, after.order_count, after.total_spent_cents, after.average_order_value,
-                  after.first_order_date, after.last_order_date, after.engagement_score, after.updated_at});
-      if (!r.ok()) return r.status();
+      changed.push_back(
+          RowJson({after.user_id, after.order_count, after.total_spent_cents, after.average_order_value,
+                   after.first_order_date, after.last_order_date, after.engagement_score, after.updated_at}));
     }
+    RKD_RETURN_IF_ERROR(RunBatchRows(tx, "import-refresh-users", changed, nullptr));
     r = tx.Run("clear-import-pending", {JsonArray(ids)});
     if (!r.ok()) return r.status();
     return static_cast<int64_t>(ids.size());
@@ -216,12 +246,13 @@ class SqlStore::ImportWriter {
                         ImportBatchResult* result) {
     std::vector<std::string> ids, ext_ids, emails;
     for (const OrderRow& row : rows) {
-      if (!row.user_id.empty())
+      if (!row.user_id.empty()) {
         ids.push_back(row.user_id);
-      else if (!row.client_external_id.empty())
-        ext_ids.push_back(row.client_external_id);
-      else
-        emails.push_back(row.client_email);
+        continue;
+      }
+      if (!row.client_external_id.empty()) ext_ids.push_back(row.client_external_id);
+      // Every address named: a client to create must not take one another client has.
+      if (!row.client_email.empty()) emails.push_back(row.client_email);
     }
     std::unordered_map<std::string, User> by_id, by_ext, by_email;
     RKD_RETURN_IF_ERROR(LoadUsersBy(
@@ -231,6 +262,7 @@ class SqlStore::ImportWriter {
     RKD_RETURN_IF_ERROR(LoadUsersBy(
         tx, "get-users-by-email", emails, [](const User& u) { return Lower(u.email); }, &by_email));
     const Millis now = store_.clock_->Now();
+    json new_users = json::array();
     for (const OrderRow& row : rows) {
       if (!row.user_id.empty()) {
         if (!by_id.count(row.user_id)) {
@@ -247,6 +279,13 @@ class SqlStore::ImportWriter {
         user_ids->push_back(it->second.user_id);
         continue;
       }
+      if (!row.client_email.empty() && by_email.count(Lower(row.client_email))) {
+        // A new shop id whose address another client has.
+        RKD_RETURN_IF_ERROR(Reject(result, row.line, "email",
+                                   "another client has the address " + row.client_email + " under another externalId"));
+        user_ids->emplace_back();
+        continue;
+      }
       User u;
       u.user_id = NewOrderedUuid();
       u.external_id = row.client_external_id;
@@ -254,20 +293,15 @@ class SqlStore::ImportWriter {
       u.name = row.client_name.empty() ? DefaultName(u.email, u.external_id) : row.client_name;
       u.created_at = now;
       store_.Rescore(u, now);
-      Status inserted = store_.InsertUser(tx, u);
-      if (inserted.code() == Code::kAlreadyExists) {
-        // The address belongs to a client with another shop id.
-        RKD_RETURN_IF_ERROR(Reject(result, row.line, "email",
-                                   "another client has the address " + u.email + " under another externalId"));
-        user_ids->emplace_back();
-        continue;
-      }
-      RKD_RETURN_IF_ERROR(inserted);
+      new_users.push_back(RowJson(InsertUserParams(u)));
       ++result->clients_created;
       user_ids->push_back(u.user_id);
+      if (!row.client_email.empty()) by_email.emplace(Lower(row.client_email), u);
       index.emplace(key, std::move(u));
     }
-    return Status::Ok();
+    // One statement for the batch's new clients: a unique violation here means another
+    // writer took an address or id meanwhile; the batch is then not written.
+    return RunBatchRows(tx, "import-insert-users", new_users, nullptr);
   }
 
   Status WriteOrders(SqlTx& tx, const std::vector<OrderRow>& rows, ImportBatchResult* result) {
@@ -288,6 +322,8 @@ class SqlStore::ImportWriter {
     if (!r.ok()) return r.status();
     const Millis now = store_.clock_->Now();
     std::set<std::string> touched;
+    json new_orders = json::array();
+    std::vector<Order> attributed;
     just_marked_.clear();
     size_t next_reject = 0;
     for (size_t i = 0; i < rows.size(); ++i) {
@@ -319,23 +355,25 @@ class SqlStore::ImportWriter {
       }
       o.order_id = NewOrderedUuid();
       o.created_at = now;
-      r = tx.Run("insert-order", InsertOrderParams(o));
-      if (!r.ok()) return r.status();
-      if (*r == 0)  // written meanwhile by another call with this externalId
-        return Status::Unavailable("order " + o.external_id + " was written by another import meanwhile");
-      if (attributable_)
-        for (const char* q : {"attribute-email", "attribute-holdout"}) {
-          r = tx.Run(q, {o.user_id, o.order_date, store_.options_.attribution_window, o.order_id, o.total_value});
-          if (!r.ok()) return r.status();
-        }
-      touched.insert(o.user_id);
+      new_orders.push_back(RowJson(InsertOrderParams(o)));
+      touched.insert(user_ids[i]);
+      if (attributable_) attributed.push_back(std::move(o));
       result->outcomes.push_back(ImportOutcome::kImported);
     }
-    for (const std::string& id : touched) {
-      if (marked_.count(id)) continue;  // marked by an earlier batch, which committed
-      r = tx.Run("mark-import-pending", {id});
-      if (!r.ok()) return r.status();
-    }
+    int64_t inserted = 0;
+    RKD_RETURN_IF_ERROR(RunBatchRows(tx, "import-insert-orders", new_orders, &inserted));
+    if (inserted != static_cast<int64_t>(new_orders.size()))  // another writer took an externalId meanwhile
+      return Status::Unavailable("orders of this batch were written by another import meanwhile; run it again");
+    // Attribution, as CreateOrder does, once the store has emails or holdouts at all.
+    for (const Order& o : attributed)
+      for (const char* q : {"attribute-email", "attribute-holdout"}) {
+        r = tx.Run(q, {o.user_id, o.order_date, store_.options_.attribution_window, o.order_id, o.total_value});
+        if (!r.ok()) return r.status();
+      }
+    json marks = json::array();
+    for (const std::string& id : touched)
+      if (!marked_.count(id)) marks.push_back(id);  // else marked by an earlier batch, written
+    RKD_RETURN_IF_ERROR(RunBatchRows(tx, "import-mark-pending", marks, nullptr));
     just_marked_ = std::move(touched);
     return Status::Ok();
   }
