@@ -6,7 +6,9 @@ secret, no file from the host in any answer) and nothing was written (the store 
 counted before and after). Each hole found later gets its case here first.
 """
 import base64
+import csv
 import glob
+import io
 import json
 import os
 import re
@@ -556,6 +558,204 @@ class KeyedServerAttackTest(AttackBase):
         self.assertEqual(status, 200, data)
         self.assertEqual(json.loads(data)["data"]["createdBy"], "key-1")
         self.assert_leaks_nothing({}, data)
+
+    # Issue 10: /api/imports and /api/exports.
+
+    def import_rows(self):
+        return store_query(self.server.env, "SELECT COUNT(*) FROM imports")
+
+    def finished_import(self, import_id):
+        auth = {"Authorization": "Bearer " + KEY}
+
+        def done():
+            status, _, data = get(self.server.port, f"/api/imports/{import_id}", auth)
+            self.assertEqual(status, 200, data)
+            job = json.loads(data)["data"]
+            return job if job["status"] != "running" else None
+        job = wait_for(done, timeout=30)
+        self.assertTrue(job, import_id)
+        return job
+
+    def upload(self, target, body, content_type="text/csv"):
+        status, headers, data = get(self.server.port, target,
+                                    {"Authorization": "Bearer " + KEY, "Content-Type": content_type}, "POST", body)
+        return status, headers, (json.loads(data) if data else None)
+
+    def test_import_and_export_routes_need_a_key(self):
+        auth = {"Authorization": "Bearer " + KEY, "Content-Type": "application/json"}
+        status, _, data = get(self.server.port, "/api/users", auth, "POST",
+                              b'{"email":"export-secret@example.com","name":"Export Secret"}')
+        self.assertIn(status, (201, 409), data)
+        before, imports_before = self.counts(), self.import_rows()
+        csv_body = b"externalId,email,name\nkeyless-1,keyless@example.com,Keyless\n"
+        routes = [("POST", "/api/imports?kind=clients", csv_body), ("POST", "/api/imports/preview?kind=clients", csv_body),
+                  ("POST", "/api/imports?kind=clients&format=cdnow", csv_body), ("GET", "/api/imports", b""),
+                  ("GET", "/api/imports/x", b""), ("GET", "/api/exports/clients", b""),
+                  ("GET", "/api/exports/clients?format=jsonl", b""), ("GET", "/api/exports/emails", b""),
+                  ("GET", "/api/exports/orders", b""), ("GET", "/api/exports/orders?format=jsonl", b"")]
+        for method, target, body in routes:
+            for auth_header in ({}, {"Authorization": "Bearer nope"}, {"Authorization": "Bearer " + KEY[:-1]}):
+                with self.subTest(method=method, target=target, auth=auth_header):
+                    h = dict(auth_header, **{"Content-Type": "text/csv"})
+                    status, headers, data = get(self.server.port, target, h, method, body)
+                    self.assertEqual(status, 401, data)
+                    self.assertNotIn("content-disposition", headers)
+                    self.assertNotIn(b"export-secret", data)
+                    self.assertNotIn(b"keyless", data)
+                    self.assert_leaks_nothing(headers, data)
+        self.assertEqual(self.counts(), before)
+        self.assertEqual(self.import_rows(), imports_before)
+        # With the key the same requests work, so the 401s are the key's doing.
+        status, headers, data = get(self.server.port, "/api/exports/clients", {"Authorization": "Bearer " + KEY})
+        self.assertEqual(status, 200, data)
+        self.assertIn(b"export-secret@example.com", data)
+        status, _, body = self.upload("/api/imports/preview?kind=clients", csv_body)
+        self.assertEqual(status, 200, body)
+        status, _, body = self.upload("/api/imports?kind=clients", csv_body)
+        self.assertEqual(status, 202, body)
+        job = self.finished_import(body["data"]["id"])
+        self.assertEqual((job["imported"], job["createdBy"]), (1, "key-1"))
+        self.assert_leaks_nothing({}, json.dumps(job).encode())
+
+    def send_declared(self, target, length, headers, first=65536):
+        """Declares a `length`-byte body, sends only `first` bytes of it, and returns the
+        answer the server gives without waiting for the rest (None if it waits)."""
+        with socket.create_connection(("127.0.0.1", self.server.port), timeout=10) as s:
+            head = f"POST {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {length}\r\n"
+            head += "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+            s.sendall((head + "\r\n").encode() + b"x" * first)
+            s.settimeout(5)
+            data = b""
+            try:
+                while b"\r\n\r\n" not in data:
+                    chunk = s.recv(65536)
+                    if not chunk:
+                        break
+                    data += chunk
+            except (socket.timeout, ConnectionResetError):
+                return None
+            return data
+
+    def test_import_upload_size_limits(self):
+        before, imports_before = self.counts(), self.import_rows()
+        big = 3 << 20
+        # Without a key: refused from the headers alone (the body is never read).
+        for headers in ({"Content-Type": "text/csv"}, {"Content-Type": "text/csv", "Authorization": "Bearer nope"}):
+            with self.subTest(headers=headers):
+                answer = self.send_declared("/api/imports?kind=clients", big, headers)
+                self.assertIsNotNone(answer, "the server waited for the body")
+                self.assertRegex(answer[:12], rb"^HTTP/1\.1 (401|413)")
+        # With a key, another POST route keeps the 1 MiB limit (also the preview's).
+        for target, ctype in (("/api/users", "application/json"), ("/api/imports/preview?kind=clients", "text/csv"),
+                              ("/api/orders", "application/json")):
+            with self.subTest(target=target):
+                answer = self.send_declared(target, big, {"Content-Type": ctype, "Authorization": "Bearer " + KEY})
+                self.assertIsNotNone(answer, "the server waited for the body")
+                self.assertTrue(answer.startswith(b"HTTP/1.1 413"), answer[:100])
+        self.assertEqual(self.counts(), before)
+        self.assertEqual(self.import_rows(), imports_before)
+        # With a key, an import's upload may be larger than 1 MiB.
+        rows = 40000
+        body = ("externalId,email,name\n" + "".join(
+            f"big-{i},big-{i}@example.com,Big Upload Client Number {i}\n" for i in range(rows))).encode()
+        self.assertGreater(len(body), 1 << 20)
+        status, _, data = self.upload("/api/imports?kind=clients", body)
+        self.assertEqual(status, 202, data)
+        job = self.finished_import(data["data"]["id"])
+        self.assertEqual((job["status"], job["imported"], job["totalBytes"]), ("done", rows, len(body)))
+
+    def test_csv_export_guards_formulas_and_reimports_them(self):
+        auth = {"Authorization": "Bearer " + KEY, "Content-Type": "application/json"}
+        names = {"formula-1@example.com": '=HYPERLINK("http://evil")', "formula-2@example.com": "+cmd|' /C calc'!A0",
+                 "formula-3@example.com": "-2+3", "formula-4@example.com": "@SUM(1+1)",
+                 "formula-5@example.com": "\tTabbed\t", "formula-6@example.com": "'=already quoted"}
+        ids = {}
+        for email, name in names.items():
+            status, _, data = get(self.server.port, "/api/users", auth, "POST",
+                                  json.dumps({"email": email, "name": name}).encode())
+            self.assertEqual(status, 201, data)
+            ids[email] = json.loads(data)["data"]["userId"]
+            names[email] = json.loads(data)["data"]["name"]  # as the API keeps it (trimmed)
+        status, headers, data = get(self.server.port, "/api/exports/clients?search=formula-",
+                                    {"Authorization": "Bearer " + KEY})
+        self.assertEqual(status, 200, data)
+        self.assertEqual(headers["content-type"], ["text/csv; charset=utf-8"])
+        text = data.decode()
+        self.assertIn('"\'=HYPERLINK(""http://evil"")"', text)
+        rows = {r["email"]: r for r in csv.DictReader(io.StringIO(text, newline=""))}
+        self.assertEqual(set(rows), set(names))
+        for email, name in names.items():
+            with self.subTest(name=name):
+                cell = rows[email]["name"]
+                # No cell a spreadsheet would run: each starts with an apostrophe or plain text.
+                self.assertNotIn(cell[:1], ("=", "+", "-", "@", "\t", "\r"))
+        self.assertEqual(rows["formula-1@example.com"]["name"], '\'=HYPERLINK("http://evil")')
+        # The file imported back: every client unchanged, the names as they were.
+        status, _, body = self.upload("/api/imports?kind=clients", data)
+        self.assertEqual(status, 202, body)
+        job = self.finished_import(body["data"]["id"])
+        for email, name in names.items():
+            with self.subTest(name=name):
+                status, _, data = get(self.server.port, f"/api/users/{ids[email]}", {"Authorization": "Bearer " + KEY})
+                self.assertEqual(json.loads(data)["data"]["name"], name)
+        self.assertEqual((job["status"], job["updated"], job["unchanged"], job["rejected"]),
+                         ("done", 0, len(names), 0), job)
+
+    def test_import_fields_cannot_read_host_files(self):
+        before = self.counts()
+        hostile = ["/etc/passwd", "file:///etc/passwd", "../../../../../../etc/passwd", "@/etc/passwd",
+                   "\\\\host\\share\\x", "/proc/self/environ", "$(cat /etc/passwd)", "`cat /etc/passwd`",
+                   "%2e%2e%2fetc%2fpasswd", "<!ENTITY x SYSTEM \"file:///etc/passwd\">"]
+        lines = ["externalId,email,name,preferredCategories,timeZone"]
+        for i, h in enumerate(hostile):
+            q = '"' + h.replace('"', '""') + '"'
+            lines.append(f"path-{i},path-{i}@example.com,{q},{q},")
+        lines.append("path-tz,path-tz@example.com,TZ,,../../../../etc/passwd")
+        lines.append("path-tz2,path-tz2@example.com,TZ,,/etc/localtime")
+        lines.append("path-big,path-big@example.com," + "A" * 900_000 + ",,")
+        body = ("\n".join(lines) + "\n").encode()
+        answers = []
+        status, headers, preview = self.upload("/api/imports/preview?kind=clients", body[:65536])
+        self.assertEqual(status, 200, preview)
+        answers.append((headers, json.dumps(preview).encode()))
+        for target in ["/api/imports?kind=clients&skipInvalid=true", "/api/imports?kind=clients&format=jsonl",
+                       "/api/imports?kind=orders&format=cdnow"]:
+            ctype = "application/x-ndjson" if "jsonl" in target else "text/csv"
+            status, headers, started = self.upload(target, body, ctype)
+            self.assertEqual(status, 202, started)
+            job = self.finished_import(started["data"]["id"])
+            answers.append((headers, json.dumps(job).encode()))
+            if "skipInvalid" in target:
+                self.assertEqual(job["status"], "done", job)
+                rejected = {r["line"]: r["field"] for r in job["rejects"]}
+                n = len(hostile)
+                self.assertEqual(rejected, {n + 2: "timeZone", n + 3: "timeZone", n + 4: "name"}, job["rejects"])
+                self.assertEqual(job["imported"], n)
+        for bad, field in [("kind=/etc/passwd", "kind"), ("kind=clients&format=../../etc/passwd", "format"),
+                           ("kind=clients&map=/etc/passwd", "map"), ("kind=clients&map=name%3D/etc/passwd", "map")]:
+            with self.subTest(query=bad):
+                status, headers, data = self.upload("/api/imports?" + bad, body[:1000])
+                if status == 202:  # a mapped column is looked up in the file's header by the import itself
+                    data = self.finished_import(data["data"]["id"])
+                    self.assertEqual((data["status"], data["errorField"]), ("failed", field), data)
+                    self.assertIn("not in the file's header", data["error"])
+                else:
+                    self.assertEqual(status, 400, data)
+                    self.assertEqual(data["field"], field)
+                answers.append((headers, json.dumps(data).encode()))
+        for target in ["/api/exports/clients?search=path-", "/api/exports/clients?format=jsonl", "/api/imports",
+                       "/api/exports/orders"]:
+            status, headers, data = get(self.server.port, target, {"Authorization": "Bearer " + KEY})
+            self.assertEqual(status, 200, target)
+            answers.append((headers, data))
+        for headers, data in answers:
+            self.assert_leaks_nothing(headers, data)
+        # The names are stored as text, as given.
+        status, _, data = get(self.server.port, "/api/exports/clients?search=path-0%40",
+                              {"Authorization": "Bearer " + KEY})
+        self.assertEqual([r["name"] for r in csv.DictReader(io.StringIO(data.decode(), newline=""))], ["/etc/passwd"])
+        self.assertEqual(int(self.counts()[0]), int(before[0]) + len(hostile))
+
 
 class KeylessServerAttackTest(AttackBase):
     """The keyless loopback default: a web page in the user's browser is the attacker."""
