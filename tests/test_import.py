@@ -302,15 +302,32 @@ class CliImportTest(ImportCase):
         self.assert_refused("clients", b"externalId,email,name\nbad-v1,bad-v1@example.com,K \xff Three\n",
                             "line 2", "name", "UTF-8")
 
-    def test_a_row_the_store_refuses_stops_the_import_with_nothing_written(self):
+    def test_a_row_the_store_refuses_stops_the_import_and_says_what_was_written(self):
         # Rows that parse but that the store refuses (a userId no client has, an address
-        # another shop id holds), after rows that are fine in an earlier batch.
+        # another shop id holds). In the batch of the refused row nothing is written; the
+        # batches before it stand, the message says so, and the same command run again on
+        # the fixed file finishes the import with those rows unchanged.
         code, out, err = self.cli("import", "clients", self.file("owner.csv", "externalId,email\nst-own,own@example.com\n"))
         self.assertEqual(code, 0, err)
-        self.assert_refused("orders", "userId,orderDate,totalValue\n" + self.client("st-own")["userId"] +
-                            ",2021-01-01,5\nno-such-user,2021-01-01,5\n", "line 3, userId", "no-such-user")
-        self.assert_refused("clients", "externalId,email\nst-new,st-new@example.com\nst-other,own@example.com\n",
-                            "line 3, email", "st-own")
+        own = self.client("st-own")["userId"]
+        self.assert_refused("orders", "userId,orderDate,totalValue\nno-such-user,2021-01-01,5\n" + own +
+                            ",2021-01-02,6\n", "line 2, userId", "no-such-user")
+        before = self.counts()
+        path = self.file("refused.csv", "externalId,userId,orderDate,totalValue\nst-o1," + own +
+                         ",2021-01-01,5\nst-o2,no-such-user,2021-01-01,5\n")
+        code, out, err = self.cli("import", "orders", path, "--batch-size", "1")
+        self.assertEqual(code, 2, (out, err))
+        self.assertIn("line 3, userId", err)
+        self.assertIn("the 1 rows before it were written", err)
+        self.assertNotIn(NOTHING_WRITTEN, err)
+        self.assertEqual(self.counts(), (before[0], before[1] + 1))
+        fixed = self.file("fixed.csv", "externalId,userId,orderDate,totalValue\nst-o1," + own +
+                          ",2021-01-01,5\nst-o2," + own + ",2021-01-01,5\n")
+        out = self.imported("orders", fixed, "--batch-size", "1")
+        self.assertTrue(out.startswith("imported 1, updated 0, unchanged 1, rejected 0"), out)
+        self.assertEqual(self.client("st-own")["orderCount"], 2)
+        self.assert_refused("clients", "externalId,email\nst-other,own@example.com\nst-new,st-new@example.com\n",
+                            "line 2, email", "st-own")
 
     def test_skip_invalid_imports_the_good_rows_and_lists_the_rest(self):
         path = self.file("mixed.csv", "externalId,clientExternalId,orderDate,totalValue\n"
@@ -624,7 +641,7 @@ class ImportApiTest(ApiCase):
         self.assertEqual(resp.status, 202, body)
         job4 = self.finished(body["data"]["id"])
         self.assertEqual(job4["status"], "failed")
-        self.assertEqual(job4["error"], "line 3, totalValue: -3 is negative")
+        self.assertEqual(job4["error"], "line 3, totalValue: -3 is negative")  # nothing was written
         self.assertEqual(self.counts(), before)
         # dryRun: figures, nothing written.
         resp, body = self.post_file("/api/imports?kind=orders&dryRun=true",

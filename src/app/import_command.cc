@@ -137,6 +137,8 @@ int RunImportCommand(const Config& config, const ImportArgs& a, const std::funct
       rejects << e.line << ',' << e.field << ",\"" << reason << "\"\r\n";
     };
   }
+  int64_t written = 0;  // rows written before the store stopped the import
+  callbacks.on_stop = [&written](int64_t n) { written = n; };
   const bool terminal = isatty(STDERR_FILENO) != 0;
   if (terminal) callbacks.on_progress = DrawProgress;
 
@@ -147,6 +149,7 @@ int RunImportCommand(const Config& config, const ImportArgs& a, const std::funct
   if (terminal) std::cerr << "\r\033[K" << std::flush;
   if (!summary.ok()) {
     std::cerr << "rekindle: import stopped: " << summary.status().message() << "\n";
+    if (!options.dry_run && written == 0) std::cerr << "rekindle: nothing from the file was written\n";
     return summary.status().code() == Code::kInvalidArgument ? 2 : 1;
   }
   LogInfo("imported", {{"kind", a.kind},

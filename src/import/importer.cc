@@ -56,9 +56,8 @@ class Rejects {
 };
 
 Status RowFailure(const RowError& e) {
-  return Status::InvalidArgument("line " + std::to_string(e.line) + (e.field.empty() ? "" : ", " + e.field) + ": " +
-                                     e.reason + "; nothing was written",
-                                 e.field);
+  return Status::InvalidArgument(
+      "line " + std::to_string(e.line) + (e.field.empty() ? "" : ", " + e.field) + ": " + e.reason, e.field);
 }
 
 // The second pass: the spool's rows in batches, for Store::ImportRows.
@@ -187,7 +186,8 @@ Result<ImportSummary> RunImport(Store& store, const Clock& clock, std::istream& 
     // fixed, counts them unchanged and writes the rest.
     const int64_t written = f.imported + f.updated;
     const Status& st = at_risk.status();
-    if (options.dry_run || written == 0) return st.WithMessage(st.message() + "; nothing was written");
+    if (callbacks.on_stop) callbacks.on_stop(options.dry_run ? 0 : written);
+    if (options.dry_run || written == 0) return st;
     return st.WithMessage(st.message() + "; the " + std::to_string(written) +
                           " rows before it were written (run the same command again once the file is fixed: they "
                           "will count as unchanged)");

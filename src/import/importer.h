@@ -54,6 +54,9 @@ struct ImportSummary {
 struct ImportCallbacks {
   std::function<void(const ImportFigures&)> on_progress;  // a few times a second at most
   std::function<void(const RowError&)> on_reject;         // every rejected row (--rejects FILE)
+  // When the store stops the import after some batches were written: how many rows
+  // (a stop before any write, or while validating, leaves the store as it was).
+  std::function<void(int64_t written)> on_stop;
 };
 
 // InvalidArgument naming the line, the field and why for the first bad row (without

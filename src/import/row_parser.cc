@@ -221,9 +221,13 @@ std::optional<std::string> ParseCategories(std::string_view v, std::vector<std::
 // An export writes a text starting with = + - @ TAB or CR after an apostrophe, so that a
 // spreadsheet does not run it as a formula (CSV injection); reading drops that one
 // apostrophe again (Shopify's exports do the same).
+// An export writes a text that a spreadsheet would run as a formula after an apostrophe
+// ("'=…"), and one that already starts so after one more ("''=…"): one comes off.
 std::string_view WithoutFormulaGuard(std::string_view v) {
-  if (v.size() >= 2 && v[0] == '\'' && std::string_view("=+-@\t\r").find(v[1]) != std::string_view::npos)
-    v.remove_prefix(1);
+  constexpr std::string_view kFormulaStart = "=+-@\t\r";
+  size_t quotes = 0;
+  while (quotes < v.size() && quotes < 2 && v[quotes] == '\'') ++quotes;
+  if (quotes > 0 && quotes < v.size() && kFormulaStart.find(v[quotes]) != std::string_view::npos) v.remove_prefix(1);
   return v;
 }
 
