@@ -599,6 +599,16 @@ FROM orders WHERE external_id IN (SELECT json_array_elements_text($1::json));
 UPDATE orders SET user_id = $2, order_date = $3, total_value = $4, items = $5, status = $6
 WHERE external_id = $1;
 
+-- name: mark-import-pending
+INSERT INTO import_pending (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING;
+
+-- name: refresh-imported-user
+-- A client's figures recomputed from their orders: only the columns that follow from
+-- them, so the indexes on the others (the address, the shop's id) are left alone.
+UPDATE users SET order_count = $2, total_spent_cents = $3, average_order_value = $4,
+       first_order_date = $5, last_order_date = $6, engagement_score = $7, updated_at = $8
+WHERE user_id = $1;
+
 -- name: import-pending
 SELECT user_id FROM import_pending ORDER BY user_id LIMIT $1;
 
@@ -633,31 +643,28 @@ ORDER BY started_at DESC, import_id DESC LIMIT $1;
 SELECT order_id, user_id, order_date, total_value, items, status, created_at, external_id
 FROM orders WHERE order_id > $1 ORDER BY order_id LIMIT $2;
 
--- Batched writes of an import: one statement per batch, its rows a JSON array of arrays
--- ($1) in the columns' order, as table_rows.h lists them: one round trip per batch.
+-- Batched forms (SqlTx::RunBatch): "<name>/batch" runs <name> for every row of $1, a
+-- JSON array of arrays holding each row's parameters in order: an import's batch in one
+-- round trip. SQLite runs <name> per row, in process.
 
--- name: import-insert-users
+-- name: insert-user/batch
 INSERT INTO users (user_id, email, name, last_order_date, order_count, average_order_value,
                    preferred_categories, engagement_score, last_email_date, created_at, updated_at,
                    time_zone, external_id, total_spent_cents, first_order_date)
 SELECT r->>0, r->>1, r->>2, (r->>3)::bigint, (r->>4)::bigint, (r->>5)::double precision, r->>6, (r->>7)::double precision, (r->>8)::bigint, (r->>9)::bigint, (r->>10)::bigint, r->>11, r->>12, (r->>13)::bigint, (r->>14)::bigint
 FROM json_array_elements($1::json) AS r;
 
--- name: import-insert-orders
--- A taken externalId inserts nothing (the import looked them up first: only a
--- concurrent writer can take one meanwhile, and the import then stops to be run again).
+-- name: insert-order/batch
 INSERT INTO orders (order_id, user_id, order_date, total_value, items, status, created_at, external_id)
 SELECT r->>0, r->>1, (r->>2)::bigint, (r->>3)::double precision, r->>4, r->>5, (r->>6)::bigint, r->>7
 FROM json_array_elements($1::json) AS r
 ON CONFLICT (external_id) DO NOTHING;
 
--- name: import-mark-pending
-INSERT INTO import_pending (user_id) SELECT json_array_elements_text($1::json)
+-- name: mark-import-pending/batch
+INSERT INTO import_pending (user_id) SELECT r->>0 FROM json_array_elements($1::json) AS r
 ON CONFLICT (user_id) DO NOTHING;
 
--- name: import-refresh-users
--- [user_id, order_count, total_spent_cents, average_order_value, first_order_date,
---  last_order_date, engagement_score, updated_at] per client.
+-- name: refresh-imported-user/batch
 UPDATE users SET order_count = (r->>1)::bigint, total_spent_cents = (r->>2)::bigint,
        average_order_value = (r->>3)::double precision, first_order_date = (r->>4)::bigint,
        last_order_date = (r->>5)::bigint, engagement_score = (r->>6)::double precision,

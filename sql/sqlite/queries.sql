@@ -571,6 +571,16 @@ FROM orders WHERE external_id IN (SELECT value FROM json_each(?1));
 UPDATE orders SET user_id = ?2, order_date = ?3, total_value = ?4, items = ?5, status = ?6
 WHERE external_id = ?1;
 
+-- name: mark-import-pending
+INSERT INTO import_pending (user_id) VALUES (?1) ON CONFLICT (user_id) DO NOTHING;
+
+-- name: refresh-imported-user
+-- A client's figures recomputed from their orders: only the columns that follow from
+-- them, so the indexes on the others (the address, the shop's id) are left alone.
+UPDATE users SET order_count = ?2, total_spent_cents = ?3, average_order_value = ?4,
+       first_order_date = ?5, last_order_date = ?6, engagement_score = ?7, updated_at = ?8
+WHERE user_id = ?1;
+
 -- name: import-pending
 SELECT user_id FROM import_pending ORDER BY user_id LIMIT ?1;
 
@@ -604,34 +614,3 @@ ORDER BY started_at DESC, import_id DESC LIMIT ?1;
 -- The export's page: ?1 the last order id of the page before ('' first), ?2 the limit.
 SELECT order_id, user_id, order_date, total_value, items, status, created_at, external_id
 FROM orders WHERE order_id > ?1 ORDER BY order_id LIMIT ?2;
-
--- Batched writes of an import: one statement per batch, its rows a JSON array of arrays
--- (?1) in the columns' order, as table_rows.h lists them.
-
--- name: import-insert-users
-INSERT INTO users (user_id, email, name, last_order_date, order_count, average_order_value,
-                   preferred_categories, engagement_score, last_email_date, created_at, updated_at,
-                   time_zone, external_id, total_spent_cents, first_order_date)
-SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8, value->>9, value->>10, value->>11, value->>12, value->>13, value->>14
-FROM json_each(?1);
-
--- name: import-insert-orders
--- A taken externalId inserts nothing (the import looked them up first: only a
--- concurrent writer can take one meanwhile, and the import then stops to be run again).
-INSERT INTO orders (order_id, user_id, order_date, total_value, items, status, created_at, external_id)
-SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7
-FROM json_each(?1) WHERE true
-ON CONFLICT (external_id) DO NOTHING;
-
--- name: import-mark-pending
-INSERT INTO import_pending (user_id) SELECT value FROM json_each(?1) WHERE true
-ON CONFLICT (user_id) DO NOTHING;
-
--- name: import-refresh-users
--- [user_id, order_count, total_spent_cents, average_order_value, first_order_date,
---  last_order_date, engagement_score, updated_at] per client.
-UPDATE users SET order_count = r.value->>1, total_spent_cents = r.value->>2,
-       average_order_value = r.value->>3, first_order_date = r.value->>4,
-       last_order_date = r.value->>5, engagement_score = r.value->>6, updated_at = r.value->>7
-FROM json_each(?1) AS r
-WHERE users.user_id = r.value->>0;

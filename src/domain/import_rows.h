@@ -3,6 +3,7 @@
 // milliseconds since the epoch (UTC).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -48,6 +49,20 @@ struct RowError {
   int64_t line = 0;
   std::string field;
   std::string reason;
+};
+
+// An orders file's figures for one client (keyed by ClientKeyOf), summed by the
+// import's first pass: a client the import creates starts with them, so it needs no
+// second write once its orders are in.
+struct ClientTotals {
+  int64_t count = 0, cents = 0;
+  Millis first = 0, last = 0;
+  void Add(Millis date, int64_t amount_cents) {
+    first = count ? std::min(first, date) : date;
+    last = count ? std::max(last, date) : date;
+    ++count;
+    cents += amount_cents;
+  }
 };
 
 // The key an order line's derived id is made of: its client as the file names it.

@@ -1,6 +1,7 @@
 #include "import/importer.h"
 
 #include <chrono>
+#include <unordered_map>
 #include <utility>
 
 #include "import/row_parser.h"
@@ -63,11 +64,13 @@ Status RowFailure(const RowError& e) {
 // The second pass: the spool's rows in batches, for Store::ImportRows.
 class SpoolFeed final : public ImportFeed {
  public:
-  SpoolFeed(RowSpool& spool, const ImportOptions& options, ImportSummary& summary, Rejects& rejects, Progress& progress)
-      : spool_(spool), options_(options), summary_(summary), rejects_(rejects), progress_(progress) {}
+  SpoolFeed(RowSpool& spool, const ImportOptions& options, ImportSummary& summary, Rejects& rejects, Progress& progress,
+            const std::unordered_map<std::string, ClientTotals>* totals)
+      : spool_(spool), options_(options), summary_(summary), rejects_(rejects), progress_(progress), totals_(totals) {}
 
   Result<std::optional<ImportBatch>> Next() override {
     ImportBatch batch;
+    batch.totals = totals_;
     const size_t want = static_cast<size_t>(std::max(options_.batch_rows, 1));
     while (batch.clients.size() + batch.orders.size() < want) {
       if (options_.kind == ImportKind::kClients) {
@@ -119,6 +122,7 @@ class SpoolFeed final : public ImportFeed {
   ImportSummary& summary_;
   Rejects& rejects_;
   Progress& progress_;
+  const std::unordered_map<std::string, ClientTotals>* totals_;
 };
 
 }  // namespace
@@ -147,6 +151,8 @@ Result<ImportSummary> RunImport(Store& store, const Clock& clock, std::istream& 
   if (!parser.ok()) return parser.status();
   auto spool = RowSpool::Open(spool_dir);
   if (!spool.ok()) return spool.status();
+  // Each client's figures in this file, for the clients the import creates.
+  std::unordered_map<std::string, ClientTotals> totals;
   SourceRecord record;
   for (;;) {
     auto more = (*reader)->Next(&record);
@@ -162,6 +168,8 @@ Result<ImportSummary> RunImport(Store& store, const Clock& clock, std::istream& 
       rejects.Add(std::move(*e));
     } else {
       const ParsedRow& row = std::get<ParsedRow>(parsed);
+      if (const auto* order = std::get_if<OrderRow>(&row); order && order->user_id.empty())
+        totals[ClientKeyOf(*order)].Add(order->order_date, order->total_cents);
       Status written = std::visit([&](const auto& r) { return spool->Write(r); }, row);
       RKD_RETURN_IF_ERROR(written);
     }
@@ -174,7 +182,7 @@ Result<ImportSummary> RunImport(Store& store, const Clock& clock, std::istream& 
   // The second pass: the valid rows written in batches.
   f.phase = "writing";
   RKD_RETURN_IF_ERROR(spool->Rewind());
-  SpoolFeed feed(*spool, options, summary, rejects, progress);
+  SpoolFeed feed(*spool, options, summary, rejects, progress, &totals);
   ImportWriteOptions write_options;
   write_options.dry_run = options.dry_run;
   write_options.stop_on_reject = !options.skip_invalid;

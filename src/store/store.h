@@ -23,6 +23,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "base/status.h"
@@ -251,6 +252,10 @@ struct SendBudget {
 struct ImportBatch {
   std::vector<ClientRow> clients;
   std::vector<OrderRow> orders;
+  // An orders file's figures per client key (ClientKeyOf), the whole file's: a client
+  // the import creates is written with them at once (else its figures are refreshed at
+  // the end). Null: none known.
+  const std::unordered_map<std::string, ClientTotals>* totals = nullptr;
 };
 enum class ImportOutcome { kImported, kUpdated, kUnchanged, kRejected };
 struct ImportBatchResult {

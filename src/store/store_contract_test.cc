@@ -13,6 +13,7 @@
 #include <map>
 #include <set>
 #include <thread>
+#include <unordered_map>
 
 #include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
@@ -1469,6 +1470,39 @@ TEST_P(StoreContractTest, ImportedOrdersGiveExactDerivedFieldsWhateverTheirOrder
   EXPECT_DOUBLE_EQ(x->average_order_value, 11.25);  // 45.01 / 4 = 11.2525
   EXPECT_EQ(x->last_order_date, kStart - d);
   EXPECT_EQ(store_->ListOrders(x->user_id, 10, "")->items.size(), 4u);
+}
+
+// A client the import creates starts with the file's figures for its key (ImportBatch::
+// totals) and is not written twice; named later by another key (its address), it is
+// refreshed from its orders instead. Either way the figures are exact.
+TEST_P(StoreContractTest, ImportedClientsStartWithTheFilesFiguresAndStayExact) {
+  const Millis d = kMillisPerDay;
+  OrderRow a1 = ImportedOrder(2, "t1", "T", kStart - 5 * d, 1000),
+           a2 = ImportedOrder(3, "t2", "T", kStart - 50 * d, 250);
+  OrderRow m1 = ImportedOrder(4, "m1", "M", kStart - 9 * d, 700);
+  m1.client_email = "m@example.com";
+  OrderRow m2 = ImportedOrder(5, "m2", "", kStart - 2 * d, 300);  // the same client by address only
+  m2.client_email = "m@example.com";
+  std::unordered_map<std::string, ClientTotals> totals;
+  for (const OrderRow* r : {&a1, &a2, &m1, &m2}) totals[ClientKeyOf(*r)].Add(r->order_date, r->total_cents);
+  ImportBatch first, second;
+  first.orders = {a1, m1};
+  second.orders = {a2, m2};
+  first.totals = second.totals = &totals;
+  VectorFeed feed({first, second});
+  ASSERT_TRUE(store_->ImportRows(feed, ImportWriteOptions{}).ok());
+  auto t = store_->GetUserByExternalId("T");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->order_count, 2);
+  EXPECT_EQ(t->total_spent_cents, 1250);
+  EXPECT_EQ(t->first_order_date, kStart - 50 * d);
+  EXPECT_EQ(t->last_order_date, kStart - 5 * d);
+  auto m = store_->GetUserByExternalId("M");
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->order_count, 2);  // m1 by its shop id, m2 by its address
+  EXPECT_EQ(m->total_spent_cents, 1000);
+  EXPECT_EQ(m->last_order_date, kStart - 2 * d);
+  EXPECT_EQ(store_->ListOrders(m->user_id, 10, "")->items.size(), 2u);
 }
 
 TEST_P(StoreContractTest, ImportDryRunWritesNothing) {

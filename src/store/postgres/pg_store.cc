@@ -1,5 +1,6 @@
 #include "store/postgres/pg_store.h"
 
+#include <nlohmann/json.hpp>
 #include <type_traits>
 
 namespace rkd {
@@ -38,6 +39,26 @@ class PgTx final : public SqlTx {
     if (on_row)
       for (int i = 0; i < rows->size(); ++i) on_row(PgRow(*rows, i));
     return rows->Affected();
+  }
+
+  // One statement per batch: "<query>/batch" with the rows as a JSON array of arrays.
+  Result<int64_t> RunBatch(const std::string& query, const std::vector<SqlParams>& rows) override {
+    if (rows.empty()) return int64_t{0};
+    nlohmann::json array = nlohmann::json::array();
+    for (const SqlParams& params : rows) {
+      nlohmann::json row = nlohmann::json::array();
+      for (const SqlValue& v : params)
+        std::visit(
+            [&row](const auto& x) {
+              if constexpr (std::is_same_v<std::decay_t<decltype(x)>, std::monostate>)
+                row.push_back(nullptr);
+              else
+                row.push_back(x);
+            },
+            v.get());
+      array.push_back(std::move(row));
+    }
+    return Run(query + "/batch", {array.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)}, {});
   }
 
   // The transactional outbox. The change record is written in the user write's own

@@ -69,33 +69,6 @@ Status LoadUsersBy(SqlTx& tx, const char* query, const std::vector<std::string>&
   return r.ok() ? Status::Ok() : r.status();
 }
 
-// A row of a batched statement (sql/*/queries.sql, "import-insert-…"): its parameters
-// as a JSON array, in the same order.
-json RowJson(const SqlParams& params) {
-  json row = json::array();
-  for (const SqlValue& v : params)
-    std::visit(
-        [&row](const auto& x) {
-          if constexpr (std::is_same_v<std::decay_t<decltype(x)>, std::monostate>)
-            row.push_back(nullptr);
-          else
-            row.push_back(x);
-        },
-        v.get());
-  return row;
-}
-
-// Runs a batched statement over `rows` (nothing when empty); `changed`, when not null,
-// gets the rows it wrote.
-Status RunBatchRows(SqlTx& tx, const char* query, const json& rows, int64_t* changed) {
-  if (changed) *changed = 0;
-  if (rows.empty()) return Status::Ok();
-  auto r = tx.Run(query, {rows.dump(-1, ' ', false, json::error_handler_t::replace)});
-  if (!r.ok()) return r.status();
-  if (changed) *changed = *r;
-  return Status::Ok();
-}
-
 bool SameOrder(const Order& stored, const Order& row) {
   return stored.user_id == row.user_id && stored.order_date == row.order_date &&
          std::llround(stored.total_value * 100) == std::llround(row.total_value * 100) && stored.status == row.status &&
@@ -124,7 +97,7 @@ class SqlStore::ImportWriter {
       checked_attributable_ = true;
     }
     if (!batch.clients.empty()) return WriteClients(tx, batch.clients, result);
-    return WriteOrders(tx, batch.orders, result);
+    return WriteOrders(tx, batch.orders, batch.totals, result);
   }
 
   // Refreshes up to kRefreshChunk pending clients; how many (0: none left).
@@ -133,22 +106,24 @@ class SqlStore::ImportWriter {
     auto r = tx.Run("import-pending", {int64_t{kRefreshChunk}}, [&](const SqlRow& row) { ids.push_back(row.Text(0)); });
     if (!r.ok()) return r.status();
     if (ids.empty()) return int64_t{0};
-    struct Totals {
-      int64_t count = 0, cents = 0;
-      Millis first = 0, last = 0;
-    };
-    std::unordered_map<std::string, Totals> totals;
-    r = tx.Run("order-totals", {JsonArray(ids)}, [&](const SqlRow& row) {
-      totals[row.Text(0)] = {row.Int(1), row.Int(2), row.Int(3), row.Int(4)};
-    });
-    if (!r.ok()) return r.status();
+    // Clients this import created with their figures need nothing more.
+    std::vector<std::string> stale;
+    for (const std::string& id : ids)
+      if (!created_.count(id)) stale.push_back(id);
+    std::unordered_map<std::string, ClientTotals> totals;
     std::vector<User> users;
-    r = tx.Run("get-users", {JsonArray(ids)}, [&](const SqlRow& row) { users.push_back(ReadUser(row)); });
-    if (!r.ok()) return r.status();
+    if (!stale.empty()) {
+      r = tx.Run("order-totals", {JsonArray(stale)}, [&](const SqlRow& row) {
+        totals[row.Text(0)] = {row.Int(1), row.Int(2), row.Int(3), row.Int(4)};
+      });
+      if (!r.ok()) return r.status();
+      r = tx.Run("get-users", {JsonArray(stale)}, [&](const SqlRow& row) { users.push_back(ReadUser(row)); });
+      if (!r.ok()) return r.status();
+    }
     const Millis now = store_.clock_->Now();
-    json changed = json::array();
+    std::vector<SqlParams> changed;
     for (User& u : users) {
-      const Totals t = totals.count(u.user_id) ? totals[u.user_id] : Totals{};
+      const ClientTotals t = totals.count(u.user_id) ? totals[u.user_id] : ClientTotals{};
       User after = u;
       after.order_count = t.count;
       after.total_spent_cents = t.cents;
@@ -157,11 +132,10 @@ class SqlStore::ImportWriter {
       after.last_order_date = t.count ? std::optional<Millis>(t.last) : std::nullopt;
       store_.Rescore(after, now);
       if (!DiffersOutsidePipelineFields(u, after) && after.engagement_score == u.engagement_score) continue;
-      changed.push_back(
-          RowJson({after.user_id, after.order_count, after.total_spent_cents, after.average_order_value,
-                   after.first_order_date, after.last_order_date, after.engagement_score, after.updated_at}));
+      changed.push_back({after.user_id, after.order_count, after.total_spent_cents, after.average_order_value,
+                         after.first_order_date, after.last_order_date, after.engagement_score, after.updated_at});
     }
-    RKD_RETURN_IF_ERROR(RunBatchRows(tx, "import-refresh-users", changed, nullptr));
+    if (auto done = tx.RunBatch("refresh-imported-user", changed); !done.ok()) return done.status();
     r = tx.Run("clear-import-pending", {JsonArray(ids)});
     if (!r.ok()) return r.status();
     return static_cast<int64_t>(ids.size());
@@ -242,7 +216,8 @@ class SqlStore::ImportWriter {
   }
 
   // The client each order names, creating those the store lacks; "" for a row rejected.
-  Status ResolveClients(SqlTx& tx, const std::vector<OrderRow>& rows, std::vector<std::string>* user_ids,
+  Status ResolveClients(SqlTx& tx, const std::vector<OrderRow>& rows,
+                        const std::unordered_map<std::string, ClientTotals>* totals, std::vector<std::string>* user_ids,
                         ImportBatchResult* result) {
     std::vector<std::string> ids, ext_ids, emails;
     for (const OrderRow& row : rows) {
@@ -251,18 +226,22 @@ class SqlStore::ImportWriter {
         continue;
       }
       if (!row.client_external_id.empty()) ext_ids.push_back(row.client_external_id);
-      // Every address named: a client to create must not take one another client has.
-      if (!row.client_email.empty()) emails.push_back(row.client_email);
     }
     std::unordered_map<std::string, User> by_id, by_ext, by_email;
     RKD_RETURN_IF_ERROR(LoadUsersBy(
         tx, "get-users", ids, [](const User& u) { return u.user_id; }, &by_id));
     RKD_RETURN_IF_ERROR(LoadUsersBy(
         tx, "get-users-by-external-id", ext_ids, [](const User& u) { return u.external_id; }, &by_ext));
+    // The addresses of rows whose client is not known by its shop id: it is found by its
+    // address, or created, and a client created must not take another client's address.
+    for (const OrderRow& row : rows)
+      if (row.user_id.empty() && !row.client_email.empty() &&
+          (row.client_external_id.empty() || !by_ext.count(row.client_external_id)))
+        emails.push_back(row.client_email);
     RKD_RETURN_IF_ERROR(LoadUsersBy(
         tx, "get-users-by-email", emails, [](const User& u) { return Lower(u.email); }, &by_email));
     const Millis now = store_.clock_->Now();
-    json new_users = json::array();
+    std::vector<SqlParams> new_users;
     for (const OrderRow& row : rows) {
       if (!row.user_id.empty()) {
         if (!by_id.count(row.user_id)) {
@@ -276,6 +255,10 @@ class SqlStore::ImportWriter {
       auto& index = row.client_external_id.empty() ? by_email : by_ext;
       const std::string key = row.client_external_id.empty() ? Lower(row.client_email) : row.client_external_id;
       if (auto it = index.find(key); it != index.end()) {
+        // A client this import created with its key's figures, named here by another key
+        // (its address, where it was created by its shop id): its figures are refreshed.
+        if (auto t = created_.find(it->second.user_id); t != created_.end() && t->second != ClientKeyOf(row))
+          created_.erase(t);
         user_ids->push_back(it->second.user_id);
         continue;
       }
@@ -292,8 +275,18 @@ class SqlStore::ImportWriter {
       u.email = row.client_email.empty() ? PlaceholderAddress(row.client_external_id) : row.client_email;
       u.name = row.client_name.empty() ? DefaultName(u.email, u.external_id) : row.client_name;
       u.created_at = now;
+      if (totals) {
+        if (auto t = totals->find(ClientKeyOf(row)); t != totals->end()) {
+          u.order_count = t->second.count;
+          u.total_spent_cents = t->second.cents;
+          u.average_order_value = AverageOrderValue(t->second.cents, t->second.count);
+          u.first_order_date = t->second.first;
+          u.last_order_date = t->second.last;
+          created_.emplace(u.user_id, t->first);
+        }
+      }
       store_.Rescore(u, now);
-      new_users.push_back(RowJson(InsertUserParams(u)));
+      new_users.push_back(InsertUserParams(u));
       ++result->clients_created;
       user_ids->push_back(u.user_id);
       if (!row.client_email.empty()) by_email.emplace(Lower(row.client_email), u);
@@ -301,14 +294,15 @@ class SqlStore::ImportWriter {
     }
     // One statement for the batch's new clients: a unique violation here means another
     // writer took an address or id meanwhile; the batch is then not written.
-    return RunBatchRows(tx, "import-insert-users", new_users, nullptr);
+    auto inserted = tx.RunBatch("insert-user", new_users);
+    return inserted.ok() ? Status::Ok() : inserted.status();
   }
-
-  Status WriteOrders(SqlTx& tx, const std::vector<OrderRow>& rows, ImportBatchResult* result) {
+  Status WriteOrders(SqlTx& tx, const std::vector<OrderRow>& rows,
+                     const std::unordered_map<std::string, ClientTotals>* totals, ImportBatchResult* result) {
     std::vector<std::string> user_ids;
     user_ids.reserve(rows.size());
     ImportBatchResult resolve;
-    RKD_RETURN_IF_ERROR(ResolveClients(tx, rows, &user_ids, &resolve));
+    RKD_RETURN_IF_ERROR(ResolveClients(tx, rows, totals, &user_ids, &resolve));
     result->clients_created = resolve.clients_created;
     std::vector<std::string> ext_ids;
     ext_ids.reserve(rows.size());
@@ -322,7 +316,7 @@ class SqlStore::ImportWriter {
     if (!r.ok()) return r.status();
     const Millis now = store_.clock_->Now();
     std::set<std::string> touched;
-    json new_orders = json::array();
+    std::vector<SqlParams> new_orders;
     std::vector<Order> attributed;
     just_marked_.clear();
     size_t next_reject = 0;
@@ -355,14 +349,14 @@ class SqlStore::ImportWriter {
       }
       o.order_id = NewOrderedUuid();
       o.created_at = now;
-      new_orders.push_back(RowJson(InsertOrderParams(o)));
+      new_orders.push_back(InsertOrderParams(o));
       touched.insert(user_ids[i]);
       if (attributable_) attributed.push_back(std::move(o));
       result->outcomes.push_back(ImportOutcome::kImported);
     }
-    int64_t inserted = 0;
-    RKD_RETURN_IF_ERROR(RunBatchRows(tx, "import-insert-orders", new_orders, &inserted));
-    if (inserted != static_cast<int64_t>(new_orders.size()))  // another writer took an externalId meanwhile
+    auto inserted = tx.RunBatch("insert-order", new_orders);
+    if (!inserted.ok()) return inserted.status();
+    if (*inserted != static_cast<int64_t>(new_orders.size()))  // another writer took an externalId meanwhile
       return Status::Unavailable("orders of this batch were written by another import meanwhile; run it again");
     // Attribution, as CreateOrder does, once the store has emails or holdouts at all.
     for (const Order& o : attributed)
@@ -370,10 +364,10 @@ class SqlStore::ImportWriter {
         r = tx.Run(q, {o.user_id, o.order_date, store_.options_.attribution_window, o.order_id, o.total_value});
         if (!r.ok()) return r.status();
       }
-    json marks = json::array();
+    std::vector<SqlParams> marks;
     for (const std::string& id : touched)
-      if (!marked_.count(id)) marks.push_back(id);  // else marked by an earlier batch, written
-    RKD_RETURN_IF_ERROR(RunBatchRows(tx, "import-mark-pending", marks, nullptr));
+      if (!marked_.count(id)) marks.push_back({id});  // else marked by an earlier batch, written
+    if (auto marked = tx.RunBatch("mark-import-pending", marks); !marked.ok()) return marked.status();
     just_marked_ = std::move(touched);
     return Status::Ok();
   }
@@ -385,7 +379,10 @@ class SqlStore::ImportWriter {
   }
 
   SqlStore& store_;
-  bool stop_on_reject_;
+  bool stop_on_reject_;  // Clients this import created with the file's figures for their key (ImportBatch::
+  // totals), by user id → that key: their orders are marked like any (so an import that
+  // stops refreshes them next time), and the refresh passes them by.
+  std::unordered_map<std::string, std::string> created_;
   // Clients marked in import_pending by a batch of this import that was written: a later
   // batch need not mark them again (a million orders name a few hundred thousand clients).
   std::unordered_set<std::string> marked_;

@@ -60,6 +60,19 @@ class SqlTx {
   // names the constraint or index (e.g. "users.email" or "users_email_lower"); a busy,
   // locked or lost database is Unavailable.
   virtual Result<int64_t> Run(const std::string& query, const SqlParams& params, const OnRow& on_row = {}) = 0;
+  // Runs `query` once for each row of parameters (no rows read back) and returns the
+  // rows changed in all: an import's batches. A database a round trip away sends them as
+  // one statement (PostgreSQL: the query's "<name>/batch" form, which takes the rows as
+  // a JSON array of arrays); an in-process one runs the prepared statement per row.
+  virtual Result<int64_t> RunBatch(const std::string& query, const std::vector<SqlParams>& rows) {
+    int64_t changed = 0;
+    for (const SqlParams& row : rows) {
+      auto r = Run(query, row);
+      if (!r.ok()) return r.status();
+      changed += *r;
+    }
+    return changed;
+  }
   // Called by a write just before it appends to the change stream, as its last
   // statements: the change stream's seqs must become visible in seq order (see
   // PostgreSQL's outbox lock); a single-writer database has nothing to do.
