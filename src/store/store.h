@@ -1,8 +1,9 @@
 // Store: where clients, orders, emails and the change stream live.
 //
 // Contract (checked by store/store_contract_test.cc against every implementation):
-// - Every user write that the pipeline can act on (create, update, order, delete, import)
-//   appends one record to the change stream in the same transaction, with a strictly
+// - Every user write that the pipeline can act on (create, update, order, delete, the
+//   seed's Import) appends one record to the change stream in the same transaction (but
+//   ImportRows, a shop's history, which records none: see there), with a strictly
 //   increasing seq; nothing can write such a change without its record. A write that
 //   changes only the fields the pipeline writes itself (engagementScore, lastEmailDate,
 //   updatedAt: a score refresh, an email reservation) records nothing, since the stream
