@@ -15,7 +15,7 @@ struct ImportArgs {
   std::string file;  // "-": standard input
   std::string format, map, rejects;
   bool ignore_unknown = false, skip_invalid = false, dry_run = false, sweep = false;
-  int batch_rows = 20000;
+  int batch_rows = 50000;
 };
 
 struct ExportArgs {

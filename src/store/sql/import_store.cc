@@ -354,6 +354,11 @@ class SqlStore::ImportWriter {
       if (attributable_) attributed.push_back(std::move(o));
       result->outcomes.push_back(ImportOutcome::kImported);
     }
+    // In client order: each client's orders land together in orders_by_user, which a
+    // file in date order would otherwise touch at random.
+    std::sort(new_orders.begin(), new_orders.end(), [](const SqlParams& a, const SqlParams& b) {
+      return std::get<std::string>(a[1].get()) < std::get<std::string>(b[1].get());
+    });
     auto inserted = tx.RunBatch("insert-order", new_orders);
     if (!inserted.ok()) return inserted.status();
     if (*inserted != static_cast<int64_t>(new_orders.size()))  // another writer took an externalId meanwhile
