@@ -13,8 +13,6 @@
 namespace rkd {
 namespace {
 
-constexpr int kPage = 500;
-
 Result<ImportFormat> ExportFormat(const QueryParams& q) {
   auto it = q.find("format");
   if (it == q.end() || it->second == "csv") return ImportFormat::kCsv;
@@ -44,17 +42,9 @@ void RegisterExportRoutes(Router& router, ApiContext& ctx) {
     auto query = ParseUserQuery(req.query, ctx.rules.threshold);
     if (!query.ok()) return ErrorResponse(query.status());
     if (Status st = ApplyStateFilter(req.query, ctx.rules.threshold, &*query); !st.ok()) return ErrorResponse(st);
-    query->limit = kPage;
-    query->cursor.clear();
     std::ostringstream out;
     ExportWriter writer(ExportKind::kClients, *format, out);
-    for (;;) {
-      auto page = ctx.store.ListUsers(*query);
-      if (!page.ok()) return ErrorResponse(page.status());
-      for (const User& u : page->items) writer.Write(u);
-      if (page->next_cursor.empty()) break;
-      query->cursor = page->next_cursor;
-    }
+    if (auto n = ExportClients(ctx.store, *query, writer); !n.ok()) return ErrorResponse(n.status());
     return FileResponse("clients", *format, ctx.clock.Now(), std::move(out).str());
   });
 
@@ -64,26 +54,9 @@ void RegisterExportRoutes(Router& router, ApiContext& ctx) {
     if (!format.ok()) return ErrorResponse(format.status());
     auto query = ParseEmailListQuery(req.query);
     if (!query.ok()) return ErrorResponse(query.status());
-    query->limit = kPage;
-    query->cursor.clear();
     std::ostringstream out;
     ExportWriter writer(ExportKind::kEmails, *format, out);
-    for (;;) {
-      auto page = ctx.store.ListEmails(*query);
-      if (!page.ok()) return ErrorResponse(page.status());
-      std::vector<std::string> ids;
-      for (const Email& e : page->items) ids.push_back(e.user_id);
-      auto users = ctx.store.GetUsers(ids);
-      if (!users.ok()) return ErrorResponse(users.status());
-      std::map<std::string, const User*> by_id;
-      for (const User& u : *users) by_id[u.user_id] = &u;
-      for (const Email& e : page->items) {
-        auto it = by_id.find(e.user_id);
-        writer.Write(e, it == by_id.end() ? nullptr : it->second);
-      }
-      if (page->next_cursor.empty()) break;
-      query->cursor = page->next_cursor;
-    }
+    if (auto n = ExportEmails(ctx.store, *query, writer); !n.ok()) return ErrorResponse(n.status());
     return FileResponse("emails", *format, ctx.clock.Now(), std::move(out).str());
   });
 
@@ -93,8 +66,7 @@ void RegisterExportRoutes(Router& router, ApiContext& ctx) {
     if (!format.ok()) return ErrorResponse(format.status());
     std::ostringstream out;
     ExportWriter writer(ExportKind::kOrders, *format, out);
-    auto n = ExportAll(ctx.store, ExportKind::kOrders, writer);
-    if (!n.ok()) return ErrorResponse(n.status());
+    if (auto n = ExportOrders(ctx.store, writer); !n.ok()) return ErrorResponse(n.status());
     return FileResponse("orders", *format, ctx.clock.Now(), std::move(out).str());
   });
 }

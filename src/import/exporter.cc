@@ -164,52 +164,65 @@ Result<std::unordered_map<std::string, User>> ClientsOf(Store& store, const Rows
 
 }  // namespace
 
-Result<int64_t> ExportAll(Store& store, ExportKind kind, ExportWriter& writer) {
+Result<int64_t> ExportClients(Store& store, UserQuery query, ExportWriter& writer) {
+  query.limit = 500;
+  query.cursor.clear();
+  for (int64_t n = 0;;) {
+    auto page = store.ListUsers(query);
+    if (!page.ok()) return page.status();
+    for (const User& u : page->items) writer.Write(u);
+    n += static_cast<int64_t>(page->items.size());
+    if (page->next_cursor.empty()) return n;
+    query.cursor = page->next_cursor;
+  }
+}
+
+Result<int64_t> ExportEmails(Store& store, EmailQuery query, ExportWriter& writer) {
+  query.limit = 500;
+  query.cursor.clear();
+  for (int64_t n = 0;;) {
+    auto page = store.ListEmails(query);
+    if (!page.ok()) return page.status();
+    auto clients = ClientsOf(store, page->items);
+    if (!clients.ok()) return clients.status();
+    for (const Email& e : page->items) {
+      auto it = clients->find(e.user_id);
+      writer.Write(e, it == clients->end() ? nullptr : &it->second);
+    }
+    n += static_cast<int64_t>(page->items.size());
+    if (page->next_cursor.empty()) return n;
+    query.cursor = page->next_cursor;
+  }
+}
+
+Result<int64_t> ExportOrders(Store& store, ExportWriter& writer) {
   constexpr int kPage = 5000;
-  int64_t n = 0;
+  std::string after;
+  for (int64_t n = 0;;) {
+    auto page = store.ScanOrders(after, kPage);
+    if (!page.ok()) return page.status();
+    auto clients = ClientsOf(store, *page);
+    if (!clients.ok()) return clients.status();
+    for (const Order& o : *page) {
+      auto it = clients->find(o.user_id);
+      writer.Write(o, it == clients->end() ? User{} : it->second);
+    }
+    n += static_cast<int64_t>(page->size());
+    if (static_cast<int>(page->size()) < kPage) return n;
+    after = page->back().order_id;
+  }
+}
+
+Result<int64_t> ExportAll(Store& store, ExportKind kind, ExportWriter& writer) {
   switch (kind) {
     case ExportKind::kClients:
-      for (std::string after;;) {
-        auto page = store.ScanUsers(after, kPage);
-        if (!page.ok()) return page.status();
-        for (const User& u : *page) writer.Write(u);
-        n += static_cast<int64_t>(page->size());
-        if (static_cast<int>(page->size()) < kPage) return n;
-        after = page->back().user_id;
-      }
+      return ExportClients(store, UserQuery{}, writer);
     case ExportKind::kOrders:
-      for (std::string after;;) {
-        auto page = store.ScanOrders(after, kPage);
-        if (!page.ok()) return page.status();
-        auto clients = ClientsOf(store, *page);
-        if (!clients.ok()) return clients.status();
-        for (const Order& o : *page) {
-          auto it = clients->find(o.user_id);
-          writer.Write(o, it == clients->end() ? User{} : it->second);
-        }
-        n += static_cast<int64_t>(page->size());
-        if (static_cast<int>(page->size()) < kPage) return n;
-        after = page->back().order_id;
-      }
+      return ExportOrders(store, writer);
     case ExportKind::kEmails:
-      for (std::string cursor;;) {
-        EmailQuery q;
-        q.limit = 500;
-        q.cursor = cursor;
-        auto page = store.ListEmails(q);
-        if (!page.ok()) return page.status();
-        auto clients = ClientsOf(store, page->items);
-        if (!clients.ok()) return clients.status();
-        for (const Email& e : page->items) {
-          auto it = clients->find(e.user_id);
-          writer.Write(e, it == clients->end() ? nullptr : &it->second);
-        }
-        n += static_cast<int64_t>(page->items.size());
-        if (page->next_cursor.empty()) return n;
-        cursor = page->next_cursor;
-      }
+      return ExportEmails(store, EmailQuery{}, writer);
   }
-  return n;
+  return int64_t{0};
 }
 
 }  // namespace rkd

@@ -41,7 +41,12 @@ class ExportWriter {
   std::ostream& out_;
 };
 
-// The whole table, page by page through the store, into `writer`; how many rows.
+// Page by page through the store into `writer`; each returns how many rows. The clients
+// and emails a list's filter holds (the query's limit and cursor are the export's own),
+// every order, or a whole table.
+Result<int64_t> ExportClients(Store& store, UserQuery query, ExportWriter& writer);
+Result<int64_t> ExportEmails(Store& store, EmailQuery query, ExportWriter& writer);
+Result<int64_t> ExportOrders(Store& store, ExportWriter& writer);
 Result<int64_t> ExportAll(Store& store, ExportKind kind, ExportWriter& writer);
 
 }  // namespace rkd

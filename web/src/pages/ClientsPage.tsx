@@ -3,10 +3,10 @@ import { useEffect, useEffectEvent, useId, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useThreshold } from '../api/metrics/queries';
 import { sendingQuery } from '../api/sending/queries';
-import { useDownloadExport } from '../api/exports/mutations';
 import { userFilterQuery, userListQuery } from '../api/users/queries';
 import { CLIENT_STATES, type ClientStateFilter, type SortOrder, type UserSort } from '../api/users/types';
 import { ClientBadges } from '../components/ClientBadges';
+import { DownloadCsvButton } from '../components/DownloadCsvButton';
 import { pausedBadge } from '../lib/clientBadges';
 import { Pager } from '../components/Pager';
 import { ScoreBadge } from '../components/ScoreBadge';
@@ -65,7 +65,6 @@ export function ClientsPage() {
   // Paused applies to every client: said once above the list, not on every row.
   const sending = useQuery(sendingQuery());
   const paused = pausedBadge(sending.data);
-  const download = useDownloadExport('clients');
 
   return (
     <div className="page">
@@ -80,18 +79,7 @@ export function ClientsPage() {
           )}
         </div>
         <div className="button-row">
-          <button
-            type="button"
-            className="button"
-            disabled={download.isPending}
-            aria-describedby="clients-download-hint"
-            onClick={() => download.mutate(userFilterQuery(filters))}
-          >
-            {download.isPending ? 'Preparing CSV…' : 'Download CSV'}
-          </button>
-          <span id="clients-download-hint" className="sr-only">
-            Every client matching the filters, not only this page
-          </span>
+          <DownloadCsvButton resource="clients" query={userFilterQuery(filters)} />
           <Link to="/clients/new" className="button button--primary">
             Add client
           </Link>

@@ -2,8 +2,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useEffectEvent, useId, useState } from 'react';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { emailFilterQuery, emailListQuery } from '../api/emails/queries';
-import { useDownloadExport } from '../api/exports/mutations';
 import { EMAIL_STATUSES, type EmailStatus } from '../api/emails/types';
+import { DownloadCsvButton } from '../components/DownloadCsvButton';
 import { EmailStatusBadge } from '../components/EmailStatusBadge';
 import { Pager } from '../components/Pager';
 import { Empty, ErrorState, Loading } from '../components/StatusViews';
@@ -73,7 +73,6 @@ export function EmailsPage() {
 
   const filtered = hasEmailFilters(view);
   const total = list.data?.total;
-  const download = useDownloadExport('emails');
 
   return (
     <div className="page">
@@ -82,18 +81,7 @@ export function EmailsPage() {
           <h1>Emails</h1>
           <p className="page__lead">Every re-engagement email Rekindle wrote, newest first. The list updates live.</p>
         </div>
-        <button
-          type="button"
-          className="button"
-          disabled={download.isPending}
-          aria-describedby="emails-download-hint"
-          onClick={() => download.mutate(emailFilterQuery(view))}
-        >
-          {download.isPending ? 'Preparing CSV…' : 'Download CSV'}
-        </button>
-        <span id="emails-download-hint" className="sr-only">
-          Every email matching the filters, not only this page
-        </span>
+        <DownloadCsvButton resource="emails" query={emailFilterQuery(view)} />
       </header>
 
       <form className="toolbar" role="search" aria-label="Filter emails" onSubmit={(e) => e.preventDefault()}>
