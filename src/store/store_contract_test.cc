@@ -1503,6 +1503,26 @@ TEST_P(StoreContractTest, ImportedClientsStartWithTheFilesFiguresAndStayExact) {
   EXPECT_EQ(m->total_spent_cents, 1000);
   EXPECT_EQ(m->last_order_date, kStart - 2 * d);
   EXPECT_EQ(store_->ListOrders(m->user_id, 10, "")->items.size(), 2u);
+
+  // A row refused (its address is another client's) does not count in the figures of
+  // the client a later row of the same shop id creates.
+  ASSERT_TRUE(store_->CreateUser(NewUser("taken@example.com")).ok());
+  OrderRow r1 = ImportedOrder(6, "r1", "R", kStart - 3 * d, 4000), r2 = ImportedOrder(7, "r2", "R", kStart - d, 100);
+  r1.client_email = "taken@example.com";
+  std::unordered_map<std::string, ClientTotals> r_totals;
+  for (const OrderRow* r : {&r1, &r2}) r_totals[ClientKeyOf(*r)].Add(r->order_date, r->total_cents);
+  ImportBatch refused;
+  refused.orders = {r1, r2};
+  refused.totals = &r_totals;
+  VectorFeed skip({refused});
+  ImportWriteOptions options;
+  options.stop_on_reject = false;
+  ASSERT_TRUE(store_->ImportRows(skip, options).ok());
+  EXPECT_EQ(skip.outcomes, (std::vector<ImportOutcome>{ImportOutcome::kRejected, ImportOutcome::kImported}));
+  auto r = store_->GetUserByExternalId("R");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->order_count, 1);
+  EXPECT_EQ(r->total_spent_cents, 100);
 }
 
 TEST_P(StoreContractTest, ImportDryRunWritesNothing) {

@@ -263,9 +263,11 @@ class SqlStore::ImportWriter {
         continue;
       }
       if (!row.client_email.empty() && by_email.count(Lower(row.client_email))) {
-        // A new shop id whose address another client has.
+        // A new shop id whose address another client has. The file's figures for its key
+        // count this row: a client made later from another of its rows is refreshed.
         RKD_RETURN_IF_ERROR(Reject(result, row.line, "email",
                                    "another client has the address " + row.client_email + " under another externalId"));
+        refused_keys_.insert(ClientKeyOf(row));
         user_ids->emplace_back();
         continue;
       }
@@ -275,7 +277,7 @@ class SqlStore::ImportWriter {
       u.email = row.client_email.empty() ? PlaceholderAddress(row.client_external_id) : row.client_email;
       u.name = row.client_name.empty() ? DefaultName(u.email, u.external_id) : row.client_name;
       u.created_at = now;
-      if (totals) {
+      if (totals && !refused_keys_.count(ClientKeyOf(row))) {
         if (auto t = totals->find(ClientKeyOf(row)); t != totals->end()) {
           u.order_count = t->second.count;
           u.total_spent_cents = t->second.cents;
@@ -388,6 +390,7 @@ class SqlStore::ImportWriter {
   // totals), by user id → that key: their orders are marked like any (so an import that
   // stops refreshes them next time), and the refresh passes them by.
   std::unordered_map<std::string, std::string> created_;
+  std::unordered_set<std::string> refused_keys_;  // keys with a row refused: their figures are not the store's
   // Clients marked in import_pending by a batch of this import that was written: a later
   // batch need not mark them again (a million orders name a few hundred thousand clients).
   std::unordered_set<std::string> marked_;
