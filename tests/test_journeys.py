@@ -31,7 +31,10 @@ class JourneyTest(unittest.TestCase):
         return self.s.call(method, path, payload, headers=self.h)
 
     def start_worker(self):
-        self.worker = start_worker(self.s)
+        # One worker at a time: a second start while one runs would leave the first
+        # running after tearDown (it was, once per run of this suite).
+        if self.worker is None:
+            self.worker = start_worker(self.s)
 
     def stop_worker(self):
         if self.worker:
