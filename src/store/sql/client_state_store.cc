@@ -7,6 +7,7 @@
 
 #include "store/list_query.h"
 #include "store/sql/email_filters.h"
+#include "store/sql/sql_helpers.h"
 #include "store/sql/sql_store.h"
 #include "store/sql/table_rows.h"
 #include "store/sql/user_state_queries.h"
@@ -16,21 +17,12 @@ namespace {
 
 using nlohmann::json;
 
-std::string IdList(const std::vector<std::string>& ids) {
-  return json(ids).dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
 std::optional<std::string> PatternOrNull(const std::string& search) {
   if (search.empty()) return std::nullopt;
   return ContainsPattern(search);
 }
 
 Suppression ReadSuppression(const SqlRow& r) { return Suppression{r.Text(0), r.Text(1), r.Int(2)}; }
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 }  // namespace
 
@@ -124,19 +116,19 @@ Result<std::map<std::string, ClientFacts>> SqlStore::FactsOf(const std::vector<U
   for (const User& u : users) {
     ids.push_back(u.user_id);
     emails.push_back(u.email);
-    ids_by_email[Lower(u.email)].push_back(u.user_id);
+    ids_by_email[sql::AsciiLower(u.email)].push_back(u.user_id);
   }
   Status st = db_->Read([&](SqlTx& tx) -> Status {
     out.clear();
-    auto r = tx.Run("suppressions-of", {IdList(emails)}, [&](const SqlRow& row) {
+    auto r = tx.Run("suppressions-of", {sql::IdArray(emails)}, [&](const SqlRow& row) {
       Suppression s = ReadSuppression(row);
-      for (const std::string& id : ids_by_email[Lower(s.email)]) out[id].suppression = s;
+      for (const std::string& id : ids_by_email[sql::AsciiLower(s.email)]) out[id].suppression = s;
     });
     if (!r.ok()) return r.status();
-    r = tx.Run("latest-holdouts-of", {IdList(ids)},
+    r = tx.Run("latest-holdouts-of", {sql::IdArray(ids)},
                [&](const SqlRow& row) { out[row.Text(0)].held_out_at = row.Int(1); });
     if (!r.ok()) return r.status();
-    r = tx.Run("failed-latest-emails-of", {IdList(ids)}, [&](const SqlRow& row) {
+    r = tx.Run("failed-latest-emails-of", {sql::IdArray(ids)}, [&](const SqlRow& row) {
       out[row.Text(0)].failed = std::pair{row.Text(1), row.Int(2)};
     });
     return r.ok() ? Status::Ok() : r.status();

@@ -2,7 +2,6 @@
 // or orders matched by the shop's ids, written without change records, and the derived
 // fields of every client whose orders changed refreshed from those orders at the end.
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -13,6 +12,7 @@
 #include <variant>
 
 #include "base/ids.h"
+#include "store/sql/sql_helpers.h"
 #include "store/sql/sql_store.h"
 #include "store/sql/table_rows.h"
 
@@ -22,15 +22,6 @@ namespace {
 using nlohmann::json;
 
 constexpr int kRefreshChunk = 2000;  // clients refreshed per transaction
-
-std::string JsonArray(const std::vector<std::string>& values) {
-  return json(values).dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // The address a client without one gets: under .invalid, never emailed (domain/user.h),
 // unique by the shop's id (characters other than [A-Za-z0-9._-] hex-encoded).
@@ -61,7 +52,7 @@ template <typename KeyOf>
 Status LoadUsersBy(SqlTx& tx, const char* query, const std::vector<std::string>& values, KeyOf key_of,
                    std::unordered_map<std::string, User>* out) {
   if (values.empty()) return Status::Ok();
-  auto r = tx.Run(query, {JsonArray(values)}, [&](const SqlRow& row) {
+  auto r = tx.Run(query, {sql::IdArray(values)}, [&](const SqlRow& row) {
     User u = ReadUser(row);
     std::string key = key_of(u);
     out->emplace(std::move(key), std::move(u));
@@ -93,7 +84,8 @@ class SqlStore::ImportWriter {
   Status WriteBatch(SqlTx& tx, const ImportBatch& batch, ImportBatchResult* result) {
     *result = {};
     if (!checked_attributable_) {
-      RKD_RETURN_IF_ERROR(RunOne(tx, "any-attributable", {}, [&](const SqlRow& r) { attributable_ = r.Int(0) != 0; }));
+      RKD_RETURN_IF_ERROR(
+          sql::RunOne(tx, "any-attributable", {}, [&](const SqlRow& r) { attributable_ = r.Int(0) != 0; }));
       checked_attributable_ = true;
     }
     if (!batch.clients.empty()) return WriteClients(tx, batch.clients, result);
@@ -113,11 +105,11 @@ class SqlStore::ImportWriter {
     std::unordered_map<std::string, ClientTotals> totals;
     std::vector<User> users;
     if (!stale.empty()) {
-      r = tx.Run("order-totals", {JsonArray(stale)}, [&](const SqlRow& row) {
+      r = tx.Run("order-totals", {sql::IdArray(stale)}, [&](const SqlRow& row) {
         totals[row.Text(0)] = {row.Int(1), row.Int(2), row.Int(3), row.Int(4)};
       });
       if (!r.ok()) return r.status();
-      r = tx.Run("get-users", {JsonArray(stale)}, [&](const SqlRow& row) { users.push_back(ReadUser(row)); });
+      r = tx.Run("get-users", {sql::IdArray(stale)}, [&](const SqlRow& row) { users.push_back(ReadUser(row)); });
       if (!r.ok()) return r.status();
     }
     const Millis now = store_.clock_->Now();
@@ -136,7 +128,7 @@ class SqlStore::ImportWriter {
                          after.first_order_date, after.last_order_date, after.engagement_score, after.updated_at});
     }
     if (auto done = tx.RunBatch("refresh-imported-user", changed); !done.ok()) return done.status();
-    r = tx.Run("clear-import-pending", {JsonArray(ids)});
+    r = tx.Run("clear-import-pending", {sql::IdArray(ids)});
     if (!r.ok()) return r.status();
     return static_cast<int64_t>(ids.size());
   }
@@ -160,7 +152,7 @@ class SqlStore::ImportWriter {
     RKD_RETURN_IF_ERROR(LoadUsersBy(
         tx, "get-users-by-external-id", ext_ids, [](const User& u) { return u.external_id; }, &by_ext));
     RKD_RETURN_IF_ERROR(LoadUsersBy(
-        tx, "get-users-by-email", emails, [](const User& u) { return Lower(u.email); }, &by_email));
+        tx, "get-users-by-email", emails, [](const User& u) { return sql::AsciiLower(u.email); }, &by_email));
     const Millis now = store_.clock_->Now();
     for (const ClientRow& row : rows) {
       const User* found = nullptr;
@@ -168,7 +160,7 @@ class SqlStore::ImportWriter {
         if (auto it = by_ext.find(row.external_id); it != by_ext.end()) found = &it->second;
       const User* same_address = nullptr;
       if (!row.email.empty())
-        if (auto it = by_email.find(Lower(row.email)); it != by_email.end()) same_address = &it->second;
+        if (auto it = by_email.find(sql::AsciiLower(row.email)); it != by_email.end()) same_address = &it->second;
       if (!found && same_address) {
         if (!same_address->external_id.empty() && !row.external_id.empty()) {
           RKD_RETURN_IF_ERROR(Reject(result, row.line, "email",
@@ -208,9 +200,10 @@ class SqlStore::ImportWriter {
       }
       // A later row of the batch sees this one (a file names each client once, but the
       // address of one may be the one another row moves away from).
-      if (found && Lower(found->email) != Lower(after.email)) by_email.erase(Lower(found->email));
+      if (found && sql::AsciiLower(found->email) != sql::AsciiLower(after.email))
+        by_email.erase(sql::AsciiLower(found->email));
       if (!after.external_id.empty()) by_ext[after.external_id] = after;
-      by_email[Lower(after.email)] = after;
+      by_email[sql::AsciiLower(after.email)] = after;
     }
     return Status::Ok();
   }
@@ -239,7 +232,7 @@ class SqlStore::ImportWriter {
           (row.client_external_id.empty() || !by_ext.count(row.client_external_id)))
         emails.push_back(row.client_email);
     RKD_RETURN_IF_ERROR(LoadUsersBy(
-        tx, "get-users-by-email", emails, [](const User& u) { return Lower(u.email); }, &by_email));
+        tx, "get-users-by-email", emails, [](const User& u) { return sql::AsciiLower(u.email); }, &by_email));
     const Millis now = store_.clock_->Now();
     std::vector<SqlParams> new_users;
     for (const OrderRow& row : rows) {
@@ -253,7 +246,8 @@ class SqlStore::ImportWriter {
         continue;
       }
       auto& index = row.client_external_id.empty() ? by_email : by_ext;
-      const std::string key = row.client_external_id.empty() ? Lower(row.client_email) : row.client_external_id;
+      const std::string key =
+          row.client_external_id.empty() ? sql::AsciiLower(row.client_email) : row.client_external_id;
       if (auto it = index.find(key); it != index.end()) {
         // A client this import created with its key's figures, named here by another key
         // (its address, where it was created by its shop id): its figures are refreshed.
@@ -262,7 +256,7 @@ class SqlStore::ImportWriter {
         user_ids->push_back(it->second.user_id);
         continue;
       }
-      if (!row.client_email.empty() && by_email.count(Lower(row.client_email))) {
+      if (!row.client_email.empty() && by_email.count(sql::AsciiLower(row.client_email))) {
         // A new shop id whose address another client has. The file's figures for its key
         // count this row: a client made later from another of its rows is refreshed.
         RKD_RETURN_IF_ERROR(Reject(result, row.line, "email",
@@ -291,7 +285,7 @@ class SqlStore::ImportWriter {
       new_users.push_back(InsertUserParams(u));
       ++result->clients_created;
       user_ids->push_back(u.user_id);
-      if (!row.client_email.empty()) by_email.emplace(Lower(row.client_email), u);
+      if (!row.client_email.empty()) by_email.emplace(sql::AsciiLower(row.client_email), u);
       index.emplace(key, std::move(u));
     }
     // One statement for the batch's new clients: a unique violation here means another
@@ -310,7 +304,7 @@ class SqlStore::ImportWriter {
     ext_ids.reserve(rows.size());
     for (const OrderRow& row : rows) ext_ids.push_back(row.external_id);
     std::unordered_map<std::string, Order> existing;
-    auto r = tx.Run("get-orders-by-external-ids", {JsonArray(ext_ids)}, [&](const SqlRow& row) {
+    auto r = tx.Run("get-orders-by-external-ids", {sql::IdArray(ext_ids)}, [&](const SqlRow& row) {
       Order o = ReadOrder(row);
       std::string key = o.external_id;
       existing.emplace(std::move(key), std::move(o));
@@ -377,12 +371,6 @@ class SqlStore::ImportWriter {
     if (auto marked = tx.RunBatch("mark-import-pending", marks); !marked.ok()) return marked.status();
     just_marked_ = std::move(touched);
     return Status::Ok();
-  }
-
-  template <typename Read>
-  static Status RunOne(SqlTx& tx, const std::string& query, const SqlParams& params, Read read) {
-    auto r = tx.Run(query, params, read);
-    return r.ok() ? Status::Ok() : r.status();
   }
 
   SqlStore& store_;

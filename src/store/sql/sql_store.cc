@@ -7,6 +7,7 @@
 #include "base/ids.h"
 #include "store/list_query.h"
 #include "store/sql/email_filters.h"
+#include "store/sql/sql_helpers.h"
 #include "store/sql/table_rows.h"
 #include "store/sql/user_state_queries.h"
 
@@ -14,20 +15,10 @@ namespace rkd {
 namespace {
 
 using nlohmann::json;
-
-// Runs a query whose rows are read by `read` into `out`.
-template <typename T, typename Read>
-Status RunInto(SqlTx& tx, const std::string& query, const SqlParams& params, Read read, std::vector<T>* out) {
-  auto r = tx.Run(query, params, [&](const SqlRow& row) { out->push_back(read(row)); });
-  return r.ok() ? Status::Ok() : r.status();
-}
-
-// Runs a query of one row (an aggregate): `read` sees it; NotFound-free.
-template <typename Read>
-Status RunOne(SqlTx& tx, const std::string& query, const SqlParams& params, Read read) {
-  auto r = tx.Run(query, params, read);
-  return r.ok() ? Status::Ok() : r.status();
-}
+using sql::AsciiLower;
+using sql::IdArray;
+using sql::RunInto;
+using sql::RunOne;
 
 // A page from rows read with limit + 1: the extra row, when there is one, means another
 // page follows the last row kept.
@@ -50,16 +41,6 @@ void AddPageParams(const std::optional<std::pair<int64_t, std::string>>& after, 
   else
     p.insert(p.end(), {std::nullopt, std::nullopt});
   p.emplace_back(int64_t{limit + 1});
-}
-
-// A batch's ids (or addresses) as one parameter: a JSON array the query unpacks.
-std::string IdArray(const std::vector<std::string>& ids) {
-  return json(ids).dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-std::string AsciiLower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 // A unique violation on the users' email (its constraint is named for the column).
