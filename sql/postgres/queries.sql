@@ -456,13 +456,15 @@ SELECT pg_advisory_xact_lock(7265600003);
 -- The counters' triggers count nothing for the rest of this transaction (0006).
 SELECT set_config('rekindle.bulk_load', 'on', true);
 
--- name: clear-score-counts
-DELETE FROM score_counts;
+-- name: end-bulk-load
+SELECT set_config('rekindle.bulk_load', 'off', true);
 
--- name: count-scores
--- The clients per score bucket and shard, counted once (an import's end).
+-- name: count-inserted-users
+-- The clients a bulk insert wrote while their trigger counted nothing, counted at once.
 INSERT INTO score_counts (bucket, shard, users)
-SELECT round(engagement_score * 100)::integer, abs(hashtext(user_id) % 16), count(*) FROM users GROUP BY 1, 2;
+SELECT round(engagement_score * 100)::integer, abs(hashtext(user_id) % 16), count(*)
+FROM users WHERE user_id IN (SELECT json_array_elements_text($1::json)) GROUP BY 1, 2
+ON CONFLICT (bucket, shard) DO UPDATE SET users = score_counts.users + excluded.users;
 
 -- Sending controls (issue 16): the shop's settings and the send budget (0010 / 0008).
 
@@ -620,10 +622,12 @@ DELETE FROM import_pending WHERE user_id IN (SELECT json_array_elements_text($1:
 SELECT user_id, count(*), SUM(round(total_value::numeric * 100))::bigint, MIN(order_date), MAX(order_date)
 FROM orders WHERE user_id IN (SELECT json_array_elements_text($1::json)) GROUP BY user_id;
 
--- name: any-attributable
--- Whether an order could convert anything (an email or a holdout record exists): a
--- first import into a fresh store skips attribution.
-SELECT CASE WHEN EXISTS (SELECT 1 FROM emails) OR EXISTS (SELECT 1 FROM holdouts) THEN 1 ELSE 0 END;
+-- name: import-start
+-- Whether an order could convert anything (an email or a holdout record exists), and
+-- whether the store has clients or orders at all: a first import into a fresh store
+-- skips attribution and finds every client and order it names among its own.
+SELECT CASE WHEN EXISTS (SELECT 1 FROM emails) OR EXISTS (SELECT 1 FROM holdouts) THEN 1 ELSE 0 END,
+       CASE WHEN EXISTS (SELECT 1 FROM users) OR EXISTS (SELECT 1 FROM orders) THEN 0 ELSE 1 END;
 
 -- name: save-import
 INSERT INTO imports (import_id, status, detail, created_by, started_at, finished_at)

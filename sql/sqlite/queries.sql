@@ -592,10 +592,12 @@ DELETE FROM import_pending WHERE user_id IN (SELECT value FROM json_each(?1));
 SELECT user_id, count(*), SUM(CAST(ROUND(total_value * 100) AS INTEGER)), MIN(order_date), MAX(order_date)
 FROM orders WHERE user_id IN (SELECT value FROM json_each(?1)) GROUP BY user_id;
 
--- name: any-attributable
--- Whether an order could convert anything (an email or a holdout record exists): a
--- first import into a fresh store skips attribution.
-SELECT CASE WHEN EXISTS (SELECT 1 FROM emails) OR EXISTS (SELECT 1 FROM holdouts) THEN 1 ELSE 0 END;
+-- name: import-start
+-- Whether an order could convert anything (an email or a holdout record exists), and
+-- whether the store has clients or orders at all: a first import into a fresh store
+-- skips attribution and finds every client and order it names among its own.
+SELECT CASE WHEN EXISTS (SELECT 1 FROM emails) OR EXISTS (SELECT 1 FROM holdouts) THEN 1 ELSE 0 END,
+       CASE WHEN EXISTS (SELECT 1 FROM users) OR EXISTS (SELECT 1 FROM orders) THEN 0 ELSE 1 END;
 
 -- name: save-import
 INSERT INTO imports (import_id, status, detail, created_by, started_at, finished_at)
@@ -614,3 +616,17 @@ ORDER BY started_at DESC, import_id DESC LIMIT ?1;
 -- The export's page: ?1 the last order id of the page before ('' first), ?2 the limit.
 SELECT order_id, user_id, order_date, total_value, items, status, created_at, external_id
 FROM orders WHERE order_id > ?1 ORDER BY order_id LIMIT ?2;
+
+-- name: user-count-trigger
+-- Bulk inserts of clients (SqlTx::PauseUserCounting): the counting trigger's own text,
+-- to make it again after the insert; the inserted clients counted at once.
+SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = 'users_counted_on_insert';
+
+-- name: drop-user-count-trigger
+DROP TRIGGER users_counted_on_insert;
+
+-- name: count-inserted-users
+INSERT INTO score_counts (bucket, users)
+SELECT CAST(ROUND(engagement_score * 100) AS INTEGER), count(*)
+FROM users WHERE user_id IN (SELECT value FROM json_each(?1)) GROUP BY 1
+ON CONFLICT (bucket) DO UPDATE SET users = users + excluded.users;

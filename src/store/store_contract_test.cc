@@ -408,6 +408,25 @@ TEST_P(StoreContractTest, ListUsersPaginatesStablyUnderInsertsWithFiltersAndSort
   EXPECT_EQ(store_->ListUsers(by_name).status().code(), Code::kInvalidArgument);
 }
 
+// The dashboard's counters (kept by triggers per row; an import counts its clients at
+// once) agree with the clients themselves.
+void ExpectCountersMatchClients(Store& store) {
+  UserQuery all;
+  all.limit = 500;
+  auto users = store.ListUsers(all);
+  ASSERT_TRUE(users.ok());
+  int64_t at_risk = 0, histogram[10] = {};
+  for (const User& u : users->items) {
+    at_risk += u.engagement_score < 75 ? 1 : 0;
+    ++histogram[std::min(static_cast<int>(u.engagement_score / 10), 9)];
+  }
+  auto m = store.Metrics(75);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->users, static_cast<int64_t>(users->items.size()));
+  EXPECT_EQ(m->at_risk, at_risk);
+  for (int b = 0; b < 10; ++b) EXPECT_EQ(m->score_histogram[b], histogram[b]) << "decile " << b;
+}
+
 TEST_P(StoreContractTest, ImportLoadsUsersOrdersAndChanges) {
   std::vector<User> users(3);
   std::vector<Order> orders;
@@ -432,6 +451,7 @@ TEST_P(StoreContractTest, ImportLoadsUsersOrdersAndChanges) {
   // A second import of the same ids fails as a whole.
   EXPECT_FALSE(store_->Import(users, {}).ok());
   EXPECT_EQ(*store_->CountUsers(), 3);
+  ExpectCountersMatchClients(*store_);
 }
 
 TEST_P(StoreContractTest, ChangeStreamReadsAfterASeqAndCheckpointsPersist) {
@@ -1407,6 +1427,7 @@ TEST_P(StoreContractTest, ImportClientsMatchByExternalIdThenEmailAndRecordNoChan
   EXPECT_EQ(k->user_id, existing->user_id);
   EXPECT_EQ(k->name, "Known");  // no name in the file: kept
   EXPECT_TRUE(store_->GetUserByExternalId("nobody").status().IsNotFound());
+  ExpectCountersMatchClients(*store_);
 
   // Again: nothing changes. Then a new name, and an address another client has.
   VectorFeed again({batch});
@@ -1523,6 +1544,7 @@ TEST_P(StoreContractTest, ImportedClientsStartWithTheFilesFiguresAndStayExact) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->order_count, 1);
   EXPECT_EQ(r->total_spent_cents, 100);
+  ExpectCountersMatchClients(*store_);
 }
 
 TEST_P(StoreContractTest, ImportDryRunWritesNothing) {

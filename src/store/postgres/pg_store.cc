@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 #include <type_traits>
 
+#include "store/sql/sql_helpers.h"
+
 namespace rkd {
 namespace {
 
@@ -79,10 +81,11 @@ class PgTx final : public SqlTx {
 
   // The dashboard counters' per-row triggers pause for an import (migration 0006): one
   // transaction updating the same counter rows per client piles up row versions.
-  Status StartBulkLoad() override { return Exec("start-bulk-load"); }
-  Status FinishBulkLoad() override {
-    RKD_RETURN_IF_ERROR(Exec("clear-score-counts"));
-    return Exec("count-scores");
+  Status PauseUserCounting() override { return Exec("start-bulk-load"); }
+  Status CountInsertedUsers(const std::vector<std::string>& user_ids) override {
+    if (!user_ids.empty())
+      if (auto r = Run("count-inserted-users", {sql::IdArray(user_ids)}, {}); !r.ok()) return r.status();
+    return Exec("end-bulk-load");
   }
 
  private:

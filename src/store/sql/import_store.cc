@@ -60,6 +60,32 @@ Status LoadUsersBy(SqlTx& tx, const char* query, const std::vector<std::string>&
   return r.ok() ? Status::Ok() : r.status();
 }
 
+// The same, the users' ids only.
+template <typename KeyOf>
+Status LoadUserIdsBy(SqlTx& tx, const char* query, const std::vector<std::string>& values, KeyOf key_of,
+                     std::unordered_map<std::string, std::string>* out) {
+  std::unordered_map<std::string, User> users;
+  RKD_RETURN_IF_ERROR(LoadUsersBy(tx, query, values, key_of, &users));
+  for (auto& [key, u] : users) out->emplace(key, std::move(u.user_id));
+  return Status::Ok();
+}
+
+// A key → client id cache of the clients an import created: the batch being written
+// adds to `staged`, which joins `made` once that batch is written (a transaction run
+// again from its start must not find the clients its first run created).
+struct MadeClients {
+  std::unordered_map<std::string, std::string> made, staged;
+  const std::string* Find(const std::string& key) const {
+    if (auto it = staged.find(key); it != staged.end()) return &it->second;
+    if (auto it = made.find(key); it != made.end()) return &it->second;
+    return nullptr;
+  }
+  void Written() {
+    made.merge(staged);
+    staged.clear();
+  }
+};
+
 bool SameOrder(const Order& stored, const Order& row) {
   return stored.user_id == row.user_id && stored.order_date == row.order_date &&
          std::llround(stored.total_value * 100) == std::llround(row.total_value * 100) && stored.status == row.status &&
@@ -79,14 +105,20 @@ class SqlStore::ImportWriter {
   void Written() {
     marked_.insert(just_marked_.begin(), just_marked_.end());
     just_marked_.clear();
+    made_by_ext_.Written();
+    made_by_email_.Written();
   }
 
   Status WriteBatch(SqlTx& tx, const ImportBatch& batch, ImportBatchResult* result) {
     *result = {};
-    if (!checked_attributable_) {
-      RKD_RETURN_IF_ERROR(
-          sql::RunOne(tx, "any-attributable", {}, [&](const SqlRow& r) { attributable_ = r.Int(0) != 0; }));
-      checked_attributable_ = true;
+    made_by_ext_.staged.clear();
+    made_by_email_.staged.clear();
+    if (!checked_start_) {
+      RKD_RETURN_IF_ERROR(sql::RunOne(tx, "import-start", {}, [&](const SqlRow& r) {
+        attributable_ = r.Int(0) != 0;
+        fresh_store_ = r.Int(1) != 0;
+      }));
+      checked_start_ = true;
     }
     if (!batch.clients.empty()) return WriteClients(tx, batch.clients, result);
     return WriteOrders(tx, batch.orders, batch.totals, result);
@@ -154,6 +186,8 @@ class SqlStore::ImportWriter {
     RKD_RETURN_IF_ERROR(LoadUsersBy(
         tx, "get-users-by-email", emails, [](const User& u) { return sql::AsciiLower(u.email); }, &by_email));
     const Millis now = store_.clock_->Now();
+    RKD_RETURN_IF_ERROR(tx.PauseUserCounting());
+    std::vector<std::string> inserted;
     for (const ClientRow& row : rows) {
       const User* found = nullptr;
       if (!row.external_id.empty())
@@ -196,6 +230,7 @@ class SqlStore::ImportWriter {
         result->outcomes.push_back(ImportOutcome::kUpdated);
       } else {
         RKD_RETURN_IF_ERROR(store_.InsertUser(tx, after));
+        inserted.push_back(after.user_id);
         result->outcomes.push_back(ImportOutcome::kImported);
       }
       // A later row of the batch sees this one (a file names each client once, but the
@@ -205,14 +240,14 @@ class SqlStore::ImportWriter {
       if (!after.external_id.empty()) by_ext[after.external_id] = after;
       by_email[sql::AsciiLower(after.email)] = after;
     }
-    return Status::Ok();
+    return tx.CountInsertedUsers(inserted);
   }
 
   // The client each order names, creating those the store lacks; "" for a row rejected.
   Status ResolveClients(SqlTx& tx, const std::vector<OrderRow>& rows,
                         const std::unordered_map<std::string, ClientTotals>* totals, std::vector<std::string>* user_ids,
                         ImportBatchResult* result) {
-    std::vector<std::string> ids, ext_ids, emails;
+    std::vector<std::string> ids, ext_ids;
     for (const OrderRow& row : rows) {
       if (!row.user_id.empty()) {
         ids.push_back(row.user_id);
@@ -220,19 +255,34 @@ class SqlStore::ImportWriter {
       }
       if (!row.client_external_id.empty()) ext_ids.push_back(row.client_external_id);
     }
-    std::unordered_map<std::string, User> by_id, by_ext, by_email;
-    RKD_RETURN_IF_ERROR(LoadUsersBy(
+    // key → client id. The clients this import created are known without a read; into a
+    // fresh store, no other client can be named (a writer beside the import that takes
+    // an address or shop id meanwhile fails the batch's insert).
+    std::unordered_map<std::string, std::string> by_id, by_ext, by_email;
+    auto add_made = [](const MadeClients& made, const std::string& key, auto* index) {
+      if (const std::string* id = made.Find(key)) index->emplace(key, *id);
+    };
+    std::vector<std::string> unknown;
+    for (const std::string& ext : ext_ids) {
+      add_made(made_by_ext_, ext, &by_ext);
+      if (!fresh_store_ && !by_ext.count(ext)) unknown.push_back(ext);
+    }
+    RKD_RETURN_IF_ERROR(LoadUserIdsBy(
         tx, "get-users", ids, [](const User& u) { return u.user_id; }, &by_id));
-    RKD_RETURN_IF_ERROR(LoadUsersBy(
-        tx, "get-users-by-external-id", ext_ids, [](const User& u) { return u.external_id; }, &by_ext));
+    RKD_RETURN_IF_ERROR(LoadUserIdsBy(
+        tx, "get-users-by-external-id", unknown, [](const User& u) { return u.external_id; }, &by_ext));
     // The addresses of rows whose client is not known by its shop id: it is found by its
     // address, or created, and a client created must not take another client's address.
+    unknown.clear();
     for (const OrderRow& row : rows)
       if (row.user_id.empty() && !row.client_email.empty() &&
-          (row.client_external_id.empty() || !by_ext.count(row.client_external_id)))
-        emails.push_back(row.client_email);
-    RKD_RETURN_IF_ERROR(LoadUsersBy(
-        tx, "get-users-by-email", emails, [](const User& u) { return sql::AsciiLower(u.email); }, &by_email));
+          (row.client_external_id.empty() || !by_ext.count(row.client_external_id))) {
+        const std::string email = sql::AsciiLower(row.client_email);
+        add_made(made_by_email_, email, &by_email);
+        if (!fresh_store_ && !by_email.count(email)) unknown.push_back(row.client_email);
+      }
+    RKD_RETURN_IF_ERROR(LoadUserIdsBy(
+        tx, "get-users-by-email", unknown, [](const User& u) { return sql::AsciiLower(u.email); }, &by_email));
     const Millis now = store_.clock_->Now();
     std::vector<SqlParams> new_users;
     for (const OrderRow& row : rows) {
@@ -251,9 +301,8 @@ class SqlStore::ImportWriter {
       if (auto it = index.find(key); it != index.end()) {
         // A client this import created with its key's figures, named here by another key
         // (its address, where it was created by its shop id): its figures are refreshed.
-        if (auto t = created_.find(it->second.user_id); t != created_.end() && t->second != ClientKeyOf(row))
-          created_.erase(t);
-        user_ids->push_back(it->second.user_id);
+        if (auto t = created_.find(it->second); t != created_.end() && t->second != ClientKeyOf(row)) created_.erase(t);
+        user_ids->push_back(it->second);
         continue;
       }
       if (!row.client_email.empty() && by_email.count(sql::AsciiLower(row.client_email))) {
@@ -285,13 +334,23 @@ class SqlStore::ImportWriter {
       new_users.push_back(InsertUserParams(u));
       ++result->clients_created;
       user_ids->push_back(u.user_id);
-      if (!row.client_email.empty()) by_email.emplace(sql::AsciiLower(row.client_email), u);
-      index.emplace(key, std::move(u));
+      if (!row.client_email.empty()) {
+        by_email.emplace(sql::AsciiLower(row.client_email), u.user_id);
+        made_by_email_.staged.emplace(sql::AsciiLower(row.client_email), u.user_id);
+      }
+      if (!row.client_external_id.empty()) made_by_ext_.staged.emplace(row.client_external_id, u.user_id);
+      index.emplace(key, u.user_id);
     }
     // One statement for the batch's new clients: a unique violation here means another
     // writer took an address or id meanwhile; the batch is then not written.
+    if (new_users.empty()) return Status::Ok();
+    RKD_RETURN_IF_ERROR(tx.PauseUserCounting());
     auto inserted = tx.RunBatch("insert-user", new_users);
-    return inserted.ok() ? Status::Ok() : inserted.status();
+    if (!inserted.ok()) return inserted.status();
+    std::vector<std::string> new_ids;
+    new_ids.reserve(new_users.size());
+    for (const SqlParams& p : new_users) new_ids.push_back(std::get<std::string>(p[0].get()));
+    return tx.CountInsertedUsers(new_ids);
   }
   Status WriteOrders(SqlTx& tx, const std::vector<OrderRow>& rows,
                      const std::unordered_map<std::string, ClientTotals>* totals, ImportBatchResult* result) {
@@ -303,12 +362,15 @@ class SqlStore::ImportWriter {
     std::vector<std::string> ext_ids;
     ext_ids.reserve(rows.size());
     for (const OrderRow& row : rows) ext_ids.push_back(row.external_id);
+    // Into a fresh store, every order is the file's own, and the file names each once.
     std::unordered_map<std::string, Order> existing;
-    auto r = tx.Run("get-orders-by-external-ids", {sql::IdArray(ext_ids)}, [&](const SqlRow& row) {
-      Order o = ReadOrder(row);
-      std::string key = o.external_id;
-      existing.emplace(std::move(key), std::move(o));
-    });
+    Result<int64_t> r = int64_t{0};
+    if (!fresh_store_)
+      r = tx.Run("get-orders-by-external-ids", {sql::IdArray(ext_ids)}, [&](const SqlRow& row) {
+        Order o = ReadOrder(row);
+        std::string key = o.external_id;
+        existing.emplace(std::move(key), std::move(o));
+      });
     if (!r.ok()) return r.status();
     const Millis now = store_.clock_->Now();
     std::set<std::string> touched;
@@ -382,9 +444,11 @@ class SqlStore::ImportWriter {
   // Clients marked in import_pending by a batch of this import that was written: a later
   // batch need not mark them again (a million orders name a few hundred thousand clients).
   std::unordered_set<std::string> marked_;
-  std::set<std::string> just_marked_;  // by the batch being written, until it is
-  bool checked_attributable_ = false;
+  std::set<std::string> just_marked_;        // by the batch being written, until it is
+  MadeClients made_by_ext_, made_by_email_;  // the clients this import created, by shop id and address
+  bool checked_start_ = false;
   bool attributable_ = true;
+  bool fresh_store_ = false;  // no client and no order when the import began
 };
 
 Result<int64_t> SqlStore::ImportRows(ImportFeed& feed, const ImportWriteOptions& options) {

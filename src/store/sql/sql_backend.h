@@ -77,11 +77,14 @@ class SqlTx {
   // statements: the change stream's seqs must become visible in seq order (see
   // PostgreSQL's outbox lock); a single-writer database has nothing to do.
   virtual Status OrderChangeStream() = 0;
-  // Around a bulk load (Import: many clients in one transaction). A database whose
-  // per-row counters would pile up row versions inside one transaction pauses them, and
-  // recounts once at the end; a single-writer database counts as it goes.
-  virtual Status StartBulkLoad() { return Status::Ok(); }
-  virtual Status FinishBulkLoad() { return Status::Ok(); }
+  // Around a bulk insert of clients (an import's batch, the demo data). The dashboard's
+  // per-score counters are kept by a trigger per inserted row; in bulk that costs more
+  // than the insert (SQLite journals every page a statement with a trigger touches;
+  // PostgreSQL piles up row versions of the same counter rows in one transaction). After
+  // PauseUserCounting, inserted clients are not counted until CountInsertedUsers counts
+  // `user_ids` at once and counting resumes; updates and deletes count as always.
+  virtual Status PauseUserCounting() = 0;
+  virtual Status CountInsertedUsers(const std::vector<std::string>& user_ids) = 0;
 
  protected:
   ~SqlTx() = default;

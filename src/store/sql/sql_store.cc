@@ -324,8 +324,11 @@ Status SqlStore::Import(std::vector<User> users, std::vector<Order> orders) {
     if (o.created_at == 0) o.created_at = o.order_date;
   }
   return db_->Write([&](SqlTx& tx) -> Status {
-    RKD_RETURN_IF_ERROR(tx.StartBulkLoad());
+    RKD_RETURN_IF_ERROR(tx.PauseUserCounting());
+    std::vector<std::string> ids;
+    ids.reserve(users.size());
     for (const User& u : users) {
+      ids.push_back(u.user_id);
       Status w = InsertUser(tx, u);
       if (w.code() == Code::kAlreadyExists)
         return Status::AlreadyExists("user " + u.user_id + " or email " + u.email + " already exists", "email");
@@ -337,7 +340,7 @@ Status SqlStore::Import(std::vector<User> users, std::vector<Order> orders) {
       if (*r == 0)
         return Status::AlreadyExists("an order with externalId " + o.external_id + " already exists", "externalId");
     }
-    RKD_RETURN_IF_ERROR(tx.FinishBulkLoad());
+    RKD_RETURN_IF_ERROR(tx.CountInsertedUsers(ids));
     for (const User& u : users) RKD_RETURN_IF_ERROR(AppendChange(tx, ChangeOp::kInsert, nullptr, &u));
     return Status::Ok();
   });

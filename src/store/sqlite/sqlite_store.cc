@@ -3,6 +3,7 @@
 #include <type_traits>
 
 #include "db/sqlite/sqlite_database.h"
+#include "store/sql/sql_helpers.h"
 
 namespace rkd {
 namespace {
@@ -51,9 +52,30 @@ class SqliteTx final : public SqlTx {
   // One writer at a time: seqs are drawn and committed in order already.
   Status OrderChangeStream() override { return Status::Ok(); }
 
+  // The counting trigger is dropped and made again from its own text, inside the write's
+  // transaction: no other connection ever sees the schema without it, and a write that
+  // fails between the two rolls back to it.
+  Status PauseUserCounting() override {
+    if (!paused_trigger_.empty()) return Status::Ok();
+    auto r = Run("user-count-trigger", {}, [&](const SqlRow& row) { paused_trigger_ = row.Text(0); });
+    if (!r.ok()) return r.status();
+    if (paused_trigger_.empty()) return Status::Internal("the users_counted_on_insert trigger is missing");
+    r = Run("drop-user-count-trigger", {}, {});
+    return r.ok() ? Status::Ok() : r.status();
+  }
+  Status CountInsertedUsers(const std::vector<std::string>& user_ids) override {
+    if (paused_trigger_.empty()) return Status::Internal("CountInsertedUsers without PauseUserCounting");
+    if (!user_ids.empty())
+      if (auto r = Run("count-inserted-users", {sql::IdArray(user_ids)}, {}); !r.ok()) return r.status();
+    RKD_RETURN_IF_ERROR(conn_.Exec(paused_trigger_));
+    paused_trigger_.clear();
+    return Status::Ok();
+  }
+
  private:
   const SqliteDatabase& db_;
   SqliteConn& conn_;
+  std::string paused_trigger_;  // users_counted_on_insert's CREATE TRIGGER, while paused
 };
 
 class SqliteBackend final : public SqlBackend {
