@@ -186,7 +186,6 @@ class SqlStore::ImportWriter {
     RKD_RETURN_IF_ERROR(LoadUsersBy(
         tx, "get-users-by-email", emails, [](const User& u) { return sql::AsciiLower(u.email); }, &by_email));
     const Millis now = store_.clock_->Now();
-    RKD_RETURN_IF_ERROR(tx.PauseUserCounting());
     std::vector<std::string> inserted;
     for (const ClientRow& row : rows) {
       const User* found = nullptr;
@@ -229,6 +228,9 @@ class SqlStore::ImportWriter {
         RKD_RETURN_IF_ERROR(store_.UpdateUserRow(tx, after));
         result->outcomes.push_back(ImportOutcome::kUpdated);
       } else {
+        // Counting pauses at the batch's first new client only: a batch of updates leaves
+        // the schema (and every connection's prepared statements) alone.
+        if (inserted.empty()) RKD_RETURN_IF_ERROR(tx.PauseUserCounting());
         RKD_RETURN_IF_ERROR(store_.InsertUser(tx, after));
         inserted.push_back(after.user_id);
         result->outcomes.push_back(ImportOutcome::kImported);
@@ -240,7 +242,7 @@ class SqlStore::ImportWriter {
       if (!after.external_id.empty()) by_ext[after.external_id] = after;
       by_email[sql::AsciiLower(after.email)] = after;
     }
-    return tx.CountInsertedUsers(inserted);
+    return inserted.empty() ? Status::Ok() : tx.CountInsertedUsers(inserted);
   }
 
   // The client each order names, creating those the store lacks; "" for a row rejected.
@@ -285,6 +287,7 @@ class SqlStore::ImportWriter {
         tx, "get-users-by-email", unknown, [](const User& u) { return sql::AsciiLower(u.email); }, &by_email));
     const Millis now = store_.clock_->Now();
     std::vector<SqlParams> new_users;
+    std::vector<std::string> new_ids;
     for (const OrderRow& row : rows) {
       if (!row.user_id.empty()) {
         if (!by_id.count(row.user_id)) {
@@ -332,6 +335,7 @@ class SqlStore::ImportWriter {
       }
       store_.Rescore(u, now);
       new_users.push_back(InsertUserParams(u));
+      new_ids.push_back(u.user_id);
       ++result->clients_created;
       user_ids->push_back(u.user_id);
       if (!row.client_email.empty()) {
@@ -347,9 +351,6 @@ class SqlStore::ImportWriter {
     RKD_RETURN_IF_ERROR(tx.PauseUserCounting());
     auto inserted = tx.RunBatch("insert-user", new_users);
     if (!inserted.ok()) return inserted.status();
-    std::vector<std::string> new_ids;
-    new_ids.reserve(new_users.size());
-    for (const SqlParams& p : new_users) new_ids.push_back(std::get<std::string>(p[0].get()));
     return tx.CountInsertedUsers(new_ids);
   }
   Status WriteOrders(SqlTx& tx, const std::vector<OrderRow>& rows,
