@@ -48,9 +48,9 @@ struct FitOptions {
   // A fit that stops on max_evaluations is an error unless this is false, in which case it
   // comes back with converged = false.
   bool require_convergence = true;
-  // A log-parameter past this magnitude (e^15 ≈ 3.3e6, e^-15 ≈ 3e-7) means the likelihood
-  // keeps rising towards a degenerate model (every client alike, nobody churns...): the
-  // data do not identify the model and the fit is refused.
+  // The log-parameters are bounded to ±this (e^15 ≈ 3.3e6, e^-15 ≈ 3e-7). A fit that ends
+  // on a bound means the likelihood keeps rising towards a degenerate model (every client
+  // alike, nobody churns...): the data do not identify the model and the fit is refused.
   double max_abs_log_param = 15;
 };
 

@@ -59,9 +59,10 @@ Run RunNlopt(nlopt_algorithm algorithm, Context* ctx, const std::vector<double>&
   run.x = start;
   nlopt_opt opt = nlopt_create(algorithm, n);
   if (opt == nullptr) return run;
-  // Bounds a little past the identification limit, so a parameter running away is seen
-  // (and reported) rather than overflowing exp().
-  const std::vector<double> lower(n, -options.max_abs_log_param - 5), upper(n, options.max_abs_log_param + 5);
+  // Bounds at the identification limit: a parameter running away stops there (and is
+  // reported) rather than overflowing exp() or dragging the likelihood into regions where
+  // its special functions are slow.
+  const std::vector<double> lower(n, -options.max_abs_log_param), upper(n, options.max_abs_log_param);
   nlopt_set_lower_bounds(opt, lower.data());
   nlopt_set_upper_bounds(opt, upper.data());
   nlopt_set_min_objective(opt, Objective, ctx);
@@ -77,6 +78,9 @@ Run RunNlopt(nlopt_algorithm algorithm, Context* ctx, const std::vector<double>&
   nlopt_destroy(opt);
   return run;
 }
+
+// How close to a bound counts as having run into it (in log space: 1%).
+constexpr double kAtBound = 0.01;
 
 // Success codes, not the ones for running out of evaluations or time.
 bool Converged(nlopt_result code) {
@@ -130,7 +134,7 @@ Result<OptimizeResult> MaximizeInLogSpace(const LogLikelihoodFn& f, const std::v
                                       std::to_string(ctx.evaluations) + " evaluations)");
   }
   for (size_t i = 0; i < best.x.size(); ++i) {
-    if (std::fabs(best.x[i]) > options.max_abs_log_param) {
+    if (std::fabs(best.x[i]) >= options.max_abs_log_param - kAtBound) {
       char buf[64];
       std::snprintf(buf, sizeof buf, "%.3g", std::exp(best.x[i]));
       return Status::FailedPrecondition("the data do not identify the model: parameter " +

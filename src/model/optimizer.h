@@ -31,7 +31,7 @@ struct OptimizeResult {
 // Without an analytic gradient the gradient is taken by central differences (step 1e-6 in
 // log space). Errors (FailedPrecondition): the likelihood is not finite at the best point;
 // neither algorithm converged (unless options.require_convergence is false); a parameter
-// ran past options.max_abs_log_param (the data do not identify the model).
+// ended on its bound ±options.max_abs_log_param (the data do not identify the model).
 Result<OptimizeResult> MaximizeInLogSpace(const LogLikelihoodFn& f, const std::vector<double>& start_log_params,
                                           bool analytic_gradient, const std::vector<std::string>& names,
                                           const FitOptions& options);

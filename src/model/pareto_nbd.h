@@ -1,0 +1,55 @@
+// Pareto/NBD (Schmittlein, Morrison & Colombo 1987): while alive, a client buys at a
+// Poisson rate λ ~ Gamma(r, alpha); their lifetime is exponential with rate
+// μ ~ Gamma(s, beta), so unlike BG/NBD a one-time buyer can be gone. Likelihood as in
+// Fader & Hardie's "A Note on Deriving the Pareto/NBD Model and Related Expressions"
+// (2005), with the Gauss hypergeometric function from Boost.Math and the branch on
+// alpha >= beta vs alpha < beta that keeps its argument in [0, 1). The fit uses a
+// central-difference gradient. Pure functions; thread-safe.
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "base/status.h"
+#include "model/model_fit.h"
+#include "model/rfm_summary.h"
+
+namespace rkd {
+
+struct ParetoNbdParams {
+  double r = 1, alpha = 1, s = 1, beta = 1;
+};
+
+struct ParetoNbdFit {
+  ParetoNbdParams params;
+  FitResult result;  // model "paretonbd", params r, alpha, s, beta
+};
+
+// One client's log-likelihood (the row's weight is ignored).
+double ParetoNbdLogLikelihood(const ParetoNbdParams& p, const RfmSummary& row);
+
+// Weighted mean log-likelihood per client at exp(log_params) (log r, log alpha, log s,
+// log beta), the fit's objective; rows should be compressed (Compress) for speed.
+double ParetoNbdMeanLogLikelihood(std::span<const RfmSummary> rows, const std::vector<double>& log_params);
+
+// Maximum likelihood fit (compresses the rows first). Errors: CheckFittable's and the
+// optimizer's (not converged, not identified, likelihood not finite).
+Result<ParetoNbdFit> FitParetoNbd(std::span<const RfmSummary> rows, const FitOptions& options = {});
+
+// P(alive at T | x, t_x, T).
+double ParetoNbdPAlive(const ParetoNbdParams& p, const RfmSummary& row);
+
+// E[Y(t) | x, t_x, T] = P(alive) (r + x)(beta + T) / ((alpha + T)(s - 1))
+//                       × [1 - ((beta + T) / (beta + T + t))^(s - 1)]  (its limit at s = 1).
+double ParetoNbdExpectedPurchases(const ParetoNbdParams& p, const RfmSummary& row, double t);
+
+// P(no purchase in (T, T + t] | x, t_x, T) = L(x, t_x, T + t) / L(x, t_x, T): the history
+// followed by t quiet time units is the same event as the history over a longer window.
+double ParetoNbdChurnProbability(const ParetoNbdParams& p, const RfmSummary& row, double t);
+
+// The median time to the next purchase, from T: the t at which ChurnProbability(t) = 1/2
+// (found by bisection on a log scale, to 1e-9 relative). +infinity when the probability of
+// ever buying again is at most 1/2 (checked at t = 1e6 (alpha + T + beta)).
+double ParetoNbdMedianTimeToNextPurchase(const ParetoNbdParams& p, const RfmSummary& row);
+
+}  // namespace rkd
