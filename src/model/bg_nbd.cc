@@ -196,6 +196,11 @@ double BgNbdPAlive(const BgNbdParams& p, const RfmSummary& row) {
   return 1 / (1 + p.a / (p.b + row.x - 1) * std::exp(log_ratio));
 }
 
+double BgNbdExpectedPurchasesIfAlive(const BgNbdParams& p, double x, double T, double t) {
+  if (t <= 0) return 0;
+  return ExpectedPurchasesIfAlive(p, x, T, t);
+}
+
 double BgNbdExpectedPurchases(const BgNbdParams& p, const RfmSummary& row, double t) {
   if (t <= 0) return 0;
   return BgNbdPAlive(p, row) * ExpectedPurchasesIfAlive(p, row.x, row.T, t);

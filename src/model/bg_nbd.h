@@ -64,6 +64,11 @@ double BgNbdPAlive(const BgNbdParams& p, const RfmSummary& row);
 // parameters then do not grow with x, and the factor (1 - z)^(r + x) is absorbed).
 double BgNbdExpectedPurchases(const BgNbdParams& p, const RfmSummary& row, double t);
 
+// E[Y(t) | x, t_x, T] / P(alive): depends on x and T only (not t_x), so batch predictions
+// compute it once per distinct (x, T). Continuous across a = 1 (a removable singularity of
+// eq. 10, interpolated between a = 1 ± 1e-4).
+double BgNbdExpectedPurchasesIfAlive(const BgNbdParams& p, double x, double T, double t);
+
 // P(no purchase in (T, T + t] | x, t_x, T) = (1 - P(alive)) + P(alive) ((alpha + T) /
 // (alpha + T + t))^(r + x): the posterior of λ for a client alive at T is
 // Gamma(r + x, alpha + T), and a client who makes no purchase cannot drop out.

@@ -101,13 +101,18 @@ double ParetoNbdPAlive(const ParetoNbdParams& p, const RfmSummary& row) {
   return 1 / (1 + std::exp(log_odds_gone));
 }
 
-double ParetoNbdExpectedPurchases(const ParetoNbdParams& p, const RfmSummary& row, double t) {
+double ParetoNbdExpectedPurchasesIfAlive(const ParetoNbdParams& p, double x, double T, double t) {
   if (t <= 0) return 0;
-  const double log_growth = std::log1p(t / (p.beta + row.T));
+  const double log_growth = std::log1p(t / (p.beta + T));
   // [1 - ((beta+T)/(beta+T+t))^(s-1)] / (s-1), which tends to log_growth as s -> 1.
   const double sm1 = p.s - 1;
   const double factor = std::fabs(sm1) < 1e-10 ? log_growth : -std::expm1(-sm1 * log_growth) / sm1;
-  return ParetoNbdPAlive(p, row) * (p.r + row.x) * (p.beta + row.T) / (p.alpha + row.T) * factor;
+  return (p.r + x) * (p.beta + T) / (p.alpha + T) * factor;
+}
+
+double ParetoNbdExpectedPurchases(const ParetoNbdParams& p, const RfmSummary& row, double t) {
+  if (t <= 0) return 0;
+  return ParetoNbdPAlive(p, row) * ParetoNbdExpectedPurchasesIfAlive(p, row.x, row.T, t);
 }
 
 double ParetoNbdChurnProbability(const ParetoNbdParams& p, const RfmSummary& row, double t) {

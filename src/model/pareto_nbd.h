@@ -43,6 +43,9 @@ double ParetoNbdPAlive(const ParetoNbdParams& p, const RfmSummary& row);
 //                       × [1 - ((beta + T) / (beta + T + t))^(s - 1)]  (its limit at s = 1).
 double ParetoNbdExpectedPurchases(const ParetoNbdParams& p, const RfmSummary& row, double t);
 
+// E[Y(t) | x, t_x, T] / P(alive), which depends on x and T only.
+double ParetoNbdExpectedPurchasesIfAlive(const ParetoNbdParams& p, double x, double T, double t);
+
 // P(no purchase in (T, T + t] | x, t_x, T) = L(x, t_x, T + t) / L(x, t_x, T): the history
 // followed by t quiet time units is the same event as the history over a longer window.
 double ParetoNbdChurnProbability(const ParetoNbdParams& p, const RfmSummary& row, double t);
