@@ -27,8 +27,27 @@ struct GammaGammaFit {
 // likelihood, which gives the published LL -4055.92 on CDNOW).
 double GammaGammaLogLikelihood(const GammaGammaParams& params, double x, double mean_spend);
 
-// Weighted mean log-likelihood per client over the rows with x > 0 and monetary > 0, at
-// exp(log_params) (log p, log q, log γ); with `grad`, its analytic gradient in log space.
+// The likelihood over the rows with x > 0 and monetary > 0, prepared once: the log-gamma
+// and digamma terms depend on x alone and are computed once per distinct x, the terms in
+// log zbar and log x are summed once, so an evaluation costs one logarithm per row.
+// Immutable after construction; thread-safe.
+class GammaGammaLikelihood {
+ public:
+  explicit GammaGammaLikelihood(std::span<const RfmSummary> rows);
+  // Weighted mean log-likelihood per client at exp(log_params) (log p, log q, log γ); with
+  // `grad`, its analytic gradient with respect to the log-parameters.
+  double MeanInLogSpace(const std::vector<double>& log_params, std::vector<double>* grad) const;
+  int64_t clients() const { return clients_; }
+  int64_t rows() const { return static_cast<int64_t>(w_.size()); }
+
+ private:
+  std::vector<double> xs_, x_weight_;  // distinct x, total weight per distinct x
+  std::vector<double> x_, z_, w_;      // per row
+  double sum_w_log_z_ = 0, sum_wx_log_z_ = 0, sum_wx_log_x_ = 0, sum_wx_ = 0;
+  int64_t clients_ = 0;
+};
+
+// GammaGammaLikelihood(rows).MeanInLogSpace(log_params, grad).
 double GammaGammaMeanLogLikelihood(std::span<const RfmSummary> rows, const std::vector<double>& log_params,
                                    std::vector<double>* grad);
 
