@@ -345,6 +345,53 @@ class KeyedServerAttackTest(AttackBase):
         self.assertEqual(status, 400, data)
         self.assertEqual(self.counts(), before)
 
+    def test_reason_phrases_carry_no_injected_header(self):
+        """Issue 15: an error's message is the status line's reason phrase, and messages
+        can quote what the client sent (a field name): a CR/LF, a control, UTF-8 or 100 KB
+        of it must not reach the status line as such."""
+        auth = {"Authorization": "Bearer " + KEY, "Content-Type": "application/json"}
+        hostile = ['a\r\nSet-Cookie: x=1', 'b\nX-Injected: 1', 'c\u0000\u0085\u2028\u00e9', 'd' * 100000]
+        for name in hostile:
+            with self.subTest(name=name[:20]):
+                key = json.dumps(name)  # given twice: the 400's message names it
+                body = ('{"email": "r@example.com", "name": "R", ' + key + ': 1, ' + key + ': 2}').encode()
+                with socket.create_connection(("127.0.0.1", self.server.port), timeout=10) as s:
+                    s.sendall(f"POST /api/users HTTP/1.1\r\nHost: 127.0.0.1:{self.server.port}\r\n"
+                              f"Authorization: Bearer {KEY}\r\nContent-Type: application/json\r\n"
+                              f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body)
+                    head = b""
+                    while b"\r\n\r\n" not in head:
+                        chunk = s.recv(65536)
+                        if not chunk:
+                            break
+                        head += chunk
+                status_line, *header_lines = head.partition(b"\r\n\r\n")[0].split(b"\r\n")
+                self.assertTrue(status_line.startswith(b"HTTP/1.1 400 "), status_line[:200])
+                self.assertLessEqual(len(status_line), 200)
+                self.assertTrue(all(0x20 <= c < 0x7f for c in status_line), status_line)
+                names = [line.split(b":")[0].lower() for line in header_lines]
+                self.assertNotIn(b"set-cookie", names)
+                self.assertNotIn(b"x-injected", names)
+        # The seed's "Create Order" (a PUT that implies an order) with hostile figures
+        # writes nothing: no order, no change to the client.
+        status, _, data = get(self.server.port, "/api/users", auth, "POST",
+                              json.dumps({"email": "implied@example.com", "name": "I", "orderCount": 1,
+                                          "averageOrderValue": 10, "lastOrderDate": iso_days_ago(5)}).encode())
+        self.assertEqual(status, 201, data)
+        user = json.loads(data)["data"]
+        before = self.counts()
+        for patch in [{"orderCount": 2, "averageOrderValue": 1e300}, {"orderCount": 2, "averageOrderValue": -1},
+                      {"orderCount": 1e18}, {"orderCount": 2, "averageOrderValue": "9"},
+                      {"orderCount": 2, "lastOrderDate": "9999-01-01T00:00:00Z"},
+                      {"orderCount": 2, "lastOrderDate": "1970-01-01T00:00:00Z"}, {"orderCount": 2.5}]:
+            with self.subTest(patch=patch):
+                status, _, data = get(self.server.port, f"/api/users/{user['userId']}", auth, "PUT",
+                                      json.dumps(patch).encode())
+                self.assertEqual(status, 400, data)
+        self.assertEqual(self.counts(), before)
+        status, _, data = get(self.server.port, f"/api/users/{user['userId']}", auth)
+        self.assertEqual(json.loads(data)["data"]["orderCount"], 1)
+
     def test_unknown_queue_is_404_everywhere(self):
         auth = {"Authorization": "Bearer " + KEY, "Content-Type": "application/json"}
         status, _, _ = get(self.server.port, "/api/queues/nope/dead-letters", auth)

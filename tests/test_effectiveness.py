@@ -32,7 +32,7 @@ class TrackingAndConversionTest(unittest.TestCase):
                                                           "preferredCategories": ["Denim"]})
         user = body["data"]
         emails = wait_for(lambda: sent_emails(self.s, user["userId"]), timeout=20)
-        e = emails[0]
+        e = self.s.call("GET", f"/api/emails/{emails[0]['emailId']}")[1]["data"]  # with its html as sent
         self.assertEqual(e["status"], "SENT")
         clicks = re.findall(r'href="(http://127\.0\.0\.1:\d+/t/c/[^"]+)"', e["html"])
         pixel = re.findall(r'src="(http://127\.0\.0\.1:\d+/t/o/[^"]+)"', e["html"])

@@ -3,6 +3,7 @@ import datetime
 import json
 import os
 import re
+import tempfile
 import threading
 import unittest
 
@@ -69,12 +70,13 @@ class ApiTest(unittest.TestCase):
         self.assertEqual(status, 200)
         self.assertEqual(body["data"]["email"], "life@example.com")
 
-        status, body = self.s.call("PUT", f"/api/users/{u['userId']}", {"lastOrderDate": iso_days_ago(2)})
+        # A second order, as the seed's dashboard records one: the figures after it.
+        status, body = self.s.call("PUT", f"/api/users/{u['userId']}", {"lastOrderDate": iso_days_ago(2), "orderCount": 2})
         self.assertEqual(status, 200, body)
         self.assertEqual(body["data"]["name"], "Life Cycle")  # merged, not replaced
-        # Recomputed: 103.5 clamped to 100, or 93.5 when the pipeline has already emailed
+        # Recomputed: 105 clamped to 100, or 95 when the pipeline has already emailed
         # this (at risk until now) client: the −10 for an email in the last week.
-        expected = 93.5 if body["data"]["lastEmailDate"] else 100
+        expected = 95 if body["data"]["lastEmailDate"] else 100
         self.assertEqual(body["data"]["engagementScore"], expected)
 
         status, body = self.s.call("DELETE", f"/api/users/{u['userId']}")
@@ -464,7 +466,6 @@ class AccessTest(unittest.TestCase):
 class StaticFilesTest(unittest.TestCase):
     def test_dashboard_files_caching_and_client_routes(self):
         import os
-        import tempfile
         web = tempfile.mkdtemp(prefix="rkd-web-")
         os.makedirs(os.path.join(web, "assets"))
         with open(os.path.join(web, "index.html"), "w") as f:
@@ -604,7 +605,10 @@ class CliTest(unittest.TestCase):
         self.assertEqual(results[0], results[1])
 
     def test_migrate(self):
-        code, out, err = run_cli("migrate", env={"RKD_DATABASE_URL": "sqlite:/tmp/rkd-migrate-cli/x.db"})
+        # A folder of its own: a shared fixed path keeps whatever schema the last binary left
+        # there, and a newer one (another checkout) makes this binary refuse it.
+        with tempfile.TemporaryDirectory(prefix="rkd-migrate-cli-") as folder:
+            code, out, err = run_cli("migrate", env={"RKD_DATABASE_URL": f"sqlite:{folder}/x.db"})
         self.assertEqual(code, 0, err)
         self.assertIn("migrated", out)
 

@@ -64,9 +64,11 @@ class OpenAiWriterTest(unittest.TestCase):
         self.assertIn("3 orders", e["content"])
         self.assertIn("Knitwear", e["content"])
         self.assertIn("https://shop.test?utm_source=rekindle", e["content"])
-        self.assertIn('href="https://shop.test?utm_source=rekindle', e["html"])
+        html = s.call("GET", f"/api/emails/{e['emailId']}")[1]["data"]["html"]  # as sent
+        self.assertIn('href="https://shop.test?utm_source=rekindle', html)
         for bad in ("<script", "onclick", "javascript:", "<iframe", "Set-Cookie", "pwned", "x.test", "image-set"):
-            self.assertNotIn(bad, e["html"])
+            self.assertNotIn(bad, html)
+            self.assertNotIn(bad, e["content"])
         self.assertGreater(e["promptTokens"], 50)
         self.assertGreater(e["completionTokens"], 50)
 

@@ -47,17 +47,17 @@ SELECT COALESCE(SUM(users), 0)::bigint FROM score_counts;
 -- of failing, so CreateOrder can read the existing order in the same transaction and
 -- tell an idempotent retry from a conflict; a concurrent insert of the same one waits
 -- for the other transaction and then inserts nothing.
-INSERT INTO orders (order_id, user_id, order_date, total_value, items, status, created_at, external_id)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+INSERT INTO orders (order_id, user_id, order_date, total_value, items, status, created_at, external_id, implied)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 ON CONFLICT (external_id) DO NOTHING;
 
 -- name: get-order-by-external-id
-SELECT order_id, user_id, order_date, total_value, items, status, created_at, external_id
+SELECT order_id, user_id, order_date, total_value, items, status, created_at, external_id, implied
 FROM orders WHERE external_id = $1;
 
 -- name: list-orders
 -- Newest first; $2/$3 are the cursor's (order_date, order_id), $4 the limit.
-SELECT order_id, user_id, order_date, total_value, items, status, created_at, external_id
+SELECT order_id, user_id, order_date, total_value, items, status, created_at, external_id, implied
 FROM orders
 WHERE user_id = $1 AND ($2::bigint IS NULL OR (order_date, order_id) < ($2::bigint, $3::text))
 ORDER BY order_date DESC, order_id DESC LIMIT $4;
@@ -593,7 +593,7 @@ SELECT user_id, email, name, last_order_date, order_count, average_order_value,
 FROM users WHERE external_id = $1;
 
 -- name: get-orders-by-external-ids
-SELECT order_id, user_id, order_date, total_value, items, status, created_at, external_id
+SELECT order_id, user_id, order_date, total_value, items, status, created_at, external_id, implied
 FROM orders WHERE external_id IN (SELECT json_array_elements_text($1::json));
 
 -- name: update-imported-order
@@ -644,7 +644,7 @@ ORDER BY started_at DESC, import_id DESC LIMIT $1;
 
 -- name: scan-orders
 -- The export's page: $1 the last order id of the page before ('' first), $2 the limit.
-SELECT order_id, user_id, order_date, total_value, items, status, created_at, external_id
+SELECT order_id, user_id, order_date, total_value, items, status, created_at, external_id, implied
 FROM orders WHERE order_id > $1 ORDER BY order_id LIMIT $2;
 
 -- Batched forms (SqlTx::RunBatch): "<name>/batch" runs <name> for every row of $1, a
@@ -659,8 +659,8 @@ SELECT r->>0, r->>1, r->>2, (r->>3)::bigint, (r->>4)::bigint, (r->>5)::double pr
 FROM json_array_elements($1::json) AS r;
 
 -- name: insert-order/batch
-INSERT INTO orders (order_id, user_id, order_date, total_value, items, status, created_at, external_id)
-SELECT r->>0, r->>1, (r->>2)::bigint, (r->>3)::double precision, r->>4, r->>5, (r->>6)::bigint, r->>7
+INSERT INTO orders (order_id, user_id, order_date, total_value, items, status, created_at, external_id, implied)
+SELECT r->>0, r->>1, (r->>2)::bigint, (r->>3)::double precision, r->>4, r->>5, (r->>6)::bigint, r->>7, (r->>8)::smallint
 FROM json_array_elements($1::json) AS r
 ON CONFLICT (external_id) DO NOTHING;
 

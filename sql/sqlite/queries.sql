@@ -45,17 +45,17 @@ SELECT COALESCE(SUM(users), 0) FROM score_counts;
 -- of failing, so CreateOrder can read the existing order in the same transaction and
 -- tell an idempotent retry from a conflict; a concurrent insert of the same one waits
 -- for the other transaction and then inserts nothing (on PostgreSQL; SQLite serializes writes).
-INSERT INTO orders (order_id, user_id, order_date, total_value, items, status, created_at, external_id)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+INSERT INTO orders (order_id, user_id, order_date, total_value, items, status, created_at, external_id, implied)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
 ON CONFLICT (external_id) DO NOTHING;
 
 -- name: get-order-by-external-id
-SELECT order_id, user_id, order_date, total_value, items, status, created_at, external_id
+SELECT order_id, user_id, order_date, total_value, items, status, created_at, external_id, implied
 FROM orders WHERE external_id = ?1;
 
 -- name: list-orders
 -- Newest first; ?2/?3 are the cursor's (order_date, order_id), ?4 the limit.
-SELECT order_id, user_id, order_date, total_value, items, status, created_at, external_id
+SELECT order_id, user_id, order_date, total_value, items, status, created_at, external_id, implied
 FROM orders
 WHERE user_id = ?1 AND (?2 IS NULL OR (order_date, order_id) < (?2, ?3))
 ORDER BY order_date DESC, order_id DESC LIMIT ?4;
@@ -563,7 +563,7 @@ SELECT user_id, email, name, last_order_date, order_count, average_order_value,
 FROM users WHERE external_id = ?1;
 
 -- name: get-orders-by-external-ids
-SELECT order_id, user_id, order_date, total_value, items, status, created_at, external_id
+SELECT order_id, user_id, order_date, total_value, items, status, created_at, external_id, implied
 FROM orders WHERE external_id IN (SELECT value FROM json_each(?1));
 
 -- name: update-imported-order
@@ -614,7 +614,7 @@ ORDER BY started_at DESC, import_id DESC LIMIT ?1;
 
 -- name: scan-orders
 -- The export's page: ?1 the last order id of the page before ('' first), ?2 the limit.
-SELECT order_id, user_id, order_date, total_value, items, status, created_at, external_id
+SELECT order_id, user_id, order_date, total_value, items, status, created_at, external_id, implied
 FROM orders WHERE order_id > ?1 ORDER BY order_id LIMIT ?2;
 
 -- name: user-count-trigger

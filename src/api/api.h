@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "api/delivery_alerts.h"
+#include "api/validation.h"
 #include "base/time.h"
 #include "bus/bus.h"
 #include "domain/score.h"
@@ -30,6 +31,7 @@ struct ApiContext {
   DeliveryAlerts* alerts = nullptr;
   int attribution_days = 7;
   double holdout_share = 0.1;
+  PageLimits page_limits;  // every list's page size (RKD_DEFAULT_PAGE_LIMIT, RKD_MAX_PAGE_LIMIT)
 };
 
 // GET /health (open; the documented rule: 503 when the store or the bus does not answer,

@@ -39,7 +39,7 @@ void RegisterExportRoutes(Router& router, ApiContext& ctx) {
   router.Add("GET", "/api/exports/clients", [&ctx](HttpRequest& req) {
     auto format = ExportFormat(req.query);
     if (!format.ok()) return ErrorResponse(format.status());
-    auto query = ParseUserQuery(req.query, ctx.rules.threshold);
+    auto query = ParseUserQuery(req.query, ctx.rules.threshold, ctx.page_limits);
     if (!query.ok()) return ErrorResponse(query.status());
     if (Status st = ApplyStateFilter(req.query, ctx.rules.threshold, &*query); !st.ok()) return ErrorResponse(st);
     std::ostringstream out;
@@ -52,7 +52,7 @@ void RegisterExportRoutes(Router& router, ApiContext& ctx) {
   router.Add("GET", "/api/exports/emails", [&ctx](HttpRequest& req) {
     auto format = ExportFormat(req.query);
     if (!format.ok()) return ErrorResponse(format.status());
-    auto query = ParseEmailListQuery(req.query);
+    auto query = ParseEmailListQuery(req.query, ctx.page_limits);
     if (!query.ok()) return ErrorResponse(query.status());
     std::ostringstream out;
     ExportWriter writer(ExportKind::kEmails, *format, out);

@@ -52,9 +52,9 @@ Status ApplyStateFilter(const QueryParams& query, double threshold, UserQuery* q
   return Status::Ok();
 }
 
-Result<EmailQuery> ParseEmailListQuery(const QueryParams& query) {
+Result<EmailQuery> ParseEmailListQuery(const QueryParams& query, const PageLimits& limits) {
   EmailQuery q;
-  RKD_RETURN_IF_ERROR(ParseLimitAndCursor(query, &q.limit, &q.cursor));
+  RKD_RETURN_IF_ERROR(ParseLimitAndCursor(query, limits, &q.limit, &q.cursor));
   if (auto it = query.find("status"); it != query.end() && !it->second.empty()) {
     static const std::set<std::string> kStatuses = {"GENERATED", "SENT", "OPENED", "CLICKED", "FAILED"};
     if (!kStatuses.count(it->second))
@@ -78,9 +78,9 @@ Result<EmailQuery> ParseEmailListQuery(const QueryParams& query) {
   return q;
 }
 
-Result<SuppressionQuery> ParseSuppressionQuery(const QueryParams& query) {
+Result<SuppressionQuery> ParseSuppressionQuery(const QueryParams& query, const PageLimits& limits) {
   SuppressionQuery q;
-  RKD_RETURN_IF_ERROR(ParseLimitAndCursor(query, &q.limit, &q.cursor));
+  RKD_RETURN_IF_ERROR(ParseLimitAndCursor(query, limits, &q.limit, &q.cursor));
   RKD_RETURN_IF_ERROR(ReadSearch(query, "q", &q.search));
   return q;
 }

@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 
+#include "api/validation.h"
 #include "base/status.h"
 #include "store/store.h"
 
@@ -21,10 +22,10 @@ Status ApplyStateFilter(const QueryParams& query, double threshold, UserQuery* q
 // GET /api/emails: limit, cursor, status, step (1..100), from and to (RFC 3339, or a
 // date: `from` its start, `to` its end, UTC), q (a substring of the subject or of the
 // client's name or email, up to 200 characters), userId.
-Result<EmailQuery> ParseEmailListQuery(const QueryParams& query);
+Result<EmailQuery> ParseEmailListQuery(const QueryParams& query, const PageLimits& limits = {});
 
 // GET /api/suppressions: limit, cursor, q (a substring of the address).
-Result<SuppressionQuery> ParseSuppressionQuery(const QueryParams& query);
+Result<SuppressionQuery> ParseSuppressionQuery(const QueryParams& query, const PageLimits& limits = {});
 
 // GET /api/users/:id/timeline: limit, 1..500, default 100.
 Result<int> ParseTimelineLimit(const QueryParams& query);

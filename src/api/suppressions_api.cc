@@ -19,7 +19,7 @@ nlohmann::json SuppressionJson(const Suppression& s) {
 void RegisterSuppressionRoutes(Router& router, ApiContext& ctx) {
   // A page, newest first, searched by address (q), with the total for that search.
   router.Add("GET", "/api/suppressions", [&ctx](HttpRequest& req) {
-    auto q = ParseSuppressionQuery(req.query);
+    auto q = ParseSuppressionQuery(req.query, ctx.page_limits);
     if (!q.ok()) return ErrorResponse(q.status());
     auto page = ctx.store.ListSuppressions(*q);
     if (!page.ok()) return ErrorResponse(page.status());

@@ -1,4 +1,5 @@
-// /api/users: list, create, read, update (merge), delete; /api/users/:userId/emails.
+// /api/users: list, create, read, update (merge), delete; a client's orders and timeline
+// (their emails: emails_api.cc).
 #include "api/api.h"
 #include "api/client_state.h"
 #include "api/journey_state.h"
@@ -54,7 +55,7 @@ HttpResponse UserResponse(const ApiContext& ctx, const User& user, int status = 
 
 void RegisterUserRoutes(Router& router, ApiContext& ctx) {
   router.Add("GET", "/api/users", [&ctx](HttpRequest& req) {
-    auto query = ParseUserQuery(req.query, ctx.rules.threshold);
+    auto query = ParseUserQuery(req.query, ctx.rules.threshold, ctx.page_limits);
     if (!query.ok()) return ErrorResponse(query.status());
     if (Status st = ApplyStateFilter(req.query, ctx.rules.threshold, &*query); !st.ok()) return ErrorResponse(st);
     // ?externalId=: the client with the shop's customer id (issue 10), a list of one or none.
@@ -130,24 +131,10 @@ void RegisterUserRoutes(Router& router, ApiContext& ctx) {
     return DataResponse({{"deleted", true}});
   });
 
-  router.Add("GET", "/api/users/:userId/emails", [&ctx](HttpRequest& req) {
-    EmailQuery q;
-    Status st = ParseLimitAndCursor(req.query, &q.limit, &q.cursor);
-    if (!st.ok()) return ErrorResponse(st);
-    q.user_id = req.Param("userId");
-    auto user = ctx.store.GetUser(q.user_id);
-    if (!user.ok()) return ErrorResponse(user.status());
-    auto page = ctx.store.ListEmails(q);
-    if (!page.ok()) return ErrorResponse(page.status());
-    nlohmann::json items = nlohmann::json::array();
-    for (const Email& e : page->items) items.push_back(ToJson(e));
-    return ListResponse(items, page->next_cursor);
-  });
-
   router.Add("GET", "/api/users/:userId/orders", [&ctx](HttpRequest& req) {
     int limit;
     std::string cursor;
-    Status st = ParseLimitAndCursor(req.query, &limit, &cursor);
+    Status st = ParseLimitAndCursor(req.query, ctx.page_limits, &limit, &cursor);
     if (!st.ok()) return ErrorResponse(st);
     auto user = ctx.store.GetUser(req.Param("userId"));
     if (!user.ok()) return ErrorResponse(user.status());

@@ -298,22 +298,24 @@ Result<Order> ParseNewOrder(const json& body, Millis now, const std::optional<st
   return o;
 }
 
-Status ParseLimitAndCursor(const std::map<std::string, std::string>& query, int* limit, std::string* cursor) {
-  *limit = 50;
+Status ParseLimitAndCursor(const std::map<std::string, std::string>& query, const PageLimits& limits, int* limit,
+                           std::string* cursor) {
+  *limit = limits.default_limit;
   if (auto it = query.find("limit"); it != query.end()) {
+    const std::string range = "must be a whole number from 1 to " + std::to_string(limits.max_limit);
     const std::string& s = it->second;
-    if (s.empty() || s.size() > 4 || !std::all_of(s.begin(), s.end(), ::isdigit))
-      return Invalid("limit", "must be a whole number from 1 to 500");
+    if (s.empty() || s.size() > 6 || !std::all_of(s.begin(), s.end(), ::isdigit)) return Invalid("limit", range);
     *limit = std::stoi(s);
-    if (*limit < 1 || *limit > 500) return Invalid("limit", "must be a whole number from 1 to 500");
+    if (*limit < 1 || *limit > limits.max_limit) return Invalid("limit", range);
   }
   if (auto it = query.find("cursor"); it != query.end()) *cursor = it->second;
   return Status::Ok();
 }
 
-Result<UserQuery> ParseUserQuery(const std::map<std::string, std::string>& query, double threshold) {
+Result<UserQuery> ParseUserQuery(const std::map<std::string, std::string>& query, double threshold,
+                                 const PageLimits& limits) {
   UserQuery q;
-  RKD_RETURN_IF_ERROR(ParseLimitAndCursor(query, &q.limit, &q.cursor));
+  RKD_RETURN_IF_ERROR(ParseLimitAndCursor(query, limits, &q.limit, &q.cursor));
   if (auto it = query.find("sort"); it != query.end()) {
     static const std::map<std::string, UserSort> kSorts = {{"createdAt", UserSort::kCreatedAt},
                                                            {"score", UserSort::kScore},

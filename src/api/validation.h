@@ -39,10 +39,20 @@ Status CheckExternalId(const std::string& value, const std::string& field);
 Result<Order> ParseNewOrder(const nlohmann::json& body, Millis now,
                             const std::optional<std::string>& idempotency_key = std::nullopt);
 
+// A list's page size: when the request names no `limit`, and the most it may name
+// (RKD_DEFAULT_PAGE_LIMIT, RKD_MAX_PAGE_LIMIT; the store never returns more than
+// kPageLimitCeiling).
+struct PageLimits {
+  int default_limit = 50;
+  int max_limit = 500;
+};
+
 // GET /api/users: limit, cursor, sort, order, atRisk, search. `threshold` is the
 // at-risk bound.
-Result<UserQuery> ParseUserQuery(const std::map<std::string, std::string>& query, double threshold);
-// limit (1..500, default 50) and cursor, shared by every list.
-Status ParseLimitAndCursor(const std::map<std::string, std::string>& query, int* limit, std::string* cursor);
+Result<UserQuery> ParseUserQuery(const std::map<std::string, std::string>& query, double threshold,
+                                 const PageLimits& limits = {});
+// limit (1..limits.max_limit, default limits.default_limit) and cursor, shared by every list.
+Status ParseLimitAndCursor(const std::map<std::string, std::string>& query, const PageLimits& limits, int* limit,
+                           std::string* cursor);
 
 }  // namespace rkd

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "http/client_address.h"
+#include "store/list_query.h"
 
 namespace rkd {
 namespace {
@@ -347,6 +348,16 @@ const std::vector<Setting>& Settings() {
        .section = kHttp,
        .description = "Browser origins allowed to call the API from another site, comma-separated (`*` for any).",
        .parser = List(&Config::cors_origins)},
+      {.name = "RKD_DEFAULT_PAGE_LIMIT",
+       .section = kHttp,
+       .description = "Items in a list's page when the request names no `limit` (clients, emails, orders, "
+                      "suppressions). Raise it, with RKD_MAX_PAGE_LIMIT, for a dashboard that never pages (the "
+                      "seed's: README).",
+       .parser = Int(&Config::default_page_limit, 1, kPageLimitCeiling)},
+      {.name = "RKD_MAX_PAGE_LIMIT",
+       .section = kHttp,
+       .description = "The largest `limit` a list request may ask for; at least RKD_DEFAULT_PAGE_LIMIT.",
+       .parser = Int(&Config::max_page_limit, 1, kPageLimitCeiling)},
       {.name = "RKD_ALLOWED_HOSTS",
        .section = kHttp,
        .description = "Host names the server answers for besides localhost, 127.0.0.1, its bound address and "
@@ -756,6 +767,15 @@ Result<Config> LoadConfig(const std::function<const char*(const char*)>& getenv)
   c.public_url_given = !c.public_url.empty();
   if (c.public_url.empty()) c.public_url = "http://" + c.http_addr;
   if (c.outbox_dir.empty()) c.outbox_dir = c.data_dir() + "/outbox";
+  if (c.default_page_limit > c.max_page_limit) {
+    const char* max = getenv("RKD_MAX_PAGE_LIMIT");
+    if (max && *max)
+      return Status::InvalidArgument("RKD_DEFAULT_PAGE_LIMIT (" + std::to_string(c.default_page_limit) +
+                                         ") must not exceed RKD_MAX_PAGE_LIMIT (" + std::to_string(c.max_page_limit) +
+                                         ")",
+                                     "RKD_DEFAULT_PAGE_LIMIT");
+    c.max_page_limit = c.default_page_limit;  // a larger default raises the maximum left unset
+  }
   return c;
 }
 

@@ -79,6 +79,9 @@ struct Config {
   int alert_window_minutes = 60;
   std::string metrics_token;  // GET /metrics: this bearer token alone; empty: the API keys (if any)
   std::vector<std::string> cors_origins;
+  // A list's page: its size when the request names no limit, and the largest it may name.
+  int default_page_limit = 50;
+  int max_page_limit = 500;
   std::string log_level = "info";
   std::string web_dir;  // empty: the dashboard built into the binary; else a folder of built files
   // Host names the HTTP server answers for, beside its own address, localhost and

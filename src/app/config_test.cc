@@ -200,5 +200,21 @@ TEST(Config, ReadmeTableIsGenerated) {
       << "paste `rekindle config --markdown` between the markers";
 }
 
+TEST(Config, PageLimits) {
+  auto c = Load({});
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->default_page_limit, 50);
+  EXPECT_EQ(c->max_page_limit, 500);
+  c = Load({{"RKD_DEFAULT_PAGE_LIMIT", "1000"}});  // a larger default raises the maximum left unset
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->max_page_limit, 1000);
+  c = Load({{"RKD_DEFAULT_PAGE_LIMIT", "1000"}, {"RKD_MAX_PAGE_LIMIT", "5000"}});
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->max_page_limit, 5000);
+  EXPECT_FALSE(Load({{"RKD_DEFAULT_PAGE_LIMIT", "1000"}, {"RKD_MAX_PAGE_LIMIT", "200"}}).ok());
+  EXPECT_FALSE(Load({{"RKD_MAX_PAGE_LIMIT", "10001"}}).ok()) << "above the store's ceiling";
+  EXPECT_FALSE(Load({{"RKD_DEFAULT_PAGE_LIMIT", "0"}}).ok());
+}
+
 }  // namespace
 }  // namespace rkd

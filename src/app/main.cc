@@ -153,7 +153,8 @@ int Serve(const Config& given, bool with_pipeline) {
                  .sweeper = &sweeper,
                  .alerts = &alerts,
                  .attribution_days = config.attribution_days,
-                 .holdout_share = config.holdout_share};
+                 .holdout_share = config.holdout_share,
+                 .page_limits = {.default_limit = config.default_page_limit, .max_limit = config.max_page_limit}};
   RegisterHealthRoutes(router, ctx);
   RegisterUserRoutes(router, ctx);
   RegisterOrderRoutes(router, ctx);

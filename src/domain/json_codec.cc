@@ -62,7 +62,8 @@ json ToJson(const Order& o) {
               {"items", std::move(items)},
               {"status", o.status},
               {"createdAt", FormatRfc3339(o.created_at)},
-              {"externalId", o.external_id.empty() ? json(nullptr) : json(o.external_id)}};
+              {"externalId", o.external_id.empty() ? json(nullptr) : json(o.external_id)},
+              {"implied", o.implied}};
 }
 
 json ToJson(const Email& e) {

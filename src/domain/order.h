@@ -36,6 +36,9 @@ struct Order {
   // stood in for it). Not stored: it only decides whether the date takes part in
   // IsSameOrder, since a retry without a date arrives later than the original.
   bool order_date_given = true;
+  // Recorded because an update of the client's figures implied it (ImpliedOrder), not
+  // posted as an order: its value follows from the totals and its items are unknown.
+  bool implied = false;
 };
 
 // Whether `retry` asks for the order already stored as `stored` (the same externalId

@@ -63,8 +63,8 @@ struct UserPatch {
 };
 
 // Applies `patch` to `user` (does not touch the score or timestamps).
-// A patch of orderCount or averageOrderValue (the seed's way of recording an order)
-// restates the total as their product.
+// A patch of orderCount or averageOrderValue (a new client's figures, POST /api/users)
+// restates the total as their product; an update takes them out first (TakeImpliedOrder).
 void ApplyPatch(const UserPatch& patch, User* user);
 
 // True when `before` and `after` differ in a field other than those the pipeline writes

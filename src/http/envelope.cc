@@ -49,8 +49,26 @@ HttpResponse ErrorResponse(int status, const std::string& code, const std::strin
   if (!field.empty()) body["field"] = field;
   HttpResponse r;
   r.status = status;
+  r.reason = ReasonPhrase(message);
   r.body = Serialize(body);
   return r;
+}
+
+std::string ReasonPhrase(const std::string& message) {
+  // RFC 9112: reason-phrase = 1*( HTAB / SP / VCHAR / obs-text ). Only printable ASCII
+  // is kept (a CR or LF would end the status line: response splitting), and a long
+  // message is cut: the JSON body carries it whole.
+  constexpr size_t kMaxLength = 160;
+  std::string out;
+  for (unsigned char c : message) {
+    if (out.size() >= kMaxLength) break;
+    if (c >= 0x20 && c < 0x7f)
+      out.push_back(static_cast<char>(c));
+    else if (c < 0x80 || (c & 0xc0) == 0xc0)  // a control byte, or the first byte of a UTF-8 sequence
+      out.push_back('?');
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
 }
 
 int HttpStatusFor(Code code) {

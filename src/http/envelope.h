@@ -19,6 +19,9 @@ HttpResponse ListResponse(const nlohmann::json& items, const std::string& next_c
 HttpResponse ErrorResponse(int status, const std::string& code, const std::string& message,
                            const std::string& field = {});
 HttpResponse ErrorResponse(const Status& status);
+// An error's message as a status line's reason phrase: printable ASCII, at most 160
+// characters (anything else becomes '?' or is cut).
+std::string ReasonPhrase(const std::string& message);
 int HttpStatusFor(Code code);
 
 }  // namespace rkd

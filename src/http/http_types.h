@@ -39,6 +39,10 @@ struct HttpRequest {
 
 struct HttpResponse {
   int status = 200;
+  // The status line's reason phrase; empty: the standard one ("Bad Request"). An error's
+  // carries its message, for clients that show only the status text (the seed's
+  // dashboard). Printable ASCII only (ReasonPhrase): it is written into the status line.
+  std::string reason;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "http/access.h"
+#include "http/envelope.h"
 #include "http/request_target.h"
 
 namespace rkd {
@@ -174,6 +175,18 @@ TEST(AccessTest, HostMustBeOneTheServerAnswersFor) {
   no_host.version = 10;  // HTTP/1.0 may omit it, and is then not checked against the list
   AccessPolicy open({{}, {}, {}});
   EXPECT_EQ(WithAccess(open, router)(no_host).status, 200);
+}
+
+TEST(EnvelopeTest, AnErrorsReasonPhraseCarriesItsMessageAsPrintableAscii) {
+  HttpResponse r = ErrorResponse(Status::InvalidArgument("email is required", "email"));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.reason, "email is required");
+  // No CR or LF can reach the status line (response splitting); UTF-8 shows as '?'.
+  EXPECT_EQ(ReasonPhrase("bad\r\nSet-Cookie: x=1"), "bad??Set-Cookie: x=1");
+  EXPECT_EQ(ReasonPhrase("caf\xc3\xa9 \x7f"), "caf? ?");
+  EXPECT_EQ(ReasonPhrase(std::string(500, 'x')).size(), 160u);
+  EXPECT_EQ(ErrorResponse(Status::Internal("secret detail")).reason, "internal error");
+  EXPECT_TRUE(DataResponse({}).reason.empty());
 }
 
 }  // namespace

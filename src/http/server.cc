@@ -275,6 +275,7 @@ void HttpServer::Impl::Serve(const HttpRequest& req, HttpResponse resp, http::re
   *out = {};
   out->version(version);
   out->result(static_cast<http::status>(resp.status));
+  if (!resp.reason.empty()) out->reason(resp.reason);
   out->set(http::field::server, "rekindle");
   if (!resp.content_type.empty()) out->set(http::field::content_type, resp.content_type);
   if (!req.request_id.empty()) out->set("X-Request-Id", req.request_id);

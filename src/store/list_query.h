@@ -31,6 +31,8 @@ std::string EncodeKeyCursor(int64_t key, const std::string& id);
 // A LIKE pattern matching `text` anywhere, its own wildcards escaped with '\'.
 std::string ContainsPattern(const std::string& text);
 std::string ReplaceAll(std::string s, const std::string& from, const std::string& to);
-inline int ClampLimit(int limit) { return limit < 1 ? 1 : limit > 500 ? 500 : limit; }
+// The largest page any list returns, whatever RKD_MAX_PAGE_LIMIT a deployment sets.
+constexpr int kPageLimitCeiling = 10000;
+inline int ClampLimit(int limit) { return limit < 1 ? 1 : limit > kPageLimitCeiling ? kPageLimitCeiling : limit; }
 
 }  // namespace rkd

@@ -542,8 +542,9 @@ TEST_P(StoreContractTest, TheDashboardFiguresFollowEveryWrite) {
     ids.push_back(created->user_id);
   }
   ASSERT_TRUE(store_->DeleteUser(ids[3]).ok());
-  UserPatch recent;
+  UserPatch recent;  // an order today, the seed's way (an implied order)
   recent.last_order_date = clock_.Now();
+  recent.order_count = 11 % 4 + 1;
   ASSERT_TRUE(store_->UpdateUser(ids[11], recent).ok());
   clock_.Advance(45 * kMillisPerDay);
   ASSERT_TRUE(store_->RefreshScores(ids).ok());
@@ -991,6 +992,54 @@ TEST_P(StoreContractTest, SuppressionsAmongGiveTheirReasonsWithoutCase) {
   ASSERT_EQ(found->size(), 1u);
   EXPECT_EQ((*found)[0].reason, "bounced");
   EXPECT_TRUE(store_->SuppressionsAmong({})->empty());
+}
+
+// The seed's "Create Order" (PUT with the figures after an order) records that order,
+// which converts the latest email as a posted one would (issue 15).
+TEST_P(StoreContractTest, AnUpdateThatImpliesAnOrderRecordsItAndItConverts) {
+  User in = NewUser("seed@example.com");
+  in.order_count = 2;
+  in.average_order_value = 25;
+  in.last_order_date = kStart - 40 * kMillisPerDay;
+  auto u = store_->CreateUser(in);
+  ASSERT_TRUE(u.ok());
+  Email e;
+  e.email_id = "implied-1";
+  e.user_id = u->user_id;
+  e.subject = "Come back";
+  e.generated_at = clock_.Now();
+  ASSERT_TRUE(store_->ReserveEmails({{e, "t-implied"}}, 0, 60'000).ok());
+  ASSERT_TRUE(store_->FinishEmail(e.email_id, "SENT", clock_.Now(), "").ok());
+  clock_.Advance(3'600'000);
+
+  UserPatch patch{.name = "Seed Shopper",
+                  .last_order_date = std::optional<Millis>(clock_.Now()),
+                  .order_count = 3,
+                  .average_order_value = 30};
+  auto updated = store_->UpdateUser(u->user_id, patch);
+  ASSERT_TRUE(updated.ok()) << updated.status().ToString();
+  EXPECT_EQ(updated->name, "Seed Shopper");
+  EXPECT_EQ(updated->order_count, 3);
+  EXPECT_EQ(updated->total_spent_cents, 9000);
+  EXPECT_DOUBLE_EQ(updated->average_order_value, 30);
+  EXPECT_EQ(updated->last_order_date, clock_.Now());
+  auto orders = store_->ListOrders(u->user_id, 10, "");
+  ASSERT_EQ(orders->items.size(), 1u);
+  EXPECT_TRUE(orders->items[0].implied);
+  EXPECT_DOUBLE_EQ(orders->items[0].total_value, 40);
+  EXPECT_TRUE(orders->items[0].items.empty());
+  auto email = store_->GetEmail(e.email_id);
+  ASSERT_TRUE(email->converted_at.has_value()) << "the implied order converts the email";
+  EXPECT_DOUBLE_EQ(*email->conversion_revenue, 40);
+
+  // Figures no order explains: refused, nothing written.
+  const int64_t seq = *store_->LatestChangeSeq();
+  auto refused = store_->UpdateUser(u->user_id, UserPatch{.name = "X", .order_count = 2});
+  EXPECT_EQ(refused.status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(refused.status().field(), "orderCount");
+  EXPECT_EQ(store_->GetUser(u->user_id)->name, "Seed Shopper");
+  EXPECT_EQ(store_->ListOrders(u->user_id, 10, "")->items.size(), 1u);
+  EXPECT_EQ(*store_->LatestChangeSeq(), seq);
 }
 
 TEST_P(StoreContractTest, EffectivenessCountsDeliveredAndConvertedByStep) {

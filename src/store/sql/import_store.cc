@@ -423,11 +423,7 @@ class SqlStore::ImportWriter {
     if (*inserted != static_cast<int64_t>(new_orders.size()))  // another writer took an externalId meanwhile
       return Status::Unavailable("orders of this batch were written by another import meanwhile; run it again");
     // Attribution, as CreateOrder does, once the store has emails or holdouts at all.
-    for (const Order& o : attributed)
-      for (const char* q : {"attribute-email", "attribute-holdout"}) {
-        r = tx.Run(q, {o.user_id, o.order_date, store_.options_.attribution_window, o.order_id, o.total_value});
-        if (!r.ok()) return r.status();
-      }
+    for (const Order& o : attributed) RKD_RETURN_IF_ERROR(store_.AttributeOrder(tx, o));
     std::vector<SqlParams> marks;
     for (const std::string& id : touched)
       if (!marked_.count(id)) marks.push_back({id});  // else marked by an earlier batch, written

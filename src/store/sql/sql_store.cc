@@ -5,6 +5,7 @@
 #include <set>
 
 #include "base/ids.h"
+#include "domain/implied_order.h"
 #include "store/list_query.h"
 #include "store/sql/email_filters.h"
 #include "store/sql/sql_helpers.h"
@@ -121,6 +122,14 @@ void SqlStore::Rescore(User& u, Millis now) const {
   u.engagement_score = ComputeScore(rules_, u, now);
 }
 
+Status SqlStore::AttributeOrder(SqlTx& tx, const Order& o) {
+  for (const char* q : {"attribute-email", "attribute-holdout"}) {
+    auto r = tx.Run(q, {o.user_id, o.order_date, options_.attribution_window, o.order_id, o.total_value});
+    if (!r.ok()) return r.status();
+  }
+  return Status::Ok();
+}
+
 // ---- users ---------------------------------------------------------------------------
 
 Result<User> SqlStore::CreateUser(User u) {
@@ -151,9 +160,23 @@ Result<User> SqlStore::UpdateUser(const std::string& user_id, const UserPatch& p
   Status st = db_->Write([&](SqlTx& tx) -> Status {
     auto before = LoadUser(tx, user_id, true);
     if (!before.ok()) return before.status();
+    const Millis now = clock_->Now();
+    // The order figures change only with an order: the one they imply (the seed's "Create
+    // Order"), recorded and attributed here as CreateOrder would.
+    UserPatch rest = patch;
+    auto implied = TakeImpliedOrder(*before, &rest, now);
+    if (!implied.ok()) return implied.status();
     after = *before;
-    ApplyPatch(patch, &after);
-    Rescore(after, clock_->Now());
+    ApplyPatch(rest, &after);
+    if (Order* o = implied->has_value() ? &**implied : nullptr) {
+      o->order_id = NewUuid();
+      o->created_at = now;
+      auto inserted = tx.Run("insert-order", InsertOrderParams(*o));
+      if (!inserted.ok()) return inserted.status();
+      ApplyOrder(*o, &after);
+      RKD_RETURN_IF_ERROR(AttributeOrder(tx, *o));
+    }
+    Rescore(after, now);
     RKD_RETURN_IF_ERROR(UpdateUserRow(tx, after));
     return AppendChange(tx, ChangeOp::kModify, &*before, &after);
   });
@@ -251,12 +274,7 @@ Result<OrderResult> SqlStore::CreateOrder(Order o) {
     ApplyOrder(o, &u);
     Rescore(u, o.created_at);
     RKD_RETURN_IF_ERROR(UpdateUserRow(tx, u));
-    // Attribution: this order converts the latest email (or holdout record) of the
-    // client within the window before it; each converts once.
-    for (const char* q : {"attribute-email", "attribute-holdout"}) {
-      auto r = tx.Run(q, {o.user_id, o.order_date, options_.attribution_window, o.order_id, o.total_value});
-      if (!r.ok()) return r.status();
-    }
+    RKD_RETURN_IF_ERROR(AttributeOrder(tx, o));
     RKD_RETURN_IF_ERROR(AppendChange(tx, ChangeOp::kModify, &*before, &u));
     out = {o, std::move(u), false};
     return Status::Ok();

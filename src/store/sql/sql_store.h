@@ -109,6 +109,9 @@ class SqlStore : public Store {
   Status AppendChange(SqlTx& tx, ChangeOp op, const User* old_image, const User* new_image);
   // Stamps a written user: updated_at = `now` and the score as of `now`.
   void Rescore(User& user, Millis now) const;
+  // Attribution: a new order converts the latest email (or holdout record) of its client
+  // within the window before it; each converts once.
+  Status AttributeOrder(SqlTx& tx, const Order& order);
 
   class ImportWriter;  // import_store.cc
 

@@ -67,6 +67,7 @@ Order ReadOrder(const SqlRow& r) {
   o.status = r.Text(5);
   o.created_at = r.Int(6);
   if (!r.IsNull(7)) o.external_id = r.Text(7);
+  o.implied = r.Int(8) != 0;
   return o;
 }
 
@@ -76,7 +77,9 @@ SqlParams InsertOrderParams(const Order& o) {
   // No externalId is NULL, so orders without one never collide on its unique index.
   const std::optional<std::string> external_id =
       o.external_id.empty() ? std::nullopt : std::optional<std::string>(o.external_id);
-  return {o.order_id, o.user_id, o.order_date, o.total_value, items.dump(), o.status, o.created_at, external_id};
+  return {o.order_id,    o.user_id,    o.order_date,
+          o.total_value, items.dump(), o.status,
+          o.created_at,  external_id,  int64_t{o.implied ? 1 : 0}};
 }
 
 Email ReadEmail(const SqlRow& r) {

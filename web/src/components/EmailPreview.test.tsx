@@ -33,5 +33,11 @@ describe('An email preview', () => {
     render(<EmailPreview email={anEmail({ html: tracked, previewHtml: undefined })} />);
     expect(screen.getByText('Hi Ada, it has been a while.')).toBeInTheDocument();
     expect(screen.queryByTitle('Preview of the email “We miss you, Ada”')).not.toBeInTheDocument();
+    expect(screen.queryByText(/<p>/)).not.toBeInTheDocument();
+  });
+
+  it('shows an older server’s plain text, which came in `content`', () => {
+    render(<EmailPreview email={anEmail({ content: 'Hi Ada, older.', text: undefined, previewHtml: undefined })} />);
+    expect(screen.getByText('Hi Ada, older.')).toBeInTheDocument();
   });
 });

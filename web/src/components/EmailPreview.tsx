@@ -1,4 +1,4 @@
-import type { Email } from '../api/emails/types';
+import { plainText, type Email } from '../api/emails/types';
 import { previewDocument } from '../lib/emailPreview';
 
 /**
@@ -11,7 +11,7 @@ import { previewDocument } from '../lib/emailPreview';
  */
 export function EmailPreview({ email, height = 420 }: { email: Email; height?: number }) {
   if (!email.previewHtml) {
-    return <pre className="email-text">{email.content || '(empty message)'}</pre>;
+    return <pre className="email-text">{plainText(email) || '(empty message)'}</pre>;
   }
   return (
     <iframe

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { isApiError } from '../api/client';
 import { emailQuery } from '../api/emails/queries';
+import { plainText } from '../api/emails/types';
 import { EmailPreview } from '../components/EmailPreview';
 import { EmailStatusBadge } from '../components/EmailStatusBadge';
 import { Empty, ErrorState, Loading } from '../components/StatusViews';
@@ -117,7 +118,7 @@ export function EmailDetailPage() {
           {view === 'html' && e.previewHtml ? (
             <EmailPreview email={e} height={560} />
           ) : (
-            <pre className="email-text">{e.content}</pre>
+            <pre className="email-text">{plainText(e)}</pre>
           )}
         </section>
       </div>

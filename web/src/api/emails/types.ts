@@ -6,9 +6,17 @@ export interface Email {
   emailId: string;
   userId: string;
   subject: string;
-  /** The plain-text body. */
+  /**
+   * The body as a sanitized HTML fragment made from the plain text (the seed's field):
+   * paragraphs and links, no tracking. An older server sent the plain text here.
+   */
   content: string;
-  /** The HTML body as sent, open pixel and tracked links included: never rendered. */
+  /** The plain-text body (absent from an older server: then `content` is the text). */
+  text?: string;
+  /**
+   * The HTML body as sent, open pixel and tracked links included: never rendered. Only
+   * GET /api/emails/:emailId has it (not the lists).
+   */
   html?: string;
   /**
    * The HTML to preview: `html` without the open pixel, its links pointing where they
@@ -50,4 +58,9 @@ export interface EmailListParams {
   from?: string;
   to?: string;
   q?: string;
+}
+
+/** An email's plain-text body, from this server (`text`) or an older one (`content`). */
+export function plainText(email: Pick<Email, 'text' | 'content'>): string {
+  return email.text ?? email.content;
 }
