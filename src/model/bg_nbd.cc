@@ -207,7 +207,7 @@ double BgNbdExpectedPurchases(const BgNbdParams& p, const RfmSummary& row, doubl
 }
 
 double BgNbdChurnProbability(const BgNbdParams& p, const RfmSummary& row, double t) {
-  if (t <= 0) return 0;
+  if (t <= 0) return 1;
   const double alive = BgNbdPAlive(p, row);
   const double none_if_alive = std::exp(-(p.r + row.x) * std::log1p(t / (p.alpha + row.T)));
   return (1 - alive) + alive * none_if_alive;

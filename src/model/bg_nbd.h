@@ -72,7 +72,7 @@ double BgNbdExpectedPurchasesIfAlive(const BgNbdParams& p, double x, double T, d
 // P(no purchase in (T, T + t] | x, t_x, T) = (1 - P(alive)) + P(alive) ((alpha + T) /
 // (alpha + T + t))^(r + x): the posterior of λ for a client alive at T is
 // Gamma(r + x, alpha + T), and a client who makes no purchase cannot drop out.
-// Equals L(x, t_x, T + t) / L(x, t_x, T).
+// Equals L(x, t_x, T + t) / L(x, t_x, T). 1 for t <= 0 (an empty window holds no purchase).
 double BgNbdChurnProbability(const BgNbdParams& p, const RfmSummary& row, double t);
 
 // The median time to the next purchase, from T: the t at which ChurnProbability(t) = 1/2,

@@ -107,7 +107,8 @@ TEST(BgNbdTest, PAliveChurnAndTheirLimits) {
   EXPECT_LT(BgNbdPAlive(kCdnow, lapsed), 0.2);
   // Churn over a horizon does separate one-time buyers by how long ago they bought.
   EXPECT_GT(BgNbdChurnProbability(kCdnow, {0, 0, 30}, 13), BgNbdChurnProbability(kCdnow, {0, 0, 1}, 13));
-  EXPECT_EQ(BgNbdChurnProbability(kCdnow, recent, 0), 0);
+  EXPECT_EQ(BgNbdChurnProbability(kCdnow, recent, 0), 1);  // an empty window
+  EXPECT_NEAR(BgNbdChurnProbability(kCdnow, recent, 1e-9), 1, 1e-8);
   EXPECT_LT(BgNbdChurnProbability(kCdnow, recent, 13), BgNbdChurnProbability(kCdnow, lapsed, 13));
   // As the horizon grows, only the dead never buy again.
   EXPECT_NEAR(BgNbdChurnProbability(kCdnow, lapsed, 1e12), 1 - BgNbdPAlive(kCdnow, lapsed), 1e-3);

@@ -44,6 +44,21 @@ TEST(ParetoNbdTest, PublishedLogLikelihoodAtThePublishedParameters) {
   EXPECT_NEAR(sum, -9594.98, 0.02);
 }
 
+TEST(ParetoNbdTest, PreparedLikelihoodEqualsTheSumOfRows) {
+  // Rows sharing (x, t_x) or (x, T) pairs, a t_x = T row, weights, and both 2F1 branches.
+  const std::vector<RfmSummary> rows = {{0, 0, 38.86, 0, 4}, {2, 30.43, 38.86}, {2, 30.43, 20, 0, 2},
+                                        {2, 12, 38.86},      {5, 38.86, 38.86}, {1, 0.5, 1}};
+  for (const ParetoNbdParams& p : {kCdnow, ParetoNbdParams{0.5, 20, 0.7, 3}}) {
+    double sum = 0, n = 0;
+    for (const RfmSummary& r : rows) {
+      sum += static_cast<double>(r.weight) * ParetoNbdLogLikelihood(p, r);
+      n += static_cast<double>(r.weight);
+    }
+    const std::vector<double> lp = {std::log(p.r), std::log(p.alpha), std::log(p.s), std::log(p.beta)};
+    EXPECT_NEAR(ParetoNbdMeanLogLikelihood(rows, lp), sum / n, 1e-12);
+  }
+}
+
 TEST(ParetoNbdTest, BothBranchesOfTheHypergeometricTermAgreeAtTheirBoundary) {
   // alpha >= beta and alpha < beta use different 2F1 arguments; the likelihood is
   // continuous where they meet.
@@ -106,13 +121,18 @@ TEST(ParetoNbdTest, PredictionsBehave) {
   EXPECT_GT(c13, c52);
   EXPECT_GE(c52, 1 - ParetoNbdPAlive(kCdnow, lapsed));
   EXPECT_LE(c13, 1);
+  EXPECT_EQ(ParetoNbdChurnProbability(kCdnow, lapsed, 0), 1);  // an empty window
+  EXPECT_NEAR(ParetoNbdChurnProbability(kCdnow, lapsed, 1e-9), 1, 1e-8);
+  // The likelihood-ratio form equals P(alive) times the chance an alive client stays quiet,
+  // plus 1 - P(alive): so it is at least 1 - P(alive), with equality only as t grows.
+  EXPECT_GT(ParetoNbdChurnProbability(kCdnow, one_time, 13), 1 - ParetoNbdPAlive(kCdnow, one_time));
 }
 
 TEST(ParetoNbdTest, MedianTimeToNextPurchase) {
   const RfmSummary recent{5, 38, 38.86};
   const double t = ParetoNbdMedianTimeToNextPurchase(kCdnow, recent);
   ASSERT_TRUE(std::isfinite(t));
-  EXPECT_NEAR(ParetoNbdChurnProbability(kCdnow, recent, t), 0.5, 1e-6);
+  EXPECT_NEAR(ParetoNbdChurnProbability(kCdnow, recent, t), 0.5, 1e-9);
   EXPECT_EQ(ParetoNbdMedianTimeToNextPurchase(kCdnow, {5, 2, 38.86}), std::numeric_limits<double>::infinity());
 }
 
