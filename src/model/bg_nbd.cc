@@ -1,7 +1,9 @@
 #include "model/bg_nbd.h"
 
 #include <algorithm>
+#include <boost/math/quadrature/tanh_sinh.hpp>
 #include <cmath>
+#include <exception>
 #include <limits>
 
 #include "model/optimizer.h"
@@ -43,15 +45,47 @@ double ExpectedPurchasesIfAliveAwayFromOne(const BgNbdParams& p, double a, doubl
   return c / (a - 1) * -std::expm1(std::log1p(-z) * (a - 1) + std::log(h));
 }
 
-// The same for any a: a = 1 is a removable singularity (0/0), so near it the factor is
-// interpolated between a = 1 ± 1e-4, where it is smooth.
+// The same by its definition: a client alive at T has λ ~ Gamma(r + x, alpha + T) and
+// dropout probability q ~ Beta(a, b + x), and expects (1 - e^(-λ q t)) / q purchases in t;
+// averaged over λ that is (1 - (1 + q t / (alpha + T))^-(r + x)) / q, integrated here over
+// q's Beta density with Boost's tanh-sinh quadrature. Used where eq. 10's 2F1 has c =
+// a + b + x - 1 near or below 0 (x = 0 and a + b < 1.5), which Boost's series cannot sum.
+// The Beta density's singularities at 0 and 1 are both put at 0 (q on (0, 1/2], 1 - q on
+// the other half), where the quadrature approaches them without rounding.
+double ExpectedPurchasesIfAliveByQuadrature(const BgNbdParams& p, double x, double T, double t) {
+  // One per thread: in Boost 1.81 the one-argument integrate() is not const.
+  thread_local boost::math::quadrature::tanh_sinh<double> integrator;
+  const double k = p.r + x, u = t / (p.alpha + T), bx = p.b + x;
+  const double log_beta = LogGamma(p.a) + LogGamma(bx) - LogGamma(p.a + bx);
+  const auto g = [k, u](double q) { return -std::expm1(-k * std::log1p(q * u)) / q; };
+  const auto low = [&](double q) {
+    return g(q) * std::exp((p.a - 1) * std::log(q) + (bx - 1) * std::log1p(-q) - log_beta);
+  };
+  const auto high = [&](double q) {
+    return g(1 - q) * std::exp((p.a - 1) * std::log1p(-q) + (bx - 1) * std::log(q) - log_beta);
+  };
+  try {
+    return integrator.integrate(low, 0.0, 0.5) + integrator.integrate(high, 0.0, 0.5);
+  } catch (const std::exception&) {  // Boost reports a non-finite integrand or no convergence
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+}
+
+// For any parameters: eq. 10 where its 2F1 is well behaved; a = 1 is a removable
+// singularity (0/0), so near it the factor is interpolated between a = 1 ± 1e-4.
 double ExpectedPurchasesIfAlive(const BgNbdParams& p, double x, double T, double t) {
-  constexpr double kNearOne = 1e-4;
-  if (std::fabs(p.a - 1) >= kNearOne) return ExpectedPurchasesIfAliveAwayFromOne(p, p.a, x, T, t);
-  const double lo = ExpectedPurchasesIfAliveAwayFromOne(p, 1 - kNearOne, x, T, t);
-  const double hi = ExpectedPurchasesIfAliveAwayFromOne(p, 1 + kNearOne, x, T, t);
-  const double f = (p.a - (1 - kNearOne)) / (2 * kNearOne);
-  return (1 - f) * lo + f * hi;
+  constexpr double kNearOne = 1e-4, kMinC = 0.5;
+  if (p.a + p.b + x - 1 < kMinC) return ExpectedPurchasesIfAliveByQuadrature(p, x, T, t);
+  double e;
+  if (std::fabs(p.a - 1) >= kNearOne) {
+    e = ExpectedPurchasesIfAliveAwayFromOne(p, p.a, x, T, t);
+  } else {
+    const double lo = ExpectedPurchasesIfAliveAwayFromOne(p, 1 - kNearOne, x, T, t);
+    const double hi = ExpectedPurchasesIfAliveAwayFromOne(p, 1 + kNearOne, x, T, t);
+    const double f = (p.a - (1 - kNearOne)) / (2 * kNearOne);
+    e = (1 - f) * lo + f * hi;
+  }
+  return std::isfinite(e) ? e : ExpectedPurchasesIfAliveByQuadrature(p, x, T, t);
 }
 
 }  // namespace

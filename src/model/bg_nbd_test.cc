@@ -149,6 +149,35 @@ TEST(BgNbdTest, ExpectedPurchasesGrowWithTheHorizonAndNearAEqualsOne) {
               BgNbdPAlive(kCdnow, client) * (kCdnow.r + 2) / (kCdnow.alpha + 38.86), 1e-4);
 }
 
+TEST(BgNbdTest, ExpectedPurchasesWhereTheHypergeometricSeriesFails) {
+  // For x = 0 and a + b < 1.5, eq. 10's 2F1 has c = a + b - 1 near or below 0 and the
+  // expectation is integrated over the dropout probability's posterior instead. The two
+  // methods meet at a + b = 1.5 (c = 0.5): they must agree there.
+  for (const double a : {0.3, 0.8, 1.2}) {
+    const BgNbdParams series{0.5, 10, a, 1.5 - a + 1e-9}, quadrature{0.5, 10, a, 1.5 - a - 1e-9};
+    for (const RfmSummary& r : {RfmSummary{0, 0, 0}, RfmSummary{0, 0, 20}}) {
+      for (double t : {0.5, 10.0, 100.0, 1000.0}) {
+        const double e1 = BgNbdExpectedPurchases(series, r, t), e2 = BgNbdExpectedPurchases(quadrature, r, t);
+        EXPECT_NEAR(e1, e2, 1e-7 * e1) << a << " " << r.T << " " << t;
+      }
+    }
+  }
+  // Well inside the region (c < 0): finite, increasing, and the right rate for small t.
+  for (const BgNbdParams& p :
+       {BgNbdParams{0.5, 10, 0.3, 0.5}, BgNbdParams{0.5, 10, 0.5, 0.5}, BgNbdParams{0.2, 30, 0.1, 0.1}}) {
+    const RfmSummary r{0, 0, 20};
+    double last = 0;
+    for (double t : {1.0, 10.0, 100.0, 1000.0}) {
+      const double e = BgNbdExpectedPurchases(p, r, t);
+      ASSERT_TRUE(std::isfinite(e)) << p.a << " " << p.b << " " << t;
+      EXPECT_GT(e, last);
+      last = e;
+    }
+    const double t = 1e-6;
+    EXPECT_NEAR(BgNbdExpectedPurchases(p, r, t) / t, (p.r + 0) / (p.alpha + 20), 1e-6);
+  }
+}
+
 TEST(BgNbdTest, MedianTimeToNextPurchaseIsWhereChurnIsOneHalf) {
   const RfmSummary recent{5, 38, 38.86};
   const double t = BgNbdMedianTimeToNextPurchase(kCdnow, recent);
