@@ -75,7 +75,7 @@ double ParetoNbdExpectedPurchasesIfAlive(const ParetoNbdParams& p, double x, dou
 double ParetoNbdChurnProbability(const ParetoNbdParams& p, const RfmSummary& row, double t);
 
 // The median time to the next purchase, from T: the t at which ChurnProbability(t) = 1/2
-// (found with Boost's TOMS 748 root finder in log t, to ~1e-12 relative). +infinity when
+// (found with Boost's TOMS 748 root finder in log t, to ~1e-11 relative). +infinity when
 // the probability of ever buying again is at most 1/2 (checked at t = 1e6 (alpha + T + beta)).
 double ParetoNbdMedianTimeToNextPurchase(const ParetoNbdParams& p, const RfmSummary& row);
 
