@@ -22,7 +22,8 @@ from harness import Server, store_query, wait_for
 from test_http_api import iso_days_ago
 
 KEY = "alpha-key-0123456789"
-SECRET_MARKERS = [KEY, "unsub-secret-attack", "ses-secret-attack", "root:x:0:0", "SQLite format 3"]
+SHOPIFY_SECRET = "shopify-secret-attack"
+SECRET_MARKERS = [KEY, "unsub-secret-attack", "ses-secret-attack", SHOPIFY_SECRET, "root:x:0:0", "SQLite format 3"]
 
 
 def raw_request(port, data, timeout=10.0, read_limit=1 << 20):
@@ -95,7 +96,8 @@ class AttackBase(unittest.TestCase):
 class KeyedServerAttackTest(AttackBase):
     """A server with API keys and every secret set, as it would be deployed."""
     server_env = {"RKD_API_KEYS": KEY, "RKD_UNSUBSCRIBE_SECRET": "unsub-secret-attack",
-                  "RKD_SES_WEBHOOK_SECRET": "ses-secret-attack", "RKD_WORKERS": "0"}
+                  "RKD_SES_WEBHOOK_SECRET": "ses-secret-attack", "RKD_SHOPIFY_WEBHOOK_SECRETS": SHOPIFY_SECRET,
+                  "RKD_WORKERS": "0"}
 
     def test_traversal_reads_no_file(self):
         db = self.server.env["RKD_DATABASE_URL"][len("sqlite:"):]
@@ -802,6 +804,73 @@ class KeyedServerAttackTest(AttackBase):
                               {"Authorization": "Bearer " + KEY})
         self.assertEqual([r["name"] for r in csv.DictReader(io.StringIO(data.decode(), newline=""))], ["/etc/passwd"])
         self.assertEqual(int(self.counts()[0]), int(before[0]) + len(hostile))
+
+    def test_shop_hooks_accept_only_signed_fresh_deliveries(self):
+        """Issue 17: /hooks/shopify is open (no API key): the signature is the only guard.
+        Unsigned, mis-signed, replayed, hostile and oversized deliveries write nothing; the
+        deliveries' list needs a key; the secret appears nowhere."""
+        import base64
+        import hashlib
+        import hmac
+
+        def deliver(body, topic="customers/create", event="evt-1", signature=None, extra=None):
+            sig = signature if signature is not None else base64.b64encode(
+                hmac.new(SHOPIFY_SECRET.encode(), body, hashlib.sha256).digest()).decode()
+            headers = {"Content-Type": "application/json", "X-Shopify-Topic": topic, "X-Shopify-Event-Id": event,
+                       "X-Shopify-Hmac-Sha256": sig}
+            headers.update(extra or {})
+            return get(self.server.port, "/hooks/shopify", headers, "POST", body)
+
+        def deliveries():
+            status, _, data = get(self.server.port, "/api/integrations/deliveries?limit=500",
+                                  {"Authorization": "Bearer " + KEY})
+            self.assertEqual(status, 200, data)
+            return json.loads(data)["data"]
+
+        before, recorded = self.counts(), deliveries()
+        body = json.dumps({"id": 1, "email": "hook@example.com", "first_name": "Hook"}).encode()
+        answers = []
+        for signature in ["", "AAAA", "x" * 10000, base64.b64encode(b"\0" * 32).decode(),
+                          base64.b64encode(hmac.new(KEY.encode(), body, hashlib.sha256).digest()).decode(),
+                          hashlib.sha256(body).hexdigest()]:
+            with self.subTest(signature=signature[:20]):
+                status, headers, data = deliver(body, signature=signature)
+                self.assertEqual(status, 401, data)
+                answers.append((headers, data))
+        # The API key is not a webhook signature, and a signature is no API key.
+        status, _, _ = deliver(body, extra={"Authorization": "Bearer " + KEY}, signature="")
+        self.assertEqual(status, 401)
+        status, _, _ = get(self.server.port, "/api/integrations/deliveries")
+        self.assertEqual(status, 401)
+        # Signed, with hostile headers or bodies: refused before anything is recorded.
+        for topic, event, payload in [("../../etc/passwd", "e2", body), ("orders/create", "x" * 200, body),
+                                      ("orders/create", "e3", b"[1,2]"), ("orders/create", "e4", b"not json"),
+                                      ("ORDERS/CREATE", "e5", body), ("orders/create", "", body)]:
+            with self.subTest(topic=topic[:20], event=event[:20]):
+                status, headers, data = deliver(payload, topic=topic, event=event)
+                self.assertEqual(status, 400, data)
+                answers.append((headers, data))
+        status, _, data = deliver(b'{"pad":"' + b"x" * (2 << 20) + b'"}')
+        self.assertEqual(status, 413)
+        self.assertEqual(deliveries(), recorded)
+        self.assertEqual(self.counts(), before)
+        # A signed delivery once; its replay (the same event id) changes nothing.
+        status, _, data = deliver(body, event="evt-replay")
+        self.assertEqual((status, json.loads(data)["data"]["duplicate"]), (200, False))
+        status, _, data = deliver(body, event="evt-replay")
+        self.assertEqual((status, json.loads(data)["data"]["duplicate"]), (200, True))
+        self.assertEqual(len(deliveries()), len(recorded) + 1)
+        # Applied before the next case counts the store.
+        self.assertTrue(wait_for(lambda: all(d["status"] != "pending" for d in deliveries())))
+        # WooCommerce is not connected here: 404 whatever is sent.
+        status, _, _ = get(self.server.port, "/hooks/woocommerce", {"Content-Type": "application/json"}, "POST", body)
+        self.assertEqual(status, 404)
+        for headers, data in answers:
+            self.assert_leaks_nothing(headers, data)
+        for target in ["/api/integrations/deliveries?limit=0", "/api/integrations/deliveries?source=/etc/passwd",
+                       "/api/integrations/deliveries?limit=999999"]:
+            status, _, _ = get(self.server.port, target, {"Authorization": "Bearer " + KEY})
+            self.assertEqual(status, 400, target)
 
 
 class KeylessServerAttackTest(AttackBase):

@@ -589,8 +589,9 @@ DELETE FROM import_pending WHERE user_id IN (SELECT value FROM json_each(?1));
 
 -- name: order-totals
 -- Each client's orders summed: how many, the total in cents, the first and last dates.
+-- A cancelled order counts for nothing (a refund has already lowered its value).
 SELECT user_id, count(*), SUM(CAST(ROUND(total_value * 100) AS INTEGER)), MIN(order_date), MAX(order_date)
-FROM orders WHERE user_id IN (SELECT value FROM json_each(?1)) GROUP BY user_id;
+FROM orders WHERE user_id IN (SELECT value FROM json_each(?1)) AND status <> 'CANCELLED' GROUP BY user_id;
 
 -- name: import-start
 -- Whether an order could convert anything (an email or a holdout record exists), and
@@ -630,3 +631,44 @@ INSERT INTO score_counts (bucket, users)
 SELECT CAST(ROUND(engagement_score * 100) AS INTEGER), count(*)
 FROM users WHERE user_id IN (SELECT value FROM json_each(?1)) GROUP BY 1
 ON CONFLICT (bucket) DO UPDATE SET users = users + excluded.users;
+
+-- ---- shop webhooks (issue 17) ----------------------------------------------------------
+
+-- name: record-hook-delivery
+-- A verified delivery, once per (source, delivery id): a second delivery changes nothing.
+INSERT INTO hook_deliveries (hook_id, source, delivery_id, topic, body, received_at, status)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending') ON CONFLICT (source, delivery_id) DO NOTHING;
+
+-- name: claim-hook-deliveries
+-- Up to ?3 pending deliveries, oldest first, whose lease (if any) ran out before ?1: each
+-- leased to the caller until ?2 and its attempt counted.
+UPDATE hook_deliveries SET lease_until = ?2, attempts = attempts + 1
+WHERE hook_id IN (SELECT hook_id FROM hook_deliveries
+                  WHERE status = 'pending' AND (lease_until IS NULL OR lease_until < ?1)
+                  ORDER BY received_at, hook_id LIMIT ?3)
+RETURNING hook_id, source, delivery_id, topic, body, received_at, status, attempts, error, applied_at;
+
+-- name: finish-hook-delivery
+-- A delivery left pending (to try again) keeps its lease: it is retried once the lease ends.
+UPDATE hook_deliveries SET status = ?2, error = ?3, applied_at = ?4,
+                           lease_until = CASE WHEN ?2 = 'pending' THEN lease_until ELSE NULL END
+WHERE hook_id = ?1;
+
+-- name: list-hook-deliveries
+-- The newest first ('' ?1: any source), without their bodies.
+SELECT hook_id, source, delivery_id, topic, '', received_at, status, attempts, error, applied_at
+FROM hook_deliveries WHERE ?1 = '' OR source = ?1 ORDER BY received_at DESC, hook_id DESC LIMIT ?2;
+
+-- name: reattribute-email
+-- An order changed (refunded in part, cancelled): the email it converted counts its new
+-- value, or converts no more (?3 = 1).
+UPDATE emails SET converted_at = CASE WHEN ?3 = 1 THEN NULL ELSE converted_at END,
+                  conversion_revenue = CASE WHEN ?3 = 1 THEN NULL ELSE ?4 END,
+                  conversion_order_id = CASE WHEN ?3 = 1 THEN NULL ELSE conversion_order_id END
+WHERE user_id = ?1 AND conversion_order_id = ?2;
+
+-- name: reattribute-holdout
+UPDATE holdouts SET converted_at = CASE WHEN ?3 = 1 THEN NULL ELSE converted_at END,
+                    conversion_revenue = CASE WHEN ?3 = 1 THEN NULL ELSE ?4 END,
+                    conversion_order_id = CASE WHEN ?3 = 1 THEN NULL ELSE conversion_order_id END
+WHERE user_id = ?1 AND conversion_order_id = ?2;

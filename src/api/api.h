@@ -76,6 +76,16 @@ struct SesHookOptions {
   int max_age_s = 3600;                  // RKD_SNS_MAX_AGE_S: a signed message older than this is a replay
 };
 void RegisterSesHookRoutes(Router& router, ApiContext& ctx, const SesHookOptions& options);
+// /hooks/shopify and /hooks/woocommerce (outside /api): a shop platform's webhooks,
+// verified by their HMAC signatures, recorded once per delivery and applied by the hook
+// applier; and GET /api/integrations/deliveries, the latest deliveries (issue 17).
+class HookApplier;  // integrations/hook_applier.h
+struct ShopHookOptions {
+  std::vector<std::string> shopify_secrets;      // RKD_SHOPIFY_WEBHOOK_SECRETS; empty: not connected
+  std::vector<std::string> woocommerce_secrets;  // RKD_WOOCOMMERCE_WEBHOOK_SECRETS
+  HookApplier* applier = nullptr;                // woken when a delivery is recorded
+};
+void RegisterShopHookRoutes(Router& router, ApiContext& ctx, const ShopHookOptions& options);
 // /api/imports (POST a file: 202 and the job; GET one or the newest) and
 // /api/imports/preview (a file's first rows and their column mapping), issue 10.
 class ImportJobs;  // api/import_jobs.h

@@ -197,6 +197,7 @@ constexpr const char* kScore = "Scoring";
 constexpr const char* kDelivery = "Delivery";
 constexpr const char* kLlm = "Writing the emails with an LLM (OpenAI-compatible); without a key, templates write them";
 constexpr const char* kEffect = "Links, effectiveness, bounces";
+constexpr const char* kShop = "Shop webhooks (Shopify, WooCommerce)";
 constexpr const char* kLogs = "Logs (JSON lines on stdout, to the journal)";
 
 const std::vector<Setting>& Settings() {
@@ -283,7 +284,8 @@ const std::vector<Setting>& Settings() {
        .section = kHttp,
        .description = "Comma-separated keys, each `name:key` or a bare key (named key-1, key-2… by its place in the "
                       "list); when set, every /api route needs `Authorization: Bearer KEY` (/health, /u/…, /t/… and "
-                      "/hooks/ses stay open: the load balancer, email links, SES). Each request's log line names the "
+                      "/hooks/… stay open: the load balancer, email links, SES and the shop platforms). Each request's "
+                      "log line names the "
                       "key's name, never the key. Names: letters, digits, `.`, `_`, `-`. Generate a key with "
                       "`openssl rand -hex 32`.",
        .parser = {[](const char* name, const std::string& value, Config& c) {
@@ -644,6 +646,20 @@ const std::vector<Setting>& Settings() {
        .section = kEffect,
        .description = "For tests only, never in production: also accepts http:// and loopback certificate URLs.",
        .parser = Switch(&Config::sns_allow_insecure_cert_url, "true", "false", /*show_as_bool=*/true)},
+
+      // Shop webhooks.
+      {.name = "RKD_SHOPIFY_WEBHOOK_SECRETS",
+       .section = kShop,
+       .description = "The Shopify app's client secret, which signs its webhooks to POST /hooks/shopify; two, "
+                      "comma-separated, while rotating it. Unset: /hooks/shopify answers 404.",
+       .parser = List(&Config::shopify_webhook_secrets),
+       .secret = true},
+      {.name = "RKD_WOOCOMMERCE_WEBHOOK_SECRETS",
+       .section = kShop,
+       .description = "The secret of the shop's WooCommerce webhooks (WooCommerce > Settings > Advanced > "
+                      "Webhooks), which sign deliveries to POST /hooks/woocommerce; two while rotating. Unset: 404.",
+       .parser = List(&Config::woocommerce_webhook_secrets),
+       .secret = true},
 
       // Logs.
       {.name = "RKD_LOG_LEVEL",

@@ -67,6 +67,10 @@ struct Config {
   std::vector<std::string> sns_topic_arns;  // empty: notifications from any topic
   int sns_max_age_s = 3600;
   bool sns_allow_insecure_cert_url = false;
+  // /hooks/shopify, /hooks/woocommerce: the secrets their deliveries are signed with (two
+  // during a rotation); empty: that platform is not connected.
+  std::vector<std::string> shopify_webhook_secrets;
+  std::vector<std::string> woocommerce_webhook_secrets;
   // RKD_API_KEYS: the keys alone, and each one's name (as given in "name:key", else
   // key-<i+1>), which request logs show instead of the key.
   std::vector<std::string> api_keys;

@@ -27,6 +27,7 @@
 #include "http/access.h"
 #include "http/server.h"
 #include "http/static_files.h"
+#include "integrations/hook_applier.h"
 #include "metrics/metrics.h"
 #include "metrics/metrics_endpoint.h"
 #include "metrics/scrape_sources.h"
@@ -171,6 +172,10 @@ int Serve(const Config& given, bool with_pipeline) {
   RegisterSesHookRoutes(router, ctx,
                         {config.ses_webhook_secret, config.sns_cert_hosts, config.sns_allow_insecure_cert_url,
                          config.sns_topic_arns, config.sns_max_age_s});
+  // Shop webhooks: recorded on the request, applied on the applier's thread.
+  HookApplier shop_hooks(store, clock, {.at_risk_below = config.score.threshold});
+  RegisterShopHookRoutes(router, ctx,
+                         {config.shopify_webhook_secrets, config.woocommerce_webhook_secrets, &shop_hooks});
   metrics.AddSource("bus", QueueGauges(bus));
   metrics.AddSource("store", StoreGauges(store, config.score.threshold, StreamProcessor::kCheckpoint));
   router.Add("GET", "/metrics", MetricsEndpoint(metrics, {config.metrics_token, config.api_keys}));
@@ -196,6 +201,7 @@ int Serve(const Config& given, bool with_pipeline) {
                          .gate = sending ? static_cast<SendGate*>(sending->gate.get()) : &api_gate});
 
   if (Status st = server.Start(); !st.ok()) return Fail(st);
+  if (!config.shopify_webhook_secrets.empty() || !config.woocommerce_webhook_secrets.empty()) shop_hooks.Start();
   PipelineThreads pipeline;
   if (with_pipeline)
     pipeline.Start({.stream = stream.get(),

@@ -94,3 +94,13 @@ class Result {
     ::rkd::Status _st = (expr);   \
     if (!_st.ok()) return _st;    \
   } while (0)
+
+// `lhs` (a declaration or an lvalue) = the value of the Result `expr`, or its Status
+// returned from the enclosing function. Several statements: not the body of an unbraced if.
+#define RKD_ASSIGN_OR_RETURN(lhs, expr) RKD_ASSIGN_OR_RETURN_IMPL(RKD_STATUS_CONCAT(rkd_result_, __LINE__), lhs, expr)
+#define RKD_STATUS_CONCAT(a, b) RKD_STATUS_CONCAT_IMPL(a, b)
+#define RKD_STATUS_CONCAT_IMPL(a, b) a##b
+#define RKD_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
+  auto tmp = (expr);                              \
+  if (!tmp.ok()) return tmp.status();             \
+  lhs = std::move(*tmp)

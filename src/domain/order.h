@@ -21,6 +21,11 @@ struct OrderItem {
   bool operator==(const OrderItem&) const = default;
 };
 
+// An order's status: as placed, or cancelled by the shop (a cancelled order counts for
+// nothing in its client's figures and converts no email).
+inline constexpr const char* kOrderCreated = "CREATED";
+inline constexpr const char* kOrderCancelled = "CANCELLED";
+
 struct Order {
   std::string order_id;
   std::string user_id;

@@ -168,7 +168,9 @@ Result<ImportSummary> RunImport(Store& store, const Clock& clock, std::istream& 
       rejects.Add(std::move(*e));
     } else {
       const ParsedRow& row = std::get<ParsedRow>(parsed);
-      if (const auto* order = std::get_if<OrderRow>(&row); order && order->user_id.empty())
+      // A cancelled order counts for nothing (the store's order-totals agree).
+      if (const auto* order = std::get_if<OrderRow>(&row);
+          order && order->user_id.empty() && order->status != kOrderCancelled)
         totals[ClientKeyOf(*order)].Add(order->order_date, order->total_cents);
       Status written = std::visit([&](const auto& r) { return spool->Write(r); }, row);
       RKD_RETURN_IF_ERROR(written);

@@ -142,6 +142,8 @@ bool AllDigits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+}  // namespace
+
 // Decimal text to cents, exactly: "12.5" is 1250; a third decimal rounds half away from
 // zero ("0.005" is 1). No sign, exponent or thousands separator.
 std::optional<std::string> ParseCents(std::string_view v, int64_t* cents) {
@@ -182,6 +184,8 @@ std::optional<std::string> ParseDate(std::string_view v, Millis now, Millis* out
   *out = *t;
   return std::nullopt;
 }
+
+namespace {
 
 std::optional<std::string> ParseCount(std::string_view v, int64_t* out) {
   if (v.front() == '-') return Shown(v) + " is negative";

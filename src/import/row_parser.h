@@ -7,7 +7,9 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -21,6 +23,15 @@ namespace rkd {
 // --map "field=column,field=column": the file's column for a field whose column is not
 // named as the field. InvalidArgument (field "map") for a malformed list or an unknown field.
 Result<std::map<std::string, std::string>> ParseColumnMap(const std::string& spec);
+
+// One value of an import, checked as the import checks it; nullopt when it is good,
+// else why it is not ("\"x\" is not an amount such as 12.50"). The shop webhooks
+// (integrations/) read the platforms' amounts and dates with them.
+// Decimal text to cents, exactly ("12.5" is 1250); not negative.
+std::optional<std::string> ParseCents(std::string_view v, int64_t* cents);
+// "YYYY-MM-DD", RFC 3339, "YYYYMMDD" or epoch milliseconds; not before 1970 nor after
+// `now` + a day.
+std::optional<std::string> ParseDate(std::string_view v, Millis now, Millis* out);
 
 // The fields each kind reads (their canonical names, as the API's JSON spells them):
 //   clients: externalId, email, name, preferredCategories, timeZone, createdAt, and the

@@ -29,6 +29,7 @@
 
 #include "base/status.h"
 #include "domain/email.h"
+#include "domain/hook_delivery.h"
 #include "domain/import_rows.h"
 #include "domain/journey.h"
 #include "domain/order.h"
@@ -351,6 +352,22 @@ class Store {
   // Export (issue 10): up to `limit` orders with order_id > after_order_id, in order_id
   // order (the whole table, page by page); emails likewise by email_id.
   virtual Result<std::vector<Order>> ScanOrders(const std::string& after_order_id, int limit) = 0;
+
+  // Shop webhooks (issue 17). Stores a verified delivery as pending; false when one with
+  // the same (source, delivery_id) is already stored (the platform delivered it again).
+  virtual Result<bool> RecordHookDelivery(const HookDelivery& delivery) = 0;
+  // Up to `limit` pending deliveries, oldest first, leased to the caller until
+  // now + `lease` (a process that dies while applying them leaves them to another after
+  // the lease); each claim counts an attempt.
+  virtual Result<std::vector<HookDelivery>> ClaimHookDeliveries(Millis lease, int limit) = 0;
+  // Records what became of a claimed delivery: applied, ignored or failed (final), or
+  // pending again (to be retried after its lease), with `error` saying why.
+  virtual Status FinishHookDelivery(const std::string& hook_id, const std::string& status,
+                                    const std::string& error) = 0;
+  // The newest deliveries first, without their bodies; `source` empty: every source.
+  virtual Result<std::vector<HookDelivery>> ListHookDeliveries(const std::string& source, int limit) = 0;
+  // The order with the shop's order number `external_id` (NotFound when none).
+  virtual Result<Order> GetOrderByExternalId(const std::string& external_id) = 0;
 
   // Pipeline. RefreshScores recomputes the score of each user (as of now) and stores
   // it where it changed; unknown ids are skipped.

@@ -1644,6 +1644,109 @@ TEST_P(StoreContractTest, ImportOrdersNameTheirClientsEachWay) {
   EXPECT_EQ(page->items[0].order_count, 1);
 }
 
+// Issue 17: a shop's cancellation or refund arrives as a newer version of the order: the
+// client's figures follow, and the email it converted counts its new value or converts
+// no more.
+TEST_P(StoreContractTest, ACancelledOrRefundedOrderLeavesTheFiguresAndItsConversionExact) {
+  const Millis d = kMillisPerDay;
+  ImportBatch first;
+  first.orders = {ImportedOrder(1, "sh-1", "C", kStart - 30 * d, 4000)};
+  VectorFeed feed({first});
+  ASSERT_TRUE(store_->ImportRows(feed, ImportWriteOptions{}).ok());
+  auto c = store_->GetUserByExternalId("C");
+  ASSERT_TRUE(c.ok());
+  Email e;
+  e.email_id = "won-back";
+  e.user_id = c->user_id;
+  e.subject = "Come back";
+  e.generated_at = clock_.Now();
+  ASSERT_TRUE(store_->ReserveEmails({{e, "t-won"}}, 0, 60'000).ok());
+  ASSERT_TRUE(store_->FinishEmail(e.email_id, "SENT", clock_.Now(), "").ok());
+  clock_.Advance(3'600'000);
+  ImportBatch second;
+  second.orders = {ImportedOrder(1, "sh-2", "C", clock_.Now(), 2500)};
+  VectorFeed feed2({second});
+  ASSERT_TRUE(store_->ImportRows(feed2, ImportWriteOptions{}).ok());
+  EXPECT_DOUBLE_EQ(*store_->GetEmail(e.email_id)->conversion_revenue, 25);
+  EXPECT_EQ(store_->GetUserByExternalId("C")->total_spent_cents, 6500);
+
+  // Refunded in part: 10.00 of 25.00 kept.
+  second.orders[0].total_cents = 1000;
+  VectorFeed refund({second});
+  ASSERT_TRUE(store_->ImportRows(refund, ImportWriteOptions{}).ok());
+  EXPECT_DOUBLE_EQ(*store_->GetEmail(e.email_id)->conversion_revenue, 10);
+  c = store_->GetUserByExternalId("C");
+  EXPECT_EQ((std::pair{c->order_count, c->total_spent_cents}), (std::pair{int64_t{2}, int64_t{5000}}));
+
+  // Cancelled: it counts for nothing, and the email converted nothing after all.
+  second.orders[0].status = kOrderCancelled;
+  VectorFeed cancel({second});
+  ASSERT_TRUE(store_->ImportRows(cancel, ImportWriteOptions{}).ok());
+  auto email = store_->GetEmail(e.email_id);
+  EXPECT_FALSE(email->converted_at.has_value());
+  EXPECT_FALSE(email->conversion_revenue.has_value());
+  c = store_->GetUserByExternalId("C");
+  EXPECT_EQ((std::pair{c->order_count, c->total_spent_cents}), (std::pair{int64_t{1}, int64_t{4000}}));
+  EXPECT_EQ(c->last_order_date, kStart - 30 * d);
+  EXPECT_EQ(store_->GetOrderByExternalId("sh-2")->status, kOrderCancelled);
+  EXPECT_EQ(store_->GetOrderByExternalId("nope").status().code(), Code::kNotFound);
+
+  // An order that arrives already cancelled (updated before created) counts for nothing.
+  ImportBatch late;
+  late.orders = {ImportedOrder(1, "sh-3", "C", clock_.Now(), 9900)};
+  late.orders[0].status = kOrderCancelled;
+  VectorFeed late_feed({late});
+  ASSERT_TRUE(store_->ImportRows(late_feed, ImportWriteOptions{}).ok());
+  EXPECT_EQ(store_->GetUserByExternalId("C")->order_count, 1);
+}
+
+TEST_P(StoreContractTest, HookDeliveriesAreRecordedOnceClaimedUnderALeaseAndFinished) {
+  HookDelivery d{.hook_id = "h1",
+                 .source = "shopify",
+                 .delivery_id = "evt-1",
+                 .topic = "orders/create",
+                 .body = R"({"id":1})",
+                 .received_at = clock_.Now()};
+  ASSERT_TRUE(*store_->RecordHookDelivery(d));
+  HookDelivery again = d;
+  again.hook_id = "h1-again";
+  EXPECT_FALSE(*store_->RecordHookDelivery(again)) << "the platform's second delivery is not recorded";
+  HookDelivery other = d;
+  other.hook_id = "h2";
+  other.source = "woocommerce";  // the same id from another platform is another delivery
+  clock_.Advance(1);
+  other.received_at = clock_.Now();
+  ASSERT_TRUE(*store_->RecordHookDelivery(other));
+
+  auto claimed = store_->ClaimHookDeliveries(60'000, 10);
+  ASSERT_TRUE(claimed.ok()) << claimed.status().ToString();
+  ASSERT_EQ(claimed->size(), 2u);
+  EXPECT_EQ((*claimed)[0].hook_id, "h1");  // oldest first
+  EXPECT_EQ((*claimed)[0].body, R"({"id":1})");
+  EXPECT_EQ((*claimed)[0].attempts, 1);
+  EXPECT_TRUE(store_->ClaimHookDeliveries(60'000, 10)->empty()) << "leased: no one else gets them";
+
+  ASSERT_TRUE(store_->FinishHookDelivery("h1", "applied", "").ok());
+  ASSERT_TRUE(store_->FinishHookDelivery("h2", "pending", "store away").ok());
+  EXPECT_TRUE(store_->ClaimHookDeliveries(60'000, 10)->empty()) << "pending again, but still leased";
+  clock_.Advance(60'001);
+  claimed = store_->ClaimHookDeliveries(60'000, 10);
+  ASSERT_EQ(claimed->size(), 1u);
+  EXPECT_EQ((*claimed)[0].hook_id, "h2");
+  EXPECT_EQ((*claimed)[0].attempts, 2);
+  ASSERT_TRUE(store_->FinishHookDelivery("h2", "failed", "bad body").ok());
+
+  auto list = store_->ListHookDeliveries("", 10);
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].hook_id, "h2");  // newest first
+  EXPECT_EQ((*list)[0].status, "failed");
+  EXPECT_EQ((*list)[0].error, "bad body");
+  EXPECT_TRUE((*list)[0].body.empty());
+  EXPECT_EQ((*list)[1].status, "applied");
+  EXPECT_TRUE((*list)[1].applied_at.has_value());
+  EXPECT_EQ(store_->ListHookDeliveries("shopify", 10)->size(), 1u);
+}
+
 TEST_P(StoreContractTest, OrderAverageIsDerivedFromTheExactTotal) {
   auto u = store_->CreateUser(NewUser("drift@example.com"));
   int64_t cents = 0;

@@ -169,6 +169,22 @@ Result<std::vector<ImportJob>> FaultyStore::ListImportJobs(int limit) {
 Result<std::vector<Order>> FaultyStore::ScanOrders(const std::string& after_order_id, int limit) {
   RKD_FORWARD(ScanOrders, inner_.ScanOrders(after_order_id, limit));
 }
+Result<bool> FaultyStore::RecordHookDelivery(const HookDelivery& delivery) {
+  RKD_FORWARD(RecordHookDelivery, inner_.RecordHookDelivery(delivery));
+}
+Result<std::vector<HookDelivery>> FaultyStore::ClaimHookDeliveries(Millis lease, int limit) {
+  RKD_FORWARD(ClaimHookDeliveries, inner_.ClaimHookDeliveries(lease, limit));
+}
+Status FaultyStore::FinishHookDelivery(const std::string& hook_id, const std::string& status,
+                                       const std::string& error) {
+  RKD_FORWARD(FinishHookDelivery, inner_.FinishHookDelivery(hook_id, status, error));
+}
+Result<std::vector<HookDelivery>> FaultyStore::ListHookDeliveries(const std::string& source, int limit) {
+  RKD_FORWARD(ListHookDeliveries, inner_.ListHookDeliveries(source, limit));
+}
+Result<Order> FaultyStore::GetOrderByExternalId(const std::string& external_id) {
+  RKD_FORWARD(GetOrderByExternalId, inner_.GetOrderByExternalId(external_id));
+}
 Result<bool> FaultyStore::IsSuppressed(const std::string& email) {
   RKD_FORWARD(IsSuppressed, inner_.IsSuppressed(email));
 }

@@ -143,6 +143,11 @@ class FaultyStore final : public Store {
   Result<ImportJob> GetImportJob(const std::string& import_id) override;
   Result<std::vector<ImportJob>> ListImportJobs(int limit) override;
   Result<std::vector<Order>> ScanOrders(const std::string& after_order_id, int limit) override;
+  Result<bool> RecordHookDelivery(const HookDelivery& delivery) override;
+  Result<std::vector<HookDelivery>> ClaimHookDeliveries(Millis lease, int limit) override;
+  Status FinishHookDelivery(const std::string& hook_id, const std::string& status, const std::string& error) override;
+  Result<std::vector<HookDelivery>> ListHookDeliveries(const std::string& source, int limit) override;
+  Result<Order> GetOrderByExternalId(const std::string& external_id) override;
 
  private:
   Store& inner_;

@@ -401,6 +401,12 @@ class SqlStore::ImportWriter {
         const SqlParams p = InsertOrderParams(o);  // items as the store keeps them: p[4]
         r = tx.Run("update-imported-order", {o.external_id, o.user_id, o.order_date, o.total_value, p[4], o.status});
         if (!r.ok()) return r.status();
+        // What it converted counts its new value (a refund), or converts no more.
+        const int64_t cancelled = o.status == kOrderCancelled ? 1 : 0;
+        for (const char* q : {"reattribute-email", "reattribute-holdout"}) {
+          r = tx.Run(q, {it->second.user_id, it->second.order_id, cancelled, o.total_value});
+          if (!r.ok()) return r.status();
+        }
         touched.insert(it->second.user_id);
         touched.insert(o.user_id);
         result->outcomes.push_back(ImportOutcome::kUpdated);
@@ -410,7 +416,7 @@ class SqlStore::ImportWriter {
       o.created_at = now;
       new_orders.push_back(InsertOrderParams(o));
       touched.insert(user_ids[i]);
-      if (attributable_) attributed.push_back(std::move(o));
+      if (attributable_ && o.status != kOrderCancelled) attributed.push_back(std::move(o));
       result->outcomes.push_back(ImportOutcome::kImported);
     }
     // In client order: each client's orders land together in orders_by_user, which a

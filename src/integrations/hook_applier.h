@@ -1,0 +1,67 @@
+// Applies the shop webhooks' deliveries (issue 17) after their requests were answered:
+// claims pending deliveries from the store under a lease (so any number of processes may
+// run one), reads each with its platform's reader (shopify_events.h,
+// woocommerce_events.h) and writes the changes as an import writes its rows (matched by
+// the shop's ids, idempotent, the derived fields and conversions kept exact; no email is
+// sent by it, the next sweep decides), then records the outcome.
+//
+// Outcomes: applied; ignored (a topic with nothing to do, with why); failed (a body the
+// reader refuses, or a change the store refuses: its reason kept for the dashboard);
+// a store that cannot be reached leaves the delivery pending, tried again after its
+// lease, and failed after `max_attempts`. Thread-safe: Start runs one thread; Wake may
+// be called from any.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "base/status.h"
+#include "base/time.h"
+#include "domain/hook_delivery.h"
+#include "store/store.h"
+
+namespace rkd {
+
+struct HookApplierOptions {
+  std::chrono::milliseconds poll{1000};  // how often the store is asked when not woken
+  Millis lease = 60'000;                 // a claimed delivery's lease
+  int batch = 50;                        // deliveries claimed at a time
+  int max_attempts = 10;
+  double at_risk_below = 40;  // the score threshold (the import's at-risk count)
+};
+
+class HookApplier {
+ public:
+  HookApplier(Store& store, const Clock& clock, HookApplierOptions options)
+      : store_(store), clock_(clock), options_(options) {}
+  ~HookApplier();  // stops the thread
+  HookApplier(const HookApplier&) = delete;
+  HookApplier& operator=(const HookApplier&) = delete;
+
+  void Start();
+  void Stop();
+  // A delivery was recorded: look now rather than at the next poll.
+  void Wake();
+
+  // Claims and applies what is pending now; how many deliveries it finished.
+  Result<int> ApplyPending();
+  // Applies one delivery's changes; the outcome's status ("applied", "ignored") or why it
+  // failed (InvalidArgument and the like: final; Unavailable: to try again).
+  Result<std::string> Apply(const HookDelivery& delivery, std::string* note);
+
+ private:
+  void Run();
+
+  Store& store_;
+  const Clock& clock_;
+  HookApplierOptions options_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  bool woken_ = false;
+  std::thread thread_;
+};
+
+}  // namespace rkd

@@ -1,0 +1,114 @@
+#include "integrations/shopify_events.h"
+
+#include "integrations/shop_json.h"
+
+namespace rkd {
+namespace {
+
+using nlohmann::json;
+
+const json& Member(const json& object, const char* field) {
+  static const json kNull;
+  if (!object.is_object()) return kNull;
+  auto it = object.find(field);
+  return it == object.end() ? kNull : *it;
+}
+
+Result<ShopChanges> OrderChanges(const json& order, Millis now) {
+  OrderRow row;
+  RKD_ASSIGN_OR_RETURN(row.external_id, RequiredShopId(order, "id"));
+  const json& customer = Member(order, "customer");
+  RKD_ASSIGN_OR_RETURN(row.client_external_id, ShopId(customer, "id"));
+  RKD_ASSIGN_OR_RETURN(std::string email, ShopText(order, "email"));
+  if (email.empty()) {
+    RKD_ASSIGN_OR_RETURN(email, ShopText(customer, "email"));
+  }
+  row.client_email = email;
+  if (row.client_external_id.empty() && row.client_email.empty())
+    return Status::InvalidArgument("customer.id or email is required: the order names no client", "customer.id");
+  RKD_ASSIGN_OR_RETURN(std::string first, ShopText(customer, "first_name"));
+  RKD_ASSIGN_OR_RETURN(std::string last, ShopText(customer, "last_name"));
+  row.client_name = JoinName(first, last);
+  RKD_ASSIGN_OR_RETURN(std::optional<Millis> processed, ShopTime(order, "processed_at", now));
+  RKD_ASSIGN_OR_RETURN(std::optional<Millis> created, ShopTime(order, "created_at", now));
+  if (!processed && !created) return Status::InvalidArgument("created_at is required", "created_at");
+  row.order_date = processed ? *processed : *created;
+  RKD_ASSIGN_OR_RETURN(int64_t total, ShopCents(order, "total_price", std::nullopt));
+  RKD_ASSIGN_OR_RETURN(row.total_cents, ShopCents(order, "current_total_price", total));
+  RKD_ASSIGN_OR_RETURN(row.items, ShopItems(order, "line_items", "title"));
+  RKD_ASSIGN_OR_RETURN(std::string financial, ShopText(order, "financial_status"));
+  RKD_ASSIGN_OR_RETURN(std::optional<Millis> cancelled, ShopTime(order, "cancelled_at", now));
+  row.status = cancelled || financial == "refunded" || financial == "voided" ? kOrderCancelled : kOrderCreated;
+  ShopChanges changes;
+  // The order's customer as a client row too: a client Rekindle knows by address only
+  // (typed in, imported without ids) takes the shop's id instead of being refused.
+  if (!row.client_external_id.empty()) {
+    ClientRow client;
+    client.line = 1;
+    client.external_id = row.client_external_id;
+    client.email = row.client_email;
+    client.name = row.client_name;
+    changes.clients.push_back(std::move(client));
+  }
+  changes.orders.push_back(std::move(row));
+  return changes;
+}
+
+Result<ShopChanges> CustomerChanges(const json& customer, Millis now) {
+  ClientRow row;
+  RKD_ASSIGN_OR_RETURN(row.external_id, RequiredShopId(customer, "id"));
+  RKD_ASSIGN_OR_RETURN(row.email, ShopText(customer, "email"));
+  RKD_ASSIGN_OR_RETURN(std::string first, ShopText(customer, "first_name"));
+  RKD_ASSIGN_OR_RETURN(std::string last, ShopText(customer, "last_name"));
+  row.name = JoinName(first, last);
+  RKD_ASSIGN_OR_RETURN(row.created_at, ShopTime(customer, "created_at", now));
+  ShopChanges changes;
+  RKD_ASSIGN_OR_RETURN(std::string consent, ShopText(Member(customer, "email_marketing_consent"), "state"));
+  if ((consent == "unsubscribed" || consent == "redacted") && !row.email.empty()) changes.suppress.push_back(row.email);
+  changes.clients.push_back(std::move(row));
+  return changes;
+}
+
+Result<ShopChanges> Forget(const json& customer) {
+  ShopChanges changes;
+  RKD_ASSIGN_OR_RETURN(std::string id, ShopId(customer, "id"));
+  RKD_ASSIGN_OR_RETURN(std::string email, ShopText(customer, "email"));
+  if (id.empty() && email.empty()) return Status::InvalidArgument("customer id or email is required", "id");
+  if (!id.empty()) changes.forget_external_ids.push_back(id);
+  if (!email.empty()) changes.forget_emails.push_back(email);
+  return changes;
+}
+
+ShopChanges Ignored(const std::string& why) {
+  ShopChanges changes;
+  changes.ignored = why;
+  return changes;
+}
+
+}  // namespace
+
+Result<ShopChanges> ShopifyChanges(const std::string& topic, const json& body, Millis now) {
+  if (!body.is_object()) return Status::InvalidArgument("the body must be a JSON object", "body");
+  if (topic == "orders/create" || topic == "orders/paid" || topic == "orders/updated" || topic == "orders/cancelled")
+    return OrderChanges(body, now);
+  if (topic == "customers/create" || topic == "customers/update") return CustomerChanges(body, now);
+  if (topic == "customers/delete") return Forget(body);
+  if (topic == "customers/redact") return Forget(Member(body, "customer"));
+  if (topic == "customers_email_marketing_consent/update") {
+    RKD_ASSIGN_OR_RETURN(std::string email, ShopText(body, "email_address"));
+    RKD_ASSIGN_OR_RETURN(std::string state, ShopText(Member(body, "email_marketing_consent"), "state"));
+    if (state != "unsubscribed" && state != "redacted")
+      return Ignored("consent " + (state.empty() ? "unknown" : state));
+    if (email.empty()) return Status::InvalidArgument("email_address is required", "email_address");
+    ShopChanges changes;
+    changes.suppress.push_back(email);
+    return changes;
+  }
+  if (topic == "refunds/create") return Ignored("the refunded total arrives with orders/updated");
+  if (topic == "customers/data_request")
+    return Ignored("a data request: export the client's data with GET /api/users?externalId= and their orders");
+  if (topic == "shop/redact") return Ignored("shop/redact: the shop's data is deleted by removing the store");
+  return Ignored("topic " + topic + " is not one Rekindle uses");
+}
+
+}  // namespace rkd
