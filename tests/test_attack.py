@@ -872,6 +872,39 @@ class KeyedServerAttackTest(AttackBase):
             status, _, _ = get(self.server.port, target, {"Authorization": "Bearer " + KEY})
             self.assertEqual(status, 400, target)
 
+    def test_cdp_events_need_a_key_and_refuse_hostile_bodies(self):
+        """Issue 17's /api/identify and /api/track: a key, a JSON object of the route's type
+        with a sane messageId; anything else is refused and nothing is recorded."""
+        auth = {"Authorization": "Bearer " + KEY, "Content-Type": "application/json"}
+
+        def recorded():
+            status, _, data = get(self.server.port, "/api/integrations/deliveries?source=cdp&limit=500",
+                                  {"Authorization": "Bearer " + KEY})
+            return json.loads(data)["data"]
+
+        before, counts = recorded(), self.counts()
+        event = json.dumps({"type": "track", "event": "Order Completed", "messageId": "a1", "userId": "u",
+                            "properties": {"order_id": "o", "total": 5}}).encode()
+        for route in ["/api/track", "/api/identify"]:
+            status, _, _ = get(self.server.port, route, {"Content-Type": "application/json"}, "POST", event)
+            self.assertEqual(status, 401, route)
+            status, _, _ = get(self.server.port, route, {"Authorization": "Bearer " + SHOPIFY_SECRET,
+                                                         "Content-Type": "application/json"}, "POST", event)
+            self.assertEqual(status, 401, route)
+        hostile = [b"[]", b"null", b'"track"', b"{", b'{"type":"track","messageId":"a\u0000b","event":"E"}',
+                   b'{"type":"track","messageId":"' + b"m" * 129 + b'","event":"E"}',
+                   b'{"type":"track","messageId":{"$ne":1},"event":"E"}',
+                   b'{"type":"track","messageId":"m1","event":"E","event":"F"}',
+                   b'{"type":"track","messageId":"m2","event":"' + b"E" * 129 + b'"}',
+                   b'{"type":["track"],"messageId":"m3","event":"E"}']
+        for body in hostile:
+            with self.subTest(body=body[:40]):
+                status, _, data = get(self.server.port, "/api/track", auth, "POST", body)
+                self.assertEqual(status, 400, data)
+                self.assert_leaks_nothing({}, data)
+        self.assertEqual(recorded(), before)
+        self.assertEqual(self.counts(), counts)
+
 
 class KeylessServerAttackTest(AttackBase):
     """The keyless loopback default: a web page in the user's browser is the attacker."""

@@ -212,5 +212,72 @@ class ShopHooksTest(unittest.TestCase):
         self.assertIsNone(self.client("26"))
 
 
+class CdpEventsTest(unittest.TestCase):
+    """A CDP's webhook destination (Segment spec) sending identify and track calls, with
+    the API key it is configured with."""
+    KEY = "cdp-key-0123456789abcdef"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.s = Server({"RKD_API_KEYS": "segment:" + cls.KEY})
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.s.stop()
+
+    def send(self, route, event, key=None):
+        return self.s.call("POST", route, event, headers={"Authorization": "Bearer " + (key or self.KEY)})
+
+    def client(self, external_id):
+        body = self.send_get(f"/api/users?externalId={external_id}")
+        return body["data"][0] if body["data"] else None
+
+    def send_get(self, path):
+        status, body = self.s.call("GET", path, headers={"Authorization": "Bearer " + self.KEY})
+        self.assertEqual(status, 200, body)
+        return body
+
+    def test_identify_then_order_completed_then_cancelled(self):
+        status, body = self.send("/api/identify", {
+            "type": "identify", "messageId": "msg-1", "userId": "seg-user-1",
+            "traits": {"email": "peter@example.com", "firstName": "Peter", "lastName": "Gibbons"}})
+        self.assertEqual((status, body["data"]), (200, {"received": True, "duplicate": False}))
+        peter = wait_for(lambda: self.client("seg-user-1"))
+        self.assertEqual((peter["name"], peter["email"]), ("Peter Gibbons", "peter@example.com"))
+        order = {"type": "track", "event": "Order Completed", "messageId": "msg-2", "userId": "seg-user-1",
+                 "timestamp": iso_days_ago(1), "context": {"traits": {"email": "peter@example.com"}},
+                 "properties": {"order_id": "seg-order-1", "total": 27.5, "revenue": 25,
+                                "products": [{"product_id": "p1", "name": "Monopoly", "price": 19, "quantity": 1}]}}
+        self.assertEqual(self.send("/api/track", order)[0], 200)
+        self.assertEqual(self.send("/api/track", order)[1]["data"]["duplicate"], True)  # a retry: once
+        peter = wait_for(lambda: (c := self.client("seg-user-1")) and c["orderCount"] and c)
+        self.assertEqual((peter["orderCount"], peter["totalSpent"]), (1, 27.5))
+        self.send("/api/track", {"type": "track", "event": "Order Cancelled", "messageId": "msg-3",
+                                 "userId": "seg-user-1", "properties": {"order_id": "seg-order-1"}})
+        wait_for(lambda: self.client("seg-user-1")["orderCount"] == 0)
+        self.assertEqual(self.client("seg-user-1")["orderCount"], 0)
+        self.send("/api/track", {"type": "track", "event": "Product Viewed", "messageId": "msg-4",
+                                 "userId": "seg-user-1", "properties": {"product_id": "p1"}})
+        deliveries = wait_for(lambda: [d for d in self.send_get("/api/integrations/deliveries?source=cdp")["data"]
+                                       if d["deliveryId"] == "msg-4" and d["status"] == "ignored"])
+        self.assertIn("Product Viewed", deliveries[0]["error"])
+
+    def test_bad_events_are_refused_and_write_nothing(self):
+        before = self.send_get("/api/integrations/deliveries?source=cdp")["data"]
+        for route, event, field in [
+                ("/api/track", {"type": "identify", "messageId": "x1", "userId": "u"}, "type"),
+                ("/api/track", {"type": "track", "event": "Order Completed", "userId": "u"}, "messageId"),
+                ("/api/track", {"type": "track", "messageId": "x2", "userId": "u"}, "event"),
+                ("/api/identify", {"type": "identify", "messageId": "x" * 200, "userId": "u"}, "messageId"),
+                ("/api/identify", {"messageId": "bad id", "userId": "u"}, "messageId")]:
+            with self.subTest(event=event):
+                status, body = self.send(route, event)
+                self.assertEqual((status, body["field"]), (400, field), body)
+        status, _ = self.send("/api/track", {"type": "track", "event": "Order Completed", "messageId": "x3"},
+                              key="not-the-key")
+        self.assertEqual(status, 401)
+        self.assertEqual(self.send_get("/api/integrations/deliveries?source=cdp")["data"], before)
+
+
 if __name__ == "__main__":
     unittest.main()

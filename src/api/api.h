@@ -86,6 +86,9 @@ struct ShopHookOptions {
   HookApplier* applier = nullptr;                // woken when a delivery is recorded
 };
 void RegisterShopHookRoutes(Router& router, ApiContext& ctx, const ShopHookOptions& options);
+// POST /api/identify and POST /api/track: a CDP's events (the Segment spec), recorded once
+// per messageId and applied by `applier` (issue 17).
+void RegisterCdpRoutes(Router& router, ApiContext& ctx, HookApplier* applier);
 // /api/imports (POST a file: 202 and the job; GET one or the newest) and
 // /api/imports/preview (a file's first rows and their column mapping), issue 10.
 class ImportJobs;  // api/import_jobs.h

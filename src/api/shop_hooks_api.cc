@@ -148,8 +148,8 @@ void RegisterShopHookRoutes(Router& router, ApiContext& ctx, const ShopHookOptio
     std::string source;
     if (auto it = req.query.find("source"); it != req.query.end()) {
       source = it->second;
-      if (source != kShopify.source && source != kWooCommerce.source)
-        return ErrorResponse(Status::InvalidArgument("source must be shopify or woocommerce", "source"));
+      if (source != kShopify.source && source != kWooCommerce.source && source != "cdp")
+        return ErrorResponse(Status::InvalidArgument("source must be shopify, woocommerce or cdp", "source"));
     }
     int limit = ctx.page_limits.default_limit;
     std::string unused_cursor;

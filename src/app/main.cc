@@ -172,10 +172,11 @@ int Serve(const Config& given, bool with_pipeline) {
   RegisterSesHookRoutes(router, ctx,
                         {config.ses_webhook_secret, config.sns_cert_hosts, config.sns_allow_insecure_cert_url,
                          config.sns_topic_arns, config.sns_max_age_s});
-  // Shop webhooks: recorded on the request, applied on the applier's thread.
+  // Shop webhooks and CDP events: recorded on the request, applied on the applier's thread.
   HookApplier shop_hooks(store, clock, {.at_risk_below = config.score.threshold});
   RegisterShopHookRoutes(router, ctx,
                          {config.shopify_webhook_secrets, config.woocommerce_webhook_secrets, &shop_hooks});
+  RegisterCdpRoutes(router, ctx, &shop_hooks);
   metrics.AddSource("bus", QueueGauges(bus));
   metrics.AddSource("store", StoreGauges(store, config.score.threshold, StreamProcessor::kCheckpoint));
   router.Add("GET", "/metrics", MetricsEndpoint(metrics, {config.metrics_token, config.api_keys}));
@@ -201,7 +202,7 @@ int Serve(const Config& given, bool with_pipeline) {
                          .gate = sending ? static_cast<SendGate*>(sending->gate.get()) : &api_gate});
 
   if (Status st = server.Start(); !st.ok()) return Fail(st);
-  if (!config.shopify_webhook_secrets.empty() || !config.woocommerce_webhook_secrets.empty()) shop_hooks.Start();
+  shop_hooks.Start();
   PipelineThreads pipeline;
   if (with_pipeline)
     pipeline.Start({.stream = stream.get(),

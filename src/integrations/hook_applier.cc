@@ -5,6 +5,7 @@
 
 #include "api/validation.h"
 #include "base/log.h"
+#include "integrations/cdp_events.h"
 #include "integrations/shopify_events.h"
 #include "integrations/woocommerce_events.h"
 
@@ -134,10 +135,10 @@ Result<std::string> HookApplier::Apply(const HookDelivery& d, std::string* note)
   const nlohmann::json body = nlohmann::json::parse(d.body, nullptr, false);
   if (body.is_discarded()) return Status::InvalidArgument("the body is not valid JSON", "body");
   const Millis now = clock_.Now();
-  Result<ShopChanges> read = d.source == "shopify" ? ShopifyChanges(d.topic, body, now)
-                             : d.source == "woocommerce"
-                                 ? WooCommerceChanges(d.topic, body, now)
-                                 : Result<ShopChanges>(Status::InvalidArgument("unknown source " + d.source, "source"));
+  Result<ShopChanges> read = Status::InvalidArgument("unknown source " + d.source, "source");
+  if (d.source == "shopify") read = ShopifyChanges(d.topic, body, now);
+  if (d.source == "woocommerce") read = WooCommerceChanges(d.topic, body, now);
+  if (d.source == "cdp") read = CdpChanges(body, now);
   if (!read.ok()) return read.status();
   ShopChanges& changes = *read;
   if (!changes.ignored.empty()) {

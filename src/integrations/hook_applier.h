@@ -1,7 +1,8 @@
-// Applies the shop webhooks' deliveries (issue 17) after their requests were answered:
+// Applies the shop webhooks' deliveries and the CDP events (issue 17) after their
+// requests were answered:
 // claims pending deliveries from the store under a lease (so any number of processes may
-// run one), reads each with its platform's reader (shopify_events.h,
-// woocommerce_events.h) and writes the changes as an import writes its rows (matched by
+// run one), reads each with its source's reader (shopify_events.h,
+// woocommerce_events.h, cdp_events.h) and writes the changes as an import writes its rows (matched by
 // the shop's ids, idempotent, the derived fields and conversions kept exact; no email is
 // sent by it, the next sweep decides), then records the outcome.
 //

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "base/time.h"
+#include "integrations/cdp_events.h"
 #include "integrations/shopify_events.h"
 #include "integrations/woocommerce_events.h"
 
@@ -204,6 +205,75 @@ TEST(WooCommerceEvents, StatusesGuestsAndDeletions) {
   json bad = WooOrder();
   bad["refunds"][0]["total"] = "lots";
   EXPECT_EQ(WooCommerceChanges("order.created", bad, kNow).status().field(), "total");
+}
+
+// The Segment spec's examples (segment.com/docs/connections/spec/ecommerce/v2/).
+TEST(CdpEvents, IdentifyAndOrderCompleted) {
+  auto identify = CdpChanges(json::parse(R"({"type": "identify", "userId": "97980cfea0067", "messageId": "m1",
+      "traits": {"email": "peter@example.com", "firstName": "Peter", "lastName": "Gibbons",
+                 "createdAt": "2026-01-05T12:00:00Z"}})"),
+                             kNow);
+  ASSERT_TRUE(identify.ok()) << identify.status().ToString();
+  ASSERT_EQ(identify->clients.size(), 1u);
+  EXPECT_EQ(identify->clients[0].external_id, "97980cfea0067");
+  EXPECT_EQ(identify->clients[0].name, "Peter Gibbons");
+  EXPECT_EQ(identify->clients[0].created_at, ParseRfc3339("2026-01-05T12:00:00Z"));
+
+  auto order = CdpChanges(json::parse(R"({"type": "track", "event": "Order Completed", "userId": "97980cfea0067",
+      "timestamp": "2026-05-30T10:00:00Z", "context": {"traits": {"email": "peter@example.com"}},
+      "properties": {"order_id": "50314b8e9bcf000000000000", "total": 27.50, "revenue": 25.00, "currency": "USD",
+                     "products": [{"product_id": "507f1f77bcf86cd799439011", "sku": "45790-32", "name": "Monopoly",
+                                   "price": 19, "quantity": 1, "category": "Games"}]}})"),
+                          kNow);
+  ASSERT_TRUE(order.ok()) << order.status().ToString();
+  const OrderRow& o = order->orders.at(0);
+  EXPECT_EQ(o.external_id, "50314b8e9bcf000000000000");
+  EXPECT_EQ(o.client_external_id, "97980cfea0067");
+  EXPECT_EQ(o.client_email, "peter@example.com");
+  EXPECT_EQ(o.total_cents, 2750);  // total, not revenue (which leaves out shipping and tax)
+  EXPECT_EQ(o.order_date, *ParseRfc3339("2026-05-30T10:00:00Z"));
+  EXPECT_EQ(o.items.at(0).name, "Monopoly");
+  EXPECT_EQ(order->clients.at(0).external_id, "97980cfea0067");
+
+  auto revenue_only = CdpChanges(json::parse(R"({"type": "track", "event": "Order Completed", "userId": "u1",
+      "properties": {"order_id": "o2", "revenue": 12.5}})"),
+                                 kNow);
+  ASSERT_TRUE(revenue_only.ok());
+  EXPECT_EQ(revenue_only->orders.at(0).total_cents, 1250);
+  EXPECT_EQ(revenue_only->orders.at(0).order_date, kNow);  // no timestamp: now
+}
+
+TEST(CdpEvents, CancellationsOtherEventsAndBadInput) {
+  auto cancelled = CdpChanges(
+      json::parse(R"({"type": "track", "event": "Order Cancelled", "properties": {"order_id": "o1"}})"), kNow);
+  ASSERT_TRUE(cancelled.ok());
+  EXPECT_EQ(cancelled->cancel_orders, std::vector<std::string>{"o1"});
+  auto partial = CdpChanges(json::parse(R"({"type": "track", "event": "Order Refunded",
+      "properties": {"order_id": "o1", "products": [{"product_id": "p", "price": 1}]}})"),
+                            kNow);
+  ASSERT_TRUE(partial.ok());
+  EXPECT_TRUE(partial->cancel_orders.empty());
+  EXPECT_FALSE(partial->ignored.empty());
+  auto viewed = CdpChanges(json::parse(R"({"type": "track", "event": "Product Viewed", "userId": "u"})"), kNow);
+  ASSERT_TRUE(viewed.ok());
+  EXPECT_FALSE(viewed->ignored.empty());
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {R"({"type": "page"})", "type"},
+      {R"({"type": "identify", "traits": {}})", "userId"},
+      {R"({"type": "track", "event": "Order Completed", "userId": "u", "properties": {"total": 3}})", "order_id"},
+      {R"({"type": "track", "event": "Order Completed", "userId": "u", "properties": {"order_id": "o"}})", "total"},
+      {R"({"type": "track", "event": "Order Completed", "userId": "u",
+          "properties": {"order_id": "o", "total": -3}})",
+       "total"},
+      {R"({"type": "track", "event": "Order Completed", "userId": "u", "timestamp": "soon",
+          "properties": {"order_id": "o", "total": 3}})",
+       "timestamp"},
+  };
+  for (const auto& [body, field] : bad) {
+    auto r = CdpChanges(json::parse(body), kNow);
+    ASSERT_FALSE(r.ok()) << body;
+    EXPECT_EQ(r.status().field(), field) << body << ": " << r.status().ToString();
+  }
 }
 
 }  // namespace
