@@ -7,19 +7,6 @@ namespace {
 
 using nlohmann::json;
 
-const json& Member(const json& object, const char* field) {
-  static const json kNull;
-  if (!object.is_object()) return kNull;
-  auto it = object.find(field);
-  return it == object.end() ? kNull : *it;
-}
-
-ShopChanges Ignored(const std::string& why) {
-  ShopChanges changes;
-  changes.ignored = why;
-  return changes;
-}
-
 // The traits' name: `name`, else firstName and lastName.
 Result<std::string> NameOf(const json& traits) {
   RKD_ASSIGN_OR_RETURN(std::string name, ShopText(traits, "name"));
@@ -62,17 +49,7 @@ Result<ShopChanges> OrderCompleted(const json& body, Millis now) {
   RKD_ASSIGN_OR_RETURN(int64_t revenue, ShopCents(props, "revenue", int64_t{-1}));
   RKD_ASSIGN_OR_RETURN(row.total_cents, ShopCents(props, "total", revenue < 0 ? std::nullopt : std::optional(revenue)));
   RKD_ASSIGN_OR_RETURN(row.items, ShopItems(props, "products", "name"));
-  ShopChanges changes;
-  if (!row.client_external_id.empty()) {  // as for a shop's order: the client takes the id
-    ClientRow client;
-    client.line = 1;
-    client.external_id = row.client_external_id;
-    client.email = row.client_email;
-    client.name = row.client_name;
-    changes.clients.push_back(std::move(client));
-  }
-  changes.orders.push_back(std::move(row));
-  return changes;
+  return OrderChanges(std::move(row));
 }
 
 }  // namespace
@@ -88,13 +65,13 @@ Result<ShopChanges> CdpChanges(const json& body, Millis now) {
     const json& props = Member(body, "properties");
     const json& products = Member(props, "products");
     if (event == "Order Refunded" && products.is_array() && !products.empty())
-      return Ignored("a partial refund: send Order Completed again with the total that was kept");
+      return IgnoredChanges("a partial refund: send Order Completed again with the total that was kept");
     ShopChanges changes;
     RKD_ASSIGN_OR_RETURN(std::string id, RequiredShopId(props, "order_id"));
     changes.cancel_orders.push_back(id);
     return changes;
   }
-  return Ignored("event \"" + event.substr(0, 64) + "\" is not one Rekindle uses");
+  return IgnoredChanges("event \"" + event.substr(0, 64) + "\" is not one Rekindle uses");
 }
 
 }  // namespace rkd

@@ -26,4 +26,11 @@ struct ShopChanges {
   std::string ignored;
 };
 
+// Nothing to do, and why.
+ShopChanges IgnoredChanges(std::string why);
+// One order, with its customer as a client row too where the platform names the customer
+// by id: a client Rekindle knows by address only (typed in, imported without ids) then
+// takes the shop's id instead of the order being refused.
+ShopChanges OrderChanges(OrderRow order);
+
 }  // namespace rkd

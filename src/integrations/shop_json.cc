@@ -19,6 +19,13 @@ Status Bad(const char* field, const std::string& why) {
 
 }  // namespace
 
+const json& Member(const json& object, const char* field) {
+  static const json kNull;
+  if (!object.is_object()) return kNull;
+  auto it = object.find(field);
+  return it == object.end() ? kNull : *it;
+}
+
 Result<std::string> ShopId(const json& object, const char* field) {
   const json* v = Find(object, field);
   if (!v) return std::string();

@@ -12,6 +12,8 @@
 
 namespace rkd {
 
+// `object`'s member `field`, or null when `object` is not an object or has none.
+const nlohmann::json& Member(const nlohmann::json& object, const char* field);
 // An id (a positive integer or a non-empty string of at most 128 printable ASCII
 // characters) as text; "" when absent or null (or 0, WooCommerce's guest customer).
 Result<std::string> ShopId(const nlohmann::json& object, const char* field);

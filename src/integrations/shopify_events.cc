@@ -7,14 +7,7 @@ namespace {
 
 using nlohmann::json;
 
-const json& Member(const json& object, const char* field) {
-  static const json kNull;
-  if (!object.is_object()) return kNull;
-  auto it = object.find(field);
-  return it == object.end() ? kNull : *it;
-}
-
-Result<ShopChanges> OrderChanges(const json& order, Millis now) {
+Result<ShopChanges> ReadOrder(const json& order, Millis now) {
   OrderRow row;
   RKD_ASSIGN_OR_RETURN(row.external_id, RequiredShopId(order, "id"));
   const json& customer = Member(order, "customer");
@@ -39,19 +32,7 @@ Result<ShopChanges> OrderChanges(const json& order, Millis now) {
   RKD_ASSIGN_OR_RETURN(std::string financial, ShopText(order, "financial_status"));
   RKD_ASSIGN_OR_RETURN(std::optional<Millis> cancelled, ShopTime(order, "cancelled_at", now));
   row.status = cancelled || financial == "refunded" || financial == "voided" ? kOrderCancelled : kOrderCreated;
-  ShopChanges changes;
-  // The order's customer as a client row too: a client Rekindle knows by address only
-  // (typed in, imported without ids) takes the shop's id instead of being refused.
-  if (!row.client_external_id.empty()) {
-    ClientRow client;
-    client.line = 1;
-    client.external_id = row.client_external_id;
-    client.email = row.client_email;
-    client.name = row.client_name;
-    changes.clients.push_back(std::move(client));
-  }
-  changes.orders.push_back(std::move(row));
-  return changes;
+  return OrderChanges(std::move(row));
 }
 
 Result<ShopChanges> CustomerChanges(const json& customer, Millis now) {
@@ -79,18 +60,12 @@ Result<ShopChanges> Forget(const json& customer) {
   return changes;
 }
 
-ShopChanges Ignored(const std::string& why) {
-  ShopChanges changes;
-  changes.ignored = why;
-  return changes;
-}
-
 }  // namespace
 
 Result<ShopChanges> ShopifyChanges(const std::string& topic, const json& body, Millis now) {
   if (!body.is_object()) return Status::InvalidArgument("the body must be a JSON object", "body");
   if (topic == "orders/create" || topic == "orders/paid" || topic == "orders/updated" || topic == "orders/cancelled")
-    return OrderChanges(body, now);
+    return ReadOrder(body, now);
   if (topic == "customers/create" || topic == "customers/update") return CustomerChanges(body, now);
   if (topic == "customers/delete") return Forget(body);
   if (topic == "customers/redact") return Forget(Member(body, "customer"));
@@ -98,17 +73,17 @@ Result<ShopChanges> ShopifyChanges(const std::string& topic, const json& body, M
     RKD_ASSIGN_OR_RETURN(std::string email, ShopText(body, "email_address"));
     RKD_ASSIGN_OR_RETURN(std::string state, ShopText(Member(body, "email_marketing_consent"), "state"));
     if (state != "unsubscribed" && state != "redacted")
-      return Ignored("consent " + (state.empty() ? "unknown" : state));
+      return IgnoredChanges("consent " + (state.empty() ? "unknown" : state));
     if (email.empty()) return Status::InvalidArgument("email_address is required", "email_address");
     ShopChanges changes;
     changes.suppress.push_back(email);
     return changes;
   }
-  if (topic == "refunds/create") return Ignored("the refunded total arrives with orders/updated");
+  if (topic == "refunds/create") return IgnoredChanges("the refunded total arrives with orders/updated");
   if (topic == "customers/data_request")
-    return Ignored("a data request: export the client's data with GET /api/users?externalId= and their orders");
-  if (topic == "shop/redact") return Ignored("shop/redact: the shop's data is deleted by removing the store");
-  return Ignored("topic " + topic + " is not one Rekindle uses");
+    return IgnoredChanges("a data request: export the client's data with GET /api/users?externalId= and their orders");
+  if (topic == "shop/redact") return IgnoredChanges("shop/redact: the shop's data is deleted by removing the store");
+  return IgnoredChanges("topic " + topic + " is not one Rekindle uses");
 }
 
 }  // namespace rkd

@@ -7,22 +7,9 @@ namespace {
 
 using nlohmann::json;
 
-const json& Member(const json& object, const char* field) {
-  static const json kNull;
-  if (!object.is_object()) return kNull;
-  auto it = object.find(field);
-  return it == object.end() ? kNull : *it;
-}
-
-ShopChanges Ignored(const std::string& why) {
-  ShopChanges changes;
-  changes.ignored = why;
-  return changes;
-}
-
-Result<ShopChanges> OrderChanges(const json& order, Millis now) {
+Result<ShopChanges> ReadOrder(const json& order, Millis now) {
   RKD_ASSIGN_OR_RETURN(std::string status, ShopText(order, "status"));
-  if (status == "pending" || status == "checkout-draft") return Ignored("order not paid yet (" + status + ")");
+  if (status == "pending" || status == "checkout-draft") return IgnoredChanges("order not paid yet (" + status + ")");
   OrderRow row;
   RKD_ASSIGN_OR_RETURN(row.external_id, RequiredShopId(order, "id"));
   RKD_ASSIGN_OR_RETURN(row.client_external_id, ShopId(order, "customer_id"));  // 0: a guest
@@ -51,19 +38,7 @@ Result<ShopChanges> OrderChanges(const json& order, Millis now) {
   row.status = status == "cancelled" || status == "refunded" || status == "failed" || status == "trash"
                    ? kOrderCancelled
                    : kOrderCreated;
-  ShopChanges changes;
-  // The order's customer as a client row too: a client Rekindle knows by address only
-  // (typed in, imported without ids) takes the shop's id instead of being refused.
-  if (!row.client_external_id.empty()) {
-    ClientRow client;
-    client.line = 1;
-    client.external_id = row.client_external_id;
-    client.email = row.client_email;
-    client.name = row.client_name;
-    changes.clients.push_back(std::move(client));
-  }
-  changes.orders.push_back(std::move(row));
-  return changes;
+  return OrderChanges(std::move(row));
 }
 
 Result<ShopChanges> CustomerChanges(const json& customer, Millis now) {
@@ -83,7 +58,7 @@ Result<ShopChanges> CustomerChanges(const json& customer, Millis now) {
 
 Result<ShopChanges> WooCommerceChanges(const std::string& topic, const json& body, Millis now) {
   if (!body.is_object()) return Status::InvalidArgument("the body must be a JSON object", "body");
-  if (topic == "order.created" || topic == "order.updated" || topic == "order.restored") return OrderChanges(body, now);
+  if (topic == "order.created" || topic == "order.updated" || topic == "order.restored") return ReadOrder(body, now);
   if (topic == "order.deleted") {
     ShopChanges changes;
     RKD_ASSIGN_OR_RETURN(std::string id, RequiredShopId(body, "id"));
@@ -97,7 +72,7 @@ Result<ShopChanges> WooCommerceChanges(const std::string& topic, const json& bod
     changes.forget_external_ids.push_back(id);
     return changes;
   }
-  return Ignored("topic " + topic + " is not one Rekindle uses");
+  return IgnoredChanges("topic " + topic + " is not one Rekindle uses");
 }
 
 }  // namespace rkd
