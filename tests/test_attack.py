@@ -629,8 +629,8 @@ class KeyedServerAttackTest(AttackBase):
             (b'{"model":1}', "model"), (b'{"model":null}', "model"), (b'{"model":"../../../etc/passwd"}', "model"),
             (b'{"model":"BGNBD"}', "model"), (b'{"unit":"fortnights"}', "unit"), (b'{"unit":["days"]}', "unit"),
             (b'{"until":"1997-02-30"}', "until"), (b'{"until":"9999-12-31"}', "until"), (b'{"until":1e300}', "until"),
-            (b'{"until":"' + b"1" * 100000 + b'"}', "until"), (b'{"until":"1997-09-30\r\nX: y"}', "until"),
-            (b'{"horizonDays":90}', "horizonDays"), (b'{"x\r\nBcc: v@example.com":1}', None),
+            (b'{"until":"' + b"1" * 100000 + b'"}', "until"), (b'{"until":"1997-09-30\\r\\nX: y"}', "until"),
+            (b'{"horizonDays":90}', "horizonDays"), (b'{"x\\r\\nBcc: v@example.com":1}', "body"),
         ]
         for body, field in hostile:
             with self.subTest(body=body[:60]):

@@ -1,5 +1,7 @@
 #include "api/model_api.h"
 
+#include <algorithm>
+
 #include "api/validation.h"
 #include "http/envelope.h"
 
@@ -45,8 +47,11 @@ Result<ModelRunOptions> ParseModelFitRequest(const std::string& body, const Mode
         return Status::InvalidArgument("until must not be in the future", "until");
       o.until = *until;
     } else {
-      return Status::InvalidArgument(key.size() > 64 ? "a field is not known" : key + " is not a known field",
-                                     key.size() > 64 ? "body" : key);
+      // A key is named back only when it is short printable ASCII (never a header's line break).
+      const bool plain =
+          key.size() <= 64 && std::all_of(key.begin(), key.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+      return Status::InvalidArgument(plain ? key + " is not a known field" : "a field is not known",
+                                     plain ? key : "body");
     }
   }
   return o;
