@@ -168,7 +168,7 @@ int Serve(const Config& given, bool with_pipeline) {
   RegisterEffectivenessRoutes(router, ctx);
   RegisterExportRoutes(router, ctx);
   // Issue 11: GET /api/model, POST /api/model/fit (one fit at a time in this process).
-  ModelRunner model_runner(store, clock);
+  ModelRunner model_runner(store, clock, MakeLeaderLock(config, kModelRole));
   RegisterModelRoutes(router, ctx, model_runner, ModelOptionsFromConfig(config, clock.Now()));
   ImportJobs imports(store, clock, config.data_dir() + "/tmp", &sweeper);
   RegisterImportRoutes(router, ctx, imports);

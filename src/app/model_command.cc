@@ -65,8 +65,10 @@ void AddCommonOptions(CLI::App* cmd, ModelArgs& a) {
       ->check(CLI::IsMember({"bgnbd", "paretonbd"}));
 }
 
-int RunFit(Store& store, const ModelRunOptions& o, Millis now) {
-  auto fit = FitAndStore(store, o, now);
+int RunFit(const Config& config, Store& store, const Clock& clock, const ModelRunOptions& o) {
+  // One fit at a time across the processes sharing the store (the API's included).
+  ModelRunner runner(store, clock, MakeLeaderLock(config, kModelRole));
+  auto fit = runner.TryFit(o);
   if (!fit.ok()) return Fail(fit.status());
   nlohmann::json out = FitRecordJson(fit->record);
   out["parameters"] = out["params"];
@@ -168,7 +170,7 @@ int RunModelCommand(const Config& config, const ModelArgs& a) {
   if (!options.ok()) return Fail(options.status());
   auto store = OpenStore(config, clock);
   if (!store.ok()) return Fail(store.status());
-  return a.predict ? RunPredict(**store, *options, now, a.out) : RunFit(**store, *options, now);
+  return a.predict ? RunPredict(**store, *options, now, a.out) : RunFit(config, **store, clock, *options);
 }
 
 }  // namespace rkd

@@ -271,7 +271,18 @@ Result<StoreModelFit> ModelRunner::TryFit(const ModelRunOptions& options) {
   bool expected = false;
   if (!running_.compare_exchange_strong(expected, true))
     return Status::AlreadyExists("a fit is already running; try again when it ends", "fit");
-  auto fit = FitAndStore(store_, options, clock_.Now());
+  std::lock_guard guard(lock_mu_);  // uncontended: running_ lets one caller in
+  Result<StoreModelFit> fit = Status::Internal("no fit");
+  if (lock_) {
+    auto held = lock_->TryAcquire();
+    if (!held.ok() || !*held) {
+      running_.store(false);
+      if (!held.ok()) return held.status();
+      return Status::AlreadyExists("a fit is already running in another process; try again when it ends", "fit");
+    }
+  }
+  fit = FitAndStore(store_, options, clock_.Now());
+  if (lock_) lock_->Release();
   running_.store(false);
   return fit;
 }

@@ -9,6 +9,8 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -16,6 +18,7 @@
 
 #include "base/status.h"
 #include "base/time.h"
+#include "leader/leader_lock.h"
 #include "model/gamma_gamma.h"
 #include "model/prediction.h"
 #include "model/purchase_model.h"
@@ -81,17 +84,22 @@ Result<StoreModelFit> FitAndStore(Store& store, const ModelRunOptions& options, 
 // converged, fitId, fittedAt, diagnostics.
 nlohmann::json FitRecordJson(const ModelFitRecord& record);
 
-// One fit at a time per process (the API's POST /api/model/fit): TryFit answers
-// FailedPrecondition "a fit is already running" (field "fit") while another runs.
+// One fit at a time: TryFit answers AlreadyExists "a fit is already running" (field
+// "fit") while another runs in this process, or, with a lock (RKD_DATABASE_URL's: an
+// advisory lock on PostgreSQL, a file beside SQLite), in another process sharing the
+// store, so two fits never interleave their predictions.
 class ModelRunner {
  public:
-  ModelRunner(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+  ModelRunner(Store& store, const Clock& clock, std::unique_ptr<LeaderLock> lock = nullptr)
+      : store_(store), clock_(clock), lock_(std::move(lock)) {}
   Result<StoreModelFit> TryFit(const ModelRunOptions& options);
   bool running() const { return running_.load(); }
 
  private:
   Store& store_;
   const Clock& clock_;
+  std::unique_ptr<LeaderLock> lock_;  // may be null: this process alone
+  std::mutex lock_mu_;                // LeaderLock is not thread-safe
   std::atomic<bool> running_{false};
 };
 

@@ -10,6 +10,7 @@
 #include <random>
 #include <thread>
 
+#include "leader/file_leader_lock.h"
 #include "store/sqlite/sqlite_store.h"
 #include "testing/fault_injection.h"
 #include "testing/temp_dir.h"
@@ -187,6 +188,23 @@ TEST_F(ModelRunnerTest, ASecondFitWhileOneRunsIsRefused) {
   EXPECT_FALSE(runner.running());
   auto third = runner.TryFit(Options());  // free again: refused for its data, not for running
   EXPECT_EQ(third.status().field(), "RKD_MODEL_MIN_CLIENTS");
+}
+
+TEST_F(ModelRunnerTest, AFitRunningInAnotherProcessIsRefusedThroughTheLock) {
+  LoadClients(*store_, 600);
+  FileLeaderLock other(dir_ / "rekindle-model.lock");  // another process's fit holds it
+  ASSERT_TRUE(other.TryAcquire().value());
+  ModelRunner runner(*store_, clock_, std::make_unique<FileLeaderLock>(dir_ / "rekindle-model.lock"));
+  auto refused = runner.TryFit(Options());
+  EXPECT_EQ(refused.status().code(), Code::kAlreadyExists);
+  EXPECT_EQ(refused.status().field(), "fit");
+  EXPECT_FALSE(runner.running());
+  EXPECT_FALSE(store_->LatestModelFit().value().has_value());
+  other.Release();
+  auto fit = runner.TryFit(Options());  // free again
+  ASSERT_TRUE(fit.ok()) << fit.status().ToString();
+  EXPECT_EQ(fit->predictions, 600);
+  EXPECT_TRUE(other.TryAcquire().value());  // the runner let it go after its fit
 }
 
 TEST(ModelRunnerOptions, UnitsAndKindsByName) {
