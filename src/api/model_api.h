@@ -1,7 +1,7 @@
 // The churn and value models over HTTP (issue 11): GET /api/model (the current fit, or
 // why there is none), POST /api/model/fit (refit now, synchronously: 409 while another
-// fit runs, here or in another process on the store, 422 with the reason when the history is too small), and a
-// client's prediction as GET /api/users shows it.
+// fit runs, here or in another process on the store; 422 with the reason when the
+// history is too small), and a client's prediction as GET /api/users shows it.
 #pragma once
 
 #include <nlohmann/json.hpp>
