@@ -145,7 +145,8 @@ int main(int argc, char** argv) {
   std::printf(
       "  mean churn(90d) %.3f, expected orders(90d) %.0f in all, mean 12-month value %.2f, "
       "median next order %.0f d on average for %lld clients\n",
-      churn / n, expected, value / n, with_next ? expected_next / with_next : 0.0, static_cast<long long>(with_next));
+      churn / static_cast<double>(n), expected, value / static_cast<double>(n),
+      with_next ? expected_next / static_cast<double>(with_next) : 0.0, static_cast<long long>(with_next));
 
   // For comparison (no target): Pareto/NBD, whose likelihood and predictions need the
   // Gauss hypergeometric function and whose fit uses a numerical gradient.

@@ -8,7 +8,7 @@ build_pkgs=(
   g++ cmake ninja-build pkg-config make dpkg-dev
   libboost1.81-dev nlohmann-json3-dev libsqlite3-dev sqlite3
   libspdlog-dev libfmt-dev libcli11-dev libkainjow-mustache-dev
-  libcurl4-openssl-dev libpq-dev libnats-dev prometheus-cpp-dev libhowardhinnant-date-dev tzdata
+  libcurl4-openssl-dev libpq-dev libnats-dev prometheus-cpp-dev libhowardhinnant-date-dev libnlopt-dev tzdata
   nodejs npm
 )
 # clang + libclang-rt-14-dev: the libFuzzer targets (fuzz/); clang-format: the lint tier.

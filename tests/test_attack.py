@@ -608,6 +608,67 @@ class KeyedServerAttackTest(AttackBase):
         self.assertEqual(json.loads(data)["data"]["createdBy"], "key-1")
         self.assert_leaks_nothing({}, data)
 
+    # Issue 11: the churn and value models.
+
+    def model_rows(self):
+        return tuple(store_query(self.server.env, f"SELECT COUNT(*) FROM {t}")[0]
+                     for t in ("model_fits", "predictions"))
+
+    def test_model_routes_need_a_key_and_refuse_hostile_values(self):
+        before, models_before = self.counts(), self.model_rows()
+        for method, target in [("GET", "/api/model"), ("POST", "/api/model/fit"),
+                               ("GET", "/api/users?sort=churnProbability"),
+                               ("GET", "/api/users?minChurnProbability=0.5")]:
+            for auth in ({}, {"Authorization": "Bearer nope"}):
+                with self.subTest(method=method, target=target, auth=auth):
+                    h = dict(auth, **{"Content-Type": "application/json"})
+                    status, headers, data = get(self.server.port, target, h, method, b"{}" if method == "POST" else b"")
+                    self.assertEqual(status, 401, data)
+                    self.assert_leaks_nothing(headers, data)
+        auth = {"Authorization": "Bearer " + KEY, "Content-Type": "application/json"}
+        hostile = [
+            (b'[]', None), (b'"x"', None), (b'{"model":', None), (b'{"model":"bgnbd","model":"paretonbd"}', None),
+            (b'{"model":1}', "model"), (b'{"model":null}', "model"), (b'{"model":"../../../etc/passwd"}', "model"),
+            (b'{"model":"BGNBD"}', "model"), (b'{"unit":"fortnights"}', "unit"), (b'{"unit":["days"]}', "unit"),
+            (b'{"until":"1997-02-30"}', "until"), (b'{"until":"9999-12-31"}', "until"), (b'{"until":1e300}', "until"),
+            (b'{"until":"' + b"1" * 100000 + b'"}', "until"), (b'{"until":"1997-09-30\\r\\nX: y"}', "until"),
+            (b'{"horizonDays":90}', "horizonDays"), (b'{"x\\r\\nBcc: v@example.com":1}', "body"),
+        ]
+        for body, field in hostile:
+            with self.subTest(body=body[:60]):
+                status, headers, data = get(self.server.port, "/api/model/fit", auth, "POST", body)
+                self.assertIn(status, (400, 413), data)
+                if field:
+                    self.assertEqual(json.loads(data)["field"], field)
+                self.assert_leaks_nothing(headers, data)
+        for query, field in [("minChurnProbability=-0.1", "minChurnProbability"),
+                             ("minChurnProbability=1.0000001", "minChurnProbability"),
+                             ("minChurnProbability=1e999", "minChurnProbability"),
+                             ("minChurnProbability=0x1", "minChurnProbability"),
+                             ("minChurnProbability=0.5%20", "minChurnProbability"),
+                             ("minChurnProbability=%00", "minChurnProbability"),
+                             ("minChurnProbability=" + "9" * 5000, "minChurnProbability"),
+                             ("sort=churnProbability%00", "sort"),
+                             ("sort=churnProbability&cursor=eyJzIjoibmFtZSJ9", "cursor"),
+                             ("sort=score&minChurnProbability=0.5", "minChurnProbability"),
+                             ("minChurnProbability=0.5&state=suppressed", "state")]:
+            with self.subTest(query=query):
+                status, headers, data = get(self.server.port, "/api/users?" + query, auth)
+                self.assertEqual(status, 400, data)
+                self.assertEqual(json.loads(data)["field"], field)
+                self.assert_leaks_nothing(headers, data)
+        self.assertEqual(self.counts(), before)
+        self.assertEqual(self.model_rows(), models_before)
+        # The key works: a fit is attempted and refused for too little history (422, nothing
+        # written), and the model's state says there is no fit.
+        status, _, data = get(self.server.port, "/api/model/fit", auth, "POST", b"{}")
+        self.assertEqual(status, 422, data)
+        self.assertEqual(json.loads(data)["field"], "RKD_MODEL_MIN_CLIENTS")
+        status, _, data = get(self.server.port, "/api/model", auth)
+        self.assertEqual(status, 200, data)
+        self.assertIsNone(json.loads(data)["data"]["fit"])
+        self.assertEqual(self.model_rows(), models_before)
+
     # Issue 10: /api/imports and /api/exports.
 
     def import_rows(self):

@@ -49,7 +49,7 @@ class PackageTest(unittest.TestCase):
             ["dpkg", "--print-architecture"], capture_output=True, text=True).stdout.strip())
         depends = self.field("Depends")
         # dpkg-shlibdeps named the runtime libraries the binary links.
-        for lib in ("libc6", "libsqlite3-0", "libpq5", "libcurl4", "libnats3.4", "adduser"):
+        for lib in ("libc6", "libsqlite3-0", "libpq5", "libcurl4", "libnats3.4", "libnlopt0", "adduser"):
             self.assertIn(lib, depends)
 
     def test_contents(self):

@@ -719,3 +719,81 @@ UPDATE holdouts SET converted_at = CASE WHEN $3 = 1 THEN NULL ELSE converted_at 
                     conversion_revenue = CASE WHEN $3 = 1 THEN NULL ELSE $4::double precision END,
                     conversion_order_id = CASE WHEN $3 = 1 THEN NULL ELSE conversion_order_id END
 WHERE user_id = $1 AND conversion_order_id = $2;
+
+-- ---- models (issue 11) ----------------------------------------------------------------
+-- The churn and value models' reads and writes (store/sql/model_store.cc), as in
+-- sql/sqlite/queries.sql.
+
+-- name: scan-model-clients
+SELECT u.user_id, COALESCE(u.external_id, '') FROM users AS u
+WHERE u.user_id > $1::text
+  AND EXISTS (SELECT 1 FROM orders AS o
+              WHERE o.user_id = u.user_id AND o.order_date <= $2::bigint
+                AND upper(o.status) NOT IN ('CANCELLED', 'CANCELED', 'REFUNDED'))
+ORDER BY u.user_id LIMIT $3;
+
+-- name: scan-model-orders
+SELECT user_id, order_date, total_value FROM orders
+WHERE user_id > $1::text AND user_id <= $2::text AND upper(status) NOT IN ('CANCELLED', 'CANCELED', 'REFUNDED')
+ORDER BY user_id, order_date, order_id;
+
+-- name: insert-model-fit
+INSERT INTO model_fits (fit_id, model, unit, until, params, log_likelihood, clients, iterations, seconds,
+                        converged, diagnostics, fitted_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12);
+
+-- name: latest-model-fit
+SELECT fit_id, model, unit, until, params, log_likelihood, clients, iterations, seconds, converged, diagnostics,
+       fitted_at
+FROM model_fits ORDER BY fitted_at DESC, fit_id DESC LIMIT 1;
+
+-- name: upsert-prediction
+INSERT INTO predictions (user_id, fit_id, p_alive, churn_probability, expected_orders, next_order_at,
+                         predicted_value, computed_at)
+SELECT $1::text, $2::text, $3::float8, $4::float8, $5::float8, $6::bigint, $7::float8, $8::bigint
+WHERE EXISTS (SELECT 1 FROM users WHERE user_id = $1::text)
+ON CONFLICT (user_id) DO UPDATE SET fit_id = excluded.fit_id, p_alive = excluded.p_alive,
+  churn_probability = excluded.churn_probability, expected_orders = excluded.expected_orders,
+  next_order_at = excluded.next_order_at, predicted_value = excluded.predicted_value,
+  computed_at = excluded.computed_at;
+
+-- name: upsert-prediction/batch
+INSERT INTO predictions (user_id, fit_id, p_alive, churn_probability, expected_orders, next_order_at,
+                         predicted_value, computed_at)
+SELECT r->>0, r->>1, (r->>2)::float8, (r->>3)::float8, (r->>4)::float8, (r->>5)::bigint, (r->>6)::float8,
+       (r->>7)::bigint
+FROM json_array_elements($1::json) AS r
+WHERE EXISTS (SELECT 1 FROM users WHERE user_id = r->>0)
+ON CONFLICT (user_id) DO UPDATE SET fit_id = excluded.fit_id, p_alive = excluded.p_alive,
+  churn_probability = excluded.churn_probability, expected_orders = excluded.expected_orders,
+  next_order_at = excluded.next_order_at, predicted_value = excluded.predicted_value,
+  computed_at = excluded.computed_at;
+
+-- name: delete-predictions-not-of
+DELETE FROM predictions WHERE fit_id <> $1;
+
+-- name: predictions-of
+SELECT user_id, fit_id, p_alive, churn_probability, expected_orders, next_order_at, predicted_value, computed_at
+FROM predictions WHERE user_id IN (SELECT json_array_elements_text($1::json));
+
+-- name: list-users-churn-desc
+SELECT u.user_id, u.email, u.name, u.last_order_date, u.order_count, u.average_order_value,
+       u.preferred_categories, u.engagement_score, u.last_email_date, u.created_at, u.updated_at, u.time_zone,
+       u.external_id, u.total_spent_cents, u.first_order_date, p.churn_probability
+FROM predictions AS p JOIN users AS u ON u.user_id = p.user_id
+WHERE ($6::float8 IS NULL OR p.churn_probability >= $6::float8)
+  AND ($1::float8 IS NULL OR u.engagement_score < $1::float8)
+  AND ($2::text IS NULL OR u.name ILIKE $2::text ESCAPE '\' OR u.email ILIKE $2::text ESCAPE '\')
+  AND ($3::float8 IS NULL OR (p.churn_probability, p.user_id) < ($3::float8, $4::text))
+ORDER BY p.churn_probability DESC, p.user_id DESC LIMIT $5;
+
+-- name: list-users-churn-asc
+SELECT u.user_id, u.email, u.name, u.last_order_date, u.order_count, u.average_order_value,
+       u.preferred_categories, u.engagement_score, u.last_email_date, u.created_at, u.updated_at, u.time_zone,
+       u.external_id, u.total_spent_cents, u.first_order_date, p.churn_probability
+FROM predictions AS p JOIN users AS u ON u.user_id = p.user_id
+WHERE ($6::float8 IS NULL OR p.churn_probability >= $6::float8)
+  AND ($1::float8 IS NULL OR u.engagement_score < $1::float8)
+  AND ($2::text IS NULL OR u.name ILIKE $2::text ESCAPE '\' OR u.email ILIKE $2::text ESCAPE '\')
+  AND ($3::float8 IS NULL OR (p.churn_probability, p.user_id) > ($3::float8, $4::text))
+ORDER BY p.churn_probability ASC, p.user_id ASC LIMIT $5;

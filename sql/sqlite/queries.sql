@@ -672,3 +672,77 @@ UPDATE holdouts SET converted_at = CASE WHEN ?3 = 1 THEN NULL ELSE converted_at 
                     conversion_revenue = CASE WHEN ?3 = 1 THEN NULL ELSE ?4 END,
                     conversion_order_id = CASE WHEN ?3 = 1 THEN NULL ELSE conversion_order_id END
 WHERE user_id = ?1 AND conversion_order_id = ?2;
+
+-- ---- models (issue 11) ----------------------------------------------------------------
+-- The churn and value models' reads and writes (store/sql/model_store.cc).
+
+-- name: scan-model-clients
+-- A page of clients with a non-cancelled order on or before ?2: ?1 the last user id of
+-- the page before ('' first), ?3 the limit; their shop ids ('' when none).
+SELECT u.user_id, COALESCE(u.external_id, '') FROM users AS u
+WHERE u.user_id > ?1
+  AND EXISTS (SELECT 1 FROM orders AS o
+              WHERE o.user_id = u.user_id AND o.order_date <= ?2
+                AND upper(o.status) NOT IN ('CANCELLED', 'CANCELED', 'REFUNDED'))
+ORDER BY u.user_id LIMIT ?3;
+
+-- name: scan-model-orders
+-- The non-cancelled orders of the clients with ?1 < user_id <= ?2 (a page of
+-- scan-model-clients), through orders_by_user, each client's oldest first.
+SELECT user_id, order_date, total_value FROM orders
+WHERE user_id > ?1 AND user_id <= ?2 AND upper(status) NOT IN ('CANCELLED', 'CANCELED', 'REFUNDED')
+ORDER BY user_id, order_date, order_id;
+
+-- name: insert-model-fit
+INSERT INTO model_fits (fit_id, model, unit, until, params, log_likelihood, clients, iterations, seconds,
+                        converged, diagnostics, fitted_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12);
+
+-- name: latest-model-fit
+SELECT fit_id, model, unit, until, params, log_likelihood, clients, iterations, seconds, converged, diagnostics,
+       fitted_at
+FROM model_fits ORDER BY fitted_at DESC, fit_id DESC LIMIT 1;
+
+-- name: upsert-prediction
+-- A client's prediction, replacing the one before; nothing for a client deleted since.
+INSERT INTO predictions (user_id, fit_id, p_alive, churn_probability, expected_orders, next_order_at,
+                         predicted_value, computed_at)
+SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 WHERE EXISTS (SELECT 1 FROM users WHERE user_id = ?1)
+ON CONFLICT (user_id) DO UPDATE SET fit_id = excluded.fit_id, p_alive = excluded.p_alive,
+  churn_probability = excluded.churn_probability, expected_orders = excluded.expected_orders,
+  next_order_at = excluded.next_order_at, predicted_value = excluded.predicted_value,
+  computed_at = excluded.computed_at;
+
+-- name: delete-predictions-not-of
+DELETE FROM predictions WHERE fit_id <> ?1;
+
+-- name: predictions-of
+SELECT user_id, fit_id, p_alive, churn_probability, expected_orders, next_order_at, predicted_value, computed_at
+FROM predictions WHERE user_id IN (SELECT value FROM json_each(?1));
+
+-- name: list-users-churn-desc
+-- GET /api/users?sort=churnProbability (or minChurnProbability=): the clients with a
+-- prediction, through predictions_by_churn. ?1 score bound, ?2 a LIKE pattern (name or
+-- email), ?3/?4 the cursor's (churn, user_id), ?5 the limit, ?6 the least churn (NULL:
+-- any). The users' columns as list-users reads them.
+SELECT u.user_id, u.email, u.name, u.last_order_date, u.order_count, u.average_order_value,
+       u.preferred_categories, u.engagement_score, u.last_email_date, u.created_at, u.updated_at, u.time_zone,
+       u.external_id, u.total_spent_cents, u.first_order_date, p.churn_probability
+FROM predictions AS p JOIN users AS u ON u.user_id = p.user_id
+WHERE (?6 IS NULL OR p.churn_probability >= ?6)
+  AND (?1 IS NULL OR u.engagement_score < ?1)
+  AND (?2 IS NULL OR u.name LIKE ?2 ESCAPE '\' OR u.email LIKE ?2 ESCAPE '\')
+  AND (?3 IS NULL OR (p.churn_probability, p.user_id) < (?3, ?4))
+ORDER BY p.churn_probability DESC, p.user_id DESC LIMIT ?5;
+
+-- name: list-users-churn-asc
+-- list-users-churn-desc, lowest churn first.
+SELECT u.user_id, u.email, u.name, u.last_order_date, u.order_count, u.average_order_value,
+       u.preferred_categories, u.engagement_score, u.last_email_date, u.created_at, u.updated_at, u.time_zone,
+       u.external_id, u.total_spent_cents, u.first_order_date, p.churn_probability
+FROM predictions AS p JOIN users AS u ON u.user_id = p.user_id
+WHERE (?6 IS NULL OR p.churn_probability >= ?6)
+  AND (?1 IS NULL OR u.engagement_score < ?1)
+  AND (?2 IS NULL OR u.name LIKE ?2 ESCAPE '\' OR u.email LIKE ?2 ESCAPE '\')
+  AND (?3 IS NULL OR (p.churn_probability, p.user_id) > (?3, ?4))
+ORDER BY p.churn_probability ASC, p.user_id ASC LIMIT ?5;

@@ -4,6 +4,7 @@
 #include "api/client_state.h"
 #include "api/journey_state.h"
 #include "api/list_filters.h"
+#include "api/model_api.h"
 #include "api/validation.h"
 #include "domain/json_codec.h"
 #include "http/envelope.h"
@@ -45,9 +46,12 @@ HttpResponse UserResponse(const ApiContext& ctx, const User& user, int status = 
   if (!state.ok()) return ErrorResponse(state.status());
   auto journey = JourneyStates(ctx.store, {user}, ctx.clock.Now());
   if (!journey.ok()) return ErrorResponse(journey.status());
+  auto prediction = ctx.store.PredictionsOf({user.user_id});  // issue 11: the latest fit's
+  if (!prediction.ok()) return ErrorResponse(prediction.status());
   nlohmann::json data = UserJson(ctx, user);
   data["state"] = std::move(state).value();
   data["journey"] = std::move((*journey)[user.user_id]);
+  data["prediction"] = prediction->empty() ? nlohmann::json(nullptr) : PredictionJson(prediction->front());
   return DataResponse(data, status);
 }
 
@@ -58,6 +62,9 @@ void RegisterUserRoutes(Router& router, ApiContext& ctx) {
     auto query = ParseUserQuery(req.query, ctx.rules.threshold, ctx.page_limits);
     if (!query.ok()) return ErrorResponse(query.status());
     if (Status st = ApplyStateFilter(req.query, ctx.rules.threshold, &*query); !st.ok()) return ErrorResponse(st);
+    if (!query->state.empty() && (query->sort == UserSort::kChurnProbability || query->min_churn_probability))
+      return ErrorResponse(Status::InvalidArgument(
+          "state cannot be combined with sort=churnProbability or minChurnProbability", "state"));
     // ?externalId=: the client with the shop's customer id (issue 10), a list of one or none.
     auto external_id = req.query.find("externalId");
     if (external_id != req.query.end() && (external_id->second.empty() || external_id->second.size() > 200))
@@ -73,10 +80,18 @@ void RegisterUserRoutes(Router& router, ApiContext& ctx) {
     if (!facts.ok()) return ErrorResponse(facts.status());
     auto journeys = JourneyStates(ctx.store, page->items, ctx.clock.Now());  // one read for the page
     if (!journeys.ok()) return ErrorResponse(journeys.status());
+    std::vector<std::string> ids;
+    for (const User& u : page->items) ids.push_back(u.user_id);
+    auto predictions = ctx.store.PredictionsOf(ids);  // issue 11: one read for the page
+    if (!predictions.ok()) return ErrorResponse(predictions.status());
+    std::map<std::string, nlohmann::json> prediction_of;
+    for (const ClientPredictionRecord& p : *predictions) prediction_of[p.user_id] = PredictionJson(p);
     nlohmann::json items = nlohmann::json::array();
     for (const User& u : page->items) {
       nlohmann::json item = ToJson(u);
       item["journey"] = std::move((*journeys)[u.user_id]);
+      auto p = prediction_of.find(u.user_id);
+      item["prediction"] = p == prediction_of.end() ? nlohmann::json(nullptr) : std::move(p->second);
       auto f = facts->find(u.user_id);
       item["state"] =
           ClientStateJson(u, f == facts->end() ? nullptr : &f->second, InHoldout(u.user_id, ctx.holdout_share));

@@ -1,5 +1,6 @@
 #include "api/validation.h"
 
+#include <charconv>
 #include <cmath>
 #include <set>
 
@@ -321,11 +322,31 @@ Result<UserQuery> ParseUserQuery(const std::map<std::string, std::string>& query
                                                            {"score", UserSort::kScore},
                                                            {"engagementScore", UserSort::kScore},
                                                            {"lastOrderDate", UserSort::kLastOrderDate},
-                                                           {"name", UserSort::kName}};
+                                                           {"name", UserSort::kName},
+                                                           {"churnProbability", UserSort::kChurnProbability}};
     auto s = kSorts.find(it->second);
-    if (s == kSorts.end()) return Invalid("sort", "must be one of createdAt, score, lastOrderDate, name");
+    if (s == kSorts.end())
+      return Invalid("sort", "must be one of createdAt, score, lastOrderDate, name, churnProbability");
     q.sort = s->second;
-    q.descending = q.sort == UserSort::kCreatedAt;  // newest first; the others ascending
+    // Newest first, and the likeliest to churn first; the others ascending.
+    q.descending = q.sort == UserSort::kCreatedAt || q.sort == UserSort::kChurnProbability;
+  }
+  // Issue 11: the clients whose predicted churn probability is at least this (0..1); the
+  // list is then sorted by churn probability (another sort cannot go with it).
+  if (auto it = query.find("minChurnProbability"); it != query.end()) {
+    const std::string& text = it->second;
+    double v = -1;
+    const char* end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(text.data(), end, v);
+    if (text.empty() || text.size() > 32 || ec != std::errc() || ptr != end || !(v >= 0 && v <= 1))
+      return Invalid("minChurnProbability", "must be a number from 0 to 1");
+    if (query.count("sort") && q.sort != UserSort::kChurnProbability)
+      return Invalid("minChurnProbability", "goes with sort=churnProbability (or no sort)");
+    if (!query.count("sort")) {
+      q.sort = UserSort::kChurnProbability;
+      q.descending = true;
+    }
+    q.min_churn_probability = v;
   }
   if (auto it = query.find("order"); it != query.end()) {
     if (it->second != "asc" && it->second != "desc") return Invalid("order", "must be asc or desc");

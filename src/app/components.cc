@@ -41,6 +41,7 @@ OpenAiWriterOptions LlmOptions(const Config& config) {
 
 const ExclusiveRole kStreamRole{"stream", kStreamLeaderLockKey};
 const ExclusiveRole kSweepRole{"sweep", kSweepLockKey};
+const ExclusiveRole kModelRole{"model", 7265600020};  // issue 11: one model fit at a time
 
 bool UsesPostgres(const Config& config) {
   return config.database_url.rfind("postgres://", 0) == 0 || config.database_url.rfind("postgresql://", 0) == 0;

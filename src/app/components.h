@@ -38,6 +38,7 @@ struct ExclusiveRole {
 };
 extern const ExclusiveRole kStreamRole;
 extern const ExclusiveRole kSweepRole;
+extern const ExclusiveRole kModelRole;  // a model fit (issue 11)
 
 // Processes sharing a PostgreSQL database may run on several hosts: an advisory lock.
 // Those sharing a SQLite database share a machine: a file lock beside it.

@@ -194,6 +194,7 @@ constexpr const char* kStore = "Store and bus";
 constexpr const char* kHttp = "HTTP (rekindle api and serve)";
 constexpr const char* kPipeline = "Pipeline";
 constexpr const char* kScore = "Scoring";
+constexpr const char* kModels = "Churn and value models (rekindle model fit, GET /api/model)";
 constexpr const char* kDelivery = "Delivery";
 constexpr const char* kLlm = "Writing the emails with an LLM (OpenAI-compatible); without a key, templates write them";
 constexpr const char* kEffect = "Links, effectiveness, bounces";
@@ -452,6 +453,31 @@ const std::vector<Setting>& Settings() {
        .section = kScore,
        .description = "Subtracted when the client was emailed in the last 7 days.",
        .parser = ScoreReal(&ScoreRules::recent_email_penalty, 0, 100)},
+
+      // Churn and value models (issue 11).
+      {.name = "RKD_CHURN_HORIZON_DAYS",
+       .section = kModels,
+       .description = "A client's churn probability is the fitted model's chance of no order in this many days "
+                      "after the fit's day; their expected orders count the same days.",
+       .parser = Int(&Config::churn_horizon_days, 1, 3650)},
+      {.name = "RKD_CLV_MONTHS",
+       .section = kModels,
+       .description = "A client's predicted value counts the orders the model expects in this many months "
+                      "(0: none), each worth the spend model's expected order value.",
+       .parser = Int(&Config::clv_months, 0, 1200)},
+      {.name = "RKD_CLV_MONTHLY_DISCOUNT",
+       .section = kModels,
+       .description = "The predicted value discounts month m's orders by 1 / (1 + this)^m.",
+       .parser = Real(&Config::clv_monthly_discount, 0, 1)},
+      {.name = "RKD_MODEL_MIN_CLIENTS",
+       .section = kModels,
+       .description = "A fit is refused with fewer clients with an order than this (the parameters of a few "
+                      "clients mean little).",
+       .parser = Int(&Config::model_min_clients, 1, 100'000'000)},
+      {.name = "RKD_MODEL_MIN_HISTORY_DAYS",
+       .section = kModels,
+       .description = "A fit is refused when the first order is fewer than this many days before the fit's day.",
+       .parser = Int(&Config::model_min_history_days, 1, 36500)},
 
       // Delivery.
       {.name = "RKD_SMTP_URL",

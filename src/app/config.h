@@ -101,6 +101,13 @@ struct Config {
   bool public_url_given = false;  // RKD_PUBLIC_URL was set (else serve uses the port it bound)
   std::string outbox_dir;         // default: "outbox" beside the SQLite database
   std::string templates_dir;      // empty: the templates built into the binary
+  // Churn and value models (issue 11): the churn horizon and CLV of every prediction, and
+  // the least data a fit is attempted on.
+  int churn_horizon_days = 90;
+  int clv_months = 12;
+  double clv_monthly_discount = 0.01;
+  int model_min_clients = 500;       // clients with an order
+  int model_min_history_days = 180;  // first order to the fit's day
 
   // The embedded bus's SQLite file: RKD_BUS_URL "embedded" puts it beside the store's
   // database ("data/rekindle.db" → "data/rekindle-bus.db"); "sqlite:PATH" names it.

@@ -14,11 +14,13 @@
 
 #include "api/api.h"
 #include "api/import_jobs.h"
+#include "api/model_api.h"
 #include "app/components.h"
 #include "app/config.h"
 #include "app/demo_data.h"
 #include "app/import_command.h"
 #include "app/link_signing_key.h"
+#include "app/model_command.h"
 #include "app/pipeline_threads.h"
 #include "app/sending_setup.h"
 #include "app/shutdown_signals.h"
@@ -166,6 +168,9 @@ int Serve(const Config& given, bool with_pipeline) {
   RegisterUnsubscribeRoutes(router, ctx, *link_key);
   RegisterEffectivenessRoutes(router, ctx);
   RegisterExportRoutes(router, ctx);
+  // Issue 11: GET /api/model, POST /api/model/fit (one fit at a time in this process).
+  ModelRunner model_runner(store, clock, MakeLeaderLock(config, kModelRole));
+  RegisterModelRoutes(router, ctx, model_runner, ModelOptionsFromConfig(config, clock.Now()));
   ImportJobs imports(store, clock, config.data_dir() + "/tmp", &sweeper);
   RegisterImportRoutes(router, ctx, imports);
   RegisterTrackingRoutes(router, ctx, *link_key);
@@ -431,8 +436,10 @@ int Run(int argc, char** argv) {
   ExportArgs export_args;
   auto* import_cmd = AddImportCommand(app, import_args);
   auto* export_cmd = AddExportCommand(app, export_args);
+  ModelArgs model_args;
+  auto* model_cmd = AddModelCommand(app, model_args);
   for (auto* sub : {serve, api, migrate, seed_cmd, config_cmd, stream_cmd, worker_cmd, sweep_cmd, pause_cmd, resume_cmd,
-                    backup_cmd, import_cmd, export_cmd})
+                    backup_cmd, import_cmd, export_cmd, model_cmd})
     sub->set_version_flag("--version", std::string("rekindle ") + kVersion);
   CLI11_PARSE(app, argc, argv);
 
@@ -442,7 +449,7 @@ int Run(int argc, char** argv) {
     return 0;
   }
   // An import's and an export's stdout is their output (the summary, the rows): logs go to stderr.
-  if (import_cmd->parsed() || export_cmd->parsed()) LogToStderr();
+  if (import_cmd->parsed() || export_cmd->parsed() || model_cmd->parsed()) LogToStderr();
   auto config = LoadConfig([](const char* name) { return std::getenv(name); });
   if (!config.ok()) return Fail(config.status());
   SetLogLevel(config->log_level);
@@ -460,6 +467,7 @@ int Run(int argc, char** argv) {
   if (backup_cmd->parsed()) return Backup(*config, backup_file);
   if (import_cmd->parsed()) return RunImportCommand(*config, import_args, [&] { return Sweep(*config); });
   if (export_cmd->parsed()) return RunExportCommand(*config, export_args);
+  if (model_cmd->parsed()) return RunModelCommand(*config, model_args);
   return Serve(*config, /*with_pipeline=*/!api->parsed());
 }
 

@@ -50,9 +50,9 @@ Millis UtcMidnight(int year, int month, int day) {
   return static_cast<Millis>(era * 146097 + doe - 719468) * kMillisPerDay;
 }
 
-std::map<int, std::vector<Order>> ReadCdnowSample(const std::string& dir) {
+std::map<int, std::vector<DatedOrder>> ReadCdnowSample(const std::string& dir) {
   std::ifstream in(dir + "/CDNOW_sample.txt");
-  std::map<int, std::vector<Order>> by_client;
+  std::map<int, std::vector<DatedOrder>> by_client;
   int master, id, date, cds;
   double dollars;
   while (in >> master >> id >> date >> cds >> dollars) {

@@ -24,7 +24,7 @@ std::vector<CdnowSummaryRow> ReadCdnowSummary(const std::string& dir);
 
 // CDNOW_sample.txt: each sample customer id's transactions (UTC midnight of the day,
 // dollar value in cents).
-std::map<int, std::vector<Order>> ReadCdnowSample(const std::string& dir);
+std::map<int, std::vector<DatedOrder>> ReadCdnowSample(const std::string& dir);
 
 // Midnight UTC of a civil date.
 Millis UtcMidnight(int year, int month, int day);

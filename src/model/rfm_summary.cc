@@ -15,11 +15,11 @@ int64_t DayOf(Millis t) { return t >= 0 ? t / kMillisPerDay : -((-t + kMillisPer
 
 double DaysPerUnit(TimeUnit unit) { return unit == TimeUnit::kWeeks ? 7.0 : 1.0; }
 
-std::optional<RfmSummary> SummarizeOrders(std::span<const Order> orders, Millis until, TimeUnit unit) {
+std::optional<RfmSummary> SummarizeOrders(std::span<const DatedOrder> orders, Millis until, TimeUnit unit) {
   const int64_t last_day = DayOf(until);
   std::vector<std::pair<int64_t, int64_t>> days;  // (day, cents), one per order in range
   days.reserve(orders.size());
-  for (const Order& o : orders) {
+  for (const DatedOrder& o : orders) {
     const int64_t d = DayOf(o.at);
     if (d <= last_day) days.emplace_back(d, o.value_cents);
   }

@@ -28,7 +28,7 @@ struct RfmSummary {
   int64_t weight = 1;   // how many clients share this row (Compress)
 };
 
-struct Order {
+struct DatedOrder {
   Millis at = 0;            // UTC
   int64_t value_cents = 0;  // the order's total value in minor units
 };
@@ -36,7 +36,7 @@ struct Order {
 // The summary of one client's orders up to and including the UTC calendar day that
 // contains `until` (orders after it are ignored), in `unit`. monetary is in major units
 // (cents / 100). nullopt when the client has no order up to then. Orders need not be sorted.
-std::optional<RfmSummary> SummarizeOrders(std::span<const Order> orders, Millis until, TimeUnit unit);
+std::optional<RfmSummary> SummarizeOrders(std::span<const DatedOrder> orders, Millis until, TimeUnit unit);
 
 // Distinct (x, t_x, T) rows, weights summed, sorted by (x, t_x, T); monetary is dropped
 // (set to 0): the purchase models do not read it. Rows with weight 0 are left out.

@@ -15,7 +15,7 @@ constexpr Millis kHour = 3'600'000;
 
 TEST(RfmSummaryTest, SameDayOrdersAreOnePurchaseWithTheirValuesSummed) {
   const Millis d0 = UtcMidnight(2026, 1, 1);
-  const std::vector<Order> orders = {
+  const std::vector<DatedOrder> orders = {
       {d0 + 10 * kHour, 1000},
       {d0 + 3 * kMillisPerDay + 1 * kHour, 500},
       {d0 + 3 * kMillisPerDay + 23 * kHour, 700},  // the same day: one purchase of 12.00
@@ -37,7 +37,7 @@ TEST(RfmSummaryTest, SameDayOrdersAreOnePurchaseWithTheirValuesSummed) {
 
 TEST(RfmSummaryTest, FirstDayOrdersAreNotRepeats) {
   const Millis d0 = UtcMidnight(2026, 1, 1);
-  const std::vector<Order> orders = {{d0 + 2 * kHour, 100}, {d0 + 5 * kHour, 200}};
+  const std::vector<DatedOrder> orders = {{d0 + 2 * kHour, 100}, {d0 + 5 * kHour, 200}};
   const std::optional<RfmSummary> s = SummarizeOrders(orders, d0 + 30 * kMillisPerDay, TimeUnit::kDays);
   ASSERT_TRUE(s.has_value());
   EXPECT_EQ(s->x, 0);
@@ -53,7 +53,7 @@ TEST(RfmSummaryTest, FirstDayOrdersAreNotRepeats) {
 
 TEST(RfmSummaryTest, OrdersBefore1970FallOnTheirOwnDay) {
   const Millis d = UtcMidnight(1969, 12, 30);
-  const std::vector<Order> orders = {{d + kHour, 100}, {d + kMillisPerDay + kHour, 100}};
+  const std::vector<DatedOrder> orders = {{d + kHour, 100}, {d + kMillisPerDay + kHour, 100}};
   const std::optional<RfmSummary> s = SummarizeOrders(orders, d + 2 * kMillisPerDay, TimeUnit::kDays);
   EXPECT_EQ(s->x, 1);
   EXPECT_EQ(s->t_x, 1);
@@ -64,7 +64,7 @@ TEST(RfmSummaryTest, CdnowSampleReproducesThePublishedSummary) {
   const std::optional<std::string> dir = testing::CdnowDir();
   if (!dir) GTEST_SKIP() << "CDNOW data not found (set RKD_CDNOW_DIR)";
   const std::vector<testing::CdnowSummaryRow> expected = testing::ReadCdnowSummary(*dir);
-  const std::map<int, std::vector<Order>> orders = testing::ReadCdnowSample(*dir);
+  const std::map<int, std::vector<DatedOrder>> orders = testing::ReadCdnowSample(*dir);
   ASSERT_EQ(expected.size(), 2357u);
   ASSERT_EQ(orders.size(), 2357u);
   const Millis until = UtcMidnight(1997, 9, 30);

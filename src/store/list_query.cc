@@ -16,6 +16,8 @@ const char* SortName(UserSort s) {
       return "lastOrderDate";
     case UserSort::kName:
       return "name";
+    case UserSort::kChurnProbability:
+      return "churnProbability";
   }
   return "createdAt";
 }
@@ -30,6 +32,8 @@ const char* SortColumn(UserSort s) {
       return "COALESCE(last_order_date, -1)";
     case UserSort::kName:
       return "name";
+    case UserSort::kChurnProbability:  // the predictions' column (issue 11; model_store.cc)
+      return "churn_probability";
   }
   return "created_at";
 }
@@ -44,6 +48,8 @@ json SortKey(const User& u, UserSort sort) {
       return u.last_order_date.value_or(-1);
     case UserSort::kName:
       return u.name;
+    case UserSort::kChurnProbability:  // not a user's field: model_store.cc keeps its own cursor
+      return nullptr;
   }
   return nullptr;
 }

@@ -49,7 +49,8 @@ struct Page {
   std::string next_cursor;  // empty on the last page
 };
 
-enum class UserSort { kCreatedAt, kScore, kLastOrderDate, kName };
+// kChurnProbability (issue 11) lists only the clients that have a prediction.
+enum class UserSort { kCreatedAt, kScore, kLastOrderDate, kName, kChurnProbability };
 
 struct UserQuery {
   int limit = 50;
@@ -62,6 +63,9 @@ struct UserQuery {
   // list), heldOut (they have a holdout record), neverOrdered (no order), lapsed (an
   // order once; with score_below: at risk now), inEpisode (a journey episode runs).
   std::string state;
+  // Issue 11: only the clients whose predicted churn probability is at least this (and
+  // who have a prediction).
+  std::optional<double> min_churn_probability;
 };
 
 struct EmailQuery {
@@ -291,6 +295,42 @@ struct ImportJob {
   std::optional<Millis> finished_at;
 };
 
+// Churn and value models (issue 11). One client's non-cancelled orders, oldest first, as
+// the model's summaries read them (ScanClientOrders).
+struct ClientOrders {
+  std::string user_id;
+  std::string external_id;                        // the shop's customer id; empty when it gave none
+  std::vector<std::pair<Millis, double>> orders;  // (order_date, total_value), by date
+};
+// A stored model fit: the purchase model's parameters (and the spend model's, when it
+// was fitted) as JSON, its figures, and the diagnostics (repeat orders, actual against
+// expected, by the number of past orders) as JSON.
+struct ModelFitRecord {
+  std::string fit_id;
+  std::string model;   // bgnbd, paretonbd
+  std::string unit;    // days, weeks
+  Millis until = 0;    // midnight UTC of the last calibration day
+  std::string params;  // JSON object
+  double log_likelihood = 0;
+  int64_t clients = 0;
+  int64_t iterations = 0;
+  double seconds = 0;
+  bool converged = true;
+  std::string diagnostics;  // JSON
+  Millis fitted_at = 0;
+};
+// One client's prediction from a fit (a refit replaces it).
+struct ClientPredictionRecord {
+  std::string user_id;
+  std::string fit_id;
+  double p_alive = 0;
+  double churn_probability = 0;
+  double expected_orders = 0;
+  std::optional<Millis> next_order_at;    // absent: more likely never
+  std::optional<double> predicted_value;  // absent: no spend model
+  Millis computed_at = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -493,6 +533,24 @@ class Store {
   // The suppressions of the addresses among `emails` (compared without case), with
   // their reasons: why an episode ends.
   virtual Result<std::vector<Suppression>> SuppressionsAmong(const std::vector<std::string>& emails) = 0;
+
+  // Churn and value models (issue 11). ScanClientOrders: up to `limit` clients (1..10,000)
+  // with user_id > after_user_id that have a non-cancelled order dated at or before
+  // `until`, in user_id order, each with all of their non-cancelled orders (cancelled,
+  // canceled and refunded ones left out; later ones too: the fit's holdout), oldest
+  // first. A shop is read page by page, never whole.
+  virtual Result<std::vector<ClientOrders>> ScanClientOrders(const std::string& after_user_id, Millis until,
+                                                             int limit) = 0;
+  // Stores a fit; LatestModelFit gives the newest (nullopt when none).
+  virtual Status SaveModelFit(const ModelFitRecord& fit) = 0;
+  virtual Result<std::optional<ModelFitRecord>> LatestModelFit() = 0;
+  // Inserts or replaces each client's prediction, in one transaction; a client that does
+  // not exist (deleted since) is skipped. DeletePredictionsNotOf removes the predictions
+  // of any other fit (clients who had no order up to the new fit's day) and returns how many.
+  virtual Status SavePredictions(const std::vector<ClientPredictionRecord>& rows) = 0;
+  virtual Result<int64_t> DeletePredictionsNotOf(const std::string& fit_id) = 0;
+  // The predictions of those of `user_ids` that have one, in no particular order.
+  virtual Result<std::vector<ClientPredictionRecord>> PredictionsOf(const std::vector<std::string>& user_ids) = 0;
 };
 
 }  // namespace rkd

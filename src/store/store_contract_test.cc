@@ -1795,6 +1795,215 @@ TEST_P(StoreContractTest, ImportJobsAndOrderScan) {
   EXPECT_LT(p1->back().order_id, p2->front().order_id);
 }
 
+// ---- churn and value models (issue 11) ------------------------------------------------
+
+TEST_P(StoreContractTest, ScanClientOrdersGivesEachClientWithAnOrderUpToTheDayOnceWithItsOrders) {
+  const Millis day = kMillisPerDay;
+  std::map<std::string, std::string> id_of;  // name -> user id
+  for (const std::string name : {"a", "b", "c", "d"}) {
+    User u = NewUser(name + "@example.com", name);
+    u.user_id = "user-" + name;
+    auto created = store_->CreateUser(u);
+    ASSERT_TRUE(created.ok()) << created.status().ToString();
+    id_of[name] = created->user_id;
+  }
+  auto order = [&](const std::string& name, Millis at, double value, const std::string& status = "CREATED") {
+    Order o;
+    o.user_id = id_of[name];
+    o.order_date = at;
+    o.total_value = value;
+    o.status = status;
+    auto r = store_->CreateOrder(o);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+  };
+  const Millis until = kStart - 10 * day;
+  order("a", kStart - 30 * day, 10);
+  order("a", kStart - 20 * day, 25.5);
+  order("a", kStart - 15 * day, 99, "CANCELLED");  // left out
+  order("a", kStart - 5 * day, 7);                 // after `until`: still given (the holdout)
+  order("b", kStart - 2 * day, 5);                 // only after `until`: b is not listed
+  order("d", kStart - 12 * day, 3, "refunded");    // refunded alone: d is not listed either
+  order("c", kStart - 11 * day, 40);
+
+  std::vector<ClientOrders> seen;
+  std::string after;
+  for (int pages = 0; pages < 10; ++pages) {
+    auto page = store_->ScanClientOrders(after, until, 1);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    if (page->empty()) break;
+    ASSERT_EQ(page->size(), 1u);
+    seen.push_back(page->front());
+    after = page->back().user_id;
+  }
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].user_id, id_of["a"]);
+  EXPECT_EQ(seen[1].user_id, id_of["c"]);
+  ASSERT_EQ(seen[0].orders.size(), 3u);
+  EXPECT_EQ(seen[0].orders[0], (std::pair<Millis, double>{kStart - 30 * day, 10}));
+  EXPECT_EQ(seen[0].orders[1], (std::pair<Millis, double>{kStart - 20 * day, 25.5}));
+  EXPECT_EQ(seen[0].orders[2], (std::pair<Millis, double>{kStart - 5 * day, 7}));
+  ASSERT_EQ(seen[1].orders.size(), 1u);
+  EXPECT_DOUBLE_EQ(seen[1].orders[0].second, 40);
+  auto whole = store_->ScanClientOrders("", until, 100);
+  ASSERT_TRUE(whole.ok());
+  EXPECT_EQ(whole->size(), 2u);
+  auto later = store_->ScanClientOrders("", kStart, 100);  // b and its order now count
+  ASSERT_TRUE(later.ok());
+  EXPECT_EQ(later->size(), 3u);
+}
+
+TEST_P(StoreContractTest, ModelFitsAndPredictionsAreStoredReplacedAndGoWithTheirClient) {
+  auto none = store_->LatestModelFit();
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_FALSE(none->has_value());
+  ModelFitRecord first{.fit_id = "fit-1",
+                       .model = "bgnbd",
+                       .unit = "weeks",
+                       .until = kStart - kMillisPerDay,
+                       .params = R"({"purchase":{"r":0.24}})",
+                       .log_likelihood = -9582.43,
+                       .clients = 2357,
+                       .iterations = 42,
+                       .seconds = 0.25,
+                       .converged = true,
+                       .diagnostics = R"({"holdoutDays":273})",
+                       .fitted_at = kStart};
+  ModelFitRecord second = first;
+  second.fit_id = "fit-2";
+  second.model = "paretonbd";
+  second.converged = false;
+  second.fitted_at = kStart + 1000;
+  ASSERT_TRUE(store_->SaveModelFit(first).ok());
+  ASSERT_TRUE(store_->SaveModelFit(second).ok());
+  EXPECT_EQ(store_->SaveModelFit(first).code(), Code::kAlreadyExists);
+  auto latest = store_->LatestModelFit();
+  ASSERT_TRUE(latest.ok() && latest->has_value());
+  EXPECT_EQ((*latest)->fit_id, "fit-2");
+  EXPECT_EQ((*latest)->model, "paretonbd");
+  EXPECT_EQ((*latest)->unit, "weeks");
+  EXPECT_EQ((*latest)->until, kStart - kMillisPerDay);
+  EXPECT_EQ((*latest)->params, R"({"purchase":{"r":0.24}})");
+  EXPECT_DOUBLE_EQ((*latest)->log_likelihood, -9582.43);
+  EXPECT_EQ((*latest)->clients, 2357);
+  EXPECT_EQ((*latest)->iterations, 42);
+  EXPECT_DOUBLE_EQ((*latest)->seconds, 0.25);
+  EXPECT_FALSE((*latest)->converged);
+  EXPECT_EQ((*latest)->diagnostics, R"({"holdoutDays":273})");
+  EXPECT_EQ((*latest)->fitted_at, kStart + 1000);
+
+  auto a = store_->CreateUser(NewUser("a@example.com"));
+  auto b = store_->CreateUser(NewUser("b@example.com"));
+  ASSERT_TRUE(a.ok() && b.ok());
+  ClientPredictionRecord pa{.user_id = a->user_id,
+                            .fit_id = "fit-1",
+                            .p_alive = 0.8,
+                            .churn_probability = 0.3,
+                            .expected_orders = 1.25,
+                            .next_order_at = kStart + 40 * kMillisPerDay,
+                            .predicted_value = 120.5,
+                            .computed_at = kStart};
+  ClientPredictionRecord pb = pa;
+  pb.user_id = b->user_id;
+  pb.next_order_at = std::nullopt;
+  pb.predicted_value = std::nullopt;
+  ClientPredictionRecord ghost = pa;
+  ghost.user_id = "no-such-client";
+  ASSERT_TRUE(store_->SavePredictions({pa, pb, ghost}).ok());
+  auto got = store_->PredictionsOf({a->user_id, b->user_id, "no-such-client"});
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  ASSERT_EQ(got->size(), 2u);  // the unknown client is skipped
+  std::map<std::string, ClientPredictionRecord> by_id;
+  for (const auto& p : *got) by_id[p.user_id] = p;
+  EXPECT_EQ(by_id[a->user_id].fit_id, "fit-1");
+  EXPECT_DOUBLE_EQ(by_id[a->user_id].p_alive, 0.8);
+  EXPECT_DOUBLE_EQ(by_id[a->user_id].churn_probability, 0.3);
+  EXPECT_DOUBLE_EQ(by_id[a->user_id].expected_orders, 1.25);
+  EXPECT_EQ(by_id[a->user_id].next_order_at, kStart + 40 * kMillisPerDay);
+  EXPECT_EQ(by_id[a->user_id].predicted_value, 120.5);
+  EXPECT_EQ(by_id[b->user_id].next_order_at, std::nullopt);
+  EXPECT_EQ(by_id[b->user_id].predicted_value, std::nullopt);
+
+  // A refit replaces a's prediction; b had none from it, so DeletePredictionsNotOf drops b's.
+  pa.fit_id = "fit-2";
+  pa.churn_probability = 0.6;
+  ASSERT_TRUE(store_->SavePredictions({pa}).ok());
+  auto removed = store_->DeletePredictionsNotOf("fit-2");
+  ASSERT_TRUE(removed.ok());
+  EXPECT_EQ(*removed, 1);
+  got = store_->PredictionsOf({a->user_id, b->user_id});
+  ASSERT_TRUE(got.ok());
+  ASSERT_EQ(got->size(), 1u);
+  EXPECT_EQ(got->front().fit_id, "fit-2");
+  EXPECT_DOUBLE_EQ(got->front().churn_probability, 0.6);
+  // Deleting the client deletes their prediction.
+  ASSERT_TRUE(store_->DeleteUser(a->user_id).ok());
+  got = store_->PredictionsOf({a->user_id});
+  ASSERT_TRUE(got.ok());
+  EXPECT_TRUE(got->empty());
+  EXPECT_TRUE(store_->PredictionsOf({}).value().empty());
+}
+
+TEST_P(StoreContractTest, UsersListByChurnProbabilityPagesAndFilters) {
+  std::vector<std::string> ids;
+  const std::vector<double> churn = {0.9, 0.5, 0.2, 0.5};
+  std::vector<ClientPredictionRecord> predictions;
+  for (size_t i = 0; i < churn.size(); ++i) {
+    auto u = store_->CreateUser(NewUser("c" + std::to_string(i) + "@example.com", "Client " + std::to_string(i)));
+    ASSERT_TRUE(u.ok());
+    ids.push_back(u->user_id);
+    predictions.push_back({.user_id = u->user_id,
+                           .fit_id = "f",
+                           .p_alive = 1 - churn[i],
+                           .churn_probability = churn[i],
+                           .expected_orders = 1,
+                           .computed_at = kStart});
+  }
+  auto unpredicted = store_->CreateUser(NewUser("none@example.com", "No Prediction"));
+  ASSERT_TRUE(unpredicted.ok());
+  ASSERT_TRUE(store_->SavePredictions(predictions).ok());
+
+  auto names = [](const Page<User>& page) {
+    std::vector<std::string> out;
+    for (const User& u : page.items) out.push_back(u.email);
+    return out;
+  };
+  UserQuery q;
+  q.sort = UserSort::kChurnProbability;
+  q.descending = true;
+  q.limit = 2;
+  std::vector<std::string> all;
+  for (int pages = 0; pages < 5; ++pages) {
+    auto page = store_->ListUsers(q);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    for (const auto& e : names(*page)) all.push_back(e);
+    if (page->next_cursor.empty()) break;
+    q.cursor = page->next_cursor;
+  }
+  // Highest churn first, equal churn by user id (descending), only clients with a prediction.
+  ASSERT_EQ(all.size(), 4u);
+  EXPECT_EQ(all[0], "c0@example.com");
+  EXPECT_EQ(all[3], "c2@example.com");
+  EXPECT_EQ(std::set<std::string>(all.begin() + 1, all.begin() + 3),
+            (std::set<std::string>{"c1@example.com", "c3@example.com"}));
+
+  UserQuery at_least;
+  at_least.sort = UserSort::kChurnProbability;
+  at_least.descending = false;
+  at_least.min_churn_probability = 0.5;
+  auto page = store_->ListUsers(at_least);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->items.size(), 3u);
+  EXPECT_EQ(page->items.back().email, "c0@example.com");  // ascending: the highest last
+  at_least.search = "client 1";
+  page = store_->ListUsers(at_least);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(names(*page), (std::vector<std::string>{"c1@example.com"}));
+
+  UserQuery wrong = q;  // a cursor of another sort is refused
+  wrong.sort = UserSort::kName;
+  EXPECT_EQ(store_->ListUsers(wrong).status().code(), Code::kInvalidArgument);
+}
+
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest,
                          ::testing::Values(Backend{"sqlite",
                                                    [](const Clock* clock, const std::string& scratch) {

@@ -153,6 +153,23 @@ Result<std::vector<DueEpisode>> FaultyStore::DueEpisodes(Millis now, Millis afte
 Result<std::vector<Suppression>> FaultyStore::SuppressionsAmong(const std::vector<std::string>& emails) {
   RKD_FORWARD(IsSuppressed, inner_.SuppressionsAmong(emails));
 }
+Result<std::vector<ClientOrders>> FaultyStore::ScanClientOrders(const std::string& after_user_id, Millis until,
+                                                                int limit) {
+  RKD_FORWARD(ScanClientOrders, inner_.ScanClientOrders(after_user_id, until, limit));
+}
+Status FaultyStore::SaveModelFit(const ModelFitRecord& fit) { RKD_FORWARD(SaveModelFit, inner_.SaveModelFit(fit)); }
+Result<std::optional<ModelFitRecord>> FaultyStore::LatestModelFit() {
+  RKD_FORWARD(LatestModelFit, inner_.LatestModelFit());
+}
+Status FaultyStore::SavePredictions(const std::vector<ClientPredictionRecord>& rows) {
+  RKD_FORWARD(SavePredictions, inner_.SavePredictions(rows));
+}
+Result<int64_t> FaultyStore::DeletePredictionsNotOf(const std::string& fit_id) {
+  RKD_FORWARD(DeletePredictionsNotOf, inner_.DeletePredictionsNotOf(fit_id));
+}
+Result<std::vector<ClientPredictionRecord>> FaultyStore::PredictionsOf(const std::vector<std::string>& user_ids) {
+  RKD_FORWARD(PredictionsOf, inner_.PredictionsOf(user_ids));
+}
 Result<int64_t> FaultyStore::ImportRows(ImportFeed& feed, const ImportWriteOptions& options) {
   RKD_FORWARD(ImportRows, inner_.ImportRows(feed, options));
 }

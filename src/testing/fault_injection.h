@@ -137,6 +137,14 @@ class FaultyStore final : public Store {
   Result<std::vector<DueEpisode>> DueEpisodes(Millis now, Millis after_due, const std::string& after_id,
                                               int limit) override;
   Result<std::vector<Suppression>> SuppressionsAmong(const std::vector<std::string>& emails) override;
+  // Churn and value models (issue 11).
+  Result<std::vector<ClientOrders>> ScanClientOrders(const std::string& after_user_id, Millis until,
+                                                     int limit) override;
+  Status SaveModelFit(const ModelFitRecord& fit) override;
+  Result<std::optional<ModelFitRecord>> LatestModelFit() override;
+  Status SavePredictions(const std::vector<ClientPredictionRecord>& rows) override;
+  Result<int64_t> DeletePredictionsNotOf(const std::string& fit_id) override;
+  Result<std::vector<ClientPredictionRecord>> PredictionsOf(const std::vector<std::string>& user_ids) override;
   Result<int64_t> ImportRows(ImportFeed& feed, const ImportWriteOptions& options) override;
   Result<User> GetUserByExternalId(const std::string& external_id) override;
   Status SaveImportJob(const ImportJob& job) override;

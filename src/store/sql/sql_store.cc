@@ -199,6 +199,7 @@ Status SqlStore::DeleteUser(const std::string& user_id) {
 }
 
 Result<Page<User>> SqlStore::ListUsers(const UserQuery& q) {
+  if (q.sort == UserSort::kChurnProbability || q.min_churn_probability) return ListUsersByChurn(q);  // issue 11
   const int limit = ClampLimit(q.limit);
   auto cursor = DecodeUserCursor(q);
   if (!cursor.ok()) return cursor.status();

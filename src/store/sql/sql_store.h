@@ -92,6 +92,14 @@ class SqlStore : public Store {
   Result<std::vector<DueEpisode>> DueEpisodes(Millis now, Millis after_due, const std::string& after_id,
                                               int limit) override;
   Result<std::vector<Suppression>> SuppressionsAmong(const std::vector<std::string>& emails) override;
+  // Churn and value models (issue 11; model_store.cc).
+  Result<std::vector<ClientOrders>> ScanClientOrders(const std::string& after_user_id, Millis until,
+                                                     int limit) override;
+  Status SaveModelFit(const ModelFitRecord& fit) override;
+  Result<std::optional<ModelFitRecord>> LatestModelFit() override;
+  Status SavePredictions(const std::vector<ClientPredictionRecord>& rows) override;
+  Result<int64_t> DeletePredictionsNotOf(const std::string& fit_id) override;
+  Result<std::vector<ClientPredictionRecord>> PredictionsOf(const std::vector<std::string>& user_ids) override;
 
   // The named queries the users' list runs: one per sort and direction, expanded from
   // the templates "list-users" and "list-users-search" ({key}: the sort's column, {cmp}, {dir}; `type_of` fills
@@ -119,6 +127,8 @@ class SqlStore : public Store {
   Status AttributeOrder(SqlTx& tx, const Order& order);
 
   class ImportWriter;  // import_store.cc
+  // GET /api/users sorted by churn probability or filtered by it (issue 11; model_store.cc).
+  Result<Page<User>> ListUsersByChurn(const UserQuery& query);
 
   std::unique_ptr<SqlBackend> db_;
   ScoreRules rules_;

@@ -1,0 +1,91 @@
+#include "api/model_api.h"
+
+#include <algorithm>
+
+#include "api/validation.h"
+#include "http/envelope.h"
+
+namespace rkd {
+namespace {
+
+using nlohmann::json;
+
+json OptionalTime(const std::optional<Millis>& t) { return t ? json(FormatRfc3339(*t)) : json(nullptr); }
+
+}  // namespace
+
+json PredictionJson(const ClientPredictionRecord& p) {
+  return {{"pAlive", p.p_alive},
+          {"churnProbability", p.churn_probability},
+          {"expectedOrders", p.expected_orders},
+          {"expectedNextOrderAt", OptionalTime(p.next_order_at)},
+          {"predictedValue", p.predicted_value ? json(*p.predicted_value) : json(nullptr)},
+          {"fitId", p.fit_id},
+          {"computedAt", FormatRfc3339(p.computed_at)}};
+}
+
+Result<ModelRunOptions> ParseModelFitRequest(const std::string& body, const ModelRunOptions& defaults, Millis now) {
+  ModelRunOptions o = defaults;
+  o.until = now;
+  if (body.empty()) return o;
+  auto parsed = ParseJsonObject(body);
+  if (!parsed.ok()) return parsed.status();
+  for (const auto& [key, value] : parsed->items()) {
+    if (key == "model") {
+      auto kind = value.is_string() ? ParseModelKind(value.get<std::string>()) : std::nullopt;
+      if (!kind) return Status::InvalidArgument("model must be bgnbd or paretonbd", "model");
+      o.kind = *kind;
+    } else if (key == "unit") {
+      auto unit = value.is_string() ? ParseTimeUnit(value.get<std::string>()) : std::nullopt;
+      if (!unit) return Status::InvalidArgument("unit must be days or weeks", "unit");
+      o.unit = *unit;
+    } else if (key == "until") {
+      auto until = value.is_string() && value.get<std::string>().size() <= 40 ? ParseRfc3339(value.get<std::string>())
+                                                                              : std::nullopt;
+      if (!until) return Status::InvalidArgument("until must be a date (YYYY-MM-DD or RFC 3339)", "until");
+      if (*until > now + kClockSkewAllowance)
+        return Status::InvalidArgument("until must not be in the future", "until");
+      o.until = *until;
+    } else {
+      // A key is named back only when it is short printable ASCII (never a header's line break).
+      const bool plain =
+          key.size() <= 64 && std::all_of(key.begin(), key.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+      return Status::InvalidArgument(plain ? key + " is not a known field" : "a field is not known",
+                                     plain ? key : "body");
+    }
+  }
+  return o;
+}
+
+void RegisterModelRoutes(Router& router, ApiContext& ctx, ModelRunner& runner, const ModelRunOptions& defaults) {
+  router.Add("GET", "/api/model", [&ctx, &runner, defaults](HttpRequest&) {
+    auto fit = ctx.store.LatestModelFit();
+    if (!fit.ok()) return ErrorResponse(fit.status());
+    if (!*fit)
+      return DataResponse(
+          {{"fit", nullptr},
+           {"running", runner.running()},
+           {"reason",
+            "no model has been fitted yet: POST /api/model/fit or run `rekindle model fit` (a fit needs at "
+            "least " +
+                std::to_string(defaults.min_clients) + " clients with an order and " +
+                std::to_string(defaults.min_history_days) + " days of order history)"}});
+    return DataResponse({{"fit", FitRecordJson(**fit)}, {"running", runner.running()}});
+  });
+
+  router.Add("POST", "/api/model/fit", [&ctx, &runner, defaults](HttpRequest& req) {
+    auto options = ParseModelFitRequest(req.body, defaults, ctx.clock.Now());
+    if (!options.ok()) return ErrorResponse(options.status());
+    auto fit = runner.TryFit(*options);
+    if (!fit.ok()) {
+      if (fit.status().code() == Code::kAlreadyExists)
+        return ErrorResponse(409, "conflict", fit.status().message(), "fit");
+      if (fit.status().code() == Code::kFailedPrecondition)
+        return ErrorResponse(422, "unprocessable", fit.status().message(), fit.status().field());
+      return ErrorResponse(fit.status());
+    }
+    return DataResponse({{"fit", FitRecordJson(fit->record)}, {"predictions", fit->predictions}});
+  });
+}
+
+}  // namespace rkd

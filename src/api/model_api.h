@@ -1,0 +1,25 @@
+// The churn and value models over HTTP (issue 11): GET /api/model (the current fit, or
+// why there is none), POST /api/model/fit (refit now, synchronously: 409 while another
+// fit runs, here or in another process on the store; 422 with the reason when the
+// history is too small), and a client's prediction as GET /api/users shows it.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "api/api.h"
+#include "pipeline/model_runner.h"
+
+namespace rkd {
+
+// `defaults`: the settings' options (RKD_CHURN_HORIZON_DAYS, RKD_CLV_*, RKD_MODEL_MIN_*);
+// a request may name model, unit and until. `runner` outlives the router.
+void RegisterModelRoutes(Router& router, ApiContext& ctx, ModelRunner& runner, const ModelRunOptions& defaults);
+
+// {pAlive, churnProbability, expectedOrders, expectedNextOrderAt, predictedValue, fitId, computedAt}.
+nlohmann::json PredictionJson(const ClientPredictionRecord& prediction);
+
+// POST /api/model/fit's body (may be empty): model (bgnbd, paretonbd), unit (days, weeks),
+// until (a date, not in the future); any other key is refused. InvalidArgument naming the field.
+Result<ModelRunOptions> ParseModelFitRequest(const std::string& body, const ModelRunOptions& defaults, Millis now);
+
+}  // namespace rkd

@@ -1,0 +1,218 @@
+// The models run on a real (SQLite) store: a fit over synthetic BG/NBD clients stores
+// the fit and one prediction per client; too little data, a store that fails midway and
+// a second fit while one runs write nothing of their own.
+#include "pipeline/model_runner.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+#include <random>
+#include <thread>
+
+#include "leader/file_leader_lock.h"
+#include "store/sqlite/sqlite_store.h"
+#include "testing/fault_injection.h"
+#include "testing/temp_dir.h"
+
+namespace rkd {
+namespace {
+
+constexpr Millis kDay = kMillisPerDay;
+constexpr Millis kUntil = 20'000 * kDay;  // 2024-10-04, midnight UTC
+
+class FixedClock final : public Clock {
+ public:
+  Millis Now() const override { return kUntil + 100 * kDay; }
+};
+
+// `clients` clients drawn from BG/NBD's process (CDNOW's parameters, in days), first
+// orders over the year before kUntil, orders until kUntil + 100 days (the holdout).
+void LoadClients(Store& store, int clients) {
+  std::mt19937_64 rng(7);
+  std::vector<User> users;
+  std::vector<Order> orders;
+  for (int i = 0; i < clients; ++i) {
+    User u;
+    u.user_id = "c" + std::to_string(100000 + i);
+    u.email = u.user_id + "@example.com";
+    u.name = "Client " + std::to_string(i);
+    const Millis first = kUntil - std::uniform_int_distribution<Millis>(30, 365)(rng) * kDay;
+    const double lambda = std::gamma_distribution<double>(0.6, 1.0 / 20)(rng);
+    const double ga = std::gamma_distribution<double>(0.8, 1)(rng), gb = std::gamma_distribution<double>(2.4, 1)(rng);
+    std::bernoulli_distribution dies(ga / (ga + gb));
+    std::exponential_distribution<double> gap(lambda);
+    // Gamma-Gamma spend (CDNOW's parameters): each client's own mean.
+    const double nu = std::gamma_distribution<double>(3.74, 1 / 15.44)(rng);
+    std::gamma_distribution<double> spend(6.25, 1 / nu);
+    Millis at = first;
+    for (int n = 0; at <= kUntil + 100 * kDay && n < 200; ++n) {
+      Order o;
+      o.order_id = u.user_id + "-" + std::to_string(n);
+      o.user_id = u.user_id;
+      o.order_date = at;
+      o.total_value = std::round(spend(rng) * 100) / 100 + 0.01;
+      o.created_at = at;
+      orders.push_back(o);
+      if (n > 0 && dies(rng)) break;
+      at += static_cast<Millis>(gap(rng) * static_cast<double>(kDay)) + kDay;
+    }
+    users.push_back(u);
+  }
+  ASSERT_TRUE(store.Import(std::move(users), std::move(orders)).ok());
+}
+
+class ModelRunnerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = SqliteStore::Open(dir_ / "rekindle.db", ScoreRules{}, &clock_);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    store_ = std::move(opened).value();
+  }
+  ModelRunOptions Options() const {
+    ModelRunOptions o;
+    o.until = kUntil;
+    o.unit = TimeUnit::kDays;
+    o.min_clients = 500;
+    o.min_history_days = 180;
+    o.page_size = 97;  // pages that do not divide the clients
+    return o;
+  }
+
+  testkit::TempDir dir_;
+  FixedClock clock_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(ModelRunnerTest, AFitStoresItselfAndOnePredictionPerClient) {
+  LoadClients(*store_, 800);
+  auto fit = FitAndStore(*store_, Options(), clock_.Now());
+  ASSERT_TRUE(fit.ok()) << fit.status().ToString();
+  EXPECT_EQ(fit->clients, 800);
+  EXPECT_EQ(fit->predictions, 800);
+  EXPECT_TRUE(fit->spend.has_value()) << fit->spend_error;
+  auto latest = store_->LatestModelFit();
+  ASSERT_TRUE(latest.ok() && latest->has_value());
+  EXPECT_EQ((*latest)->fit_id, fit->record.fit_id);
+  EXPECT_EQ((*latest)->until, kUntil);
+  EXPECT_EQ((*latest)->fitted_at, clock_.Now());
+  const nlohmann::json shown = FitRecordJson(**latest);
+  EXPECT_EQ(shown["model"], "bgnbd");
+  EXPECT_EQ(shown["unit"], "days");
+  EXPECT_GT(shown["params"]["r"].get<double>(), 0);
+  // The holdout runs to the last order, at most the 100 days to the clock's today.
+  EXPECT_GT(shown["diagnostics"]["holdoutDays"].get<int>(), 90);
+  EXPECT_LE(shown["diagnostics"]["holdoutDays"].get<int>(), 100);
+  EXPECT_GT(shown["diagnostics"]["actualRepeatOrders"].get<double>(), 0);
+  EXPECT_EQ(shown["diagnostics"]["byPastOrders"].size(), 8u);
+  // Every client has a prediction from this fit, with probabilities in [0, 1].
+  std::vector<std::string> ids;
+  for (int i = 0; i < 800; ++i) ids.push_back("c" + std::to_string(100000 + i));
+  auto predictions = store_->PredictionsOf(ids);
+  ASSERT_TRUE(predictions.ok());
+  ASSERT_EQ(predictions->size(), 800u);
+  for (const ClientPredictionRecord& p : *predictions) {
+    EXPECT_EQ(p.fit_id, fit->record.fit_id);
+    EXPECT_GE(p.p_alive, 0);
+    EXPECT_LE(p.p_alive, 1);
+    EXPECT_GE(p.churn_probability, 0);
+    EXPECT_LE(p.churn_probability, 1);
+    EXPECT_GE(p.expected_orders, 0);
+    ASSERT_TRUE(p.predicted_value.has_value());
+    EXPECT_GT(*p.predicted_value, 0);
+  }
+  // The same options predict the same numbers without writing anything.
+  std::map<std::string, double> churn_of;
+  for (const auto& p : *predictions) churn_of[p.user_id] = p.churn_probability;
+  int64_t seen = 0;
+  Status st = PredictStoreClients(*store_, *fit, Options(), [&](const std::vector<ClientModelRow>& rows) {
+    for (const ClientModelRow& r : rows) {
+      EXPECT_DOUBLE_EQ(r.prediction.churn_probability, churn_of[r.user_id]) << r.user_id;
+      ++seen;
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(seen, 800);
+}
+
+TEST_F(ModelRunnerTest, TooLittleDataIsRefusedNamingTheSettingAndWritesNothing) {
+  LoadClients(*store_, 300);
+  auto fit = FitAndStore(*store_, Options(), clock_.Now());
+  EXPECT_EQ(fit.status().code(), Code::kFailedPrecondition);
+  EXPECT_EQ(fit.status().field(), "RKD_MODEL_MIN_CLIENTS");
+  EXPECT_NE(fit.status().message().find("at least 500"), std::string::npos) << fit.status().message();
+  ModelRunOptions o = Options();
+  o.min_clients = 100;
+  o.min_history_days = 400;  // first orders are at most 365 days before the fit's day
+  fit = FitAndStore(*store_, o, clock_.Now());
+  EXPECT_EQ(fit.status().code(), Code::kFailedPrecondition);
+  EXPECT_EQ(fit.status().field(), "RKD_MODEL_MIN_HISTORY_DAYS");
+  EXPECT_FALSE(store_->LatestModelFit().value().has_value());
+  EXPECT_TRUE(store_->PredictionsOf({"c100000"}).value().empty());
+}
+
+TEST_F(ModelRunnerTest, AStoreFailingMidwayLeavesThePreviousFitCurrent) {
+  LoadClients(*store_, 600);
+  auto first = FitAndStore(*store_, Options(), clock_.Now());
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  testkit::FaultPlan plan;
+  testkit::FaultyStore faulty(*store_, plan);
+  plan.FailNth("SavePredictions", 3, Status::Unavailable("injected"));
+  ModelRunOptions o = Options();
+  o.unit = TimeUnit::kWeeks;
+  auto second = FitAndStore(faulty, o, clock_.Now());
+  EXPECT_EQ(second.status().code(), Code::kUnavailable);
+  auto latest = store_->LatestModelFit();
+  ASSERT_TRUE(latest.ok() && latest->has_value());
+  EXPECT_EQ((*latest)->fit_id, first->record.fit_id);  // the failed fit was never stored
+}
+
+TEST_F(ModelRunnerTest, ASecondFitWhileOneRunsIsRefused) {
+  LoadClients(*store_, 50);
+  testkit::FaultPlan plan;
+  testkit::FaultyStore faulty(*store_, plan);
+  plan.TimeOutNth("ScanClientOrders", 1, std::chrono::milliseconds(800));
+  ModelRunner runner(faulty, clock_);
+  Result<StoreModelFit> slow = Status::Internal("not run");
+  std::thread t([&] { slow = runner.TryFit(Options()); });
+  // The first fit is inside its (slow) first read.
+  for (int i = 0; i < 200 && plan.Calls("ScanClientOrders") == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_TRUE(runner.running());
+  auto second = runner.TryFit(Options());
+  EXPECT_EQ(second.status().code(), Code::kAlreadyExists);
+  EXPECT_EQ(second.status().field(), "fit");
+  t.join();
+  EXPECT_EQ(slow.status().code(), Code::kUnavailable);  // the injected time-out
+  EXPECT_FALSE(runner.running());
+  auto third = runner.TryFit(Options());  // free again: refused for its data, not for running
+  EXPECT_EQ(third.status().field(), "RKD_MODEL_MIN_CLIENTS");
+}
+
+TEST_F(ModelRunnerTest, AFitRunningInAnotherProcessIsRefusedThroughTheLock) {
+  LoadClients(*store_, 600);
+  FileLeaderLock other(dir_ / "rekindle-model.lock");  // another process's fit holds it
+  ASSERT_TRUE(other.TryAcquire().value());
+  ModelRunner runner(*store_, clock_, std::make_unique<FileLeaderLock>(dir_ / "rekindle-model.lock"));
+  auto refused = runner.TryFit(Options());
+  EXPECT_EQ(refused.status().code(), Code::kAlreadyExists);
+  EXPECT_EQ(refused.status().field(), "fit");
+  EXPECT_FALSE(runner.running());
+  EXPECT_FALSE(store_->LatestModelFit().value().has_value());
+  other.Release();
+  auto fit = runner.TryFit(Options());  // free again
+  ASSERT_TRUE(fit.ok()) << fit.status().ToString();
+  EXPECT_EQ(fit->predictions, 600);
+  EXPECT_TRUE(other.TryAcquire().value());  // the runner let it go after its fit
+}
+
+TEST(ModelRunnerOptions, UnitsAndKindsByName) {
+  EXPECT_EQ(ParseTimeUnit("days"), TimeUnit::kDays);
+  EXPECT_EQ(ParseTimeUnit("weeks"), TimeUnit::kWeeks);
+  EXPECT_EQ(ParseTimeUnit("Weeks"), std::nullopt);
+  EXPECT_STREQ(TimeUnitName(TimeUnit::kWeeks), "weeks");
+}
+
+}  // namespace
+}  // namespace rkd
