@@ -12,8 +12,11 @@ std::optional<std::string> CdnowDir() {
   namespace fs = std::filesystem;
   std::vector<fs::path> candidates;
   if (const char* env = std::getenv("RKD_CDNOW_DIR"); env != nullptr && *env != '\0') candidates.emplace_back(env);
-  // <repo>/src/model/cdnow_test_data.cc -> <repo>/../shared/data/cdnow
-  candidates.push_back(fs::path(__FILE__).parent_path() / ".." / ".." / ".." / "shared" / "data" / "cdnow");
+  // <repo>/src/model/cdnow_test_data.cc -> <repo>/tests/data/cdnow (the copy the repository
+  // carries, tests/data/cdnow/SOURCE.md), else <repo>/../shared/data/cdnow.
+  const fs::path repo = fs::path(__FILE__).parent_path() / ".." / "..";
+  candidates.push_back(repo / "tests" / "data" / "cdnow");
+  candidates.push_back(repo / ".." / "shared" / "data" / "cdnow");
   for (const fs::path& dir : candidates) {
     std::error_code ec;
     if (fs::exists(dir / "cdnow_customers_summary_with_transactions.csv", ec)) return dir.lexically_normal().string();

@@ -84,8 +84,8 @@ TEST(ParetoNbdTest, LikelihoodIsAProbabilityOverCounts) {
 
 TEST(ParetoNbdTest, NumericalGradientIsAccurate) {
   // The fit uses central differences; check them against a finer Richardson estimate.
-  const std::vector<RfmSummary> rows =
-      Compress(CdnowRows().empty() ? std::vector<RfmSummary>{{0, 0, 38, 0, 3}, {2, 30.43, 38.86}} : CdnowRows());
+  if (CdnowRows().empty()) GTEST_SKIP() << "CDNOW data not found (set RKD_CDNOW_DIR)";
+  const std::vector<RfmSummary> rows = Compress(CdnowRows());
   const LogLikelihoodFn f = [&](const std::vector<double>& lp, std::vector<double>*) {
     return ParetoNbdMeanLogLikelihood(rows, lp);
   };
