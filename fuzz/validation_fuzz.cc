@@ -110,7 +110,8 @@ void CheckQuery(const std::string& s) {
   const auto query = SplitQuery(s);
   int limit = 0;
   std::string cursor;
-  rkd::Status st = rkd::ParseLimitAndCursor(query, &limit, &cursor);
+  rkd::Status st =
+      rkd::ParseLimitAndCursor(query, rkd::PageLimits{}, &limit, &cursor);  // the defaults: 50, at most 500
   if (st.ok())
     FUZZ_CHECK(limit >= 1 && limit <= 500, "an accepted limit is 1..500");
   else
