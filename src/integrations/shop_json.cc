@@ -88,6 +88,18 @@ Result<std::string> ShopText(const json& object, const char* field) {
   return v->get<std::string>();
 }
 
+Result<ClientRow> ShopCustomer(const json& customer, const char* created_field, Millis now) {
+  ClientRow row;
+  row.line = 1;
+  RKD_ASSIGN_OR_RETURN(row.external_id, RequiredShopId(customer, "id"));
+  RKD_ASSIGN_OR_RETURN(row.email, ShopText(customer, "email"));
+  RKD_ASSIGN_OR_RETURN(std::string first, ShopText(customer, "first_name"));
+  RKD_ASSIGN_OR_RETURN(std::string last, ShopText(customer, "last_name"));
+  row.name = JoinName(first, last);
+  RKD_ASSIGN_OR_RETURN(row.created_at, ShopTime(customer, created_field, now));
+  return row;
+}
+
 std::string JoinName(const std::string& first, const std::string& last) {
   if (first.empty()) return last;
   if (last.empty()) return first;

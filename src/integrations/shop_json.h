@@ -8,6 +8,7 @@
 
 #include "base/status.h"
 #include "base/time.h"
+#include "domain/import_rows.h"
 #include "domain/order.h"
 
 namespace rkd {
@@ -28,6 +29,9 @@ Result<int64_t> ShopCents(const nlohmann::json& object, const char* field, std::
 Result<std::optional<Millis>> ShopTime(const nlohmann::json& object, const char* field, Millis now);
 // A string field, "" when absent or null; refused when not a string.
 Result<std::string> ShopText(const nlohmann::json& object, const char* field);
+// A customer object ({id, email, first_name, last_name, <created_field>}, as Shopify and
+// WooCommerce both send it) as a client row; its id is required.
+Result<ClientRow> ShopCustomer(const nlohmann::json& customer, const char* created_field, Millis now);
 // "First Last", either part may be empty.
 std::string JoinName(const std::string& first, const std::string& last);
 // An order's line items ([{id, product_id, title|name, price, quantity}]), as the store

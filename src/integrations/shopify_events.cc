@@ -36,13 +36,7 @@ Result<ShopChanges> ReadOrder(const json& order, Millis now) {
 }
 
 Result<ShopChanges> CustomerChanges(const json& customer, Millis now) {
-  ClientRow row;
-  RKD_ASSIGN_OR_RETURN(row.external_id, RequiredShopId(customer, "id"));
-  RKD_ASSIGN_OR_RETURN(row.email, ShopText(customer, "email"));
-  RKD_ASSIGN_OR_RETURN(std::string first, ShopText(customer, "first_name"));
-  RKD_ASSIGN_OR_RETURN(std::string last, ShopText(customer, "last_name"));
-  row.name = JoinName(first, last);
-  RKD_ASSIGN_OR_RETURN(row.created_at, ShopTime(customer, "created_at", now));
+  RKD_ASSIGN_OR_RETURN(ClientRow row, ShopCustomer(customer, "created_at", now));
   ShopChanges changes;
   RKD_ASSIGN_OR_RETURN(std::string consent, ShopText(Member(customer, "email_marketing_consent"), "state"));
   if ((consent == "unsubscribed" || consent == "redacted") && !row.email.empty()) changes.suppress.push_back(row.email);

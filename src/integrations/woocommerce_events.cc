@@ -42,13 +42,7 @@ Result<ShopChanges> ReadOrder(const json& order, Millis now) {
 }
 
 Result<ShopChanges> CustomerChanges(const json& customer, Millis now) {
-  ClientRow row;
-  RKD_ASSIGN_OR_RETURN(row.external_id, RequiredShopId(customer, "id"));
-  RKD_ASSIGN_OR_RETURN(row.email, ShopText(customer, "email"));
-  RKD_ASSIGN_OR_RETURN(std::string first, ShopText(customer, "first_name"));
-  RKD_ASSIGN_OR_RETURN(std::string last, ShopText(customer, "last_name"));
-  row.name = JoinName(first, last);
-  RKD_ASSIGN_OR_RETURN(row.created_at, ShopTime(customer, "date_created_gmt", now));
+  RKD_ASSIGN_OR_RETURN(ClientRow row, ShopCustomer(customer, "date_created_gmt", now));
   ShopChanges changes;
   changes.clients.push_back(std::move(row));
   return changes;
