@@ -127,6 +127,8 @@ class Server:
             # Tests that expect an email for every client at risk must not lose 10% of
             # them to the holdout; test_effectiveness turns it on.
             "RKD_HOLDOUT_SHARE": "0",
+            # A model fit at start-up would race the tests' own fits; test_models turns it on.
+            "RKD_MODEL_REFIT_HOURS": "0",
         })
         if os.environ.get("RKD_TEST_STORE") == "postgres":
             # The store in PostgreSQL; the bus and the outbox where a SQLite run keeps them.

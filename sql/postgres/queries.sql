@@ -65,7 +65,7 @@ ORDER BY order_date DESC, order_id DESC LIMIT $4;
 -- name: get-email
 SELECT email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
        status, writer, sent_at, error, created_at, prompt_tokens, completion_tokens,
-       opened_at, clicked_at, converted_at, conversion_revenue, episode_id, step
+       opened_at, clicked_at, converted_at, conversion_revenue, episode_id, step, targeting_rule
 FROM emails WHERE email_id = $1;
 
 -- name: list-emails
@@ -76,7 +76,7 @@ FROM emails WHERE email_id = $1;
 -- (NULL: any; email_filters.h). A status filter runs list-emails-status, through its index.
 SELECT email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
        status, writer, sent_at, error, created_at, prompt_tokens, completion_tokens,
-       opened_at, clicked_at, converted_at, conversion_revenue, episode_id, step
+       opened_at, clicked_at, converted_at, conversion_revenue, episode_id, step, targeting_rule
 FROM emails
 WHERE ($1::text = '' OR user_id = $1::text) AND ($2::text = '' OR status = $2::text)
   AND ($3::bigint IS NULL OR (created_at, email_id) < ($3::bigint, $4::text))
@@ -91,7 +91,7 @@ ORDER BY created_at DESC, email_id DESC LIMIT $5;
 -- (0009_client_lists.sql), so a rare status costs its own emails, not every email.
 SELECT email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
        status, writer, sent_at, error, created_at, prompt_tokens, completion_tokens,
-       opened_at, clicked_at, converted_at, conversion_revenue, episode_id, step
+       opened_at, clicked_at, converted_at, conversion_revenue, episode_id, step, targeting_rule
 FROM emails
 WHERE status = $2::text AND ($1::text = '' OR user_id = $1::text)
   AND ($3::bigint IS NULL OR (created_at, email_id) < ($3::bigint, $4::text))
@@ -223,8 +223,8 @@ WHERE seq IN (SELECT seq FROM user_changes WHERE seq < $1 AND changed_at < $2 OR
 -- name: insert-email
 INSERT INTO emails (email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
                     status, writer, sent_at, error, created_at, trigger_id, prompt_tokens, completion_tokens,
-                    claimed_until, episode_id, step)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18);
+                    claimed_until, episode_id, step, targeting_rule)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19);
 
 -- name: claim-email
 -- The send lease: $2 until when, $3 now. Changes a row only when no lease runs.
@@ -327,7 +327,8 @@ SELECT at, score FROM holdouts WHERE user_id = $1::text ORDER BY at DESC LIMIT $
 SELECT at FROM holdouts WHERE user_id = $1 ORDER BY at DESC LIMIT 1;
 
 -- name: insert-holdout
-INSERT INTO holdouts (user_id, trigger_id, score, at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING;
+INSERT INTO holdouts (user_id, trigger_id, score, at, targeting_rule) VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT DO NOTHING;
 
 -- name: insert-email-event
 INSERT INTO email_events (email_id, type, url, at) VALUES ($1, $2, $3, $4);
@@ -383,6 +384,22 @@ SELECT count(*), COALESCE(SUM(converted), 0), COALESCE(SUM(revenue), 0) FROM (
   SELECT user_id, MAX((converted_at IS NOT NULL)::int) AS converted, SUM(COALESCE(conversion_revenue, 0)) AS revenue
   FROM holdouts WHERE at >= $1 GROUP BY user_id) AS g;
 
+-- name: effectiveness-emailed-by-rule
+-- As effectiveness-emailed, per targeting rule (issue 11): a client counts under each rule
+-- that emailed them.
+SELECT targeting_rule, count(*), COALESCE(SUM(converted), 0), COALESCE(SUM(revenue), 0) FROM (
+  SELECT targeting_rule, user_id, MAX((converted_at IS NOT NULL)::int) AS converted,
+         SUM(COALESCE(conversion_revenue, 0)) AS revenue
+  FROM emails WHERE created_at >= $1 AND status IN ('SENT', 'OPENED', 'CLICKED') GROUP BY targeting_rule, user_id) AS g
+GROUP BY targeting_rule;
+
+-- name: effectiveness-held-out-by-rule
+SELECT targeting_rule, count(*), COALESCE(SUM(converted), 0), COALESCE(SUM(revenue), 0) FROM (
+  SELECT targeting_rule, user_id, MAX((converted_at IS NOT NULL)::int) AS converted,
+         SUM(COALESCE(conversion_revenue, 0)) AS revenue
+  FROM holdouts WHERE at >= $1 GROUP BY targeting_rule, user_id) AS g
+GROUP BY targeting_rule;
+
 -- name: effectiveness-daily-sent
 SELECT created_at / 86400000, count(*) FROM emails WHERE created_at >= $1 GROUP BY 1;
 
@@ -416,7 +433,7 @@ FROM users WHERE user_id IN (SELECT json_array_elements_text($1::json)) ORDER BY
 -- name: get-emails
 SELECT email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
        status, writer, sent_at, error, created_at, prompt_tokens, completion_tokens,
-       opened_at, clicked_at, converted_at, conversion_revenue, episode_id, step
+       opened_at, clicked_at, converted_at, conversion_revenue, episode_id, step, targeting_rule
 FROM emails WHERE email_id IN (SELECT json_array_elements_text($1::json));
 
 -- name: suppressed-among
@@ -435,7 +452,7 @@ FROM users WHERE user_id > $1 ORDER BY user_id LIMIT $2;
 -- email costs one index probe, not a walk over every email.
 SELECT email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
        status, writer, sent_at, error, created_at, prompt_tokens, completion_tokens,
-       opened_at, clicked_at, converted_at, conversion_revenue, episode_id, step
+       opened_at, clicked_at, converted_at, conversion_revenue, episode_id, step, targeting_rule
 FROM emails
 WHERE user_id = $1::text AND ($2::text = '' OR status = $2::text)
   AND ($3::bigint IS NULL OR (created_at, email_id) < ($3::bigint, $4::text))
@@ -520,23 +537,23 @@ RETURNING version;
 -- name: latest-episodes
 -- Each client's episode with the highest number, for a JSON array of user ids.
 SELECT DISTINCT ON (user_id) episode_id, user_id, number, journey_version, started_at, step, steps,
-       next_due_at, ended_at, end_reason
+       next_due_at, ended_at, end_reason, targeting_rule
 FROM episodes
 WHERE user_id IN (SELECT json_array_elements_text($1::json))
 ORDER BY user_id, number DESC;
 
 -- name: insert-episode
 INSERT INTO episodes (episode_id, user_id, number, journey_version, started_at, step, steps, next_due_at,
-                      ended_at, end_reason)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                      ended_at, end_reason, targeting_rule)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 ON CONFLICT DO NOTHING;
 
 -- name: advance-episode
 -- A step's email is reserved: the episode as the processor computed it (its step, the
 -- next due time, or its end). Only forward: a stale writer cannot take a step back.
 INSERT INTO episodes (episode_id, user_id, number, journey_version, started_at, step, steps, next_due_at,
-                      ended_at, end_reason)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                      ended_at, end_reason, targeting_rule)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 ON CONFLICT (episode_id) DO UPDATE SET step = excluded.step, next_due_at = excluded.next_due_at,
                                        ended_at = excluded.ended_at, end_reason = excluded.end_reason
 WHERE episodes.step < excluded.step AND episodes.ended_at IS NULL;

@@ -63,7 +63,7 @@ ORDER BY order_date DESC, order_id DESC LIMIT ?4;
 -- name: get-email
 SELECT email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
        status, writer, sent_at, error, created_at, prompt_tokens, completion_tokens,
-       opened_at, clicked_at, converted_at, conversion_revenue, episode_id, step
+       opened_at, clicked_at, converted_at, conversion_revenue, episode_id, step, targeting_rule
 FROM emails WHERE email_id = ?1;
 
 -- name: list-emails
@@ -74,7 +74,7 @@ FROM emails WHERE email_id = ?1;
 -- (NULL: any; email_filters.h). A status filter runs list-emails-status, through its index.
 SELECT email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
        status, writer, sent_at, error, created_at, prompt_tokens, completion_tokens,
-       opened_at, clicked_at, converted_at, conversion_revenue, episode_id, step
+       opened_at, clicked_at, converted_at, conversion_revenue, episode_id, step, targeting_rule
 FROM emails
 WHERE (?1 = '' OR user_id = ?1) AND (?2 = '' OR status = ?2)
   AND (?3 IS NULL OR (created_at, email_id) < (?3, ?4))
@@ -89,7 +89,7 @@ ORDER BY created_at DESC, email_id DESC LIMIT ?5;
 -- (0011_client_lists.sql), so a rare status costs its own emails, not every email.
 SELECT email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
        status, writer, sent_at, error, created_at, prompt_tokens, completion_tokens,
-       opened_at, clicked_at, converted_at, conversion_revenue, episode_id, step
+       opened_at, clicked_at, converted_at, conversion_revenue, episode_id, step, targeting_rule
 FROM emails
 WHERE status = ?2 AND (?1 = '' OR user_id = ?1)
   AND (?3 IS NULL OR (created_at, email_id) < (?3, ?4))
@@ -215,8 +215,8 @@ WHERE seq IN (SELECT seq FROM user_changes WHERE seq < ?1 AND changed_at < ?2 OR
 -- name: insert-email
 INSERT INTO emails (email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
                     status, writer, sent_at, error, created_at, trigger_id, prompt_tokens, completion_tokens,
-                    claimed_until, episode_id, step)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18);
+                    claimed_until, episode_id, step, targeting_rule)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19);
 
 -- name: claim-email
 -- The send lease: ?2 until when, ?3 now. Changes a row only when no lease runs.
@@ -317,7 +317,7 @@ SELECT at, score FROM holdouts WHERE user_id = ?1 ORDER BY at DESC LIMIT ?2;
 SELECT at FROM holdouts WHERE user_id = ?1 ORDER BY at DESC LIMIT 1;
 
 -- name: insert-holdout
-INSERT OR IGNORE INTO holdouts (user_id, trigger_id, score, at) VALUES (?1, ?2, ?3, ?4);
+INSERT OR IGNORE INTO holdouts (user_id, trigger_id, score, at, targeting_rule) VALUES (?1, ?2, ?3, ?4, ?5);
 
 -- name: insert-email-event
 INSERT INTO email_events (email_id, type, url, at) VALUES (?1, ?2, ?3, ?4);
@@ -372,6 +372,22 @@ SELECT count(*), COALESCE(SUM(converted), 0), COALESCE(SUM(revenue), 0) FROM (
   SELECT user_id, MAX(converted_at IS NOT NULL) AS converted, SUM(COALESCE(conversion_revenue, 0)) AS revenue
   FROM holdouts WHERE at >= ?1 GROUP BY user_id);
 
+-- name: effectiveness-emailed-by-rule
+-- As effectiveness-emailed, per targeting rule (issue 11): a client counts under each rule
+-- that emailed them.
+SELECT targeting_rule, count(*), COALESCE(SUM(converted), 0), COALESCE(SUM(revenue), 0) FROM (
+  SELECT targeting_rule, user_id, MAX(converted_at IS NOT NULL) AS converted,
+         SUM(COALESCE(conversion_revenue, 0)) AS revenue
+  FROM emails WHERE created_at >= ?1 AND status IN ('SENT', 'OPENED', 'CLICKED') GROUP BY targeting_rule, user_id)
+GROUP BY targeting_rule;
+
+-- name: effectiveness-held-out-by-rule
+SELECT targeting_rule, count(*), COALESCE(SUM(converted), 0), COALESCE(SUM(revenue), 0) FROM (
+  SELECT targeting_rule, user_id, MAX(converted_at IS NOT NULL) AS converted,
+         SUM(COALESCE(conversion_revenue, 0)) AS revenue
+  FROM holdouts WHERE at >= ?1 GROUP BY targeting_rule, user_id)
+GROUP BY targeting_rule;
+
 -- name: effectiveness-daily-sent
 SELECT created_at / 86400000, count(*) FROM emails WHERE created_at >= ?1 GROUP BY 1;
 
@@ -404,7 +420,7 @@ FROM users WHERE user_id IN (SELECT value FROM json_each(?1)) ORDER BY user_id;
 -- name: get-emails
 SELECT email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
        status, writer, sent_at, error, created_at, prompt_tokens, completion_tokens,
-       opened_at, clicked_at, converted_at, conversion_revenue, episode_id, step
+       opened_at, clicked_at, converted_at, conversion_revenue, episode_id, step, targeting_rule
 FROM emails WHERE email_id IN (SELECT value FROM json_each(?1));
 
 -- name: suppressed-among
@@ -423,7 +439,7 @@ FROM users WHERE user_id > ?1 ORDER BY user_id LIMIT ?2;
 -- email costs one index probe, not a walk over every email.
 SELECT email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
        status, writer, sent_at, error, created_at, prompt_tokens, completion_tokens,
-       opened_at, clicked_at, converted_at, conversion_revenue, episode_id, step
+       opened_at, clicked_at, converted_at, conversion_revenue, episode_id, step, targeting_rule
 FROM emails
 WHERE user_id = ?1 AND (?2 = '' OR status = ?2)
   AND (?3 IS NULL OR (created_at, email_id) < (?3, ?4))
@@ -492,23 +508,23 @@ RETURNING version;
 -- name: latest-episodes
 -- Each client's episode with the highest number, for a JSON array of user ids.
 SELECT e.episode_id, e.user_id, e.number, e.journey_version, e.started_at, e.step, e.steps,
-       e.next_due_at, e.ended_at, e.end_reason
+       e.next_due_at, e.ended_at, e.end_reason, e.targeting_rule
 FROM episodes AS e
 WHERE e.user_id IN (SELECT value FROM json_each(?1))
   AND e.number = (SELECT MAX(number) FROM episodes AS l WHERE l.user_id = e.user_id);
 
 -- name: insert-episode
 INSERT INTO episodes (episode_id, user_id, number, journey_version, started_at, step, steps, next_due_at,
-                      ended_at, end_reason)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                      ended_at, end_reason, targeting_rule)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
 ON CONFLICT DO NOTHING;
 
 -- name: advance-episode
 -- A step's email is reserved: the episode as the processor computed it (its step, the
 -- next due time, or its end). Only forward: a stale writer cannot take a step back.
 INSERT INTO episodes (episode_id, user_id, number, journey_version, started_at, step, steps, next_due_at,
-                      ended_at, end_reason)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                      ended_at, end_reason, targeting_rule)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
 ON CONFLICT (episode_id) DO UPDATE SET step = excluded.step, next_due_at = excluded.next_due_at,
                                        ended_at = excluded.ended_at, end_reason = excluded.end_reason
 WHERE episodes.step < excluded.step AND episodes.ended_at IS NULL;

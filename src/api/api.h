@@ -11,6 +11,7 @@
 #include "base/time.h"
 #include "bus/bus.h"
 #include "domain/score.h"
+#include "domain/targeting.h"
 #include "http/router.h"
 #include "pipeline/sweeper.h"
 #include "store/store.h"
@@ -32,6 +33,7 @@ struct ApiContext {
   int attribution_days = 7;
   double holdout_share = 0.1;
   PageLimits page_limits;  // every list's page size (RKD_DEFAULT_PAGE_LIMIT, RKD_MAX_PAGE_LIMIT)
+  Targeting targeting;     // RKD_TARGETING: the dry run chooses clients as the pipeline does
 };
 
 // GET /health (open; the documented rule: 503 when the store or the bus does not answer,

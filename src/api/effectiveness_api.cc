@@ -1,6 +1,7 @@
 // GET /api/effectiveness?days=30: did the emails win clients back? The funnel (sent →
 // delivered → opened → clicked → converted, revenue; unsubscribes, bounces, complaints)
-// and the lift of emailed over held-out clients at risk, with a 95% confidence interval.
+// and the lift of emailed over held-out clients at risk, with a 95% confidence interval,
+// overall and by the targeting rule that chose the clients (issue 11).
 #include <cmath>
 
 #include "api/api.h"
@@ -18,6 +19,28 @@ nlohmann::json Group(const LiftGroup& g) {
           {"revenuePerClient", g.clients ? std::round(g.revenue / static_cast<double>(g.clients) * 100) / 100 : 0.0}};
 }
 
+// The lift of the emailed group over the held-out one: the difference of their conversion
+// rates with a 95% interval (two proportions, normal approximation), and the ratio.
+nlohmann::json Lift(const LiftGroup& emailed, const LiftGroup& held_out) {
+  const double n1 = static_cast<double>(emailed.clients), n2 = static_cast<double>(held_out.clients);
+  const double p1 = n1 > 0 ? static_cast<double>(emailed.converted) / n1 : 0;
+  const double p2 = n2 > 0 ? static_cast<double>(held_out.converted) / n2 : 0;
+  const double diff = p1 - p2;
+  nlohmann::json ci = nullptr;
+  bool significant = false;
+  if (n1 > 0 && n2 > 0) {
+    const double se = std::sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2);
+    ci = {diff - 1.96 * se, diff + 1.96 * se};
+    significant = se > 0 && (diff - 1.96 * se > 0 || diff + 1.96 * se < 0);
+  }
+  return {{"emailed", Group(emailed)},
+          {"heldOut", Group(held_out)},
+          {"absoluteLift", diff},
+          {"relativeLift", p2 > 0 ? nlohmann::json(diff / p2) : nlohmann::json(nullptr)},
+          {"ci95", ci},
+          {"significant", significant}};
+}
+
 }  // namespace
 
 void RegisterEffectivenessRoutes(Router& router, ApiContext& ctx) {
@@ -32,17 +55,12 @@ void RegisterEffectivenessRoutes(Router& router, ApiContext& ctx) {
     }
     auto f = ctx.store.Effectiveness(days);
     if (!f.ok()) return ErrorResponse(f.status());
-    // Difference of two proportions, normal approximation (Wald), 95%.
-    const double n1 = static_cast<double>(f->emailed.clients), n2 = static_cast<double>(f->held_out.clients);
-    const double p1 = n1 > 0 ? static_cast<double>(f->emailed.converted) / n1 : 0;
-    const double p2 = n2 > 0 ? static_cast<double>(f->held_out.converted) / n2 : 0;
-    const double diff = p1 - p2;
-    nlohmann::json ci = nullptr;
-    bool significant = false;
-    if (n1 > 0 && n2 > 0) {
-      const double se = std::sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2);
-      ci = {diff - 1.96 * se, diff + 1.96 * se};
-      significant = se > 0 && (diff - 1.96 * se > 0 || diff + 1.96 * se < 0);
+    // Issue 11: the lift of the clients each targeting rule chose.
+    nlohmann::json by_rule = nlohmann::json::array();
+    for (const RuleLift& r : f->by_rule) {
+      nlohmann::json lift = Lift(r.emailed, r.held_out);
+      lift["rule"] = r.rule;
+      by_rule.push_back(std::move(lift));
     }
     // The journey's steps (issue 16): each step's delivered emails and their conversions.
     nlohmann::json by_step = nlohmann::json::array();
@@ -75,15 +93,10 @@ void RegisterEffectivenessRoutes(Router& router, ApiContext& ctx) {
                            {"bounces", f->bounces},
                            {"complaints", f->complaints}}},
                          {"opensUnreliable", true},
-                         {"lift",
-                          {{"emailed", Group(f->emailed)},
-                           {"heldOut", Group(f->held_out)},
-                           {"absoluteLift", diff},
-                           {"relativeLift", p2 > 0 ? nlohmann::json(diff / p2) : nlohmann::json(nullptr)},
-                           {"ci95", ci},
-                           {"significant", significant}}},
+                         {"lift", Lift(f->emailed, f->held_out)},
                          {"daily", daily},
-                         {"byStep", by_step}});
+                         {"byStep", by_step},
+                         {"byRule", by_rule}});
   });
 }
 

@@ -10,6 +10,7 @@
 #include "api/validation.h"
 #include "base/log.h"
 #include "http/envelope.h"
+#include "pipeline/churn_views.h"
 #include "pipeline/email_processor.h"
 #include "pipeline/journey.h"
 
@@ -114,11 +115,15 @@ Result<nlohmann::json> DryRun(ApiContext& ctx, const JourneyApiOptions& options)
       for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       reason_by_address.emplace(lower, s.reason);
     }
+    std::vector<const User*> scanned;
+    for (const User& u : *page) scanned.push_back(&u);
+    auto churn = ChurnViewsOf(ctx.store, ctx.targeting, scanned);
+    if (!churn.ok()) return churn.status();
     for (User& u : *page) {
       JourneyInput in;
       in.user = &u;
       u.engagement_score = ComputeScore(ctx.rules, u, now);
-      in.at_risk = IsAtRisk(ctx.rules, u.engagement_score);
+      in.at_risk = !ChosenBy(ctx.targeting, ctx.rules, u.engagement_score, ViewOf(*churn, u.user_id)).empty();
       if (auto e = episode_by_user.find(u.user_id); e != episode_by_user.end()) {
         in.episode = e->second;
         auto v = versions.find(e->second.journey_version);

@@ -49,7 +49,8 @@ Result<std::map<std::string, nlohmann::json>> JourneyStates(Store& store, const 
                       {"startedAt", FormatRfc3339(e.started_at)},
                       {"endedAt", OptionalTime(e.ended_at)},
                       {"endReason", e.end_reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.end_reason)},
-                      {"restUntil", OptionalTime(rest_until)}};
+                      {"restUntil", OptionalTime(rest_until)},
+                      {"targetingRule", e.targeting_rule}};
   }
   return out;
 }

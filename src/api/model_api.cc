@@ -57,20 +57,37 @@ Result<ModelRunOptions> ParseModelFitRequest(const std::string& body, const Mode
   return o;
 }
 
-void RegisterModelRoutes(Router& router, ApiContext& ctx, ModelRunner& runner, const ModelRunOptions& defaults) {
-  router.Add("GET", "/api/model", [&ctx, &runner, defaults](HttpRequest&) {
+void RegisterModelRoutes(Router& router, ApiContext& ctx, ModelRunner& runner, const ModelRunOptions& defaults,
+                         int refit_hours) {
+  router.Add("GET", "/api/model", [&ctx, &runner, defaults, refit_hours](HttpRequest&) {
     auto fit = ctx.store.LatestModelFit();
     if (!fit.ok()) return ErrorResponse(fit.status());
-    if (!*fit)
-      return DataResponse(
-          {{"fit", nullptr},
-           {"running", runner.running()},
-           {"reason",
-            "no model has been fitted yet: POST /api/model/fit or run `rekindle model fit` (a fit needs at "
-            "least " +
-                std::to_string(defaults.min_clients) + " clients with an order and " +
-                std::to_string(defaults.min_history_days) + " days of order history)"}});
-    return DataResponse({{"fit", FitRecordJson(**fit)}, {"running", runner.running()}});
+    const RefitStatus refit = runner.refit_status();
+    json out = {{"running", runner.running()},
+                {"targeting",
+                 {{"rule", TargetingRuleName(ctx.targeting.rule)}, {"churnThreshold", ctx.targeting.churn_threshold}}},
+                {"refit",
+                 {{"everyHours", refit_hours},
+                  {"lastAttemptAt", OptionalTime(refit.last_attempt_at)},
+                  {"lastError", refit.last_error.empty() ? json(nullptr) : json(refit.last_error)}}}};
+    if (!*fit) {
+      out["fit"] = nullptr;
+      out["reason"] =
+          "no model has been fitted yet: POST /api/model/fit or run `rekindle model fit` (a fit needs at "
+          "least " +
+          std::to_string(defaults.min_clients) + " clients with an order and " +
+          std::to_string(defaults.min_history_days) + " days of order history)";
+      if (!refit.last_error.empty()) out["reason"] = "the last scheduled fit did not run: " + refit.last_error;
+      return DataResponse(out);
+    }
+    out["fit"] = FitRecordJson(**fit);
+    // Kept with the fit's diagnostics; shown beside it (a fit from before has none).
+    json& diagnostics = out["fit"]["diagnostics"];
+    if (diagnostics.is_object() && diagnostics.contains("distributions")) {
+      out["distributions"] = std::move(diagnostics["distributions"]);
+      diagnostics.erase("distributions");
+    }
+    return DataResponse(out);
   });
 
   router.Add("POST", "/api/model/fit", [&ctx, &runner, defaults](HttpRequest& req) {

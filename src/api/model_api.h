@@ -12,8 +12,11 @@
 namespace rkd {
 
 // `defaults`: the settings' options (RKD_CHURN_HORIZON_DAYS, RKD_CLV_*, RKD_MODEL_MIN_*);
-// a request may name model, unit and until. `runner` outlives the router.
-void RegisterModelRoutes(Router& router, ApiContext& ctx, ModelRunner& runner, const ModelRunOptions& defaults);
+// a request may name model, unit and until. `runner` outlives the router. GET /api/model
+// also shows the targeting (ctx.targeting), the refit schedule (`refit_hours`, 0: none)
+// with the runner's last scheduled attempt, and the fit's distributions.
+void RegisterModelRoutes(Router& router, ApiContext& ctx, ModelRunner& runner, const ModelRunOptions& defaults,
+                         int refit_hours);
 
 // {pAlive, churnProbability, expectedOrders, expectedNextOrderAt, predictedValue, fitId, computedAt}.
 nlohmann::json PredictionJson(const ClientPredictionRecord& prediction);

@@ -148,6 +148,7 @@ ProcessorOptions MakeProcessorOptions(const Config& config, const std::string& l
   options.unsubscribe_secret = link_key;
   options.tracking = config.tracking;
   options.holdout_share = config.holdout_share;
+  options.targeting = config.targeting_options();
   options.parallel_batch = config.use_openai_writer();
   // An LLM writes each email for seconds: batches of 10 keep its requests in flight
   // without holding a hundred messages per worker (the template writer takes 100).

@@ -478,6 +478,25 @@ const std::vector<Setting>& Settings() {
        .section = kModels,
        .description = "A fit is refused when the first order is fewer than this many days before the fit's day.",
        .parser = Int(&Config::model_min_history_days, 1, 36500)},
+      {.name = "RKD_MODEL_REFIT_HOURS",
+       .section = kModels,
+       .description = "Where the pipeline sweeps, the models are refitted on the whole history once the latest fit "
+                      "is this many hours old (0: only by hand); a refit the data cannot support is tried again an "
+                      "hour later, and GET /api/model says why.",
+       .parser = Int(&Config::model_refit_hours, 0, 8760)},
+      {.name = "RKD_TARGETING",
+       .section = kModels,
+       .description = "Who the win-back journey is for: score (the engagement score below its threshold), churn "
+                      "(the model's churn probability above RKD_CHURN_THRESHOLD; the sweep hands them over by "
+                      "value at stake, the most first) or both (either rule). Each email and holdout record "
+                      "stores the rule that chose the client, and GET /api/effectiveness splits the lift by it.",
+       .parser = Choice(&Config::targeting, {"score", "churn", "both"})},
+      {.name = "RKD_CHURN_THRESHOLD",
+       .section = kModels,
+       .description = "With RKD_TARGETING churn or both: a client whose churn probability (no order in "
+                      "RKD_CHURN_HORIZON_DAYS) is above this is chosen. A prediction made before the client's "
+                      "latest order is not used.",
+       .parser = Real(&Config::churn_threshold, 0, 1)},
 
       // Delivery.
       {.name = "RKD_SMTP_URL",
@@ -836,6 +855,10 @@ std::string Config::database_stem() const {
   const size_t slash = db.rfind('/');
   if (dot != std::string::npos && (slash == std::string::npos || dot > slash)) db = db.substr(0, dot);
   return db;
+}
+
+Targeting Config::targeting_options() const {
+  return {.rule = ParseTargetingRule(targeting).value_or(TargetingRule::kScore), .churn_threshold = churn_threshold};
 }
 
 std::string Config::bus_path() const {

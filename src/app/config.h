@@ -12,6 +12,7 @@
 
 #include "base/status.h"
 #include "domain/score.h"
+#include "domain/targeting.h"
 
 namespace rkd {
 
@@ -108,6 +109,12 @@ struct Config {
   double clv_monthly_discount = 0.01;
   int model_min_clients = 500;       // clients with an order
   int model_min_history_days = 180;  // first order to the fit's day
+  int model_refit_hours = 24;        // the sweep's process refits when the latest fit is older (0: never)
+  std::string targeting = "score";   // who the win-back flow is for: score, churn, both
+  double churn_threshold = 0.7;      // churn and both: a churn probability above this chooses the client
+
+  // RKD_TARGETING and RKD_CHURN_THRESHOLD as the pipeline takes them.
+  Targeting targeting_options() const;
 
   // The embedded bus's SQLite file: RKD_BUS_URL "embedded" puts it beside the store's
   // database ("data/rekindle.db" → "data/rekindle-bus.db"); "sqlite:PATH" names it.

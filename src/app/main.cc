@@ -143,7 +143,7 @@ int Serve(const Config& given, bool with_pipeline) {
   if (!link_key.ok()) return Fail(link_key.status());
   // POST /api/sweep runs a sweep in this process; `serve` also sweeps periodically.
   Sweeper sweeper(store, bus, config.score, clock, Cooldown(config), MakeLeaderLock(config, kSweepRole),
-                  &metrics.sweep());
+                  &metrics.sweep(), config.targeting_options());
 
   // /health and the dashboard's banner: failed deliveries and dead letters, read at most every 5 s.
   DeliveryAlerts alerts(store, &bus, clock, {.window = int64_t{config.alert_window_minutes} * 60'000});
@@ -157,7 +157,8 @@ int Serve(const Config& given, bool with_pipeline) {
                  .alerts = &alerts,
                  .attribution_days = config.attribution_days,
                  .holdout_share = config.holdout_share,
-                 .page_limits = {.default_limit = config.default_page_limit, .max_limit = config.max_page_limit}};
+                 .page_limits = {.default_limit = config.default_page_limit, .max_limit = config.max_page_limit},
+                 .targeting = config.targeting_options()};
   RegisterHealthRoutes(router, ctx);
   RegisterUserRoutes(router, ctx);
   RegisterOrderRoutes(router, ctx);
@@ -170,7 +171,7 @@ int Serve(const Config& given, bool with_pipeline) {
   RegisterExportRoutes(router, ctx);
   // Issue 11: GET /api/model, POST /api/model/fit (one fit at a time in this process).
   ModelRunner model_runner(store, clock, MakeLeaderLock(config, kModelRole));
-  RegisterModelRoutes(router, ctx, model_runner, ModelOptionsFromConfig(config, clock.Now()));
+  RegisterModelRoutes(router, ctx, model_runner, ModelOptionsFromConfig(config, clock.Now()), config.model_refit_hours);
   ImportJobs imports(store, clock, config.data_dir() + "/tmp", &sweeper);
   RegisterImportRoutes(router, ctx, imports);
   RegisterTrackingRoutes(router, ctx, *link_key);
@@ -216,7 +217,14 @@ int Serve(const Config& given, bool with_pipeline) {
                     .workers = config.workers,
                     .sweeper = &sweeper,
                     .sweep_interval = std::chrono::seconds(config.sweep_interval_s),
-                    .due_scan_interval = std::chrono::seconds(config.due_scan_interval_s)});
+                    .due_scan_interval = std::chrono::seconds(config.due_scan_interval_s),
+                    .model_refit = config.model_refit_hours <= 0
+                                       ? std::function<void(const std::atomic<bool>&)>()
+                                       : [&](const std::atomic<bool>& stop) {
+                                           model_runner.RefitPeriodically(
+                                               stop, std::chrono::hours(config.model_refit_hours),
+                                               [&](Millis now) { return ModelOptionsFromConfig(config, now); });
+                                         }});
   LogInfo("listening", {{"addr", options.host + ":" + std::to_string(server.port())},
                         {"port", server.port()},
                         {"database", ConfigToJson(config)["RKD_DATABASE_URL"]},
@@ -281,7 +289,7 @@ int Sweep(const Config& config) {
   auto sb = OpenStoreAndBus(config, clock);
   if (!sb.ok()) return Fail(sb.status());
   Sweeper sweeper(*sb->store, *sb->bus, config.score, clock, Cooldown(config), MakeLeaderLock(config, kSweepRole),
-                  /*metrics=*/nullptr);
+                  /*metrics=*/nullptr, config.targeting_options());
   auto r = sweeper.Run();
   if (!r.ok()) return Fail(r.status());
   if (r->skipped) return 0;  // logged

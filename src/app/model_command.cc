@@ -97,7 +97,7 @@ int RunPredict(Store& store, const ModelRunOptions& o, Millis now, const std::st
   }
   *out << "externalId,userId,x,t_x,T,pAlive,churnProbability,expectedOrders,predictedValue\n";
   int64_t rows = 0;
-  Status st = PredictStoreClients(store, *fit, o, [&](const std::vector<ClientModelRow>& page) {
+  Status st = PredictStoreClients(*fit, o, [&](const std::vector<ClientModelRow>& page) {
     for (const ClientModelRow& r : page) {
       const ClientPrediction& p = r.prediction;
       *out << CsvField(r.external_id) << ',' << CsvField(r.user_id) << ',' << CsvNumber(r.summary.x) << ','

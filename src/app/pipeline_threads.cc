@@ -17,6 +17,7 @@ void PipelineThreads::Start(PipelineParts parts) {
   if (parts_.sweeper) threads_.emplace_back([this] { parts_.sweeper->RunPeriodically(stop_, parts_.sweep_interval); });
   if (parts_.sweeper && parts_.due_scan_interval.count() > 0)
     threads_.emplace_back([this] { parts_.sweeper->RunDueScanPeriodically(stop_, parts_.due_scan_interval); });
+  if (parts_.model_refit) threads_.emplace_back([this] { parts_.model_refit(stop_); });
 }
 
 void PipelineThreads::Stop() {

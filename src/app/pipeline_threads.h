@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -28,6 +29,8 @@ struct PipelineParts {
   Sweeper* sweeper = nullptr;
   std::chrono::seconds sweep_interval{86400};
   std::chrono::seconds due_scan_interval{60};  // the sweeper's due scan (0: none)
+  // The scheduled model refit (issue 11): runs on its own thread until stop; null: none.
+  std::function<void(const std::atomic<bool>& stop)> model_refit;
 };
 
 class PipelineThreads {

@@ -33,6 +33,8 @@ struct Email {
   // journeys.
   std::string episode_id;
   int step = 0;
+  // The rule that chose the client (issue 11, domain/targeting.h): score, churn, score+churn.
+  std::string targeting_rule = "score";
 
   // Not sent yet (GENERATED), or failed for good on a last try that a redrive retries.
   bool AwaitsSending() const { return status == "GENERATED" || status == "FAILED"; }

@@ -55,6 +55,8 @@ struct Episode {
   std::optional<Millis> next_due_at;  // when the next step is due; none once ended
   std::optional<Millis> ended_at;
   std::string end_reason;  // empty while it runs
+  // The rule that chose the client when it started (domain/targeting.h); its emails carry it.
+  std::string targeting_rule = "score";
 
   bool open() const { return !ended_at.has_value(); }
 };

@@ -86,7 +86,8 @@ json ToJson(const Email& e) {
               {"convertedAt", OptionalTime(e.converted_at)},
               {"conversionRevenue", e.conversion_revenue ? json(*e.conversion_revenue) : json(nullptr)},
               {"episodeId", e.episode_id.empty() ? json(nullptr) : json(e.episode_id)},
-              {"step", e.step > 0 ? json(e.step) : json(nullptr)}};
+              {"step", e.step > 0 ? json(e.step) : json(nullptr)},
+              {"targetingRule", e.targeting_rule}};
 }
 
 Result<User> UserFromJson(const json& j) {

@@ -15,6 +15,7 @@
 #include "delivery/signed_token.h"
 #include "delivery/tracking_links.h"
 #include "metrics/pipeline_metrics.h"
+#include "pipeline/churn_views.h"
 #include "pipeline/user_event.h"
 
 namespace rkd {
@@ -148,6 +149,14 @@ std::vector<Status> EmailProcessor::HandleBatch(const std::vector<Message>& mess
   }
   std::map<std::string, std::string> suppression_by_address;  // lower case → reason
   for (const Suppression& s : *suppressed) suppression_by_address.emplace(AsciiLower(s.email), s.reason);
+  // The churn model's word on them, when the targeting asks for it (issue 11).
+  std::vector<const User*> present_users;
+  for (const Item* item : present) present_users.push_back(item->user);
+  auto churn = ChurnViewsOf(store_, options_.targeting, present_users);
+  if (!churn.ok()) {
+    fail(present, churn.status());
+    return finish();
+  }
 
   const Millis now = clock_.Now();
   // The email of each client's latest step: a redelivered event (or a redrive) finishes
@@ -177,9 +186,10 @@ std::vector<Status> EmailProcessor::HandleBatch(const std::vector<Message>& mess
     const double score = ComputeScore(rules_, user, now);
     if (auto s = suppression_by_address.find(AsciiLower(user.email)); s != suppression_by_address.end())
       item->suppression = s->second;
+    const std::string chosen_by = ChosenBy(options_.targeting, rules_, score, ViewOf(*churn, user.user_id));
     JourneyInput in;
     in.user = &user;
-    in.at_risk = IsAtRisk(rules_, score);
+    in.at_risk = !chosen_by.empty();
     in.episode = item->episode;
     in.current_journey = &*current;
     if (item->episode) {
@@ -196,7 +206,10 @@ std::vector<Status> EmailProcessor::HandleBatch(const std::vector<Message>& mess
     in.cooldown = options_.cooldown;
     in.now = now;
     item->decision = DecideJourney(in);
-    const JourneyDecision& d = item->decision;
+    JourneyDecision& d = item->decision;
+    // A new episode keeps the rule that chose the client; each of its emails carries it.
+    if (d.action == JourneyAction::kStart || (d.action == JourneyAction::kSend && d.starts))
+      d.episode.targeting_rule = d.after.targeting_rule = chosen_by;
     // An email of the latest step that was reserved but not sent goes out first, unless
     // the client has left the journey since (an exit: no email after it).
     if (item->episode && item->episode->step > 0 && d.action != JourneyAction::kEnd && !item->suppression &&
@@ -227,8 +240,12 @@ std::vector<Status> EmailProcessor::HandleBatch(const std::vector<Message>& mess
         break;
       case JourneyAction::kHoldOut:
         // Scored and recorded, deliberately not emailed: the baseline for the lift.
-        LogInfo("held out", {{"userId", user.user_id}, {"eventId", item->event.event_id}, {"score", score}});
-        results[item->index] = store_.RecordHoldout(user.user_id, item->event.event_id, score, options_.cooldown);
+        LogInfo("held out", {{"userId", user.user_id},
+                             {"eventId", item->event.event_id},
+                             {"score", score},
+                             {"targetingRule", chosen_by}});
+        results[item->index] =
+            store_.RecordHoldout(user.user_id, item->event.event_id, score, chosen_by, options_.cooldown);
         break;
       case JourneyAction::kNothing:
         // Due, but another email went out within the cooldown: due again once it passed,
@@ -385,6 +402,7 @@ Result<Email> EmailProcessor::Compose(const User& user, const std::string& email
   draft.completion_tokens = composed->completion_tokens;
   draft.episode_id = step.episode.episode_id;
   draft.step = step.step;
+  draft.targeting_rule = step.episode.targeting_rule;
   return draft;
 }
 

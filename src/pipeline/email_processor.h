@@ -1,5 +1,6 @@
 // The email processor (the seed's Email Processor Lambda): for each event on its queue,
-// reads the client's current state and score, their latest journey episode and their
+// reads the client's current state and score (and their churn prediction, when the
+// targeting asks for it: domain/targeting.h), their latest journey episode and their
 // suppression, and lets the win-back journey decide (pipeline/journey.h): start an
 // episode, send its next step, end it at an exit, or nothing. A step to send is asked of
 // the sending controls (SendGate) before it is written; a client turned away stays due
@@ -25,6 +26,7 @@
 #include "compose/writer.h"
 #include "delivery/mailer.h"
 #include "domain/score.h"
+#include "domain/targeting.h"
 #include "pipeline/journey.h"
 #include "pipeline/send_gate.h"
 #include "pipeline/settings_cache.h"
@@ -51,6 +53,7 @@ struct ProcessorOptions {
   std::string unsubscribe_secret;  // signs the links in emails (unsubscribe, tracking)
   bool tracking = true;            // rewrite links for click tracking and add an open pixel
   double holdout_share = 0.1;      // of eligible clients, chosen by a stable hash of the id: not emailed
+  Targeting targeting;             // who the flow is for (RKD_TARGETING): the score, the churn model, both
   // Messages received (and handled) together: one reservation, one outbox sync and one
   // record per batch (at most 100, the bus's limit).
   int batch_size = 100;

@@ -525,5 +525,77 @@ TEST(EmailProcessorTest, WorkersOnThreadsEmailEachClientOnce) {
   EXPECT_EQ(rig.Queue().depth + rig.Queue().in_flight + rig.Queue().dlq_depth, 0);
 }
 
+// Churn targeting (issue 11): the model's fresh prediction chooses the client whatever
+// their score, the rule is stored with the episode, each email and each holdout record,
+// and the effectiveness figures split by it. A prediction made before the client's
+// latest order (the model has not seen it) chooses nobody, nor does a missing one.
+TEST(EmailProcessorTest, ChurnTargetingChoosesByTheModelAndRecordsTheRule) {
+  auto options = PipelineRig::DefaultOptions();
+  options.targeting = {TargetingRule::kChurn, 0.7};
+  options.holdout_share = 0.5;
+  PipelineRig rig(options);
+  const Millis now = rig.clock.Now();
+  const Millis until = (now / kMillisPerDay - 1) * kMillisPerDay;  // the fit's last day: yesterday
+  ASSERT_TRUE(rig.real_store
+                  ->SaveModelFit({.fit_id = "fit-1",
+                                  .model = "bgnbd",
+                                  .unit = "days",
+                                  .until = until,
+                                  .params = "{}",
+                                  .diagnostics = "{}",
+                                  .fitted_at = now})
+                  .ok());
+  // Pairs of ids, one held out and one not, so both groups of the churn rule fill.
+  std::vector<std::string> held, kept;
+  for (int i = 0; held.size() < 2 || kept.size() < 3; ++i) {
+    const std::string id = "c-" + std::to_string(i);
+    (InHoldout(id, 0.5) ? held : kept).push_back(id);
+  }
+  auto create = [&](const std::string& id, int days_since_order) {
+    User u;
+    u.user_id = id;
+    u.email = id + "@example.com";
+    u.name = "Client " + id;
+    u.last_order_date = now - days_since_order * kMillisPerDay;
+    ASSERT_TRUE(rig.real_store->CreateUser(u).ok());
+  };
+  auto predict = [&](const std::string& id, double churn) {
+    ASSERT_TRUE(rig.real_store
+                    ->SavePredictions({{.user_id = id,
+                                        .fit_id = "fit-1",
+                                        .p_alive = 1 - churn,
+                                        .churn_probability = churn,
+                                        .expected_orders = 0.1,
+                                        .computed_at = now}})
+                    .ok());
+  };
+  create(kept[0], 10);  // a good score, but the model says they are leaving
+  predict(kept[0], 0.9);
+  create(held[0], 10);  // the same, held out
+  predict(held[0], 0.9);
+  create(kept[1], 120);  // a poor score, but the model says they stay
+  predict(kept[1], 0.3);
+  create(kept[2], 0);  // ordered today, after the fit's day: its prediction is stale
+  predict(kept[2], 0.95);
+  create(held[1], 200);  // no prediction at all
+  EXPECT_EQ(rig.Run(), 5);
+  EXPECT_EQ(rig.mailer.SentTo(kept[0] + "@example.com"), 1);
+  EXPECT_EQ(rig.mailer.SentTo(kept[1] + "@example.com"), 0);
+  EXPECT_EQ(rig.mailer.SentTo(kept[2] + "@example.com"), 0);
+  EXPECT_EQ(rig.mailer.sent().size(), 1u);
+  auto emails = rig.EmailsOf(kept[0]);
+  ASSERT_EQ(emails.size(), 1u);
+  EXPECT_EQ(emails[0].targeting_rule, "churn");
+  auto episodes = rig.real_store->LatestEpisodes({kept[0]});
+  ASSERT_TRUE(episodes.ok() && episodes->size() == 1u);
+  EXPECT_EQ((*episodes)[0].targeting_rule, "churn");
+  auto figures = rig.real_store->Effectiveness(30);
+  ASSERT_TRUE(figures.ok());
+  ASSERT_EQ(figures->by_rule.size(), 1u);  // the stale, unpredicted and kept clients are in no group
+  EXPECT_EQ(figures->by_rule[0].rule, "churn");
+  EXPECT_EQ(figures->by_rule[0].emailed.clients, 1);
+  EXPECT_EQ(figures->by_rule[0].held_out.clients, 1);
+}
+
 }  // namespace
 }  // namespace rkd

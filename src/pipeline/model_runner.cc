@@ -4,8 +4,11 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <thread>
 
 #include "base/ids.h"
+#include "base/log.h"
+#include "pipeline/prediction_histograms.h"
 
 namespace rkd {
 namespace {
@@ -72,6 +75,7 @@ Result<StoreModelFit> FitStoreModel(Store& store, const ModelRunOptions& options
   // The holdout: the days after the calibration day up to today (and the last order).
   const int64_t today = DayOf(now);
   std::vector<RfmSummary> rows;
+  std::vector<ClientModelRow> client_rows;
   int64_t first_day = std::numeric_limits<int64_t>::max();
   int64_t last_order_day = std::numeric_limits<int64_t>::min();
   std::array<double, kDiagnosticGroups> actual{}, expected{};
@@ -82,6 +86,7 @@ Result<StoreModelFit> FitStoreModel(Store& store, const ModelRunOptions& options
       auto summary = SummarizeOrders(orders, options.until, options.unit);
       if (!summary) continue;
       rows.push_back(*summary);
+      client_rows.push_back({client.user_id, client.external_id, *summary, {}});
       const int group = static_cast<int>(std::min<double>(summary->x, kDiagnosticGroups - 1));
       group_clients[static_cast<size_t>(group)] += 1;
       int64_t previous = until_day;
@@ -180,31 +185,30 @@ Result<StoreModelFit> FitStoreModel(Store& store, const ModelRunOptions& options
   out.record.converged = out.result.converged;
   out.record.diagnostics = diagnostics.dump();
   out.record.fitted_at = now;
+  out.rows = std::move(client_rows);
   return out;
 }
 
-Status PredictStoreClients(Store& store, const StoreModelFit& fit, const ModelRunOptions& options,
+Status PredictStoreClients(const StoreModelFit& fit, const ModelRunOptions& options,
                            const std::function<Status(const std::vector<ClientModelRow>&)>& sink) {
   RKD_RETURN_IF_ERROR(CheckOptions(options));
   const PredictionOptions popts{options.horizon_days / DaysPerUnit(fit.model.unit), options.clv_months,
                                 options.monthly_discount};
   const GammaGammaParams* spend = fit.spend ? &fit.spend->params : nullptr;
-  return ForEachClient(store, options, [&](const std::vector<ClientOrders>& page) -> Status {
-    std::vector<ClientModelRow> rows;
+  const size_t page_size = static_cast<size_t>(std::max(1, options.page_size));
+  for (size_t from = 0; from < fit.rows.size(); from += page_size) {
+    const auto first = fit.rows.begin() + static_cast<std::ptrdiff_t>(from);
+    std::vector<ClientModelRow> rows(first,
+                                     first + static_cast<std::ptrdiff_t>(std::min(page_size, fit.rows.size() - from)));
     std::vector<RfmSummary> summaries;
-    rows.reserve(page.size());
-    summaries.reserve(page.size());
-    for (const ClientOrders& client : page) {
-      auto summary = SummarizeOrders(DatedOrders(client), options.until, fit.model.unit);
-      if (!summary) continue;
-      rows.push_back(ClientModelRow{client.user_id, client.external_id, *summary, {}});
-      summaries.push_back(*summary);
-    }
+    summaries.reserve(rows.size());
+    for (const ClientModelRow& r : rows) summaries.push_back(r.summary);
     auto predictions = PredictClients(fit.model, spend, summaries, popts);
     if (!predictions.ok()) return predictions.status();
     for (size_t i = 0; i < rows.size(); ++i) rows[i].prediction = (*predictions)[i];
-    return sink(rows);
-  });
+    RKD_RETURN_IF_ERROR(sink(rows));
+  }
+  return Status::Ok();
 }
 
 Result<StoreModelFit> FitAndStore(Store& store, const ModelRunOptions& options, Millis now) {
@@ -212,7 +216,8 @@ Result<StoreModelFit> FitAndStore(Store& store, const ModelRunOptions& options, 
   if (!fit.ok()) return fit.status();
   const Millis origin = DayOf(options.until) * kMillisPerDay;
   const double unit_ms = DaysPerUnit(fit->model.unit) * static_cast<double>(kMillisPerDay);
-  Status st = PredictStoreClients(store, *fit, options, [&](const std::vector<ClientModelRow>& rows) {
+  PredictionHistograms histograms;
+  Status st = PredictStoreClients(*fit, options, [&](const std::vector<ClientModelRow>& rows) {
     std::vector<ClientPredictionRecord> records;
     records.reserve(rows.size());
     for (const ClientModelRow& row : rows) {
@@ -232,6 +237,7 @@ Result<StoreModelFit> FitAndStore(Store& store, const ModelRunOptions& options, 
         r.next_order_at = origin + static_cast<Millis>(std::llround(p.median_time_to_next_purchase * unit_ms));
       if (p.predicted_value && std::isfinite(*p.predicted_value)) r.predicted_value = *p.predicted_value;
       r.computed_at = now;
+      histograms.Add(r.churn_probability, r.predicted_value);
       records.push_back(std::move(r));
     }
     fit->predictions += static_cast<int64_t>(records.size());
@@ -240,6 +246,10 @@ Result<StoreModelFit> FitAndStore(Store& store, const ModelRunOptions& options, 
   if (!st.ok()) return st;
   auto removed = store.DeletePredictionsNotOf(fit->record.fit_id);
   if (!removed.ok()) return removed.status();
+  fit->rows = {};  // stored: their memory goes back before the fit is returned
+  json diagnostics = json::parse(fit->record.diagnostics);
+  diagnostics["distributions"] = histograms.ToJson();
+  fit->record.diagnostics = diagnostics.dump();
   // Stored last: the current fit is one whose predictions are all written.
   RKD_RETURN_IF_ERROR(store.SaveModelFit(fit->record));
   return fit;
@@ -265,6 +275,52 @@ json FitRecordJson(const ModelFitRecord& r) {
               {"diagnostics", diagnostics}};
   if (params.contains("spendError")) out["spendError"] = params["spendError"];
   return out;
+}
+
+bool ModelRunner::RefitIfDue(std::chrono::hours every, const std::function<ModelRunOptions(Millis)>& options_at,
+                             std::chrono::minutes retry) {
+  const Millis now = clock_.Now();
+  {
+    std::lock_guard lock(refit_mu_);
+    if (refit_.last_attempt_at && !refit_.last_error.empty() &&
+        now - *refit_.last_attempt_at < std::chrono::duration_cast<std::chrono::milliseconds>(retry).count())
+      return false;
+  }
+  auto latest = store_.LatestModelFit();
+  if (latest.ok() && *latest &&
+      now - (*latest)->fitted_at < std::chrono::duration_cast<std::chrono::milliseconds>(every).count())
+    return false;
+  Status st = latest.status();
+  if (st.ok()) {
+    LogInfo("scheduled model refit started");
+    auto fit = TryFit(options_at(now));
+    st = fit.status();
+    if (fit.ok())
+      LogInfo("scheduled model refit finished",
+              {{"fitId", fit->record.fit_id}, {"clients", fit->clients}, {"seconds", fit->record.seconds}});
+  }
+  if (!st.ok()) LogWarn("scheduled model refit did not run", {{"error", st.ToString()}});
+  std::lock_guard lock(refit_mu_);
+  refit_ = {now, st.ok() ? "" : st.message()};
+  return st.ok();
+}
+
+void ModelRunner::RefitPeriodically(const std::atomic<bool>& stop, std::chrono::hours every,
+                                    const std::function<ModelRunOptions(Millis)>& options_at,
+                                    std::chrono::seconds check) {
+  auto next = std::chrono::steady_clock::now();  // a store without a fit gets one soon after start
+  while (!stop.load()) {
+    if (std::chrono::steady_clock::now() >= next) {
+      RefitIfDue(every, options_at);
+      next = std::chrono::steady_clock::now() + check;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+}
+
+RefitStatus ModelRunner::refit_status() const {
+  std::lock_guard lock(refit_mu_);
+  return refit_;
 }
 
 Result<StoreModelFit> ModelRunner::TryFit(const ModelRunOptions& options) {

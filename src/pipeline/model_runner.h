@@ -1,13 +1,15 @@
 // The churn and value models run on a store (issue 11): every client's order history,
-// read page by page, summarized (x, t_x, T), the purchase model (BG/NBD or Pareto/NBD)
-// and the Gamma-Gamma spend model fitted, then each client's prediction computed page by
-// page and handed to a sink (stored by `rekindle model fit` and POST /api/model/fit,
-// written as CSV by `rekindle model predict`). No more than one page of orders and one
-// summary per client sit in memory. Thread-compatible functions; ModelRunner serializes
+// read once, page by page, summarized (x, t_x, T), the purchase model (BG/NBD or
+// Pareto/NBD) and the Gamma-Gamma spend model fitted, then each client's prediction
+// computed from the summaries kept, a page at a time, and handed to a sink (stored by
+// `rekindle model fit` and POST /api/model/fit, written as CSV by `rekindle model
+// predict`). No more than one page of orders, and one summary with its ids per client
+// (about 120 bytes), sit in memory. Thread-compatible functions; ModelRunner serializes
 // fits in one process.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -39,6 +41,14 @@ struct ModelRunOptions {
   int page_size = 2000;            // clients per store read
 };
 
+// One client's prediction, as the sink gets it.
+struct ClientModelRow {
+  std::string user_id;
+  std::string external_id;
+  RfmSummary summary;
+  ClientPrediction prediction;
+};
+
 // What a fit gave: the models, the record stored, and the CLI's JSON summary.
 struct StoreModelFit {
   PurchaseModel model;
@@ -48,14 +58,8 @@ struct StoreModelFit {
   int64_t clients = 0;                 // clients with an order up to `until`
   int64_t predictions = 0;             // FitAndStore: the predictions stored
   ModelFitRecord record;               // fit_id, params and diagnostics as stored
-};
-
-// One client's prediction, as the sink gets it.
-struct ClientModelRow {
-  std::string user_id;
-  std::string external_id;
-  RfmSummary summary;
-  ClientPrediction prediction;
+  // Every client's summary with their ids, in user id order (what the predictions need).
+  std::vector<ClientModelRow> rows;
 };
 
 // "days" / "weeks".
@@ -69,9 +73,9 @@ std::optional<TimeUnit> ParseTimeUnit(const std::string& name);
 // calibration day up to now are the diagnostics' holdout.
 Result<StoreModelFit> FitStoreModel(Store& store, const ModelRunOptions& options, Millis now);
 
-// Every client's prediction from `fit`, a page at a time, in user id order: `sink` gets each
-// page (its error stops the run and is returned).
-Status PredictStoreClients(Store& store, const StoreModelFit& fit, const ModelRunOptions& options,
+// Every client's prediction from `fit` (its rows), a page at a time, in user id order:
+// `sink` gets each page (its error stops the run and is returned).
+Status PredictStoreClients(const StoreModelFit& fit, const ModelRunOptions& options,
                            const std::function<Status(const std::vector<ClientModelRow>&)>& sink);
 
 // Fits, stores the fit and every client's prediction (replacing the previous fit's), in
@@ -84,6 +88,12 @@ Result<StoreModelFit> FitAndStore(Store& store, const ModelRunOptions& options, 
 // converged, fitId, fittedAt, diagnostics.
 nlohmann::json FitRecordJson(const ModelFitRecord& record);
 
+// The scheduled refit's state in this process (GET /api/model's `refit`).
+struct RefitStatus {
+  std::optional<Millis> last_attempt_at;  // the last scheduled attempt, when one was made here
+  std::string last_error;                 // why it failed; empty when it fitted
+};
+
 // One fit at a time: TryFit answers AlreadyExists "a fit is already running" (field
 // "fit") while another runs in this process, or, with a lock (RKD_DATABASE_URL's: an
 // advisory lock on PostgreSQL, a file beside SQLite), in another process sharing the
@@ -95,12 +105,27 @@ class ModelRunner {
   Result<StoreModelFit> TryFit(const ModelRunOptions& options);
   bool running() const { return running_.load(); }
 
+  // The schedule (RKD_MODEL_REFIT_HOURS): refits with options_at(now) when the latest
+  // stored fit, whichever process made it, is `every` old (or there is none), unless an
+  // attempt made here failed less than `retry` ago. True when it fitted. Its failures (too
+  // little data, a fit running elsewhere, the store away) are kept in refit_status(), not
+  // returned: the next due check tries again.
+  bool RefitIfDue(std::chrono::hours every, const std::function<ModelRunOptions(Millis)>& options_at,
+                  std::chrono::minutes retry = std::chrono::minutes(60));
+  // RefitIfDue every `check` until `stop` (the sweep's process runs it: serve).
+  void RefitPeriodically(const std::atomic<bool>& stop, std::chrono::hours every,
+                         const std::function<ModelRunOptions(Millis)>& options_at,
+                         std::chrono::seconds check = std::chrono::seconds(60));
+  RefitStatus refit_status() const;
+
  private:
   Store& store_;
   const Clock& clock_;
   std::unique_ptr<LeaderLock> lock_;  // may be null: this process alone
   std::mutex lock_mu_;                // LeaderLock is not thread-safe
   std::atomic<bool> running_{false};
+  mutable std::mutex refit_mu_;
+  RefitStatus refit_;
 };
 
 }  // namespace rkd

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "leader/file_leader_lock.h"
+#include "pipeline/prediction_histograms.h"
 #include "store/sqlite/sqlite_store.h"
 #include "testing/fault_injection.h"
 #include "testing/temp_dir.h"
@@ -121,11 +122,16 @@ TEST_F(ModelRunnerTest, AFitStoresItselfAndOnePredictionPerClient) {
     ASSERT_TRUE(p.predicted_value.has_value());
     EXPECT_GT(*p.predicted_value, 0);
   }
-  // The same options predict the same numbers without writing anything.
+  // The same options fit and predict the same numbers without writing anything (the
+  // stored fit gave its clients' rows back: a fit without storing keeps them).
+  EXPECT_TRUE(fit->rows.empty());
+  auto again = FitStoreModel(*store_, Options(), clock_.Now());
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->rows.size(), 800u);
   std::map<std::string, double> churn_of;
   for (const auto& p : *predictions) churn_of[p.user_id] = p.churn_probability;
   int64_t seen = 0;
-  Status st = PredictStoreClients(*store_, *fit, Options(), [&](const std::vector<ClientModelRow>& rows) {
+  Status st = PredictStoreClients(*again, Options(), [&](const std::vector<ClientModelRow>& rows) {
     for (const ClientModelRow& r : rows) {
       EXPECT_DOUBLE_EQ(r.prediction.churn_probability, churn_of[r.user_id]) << r.user_id;
       ++seen;
@@ -212,6 +218,101 @@ TEST(ModelRunnerOptions, UnitsAndKindsByName) {
   EXPECT_EQ(ParseTimeUnit("weeks"), TimeUnit::kWeeks);
   EXPECT_EQ(ParseTimeUnit("Weeks"), std::nullopt);
   EXPECT_STREQ(TimeUnitName(TimeUnit::kWeeks), "weeks");
+}
+
+}  // namespace
+}  // namespace rkd
+
+namespace rkd {
+namespace {
+
+class SteppingClock final : public Clock {
+ public:
+  Millis Now() const override { return now_.load(); }
+  void Advance(Millis ms) { now_ += ms; }
+
+ private:
+  std::atomic<Millis> now_{kUntil + 100 * kDay};
+};
+
+// The schedule (RKD_MODEL_REFIT_HOURS): a store without a fit gets one; a fresh fit (from
+// any process) is left alone until it is `every` old; a refit the data cannot support is
+// kept as the last error and not tried again for an hour.
+TEST(ModelRefitTest, RefitsWhenTheLatestFitIsOldAndWaitsAfterAFailure) {
+  testkit::TempDir dir;
+  SteppingClock clock;
+  auto store = SqliteStore::Open(dir / "rekindle.db", ScoreRules{}, &clock);
+  ASSERT_TRUE(store.ok());
+  LoadClients(**store, 600);
+  ModelRunner runner(**store, clock);
+  int64_t min_clients = 500;
+  auto options_at = [&](Millis now) {
+    ModelRunOptions o;
+    o.until = now;
+    o.unit = TimeUnit::kWeeks;
+    o.min_clients = min_clients;
+    return o;
+  };
+  EXPECT_TRUE(runner.RefitIfDue(std::chrono::hours(24), options_at));
+  const std::string first = (*store)->LatestModelFit().value()->fit_id;
+  EXPECT_TRUE(runner.refit_status().last_error.empty());
+  clock.Advance(23 * 3'600'000);
+  EXPECT_FALSE(runner.RefitIfDue(std::chrono::hours(24), options_at));  // 23 hours old
+  EXPECT_EQ((*store)->LatestModelFit().value()->fit_id, first);
+  clock.Advance(3'600'000);
+  min_clients = 5000;  // the data no longer meet the minimums
+  EXPECT_FALSE(runner.RefitIfDue(std::chrono::hours(24), options_at));
+  EXPECT_EQ(runner.refit_status().last_attempt_at, clock.Now());
+  EXPECT_NE(runner.refit_status().last_error.find("at least 5000"), std::string::npos)
+      << runner.refit_status().last_error;
+  min_clients = 500;
+  clock.Advance(59 * 60'000);  // within the hour after the failure: not tried
+  EXPECT_FALSE(runner.RefitIfDue(std::chrono::hours(24), options_at));
+  EXPECT_EQ((*store)->LatestModelFit().value()->fit_id, first);
+  clock.Advance(60'000);
+  EXPECT_TRUE(runner.RefitIfDue(std::chrono::hours(24), options_at));
+  EXPECT_NE((*store)->LatestModelFit().value()->fit_id, first);
+  EXPECT_TRUE(runner.refit_status().last_error.empty());
+}
+
+// The fit keeps the shape of its predictions: every prediction in one churn bin, and in
+// one value bin (the spend model fitted), the value bins' edges round.
+TEST_F(ModelRunnerTest, TheStoredFitCarriesItsPredictionsDistributions) {
+  LoadClients(*store_, 600);
+  auto fit = FitAndStore(*store_, Options(), clock_.Now());
+  ASSERT_TRUE(fit.ok()) << fit.status().ToString();
+  const auto diagnostics = nlohmann::json::parse(store_->LatestModelFit().value()->diagnostics);
+  const auto& d = diagnostics.at("distributions");
+  int64_t churn_total = 0, value_total = 0;
+  ASSERT_EQ(d.at("churnProbability").size(), 10u);
+  for (const auto& bin : d.at("churnProbability")) churn_total += bin.at("clients").get<int64_t>();
+  ASSERT_EQ(d.at("predictedValue").size(), 11u);
+  for (const auto& bin : d.at("predictedValue")) value_total += bin.at("clients").get<int64_t>();
+  EXPECT_EQ(churn_total, fit->predictions);
+  EXPECT_EQ(value_total, fit->predictions);
+  EXPECT_TRUE(d["predictedValue"][10]["to"].is_null());
+  const double top = d["predictedValue"][9]["to"].get<double>();
+  EXPECT_EQ(top, RoundUpToNiceNumber(top));
+}
+
+TEST(PredictionHistogramsTest, BinsAndRoundEdges) {
+  EXPECT_EQ(RoundUpToNiceNumber(173), 200);
+  EXPECT_EQ(RoundUpToNiceNumber(100), 100);
+  EXPECT_EQ(RoundUpToNiceNumber(2.2), 2.5);
+  EXPECT_DOUBLE_EQ(RoundUpToNiceNumber(0.031), 0.05);
+  PredictionHistograms h;
+  for (int i = 0; i < 100; ++i) h.Add(i / 100.0, i < 99 ? std::optional<double>(i) : std::optional<double>(10'000));
+  h.Add(1.0, std::nullopt);  // a churn of exactly 1 goes in the last bin; no value
+  const auto j = h.ToJson();
+  EXPECT_EQ(j["churnProbability"][0]["clients"], 10);
+  EXPECT_EQ(j["churnProbability"][9]["clients"], 11);
+  // The 95th percentile is 95: bins of 10 up to 100, the outlier above.
+  EXPECT_EQ(j["predictedValue"][9]["to"], 100.0);
+  EXPECT_EQ(j["predictedValue"][0]["clients"], 10);
+  EXPECT_EQ(j["predictedValue"][10]["clients"], 1);
+  PredictionHistograms none;
+  none.Add(0.5, std::nullopt);
+  EXPECT_TRUE(none.ToJson()["predictedValue"].empty());
 }
 
 }  // namespace

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <map>
 #include <thread>
+#include <tuple>
 
 #include "base/log.h"
 #include "metrics/pipeline_metrics.h"
+#include "pipeline/churn_views.h"
 #include "pipeline/stream_processor.h"
 #include "pipeline/user_event.h"
 
@@ -47,8 +49,21 @@ Result<SweepResult> Sweeper::SweepAll() {
   const std::string day = FormatRfc3339(now).substr(0, 10);
   LogInfo("sweep started", {{"day", day}});
   SweepResult result;
+  // Under score targeting each page's events go out as one batch; a ranked targeting
+  // collects the chosen (about 40 bytes each) and publishes them by value at stake.
+  const bool ranked = targeting_.rule != TargetingRule::kScore;
+  struct Chosen {
+    double stake, churn;
+    std::string user_id;
+  };
+  std::vector<Chosen> chosen;
+  auto event_of = [&](const std::string& user_id) -> OutgoingMessage {
+    // The processor reads the user's current state; the event carries no image.
+    UserEvent e{"sweep-" + day + "-" + user_id, "SWEEP", 0, user_id, std::nullopt, std::nullopt, now};
+    return {EncodeEvent(e), e.event_id};
+  };
   // Large pages in user id order (the primary key: no sort, no second index), each
-  // scored in memory and its events published as one batch.
+  // scored in memory.
   std::string after;
   for (;;) {
     auto page = store_.ScanUsers(after, kPageSize);
@@ -67,20 +82,39 @@ Result<SweepResult> Sweeper::SweepAll() {
       for (ScoreRefresh& r : *refreshed) refreshed_by_id.emplace(r.user.user_id, std::move(r.user));
       result.changed += static_cast<int64_t>(refreshed->size());
     }
-    std::vector<OutgoingMessage> events;
+    std::vector<const User*> users;
     for (const User& listed : *page) {
       auto it = refreshed_by_id.find(listed.user_id);
-      const User& u = it == refreshed_by_id.end() ? listed : it->second;
+      users.push_back(it == refreshed_by_id.end() ? &listed : &it->second);
+    }
+    auto churn = ChurnViewsOf(store_, targeting_, users);
+    if (!churn.ok()) return churn.status();
+    std::vector<OutgoingMessage> events;
+    for (const User* u : users) {
       ++result.scored;
-      if (!IsAtRisk(rules_, u.engagement_score)) continue;
-      if (u.last_email_date && now - *u.last_email_date < cooldown_) continue;
-      // The processor reads the user's current state; the event carries no image.
-      UserEvent e{"sweep-" + day + "-" + u.user_id, "SWEEP", 0, u.user_id, std::nullopt, std::nullopt, now};
-      events.push_back({EncodeEvent(e), e.event_id});
+      const std::optional<ChurnView> view = ViewOf(*churn, u->user_id);
+      if (ChosenBy(targeting_, rules_, u->engagement_score, view).empty()) continue;
+      if (u->last_email_date && now - *u->last_email_date < cooldown_) continue;
+      if (ranked)
+        chosen.push_back({view ? view->value_at_stake : 0, view ? view->churn_probability : 0, u->user_id});
+      else
+        events.push_back(event_of(u->user_id));
     }
     if (!events.empty()) RKD_RETURN_IF_ERROR(bus_.Publish(StreamProcessor::kTopic, events));
     result.published += static_cast<int64_t>(events.size());
     if (static_cast<int>(page->size()) < kPageSize) break;
+  }
+  if (ranked) {
+    std::sort(chosen.begin(), chosen.end(), [](const Chosen& a, const Chosen& b) {
+      return std::tie(b.stake, b.churn, a.user_id) < std::tie(a.stake, a.churn, b.user_id);
+    });
+    for (size_t from = 0; from < chosen.size(); from += kPageSize) {
+      std::vector<OutgoingMessage> events;
+      for (size_t k = from; k < std::min(chosen.size(), from + kPageSize); ++k)
+        events.push_back(event_of(chosen[k].user_id));
+      RKD_RETURN_IF_ERROR(bus_.Publish(StreamProcessor::kTopic, events));
+      result.published += static_cast<int64_t>(events.size());
+    }
   }
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   LogInfo("sweep finished", {{"scored", result.scored},

@@ -3,7 +3,10 @@
 // re-scores every user in batches (a short write transaction each) and publishes an
 // event for each user who is at risk and not emailed within the cooldown, through the
 // same topic as changes. Its event ids carry the day, so two sweeps on one day trigger
-// at most one email per user. Thread-safe (Run may be called from the API and a timer).
+// at most one email per user. Who is at risk follows the targeting (domain/targeting.h):
+// under `churn` or `both` the chosen clients are published once the whole store is
+// scored, the most value at stake first (churn probability × predicted value), so a
+// daily cap is spent on the clients most worth winning back. Thread-safe (Run may be called from the API and a timer).
 // Across processes sweeps run one at a time too, through a lock (leader/leader_lock.h).
 #pragma once
 
@@ -14,6 +17,7 @@
 
 #include "bus/bus.h"
 #include "domain/score.h"
+#include "domain/targeting.h"
 #include "leader/leader_lock.h"
 #include "store/store.h"
 
@@ -40,12 +44,13 @@ class Sweeper {
   // `exclusive`, when given, is held for the length of each sweep. `metrics` (not owned;
   // null: nothing recorded) counts the sweeps and their durations.
   Sweeper(Store& store, Bus& bus, const ScoreRules& rules, const Clock& clock, Millis cooldown,
-          std::unique_ptr<LeaderLock> exclusive = nullptr, SweepMetrics* metrics = nullptr)
+          std::unique_ptr<LeaderLock> exclusive = nullptr, SweepMetrics* metrics = nullptr, Targeting targeting = {})
       : store_(store),
         bus_(bus),
         rules_(rules),
         clock_(clock),
         cooldown_(cooldown),
+        targeting_(targeting),
         exclusive_(std::move(exclusive)),
         metrics_(metrics) {}
 
@@ -83,6 +88,7 @@ class Sweeper {
   const ScoreRules& rules_;
   const Clock& clock_;
   Millis cooldown_;
+  const Targeting targeting_;
   std::mutex running_;   // guards exclusive_ too
   std::mutex scanning_;  // one due scan at a time
   std::unique_ptr<LeaderLock> exclusive_;

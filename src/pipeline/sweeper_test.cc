@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
+#include <tuple>
 
 #include "pipeline/user_event.h"
 #include "testing/pipeline_rig.h"
@@ -113,6 +115,52 @@ TEST(SweeperTest, AFailedPublishFailsTheSweep) {
   auto r = sweeper.Run();
   EXPECT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Code::kUnavailable);
+}
+
+// Churn and both targeting (issue 11): the chosen are queued once the whole store is
+// scored, the most value at stake (churn probability × predicted value) first, so a daily
+// cap goes to the clients most worth winning back; under `both`, a client the score chose
+// without a prediction comes after them.
+TEST(SweeperTest, ChurnTargetingQueuesTheMostValueAtStakeFirst) {
+  for (TargetingRule rule : {TargetingRule::kChurn, TargetingRule::kBoth}) {
+    PipelineRig rig;
+    ASSERT_TRUE(rig.stream->SkipToEnd().ok());
+    const Millis now = rig.clock.Now();
+    ASSERT_TRUE(rig.real_store
+                    ->SaveModelFit({.fit_id = "fit-1",
+                                    .model = "bgnbd",
+                                    .unit = "days",
+                                    .until = now / kMillisPerDay * kMillisPerDay,
+                                    .params = "{}",
+                                    .diagnostics = "{}",
+                                    .fitted_at = now})
+                    .ok());
+    std::map<std::string, std::string> id_of;
+    for (const auto& [name, churn, value] : {std::tuple{"a", 0.8, 100.0}, std::tuple{"b", 0.9, 10.0},
+                                             std::tuple{"c", 0.75, 500.0}, std::tuple{"d", 0.5, 900.0}}) {
+      User u = rig.CreateLapsedUser(std::string(name) + "@example.com", 2);  // a good score
+      id_of[name] = u.user_id;
+      ASSERT_TRUE(rig.real_store
+                      ->SavePredictions({{.user_id = u.user_id,
+                                          .fit_id = "fit-1",
+                                          .churn_probability = churn,
+                                          .predicted_value = value,
+                                          .computed_at = now}})
+                      .ok());
+    }
+    id_of["e"] = rig.CreateLapsedUser("e@example.com").user_id;  // at risk by score, no prediction
+    Sweeper sweeper(*rig.store, *rig.bus, rig.rules, rig.clock, kCooldown, nullptr, nullptr, {rule, 0.7});
+    auto r = sweeper.Run();
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    std::vector<std::string> order;
+    auto batch = rig.real_bus->Receive(rig.options.queue, 10, std::chrono::milliseconds(0));
+    ASSERT_TRUE(batch.ok());
+    for (const Message& m : *batch) order.push_back(DecodeEvent(m.body)->user_id);
+    std::vector<std::string> expected = {id_of["c"], id_of["a"], id_of["b"]};
+    if (rule == TargetingRule::kBoth) expected.push_back(id_of["e"]);
+    EXPECT_EQ(order, expected) << TargetingRuleName(rule);
+    EXPECT_EQ(r->published, static_cast<int64_t>(expected.size()));
+  }
 }
 
 }  // namespace

@@ -228,6 +228,12 @@ struct EpisodeEnd {
   Millis at = 0;
 };
 
+// Both groups of the clients one targeting rule chose (issue 11): "score", "churn", "score+churn".
+struct RuleLift {
+  std::string rule;
+  LiftGroup emailed, held_out;
+};
+
 // The raw figures behind GET /api/effectiveness, over the last `days` days.
 struct EffectivenessFigures {
   int64_t sent = 0, delivered = 0, failed = 0, opened = 0, clicked = 0, converted = 0;
@@ -236,6 +242,7 @@ struct EffectivenessFigures {
   LiftGroup emailed, held_out;
   std::vector<DailyEffect> daily;   // one per day, oldest first
   std::vector<StepEffect> by_step;  // the journey's steps that sent an email, by step
+  std::vector<RuleLift> by_rule;    // by targeting rule, in the rules' name order
 };
 
 // One period of the send budget (the sending controls' daily cap or hourly rate): its
@@ -458,7 +465,7 @@ class Store {
   // move the email's status SENT → OPENED → CLICKED. CreateOrder attributes the order to
   // the latest email (and holdout record) within the attribution window.
   virtual Status RecordHoldout(const std::string& user_id, const std::string& trigger_id, double score,
-                               Millis cooldown) = 0;
+                               const std::string& targeting_rule, Millis cooldown) = 0;
   // `type` is "open" or "click"; returns the email after the event. NotFound for an unknown email.
   virtual Result<Email> RecordEmailEvent(const std::string& email_id, const std::string& type,
                                          const std::string& url) = 0;

@@ -1175,7 +1175,7 @@ TEST_P(StoreContractTest, FactsOfAPageTellEachClientsBadges) {
   auto cy = store_->CreateUser(NewUser("cy@example.com", "Cy"));
   ASSERT_TRUE(ana.ok() && bo.ok() && cy.ok());
   ASSERT_TRUE(store_->Suppress("ana@example.com", "bounced").ok());  // another case than the client's
-  ASSERT_TRUE(store_->RecordHoldout(bo->user_id, "t-hold", 20, kMillisPerDay).ok());
+  ASSERT_TRUE(store_->RecordHoldout(bo->user_id, "t-hold", 20, "score", kMillisPerDay).ok());
   Email draft;
   draft.email_id = "e-bo-1";
   draft.user_id = bo->user_id;
@@ -1211,7 +1211,7 @@ TEST_P(StoreContractTest, HistoryHoldsOrdersEmailsEventsHoldoutsAndTheSuppressio
   auto u = store_->CreateUser(NewUser("hist@example.com", "Hist"));
   ASSERT_TRUE(u.ok());
   EXPECT_EQ(store_->History("nobody", 10).status().code(), Code::kNotFound);
-  ASSERT_TRUE(store_->RecordHoldout(u->user_id, "t-0", 25, kMillisPerDay).ok());
+  ASSERT_TRUE(store_->RecordHoldout(u->user_id, "t-0", 25, "score", kMillisPerDay).ok());
   clock_.Advance(kMillisPerDay * 2);
   Email draft;
   draft.email_id = "e-h";
@@ -1338,7 +1338,7 @@ TEST_P(StoreContractTest, UsersFilterByState) {
   ASSERT_LT(score_of["Lapsed"], score_of["Loyal"]);
   const double at_risk_bound = score_of["Lapsed"] + 0.01;  // Lapsed is at risk, Loyal is not
   ASSERT_TRUE(store_->Suppress("LOYAL@example.com", "manual").ok());
-  ASSERT_TRUE(store_->RecordHoldout(id_of["Never"], "t", 10, kMillisPerDay).ok());
+  ASSERT_TRUE(store_->RecordHoldout(id_of["Never"], "t", 10, "score", kMillisPerDay).ok());
 
   auto names = [&](UserQuery q) {
     std::vector<std::string> out;
@@ -2232,6 +2232,49 @@ TEST_F(PostgresStoreTest, ConcurrentReservationsOfOneEmailStoreItOnce) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(reserved, 1);
   EXPECT_EQ(claimed, 3);  // the first holds the send lease
+}
+
+// ---- Issue 11: targeting ----------------------------------------------------------------
+
+// The rule that chose a client is stored with the episode, the email and the holdout
+// record, and the effectiveness figures count each rule's groups apart.
+TEST_P(StoreContractTest, TheTargetingRuleIsStoredAndSplitsTheLift) {
+  auto ana = store_->CreateUser(NewUser("ana@example.com"));
+  auto bo = store_->CreateUser(NewUser("bo@example.com"));
+  auto cy = store_->CreateUser(NewUser("cy@example.com"));
+  ASSERT_TRUE(ana.ok() && bo.ok() && cy.ok());
+  Episode ep;
+  ep.episode_id = EpisodeIdFor(ana->user_id, 1);
+  ep.user_id = ana->user_id;
+  ep.journey_version = 1;
+  ep.started_at = clock_.Now();
+  ep.steps = 3;
+  ep.next_due_at = clock_.Now();
+  ep.targeting_rule = "churn";
+  ASSERT_TRUE(store_->StartEpisodes({ep}).ok());
+  EXPECT_EQ(store_->LatestEpisodes({ana->user_id})->at(0).targeting_rule, "churn");
+  for (const auto& [user, rule] : {std::pair{&*ana, "churn"}, std::pair{&*bo, "score+churn"}}) {
+    Email draft;
+    draft.email_id = "e-" + user->user_id;
+    draft.user_id = user->user_id;
+    draft.generated_at = clock_.Now();
+    draft.targeting_rule = rule;
+    ASSERT_TRUE(store_->ReserveEmail(draft, "t-" + user->user_id, 0, 60'000).ok());
+    ASSERT_TRUE(store_->FinishEmail(draft.email_id, "SENT", clock_.Now(), "").ok());
+    EXPECT_EQ(store_->GetEmail(draft.email_id)->targeting_rule, rule);
+  }
+  ASSERT_TRUE(store_->RecordHoldout(cy->user_id, "t-cy", 30, "churn", kMillisPerDay).ok());
+  auto f = store_->Effectiveness(30);
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  ASSERT_EQ(f->by_rule.size(), 2u);
+  EXPECT_EQ(f->by_rule[0].rule, "churn");
+  EXPECT_EQ(f->by_rule[0].emailed.clients, 1);
+  EXPECT_EQ(f->by_rule[0].held_out.clients, 1);
+  EXPECT_EQ(f->by_rule[1].rule, "score+churn");
+  EXPECT_EQ(f->by_rule[1].emailed.clients, 1);
+  EXPECT_EQ(f->by_rule[1].held_out.clients, 0);
+  EXPECT_EQ(f->emailed.clients, 2);  // the whole stays as it was
+  EXPECT_EQ(f->held_out.clients, 1);
 }
 
 }  // namespace

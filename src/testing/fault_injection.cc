@@ -228,8 +228,8 @@ Result<int64_t> FaultyStore::CountEmails(const EmailQuery& query) {
   RKD_FORWARD(CountEmails, inner_.CountEmails(query));
 }
 Status FaultyStore::RecordHoldout(const std::string& user_id, const std::string& trigger_id, double score,
-                                  Millis cooldown) {
-  RKD_FORWARD(RecordHoldout, inner_.RecordHoldout(user_id, trigger_id, score, cooldown));
+                                  const std::string& targeting_rule, Millis cooldown) {
+  RKD_FORWARD(RecordHoldout, inner_.RecordHoldout(user_id, trigger_id, score, targeting_rule, cooldown));
 }
 Result<Email> FaultyStore::RecordEmailEvent(const std::string& email_id, const std::string& type,
                                             const std::string& url) {

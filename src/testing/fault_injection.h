@@ -111,7 +111,7 @@ class FaultyStore final : public Store {
   Result<ClientHistory> History(const std::string& user_id, int limit) override;
   Result<int64_t> CountEmails(const EmailQuery& query) override;
   Status RecordHoldout(const std::string& user_id, const std::string& trigger_id, double score,
-                       Millis cooldown) override;
+                       const std::string& targeting_rule, Millis cooldown) override;
   Result<Email> RecordEmailEvent(const std::string& email_id, const std::string& type, const std::string& url) override;
   Result<EffectivenessFigures> Effectiveness(int days) override;
   Result<StoreMetrics> Metrics(double threshold) override;

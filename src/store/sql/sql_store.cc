@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <set>
 
 #include "base/ids.h"
@@ -777,7 +778,7 @@ Result<std::vector<int64_t>> SqlStore::SendCounts(const std::vector<std::string>
 // ---- effectiveness -------------------------------------------------------------------
 
 Status SqlStore::RecordHoldout(const std::string& user_id, const std::string& trigger_id, double score,
-                               Millis cooldown) {
+                               const std::string& targeting_rule, Millis cooldown) {
   return db_->Write([&](SqlTx& tx) -> Status {
     const Millis now = clock_->Now();
     // The user's row lock (when the user exists) makes the check-then-insert atomic.
@@ -787,7 +788,7 @@ Status SqlStore::RecordHoldout(const std::string& user_id, const std::string& tr
     RKD_RETURN_IF_ERROR(
         RunOne(tx, "latest-holdout", {user_id}, [&](const SqlRow& r) { recent = now - r.Int(0) < cooldown; }));
     if (recent) return Status::Ok();  // held out recently: one record per cooldown
-    return RunOne(tx, "insert-holdout", {user_id, trigger_id, score, now}, nullptr);
+    return RunOne(tx, "insert-holdout", {user_id, trigger_id, score, now, targeting_rule}, nullptr);
   });
 }
 
@@ -837,6 +838,17 @@ Result<EffectivenessFigures> SqlStore::Effectiveness(int days) {
         *group = {r.Int(0), r.Int(1), r.Real(2)};
       }));
     }
+    // The same groups per targeting rule (issue 11), in the rules' order.
+    std::map<std::string, RuleLift> by_rule;
+    for (auto [query, emailed] :
+         {std::pair{"effectiveness-emailed-by-rule", true}, std::pair{"effectiveness-held-out-by-rule", false}}) {
+      RKD_RETURN_IF_ERROR(RunOne(tx, query, {since}, [&by_rule, emailed = emailed](const SqlRow& r) {
+        RuleLift& lift = by_rule[r.Text(0)];
+        lift.rule = r.Text(0);
+        (emailed ? lift.emailed : lift.held_out) = {r.Int(1), r.Int(2), r.Real(3)};
+      }));
+    }
+    for (auto& [rule, lift] : by_rule) f.by_rule.push_back(std::move(lift));
     f.daily.resize(static_cast<size_t>(days));
     for (int d = 0; d < days; ++d) f.daily[d].day = since + d * kMillisPerDay;
     // Each daily query's rows are (day number, figures…); `apply` stores one row's.

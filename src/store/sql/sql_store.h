@@ -79,7 +79,7 @@ class SqlStore : public Store {
   Result<StoreMetrics> Metrics(double threshold) override;
   Result<DeliveryFailures> RecentDeliveryFailures(Millis since) override;
   Status RecordHoldout(const std::string& user_id, const std::string& trigger_id, double score,
-                       Millis cooldown) override;
+                       const std::string& targeting_rule, Millis cooldown) override;
   Result<Email> RecordEmailEvent(const std::string& email_id, const std::string& type, const std::string& url) override;
   Result<EffectivenessFigures> Effectiveness(int days) override;
   Result<JourneyVersion> SaveJourney(const JourneyDefinition& definition, const std::string& created_by) override;

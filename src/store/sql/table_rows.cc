@@ -104,6 +104,7 @@ Email ReadEmail(const SqlRow& r) {
   e.conversion_revenue = r.OptReal(17);
   if (!r.IsNull(18)) e.episode_id = r.Text(18);
   e.step = static_cast<int>(r.OptInt(19).value_or(0));
+  e.targeting_rule = r.Text(20);
   return e;
 }
 
@@ -125,7 +126,8 @@ SqlParams InsertEmailParams(const Email& e, const std::string& trigger_id, Milli
           int64_t{e.completion_tokens},
           claimed_until,
           e.episode_id.empty() ? std::nullopt : std::optional<std::string>(e.episode_id),
-          e.step > 0 ? std::optional<int64_t>(e.step) : std::nullopt};
+          e.step > 0 ? std::optional<int64_t>(e.step) : std::nullopt,
+          e.targeting_rule};
 }
 
 Episode ReadEpisode(const SqlRow& r) {
@@ -140,6 +142,7 @@ Episode ReadEpisode(const SqlRow& r) {
   e.next_due_at = r.OptInt(7);
   e.ended_at = r.OptInt(8);
   if (!r.IsNull(9)) e.end_reason = r.Text(9);
+  e.targeting_rule = r.Text(10);
   return e;
 }
 
@@ -148,7 +151,8 @@ SqlParams EpisodeParams(const Episode& e) {
           e.number,         e.journey_version,
           e.started_at,     int64_t{e.step},
           int64_t{e.steps}, e.next_due_at,
-          e.ended_at,       e.end_reason.empty() ? std::nullopt : std::optional<std::string>(e.end_reason)};
+          e.ended_at,       e.end_reason.empty() ? std::nullopt : std::optional<std::string>(e.end_reason),
+          e.targeting_rule};
 }
 
 Result<UserChange> ReadChange(const SqlRow& r) {

@@ -31,13 +31,13 @@ SqlParams InsertOrderParams(const Order& order);
 // emails: email_id, user_id, subject, content, html, generated_at,
 // engagement_score_at_time, status, writer, sent_at, error, created_at, prompt_tokens,
 // completion_tokens, opened_at, clicked_at, converted_at, conversion_revenue,
-// episode_id, step.
+// episode_id, step, targeting_rule.
 Email ReadEmail(const SqlRow& row);
 // "insert-email": the email's columns, the trigger it answers and its send lease's end.
 SqlParams InsertEmailParams(const Email& email, const std::string& trigger_id, Millis claimed_until);
 
 // episodes: episode_id, user_id, number, journey_version, started_at, step, steps,
-// next_due_at, ended_at, end_reason; "insert-episode" and "advance-episode" take them all.
+// next_due_at, ended_at, end_reason, targeting_rule; "insert-episode" and "advance-episode" take them all.
 Episode ReadEpisode(const SqlRow& row);
 SqlParams EpisodeParams(const Episode& episode);
 
