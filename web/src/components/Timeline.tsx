@@ -1,12 +1,36 @@
 import { Link } from 'react-router';
 import type { TimelineItem } from '../api/users/types';
-import { formatDateTime } from '../lib/format';
+import { formatDate, formatDateTime } from '../lib/format';
 import { describeTimelineItem } from '../lib/timeline';
 
-/** A client's history, newest first: orders, emails and their events, score points. */
-export function Timeline({ items }: { items: TimelineItem[] }) {
+/**
+ * A client's history, newest first: orders, emails and their events, score points. With
+ * `expectedNextOrderAt` (the churn model's prediction, issue 11) a dashed marker heads the
+ * list: the order the model expects next, set apart as a forecast, not an event.
+ */
+export function Timeline({
+  items,
+  expectedNextOrderAt,
+  now = new Date(),
+}: {
+  items: TimelineItem[];
+  expectedNextOrderAt?: string | null;
+  now?: Date;
+}) {
   return (
     <ol className="timeline" aria-label="Timeline">
+      {expectedNextOrderAt && (
+        <li className="timeline__item timeline__item--predicted" data-testid="expected-next-order">
+          <time dateTime={expectedNextOrderAt} className="muted small">
+            {formatDate(expectedNextOrderAt)}
+          </time>
+          <span className="timeline__what">
+            {new Date(expectedNextOrderAt).getTime() >= now.getTime()
+              ? 'Expected next order (predicted)'
+              : 'Next order was expected by now (predicted; none yet)'}
+          </span>
+        </li>
+      )}
       {items.map((item, i) => {
         const emailId = item.type === 'email' || item.type === 'event' ? item.emailId : undefined;
         return (

@@ -18,11 +18,12 @@ export const SORTS: readonly { value: UserSort; label: string }[] = [
   { value: 'score', label: 'Engagement score' },
   { value: 'lastOrderDate', label: 'Last order' },
   { value: 'name', label: 'Name' },
+  { value: 'churnProbability', label: 'Churn probability' },
 ];
 
-/** The API's own default direction for each sort: newest first, the others ascending. */
+/** The API's own default direction for each sort: newest and likeliest to churn first, the others ascending. */
 export function defaultOrder(sort: UserSort): SortOrder {
-  return sort === 'createdAt' ? 'desc' : 'asc';
+  return sort === 'createdAt' || sort === 'churnProbability' ? 'desc' : 'asc';
 }
 
 export const DEFAULT_FILTERS: ClientFilters = {
