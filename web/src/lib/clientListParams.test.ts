@@ -48,4 +48,10 @@ describe('client filters in the URL', () => {
     };
     expect(parseClientFilters(clientFiltersToParams(f))).toEqual(f);
   });
+
+  it('sorts by churn probability likeliest first, leaving that default out of the URL (issue 11)', () => {
+    const f = parseClientFilters(new URLSearchParams('sort=churnProbability'));
+    expect([f.sort, f.order]).toEqual(['churnProbability', 'desc']);
+    expect(clientFiltersToParams(f).toString()).toBe('sort=churnProbability');
+  });
 });
