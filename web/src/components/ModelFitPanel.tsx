@@ -1,7 +1,16 @@
 import type { ReactNode } from 'react';
 import type { ModelFit, ModelParams } from '../api/model/types';
 import { formatCount, formatDateTime } from '../lib/format';
-import { formatDay, formatParam, modelName, paramNote, purchaseParams, spendError, spendParams } from '../lib/model';
+import {
+  formatDay,
+  formatDecimal,
+  formatParam,
+  modelName,
+  paramNote,
+  purchaseParams,
+  spendError,
+  spendParams,
+} from '../lib/model';
 
 /** The current fit: what was fitted on what, how the optimiser fared, and the parameters. */
 export function ModelFitPanel({ fit }: { fit: ModelFit }) {
@@ -17,7 +26,7 @@ export function ModelFitPanel({ fit }: { fit: ModelFit }) {
         <Fact label="Calibration end" value={formatDay(fit.until)} />
         <Fact label="Fitted" value={formatDateTime(fit.fittedAt)} />
         <Fact label="Clients" value={formatCount(fit.clients)} />
-        <Fact label="Log-likelihood" value={fit.logLikelihood.toLocaleString('en-GB', { maximumFractionDigits: 2 })} />
+        <Fact label="Log-likelihood" value={formatDecimal(fit.logLikelihood)} />
         <Fact label="Iterations" value={formatCount(fit.iterations)} />
         <Fact
           label="Converged"
@@ -25,7 +34,7 @@ export function ModelFitPanel({ fit }: { fit: ModelFit }) {
             fit.converged ? 'Yes' : <span className="text-alert">No: the optimiser stopped before it settled</span>
           }
         />
-        <Fact label="Time to fit" value={`${fit.seconds.toLocaleString('en-GB', { maximumFractionDigits: 2 })} s`} />
+        <Fact label="Time to fit" value={`${formatDecimal(fit.seconds)} s`} />
       </dl>
       <div className="grid-2 model-params">
         <ParamsTable

@@ -1,6 +1,7 @@
 import { Link } from 'react-router';
 import type { Prediction } from '../api/model/types';
 import { formatDate, formatDateTime, formatMoney, formatPercent } from '../lib/format';
+import { formatDecimal } from '../lib/model';
 import { ChurnBar } from './ChurnBar';
 
 /**
@@ -28,7 +29,7 @@ export function PredictionPanel({ prediction }: { prediction: Prediction | null 
             </div>
             <div>
               <dt>Expected orders in the horizon</dt>
-              <dd>{prediction.expectedOrders.toLocaleString('en-GB', { maximumFractionDigits: 2 })}</dd>
+              <dd>{formatDecimal(prediction.expectedOrders)}</dd>
             </div>
             <div>
               <dt>Predicted value</dt>

@@ -65,3 +65,15 @@ export function clientFiltersToParams(f: ClientFilters): URLSearchParams {
   if (f.state) p.set('state', f.state);
   return p;
 }
+
+/**
+ * The filters after `change`. The server cannot list a client state sorted by churn
+ * probability (it answers 400), so the newer choice wins: picking a state leaves the
+ * churn sort for the default one, picking the churn sort clears the state.
+ */
+export function applyFilterChange(filters: ClientFilters, change: Partial<ClientFilters>): ClientFilters {
+  const next = { ...filters, ...change };
+  if (next.sort !== 'churnProbability' || !next.state) return next;
+  if ('state' in change && change.state) return { ...next, sort: DEFAULT_FILTERS.sort, order: DEFAULT_FILTERS.order };
+  return { ...next, state: '' };
+}

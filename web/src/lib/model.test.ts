@@ -4,6 +4,7 @@ import {
   churnBinLabel,
   churnLevel,
   formatDay,
+  formatDecimal,
   formatParam,
   hasHoldout,
   paramNote,
@@ -32,6 +33,12 @@ describe('the model’s parameters', () => {
     expect(spendParams(flat)).toBeNull();
     expect(spendError(flat)).toBe('too few repeat buyers');
     expect(spendError(aFit())).toBeNull();
+  });
+
+  it('show the fit’s figures with a real minus sign, and a dash for a missing one', () => {
+    expect(formatDecimal(-9582.4321)).toBe('−9,582.43');
+    expect(formatDecimal(0.384)).toBe('0.38');
+    expect(formatDecimal(null)).toBe('—');
   });
 
   it('show four significant digits', () => {

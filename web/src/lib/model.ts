@@ -57,6 +57,12 @@ export function paramNote(name: string, unit: string): string {
   return PARAM_NOTES[name]?.(unit) ?? '';
 }
 
+/** A number to at most `digits` decimals ("−9,582.43"), or an em dash when the server sent none. */
+export function formatDecimal(value: number | null | undefined, digits = 2): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  return value.toLocaleString('en-GB', { maximumFractionDigits: digits }).replace('-', '−');
+}
+
 /** A parameter to four significant digits: 0.2426, 4.414, 15.44. */
 export function formatParam(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';

@@ -208,4 +208,14 @@ describe('The clients list by churn (issue 11)', () => {
     await screen.findByRole('link', { name: 'Ada Lovelace' });
     expect(screen.queryByRole('columnheader', { name: /Churn/ })).not.toBeInTheDocument();
   });
+
+  it('leaves the churn sort when a client state is chosen (the server cannot combine them)', async () => {
+    const api = fakeApi({ 'GET /api/users': () => list(clients) });
+    const { user } = renderApp('/clients?sort=churnProbability');
+    await screen.findByRole('link', { name: 'Ada Lovelace' });
+    await user.selectOptions(screen.getByLabelText('State'), 'lapsed');
+    await waitFor(() => expect(api.callsTo('GET', '/api/users').at(-1)?.query.get('state')).toBe('lapsed'));
+    expect(api.callsTo('GET', '/api/users').at(-1)?.query.get('sort')).toBe('createdAt');
+    expect(screen.getByLabelText('Sort by')).toHaveValue('createdAt');
+  });
 });

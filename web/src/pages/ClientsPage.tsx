@@ -12,6 +12,7 @@ import { Pager } from '../components/Pager';
 import { ScoreBadge } from '../components/ScoreBadge';
 import { Empty, ErrorState, Loading } from '../components/StatusViews';
 import {
+  applyFilterChange,
   clientFiltersToParams,
   defaultOrder,
   parseClientFilters,
@@ -50,7 +51,7 @@ export function ClientsPage() {
   }
 
   function update(change: Partial<ClientFilters>) {
-    setParams(clientFiltersToParams({ ...filters, ...change }), { replace: 'search' in change });
+    setParams(clientFiltersToParams(applyFilterChange(filters, change)), { replace: 'search' in change });
   }
 
   const pager = useCursorPager(clientFiltersToParams(filters).toString());

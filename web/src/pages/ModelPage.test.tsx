@@ -24,7 +24,7 @@ describe('The Predictions page', () => {
     expect(fact('Time unit')).toHaveTextContent('weeks');
     expect(fact('Calibration end')).toHaveTextContent('30 Sept 1997');
     expect(fact('Clients')).toHaveTextContent('2,357');
-    expect(fact('Log-likelihood')).toHaveTextContent('-9,582.43');
+    expect(fact('Log-likelihood')).toHaveTextContent('−9,582.43');
     expect(fact('Iterations')).toHaveTextContent('41');
     expect(fact('Converged')).toHaveTextContent('Yes');
     expect(fact('Time to fit')).toHaveTextContent('0.42 s');
