@@ -71,15 +71,6 @@ function ModelReport({ state }: { state: ModelState }) {
         </div>
       )}
       <RefitPanel running={state.running} refit={state.refit} />
-      {state.targeting && (
-        <section className="panel" aria-labelledby="targeting-heading">
-          <h2 id="targeting-heading">Targeting</h2>
-          <p>{targetingSentence(state.targeting, threshold)}</p>
-          <p className="small muted">
-            Rule <code>{state.targeting.rule}</code>, churn threshold {formatPercent(state.targeting.churnThreshold)}.
-          </p>
-        </section>
-      )}
       {fit && <ModelFitPanel fit={fit} />}
       {fit?.diagnostics && fit.diagnostics.byPastOrders.length > 0 && (
         <section className="panel" aria-labelledby="calibration-heading">
@@ -90,6 +81,15 @@ function ModelReport({ state }: { state: ModelState }) {
         </section>
       )}
       {fit && state.distributions && <DistributionsPanel distributions={state.distributions} />}
+      {state.targeting && (
+        <section className="panel" aria-labelledby="targeting-heading">
+          <h2 id="targeting-heading">Targeting</h2>
+          <p>{targetingSentence(state.targeting, threshold)}</p>
+          <p className="small muted">
+            Rule <code>{state.targeting.rule}</code>, churn threshold {formatPercent(state.targeting.churnThreshold)}.
+          </p>
+        </section>
+      )}
     </div>
   );
 }
