@@ -4,8 +4,10 @@ import { formatCount, formatDateTime } from '../lib/format';
 import {
   formatDay,
   formatDecimal,
+  formatFitSeconds,
   formatParam,
   modelName,
+  orderedParams,
   paramNote,
   purchaseParams,
   spendError,
@@ -34,7 +36,7 @@ export function ModelFitPanel({ fit }: { fit: ModelFit }) {
             fit.converged ? 'Yes' : <span className="text-alert">No: the optimiser stopped before it settled</span>
           }
         />
-        <Fact label="Time to fit" value={`${formatDecimal(fit.seconds)} s`} />
+        <Fact label="Time to fit" value={formatFitSeconds(fit.seconds)} />
       </dl>
       <div className="grid-2 model-params">
         <ParamsTable
@@ -91,7 +93,7 @@ function ParamsTable({
           </tr>
         </thead>
         <tbody>
-          {Object.entries(params).map(([name, value]) => (
+          {orderedParams(params).map(([name, value]) => (
             <tr key={name}>
               <th scope="row">
                 <code>{name}</code>

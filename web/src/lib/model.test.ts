@@ -5,8 +5,10 @@ import {
   churnLevel,
   formatDay,
   formatDecimal,
+  formatFitSeconds,
   formatParam,
   hasHoldout,
+  orderedParams,
   paramNote,
   purchaseParams,
   refitSentence,
@@ -48,6 +50,17 @@ describe('the model’s parameters', () => {
     expect(formatParam(12345.6)).toBe('12,350');
     expect(formatParam(0)).toBe('0');
     expect(formatParam(Number.NaN)).toBe('—');
+  });
+
+  it('come in the papers’ order whatever the server’s (its JSON objects are sorted by name)', () => {
+    expect(orderedParams({ a: 1, alpha: 2, b: 3, r: 4 }).map(([n]) => n)).toEqual(['r', 'alpha', 'a', 'b']);
+    expect(orderedParams({ beta: 1, r: 2, s: 3, alpha: 4 }).map(([n]) => n)).toEqual(['r', 'alpha', 's', 'beta']);
+    expect(orderedParams({ gamma: 1, zeta: 0, p: 2, q: 3 }).map(([n]) => n)).toEqual(['p', 'q', 'gamma', 'zeta']);
+  });
+
+  it('say how long the fit took, never "0 s"', () => {
+    expect(formatFitSeconds(0.4213)).toBe('0.42 s');
+    expect(formatFitSeconds(0.001)).toBe('under 0.01 s');
   });
 
   it('are explained in the fit’s unit', () => {

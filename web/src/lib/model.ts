@@ -53,6 +53,24 @@ const PARAM_NOTES: Record<string, (unit: string) => string> = {
   gamma: () => 'scale of the spread of average spend',
 };
 
+// The papers' order (the server's JSON objects come sorted by name: a, alpha, b, r).
+const PARAM_ORDER = ['r', 'alpha', 'a', 'b', 's', 'beta', 'p', 'q', 'gamma'];
+
+/** A model's parameters in the papers' order; names it does not know go last, as they come. */
+export function orderedParams(params: ModelParams): [string, number][] {
+  const rank = (name: string) => {
+    const i = PARAM_ORDER.indexOf(name);
+    return i < 0 ? PARAM_ORDER.length : i;
+  };
+  return Object.entries(params).sort(([a], [b]) => rank(a) - rank(b));
+}
+
+/** How long the fit took: "0.42 s", "under 0.01 s". */
+export function formatFitSeconds(seconds: number | null | undefined): string {
+  if (typeof seconds === 'number' && seconds >= 0 && seconds < 0.01) return 'under 0.01 s';
+  return `${formatDecimal(seconds)} s`;
+}
+
 export function paramNote(name: string, unit: string): string {
   return PARAM_NOTES[name]?.(unit) ?? '';
 }

@@ -274,23 +274,42 @@ describe('A client’s prediction (issue 11)', () => {
     expect(lines[1]).toHaveTextContent(/Order of .*59\.90/);
   });
 
-  it('says the next order is overdue when its predicted day has passed, and that value needs a spend model', async () => {
+  it('puts an overdue next order at its date in the timeline, and says value needs a spend model', async () => {
     clientApi({
       'GET /api/users/:userId': () =>
         ok({
           ...lapsed,
           prediction: aPrediction({ expectedNextOrderAt: '2020-01-01T00:00:00Z', predictedValue: null }),
         }),
-      'GET /api/users/:userId/timeline': () => ok({ items: [] }),
+      'GET /api/users/:userId/timeline': () =>
+        ok({
+          items: [
+            { type: 'score', at: '2026-02-04T00:00:00Z', score: 41.5, change: null, cause: 'now' },
+            {
+              type: 'order',
+              at: '2019-11-01T10:00:00Z',
+              orderId: 'o-1',
+              totalValue: 59.9,
+              itemCount: 2,
+              status: 'CREATED',
+            },
+          ],
+        }),
     });
     renderApp('/clients/u-1');
     const panel = await screen.findByRole('region', { name: 'Prediction' });
     expect(within(panel).getByText('Predicted value', { selector: 'dt' }).parentElement).toHaveTextContent(
       'No spend model',
     );
-    expect(await screen.findByTestId('expected-next-order')).toHaveTextContent(
-      'Next order was expected by now (predicted; none yet)',
-    );
+    // Overdue: at its date among the past, not at the top.
+    const timeline = await screen.findByRole('list', { name: 'Timeline' });
+    const lines = within(timeline).getAllByRole('listitem');
+    expect(lines.map((li) => li.dataset.testid ?? li.className)).toEqual([
+      'timeline__item timeline__item--score',
+      'expected-next-order',
+      'timeline__item timeline__item--order',
+    ]);
+    expect(lines[1]).toHaveTextContent('1 Jan 2020Next order was expected here (predicted)');
   });
 
   it('says there is no prediction yet, linking to the Predictions page', async () => {

@@ -29,6 +29,7 @@ describe('The Predictions page', () => {
     expect(fact('Converged')).toHaveTextContent('Yes');
     expect(fact('Time to fit')).toHaveTextContent('0.42 s');
     expect(params('purchase-params')).toEqual({ r: '0.2426', alpha: '4.414', a: '0.7929', b: '2.426' });
+    expect(Object.keys(params('purchase-params'))).toEqual(['r', 'alpha', 'a', 'b']);
     expect(params('spend-params')).toEqual({ p: '6.25', q: '3.74', gamma: '15.44' });
   });
 
