@@ -82,11 +82,11 @@ describe('the calibration check', () => {
 describe('targeting and refit sentences', () => {
   it('name the rule and its threshold', () => {
     expect(targetingSentence({ rule: 'churn', churnThreshold: 0.5 })).toBe(
-      'Clients with a churn probability of 50% or more are emailed, whatever their score.',
+      'Clients with a churn probability above 50% are emailed, whatever their score.',
     );
     expect(targetingSentence({ rule: 'score', churnThreshold: 0.5 }, 75)).toContain('a score below 75');
     expect(targetingSentence({ rule: 'both', churnThreshold: 0.6 }, 75)).toBe(
-      'Both rules choose whom to email: a score below 75, and a churn probability of 60% or more.',
+      'Clients with a score below 75, or with a churn probability above 60%, are emailed.',
     );
     expect(targetingSentence({ rule: 'lottery', churnThreshold: 0.5 })).toBe('Targeting rule: lottery.');
   });

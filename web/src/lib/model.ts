@@ -93,9 +93,12 @@ export function hasHoldout(d: FitDiagnostics | null | undefined): boolean {
   return !!d && d.holdoutDays > 0 && d.byPastOrders.some((g) => typeof g.actual === 'number');
 }
 
-/** The sweep's targeting rule as a sentence. */
+/**
+ * The sweep's targeting rule as a sentence (src/domain/targeting.cc: a churn probability
+ * above the threshold counts; `both` emails the clients either rule chooses).
+ */
 export function targetingSentence(t: Targeting, scoreThreshold?: number): string {
-  const churn = `a churn probability of ${formatPercent(t.churnThreshold)} or more`;
+  const churn = `a churn probability above ${formatPercent(t.churnThreshold)}`;
   const score =
     scoreThreshold === undefined ? 'an engagement score below the threshold' : `a score below ${scoreThreshold}`;
   switch (t.rule) {
@@ -104,8 +107,7 @@ export function targetingSentence(t: Targeting, scoreThreshold?: number): string
     case 'churn':
       return `Clients with ${churn} are emailed, whatever their score.`;
     case 'both':
-      // The server decides how the two combine; the page names both without guessing.
-      return `Both rules choose whom to email: ${score}, and ${churn}.`;
+      return `Clients with ${score}, or with ${churn}, are emailed.`;
     default:
       return `Targeting rule: ${t.rule}.`;
   }

@@ -83,7 +83,7 @@ describe('The Predictions page', () => {
     const value = screen.getByRole('table', { name: 'Predicted value' });
     expect(within(value).getByRole('row', { name: '51.00 and more 40' })).toBeInTheDocument();
     expect(
-      screen.getByText('Clients with a churn probability of 50% or more are emailed, whatever their score.'),
+      screen.getByText('Clients with a churn probability above 50% are emailed, whatever their score.'),
     ).toBeInTheDocument();
     expect(screen.getByText('The model is refitted every day.')).toBeInTheDocument();
     expect(screen.getByText(/The last automatic refit failed:/).parentElement).toHaveTextContent('the store was down');
