@@ -769,6 +769,15 @@ const scenarios = [
       await page.getByText(body.data.holdoutShare > 0 ? /are scored but not emailed/ : /No holdout is configured/).waitFor();
       await page.getByRole('heading', { name: 'Over time' }).waitFor();
       await page.locator('.recharts-surface').first().waitFor({ state: 'attached', timeout: 10_000 });
+      // Issue 11: the lift by targeting rule, a row per rule the server lists (none: no panel).
+      const byRule = body.data.byRule ?? [];
+      if (byRule.length) {
+        const rules = page.getByRole('region', { name: 'Rules compared' });
+        await rules.waitFor();
+        check((await rules.locator('tbody tr').count()) >= byRule.length, `the lift by rule shows fewer rows than the API's ${byRule.length}`);
+      } else {
+        check(!(await page.getByRole('heading', { name: 'Lift by targeting rule' }).isVisible()), 'the lift by rule shows without rules');
+      }
       await shot(page, 'effectiveness');
 
       await page.getByRole('group', { name: 'Window' }).getByRole('button', { name: '7 days' }).click();
