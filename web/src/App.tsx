@@ -8,6 +8,7 @@ import { EmailDetailPage } from './pages/EmailDetailPage';
 import { EmailsPage } from './pages/EmailsPage';
 import { ImportPage } from './pages/ImportPage';
 import { JourneyPage } from './pages/JourneyPage';
+import { ModelPage } from './pages/ModelPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { OverviewPage } from './pages/OverviewPage';
 import { SettingsPage } from './pages/SettingsPage';
@@ -25,6 +26,7 @@ export function AppRoutes() {
         <Route path="emails" element={<EmailsPage />} />
         <Route path="emails/:emailId" element={<EmailDetailPage />} />
         <Route path="effectiveness" element={<EffectivenessPage />} />
+        <Route path="model" element={<ModelPage />} />
         <Route path="suppressions" element={<SuppressionsPage />} />
         <Route path="journey" element={<JourneyPage />} />
         <Route path="settings" element={<SettingsPage />} />

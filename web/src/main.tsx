@@ -7,6 +7,7 @@ import { createQueryClient } from './api/queryClient';
 import './styles.css';
 import './controls.css';
 import './import.css';
+import './model.css';
 
 const queryClient = createQueryClient();
 

@@ -11,6 +11,7 @@ const NAV = [
   { to: '/emails', label: 'Emails', end: false },
   { to: '/suppressions', label: 'Suppressions', end: true },
   { to: '/effectiveness', label: 'Effectiveness', end: true },
+  { to: '/model', label: 'Predictions', end: true },
   { to: '/journey', label: 'Journey', end: true },
   { to: '/settings', label: 'Settings', end: true },
   { to: '/import', label: 'Import', end: true },

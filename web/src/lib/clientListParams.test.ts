@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientFiltersToParams, DEFAULT_FILTERS, parseClientFilters } from './clientListParams';
+import { applyFilterChange, clientFiltersToParams, DEFAULT_FILTERS, parseClientFilters } from './clientListParams';
 
 describe('client filters in the URL', () => {
   it('reads an empty query as the defaults', () => {
@@ -47,5 +47,24 @@ describe('client filters in the URL', () => {
       state: '' as const,
     };
     expect(parseClientFilters(clientFiltersToParams(f))).toEqual(f);
+  });
+
+  it('sorts by churn probability likeliest first, leaving that default out of the URL (issue 11)', () => {
+    const f = parseClientFilters(new URLSearchParams('sort=churnProbability'));
+    expect([f.sort, f.order]).toEqual(['churnProbability', 'desc']);
+    expect(clientFiltersToParams(f).toString()).toBe('sort=churnProbability');
+  });
+
+  it('never combines a client state with the churn sort, which the server refuses: the newer choice wins', () => {
+    const byChurn = { ...DEFAULT_FILTERS, sort: 'churnProbability' as const, order: 'desc' as const };
+    expect(applyFilterChange(byChurn, { state: 'lapsed' })).toEqual({ ...DEFAULT_FILTERS, state: 'lapsed' });
+    const lapsed = { ...DEFAULT_FILTERS, state: 'lapsed' as const };
+    expect(applyFilterChange(lapsed, { sort: 'churnProbability', order: 'desc' })).toEqual(byChurn);
+    expect(applyFilterChange(lapsed, { sort: 'score', order: 'asc' })).toEqual({
+      ...lapsed,
+      sort: 'score',
+      order: 'asc',
+    });
+    expect(applyFilterChange(byChurn, { atRisk: true })).toEqual({ ...byChurn, atRisk: true });
   });
 });

@@ -18,11 +18,12 @@ export const SORTS: readonly { value: UserSort; label: string }[] = [
   { value: 'score', label: 'Engagement score' },
   { value: 'lastOrderDate', label: 'Last order' },
   { value: 'name', label: 'Name' },
+  { value: 'churnProbability', label: 'Churn probability' },
 ];
 
-/** The API's own default direction for each sort: newest first, the others ascending. */
+/** The API's own default direction for each sort: newest and likeliest to churn first, the others ascending. */
 export function defaultOrder(sort: UserSort): SortOrder {
-  return sort === 'createdAt' ? 'desc' : 'asc';
+  return sort === 'createdAt' || sort === 'churnProbability' ? 'desc' : 'asc';
 }
 
 export const DEFAULT_FILTERS: ClientFilters = {
@@ -63,4 +64,16 @@ export function clientFiltersToParams(f: ClientFilters): URLSearchParams {
   if (f.atRisk) p.set('atRisk', '1');
   if (f.state) p.set('state', f.state);
   return p;
+}
+
+/**
+ * The filters after `change`. The server cannot list a client state sorted by churn
+ * probability (it answers 400), so the newer choice wins: picking a state leaves the
+ * churn sort for the default one, picking the churn sort clears the state.
+ */
+export function applyFilterChange(filters: ClientFilters, change: Partial<ClientFilters>): ClientFilters {
+  const next = { ...filters, ...change };
+  if (next.sort !== 'churnProbability' || !next.state) return next;
+  if ('state' in change && change.state) return { ...next, sort: DEFAULT_FILTERS.sort, order: DEFAULT_FILTERS.order };
+  return { ...next, state: '' };
 }

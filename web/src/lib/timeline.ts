@@ -43,3 +43,13 @@ export function describeTimelineItem(item: TimelineItem): string {
     }
   }
 }
+
+/**
+ * Where the predicted next order goes in a newest-first timeline: before the first item
+ * older than it (at the top when it is still to come, among the past when it is overdue).
+ */
+export function predictedOrderIndex(items: readonly TimelineItem[], expectedAt: string): number {
+  const t = new Date(expectedAt).getTime();
+  const i = items.findIndex((item) => new Date(item.at).getTime() < t);
+  return i < 0 ? items.length : i;
+}

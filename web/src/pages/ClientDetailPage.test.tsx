@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Email } from '../api/emails/types';
 import { fail, fakeApi, list, ok } from '../test/fakeApi';
 import { aUser, anEmail } from '../test/fixtures';
+import { aPrediction } from '../test/modelFixtures';
 import { renderApp } from '../test/render';
 
 const lapsed = aUser({
@@ -233,5 +234,97 @@ describe('A client state and timeline (issue 16)', () => {
     expect(lines[2]).toMatch(/Sending failed\. The mail server said: 550 5\.1\.1 no such user/);
     expect(lines[3]).toMatch(/Email written \(journey step 2\): “We miss you”/);
     expect(lines[4]).toMatch(/Order of .*59\.90 \(2 items\)/);
+  });
+});
+
+describe('A client’s prediction (issue 11)', () => {
+  it('shows the churn bar, P(alive), expected orders, predicted value and the next order on the timeline', async () => {
+    clientApi({
+      'GET /api/users/:userId': () => ok({ ...lapsed, prediction: aPrediction() }),
+      'GET /api/users/:userId/timeline': () =>
+        ok({
+          items: [
+            {
+              type: 'order',
+              at: '2025-11-01T10:00:00Z',
+              orderId: 'o-1',
+              totalValue: 59.9,
+              itemCount: 2,
+              status: 'CREATED',
+            },
+          ],
+        }),
+    });
+    renderApp('/clients/u-1');
+    const panel = await screen.findByRole('region', { name: 'Prediction' });
+    const bar = within(panel).getByRole('meter', { name: 'Churn probability' });
+    expect(bar).toHaveAttribute('aria-valuenow', '72');
+    expect(bar).toHaveAttribute('aria-valuetext', '72%, high');
+    expect(panel).toHaveTextContent('Churn probability72%');
+    const fact = (label: string) => within(panel).getByText(label, { selector: 'dt' }).parentElement;
+    expect(fact('Still a buyer (P(alive))')).toHaveTextContent('28%');
+    expect(fact('Expected orders in the horizon')).toHaveTextContent('0.38');
+    expect(fact('Predicted value')).toHaveTextContent('123.45');
+    expect(fact('Expected next order')).toHaveTextContent('15 Mar 2099');
+
+    const timeline = await screen.findByRole('list', { name: 'Timeline' });
+    const lines = within(timeline).getAllByRole('listitem');
+    expect(lines[0]).toHaveTextContent('15 Mar 2099Expected next order (predicted)');
+    expect(lines[0]).toHaveClass('timeline__item--predicted');
+    expect(lines[1]).toHaveTextContent(/Order of .*59\.90/);
+  });
+
+  it('puts an overdue next order at its date in the timeline, and says value needs a spend model', async () => {
+    clientApi({
+      'GET /api/users/:userId': () =>
+        ok({
+          ...lapsed,
+          prediction: aPrediction({ expectedNextOrderAt: '2020-01-01T00:00:00Z', predictedValue: null }),
+        }),
+      'GET /api/users/:userId/timeline': () =>
+        ok({
+          items: [
+            { type: 'score', at: '2026-02-04T00:00:00Z', score: 41.5, change: null, cause: 'now' },
+            {
+              type: 'order',
+              at: '2019-11-01T10:00:00Z',
+              orderId: 'o-1',
+              totalValue: 59.9,
+              itemCount: 2,
+              status: 'CREATED',
+            },
+          ],
+        }),
+    });
+    renderApp('/clients/u-1');
+    const panel = await screen.findByRole('region', { name: 'Prediction' });
+    expect(within(panel).getByText('Predicted value', { selector: 'dt' }).parentElement).toHaveTextContent(
+      'No spend model',
+    );
+    // Overdue: at its date among the past, not at the top.
+    const timeline = await screen.findByRole('list', { name: 'Timeline' });
+    const lines = within(timeline).getAllByRole('listitem');
+    expect(lines.map((li) => li.dataset.testid ?? li.className)).toEqual([
+      'timeline__item timeline__item--score',
+      'expected-next-order',
+      'timeline__item timeline__item--order',
+    ]);
+    expect(lines[1]).toHaveTextContent('1 Jan 2020Next order was expected here (predicted)');
+  });
+
+  it('says there is no prediction yet, linking to the Predictions page', async () => {
+    clientApi({ 'GET /api/users/:userId': () => ok({ ...lapsed, prediction: null }) });
+    renderApp('/clients/u-1');
+    const line = await screen.findByTestId('no-client-prediction');
+    expect(line).toHaveTextContent('No prediction for this client yet.');
+    expect(within(line).getByRole('link', { name: 'Predictions' })).toHaveAttribute('href', '/model');
+    expect(screen.queryByRole('meter')).not.toBeInTheDocument();
+  });
+
+  it('leaves the prediction out on a server without models', async () => {
+    clientApi();
+    renderApp('/clients/u-1');
+    await screen.findByRole('heading', { level: 1, name: 'Ada Lovelace' });
+    expect(screen.queryByRole('region', { name: 'Prediction' })).not.toBeInTheDocument();
   });
 });

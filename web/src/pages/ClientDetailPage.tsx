@@ -15,6 +15,7 @@ import { ClientForm } from '../components/ClientForm';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { EmailPreview } from '../components/EmailPreview';
 import { EmailStatusBadge } from '../components/EmailStatusBadge';
+import { PredictionPanel } from '../components/PredictionPanel';
 import { ScoreBadge } from '../components/ScoreBadge';
 import { ScoreBreakdownPanel } from '../components/ScoreBreakdownPanel';
 import { Empty, ErrorState, errorMessage, Loading } from '../components/StatusViews';
@@ -23,6 +24,7 @@ import { fromUser, toUserPatch } from '../lib/clientForm';
 import { trackingSummary } from '../lib/emailTracking';
 import { formatCount, formatDate, formatDateTime, formatDaysAgo, formatMoney, formatScore } from '../lib/format';
 import { notify } from '../lib/notices';
+import { ruleLabel } from '../lib/model';
 import { isAtRisk } from '../lib/risk';
 import { usePageTitle } from '../lib/usePageTitle';
 
@@ -148,7 +150,8 @@ function ClientDetail({ user }: { user: User }) {
         </section>
       </div>
 
-      <ClientTimeline userId={user.userId} />
+      {user.prediction !== undefined && <PredictionPanel prediction={user.prediction} />}
+      <ClientTimeline userId={user.userId} expectedNextOrderAt={user.prediction?.expectedNextOrderAt ?? null} />
       <EmailHistory userId={user.userId} />
       <OrderHistory userId={user.userId} />
 
@@ -272,6 +275,7 @@ function EmailHistory({ userId }: { userId: string }) {
                     <span className="small muted">
                       {formatDateTime(e.generatedAt || e.createdAt)} · score then {formatScore(e.engagementScoreAtTime)}
                       {e.writer ? ` · ${e.writer}` : ''}
+                      {e.targetingRule ? ` · chosen by ${ruleLabel(e.targetingRule).toLowerCase()}` : ''}
                     </span>
                     {trackingSummary(e) && <span className="small email-item__tracking">{trackingSummary(e)}</span>}
                   </div>
@@ -370,7 +374,7 @@ function OrderHistory({ userId }: { userId: string }) {
 }
 
 /** Orders, emails and their events, and score points in one list, newest first (issue 16). */
-function ClientTimeline({ userId }: { userId: string }) {
+function ClientTimeline({ userId, expectedNextOrderAt }: { userId: string; expectedNextOrderAt: string | null }) {
   const timeline = useQuery(userTimelineQuery(userId));
   return (
     <section className="panel" aria-labelledby="timeline-heading">
@@ -388,7 +392,7 @@ function ClientTimeline({ userId }: { userId: string }) {
           />
         )
       ) : (
-        <Timeline items={timeline.data.items} />
+        <Timeline items={timeline.data.items} expectedNextOrderAt={expectedNextOrderAt} />
       )}
     </section>
   );

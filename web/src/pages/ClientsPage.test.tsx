@@ -2,6 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { fail, fakeApi, list, ok } from '../test/fakeApi';
 import { aUser } from '../test/fixtures';
+import { aPrediction } from '../test/modelFixtures';
 import { renderApp } from '../test/render';
 
 const clients = [
@@ -178,5 +179,43 @@ describe('The clients page', () => {
     expect(note).toHaveTextContent(/^Paused Sending is paused since 1 Feb 2026/);
     const row = (await screen.findByRole('link', { name: 'Ada Lovelace' })).closest('tr')!;
     expect(within(row).queryByText('Paused')).not.toBeInTheDocument();
+  });
+});
+
+describe('The clients list by churn (issue 11)', () => {
+  it('asks for the likeliest to churn first and shows their churn probability', async () => {
+    const api = fakeApi({
+      'GET /api/users': () =>
+        list([
+          aUser({ userId: 'u-1', name: 'Ada Lovelace', prediction: aPrediction({ churnProbability: 0.91 }) }),
+          aUser({ userId: 'u-2', name: 'Grace Hopper', prediction: null }),
+        ]),
+    });
+    renderApp('/clients?sort=churnProbability');
+    const row = (await screen.findByRole('link', { name: 'Ada Lovelace' })).closest('tr')!;
+    const query = api.callsTo('GET', '/api/users').at(-1)!.query;
+    expect([query.get('sort'), query.get('order')]).toEqual(['churnProbability', 'desc']);
+    expect(screen.getByLabelText('Sort by')).toHaveValue('churnProbability');
+    expect(screen.getByRole('columnheader', { name: /Churn/ })).toHaveAttribute('aria-sort', 'descending');
+    expect(within(row).getByText('91%')).toBeInTheDocument();
+    const other = screen.getByRole('link', { name: 'Grace Hopper' }).closest('tr')!;
+    expect(within(other).getByText('—')).toBeInTheDocument();
+  });
+
+  it('shows no churn column under another sort', async () => {
+    fakeApi({ 'GET /api/users': () => list(clients) });
+    renderApp('/clients');
+    await screen.findByRole('link', { name: 'Ada Lovelace' });
+    expect(screen.queryByRole('columnheader', { name: /Churn/ })).not.toBeInTheDocument();
+  });
+
+  it('leaves the churn sort when a client state is chosen (the server cannot combine them)', async () => {
+    const api = fakeApi({ 'GET /api/users': () => list(clients) });
+    const { user } = renderApp('/clients?sort=churnProbability');
+    await screen.findByRole('link', { name: 'Ada Lovelace' });
+    await user.selectOptions(screen.getByLabelText('State'), 'lapsed');
+    await waitFor(() => expect(api.callsTo('GET', '/api/users').at(-1)?.query.get('state')).toBe('lapsed'));
+    expect(api.callsTo('GET', '/api/users').at(-1)?.query.get('sort')).toBe('createdAt');
+    expect(screen.getByLabelText('Sort by')).toHaveValue('createdAt');
   });
 });

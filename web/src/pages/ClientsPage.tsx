@@ -12,13 +12,14 @@ import { Pager } from '../components/Pager';
 import { ScoreBadge } from '../components/ScoreBadge';
 import { Empty, ErrorState, Loading } from '../components/StatusViews';
 import {
+  applyFilterChange,
   clientFiltersToParams,
   defaultOrder,
   parseClientFilters,
   SORTS,
   type ClientFilters,
 } from '../lib/clientListParams';
-import { formatCount, formatDate, formatDaysAgo, formatMoney } from '../lib/format';
+import { formatCount, formatDate, formatDaysAgo, formatMoney, formatPercent } from '../lib/format';
 import { useCursorPager } from '../lib/useCursorPager';
 import { useDebouncedValue } from '../lib/useDebouncedValue';
 import { usePageTitle } from '../lib/usePageTitle';
@@ -50,7 +51,7 @@ export function ClientsPage() {
   }
 
   function update(change: Partial<ClientFilters>) {
-    setParams(clientFiltersToParams({ ...filters, ...change }), { replace: 'search' in change });
+    setParams(clientFiltersToParams(applyFilterChange(filters, change)), { replace: 'search' in change });
   }
 
   const pager = useCursorPager(clientFiltersToParams(filters).toString());
@@ -62,6 +63,8 @@ export function ClientsPage() {
   }
 
   const filtered = filters.search.trim() !== '' || filters.atRisk || filters.state !== '';
+  // Sorted by churn (issue 11), the list shows the probability it is sorted by.
+  const byChurn = filters.sort === 'churnProbability';
   // Paused applies to every client: said once above the list, not on every row.
   const sending = useQuery(sendingQuery());
   const paused = pausedBadge(sending.data);
@@ -175,6 +178,11 @@ export function ClientsPage() {
                   <SortHeader filters={filters} onSort={sortBy} sort="score">
                     Score
                   </SortHeader>
+                  {byChurn && (
+                    <SortHeader filters={filters} onSort={sortBy} sort="churnProbability">
+                      Churn
+                    </SortHeader>
+                  )}
                   <SortHeader filters={filters} onSort={sortBy} sort="lastOrderDate">
                     Last order
                   </SortHeader>
@@ -202,6 +210,11 @@ export function ClientsPage() {
                     <td>
                       <ScoreBadge score={u.engagementScore} threshold={threshold} />
                     </td>
+                    {byChurn && (
+                      <td className="num" data-label="Churn">
+                        {u.prediction ? formatPercent(u.prediction.churnProbability) : '—'}
+                      </td>
+                    )}
                     <td data-label="Last order">
                       {u.lastOrderDate ? (
                         <>

@@ -173,4 +173,65 @@ describe('The effectiveness page', () => {
     const nav = screen.getByRole('navigation', { name: 'Main' });
     expect(within(nav).getByRole('link', { name: 'Effectiveness' })).toHaveAttribute('aria-current', 'page');
   });
+
+  it('compares the lift by targeting rule (issue 11)', async () => {
+    const group = (clients: number, converted: number) => ({
+      clients,
+      converted,
+      conversionRate: clients ? converted / clients : 0,
+      revenue: converted * 80,
+      revenuePerClient: clients ? (converted * 80) / clients : 0,
+    });
+    fakeApi({
+      'GET /api/effectiveness': () =>
+        ok(
+          someEffectiveness({
+            byRule: [
+              {
+                rule: 'score',
+                emailed: group(600, 30),
+                heldOut: group(60, 1),
+                absoluteLift: 0.0333,
+                ci95: [0.001, 0.066],
+                significant: true,
+              },
+              {
+                rule: 'churn',
+                emailed: group(400, 12),
+                heldOut: group(40, 1),
+                absoluteLift: 0.005,
+                ci95: [-0.045, 0.055],
+                significant: false,
+              },
+              {
+                rule: 'score+churn',
+                emailed: group(80, 2),
+                heldOut: group(0, 0),
+                absoluteLift: 0,
+                ci95: null,
+                significant: false,
+              },
+            ],
+          }),
+        ),
+    });
+    renderApp('/effectiveness');
+    const panel = await screen.findByRole('region', { name: 'Rules compared' });
+    expect(
+      within(panel).getByRole('row', { name: /^Engagement score 600 5% 60 1\.7% \+3\.3 pp .* Yes$/ }),
+    ).toBeInTheDocument();
+    expect(
+      within(panel).getByRole('row', { name: /^Churn probability 400 3% 40 2\.5% \+0\.5 pp .* No$/ }),
+    ).toBeInTheDocument();
+    expect(
+      within(panel).getByRole('row', { name: /^Score and churn 80 2\.5% 0 0% — .* Nothing to compare$/ }),
+    ).toBeInTheDocument();
+  });
+
+  it('leaves the lift by rule out when the server sends none', async () => {
+    fakeApi({ 'GET /api/effectiveness': () => ok(someEffectiveness({ byRule: [] })) });
+    renderApp('/effectiveness');
+    await screen.findByRole('heading', { name: 'Lift against the holdout' });
+    expect(screen.queryByRole('heading', { name: 'Lift by targeting rule' })).not.toBeInTheDocument();
+  });
 });

@@ -6,6 +6,7 @@ import { effectivenessQuery } from '../api/effectiveness/queries';
 import type { Effectiveness } from '../api/effectiveness/types';
 import { FunnelPanel } from '../components/FunnelPanel';
 import { LiftPanel } from '../components/LiftPanel';
+import { RuleLiftPanel } from '../components/RuleLiftPanel';
 import { Empty, ErrorState, Loading } from '../components/StatusViews';
 import { StepConversionPanel } from '../components/StepConversionPanel';
 import { DEFAULT_WINDOW_DAYS, parseWindowDays, WINDOW_DAYS } from '../lib/effectiveness';
@@ -88,6 +89,9 @@ function Report({ report }: { report: Effectiveness }) {
         opensUnreliable={report.opensUnreliable !== false}
       />
       <LiftPanel lift={report.lift} holdoutShare={report.holdoutShare} attributionDays={report.attributionDays} />
+      {report.byRule && report.byRule.length > 0 && (
+        <RuleLiftPanel byRule={report.byRule} windowDays={report.windowDays} />
+      )}
       {report.byStep && <StepConversionPanel byStep={report.byStep} windowDays={report.windowDays} />}
       <section className="panel" aria-labelledby="over-time-heading">
         <h2 id="over-time-heading">Over time</h2>

@@ -36,4 +36,19 @@ describe('An email’s page', () => {
     expect(screen.queryByText('Opened', { selector: 'dt' })).not.toBeInTheDocument();
     expect(screen.queryByText('Converted', { selector: 'dt' })).not.toBeInTheDocument();
   });
+
+  it('names the targeting rule that chose the client (issue 11)', async () => {
+    fakeApi({ 'GET /api/emails/:emailId': () => ok(anEmail({ targetingRule: 'churn' })) });
+    renderApp('/emails/e-1');
+    expect((await screen.findByText('Chosen by', { selector: 'dt' })).parentElement).toHaveTextContent(
+      'Churn probability',
+    );
+  });
+
+  it('leaves the rule out for an email from an older server', async () => {
+    fakeApi({ 'GET /api/emails/:emailId': () => ok(anEmail()) });
+    renderApp('/emails/e-1');
+    await screen.findByText('Writer', { selector: 'dt' });
+    expect(screen.queryByText('Chosen by', { selector: 'dt' })).not.toBeInTheDocument();
+  });
 });

@@ -9,6 +9,7 @@ import { EmailStatusBadge } from '../components/EmailStatusBadge';
 import { Empty, ErrorState, Loading } from '../components/StatusViews';
 import { trackingEvents } from '../lib/emailTracking';
 import { formatDateTime, formatScore } from '../lib/format';
+import { ruleLabel } from '../lib/model';
 import { usePageTitle } from '../lib/usePageTitle';
 
 export function EmailDetailPage() {
@@ -61,6 +62,12 @@ export function EmailDetailPage() {
               <dt>Score when written</dt>
               <dd>{formatScore(e.engagementScoreAtTime)}</dd>
             </div>
+            {e.targetingRule && (
+              <div>
+                <dt>Chosen by</dt>
+                <dd>{ruleLabel(e.targetingRule)}</dd>
+              </div>
+            )}
             <div>
               <dt>Writer</dt>
               <dd>{e.writer ?? '—'}</dd>

@@ -55,6 +55,17 @@ export interface StepConversion {
   conversionRate: number;
 }
 
+/** The lift of the emails one targeting rule chose (issue 11): `lift` split by rule. */
+export interface RuleLift {
+  /** score, churn or score+churn (a newer server may name others). */
+  rule: string;
+  emailed: LiftGroup;
+  heldOut: LiftGroup;
+  absoluteLift: number;
+  ci95: [number, number] | null;
+  significant: boolean;
+}
+
 /** GET /api/effectiveness?days=N: what the emails achieved over the last N days. */
 export interface Effectiveness {
   windowDays: number;
@@ -70,4 +81,6 @@ export interface Effectiveness {
   daily: EffectivenessDay[];
   /** Conversion by journey step (absent on servers without journeys). */
   byStep?: StepConversion[];
+  /** The lift by targeting rule (absent on servers before issue 11). */
+  byRule?: RuleLift[];
 }

@@ -44,6 +44,8 @@ export interface Email {
   /** The journey episode and step (1..N) it is, when the server runs journeys. */
   episodeId?: string | null;
   step?: number | null;
+  /** The targeting rule that chose the client: score, churn or score+churn (issue 11). */
+  targetingRule?: string | null;
   /** Whom it went to: only in GET /api/emails (issue 16). */
   userName?: string | null;
   userEmail?: string | null;

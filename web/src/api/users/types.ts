@@ -1,5 +1,7 @@
 // A client of the shop as the API returns it (docs/design.md, "The data").
 
+import type { Prediction } from '../model/types';
+
 /** How the engagement score was reached; sent by GET /api/users/:userId. */
 export interface ScoreBreakdown {
   base: number;
@@ -38,6 +40,8 @@ export interface User {
   state?: ClientState;
   /** Their win-back journey episode, when the server runs journeys. */
   journey?: UserJourney | null;
+  /** The churn and value models' prediction (issue 11): null before a fit; absent from an older server. */
+  prediction?: Prediction | null;
 }
 
 /** GET /api/users' `state`: why a client is (not) emailed, in plain sight. */
@@ -96,7 +100,7 @@ export type TimelineItem =
   /** `cause`: email (the score an email was written for), holdout, or now. */
   | { type: 'score'; at: string; score: number; change: number | null; cause: string };
 
-export type UserSort = 'createdAt' | 'score' | 'lastOrderDate' | 'name';
+export type UserSort = 'createdAt' | 'score' | 'lastOrderDate' | 'name' | 'churnProbability';
 export type SortOrder = 'asc' | 'desc';
 
 export interface UserListParams {
