@@ -793,6 +793,12 @@ DELETE FROM predictions WHERE fit_id <> $1;
 SELECT user_id, fit_id, p_alive, churn_probability, expected_orders, next_order_at, predicted_value, computed_at
 FROM predictions WHERE user_id IN (SELECT json_array_elements_text($1::json));
 
+-- name: predictions-between
+-- The sweep's page of predictions (issue 11): user ids in ($1, $2], in user id order, a
+-- range of the primary key as the page of users it goes with.
+SELECT user_id, fit_id, p_alive, churn_probability, expected_orders, next_order_at, predicted_value, computed_at
+FROM predictions WHERE user_id > $1 AND user_id <= $2 ORDER BY user_id;
+
 -- name: list-users-churn-desc
 SELECT u.user_id, u.email, u.name, u.last_order_date, u.order_count, u.average_order_value,
        u.preferred_categories, u.engagement_score, u.last_email_date, u.created_at, u.updated_at, u.time_zone,

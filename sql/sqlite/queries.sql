@@ -736,6 +736,12 @@ DELETE FROM predictions WHERE fit_id <> ?1;
 SELECT user_id, fit_id, p_alive, churn_probability, expected_orders, next_order_at, predicted_value, computed_at
 FROM predictions WHERE user_id IN (SELECT value FROM json_each(?1));
 
+-- name: predictions-between
+-- The sweep's page of predictions (issue 11): user ids in (?1, ?2], in user id order, a
+-- range of the primary key as the page of users it goes with.
+SELECT user_id, fit_id, p_alive, churn_probability, expected_orders, next_order_at, predicted_value, computed_at
+FROM predictions WHERE user_id > ?1 AND user_id <= ?2 ORDER BY user_id;
+
 -- name: list-users-churn-desc
 -- GET /api/users?sort=churnProbability (or minChurnProbability=): the clients with a
 -- prediction, through predictions_by_churn. ?1 score bound, ?2 a LIKE pattern (name or

@@ -52,6 +52,7 @@ TEST_F(StaticFilesTest, ServesFilesAndClientRoutes) {
   EXPECT_EQ(Get("/settings").body, "<!doctype html>app");
   EXPECT_EQ(Get("/suppressions").body, "<!doctype html>app");
   EXPECT_EQ(Get("/import").body, "<!doctype html>app");
+  EXPECT_EQ(Get("/model").body, "<!doctype html>app");
   HttpResponse js = Get("/assets/app-1.js");
   EXPECT_EQ(js.body, "console.log(1)");
   EXPECT_EQ(js.content_type, "text/javascript; charset=utf-8");

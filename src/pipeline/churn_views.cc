@@ -1,6 +1,16 @@
 #include "pipeline/churn_views.h"
 
 namespace rkd {
+namespace {
+
+// A prediction of an older fit is on its way out (the refit removes it at its end); one
+// made before the client's latest order has not seen it.
+std::optional<ChurnView> ViewFrom(const ModelFitRecord& fit, const User& user, const ClientPredictionRecord& p) {
+  if (p.fit_id != fit.fit_id || !PredictionIsFresh(user, fit.until)) return std::nullopt;
+  return ChurnView{p.churn_probability, p.churn_probability * p.predicted_value.value_or(0)};
+}
+
+}  // namespace
 
 Result<std::map<std::string, ChurnView>> ChurnViewsOf(Store& store, const Targeting& targeting,
                                                       const std::vector<const User*>& users) {
@@ -17,11 +27,25 @@ Result<std::map<std::string, ChurnView>> ChurnViewsOf(Store& store, const Target
   }
   auto predictions = store.PredictionsOf(ids);
   if (!predictions.ok()) return predictions.status();
+  for (const ClientPredictionRecord& p : *predictions)
+    if (auto u = by_id.find(p.user_id); u != by_id.end())
+      if (auto view = ViewFrom(**fit, *u->second, p)) out.emplace(p.user_id, *view);
+  return out;
+}
+
+Result<std::vector<std::optional<ChurnView>>> ChurnViewsOfPage(Store& store, const ModelFitRecord* fit,
+                                                               const std::string& after_user_id,
+                                                               const std::vector<const User*>& users) {
+  std::vector<std::optional<ChurnView>> out(users.size());
+  if (!fit || users.empty()) return out;
+  auto predictions = store.PredictionsBetween(after_user_id, users.back()->user_id);
+  if (!predictions.ok()) return predictions.status();
+  // Both in user id order (the primary keys' byte order): one walk.
+  size_t k = 0;
   for (const ClientPredictionRecord& p : *predictions) {
-    auto u = by_id.find(p.user_id);
-    // A prediction of an older fit is on its way out (the refit removes it at its end).
-    if (u == by_id.end() || p.fit_id != (*fit)->fit_id || !PredictionIsFresh(*u->second, (*fit)->until)) continue;
-    out.emplace(p.user_id, ChurnView{p.churn_probability, p.churn_probability * p.predicted_value.value_or(0)});
+    while (k < users.size() && users[k]->user_id < p.user_id) ++k;
+    if (k == users.size()) break;
+    if (users[k]->user_id == p.user_id) out[k] = ViewFrom(*fit, *users[k], p);
   }
   return out;
 }

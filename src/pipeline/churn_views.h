@@ -19,6 +19,14 @@ namespace rkd {
 Result<std::map<std::string, ChurnView>> ChurnViewsOf(Store& store, const Targeting& targeting,
                                                       const std::vector<const User*>& users);
 
+// The sweep's page (issue 11: as fast as the score alone): `users` as ScanUsers read them
+// after `after_user_id` (in user id order), `fit` the latest fit, read once for the sweep
+// (null: none). One view per user, in the same order (nullopt: none), from one range
+// read of the predictions merged with the page.
+Result<std::vector<std::optional<ChurnView>>> ChurnViewsOfPage(Store& store, const ModelFitRecord* fit,
+                                                               const std::string& after_user_id,
+                                                               const std::vector<const User*>& users);
+
 // The view of `user_id` among `views`, if any.
 std::optional<ChurnView> ViewOf(const std::map<std::string, ChurnView>& views, const std::string& user_id);
 

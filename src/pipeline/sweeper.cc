@@ -4,6 +4,7 @@
 #include <map>
 #include <thread>
 #include <tuple>
+#include <utility>
 
 #include "base/log.h"
 #include "metrics/pipeline_metrics.h"
@@ -62,6 +63,14 @@ Result<SweepResult> Sweeper::SweepAll() {
     UserEvent e{"sweep-" + day + "-" + user_id, "SWEEP", 0, user_id, std::nullopt, std::nullopt, now};
     return {EncodeEvent(e), e.event_id};
   };
+  // The fit the churn rule reads, once for the sweep (a refit meanwhile: its clients wait
+  // for the next sweep).
+  std::optional<ModelFitRecord> fit;
+  if (ranked) {
+    auto latest = store_.LatestModelFit();
+    if (!latest.ok()) return latest.status();
+    fit = std::move(latest).value();
+  }
   // Large pages in user id order (the primary key: no sort, no second index), each
   // scored in memory.
   std::string after;
@@ -69,7 +78,7 @@ Result<SweepResult> Sweeper::SweepAll() {
     auto page = store_.ScanUsers(after, kPageSize);
     if (!page.ok()) return page.status();
     if (page->empty()) break;
-    after = page->back().user_id;
+    const std::string page_after = std::exchange(after, page->back().user_id);
     // Only users whose score moved need a write (a short transaction per page); the
     // rest are judged from the page as read.
     std::vector<std::string> moved;
@@ -87,12 +96,13 @@ Result<SweepResult> Sweeper::SweepAll() {
       auto it = refreshed_by_id.find(listed.user_id);
       users.push_back(it == refreshed_by_id.end() ? &listed : &it->second);
     }
-    auto churn = ChurnViewsOf(store_, targeting_, users);
+    auto churn = ChurnViewsOfPage(store_, fit ? &*fit : nullptr, page_after, users);
     if (!churn.ok()) return churn.status();
     std::vector<OutgoingMessage> events;
-    for (const User* u : users) {
+    for (size_t k = 0; k < users.size(); ++k) {
+      const User* u = users[k];
       ++result.scored;
-      const std::optional<ChurnView> view = ViewOf(*churn, u->user_id);
+      const std::optional<ChurnView>& view = (*churn)[k];
       if (ChosenBy(targeting_, rules_, u->engagement_score, view).empty()) continue;
       if (u->last_email_date && now - *u->last_email_date < cooldown_) continue;
       if (ranked)

@@ -558,6 +558,10 @@ class Store {
   virtual Result<int64_t> DeletePredictionsNotOf(const std::string& fit_id) = 0;
   // The predictions of those of `user_ids` that have one, in no particular order.
   virtual Result<std::vector<ClientPredictionRecord>> PredictionsOf(const std::vector<std::string>& user_ids) = 0;
+  // The predictions of user ids in (after_user_id, last_user_id], in user id order: the
+  // sweep's page of users (ScanUsers) read beside it as one range of the primary key.
+  virtual Result<std::vector<ClientPredictionRecord>> PredictionsBetween(const std::string& after_user_id,
+                                                                         const std::string& last_user_id) = 0;
 };
 
 }  // namespace rkd

@@ -2277,5 +2277,31 @@ TEST_P(StoreContractTest, TheTargetingRuleIsStoredAndSplitsTheLift) {
   EXPECT_EQ(f->held_out.clients, 1);
 }
 
+// The sweep reads a page's predictions as a range of user ids, in the users' order.
+TEST_P(StoreContractTest, PredictionsBetweenReadARangeOfUserIdsInOrder) {
+  std::vector<std::string> ids;
+  for (const char* address : {"p1@example.com", "p2@example.com", "p3@example.com", "p4@example.com"}) {
+    auto u = store_->CreateUser(NewUser(address));
+    ASSERT_TRUE(u.ok());
+    ids.push_back(u->user_id);
+  }
+  std::sort(ids.begin(), ids.end());
+  std::vector<ClientPredictionRecord> rows;
+  for (size_t k : {0u, 1u, 3u})  // the third has none
+    rows.push_back({.user_id = ids[k], .fit_id = "f", .churn_probability = 0.1 * static_cast<double>(k + 1)});
+  ASSERT_TRUE(store_->SavePredictions(rows).ok());
+  auto ids_of = [](const Result<std::vector<ClientPredictionRecord>>& r) {
+    std::vector<std::string> out;
+    for (const ClientPredictionRecord& p : *r) out.push_back(p.user_id);
+    return out;
+  };
+  auto first = store_->PredictionsBetween("", ids[1]);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(ids_of(first), (std::vector<std::string>{ids[0], ids[1]}));
+  EXPECT_EQ(ids_of(store_->PredictionsBetween(ids[0], ids[3])), (std::vector<std::string>{ids[1], ids[3]}));
+  EXPECT_TRUE(store_->PredictionsBetween(ids[1], ids[2])->empty());
+  EXPECT_DOUBLE_EQ(store_->PredictionsBetween(ids[2], ids[3])->at(0).churn_probability, 0.4);
+}
+
 }  // namespace
 }  // namespace rkd

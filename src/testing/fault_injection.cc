@@ -170,6 +170,10 @@ Result<int64_t> FaultyStore::DeletePredictionsNotOf(const std::string& fit_id) {
 Result<std::vector<ClientPredictionRecord>> FaultyStore::PredictionsOf(const std::vector<std::string>& user_ids) {
   RKD_FORWARD(PredictionsOf, inner_.PredictionsOf(user_ids));
 }
+Result<std::vector<ClientPredictionRecord>> FaultyStore::PredictionsBetween(const std::string& after_user_id,
+                                                                            const std::string& last_user_id) {
+  RKD_FORWARD(PredictionsBetween, inner_.PredictionsBetween(after_user_id, last_user_id));
+}
 Result<int64_t> FaultyStore::ImportRows(ImportFeed& feed, const ImportWriteOptions& options) {
   RKD_FORWARD(ImportRows, inner_.ImportRows(feed, options));
 }

@@ -145,6 +145,8 @@ class FaultyStore final : public Store {
   Status SavePredictions(const std::vector<ClientPredictionRecord>& rows) override;
   Result<int64_t> DeletePredictionsNotOf(const std::string& fit_id) override;
   Result<std::vector<ClientPredictionRecord>> PredictionsOf(const std::vector<std::string>& user_ids) override;
+  Result<std::vector<ClientPredictionRecord>> PredictionsBetween(const std::string& after_user_id,
+                                                                 const std::string& last_user_id) override;
   Result<int64_t> ImportRows(ImportFeed& feed, const ImportWriteOptions& options) override;
   Result<User> GetUserByExternalId(const std::string& external_id) override;
   Status SaveImportJob(const ImportJob& job) override;

@@ -132,6 +132,17 @@ Result<std::vector<ClientPredictionRecord>> SqlStore::PredictionsOf(const std::v
   return out;
 }
 
+Result<std::vector<ClientPredictionRecord>> SqlStore::PredictionsBetween(const std::string& after_user_id,
+                                                                         const std::string& last_user_id) {
+  std::vector<ClientPredictionRecord> out;
+  Status st = db_->Read([&](SqlTx& tx) {
+    out.clear();
+    return sql::RunInto(tx, "predictions-between", {after_user_id, last_user_id}, ReadPrediction, &out);
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
 Result<Page<User>> SqlStore::ListUsersByChurn(const UserQuery& q) {
   const int limit = ClampLimit(q.limit);
   UserQuery sorted = q;

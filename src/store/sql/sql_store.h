@@ -100,6 +100,8 @@ class SqlStore : public Store {
   Status SavePredictions(const std::vector<ClientPredictionRecord>& rows) override;
   Result<int64_t> DeletePredictionsNotOf(const std::string& fit_id) override;
   Result<std::vector<ClientPredictionRecord>> PredictionsOf(const std::vector<std::string>& user_ids) override;
+  Result<std::vector<ClientPredictionRecord>> PredictionsBetween(const std::string& after_user_id,
+                                                                 const std::string& last_user_id) override;
 
   // The named queries the users' list runs: one per sort and direction, expanded from
   // the templates "list-users" and "list-users-search" ({key}: the sort's column, {cmp}, {dir}; `type_of` fills
