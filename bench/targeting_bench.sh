@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Issue 11's targeting figure (bench/README.md): the daily sweep choosing clients by the
-# churn model (RKD_TARGETING=churn, both: each page's predictions read, the chosen ranked
-# by value at stake) against the engagement score alone (score), on the clients of a
+# churn model (RKD_TARGETING=churn, both: each page's predictions read; "churn+cap": with
+# a daily cap set, the chosen ranked by value at stake) against the engagement score
+# alone (score), on the clients of a
 # synthetic N-order history (bench/gen_model_orders.py: BG/NBD's process, so the model
 # fits; the seed's demo clients do not identify it) with a model fit stored. `rekindle sweep` runs in its own process, nothing consumes the
 # queue; each targeting is timed three times, interleaved, after one sweep that settles
@@ -41,12 +42,15 @@ python3 -c 'import json,sys; f=json.load(open(sys.argv[1])); print("model fit:",
 echo "  ${secs} s wall, $((kb / 1024)) MB peak"
 RKD_TARGETING=score timed sweep  # settles the scores time has moved
 for round in 1 2 3; do
-  for targeting in score churn both; do
-    RKD_TARGETING=$targeting RKD_CHURN_THRESHOLD=0.7 timed sweep
+  for targeting in score churn both churn+cap; do
+    # The daily cap is a shop setting (PUT /api/settings): written straight into the store here.
+    if [[ $targeting == churn+cap ]]; then cap="'500'"; else cap=NULL; fi
+    python3 -c "import sqlite3,sys; db=sqlite3.connect(sys.argv[1]); db.execute(\"DELETE FROM settings WHERE key='dailyCap'\"); db.execute(\"INSERT INTO settings SELECT 'dailyCap', $cap, 0, 'bench' WHERE $cap IS NOT NULL\"); db.commit()" "$WORK/data/rekindle.db"
+    RKD_TARGETING=${targeting%+cap} RKD_CHURN_THRESHOLD=0.7 timed sweep
     python3 - "$WORK/out" "$targeting" "$round" "$secs" "$kb" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
-print(f"{sys.argv[2]:>5} round {sys.argv[3]}: {float(sys.argv[4]):5.2f} s wall, sweep {r['seconds']:.2f} s, "
+print(f"{sys.argv[2]:>9} round {sys.argv[3]}: {float(sys.argv[4]):5.2f} s wall, sweep {r['seconds']:.2f} s, "
       f"scored {r['scored']}, published {r['published']}, {int(sys.argv[5]) // 1024} MB peak")
 PY
   done

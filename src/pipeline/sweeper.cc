@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "base/log.h"
+#include "domain/shop_settings.h"
 #include "metrics/pipeline_metrics.h"
 #include "pipeline/churn_views.h"
 #include "pipeline/stream_processor.h"
@@ -50,9 +51,18 @@ Result<SweepResult> Sweeper::SweepAll() {
   const std::string day = FormatRfc3339(now).substr(0, 10);
   LogInfo("sweep started", {{"day", day}});
   SweepResult result;
-  // Under score targeting each page's events go out as one batch; a ranked targeting
-  // collects the chosen (about 40 bytes each) and publishes them by value at stake.
-  const bool ranked = targeting_.rule != TargetingRule::kScore;
+  // Each page's events go out as one batch; under churn or both targeting while a send
+  // cap (daily or hourly) limits what goes out, the chosen are collected (about 40 bytes
+  // each) and published by value at stake, so the cap is spent on the most. Without a cap
+  // every chosen client is emailed now whatever the order, and ranking would only cost
+  // (the bus's dedup index takes the events in random order: bench/README.md).
+  bool ranked = false;
+  if (targeting_.rule != TargetingRule::kScore) {
+    auto rows = store_.GetSettings();
+    if (!rows.ok()) return rows.status();
+    const ShopSettings settings = SettingsFromRows(*rows);
+    ranked = settings.daily_cap.has_value() || settings.hourly_rate.has_value();
+  }
   struct Chosen {
     double stake, churn;
     std::string user_id;
@@ -66,7 +76,7 @@ Result<SweepResult> Sweeper::SweepAll() {
   // The fit the churn rule reads, once for the sweep (a refit meanwhile: its clients wait
   // for the next sweep).
   std::optional<ModelFitRecord> fit;
-  if (ranked) {
+  if (targeting_.rule != TargetingRule::kScore) {
     auto latest = store_.LatestModelFit();
     if (!latest.ok()) return latest.status();
     fit = std::move(latest).value();

@@ -4,9 +4,10 @@
 // event for each user who is at risk and not emailed within the cooldown, through the
 // same topic as changes. Its event ids carry the day, so two sweeps on one day trigger
 // at most one email per user. Who is at risk follows the targeting (domain/targeting.h):
-// under `churn` or `both` the chosen clients are published once the whole store is
-// scored, the most value at stake first (churn probability × predicted value), so a
-// daily cap is spent on the clients most worth winning back. Thread-safe (Run may be called from the API and a timer).
+// under `churn` or `both`, while the shop's settings cap what goes out (a daily cap or an
+// hourly rate), the chosen clients are published once the whole store is scored, the
+// most value at stake first (churn probability × predicted value), so the cap is spent
+// on the clients most worth winning back. Thread-safe (Run may be called from the API and a timer).
 // Across processes sweeps run one at a time too, through a lock (leader/leader_lock.h).
 #pragma once
 
