@@ -1,12 +1,7 @@
 import { Bar, BarChart, CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { EffectivenessDay } from '../api/effectiveness/types';
-import { formatCount, formatMoney } from '../lib/format';
-
-function shortDate(date: string): string {
-  const [, m, d] = date.split('-');
-  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-  return `${Number(d)} ${months[Number(m) - 1] ?? ''}`;
-}
+import { formatCount, formatMoney, shortDate } from '../lib/format';
+import { ChartDataTable } from './ChartDataTable';
 
 // Opens are dashed and pale: they are the unreliable series.
 const SERIES = [
@@ -69,32 +64,11 @@ export function EffectivenessCharts({ days }: { days: EffectivenessDay[] }) {
             ? 'No emails sent in this window.'
             : `${formatCount(totals.sent)} emails sent and ${formatCount(totals.converted)} conversions in this window.`}
         </figcaption>
-        <details className="chart__data">
-          <summary>Show the numbers</summary>
-          <table className="table table--compact">
-            <caption>Emails per day</caption>
-            <thead>
-              <tr>
-                <th scope="col">Day</th>
-                <th scope="col">Sent</th>
-                <th scope="col">Opened</th>
-                <th scope="col">Clicked</th>
-                <th scope="col">Converted</th>
-              </tr>
-            </thead>
-            <tbody>
-              {days.map((d) => (
-                <tr key={d.date}>
-                  <td>{d.date}</td>
-                  <td>{d.sent}</td>
-                  <td>{d.opened}</td>
-                  <td>{d.clicked}</td>
-                  <td>{d.converted}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </details>
+        <ChartDataTable
+          caption="Emails per day"
+          columns={['Day', 'Sent', 'Opened', 'Clicked', 'Converted']}
+          rows={days.map((d) => ({ key: d.date, cells: [d.date, d.sent, d.opened, d.clicked, d.converted] }))}
+        />
       </figure>
 
       <figure className="chart">
@@ -118,26 +92,11 @@ export function EffectivenessCharts({ days }: { days: EffectivenessDay[] }) {
             ? 'No revenue from conversions in this window.'
             : `${formatMoney(totals.revenue)} from conversions in this window.`}
         </figcaption>
-        <details className="chart__data">
-          <summary>Show the numbers</summary>
-          <table className="table table--compact">
-            <caption>Revenue per day</caption>
-            <thead>
-              <tr>
-                <th scope="col">Day</th>
-                <th scope="col">Revenue</th>
-              </tr>
-            </thead>
-            <tbody>
-              {days.map((d) => (
-                <tr key={d.date}>
-                  <td>{d.date}</td>
-                  <td>{formatMoney(d.revenue)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </details>
+        <ChartDataTable
+          caption="Revenue per day"
+          columns={['Day', 'Revenue']}
+          rows={days.map((d) => ({ key: d.date, cells: [d.date, formatMoney(d.revenue)] }))}
+        />
       </figure>
     </div>
   );

@@ -1,11 +1,7 @@
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { DayCount } from '../api/metrics/types';
-
-function shortDate(date: string): string {
-  const [, m, d] = date.split('-');
-  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-  return `${Number(d)} ${months[Number(m) - 1] ?? ''}`;
-}
+import { shortDate } from '../lib/format';
+import { ChartDataTable } from './ChartDataTable';
 
 /** Emails generated per day over the last 30 days; a table carries the same numbers. */
 export function EmailsPerDayChart({ days }: { days: DayCount[] }) {
@@ -29,26 +25,11 @@ export function EmailsPerDayChart({ days }: { days: DayCount[] }) {
       <figcaption className="chart__caption">
         {total === 0 ? 'No emails in the last 30 days.' : `${total} emails in the last 30 days.`}
       </figcaption>
-      <details className="chart__data">
-        <summary>Show the numbers</summary>
-        <table className="table table--compact">
-          <caption>Emails per day</caption>
-          <thead>
-            <tr>
-              <th scope="col">Day</th>
-              <th scope="col">Emails</th>
-            </tr>
-          </thead>
-          <tbody>
-            {days.map((d) => (
-              <tr key={d.date}>
-                <td>{d.date}</td>
-                <td>{d.count}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </details>
+      <ChartDataTable
+        caption="Emails per day"
+        columns={['Day', 'Emails']}
+        rows={days.map((d) => ({ key: d.date, cells: [d.date, d.count] }))}
+      />
     </figure>
   );
 }

@@ -2,6 +2,7 @@ import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxi
 import type { DistributionBin, FitDiagnostics } from '../api/model/types';
 import { formatCount } from '../lib/format';
 import { formatDay, hasHoldout } from '../lib/model';
+import { ChartDataTable } from './ChartDataTable';
 
 const TICK = { fontSize: 12, fill: '#374151' };
 const ACTUAL = '#44403c';
@@ -74,30 +75,18 @@ export function CalibrationChart({ diagnostics }: { diagnostics: FitDiagnostics 
             )}. Bars of similar height mean the model is well calibrated.`
           : 'No order came after the calibration end, so there is no holdout to check the model against. Fit up to an earlier date to see how well it forecasts.'}
       </figcaption>
-      <details className="chart__data">
-        <summary>Show the numbers</summary>
-        <table className="table table--compact">
-          <caption>Repeat orders by repeat orders before the calibration end</caption>
-          <thead>
-            <tr>
-              <th scope="col">Repeat orders before</th>
-              <th scope="col">Clients</th>
-              {holdout && <th scope="col">Actual</th>}
-              {holdout && <th scope="col">Expected</th>}
-            </tr>
-          </thead>
-          <tbody>
-            {data.map((g) => (
-              <tr key={g.group}>
-                <td>{g.group}</td>
-                <td>{formatCount(g.clients)}</td>
-                {holdout && <td>{round1(g.actual)}</td>}
-                {holdout && <td>{round1(g.expected)}</td>}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </details>
+      <ChartDataTable
+        caption="Repeat orders by repeat orders before the calibration end"
+        columns={
+          holdout ? ['Repeat orders before', 'Clients', 'Actual', 'Expected'] : ['Repeat orders before', 'Clients']
+        }
+        rows={data.map((g) => ({
+          key: g.group,
+          cells: holdout
+            ? [g.group, formatCount(g.clients), round1(g.actual), round1(g.expected)]
+            : [g.group, formatCount(g.clients)],
+        }))}
+      />
     </figure>
   );
 }
@@ -137,26 +126,11 @@ export function DistributionChart({
         </ResponsiveContainer>
       </div>
       <figcaption className="chart__caption">{caption}</figcaption>
-      <details className="chart__data">
-        <summary>Show the numbers</summary>
-        <table className="table table--compact">
-          <caption>{title}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Range</th>
-              <th scope="col">Clients</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.map((b) => (
-              <tr key={b.label}>
-                <td>{b.label}</td>
-                <td>{formatCount(b.clients)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </details>
+      <ChartDataTable
+        caption={title}
+        columns={['Range', 'Clients']}
+        rows={data.map((b) => ({ key: b.label, cells: [b.label, formatCount(b.clients)] }))}
+      />
     </figure>
   );
 }

@@ -11,6 +11,7 @@ import {
 } from 'recharts';
 import type { HistogramBucket } from '../api/metrics/types';
 import { RISK_COLORS, riskLevel } from '../lib/risk';
+import { ChartDataTable } from './ChartDataTable';
 
 /** A bucket's colour: at risk when wholly below the threshold, a lighter red when it straddles it. */
 function bucketColor(b: HistogramBucket, threshold: number): string {
@@ -73,26 +74,11 @@ export function ScoreHistogram({ buckets, threshold }: { buckets: HistogramBucke
       <figcaption className="chart__caption">
         Clients by engagement score. Scores below {threshold} (left of the dashed line) are at risk.
       </figcaption>
-      <details className="chart__data">
-        <summary>Show the numbers</summary>
-        <table className="table table--compact">
-          <caption>Clients per score range</caption>
-          <thead>
-            <tr>
-              <th scope="col">Score</th>
-              <th scope="col">Clients</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.map((b) => (
-              <tr key={b.from}>
-                <td>{b.label}</td>
-                <td>{b.count}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </details>
+      <ChartDataTable
+        caption="Clients per score range"
+        columns={['Score', 'Clients']}
+        rows={data.map((b) => ({ key: b.from, cells: [b.label, b.count] }))}
+      />
     </figure>
   );
 }

@@ -45,6 +45,35 @@ export function ErrorState({
   );
 }
 
+/**
+ * A failed query: `notFound` when this server does not offer the endpoint yet (it answered
+ * 404), otherwise the error with a button to try again.
+ */
+export function QueryError({
+  error,
+  title,
+  onRetry,
+  notFound,
+}: {
+  error: unknown;
+  title: string;
+  onRetry: () => void;
+  notFound: ReactNode;
+}) {
+  if (isApiError(error) && error.status === 404) return <>{notFound}</>;
+  return <ErrorState title={title} error={error} onRetry={onRetry} />;
+}
+
+/** Says a part of the dashboard is not offered by this server yet, and what works meanwhile. */
+export function NotAvailable({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <div className="state state--empty" role="note">
+      <p className="state__title">{title}</p>
+      <p>{children}</p>
+    </div>
+  );
+}
+
 export function Empty({ children }: { children: ReactNode }) {
   return <div className="state state--empty">{children}</div>;
 }

@@ -10,6 +10,7 @@ import {
   formatPoints,
   formatScore,
   isoToDateInput,
+  shortDate,
   toDateInputValue,
   toSentence,
 } from './format';
@@ -53,6 +54,13 @@ describe('dates', () => {
     expect(dateInputToIso('2026-02-30')).toBeNull();
     expect(dateInputToIso('02/03/2026')).toBeNull();
     expect(dateInputToIso('')).toBeNull();
+  });
+});
+
+describe('shortDate', () => {
+  it('labels a chart day by day of month and month', () => {
+    expect(shortDate('2026-03-01')).toBe('1 Mar');
+    expect(shortDate('2026-12-31')).toBe('31 Dec');
   });
 });
 

@@ -89,6 +89,13 @@ export function formatDuration(seconds: number | null | undefined): string {
   return `${Math.floor(seconds / 86_400)} d`;
 }
 
+/** "3 Mar" for a "YYYY-MM-DD" day, as a chart's axis labels it. */
+export function shortDate(date: string): string {
+  const [, m, d] = date.split('-');
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  return `${Number(d)} ${months[Number(m) - 1] ?? ''}`;
+}
+
 /** "YYYY-MM-DD" of a date in the viewer's time zone (what <input type="date"> holds). */
 export function toDateInputValue(d: Date): string {
   const y = d.getFullYear();

@@ -18,7 +18,7 @@ import { EmailStatusBadge } from '../components/EmailStatusBadge';
 import { PredictionPanel } from '../components/PredictionPanel';
 import { ScoreBadge } from '../components/ScoreBadge';
 import { ScoreBreakdownPanel } from '../components/ScoreBreakdownPanel';
-import { Empty, ErrorState, errorMessage, Loading } from '../components/StatusViews';
+import { Empty, ErrorState, errorMessage, Loading, QueryError } from '../components/StatusViews';
 import { Timeline } from '../components/Timeline';
 import { fromUser, toUserPatch } from '../lib/clientForm';
 import { trackingSummary } from '../lib/emailTracking';
@@ -325,11 +325,12 @@ function OrderHistory({ userId }: { userId: string }) {
       {orders.isPending ? (
         <Loading label="Loading orders…" />
       ) : orders.isError ? (
-        isApiError(orders.error) && orders.error.status === 404 ? (
-          <Empty>This server does not list orders yet.</Empty>
-        ) : (
-          <ErrorState title="Could not load orders" error={orders.error} onRetry={() => void orders.refetch()} />
-        )
+        <QueryError
+          title="Could not load orders"
+          error={orders.error}
+          onRetry={() => void orders.refetch()}
+          notFound={<Empty>This server does not list orders yet.</Empty>}
+        />
       ) : orders.data.items.length === 0 ? (
         <Empty>No orders recorded.</Empty>
       ) : (
@@ -382,15 +383,12 @@ function ClientTimeline({ userId, expectedNextOrderAt }: { userId: string; expec
       {timeline.isPending ? (
         <Loading label="Loading the timeline…" />
       ) : timeline.isError ? (
-        isApiError(timeline.error) && timeline.error.status === 404 ? (
-          <Empty>This server does not keep timelines yet.</Empty>
-        ) : (
-          <ErrorState
-            title="Could not load the timeline"
-            error={timeline.error}
-            onRetry={() => void timeline.refetch()}
-          />
-        )
+        <QueryError
+          title="Could not load the timeline"
+          error={timeline.error}
+          onRetry={() => void timeline.refetch()}
+          notFound={<Empty>This server does not keep timelines yet.</Empty>}
+        />
       ) : (
         <Timeline items={timeline.data.items} expectedNextOrderAt={expectedNextOrderAt} />
       )}

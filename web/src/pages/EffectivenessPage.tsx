@@ -1,13 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense } from 'react';
 import { useSearchParams } from 'react-router';
-import { isApiError } from '../api/client';
 import { effectivenessQuery } from '../api/effectiveness/queries';
 import type { Effectiveness } from '../api/effectiveness/types';
 import { FunnelPanel } from '../components/FunnelPanel';
 import { LiftPanel } from '../components/LiftPanel';
 import { RuleLiftPanel } from '../components/RuleLiftPanel';
-import { Empty, ErrorState, Loading } from '../components/StatusViews';
+import { Empty, Loading, NotAvailable, QueryError } from '../components/StatusViews';
 import { StepConversionPanel } from '../components/StepConversionPanel';
 import { DEFAULT_WINDOW_DAYS, parseWindowDays, WINDOW_DAYS } from '../lib/effectiveness';
 import { usePageTitle } from '../lib/usePageTitle';
@@ -49,17 +48,17 @@ export function EffectivenessPage() {
       {report.isPending ? (
         <Loading label="Loading effectiveness…" />
       ) : report.isError ? (
-        isApiError(report.error) && report.error.status === 404 ? (
-          <div className="state state--empty" role="note">
-            <p className="state__title">Effectiveness is not available yet</p>
-            <p>
+        <QueryError
+          title="Could not load effectiveness"
+          error={report.error}
+          onRetry={() => void report.refetch()}
+          notFound={
+            <NotAvailable title="Effectiveness is not available yet">
               This server does not offer <code>/api/effectiveness</code> yet, so there are no opens, clicks, conversions
               or lift to show. The overview, clients and emails work meanwhile.
-            </p>
-          </div>
-        ) : (
-          <ErrorState title="Could not load effectiveness" error={report.error} onRetry={() => void report.refetch()} />
-        )
+            </NotAvailable>
+          }
+        />
       ) : (
         <div className="stack" aria-busy={report.isPlaceholderData}>
           <Report report={report.data} />

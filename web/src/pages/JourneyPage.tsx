@@ -1,29 +1,17 @@
 import { useQuery } from '@tanstack/react-query';
-import { isApiError } from '../api/client';
 import { effectivenessQuery } from '../api/effectiveness/queries';
 import { useSaveJourney } from '../api/journey/mutations';
 import { dryRunQuery, journeyQuery, journeyVersionsQuery } from '../api/journey/queries';
 import { DryRunPanel } from '../components/DryRunPanel';
 import { JourneyEditor } from '../components/JourneyEditor';
 import { JourneyVersions } from '../components/JourneyVersions';
-import { Empty, ErrorState, Loading } from '../components/StatusViews';
+import { Empty, Loading, NotAvailable, QueryError } from '../components/StatusViews';
 import { formatDateTime } from '../lib/format';
 import { toJourneyEdit } from '../lib/journeyForm';
 import { notify } from '../lib/notices';
 import { usePageTitle } from '../lib/usePageTitle';
 
 const STATS_DAYS = 30;
-
-function NotAvailable() {
-  return (
-    <div className="state state--empty" role="note">
-      <p className="state__title">Journeys are not available yet</p>
-      <p>
-        This server does not offer <code>/api/journey</code> yet.
-      </p>
-    </div>
-  );
-}
 
 export function JourneyPage() {
   usePageTitle('Journey');
@@ -57,15 +45,16 @@ export function JourneyPage() {
         {journey.isPending ? (
           <Loading label="Loading the journey…" />
         ) : journey.isError ? (
-          isApiError(journey.error) && journey.error.status === 404 ? (
-            <NotAvailable />
-          ) : (
-            <ErrorState
-              title="Could not load the journey"
-              error={journey.error}
-              onRetry={() => void journey.refetch()}
-            />
-          )
+          <QueryError
+            title="Could not load the journey"
+            error={journey.error}
+            onRetry={() => void journey.refetch()}
+            notFound={
+              <NotAvailable title="Journeys are not available yet">
+                This server does not offer <code>/api/journey</code> yet.
+              </NotAvailable>
+            }
+          />
         ) : (
           <JourneyEditor
             journey={journey.data}
@@ -100,11 +89,12 @@ export function JourneyPage() {
         {dryRun.isPending ? (
           <Loading label="Working out who would be emailed…" />
         ) : dryRun.isError ? (
-          isApiError(dryRun.error) && dryRun.error.status === 404 ? (
-            <Empty>This server does not offer a dry run yet.</Empty>
-          ) : (
-            <ErrorState title="Could not run the dry run" error={dryRun.error} onRetry={() => void dryRun.refetch()} />
-          )
+          <QueryError
+            title="Could not run the dry run"
+            error={dryRun.error}
+            onRetry={() => void dryRun.refetch()}
+            notFound={<Empty>This server does not offer a dry run yet.</Empty>}
+          />
         ) : (
           <div aria-busy={dryRun.isFetching}>
             <DryRunPanel dryRun={dryRun.data} />
@@ -117,15 +107,12 @@ export function JourneyPage() {
         {versions.isPending ? (
           <Loading label="Loading versions…" />
         ) : versions.isError ? (
-          isApiError(versions.error) && versions.error.status === 404 ? (
-            <Empty>No versions to show.</Empty>
-          ) : (
-            <ErrorState
-              title="Could not load versions"
-              error={versions.error}
-              onRetry={() => void versions.refetch()}
-            />
-          )
+          <QueryError
+            title="Could not load versions"
+            error={versions.error}
+            onRetry={() => void versions.refetch()}
+            notFound={<Empty>No versions to show.</Empty>}
+          />
         ) : versions.data.length ? (
           <JourneyVersions versions={versions.data} current={journey.data?.version} />
         ) : (

@@ -1,13 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense } from 'react';
 import { Link } from 'react-router';
-import { isApiError } from '../api/client';
 import { useThreshold } from '../api/metrics/queries';
 import { modelQuery } from '../api/model/queries';
 import type { Distributions, ModelState } from '../api/model/types';
 import { ModelFitPanel } from '../components/ModelFitPanel';
 import { RefitPanel } from '../components/RefitPanel';
-import { ErrorState, Loading } from '../components/StatusViews';
+import { Loading, NotAvailable, QueryError } from '../components/StatusViews';
 import { formatCount, formatPercent, toSentence } from '../lib/format';
 import { churnBinLabel, MOST_LIKELY_TO_CHURN_URL, targetingSentence, valueBinLabel } from '../lib/model';
 import { usePageTitle } from '../lib/usePageTitle';
@@ -41,17 +40,17 @@ export function ModelPage() {
       {model.isPending ? (
         <Loading label="Loading the model…" />
       ) : model.isError ? (
-        isApiError(model.error) && model.error.status === 404 ? (
-          <div className="state state--empty" role="note">
-            <p className="state__title">Predictions are not available yet</p>
-            <p>
+        <QueryError
+          title="Could not load the model"
+          error={model.error}
+          onRetry={() => void model.refetch()}
+          notFound={
+            <NotAvailable title="Predictions are not available yet">
               This server does not offer <code>/api/model</code> yet. Clients are chosen by their engagement score
               meanwhile.
-            </p>
-          </div>
-        ) : (
-          <ErrorState title="Could not load the model" error={model.error} onRetry={() => void model.refetch()} />
-        )
+            </NotAvailable>
+          }
+        />
       ) : (
         <ModelReport state={model.data} />
       )}

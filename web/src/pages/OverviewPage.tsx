@@ -1,7 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense, useState } from 'react';
 import { Link } from 'react-router';
-import { isApiError } from '../api/client';
 import { DEFAULT_THRESHOLD, metricsQuery } from '../api/metrics/queries';
 import type { Metrics } from '../api/metrics/types';
 import { useRedriveQueue } from '../api/queues/mutations';
@@ -13,7 +12,7 @@ import { userListQuery } from '../api/users/queries';
 import { KpiCard } from '../components/KpiCard';
 import { QueueTable } from '../components/QueueTable';
 import { ScoreBadge } from '../components/ScoreBadge';
-import { Empty, ErrorState, errorMessage, Loading } from '../components/StatusViews';
+import { Empty, ErrorState, errorMessage, Loading, NotAvailable, QueryError } from '../components/StatusViews';
 import { formatCount, formatDaysAgo, formatPercent, formatScore } from '../lib/format';
 import { usePageTitle } from '../lib/usePageTitle';
 
@@ -40,16 +39,16 @@ export function OverviewPage() {
       {metrics.isPending ? (
         <Loading label="Loading metrics…" />
       ) : metrics.isError ? (
-        isApiError(metrics.error) && metrics.error.status === 404 ? (
-          <div className="state state--empty" role="note">
-            <p className="state__title">Metrics are not available yet</p>
-            <p>
+        <QueryError
+          title="Could not load metrics"
+          error={metrics.error}
+          onRetry={() => void metrics.refetch()}
+          notFound={
+            <NotAvailable title="Metrics are not available yet">
               This server does not offer <code>/api/metrics</code> yet. The client list and details work meanwhile.
-            </p>
-          </div>
-        ) : (
-          <ErrorState title="Could not load metrics" error={metrics.error} onRetry={() => void metrics.refetch()} />
-        )
+            </NotAvailable>
+          }
+        />
       ) : (
         <MetricsView metrics={metrics.data} />
       )}

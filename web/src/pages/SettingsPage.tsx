@@ -1,11 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { useLocation } from 'react-router';
-import { isApiError } from '../api/client';
 import { sendingQuery } from '../api/sending/queries';
 import { useSaveSettings } from '../api/settings/mutations';
 import { settingsQuery } from '../api/settings/queries';
 import { SettingsForm } from '../components/SettingsForm';
-import { ErrorState, Loading } from '../components/StatusViews';
+import { Loading, NotAvailable, QueryError } from '../components/StatusViews';
 import { formatDateTime } from '../lib/format';
 import { notify } from '../lib/notices';
 import { sendingDetail } from '../lib/sending';
@@ -36,20 +35,16 @@ export function SettingsPage() {
         {settings.isPending ? (
           <Loading label="Loading settings…" />
         ) : settings.isError ? (
-          isApiError(settings.error) && settings.error.status === 404 ? (
-            <div className="state state--empty" role="note">
-              <p className="state__title">Settings are not available yet</p>
-              <p>
+          <QueryError
+            title="Could not load settings"
+            error={settings.error}
+            onRetry={() => void settings.refetch()}
+            notFound={
+              <NotAvailable title="Settings are not available yet">
                 This server does not offer <code>/api/settings</code> yet; it is configured by its environment.
-              </p>
-            </div>
-          ) : (
-            <ErrorState
-              title="Could not load settings"
-              error={settings.error}
-              onRetry={() => void settings.refetch()}
-            />
-          )
+              </NotAvailable>
+            }
+          />
         ) : (
           <>
             {settings.data.updatedAt && (
