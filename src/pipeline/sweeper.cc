@@ -56,12 +56,18 @@ Result<SweepResult> Sweeper::SweepAll() {
   // each) and published by value at stake, so the cap is spent on the most. Without a cap
   // every chosen client is emailed now whatever the order, and ranking would only cost
   // (the bus's dedup index takes the events in random order: bench/README.md).
+  // The fit the churn rule reads, once for the sweep (a refit meanwhile: its clients wait
+  // for the next sweep).
   bool ranked = false;
+  std::optional<ModelFitRecord> fit;
   if (targeting_.rule != TargetingRule::kScore) {
     auto rows = store_.GetSettings();
     if (!rows.ok()) return rows.status();
     const ShopSettings settings = SettingsFromRows(*rows);
     ranked = settings.daily_cap.has_value() || settings.hourly_rate.has_value();
+    auto latest = store_.LatestModelFit();
+    if (!latest.ok()) return latest.status();
+    fit = std::move(latest).value();
   }
   struct Chosen {
     double stake, churn;
@@ -73,14 +79,6 @@ Result<SweepResult> Sweeper::SweepAll() {
     UserEvent e{"sweep-" + day + "-" + user_id, "SWEEP", 0, user_id, std::nullopt, std::nullopt, now};
     return {EncodeEvent(e), e.event_id};
   };
-  // The fit the churn rule reads, once for the sweep (a refit meanwhile: its clients wait
-  // for the next sweep).
-  std::optional<ModelFitRecord> fit;
-  if (targeting_.rule != TargetingRule::kScore) {
-    auto latest = store_.LatestModelFit();
-    if (!latest.ok()) return latest.status();
-    fit = std::move(latest).value();
-  }
   // Large pages in user id order (the primary key: no sort, no second index), each
   // scored in memory.
   std::string after;
