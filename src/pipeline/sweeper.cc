@@ -55,9 +55,9 @@ Result<SweepResult> Sweeper::SweepAll() {
   // cap (daily or hourly) limits what goes out, the chosen are collected (about 40 bytes
   // each) and published by value at stake, so the cap is spent on the most. Without a cap
   // every chosen client is emailed now whatever the order, and ranking would only cost
-  // (the bus's dedup index takes the events in random order: bench/README.md).
-  // The fit the churn rule reads, once for the sweep (a refit meanwhile: its clients wait
-  // for the next sweep).
+  // (the bus's dedup index takes the events in random order: bench/README.md). The
+  // settings and the fit the churn rule reads are read once for the sweep (a refit
+  // meanwhile: its clients wait for the next sweep).
   bool ranked = false;
   std::optional<ModelFitRecord> fit;
   if (targeting_.rule != TargetingRule::kScore) {
