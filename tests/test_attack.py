@@ -659,14 +659,22 @@ class KeyedServerAttackTest(AttackBase):
                 self.assert_leaks_nothing(headers, data)
         self.assertEqual(self.counts(), before)
         self.assertEqual(self.model_rows(), models_before)
-        # The key works: a fit is attempted and refused for too little history (422, nothing
-        # written), and the model's state says there is no fit.
-        status, _, data = get(self.server.port, "/api/model/fit", auth, "POST", b"{}")
-        self.assertEqual(status, 422, data)
-        self.assertEqual(json.loads(data)["field"], "RKD_MODEL_MIN_CLIENTS")
-        status, _, data = get(self.server.port, "/api/model", auth)
-        self.assertEqual(status, 200, data)
-        self.assertIsNone(json.loads(data)["data"]["fit"])
+        # The key works: a fit is started (202), then refused for too little history (nothing
+        # written), and the model's state says so.
+        status, headers, data = get(self.server.port, "/api/model/fit", auth, "POST", b"{}")
+        self.assertEqual(status, 202, data)
+        self.assert_leaks_nothing(headers, data)
+
+        def ended():
+            status, _, data = get(self.server.port, "/api/model", auth)
+            self.assertEqual(status, 200, data)
+            model = json.loads(data)["data"]
+            return None if model["running"] else model
+        model = wait_for(ended, timeout=60)
+        self.assertIsNotNone(model)
+        self.assertIsNone(model["fit"])
+        self.assertEqual(model["lastRun"]["status"], "failed")
+        self.assertEqual(model["lastRun"]["field"], "RKD_MODEL_MIN_CLIENTS")
         self.assertEqual(self.model_rows(), models_before)
 
     # Issue 10: /api/imports and /api/exports.

@@ -217,19 +217,37 @@ class CdnowModelTest(unittest.TestCase):
                     self.assertEqual(body["field"], field)
         status, body = self.s.call("GET", "/api/model", headers=self.h())
         self.assertEqual(body["data"]["fit"]["fitId"], self.fit["fitId"])  # nothing written
+        # Accepted at once; the fit runs in the background and GET /api/model tells how it ended.
         status, body = self.s.call("POST", "/api/model/fit", {"until": "1997-09-30", "unit": "weeks"},
                                    headers=self.h())
-        self.assertEqual(status, 200, body)
-        refit = body["data"]["fit"]
+        self.assertEqual(status, 202, body)
+        self.assertTrue(body["data"]["running"])
+        self.assertEqual(body["data"]["lastRun"]["status"], "running")
+        self.assertEqual(body["data"]["lastRun"]["trigger"], "api")
+        model = finished_fit(self.s, self.h())
+        run = model["lastRun"]
+        self.assertEqual(run["status"], "fitted", run)
+        self.assertIsNone(run["error"])
+        self.assertEqual(run["predictions"], 2357)
+        refit = model["fit"]
+        self.assertEqual(refit["fitId"], run["fitId"])
         self.assertNotEqual(refit["fitId"], self.fit["fitId"])
-        self.assertEqual(body["data"]["predictions"], 2357)
         for name, value in PUBLISHED.items():
             self.assertTrue(close(refit["params"][name], value), (name, refit["params"]))
-        status, body = self.s.call("GET", "/api/model", headers=self.h())
-        self.assertEqual(body["data"]["fit"]["fitId"], refit["fitId"])
         status, body = self.s.call("GET", "/api/users?externalId=00004", headers=self.h())
         self.assertEqual(body["data"][0]["prediction"]["fitId"], refit["fitId"])
         type(self).fit = dict(self.fit, fitId=refit["fitId"])
+
+
+def finished_fit(server, headers, timeout=120):
+    """GET /api/model's data once the fit POST /api/model/fit started has ended."""
+    def done():
+        status, body = server.call("GET", "/api/model", headers=headers)
+        assert status == 200, body
+        return body["data"] if not body["data"]["running"] else None
+    model = wait_for(done, timeout=timeout, interval=0.1)
+    assert model, "the fit did not end in time"
+    return model
 
 
 class MinimumsTest(unittest.TestCase):
@@ -264,11 +282,13 @@ class MinimumsTest(unittest.TestCase):
         self.assertEqual(code, 1, err)
         self.assertIn("RKD_MODEL_MIN_CLIENTS", err)
         status, body = self.s.call("POST", "/api/model/fit", {"until": "1997-09-30"}, headers=h)
-        self.assertEqual(status, 422, body)
-        self.assertEqual(body["field"], "RKD_MODEL_MIN_CLIENTS")
-        self.assertIn("at least 500", body["error"])
-        status, body = self.s.call("GET", "/api/model", headers=h)
-        self.assertIsNone(body["data"]["fit"])
+        self.assertEqual(status, 202, body)
+        model = finished_fit(self.s, h)
+        self.assertEqual(model["lastRun"]["status"], "failed", model)
+        self.assertEqual(model["lastRun"]["field"], "RKD_MODEL_MIN_CLIENTS")
+        self.assertIn("at least 500", model["lastRun"]["error"])
+        self.assertIsNone(model["lastRun"]["fitId"])
+        self.assertIsNone(model["fit"])
         status, body = self.s.call("GET", "/api/users?limit=5", headers=h)
         self.assertTrue(body["data"])
         self.assertTrue(all(u["prediction"] is None for u in body["data"]))

@@ -12,6 +12,22 @@ using nlohmann::json;
 
 json OptionalTime(const std::optional<Millis>& t) { return t ? json(FormatRfc3339(*t)) : json(nullptr); }
 
+json OptionalText(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
+
+// {trigger, status: running|fitted|failed, startedAt, finishedAt, error, field, fitId, predictions}.
+json FitRunJson(const FitRun& run) {
+  const bool finished = run.finished_at.has_value();
+  const char* status = !finished ? "running" : run.outcome.ok() ? "fitted" : "failed";
+  return {{"trigger", run.trigger == FitRun::Trigger::kApi ? "api" : "schedule"},
+          {"status", status},
+          {"startedAt", FormatRfc3339(run.started_at)},
+          {"finishedAt", OptionalTime(run.finished_at)},
+          {"error", OptionalText(run.outcome.message())},
+          {"field", OptionalText(run.outcome.field())},
+          {"fitId", OptionalText(run.fit_id)},
+          {"predictions", finished && run.outcome.ok() ? json(run.predictions) : json(nullptr)}};
+}
+
 }  // namespace
 
 json PredictionJson(const ClientPredictionRecord& p) {
@@ -63,7 +79,9 @@ void RegisterModelRoutes(Router& router, ApiContext& ctx, ModelRunner& runner, c
     auto fit = ctx.store.LatestModelFit();
     if (!fit.ok()) return ErrorResponse(fit.status());
     const RefitStatus refit = runner.refit_status();
+    const std::optional<FitRun> last_run = runner.last_run();
     json out = {{"running", runner.running()},
+                {"lastRun", last_run ? FitRunJson(*last_run) : json(nullptr)},
                 {"targeting",
                  {{"rule", TargetingRuleName(ctx.targeting.rule)}, {"churnThreshold", ctx.targeting.churn_threshold}}},
                 {"refit",
@@ -93,15 +111,16 @@ void RegisterModelRoutes(Router& router, ApiContext& ctx, ModelRunner& runner, c
   router.Add("POST", "/api/model/fit", [&ctx, &runner, defaults](HttpRequest& req) {
     auto options = ParseModelFitRequest(req.body, defaults, ctx.clock.Now());
     if (!options.ok()) return ErrorResponse(options.status());
-    auto fit = runner.TryFit(*options);
-    if (!fit.ok()) {
-      if (fit.status().code() == Code::kAlreadyExists)
-        return ErrorResponse(409, "conflict", fit.status().message(), "fit");
-      if (fit.status().code() == Code::kFailedPrecondition)
-        return ErrorResponse(422, "unprocessable", fit.status().message(), fit.status().field());
-      return ErrorResponse(fit.status());
+    auto run = runner.StartFit(*options);
+    if (!run.ok()) {
+      if (run.status().code() == Code::kAlreadyExists)
+        return ErrorResponse(409, "conflict", run.status().message(), "fit");
+      return ErrorResponse(run.status());
     }
-    return DataResponse({{"fit", FitRecordJson(fit->record)}, {"predictions", fit->predictions}});
+    // Accepted: GET /api/model shows the run (lastRun) until it ends, then the new fit.
+    HttpResponse resp = DataResponse({{"running", true}, {"lastRun", FitRunJson(*run)}}, 202);
+    resp.headers.emplace_back("Location", "/api/model");
+    return resp;
   });
 }
 

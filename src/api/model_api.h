@@ -1,7 +1,8 @@
 // The churn and value models over HTTP (issue 11): GET /api/model (the current fit, or
-// why there is none), POST /api/model/fit (refit now, synchronously: 409 while another
-// fit runs, here or in another process on the store; 422 with the reason when the
-// history is too small), and a client's prediction as GET /api/users shows it.
+// why there is none, and how this process's last fit ended), POST /api/model/fit (refit
+// now, in the background: 202, then GET /api/model's lastRun says whether it fitted or
+// why not; 409 while another fit runs, here or in another process on the store), and a
+// client's prediction as GET /api/users shows it.
 #pragma once
 
 #include <nlohmann/json.hpp>

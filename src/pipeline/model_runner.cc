@@ -323,13 +323,16 @@ RefitStatus ModelRunner::refit_status() const {
   return refit_;
 }
 
-Result<StoreModelFit> ModelRunner::TryFit(const ModelRunOptions& options) {
+ModelRunner::~ModelRunner() {
+  if (worker_.joinable()) worker_.join();
+}
+
+Status ModelRunner::Claim() {
   bool expected = false;
   if (!running_.compare_exchange_strong(expected, true))
     return Status::AlreadyExists("a fit is already running; try again when it ends", "fit");
-  std::lock_guard guard(lock_mu_);  // uncontended: running_ lets one caller in
-  Result<StoreModelFit> fit = Status::Internal("no fit");
   if (lock_) {
+    std::lock_guard guard(lock_mu_);  // uncontended: running_ lets one caller in
     auto held = lock_->TryAcquire();
     if (!held.ok() || !*held) {
       running_.store(false);
@@ -337,10 +340,61 @@ Result<StoreModelFit> ModelRunner::TryFit(const ModelRunOptions& options) {
       return Status::AlreadyExists("a fit is already running in another process; try again when it ends", "fit");
     }
   }
-  fit = FitAndStore(store_, options, clock_.Now());
-  if (lock_) lock_->Release();
+  return Status::Ok();
+}
+
+void ModelRunner::Release() {
+  if (lock_) {
+    std::lock_guard guard(lock_mu_);
+    lock_->Release();
+  }
   running_.store(false);
+}
+
+Result<StoreModelFit> ModelRunner::RunClaimed(const ModelRunOptions& options, FitRun run) {
+  Result<StoreModelFit> fit = FitAndStore(store_, options, clock_.Now());
+  run.finished_at = clock_.Now();
+  run.outcome = fit.status();
+  if (fit.ok()) {
+    run.fit_id = fit->record.fit_id;
+    run.predictions = fit->predictions;
+  }
+  {
+    std::lock_guard lock(refit_mu_);
+    last_run_ = std::move(run);
+  }
+  Release();
   return fit;
+}
+
+Result<StoreModelFit> ModelRunner::TryFit(const ModelRunOptions& options, FitRun::Trigger trigger) {
+  RKD_RETURN_IF_ERROR(Claim());
+  return RunClaimed(options, {.trigger = trigger, .started_at = clock_.Now()});
+}
+
+Result<FitRun> ModelRunner::StartFit(const ModelRunOptions& options) {
+  RKD_RETURN_IF_ERROR(Claim());
+  // The previous run has recorded itself and released the claim: its thread is ending.
+  if (worker_.joinable()) worker_.join();
+  FitRun run{.trigger = FitRun::Trigger::kApi, .started_at = clock_.Now()};
+  {
+    std::lock_guard lock(refit_mu_);
+    last_run_ = run;
+  }
+  worker_ = std::thread([this, options, run] {
+    auto fit = RunClaimed(options, run);
+    if (fit.ok())
+      LogInfo("model fit finished",
+              {{"fitId", fit->record.fit_id}, {"clients", fit->clients}, {"seconds", fit->record.seconds}});
+    else
+      LogWarn("model fit did not run", {{"error", fit.status().ToString()}});
+  });
+  return run;
+}
+
+std::optional<FitRun> ModelRunner::last_run() const {
+  std::lock_guard lock(refit_mu_);
+  return last_run_;
 }
 
 }  // namespace rkd

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "base/status.h"
@@ -94,16 +95,38 @@ struct RefitStatus {
   std::string last_error;                 // why it failed; empty when it fitted
 };
 
-// One fit at a time: TryFit answers AlreadyExists "a fit is already running" (field
-// "fit") while another runs in this process, or, with a lock (RKD_DATABASE_URL's: an
-// advisory lock on PostgreSQL, a file beside SQLite), in another process sharing the
+// The last fit this process ran (GET /api/model's `lastRun`): started by POST
+// /api/model/fit or by the schedule.
+struct FitRun {
+  enum class Trigger { kApi, kSchedule };
+  Trigger trigger = Trigger::kApi;
+  Millis started_at = 0;
+  std::optional<Millis> finished_at;  // none while it runs
+  Status outcome;                     // ok once it fitted (and while it runs)
+  std::string fit_id;                 // when it fitted
+  int64_t predictions = 0;
+};
+
+// One fit at a time: TryFit and StartFit answer AlreadyExists "a fit is already running"
+// (field "fit") while another runs in this process, or, with a lock (RKD_DATABASE_URL's:
+// an advisory lock on PostgreSQL, a file beside SQLite), in another process sharing the
 // store, so two fits never interleave their predictions.
 class ModelRunner {
  public:
   ModelRunner(Store& store, const Clock& clock, std::unique_ptr<LeaderLock> lock = nullptr)
       : store_(store), clock_(clock), lock_(std::move(lock)) {}
-  Result<StoreModelFit> TryFit(const ModelRunOptions& options);
+  ~ModelRunner();  // waits for a fit StartFit began
+  ModelRunner(const ModelRunner&) = delete;
+  ModelRunner& operator=(const ModelRunner&) = delete;
+
+  // Fits now, on the caller's thread (`rekindle model fit`, the schedule).
+  Result<StoreModelFit> TryFit(const ModelRunOptions& options, FitRun::Trigger trigger = FitRun::Trigger::kSchedule);
+  // Claims the fit now (AlreadyExists as TryFit) and runs it on a thread of its own:
+  // a fit of a large shop takes tens of seconds, longer than an HTTP request should
+  // wait. Returns the run as started; last_run() tells how it ended.
+  Result<FitRun> StartFit(const ModelRunOptions& options);
   bool running() const { return running_.load(); }
+  std::optional<FitRun> last_run() const;
 
   // The schedule (RKD_MODEL_REFIT_HOURS): refits with options_at(now) when the latest
   // stored fit, whichever process made it, is `every` old (or there is none), unless an
@@ -119,13 +142,21 @@ class ModelRunner {
   RefitStatus refit_status() const;
 
  private:
+  Status Claim();  // running_ and the lock, or AlreadyExists
+  void Release();
+  // Fits with the claim held and records the run; releases the claim after recording,
+  // so whoever sees running() false sees how the run ended.
+  Result<StoreModelFit> RunClaimed(const ModelRunOptions& options, FitRun run);
+
   Store& store_;
   const Clock& clock_;
   std::unique_ptr<LeaderLock> lock_;  // may be null: this process alone
   std::mutex lock_mu_;                // LeaderLock is not thread-safe
   std::atomic<bool> running_{false};
-  mutable std::mutex refit_mu_;
+  mutable std::mutex refit_mu_;  // guards refit_ and last_run_
   RefitStatus refit_;
+  std::optional<FitRun> last_run_;
+  std::thread worker_;  // StartFit's; joined before the next and on destruction
 };
 
 }  // namespace rkd

@@ -196,6 +196,40 @@ TEST_F(ModelRunnerTest, ASecondFitWhileOneRunsIsRefused) {
   EXPECT_EQ(third.status().field(), "RKD_MODEL_MIN_CLIENTS");
 }
 
+TEST_F(ModelRunnerTest, AStartedFitRunsInTheBackgroundAndRecordsHowItEnded) {
+  LoadClients(*store_, 600);
+  testkit::FaultPlan plan;
+  testkit::FaultyStore faulty(*store_, plan);
+  plan.TimeOutNth("ScanClientOrders", 1, std::chrono::milliseconds(600));
+  ModelRunner runner(faulty, clock_);
+  EXPECT_FALSE(runner.last_run().has_value());
+  auto started = runner.StartFit(Options());
+  ASSERT_TRUE(started.ok()) << started.status().ToString();
+  EXPECT_EQ(started->trigger, FitRun::Trigger::kApi);
+  EXPECT_FALSE(started->finished_at.has_value());
+  EXPECT_TRUE(runner.running());  // returned before the (slow) fit ended
+  EXPECT_EQ(runner.StartFit(Options()).status().code(), Code::kAlreadyExists);
+  EXPECT_EQ(runner.TryFit(Options()).status().code(), Code::kAlreadyExists);
+  auto wait_until_done = [&] {
+    for (int i = 0; i < 2000 && runner.running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    ASSERT_FALSE(runner.running());
+  };
+  wait_until_done();
+  std::optional<FitRun> run = runner.last_run();
+  ASSERT_TRUE(run.has_value() && run->finished_at.has_value());
+  EXPECT_EQ(run->outcome.code(), Code::kUnavailable);  // the injected time-out, kept
+  EXPECT_TRUE(run->fit_id.empty());
+  EXPECT_FALSE(store_->LatestModelFit().value().has_value());
+
+  ASSERT_TRUE(runner.StartFit(Options()).ok());  // free again; this one fits
+  wait_until_done();
+  run = runner.last_run();
+  ASSERT_TRUE(run.has_value());
+  EXPECT_TRUE(run->outcome.ok()) << run->outcome.ToString();
+  EXPECT_EQ(run->predictions, 600);
+  EXPECT_EQ(run->fit_id, store_->LatestModelFit().value()->fit_id);
+}
+
 TEST_F(ModelRunnerTest, AFitRunningInAnotherProcessIsRefusedThroughTheLock) {
   LoadClients(*store_, 600);
   FileLeaderLock other(dir_ / "rekindle-model.lock");  // another process's fit holds it
