@@ -67,4 +67,7 @@ fresh_store
 echo "$ORDERS orders / $CLIENTS clients, empty store: $(run import orders "$WORK/orders.csv" --map "$MAP")"
 echo "$ORDERS orders / $CLIENTS clients, again:       $(run import orders "$WORK/orders.csv" --map "$MAP")"
 echo "the same, dry run:                              $(run import orders "$WORK/orders.csv" --map "$MAP" --dry-run)"
+python3 "$HERE/gen_import_orders.py" --shopify --orders "$ORDERS" --clients "$CLIENTS" >"$WORK/shopify.csv"
+fresh_store
+echo "the same as Shopify's export ($(($(wc -l <"$WORK/shopify.csv") - 1)) rows), empty store: $(run import orders "$WORK/shopify.csv" --format shopify)"
 echo "export orders (csv):                            $(run export orders "$WORK/export.csv") ($(wc -l <"$WORK/export.csv") lines)"

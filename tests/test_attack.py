@@ -837,12 +837,14 @@ class KeyedServerAttackTest(AttackBase):
         self.assertEqual(status, 200, preview)
         answers.append((headers, json.dumps(preview).encode()))
         for target in ["/api/imports?kind=clients&skipInvalid=true", "/api/imports?kind=clients&format=jsonl",
-                       "/api/imports?kind=orders&format=cdnow"]:
+                       "/api/imports?kind=orders&format=cdnow", "/api/imports?kind=orders&format=shopify"]:
             ctype = "application/x-ndjson" if "jsonl" in target else "text/csv"
             status, headers, started = self.upload(target, body, ctype)
             self.assertEqual(status, 202, started)
             job = self.finished_import(started["data"]["id"])
             answers.append((headers, json.dumps(job).encode()))
+            if "shopify" in target:  # a clients file is no Shopify orders export
+                self.assertEqual((job["status"], job["errorField"]), ("failed", "format"), job)
             if "skipInvalid" in target:
                 self.assertEqual(job["status"], "done", job)
                 rejected = {r["line"]: r["field"] for r in job["rejects"]}
@@ -850,6 +852,7 @@ class KeyedServerAttackTest(AttackBase):
                 self.assertEqual(rejected, {n + 2: "timeZone", n + 3: "timeZone", n + 4: "name"}, job["rejects"])
                 self.assertEqual(job["imported"], n)
         for bad, field in [("kind=/etc/passwd", "kind"), ("kind=clients&format=../../etc/passwd", "format"),
+                           ("kind=clients&format=shopify", "kind"), ("kind=orders&format=SHOPIFY", "format"),
                            ("kind=clients&map=/etc/passwd", "map"), ("kind=clients&map=name%3D/etc/passwd", "map")]:
             with self.subTest(query=bad):
                 status, headers, data = self.upload("/api/imports?" + bad, body[:1000])
@@ -873,6 +876,36 @@ class KeyedServerAttackTest(AttackBase):
                               {"Authorization": "Bearer " + KEY})
         self.assertEqual([r["name"] for r in csv.DictReader(io.StringIO(data.decode(), newline=""))], ["/etc/passwd"])
         self.assertEqual(int(self.counts()[0]), int(before[0]) + len(hostile))
+
+    def test_a_hostile_shopify_export_is_bounded_and_stored_as_text(self):
+        """Issue 17: --format shopify groups line-item rows into one order: an order of
+        thousands of rows keeps at most 1000 items, a formula or a path in a name is text,
+        and an order's rows split apart are a duplicate, not a merge."""
+        before = self.counts()
+        header = "Name,Email,Total,Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku,Id"
+        rows = ["#9001,evil@example.com,1.00,2026-01-01 00:00:00 +0000,1,\"'=HYPERLINK(\"\"http://x\"\")\",1.00,"
+                "/etc/passwd,'9001"]
+        rows += ["#9001,evil@example.com,,,99999999,../../etc/shadow,1e308,x,"] * 3000
+        rows += ["#9002,evil@example.com,2.00,2026-01-02 00:00:00 +0000,1,Tea,2.00,TEA,9002",
+                 "#9001,evil@example.com,3.00,2026-01-03 00:00:00 +0000,1,Tea,2.00,TEA,9001"]
+        body = (header + "\n" + "\n".join(rows) + "\n").encode()
+        status, headers, started = self.upload("/api/imports?kind=orders&format=shopify&skipInvalid=true", body)
+        self.assertEqual(status, 202, started)
+        job = self.finished_import(started["data"]["id"])
+        self.assert_leaks_nothing(headers, json.dumps(job).encode())
+        self.assertEqual((job["status"], job["imported"]), ("done", 2), job)
+        self.assertEqual([(r["line"], r["field"]) for r in job["rejects"]], [(3004, "externalId")], job["rejects"])
+        status, _, data = get(self.server.port, "/api/users?search=evil%40example.com", {"Authorization": "Bearer " + KEY})
+        user = json.loads(data)["data"][0]
+        status, _, data = get(self.server.port, f"/api/users/{user['userId']}/orders?limit=10",
+                              {"Authorization": "Bearer " + KEY})
+        orders = {o["externalId"]: o for o in json.loads(data)["data"]}
+        self.assertEqual(set(orders), {"9001", "9002"})
+        items = orders["9001"]["items"]
+        self.assertEqual(len(items), 1000)
+        self.assertEqual(items[0]["name"], '=HYPERLINK("http://x")')  # the export's guard off, kept as text
+        self.assertEqual(items[0]["productId"], "/etc/passwd")
+        self.assertEqual(int(self.counts()[1]), int(before[1]) + 2)
 
     def test_shop_hooks_accept_only_signed_fresh_deliveries(self):
         """Issue 17: /hooks/shopify is open (no API key): the signature is the only guard.

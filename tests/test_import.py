@@ -196,7 +196,51 @@ class CliImportTest(ImportCase):
         self.assertTrue(out.startswith("imported 0, updated 0, unchanged 20"), out)
         code, _, err = self.cli("import", "clients", CDNOW_EXCERPT, "--format", "cdnow")
         self.assertEqual(code, 2)
-        self.assertIn("CDNOW", err)
+        self.assertIn("--format cdnow reads orders only", err)
+
+    def test_shopify_orders_export(self):
+        # Admin → Orders → Export: one row per line item, the order's fields on its first row,
+        # numbers behind an apostrophe, Created at with its offset.
+        header = ("Name,Email,Financial Status,Accepts Marketing,Currency,Total,Created at,Lineitem quantity,"
+                  "Lineitem name,Lineitem price,Lineitem sku,Billing Name,Billing Zip,Cancelled at,Refunded Amount,Id")
+        rows = [
+            "#2001,shop1@example.com,paid,no,USD,56.29,2026-09-03 10:14:00 -0400,2,\"Fern Print, Large\",16.00,"
+            "FERN-1,Sho Pify,'02134,,,'7001",
+            "#2001,shop1@example.com,,,,,,1,Mug,15.00,MUG,,,,,",
+            "#2002,shop1@example.com,partially_refunded,no,USD,100.00,2026-10-01 08:00:00 +0200,1,Lamp,100.00,,"
+            "Sho Pify,,,30.00,7002",
+            "#2003,shop1@example.com,paid,no,USD,20.00,2026-11-02 09:00:00 +0000,1,Mug,20.00,MUG,Sho Pify,,"
+            "2026-11-03 10:00:00 +0000,,7003",
+            "#2004,shop2@example.com,paid,yes,USD,12.00,2026-11-04 09:00:00 +0000,3,Tea,4.00,TEA,Two Shop,,,,7004",
+        ]
+        path = self.file("orders_export_1.csv", (header + "\r\n" + "\r\n".join(rows) + "\r\n").encode())
+        before = self.counts()
+        out = self.imported("orders", path, "--format", "shopify")
+        self.assertTrue(out.startswith("imported 4, updated 0, unchanged 0, rejected 0; 2 new clients"), out)
+        self.assertEqual(self.counts(), (before[0] + 2, before[1] + 4))
+        status, body = self.s.call("GET", "/api/users?search=shop1%40example.com")
+        shop1 = body["data"][0]
+        self.assertEqual(shop1["name"], "Sho Pify")
+        # The cancelled order (#2003) counts for nothing; #2002 counts what was not refunded.
+        self.assertEqual((shop1["orderCount"], shop1["totalSpent"]), (2, 126.29))
+        self.assertEqual((shop1["firstOrderDate"], shop1["lastOrderDate"]),
+                         ("2026-09-03T14:14:00.000Z", "2026-10-01T06:00:00.000Z"))
+        orders = {o["externalId"]: o for o in self.orders_of(shop1["userId"])}
+        self.assertEqual(set(orders), {"7001", "7002", "7003"})  # Shopify's order ids, apostrophes off
+        self.assertEqual([(i["productId"], i["name"], i["quantity"]) for i in orders["7001"]["items"]],
+                         [("FERN-1", "Fern Print, Large", 2), ("MUG", "Mug", 1)])
+        self.assertEqual(orders["7003"]["status"], "CANCELLED")
+        # The same export again changes nothing; a customers file cannot be read so.
+        out = self.imported("orders", path, "--format", "shopify")
+        self.assertTrue(out.startswith("imported 0, updated 0, unchanged 4"), out)
+        code, _, err = self.cli("import", "clients", path, "--format", "shopify")
+        self.assertEqual(code, 2)
+        self.assertIn("--format shopify reads orders only", err)
+        plain = self.file("not_shopify.csv", "email,orderDate,totalValue\na@example.com,2026-01-01,1\n")
+        code, _, err = self.cli("import", "orders", plain, "--format", "shopify")
+        self.assertNotEqual(code, 0)
+        self.assertIn("has no Name, Created at, Total", err)
+        self.assertEqual(self.counts(), (before[0] + 2, before[1] + 4))
 
     def test_derived_fields_exact_whatever_the_order_and_batches(self):
         header = "externalId,clientExternalId,orderDate,totalValue\n"

@@ -42,8 +42,9 @@ Result<ImportOptions> ParseCommonOptions(const QueryParams& q) {
   auto format = ParseImportFormat(Get(q, "format").empty() ? "csv" : Get(q, "format"));
   if (!format.ok()) return format.status();
   o.format = *format;
-  if (o.format == ImportFormat::kCdnow && o.kind != ImportKind::kOrders)
-    return Status::InvalidArgument("CDNOW's log holds orders: kind must be orders", "kind");
+  if (FormatHoldsOnlyOrders(o.format) && o.kind != ImportKind::kOrders)
+    return Status::InvalidArgument(
+        std::string("format ") + ImportFormatName(o.format) + " reads orders only: kind must be orders", "kind");
   auto map = ParseColumnMap(Get(q, "map"));
   if (!map.ok()) return map.status();
   o.column_map = *map;
@@ -51,10 +52,6 @@ Result<ImportOptions> ParseCommonOptions(const QueryParams& q) {
   if (!ignore.ok()) return ignore.status();
   o.ignore_unknown = *ignore;
   return o;
-}
-
-std::string FormatName(ImportFormat f) {
-  return f == ImportFormat::kJsonl ? "jsonl" : f == ImportFormat::kCdnow ? "cdnow" : "csv";
 }
 
 // The first rows of a sample and the mapping its columns get.
@@ -89,8 +86,12 @@ Result<json> Preview(const std::string& sample, const ImportOptions& o) {
   }
   json fields = json::array();
   for (const std::string& f : ImportFields(o.kind)) fields.push_back(f);
-  return json{{"format", FormatName(o.format)}, {"columns", columns},         {"mapping", mapping.field_to_column},
-              {"unknown", mapping.unknown},     {"missing", mapping.missing}, {"fields", std::move(fields)},
+  return json{{"format", ImportFormatName(o.format)},
+              {"columns", columns},
+              {"mapping", mapping.field_to_column},
+              {"unknown", mapping.unknown},
+              {"missing", mapping.missing},
+              {"fields", std::move(fields)},
               {"rows", std::move(rows)}};
 }
 
@@ -126,7 +127,8 @@ void RegisterImportRoutes(Router& router, ApiContext& ctx, ImportJobs& jobs) {
         if (!sweep.ok()) return ErrorResponse(sweep.status());
         if (req.body.empty()) return ErrorResponse(Status::InvalidArgument("the file is empty", "body"));
         options->at_risk_below = ctx.rules.threshold;
-        auto started = jobs.Start(std::move(req.body), *options, *sweep, FormatName(options->format), req.key_name);
+        auto started =
+            jobs.Start(std::move(req.body), *options, *sweep, ImportFormatName(options->format), req.key_name);
         if (!started.ok()) return ErrorResponse(started.status());
         HttpResponse resp = DataResponse(*started, 202);
         resp.headers.emplace_back("Location", "/api/imports/" + (*started)["id"].get<std::string>());

@@ -66,11 +66,12 @@ std::string SummaryLine(const ImportSummary& s) {
 CLI::App* AddImportCommand(CLI::App& app, ImportArgs& a) {
   auto* cmd = app.add_subcommand(
       "import",
-      "Import a shop's clients or order history from CSV, JSON Lines or CDNOW's log (emails no one by itself)");
+      "Import a shop's clients or order history from CSV, JSON Lines, CDNOW's log or Shopify's orders export "
+      "(emails no one by itself)");
   cmd->add_option("KIND", a.kind, "clients or orders")->required()->check(CLI::IsMember({"clients", "orders"}));
   cmd->add_option("FILE", a.file, "The file; - reads standard input")->required();
-  cmd->add_option("--format", a.format, "csv, jsonl or cdnow (default: by the file's extension)")
-      ->check(CLI::IsMember({"csv", "jsonl", "cdnow"}));
+  cmd->add_option("--format", a.format, "csv, jsonl, cdnow or shopify (default: by the file's extension)")
+      ->check(CLI::IsMember({"csv", "jsonl", "cdnow", "shopify"}));
   cmd->add_option("--map", a.map, "Columns named otherwise: field=column,field=column");
   cmd->add_flag("--ignore-unknown", a.ignore_unknown, "Ignore columns that match no field (default: an error)");
   cmd->add_flag("--skip-invalid", a.skip_invalid,
@@ -98,10 +99,14 @@ int RunImportCommand(const Config& config, const ImportArgs& a, const std::funct
   options.kind = a.kind == "orders" ? ImportKind::kOrders : ImportKind::kClients;
   auto format = a.format.empty() ? FormatOfPath(a.file) : ParseImportFormat(a.format);
   if (!format.ok())
-    return Fail(Status::InvalidArgument(format.status().message() + " (name one with --format csv|jsonl|cdnow)"));
+    return Fail(
+        Status::InvalidArgument(format.status().message() + " (name one with --format csv|jsonl|cdnow|shopify)"));
   options.format = *format;
-  if (options.format == ImportFormat::kCdnow && options.kind != ImportKind::kOrders)
-    return Fail(Status::InvalidArgument("CDNOW's log holds orders: rekindle import orders FILE --format cdnow"));
+  if (FormatHoldsOnlyOrders(options.format) && options.kind != ImportKind::kOrders) {
+    const std::string name = ImportFormatName(options.format);
+    return Fail(Status::InvalidArgument("--format " + name +
+                                        " reads orders only: rekindle import orders FILE --format " + name));
+  }
   auto map = ParseColumnMap(a.map);
   if (!map.ok()) return Fail(map.status());
   options.column_map = *map;

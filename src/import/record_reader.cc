@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "base/text_encoding.h"
+#include "import/shopify_orders_export.h"
 
 namespace rkd {
 namespace {
@@ -400,7 +401,26 @@ Result<ImportFormat> ParseImportFormat(const std::string& name) {
   if (name == "csv") return ImportFormat::kCsv;
   if (name == "jsonl") return ImportFormat::kJsonl;
   if (name == "cdnow") return ImportFormat::kCdnow;
-  return Status::InvalidArgument("format must be csv, jsonl or cdnow", "format");
+  if (name == "shopify") return ImportFormat::kShopify;
+  return Status::InvalidArgument("format must be csv, jsonl, cdnow or shopify", "format");
+}
+
+const char* ImportFormatName(ImportFormat format) {
+  switch (format) {
+    case ImportFormat::kCsv:
+      return "csv";
+    case ImportFormat::kJsonl:
+      return "jsonl";
+    case ImportFormat::kCdnow:
+      return "cdnow";
+    case ImportFormat::kShopify:
+      return "shopify";
+  }
+  return "csv";
+}
+
+bool FormatHoldsOnlyOrders(ImportFormat format) {
+  return format == ImportFormat::kCdnow || format == ImportFormat::kShopify;
 }
 
 Result<ImportFormat> FormatOfPath(const std::string& path) {
@@ -421,9 +441,11 @@ Result<ImportFormat> FormatOfPath(const std::string& path) {
 
 Result<std::unique_ptr<RecordReader>> MakeRecordReader(ImportFormat format, std::istream& in) {
   switch (format) {
-    case ImportFormat::kCsv: {
+    case ImportFormat::kCsv:
+    case ImportFormat::kShopify: {
       auto reader = std::make_unique<CsvReader>(in);
       RKD_RETURN_IF_ERROR(reader->ReadHeader());
+      if (format == ImportFormat::kShopify) return MakeShopifyOrdersReader(std::move(reader));
       return std::unique_ptr<RecordReader>(std::move(reader));
     }
     case ImportFormat::kJsonl:

@@ -15,10 +15,15 @@
 
 namespace rkd {
 
-enum class ImportFormat { kCsv, kJsonl, kCdnow };
+// kShopify: Shopify's orders export, a CSV read one order per record
+// (import/shopify_orders_export.h).
+enum class ImportFormat { kCsv, kJsonl, kCdnow, kShopify };
 
-// "csv" | "jsonl" | "cdnow"; InvalidArgument (field "format") otherwise.
+// "csv" | "jsonl" | "cdnow" | "shopify"; InvalidArgument (field "format") otherwise.
 Result<ImportFormat> ParseImportFormat(const std::string& name);
+const char* ImportFormatName(ImportFormat format);
+// CDNOW's log and Shopify's orders export hold orders, never clients alone.
+bool FormatHoldsOnlyOrders(ImportFormat format);
 // By a file name's extension (.csv, .jsonl/.ndjson, .txt → cdnow); InvalidArgument when
 // it tells nothing (stdin, an unknown extension): then --format is needed.
 Result<ImportFormat> FormatOfPath(const std::string& path);

@@ -146,6 +146,14 @@ bool AllDigits(std::string_view s) {
 
 // Decimal text to cents, exactly: "12.5" is 1250; a third decimal rounds half away from
 // zero ("0.005" is 1). No sign, exponent or thousands separator.
+std::string_view WithoutFormulaGuard(std::string_view v) {
+  constexpr std::string_view kFormulaStart = "=+-@\t\r";
+  size_t quotes = 0;
+  while (quotes < v.size() && quotes < 2 && v[quotes] == '\'') ++quotes;
+  if (quotes > 0 && quotes < v.size() && kFormulaStart.find(v[quotes]) != std::string_view::npos) v.remove_prefix(1);
+  return v;
+}
+
 std::optional<std::string> ParseCents(std::string_view v, int64_t* cents) {
   if (v.empty()) return "is required";
   if (v.front() == '-') return Shown(v) + " is negative";
@@ -220,19 +228,6 @@ std::optional<std::string> ParseCategories(std::string_view v, std::vector<std::
   for (const std::string& c : *out)
     if (c.size() > 100) return "has a category longer than 100 characters";
   return std::nullopt;
-}
-
-// An export writes a text starting with = + - @ TAB or CR after an apostrophe, so that a
-// spreadsheet does not run it as a formula (CSV injection); reading drops that one
-// apostrophe again (Shopify's exports do the same).
-// An export writes a text that a spreadsheet would run as a formula after an apostrophe
-// ("'=…"), and one that already starts so after one more ("''=…"): one comes off.
-std::string_view WithoutFormulaGuard(std::string_view v) {
-  constexpr std::string_view kFormulaStart = "=+-@\t\r";
-  size_t quotes = 0;
-  while (quotes < v.size() && quotes < 2 && v[quotes] == '\'') ++quotes;
-  if (quotes > 0 && quotes < v.size() && kFormulaStart.find(v[quotes]) != std::string_view::npos) v.remove_prefix(1);
-  return v;
 }
 
 uint64_t HashOf(std::string_view s) { return std::hash<std::string_view>{}(s); }
@@ -366,7 +361,8 @@ class RowParserImpl final : public RowParser {
   }
 
   std::string_view Unescaped(std::string_view v) const {
-    return options_.format == ImportFormat::kCsv ? WithoutFormulaGuard(v) : v;
+    return options_.format == ImportFormat::kCsv || options_.format == ImportFormat::kShopify ? WithoutFormulaGuard(v)
+                                                                                              : v;
   }
 
   std::string_view Value(Field f) const { return values_[static_cast<size_t>(f)]; }

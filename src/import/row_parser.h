@@ -27,6 +27,10 @@ Result<std::map<std::string, std::string>> ParseColumnMap(const std::string& spe
 // One value of an import, checked as the import checks it; nullopt when it is good,
 // else why it is not ("\"x\" is not an amount such as 12.50"). The shop webhooks
 // (integrations/) read the platforms' amounts and dates with them.
+// A CSV export writes a text starting with = + - @ TAB or CR after an apostrophe, so that
+// a spreadsheet does not run it as a formula (CSV injection; Rekindle's exports and
+// Shopify's do it); reading drops that one apostrophe again ("''=…" keeps one).
+std::string_view WithoutFormulaGuard(std::string_view v);
 // Decimal text to cents, exactly ("12.5" is 1250); not negative.
 std::optional<std::string> ParseCents(std::string_view v, int64_t* cents);
 // "YYYY-MM-DD", RFC 3339, "YYYYMMDD" or epoch milliseconds; not before 1970 nor after

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "domain/order.h"
+
 namespace rkd {
 namespace {
 
@@ -443,6 +445,81 @@ TEST(ImportRows, ClientKeyAndDerivedId) {
   row.user_id = "u1";
   EXPECT_EQ(ClientKeyOf(row), "u:u1");
   EXPECT_EQ(DerivedOrderId("u:u1", *ParseRfc3339("2024-02-29T23:59:59Z"), 3), "u:u1/2024-02-29/3");
+}
+
+// Shopify's orders export: one row per line item, the order's own fields on its first
+// row only (the columns of Admin → Orders → Export, some left out).
+const std::string kShopifyExport =
+    "Name,Email,Financial Status,Paid at,Accepts Marketing,Currency,Subtotal,Total,Created at,Lineitem quantity,"
+    "Lineitem name,Lineitem price,Lineitem sku,Billing Name,Billing Zip,Billing Phone,Shipping Name,Cancelled at,"
+    "Refunded Amount,Id\r\n"
+    "#1001,ada@example.com,paid,2026-09-03 10:15:00 -0400,no,USD,47.00,56.29,2026-09-03 10:14:00 -0400,2,"
+    "\"Fern Print, Large\",16.00,FERN-1,Ada Lovelace,'02134,'+1 555 0100,Ada L,,,'5512345678901\r\n"
+    "#1001,ada@example.com,,,,,,,,1,Mug,15.00,MUG,,,,,,,\r\n"
+    "#1002,bob@example.com,partially_refunded,,yes,USD,,100.00,2026-10-01 08:00:00 +0200,1,Lamp,100.00,,,,,"
+    "Bob B,,30.00,5512345678902\r\n"
+    "#1003,ada@example.com,paid,,no,USD,,20.00,2026-11-02 09:00:00 +0000,1,Mug,20.00,MUG,Ada Lovelace,,,,"
+    "2026-11-03 10:00:00 +0000,,\r\n"
+    "#1004,cy@example.com,refunded,,no,USD,,12.00,2026-11-04 09:00:00 +0000,1,Mug,12.00,MUG,Cy,,,,,12.00,"
+    "5512345678904\r\n";
+
+const OrderRow& OrderAt(const Parsed& p, size_t i) { return std::get<OrderRow>(std::get<ParsedRow>(p.rows.at(i))); }
+
+TEST(RowParserShopify, AnOrdersExportReadsOneOrderPerGroupOfLineItemRows) {
+  Parsed p = ParseAll(ImportKind::kOrders, ImportFormat::kShopify, kShopifyExport);
+  ASSERT_TRUE(p.status.ok()) << p.status.message();
+  ASSERT_EQ(p.rows.size(), 4u);
+  for (const auto& row : p.rows) ASSERT_TRUE(std::holds_alternative<ParsedRow>(row)) << std::get<RowError>(row).reason;
+  const OrderRow& first = OrderAt(p, 0);
+  EXPECT_EQ(first.line, 2);
+  EXPECT_EQ(first.external_id, "5512345678901");  // the Id (the webhooks' order id), its apostrophe off
+  EXPECT_EQ(first.client_email, "ada@example.com");
+  EXPECT_EQ(first.client_name, "Ada Lovelace");
+  EXPECT_EQ(first.order_date, *ParseRfc3339("2026-09-03T14:14:00Z"));
+  EXPECT_EQ(first.total_cents, 5629);
+  EXPECT_EQ(first.item_count, 3);
+  ASSERT_EQ(first.items.size(), 2u);
+  EXPECT_EQ(first.items[0].name, "Fern Print, Large");
+  EXPECT_EQ(first.items[0].product_id, "FERN-1");
+  EXPECT_EQ(first.items[0].quantity, 2);
+  EXPECT_DOUBLE_EQ(first.items[0].price, 16.0);
+  EXPECT_EQ(first.items[1].name, "Mug");
+  EXPECT_EQ(first.status, kOrderCreated);
+  const OrderRow& refunded_in_part = OrderAt(p, 1);
+  EXPECT_EQ(refunded_in_part.line, 4);
+  EXPECT_EQ(refunded_in_part.total_cents, 7000);     // Total less Refunded Amount
+  EXPECT_EQ(refunded_in_part.client_name, "Bob B");  // no Billing Name: the Shipping Name
+  EXPECT_EQ(refunded_in_part.order_date, *ParseRfc3339("2026-10-01T06:00:00Z"));
+  EXPECT_EQ(refunded_in_part.status, kOrderCreated);
+  const OrderRow& cancelled = OrderAt(p, 2);
+  EXPECT_EQ(cancelled.external_id, "#1003");  // no Id: the Name
+  EXPECT_EQ(cancelled.status, kOrderCancelled);
+  const OrderRow& refunded = OrderAt(p, 3);
+  EXPECT_EQ(refunded.status, kOrderCancelled);
+  EXPECT_EQ(refunded.total_cents, 0);
+}
+
+TEST(RowParserShopify, AMissingColumnOrABadRowIsNamed) {
+  Parsed missing = ParseAll(ImportKind::kOrders, ImportFormat::kShopify, "Name,Email,Total\n#1,a@x.com,1.00\n");
+  EXPECT_EQ(missing.status.code(), Code::kInvalidArgument);
+  EXPECT_NE(missing.status.message().find("has no Created at"), std::string::npos) << missing.status.message();
+  // A bad date and a bad total are rejected on the order's first line; an order named
+  // again later is a duplicate.
+  Parsed bad = ParseAll(ImportKind::kOrders, ImportFormat::kShopify,
+                        "Name,Email,Total,Created at\n#1,a@x.com,1.00,yesterday\n#2,a@x.com,-3,2026-01-01 00:00:00 "
+                        "+0000\n#3,a@x.com,1.00,2026-01-01 00:00:00 +0000\n#3,a@x.com,,\n#4,b@x.com,2,2026-01-02 "
+                        "00:00:00 +0000\n#3,a@x.com,1.00,2026-01-03 00:00:00 +0000\n");
+  ASSERT_TRUE(bad.status.ok()) << bad.status.message();
+  ASSERT_EQ(bad.rows.size(), 5u);
+  EXPECT_EQ(std::get<RowError>(bad.rows[0]).field, "orderDate");
+  EXPECT_EQ(std::get<RowError>(bad.rows[0]).line, 2);
+  EXPECT_EQ(std::get<RowError>(bad.rows[1]).field, "totalValue");
+  EXPECT_EQ(OrderAt(bad, 2).line, 4);  // #3's two rows, one order
+  EXPECT_EQ(OrderAt(bad, 3).external_id, "#4");
+  EXPECT_EQ(std::get<RowError>(bad.rows[4]).field, "externalId");
+  EXPECT_EQ(*ParseImportFormat("shopify"), ImportFormat::kShopify);
+  EXPECT_TRUE(FormatHoldsOnlyOrders(ImportFormat::kShopify));
+  EXPECT_STREQ(ImportFormatName(ImportFormat::kShopify), "shopify");
 }
 
 }  // namespace

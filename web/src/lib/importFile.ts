@@ -20,6 +20,7 @@ export const FORMAT_LABELS: Record<ImportFormat, string> = {
   csv: 'CSV',
   jsonl: 'JSON Lines',
   cdnow: 'CDNOW transaction log',
+  shopify: 'Shopify orders export (CSV)',
 };
 
 /**
@@ -31,6 +32,7 @@ export const CONTENT_TYPES: Record<ImportFormat, string> = {
   csv: 'text/csv',
   jsonl: 'application/x-ndjson',
   cdnow: 'application/octet-stream',
+  shopify: 'text/csv',
 };
 
 /**

@@ -4,7 +4,7 @@
 export const IMPORT_KINDS = ['clients', 'orders'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
-export const IMPORT_FORMATS = ['csv', 'jsonl', 'cdnow'] as const;
+export const IMPORT_FORMATS = ['csv', 'jsonl', 'cdnow', 'shopify'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 /** What the server reads from a file's first bytes: its columns, their mapping and the first records. */
