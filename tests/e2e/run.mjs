@@ -224,13 +224,24 @@ async function openPredictions(page, base) {
 }
 
 /**
- * Waits for the Predictions page's refit to end: `done` (what its result shows) appears, or
- * the server's refusal, which is thrown with its message.
+ * Clicks the Predictions page's "Refit now" and waits, through the page, for the fit it
+ * starts in the background to end: the Refit panel names the last run of GET /api/model
+ * (`lastRun`: data-run-started, data-run-status), so a run other than the one before the
+ * click that is fitted or failed is this click's. A failed run shows lastRun.error as the
+ * panel's alert, as does a refusal of the POST (409, 400): it is thrown with that text.
+ * Then `done` (what the new fit shows) must appear and the button be back.
  */
 async function refitEnded(page, done) {
-  const refused = page.locator('.form-error');
-  await done.or(refused).first().waitFor({ timeout: 120_000 });
-  if (await refused.isVisible()) throw new Error(`the refit was refused: ${await refused.innerText()}`);
+  const panel = page.getByRole('region', { name: 'Refit', exact: true });
+  const before = await panel.getAttribute('data-run-started');
+  await panel.getByRole('button', { name: 'Refit now' }).click();
+  const other = before ? `:not([data-run-started="${before}"])` : '';
+  const ended = panel.and(page.locator(`[data-run-status="fitted"]${other}, [data-run-status="failed"]${other}`));
+  const alert = panel.getByRole('alert');
+  await ended.or(alert).first().waitFor({ timeout: 120_000 });
+  if (await alert.isVisible()) throw new Error(`the refit did not fit: ${await alert.innerText()}`);
+  await done.waitFor({ timeout: 10_000 });
+  check(await panel.getByRole('button', { name: 'Refit now' }).isEnabled(), '"Refit now" is not enabled again after the fit');
 }
 
 /** The names in the clients table, in order. */
@@ -1114,7 +1125,6 @@ const scenarios = [
         await shot(page, 'model-no-prediction');
 
         // Refit now with the server's defaults (the whole history up to today).
-        await page.getByRole('button', { name: 'Refit now' }).click();
         const purchase = page.getByTestId('purchase-params');
         await refitEnded(page, purchase);
         for (const name of ['r', 'alpha', 'a', 'b']) {
@@ -1128,7 +1138,6 @@ const scenarios = [
         await page.getByText('Options', { exact: true }).click();
         await page.getByLabel('Time unit').selectOption('weeks');
         await page.getByLabel('Calibration end').fill('1997-09-30');
-        await page.getByRole('button', { name: 'Refit now' }).click();
         await refitEnded(page, page.getByText('Repeat orders in the holdout: actual and expected'));
         const calibrationEnd = page.locator('dl.facts dt').filter({ hasText: /^Calibration end$/ }).locator('xpath=following-sibling::dd[1]');
         check(/30 Sept? 1997/.test(await calibrationEnd.innerText()), `the calibration end shows ${await calibrationEnd.innerText()}`);

@@ -9,6 +9,7 @@ import {
   formatPercent,
   formatPoints,
   formatScore,
+  formatTime,
   isoToDateInput,
   shortDate,
   toDateInputValue,
@@ -26,6 +27,12 @@ describe('dates', () => {
   it('shows a dash for no date or a broken one', () => {
     expect(formatDate(null)).toBe('—');
     expect(formatDate('not a date')).toBe('—');
+  });
+
+  it('shows a time of day as hours and minutes, 24-hour', () => {
+    expect(formatTime('2026-03-02T08:05:59Z')).toBe('08:05');
+    expect(formatTime('2026-03-02T18:42:00Z')).toBe('18:42');
+    expect(formatTime(null)).toBe('—');
   });
 
   it('counts whole days since a time, flooring as the score rule does', () => {

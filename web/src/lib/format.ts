@@ -16,13 +16,17 @@ export function formatDate(iso: string | null | undefined): string {
   return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
 }
 
-/** "12 Mar 2026, 14:05" in the viewer's time zone, like every date shown. */
-export function formatDateTime(iso: string | null | undefined): string {
+/** "14:05" in the viewer's time zone, or an em dash for no time. */
+export function formatTime(iso: string | null | undefined): string {
   const d = parse(iso);
   if (!d) return '—';
-  const date = formatDate(iso);
-  const time = d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false });
-  return `${date}, ${time}`;
+  return d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false });
+}
+
+/** "12 Mar 2026, 14:05" in the viewer's time zone, like every date shown. */
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!parse(iso)) return '—';
+  return `${formatDate(iso)}, ${formatTime(iso)}`;
 }
 
 /** Whole days from `iso` to `now` (floor), as the score rule counts them; null for no date. */

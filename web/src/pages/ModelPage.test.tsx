@@ -1,8 +1,14 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { dismiss, getNotices } from '../lib/notices';
 import { fail, fakeApi, ok } from '../test/fakeApi';
-import { aFit, aFlatFit, aModelState, noModel } from '../test/modelFixtures';
+import { aFailedRun, aFit, aFittedRun, aFlatFit, aModelState, aRun, fitStarted, noModel } from '../test/modelFixtures';
 import { renderApp } from '../test/render';
+
+// Notices outlive a test (they go after NOTICE_MS): none may leak into the next.
+afterEach(() => {
+  for (const n of getNotices()) dismiss(n.id);
+});
 
 function params(testId: string) {
   return Object.fromEntries(
@@ -112,28 +118,71 @@ describe('The Predictions page', () => {
     expect(screen.queryByRole('heading', { name: 'Current fit' })).not.toBeInTheDocument();
   });
 
-  it('refits with the server’s defaults and then shows the new fit', async () => {
-    let fitted = false;
+  it('starts a fit in the background, follows it every second and then shows the new fit', async () => {
+    // Before the click: no fit. The POST answers 202 at once; the next reading of the
+    // model says the fit runs, the one after (a poll later) that it fitted.
+    let posted = false;
+    let readsAfterPost = 0;
     const api = fakeApi({
-      'GET /api/model': () => ok(fitted ? aModelState() : noModel()),
+      'GET /api/model': () => {
+        if (!posted) return ok(noModel());
+        readsAfterPost++;
+        return readsAfterPost === 1
+          ? ok({ ...noModel(), running: true, lastRun: aRun() })
+          : ok(aModelState({ lastRun: aFittedRun(2357) }));
+      },
       'POST /api/model/fit': () => {
-        fitted = true;
-        return ok({ fit: aFit(), predictions: 2357 });
+        posted = true;
+        return ok(fitStarted(), 202);
+      },
+    });
+    const { user, queryClient } = renderApp('/model');
+    const invalidate = vi.spyOn(queryClient, 'invalidateQueries');
+    await user.click(await screen.findByRole('button', { name: 'Refit now' }));
+
+    expect(await screen.findByRole('button', { name: 'Fitting…' })).toBeDisabled();
+    expect(await screen.findByText('Fitting the model on every client’s orders, started 09:00.')).toBeInTheDocument();
+    expect(await screen.findByText('Model fitted: 2,357 clients have a new prediction.')).toBeInTheDocument();
+    expect(await screen.findByTestId('purchase-params')).toBeInTheDocument();
+    expect(screen.queryByTestId('no-prediction')).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Refit now' })).toBeEnabled();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    expect(api.callsTo('POST', '/api/model/fit')).toHaveLength(1);
+    expect(api.callsTo('POST', '/api/model/fit')[0]?.body).toEqual({});
+    expect(readsAfterPost).toBe(2);
+
+    // Every client's prediction changed: the users are read again, once; the run is announced once.
+    const usersInvalidated = () => invalidate.mock.calls.filter(([f]) => f?.queryKey?.[0] === 'users').length;
+    expect(usersInvalidated()).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    expect(usersInvalidated()).toBe(1);
+    expect(readsAfterPost).toBe(2);
+    expect(screen.getAllByText('Model fitted: 2,357 clients have a new prediction.')).toHaveLength(1);
+  });
+
+  it('shows why a fit that ran failed, and offers the refit again', async () => {
+    let posted = false;
+    const error = 'only 12 clients have an order on or before 2026-02-01: a fit needs at least 100';
+    fakeApi({
+      'GET /api/model': () => ok(posted ? { ...noModel(), lastRun: aFailedRun(error, { field: 'until' }) } : noModel()),
+      'POST /api/model/fit': () => {
+        posted = true;
+        return ok(fitStarted(), 202);
       },
     });
     const { user } = renderApp('/model');
     await user.click(await screen.findByRole('button', { name: 'Refit now' }));
 
-    expect(await screen.findByText('Model fitted: 2,357 clients have a new prediction.')).toBeInTheDocument();
-    expect(await screen.findByTestId('purchase-params')).toBeInTheDocument();
-    expect(screen.queryByTestId('no-prediction')).not.toBeInTheDocument();
-    expect(api.callsTo('POST', '/api/model/fit')[0]?.body).toEqual({});
+    expect(await screen.findByRole('alert')).toHaveTextContent(`The model was not refitted: ${error}`);
+    expect(screen.getByRole('button', { name: 'Refit now' })).toBeEnabled();
+    expect(screen.queryByText(/Model fitted/)).not.toBeInTheDocument();
+    expect(screen.getByTestId('no-prediction')).toBeInTheDocument();
   });
 
   it('sends the model, unit and calibration end chosen under Options', async () => {
     const api = fakeApi({
       'GET /api/model': () => ok(noModel()),
-      'POST /api/model/fit': () => ok({ fit: aFit(), predictions: 2357 }),
+      'POST /api/model/fit': () => ok(fitStarted(), 202),
     });
     const { user } = renderApp('/model');
     await user.click(await screen.findByText('Options'));
@@ -149,7 +198,7 @@ describe('The Predictions page', () => {
     });
   });
 
-  it('shows the server’s refusal: a fit already running (409) or too little history (422)', async () => {
+  it('shows the server’s refusal: a fit already running (409) or a bad setting (400)', async () => {
     let answer = fail(409, 'conflict', 'a fit is already running; try again when it ends', 'fit');
     fakeApi({ 'GET /api/model': () => ok(noModel()), 'POST /api/model/fit': () => answer });
     const { user } = renderApp('/model');
@@ -157,21 +206,64 @@ describe('The Predictions page', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent(
       'The model was not refitted: a fit is already running; try again when it ends',
     );
+    expect(screen.getByRole('button', { name: 'Refit now' })).toBeEnabled();
 
-    answer = fail(
-      422,
-      'unprocessable',
-      'only 12 clients have an order on or before 2026-02-01: a fit needs at least 100',
-    );
+    answer = fail(400, 'validation_error', 'until must not be in the future', 'until');
     await user.click(screen.getByRole('button', { name: 'Refit now' }));
-    await waitFor(() => expect(screen.getByRole('alert')).toHaveTextContent('only 12 clients have an order'));
+    await waitFor(() =>
+      expect(screen.getByRole('alert')).toHaveTextContent(
+        'The model was not refitted: until must not be in the future',
+      ),
+    );
   });
 
-  it('says a fit is running and waits for it rather than starting another', async () => {
+  it('follows a fit already running when the page opens, and says when it ends', async () => {
+    // The schedule's fit: the page did not start it, but saw it run.
+    let reads = 0;
+    fakeApi({
+      'GET /api/model': () =>
+        ++reads === 1
+          ? ok({ ...noModel(), running: true, lastRun: aRun({ trigger: 'schedule' }) })
+          : ok(aModelState({ lastRun: aFittedRun(1234, { trigger: 'schedule' }) })),
+    });
+    renderApp('/model');
+    expect(await screen.findByText('Fitting the model on every client’s orders, started 09:00.')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Fitting…' })).toBeDisabled();
+    expect(await screen.findByText('Model fitted: 1,234 clients have a new prediction.')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Refit now' })).toBeEnabled();
+    expect(screen.getByTestId('purchase-params')).toBeInTheDocument();
+  });
+
+  it('says a fit is running on a server without lastRun, and waits for it rather than starting another', async () => {
     fakeApi({ 'GET /api/model': () => ok({ ...noModel(), running: true }) });
     renderApp('/model');
     expect(await screen.findByText('A fit is running; the page shows it when it ends.')).toBeInTheDocument();
-    expect(screen.getByRole('button', { name: 'Refit now' })).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Fitting…' })).toBeDisabled();
+  });
+
+  it('does not report a run that ended before the page was opened', async () => {
+    fakeApi({ 'GET /api/model': () => ok(aModelState({ lastRun: aFailedRun('the store was down') })) });
+    renderApp('/model');
+    expect(await screen.findByTestId('purchase-params')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Refit now' })).toBeEnabled();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    expect(screen.queryByRole('status')).not.toBeInTheDocument();
+  });
+
+  it('refits against an older server, which fits before answering', async () => {
+    let fitted = false;
+    fakeApi({
+      'GET /api/model': () => ok(fitted ? aModelState() : noModel()),
+      'POST /api/model/fit': () => {
+        fitted = true;
+        return ok({ fit: aFit(), predictions: 2300 });
+      },
+    });
+    const { user } = renderApp('/model');
+    await user.click(await screen.findByRole('button', { name: 'Refit now' }));
+    expect(await screen.findByText('Model fitted: 2,300 clients have a new prediction.')).toBeInTheDocument();
+    expect(await screen.findByTestId('purchase-params')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Refit now' })).toBeEnabled();
   });
 
   it('links to the clients most likely to churn, and is in the main navigation', async () => {

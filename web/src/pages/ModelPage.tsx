@@ -69,7 +69,7 @@ function ModelReport({ state }: { state: ModelState }) {
           <p>{state.reason ? toSentence(state.reason) : 'No model has been fitted yet.'}</p>
         </div>
       )}
-      <RefitPanel running={state.running} refit={state.refit} />
+      <RefitPanel running={state.running} lastRun={state.lastRun} refit={state.refit} />
       {fit && <ModelFitPanel fit={fit} />}
       {fit?.diagnostics && fit.diagnostics.byPastOrders.length > 0 && (
         <section className="panel" aria-labelledby="calibration-heading">

@@ -1,7 +1,7 @@
 // GET /api/model and a client's prediction for component tests (issue 11): CDNOW's sample
 // fitted up to 1997-09-30 in weeks, the published BG/NBD parameters.
 
-import type { ModelFit, ModelState, Prediction } from '../api/model/types';
+import type { FitRun, FitStarted, ModelFit, ModelState, Prediction } from '../api/model/types';
 
 /** A fit as the contract shapes it: `params: {purchase, spend}`. */
 export function aFit(over: Partial<ModelFit> = {}): ModelFit {
@@ -68,6 +68,36 @@ export function aModelState(over: Partial<ModelState> = {}): ModelState {
 /** GET /api/model before any fit, as the first server answers it (no NEW fields). */
 export function noModel(reason = 'no model has been fitted yet: POST /api/model/fit'): ModelState {
   return { fit: null, running: false, reason };
+}
+
+/** GET /api/model's `lastRun`: by default a fit the button started at 09:00 UTC, still running. */
+export function aRun(over: Partial<FitRun> = {}): FitRun {
+  return {
+    trigger: 'api',
+    status: 'running',
+    startedAt: '2026-02-01T09:00:00Z',
+    finishedAt: null,
+    error: null,
+    field: null,
+    fitId: null,
+    predictions: null,
+    ...over,
+  };
+}
+
+/** `aRun` ended with a fit of `predictions` clients. */
+export function aFittedRun(predictions = 2357, over: Partial<FitRun> = {}): FitRun {
+  return aRun({ status: 'fitted', finishedAt: '2026-02-01T09:00:01Z', fitId: 'f-1', predictions, ...over });
+}
+
+/** `aRun` ended without a fit, for `error`. */
+export function aFailedRun(error: string, over: Partial<FitRun> = {}): FitRun {
+  return aRun({ status: 'failed', finishedAt: '2026-02-01T09:00:01Z', error, ...over });
+}
+
+/** POST /api/model/fit's 202 answer. */
+export function fitStarted(run: FitRun = aRun()): FitStarted {
+  return { running: true, lastRun: run };
 }
 
 export function aPrediction(over: Partial<Prediction> = {}): Prediction {

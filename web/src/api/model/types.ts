@@ -87,10 +87,34 @@ export interface Distributions {
   predictedValue: DistributionBin[];
 }
 
+/**
+ * The last fit this server process ran (GET /api/model's `lastRun`, NEW with the background
+ * fit): started by POST /api/model/fit or by the schedule. Kept until the next run starts.
+ */
+export interface FitRun {
+  trigger: 'api' | 'schedule';
+  /** running until it ends; then fitted, or failed with `error`. */
+  status: 'running' | 'fitted' | 'failed';
+  startedAt: string;
+  /** Null while it runs. */
+  finishedAt: string | null;
+  /** Why it failed (too little history, say); null otherwise. */
+  error: string | null;
+  /** The setting the error is about, when there is one. */
+  field: string | null;
+  /** The fit it stored, once fitted. */
+  fitId: string | null;
+  /** Clients given a prediction, once fitted. */
+  predictions: number | null;
+}
+
 /** GET /api/model. */
 export interface ModelState {
   fit: ModelFit | null;
+  /** A fit runs in this server process (the API's or the schedule's). */
   running: boolean;
+  /** NEW: null before any fit in this process; absent from a server that fits synchronously. */
+  lastRun?: FitRun | null;
   /** Why there is no prediction yet (only when fit is null). */
   reason?: string;
   targeting?: Targeting;
@@ -106,12 +130,23 @@ export interface FitRequest {
   until?: string;
 }
 
-/** POST /api/model/fit's answer. */
+/**
+ * POST /api/model/fit's answer (202): the fit started in the background; GET /api/model
+ * follows it (`running`, then `lastRun` says how it ended).
+ */
+export interface FitStarted {
+  running: true;
+  lastRun: FitRun;
+}
+
+/** POST /api/model/fit's answer from an older server, which fitted before answering (200). */
 export interface FitResult {
   fit: ModelFit;
   /** Clients given a prediction. */
   predictions: number;
 }
+
+export type FitAnswer = FitStarted | FitResult;
 
 /** A client's prediction (GET /api/users/:userId's `prediction`). */
 export interface Prediction {
