@@ -81,6 +81,7 @@ void RegisterQueueRoutes(Router& router, ApiContext& ctx) {
     return DataResponse({{"scored", r->scored},
                          {"changed", r->changed},
                          {"published", r->published},
+                         {"heldBack", r->held_back},
                          {"seconds", r->seconds},
                          {"skipped", r->skipped}});
   });

@@ -486,11 +486,11 @@ const std::vector<Setting>& Settings() {
        .parser = Int(&Config::model_refit_hours, 0, 8760)},
       {.name = "RKD_TARGETING",
        .section = kModels,
-       .description =
-           "Who the win-back journey is for: score (the engagement score below its threshold), churn "
-           "(the model's churn probability above RKD_CHURN_THRESHOLD; under a send cap the sweep "
-           "hands them over by value at stake, the most first) or both (either rule). Each email and holdout record "
-           "stores the rule that chose the client, and GET /api/effectiveness splits the lift by it.",
+       .description = "Who the win-back journey is for: score (the engagement score below its threshold), churn "
+                      "(the model's churn probability above RKD_CHURN_THRESHOLD; under a send cap the sweep "
+                      "hands over as many as the cap leaves of the day, the most value at stake first) or both (either "
+                      "rule). Each email and holdout record "
+                      "stores the rule that chose the client, and GET /api/effectiveness splits the lift by it.",
        .parser = Choice(&Config::targeting, {"score", "churn", "both"})},
       {.name = "RKD_CHURN_THRESHOLD",
        .section = kModels,

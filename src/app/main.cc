@@ -296,6 +296,7 @@ int Sweep(const Config& config) {
   std::cout << nlohmann::json{{"scored", r->scored},
                               {"changed", r->changed},
                               {"published", r->published},
+                              {"heldBack", r->held_back},
                               {"seconds", r->seconds}}
                    .dump()
             << "\n";

@@ -1,6 +1,7 @@
 #include "pipeline/sweeper.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <thread>
 #include <tuple>
@@ -10,6 +11,7 @@
 #include "domain/shop_settings.h"
 #include "metrics/pipeline_metrics.h"
 #include "pipeline/churn_views.h"
+#include "pipeline/store_send_gate.h"
 #include "pipeline/stream_processor.h"
 #include "pipeline/user_event.h"
 
@@ -45,6 +47,27 @@ Result<SweepResult> Sweeper::Record(Result<SweepResult> result) {
   return result;
 }
 
+namespace {
+
+// How many of the ranked clients a sweep under a cap publishes: what the daily cap leaves
+// of today, and at most a day of the hourly rate. The rest are not queued: queued behind
+// a used-up cap they would wait as deferred steps and go out in id order the next day;
+// left out, the next day's sweep ranks them again, so each day's budget is spent on the
+// most value at stake.
+Result<int64_t> CapBudget(Store& store, const ShopSettings& settings, Millis now) {
+  int64_t budget = std::numeric_limits<int64_t>::max();
+  if (settings.hourly_rate) budget = *settings.hourly_rate * 24;
+  if (settings.daily_cap) {
+    const std::vector<SendPeriod> periods = StoreSendGate::Periods(settings, now);  // today's first
+    auto counts = store.SendCounts({periods.front().key});
+    if (!counts.ok()) return counts.status();
+    budget = std::min(budget, std::max<int64_t>(0, *settings.daily_cap - counts->front()));
+  }
+  return budget;
+}
+
+}  // namespace
+
 Result<SweepResult> Sweeper::SweepAll() {
   const auto started = std::chrono::steady_clock::now();
   const Millis now = clock_.Now();
@@ -53,18 +76,24 @@ Result<SweepResult> Sweeper::SweepAll() {
   SweepResult result;
   // Each page's events go out as one batch; under churn or both targeting while a send
   // cap (daily or hourly) limits what goes out, the chosen are collected (about 40 bytes
-  // each) and published by value at stake, so the cap is spent on the most. Without a cap
-  // every chosen client is emailed now whatever the order, and ranking would only cost
-  // (the bus's dedup index takes the events in random order: bench/README.md). The
-  // settings and the fit the churn rule reads are read once for the sweep (a refit
-  // meanwhile: its clients wait for the next sweep).
+  // each) and the most value at stake among them, as many as the cap lets out
+  // (CapBudget), are published, highest first. Without a cap every chosen client is
+  // emailed now whatever the order, and ranking would only cost. The settings and the
+  // fit the churn rule reads are read once for the sweep (a refit meanwhile: its clients
+  // wait for the next sweep).
   bool ranked = false;
+  int64_t budget = 0;
   std::optional<ModelFitRecord> fit;
   if (targeting_.rule != TargetingRule::kScore) {
     auto rows = store_.GetSettings();
     if (!rows.ok()) return rows.status();
     const ShopSettings settings = SettingsFromRows(*rows);
     ranked = settings.daily_cap.has_value() || settings.hourly_rate.has_value();
+    if (ranked) {
+      auto left = CapBudget(store_, settings, now);
+      if (!left.ok()) return left.status();
+      budget = *left;
+    }
     auto latest = store_.LatestModelFit();
     if (!latest.ok()) return latest.status();
     fit = std::move(latest).value();
@@ -123,9 +152,13 @@ Result<SweepResult> Sweeper::SweepAll() {
     if (static_cast<int>(page->size()) < kPageSize) break;
   }
   if (ranked) {
-    std::sort(chosen.begin(), chosen.end(), [](const Chosen& a, const Chosen& b) {
-      return std::tie(b.stake, b.churn, a.user_id) < std::tie(a.stake, a.churn, b.user_id);
-    });
+    const size_t sent = static_cast<size_t>(std::min<int64_t>(budget, static_cast<int64_t>(chosen.size())));
+    std::partial_sort(chosen.begin(), chosen.begin() + static_cast<std::ptrdiff_t>(sent), chosen.end(),
+                      [](const Chosen& a, const Chosen& b) {
+                        return std::tie(b.stake, b.churn, a.user_id) < std::tie(a.stake, a.churn, b.user_id);
+                      });
+    result.held_back = static_cast<int64_t>(chosen.size() - sent);
+    chosen.resize(sent);
     for (size_t from = 0; from < chosen.size(); from += kPageSize) {
       std::vector<OutgoingMessage> events;
       for (size_t k = from; k < std::min(chosen.size(), from + kPageSize); ++k)
@@ -138,6 +171,7 @@ Result<SweepResult> Sweeper::SweepAll() {
   LogInfo("sweep finished", {{"scored", result.scored},
                              {"changed", result.changed},
                              {"published", result.published},
+                             {"heldBack", result.held_back},
                              {"seconds", result.seconds}});
   return result;
 }

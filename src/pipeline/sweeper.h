@@ -36,6 +36,7 @@ struct SweepResult {
   int64_t scored = 0;     // users looked at
   int64_t changed = 0;    // users whose stored score moved
   int64_t published = 0;  // events sent for users at risk
+  int64_t held_back = 0;  // chosen, but past what a send cap lets out: the next day's sweep ranks them again
   double seconds = 0;
   bool skipped = false;  // another process was sweeping: this one did nothing
 };

@@ -7,9 +7,12 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 
+#include "domain/shop_settings.h"
+#include "pipeline/store_send_gate.h"
 #include "pipeline/user_event.h"
 #include "testing/pipeline_rig.h"
 
@@ -124,12 +127,28 @@ TEST(SweeperTest, AFailedPublishFailsTheSweep) {
 // `both`, a client the score chose without a prediction comes after them. Without a cap
 // every chosen client goes out now: queued page by page, in user id order.
 TEST(SweeperTest, ChurnTargetingQueuesTheMostValueAtStakeFirstUnderACap) {
-  for (const auto& [rule, capped] : {std::pair{TargetingRule::kChurn, true}, std::pair{TargetingRule::kBoth, true},
-                                     std::pair{TargetingRule::kChurn, false}}) {
+  // Under a cap the sweep queues what the cap leaves of today, most value at stake first;
+  // the rest are held back for the next day's ranking.
+  struct Case {
+    TargetingRule rule;
+    std::optional<int> cap, sent_today;
+  };
+  for (const Case& c : {Case{TargetingRule::kChurn, 500, 0}, Case{TargetingRule::kBoth, 500, 0},
+                        Case{TargetingRule::kChurn, std::nullopt, 0}, Case{TargetingRule::kChurn, 500, 498}}) {
+    const TargetingRule rule = c.rule;
+    const bool capped = c.cap.has_value();
     PipelineRig rig;
     ASSERT_TRUE(rig.stream->SkipToEnd().ok());
     if (capped) {
-      ASSERT_TRUE(rig.real_store->PutSettings({{"dailyCap", "500"}}, "test", false).ok());
+      ASSERT_TRUE(rig.real_store->PutSettings({{"dailyCap", std::to_string(*c.cap)}}, "test", false).ok());
+      auto settings = rig.real_store->GetSettings();
+      ASSERT_TRUE(settings.ok());
+      if (*c.sent_today > 0) {
+        ASSERT_TRUE(
+            rig.real_store
+                ->TakeSendBudget(StoreSendGate::Periods(SettingsFromRows(*settings), rig.clock.Now()), *c.sent_today, 0)
+                .ok());
+      }
     }
     const Millis now = rig.clock.Now();
     ASSERT_TRUE(rig.real_store
@@ -165,8 +184,13 @@ TEST(SweeperTest, ChurnTargetingQueuesTheMostValueAtStakeFirstUnderACap) {
     std::vector<std::string> expected = {id_of["c"], id_of["a"], id_of["b"]};
     if (rule == TargetingRule::kBoth) expected.push_back(id_of["e"]);
     if (!capped) std::sort(expected.begin(), expected.end());
-    EXPECT_EQ(order, expected) << TargetingRuleName(rule) << (capped ? ", capped" : "");
-    EXPECT_EQ(r->published, static_cast<int64_t>(expected.size()));
+    const size_t chosen = expected.size();
+    if (capped) expected.resize(std::min<size_t>(chosen, static_cast<size_t>(*c.cap - *c.sent_today)));
+    const std::string what = std::string(TargetingRuleName(rule)) + (capped ? ", capped" : "") + ", sent today " +
+                             std::to_string(*c.sent_today);
+    EXPECT_EQ(order, expected) << what;
+    EXPECT_EQ(r->published, static_cast<int64_t>(expected.size())) << what;
+    EXPECT_EQ(r->held_back, static_cast<int64_t>(chosen - expected.size())) << what;
   }
 }
 
