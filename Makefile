@@ -29,14 +29,25 @@ run: deps build
 
 # The tiers in order, so that the fast one fails first (ctest labels, CMakeLists.txt):
 # unit and lint (seconds), functional (the real binary), browser, scale (PostgreSQL, NATS,
-# several processes), then the sanitizer and fuzz tiers in their own build folders.
+# several processes), then the sanitizer and fuzz tiers in their own build folders. Each
+# tier prints when it starts, so a CI log shows where the time goes.
+# The functional modules on SQLite (ctest http_api) run once, against the ASan+UBSan
+# binary in the asan tier: the same tests, plus memory checks. The optimized binary runs
+# them on PostgreSQL + NATS (scale) and under the browser tests.
 CTEST = cd $(BUILD) && ctest --output-on-failure --timeout 900
+TIER = @echo "make test: $(1) tier from $$(date +%T)"
 test: deps-test build
+	$(call TIER,unit and lint)
 	$(CTEST) -L 'unit|lint'
-	$(CTEST) -L functional
+	$(call TIER,functional)
+	$(CTEST) -L functional -E '^http_api$$'
+	$(call TIER,browser)
 	$(CTEST) -L browser
+	$(call TIER,scale)
 	$(CTEST) -L scale
+	$(call TIER,sanitizer and fuzz)
 	scripts/sanitizer-tests.sh asan tsan fuzz
+	@echo "make test: every tier passed at $$(date +%T)"
 
 # The unit and lint tier alone (a few seconds once built).
 test-fast: deps-test build

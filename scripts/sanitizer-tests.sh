@@ -4,7 +4,7 @@
 #
 #   asan   build-asan, gcc, ASan + UBSan: every unit test, then the functional tests
 #          (tests/test_*.py) against the ASan+UBSan `rekindle` binary.
-#   tsan   build-tsan, gcc, TSan: the concurrency-heavy unit tests (RKD_TSAN_FILTER).
+#   tsan   build-tsan, gcc, TSan: the concurrency-heavy unit tests (rkd_concurrency_tests).
 #   fuzz   build-fuzz, clang (libFuzzer): each fuzz target for RKD_FUZZ_RUNS inputs from seed 1 over its
 #          seed corpus (ctest -L fuzz).
 #
@@ -15,9 +15,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 JOBS=${JOBS:-2}
-# The concurrency-heavy units: the embedded bus and the SQLite store under concurrent
-# receivers and writers, the HTTP server's thread pool, the OpenAI client (curl, retries,
-# circuit breaker, rate limiter) and leader election.
+# The concurrency-heavy units (rkd_concurrency_tests, CMakeLists.txt): the embedded bus and
+# the SQLite store under concurrent receivers and writers, the HTTP server's thread pool,
+# the OpenAI client (curl, retries, circuit breaker, rate limiter) and leader election.
+# The filter leaves out the suites those files hold for other engines (PostgreSQL, NATS).
 RKD_TSAN_FILTER=${RKD_TSAN_FILTER:-'Embedded/BusContractTest.*:Sqlite/StoreContractTest.*:SqliteStoreTest.*:HttpServerTest.*:OpenAiWriterTest.*:RateLimiter.*:CircuitBreaker.*:Election.*:FileLeaderLock.*'}
 RKD_FUZZ_RUNS=${RKD_FUZZ_RUNS:-200000}
 RKD_FUZZ_SECONDS=${RKD_FUZZ_SECONDS:-120}
@@ -91,11 +92,11 @@ asan_tier() {
 tsan_tier() {
   local dir=build-tsan
   [[ -f $dir/build.ninja ]] || configure $dir g++ -DRKD_SANITIZE=thread
-  cmake --build $dir -j "$JOBS" --target rkd_unit_tests
+  cmake --build $dir -j "$JOBS" --target rkd_concurrency_tests
   fresh_logs $dir
   local logs=$ROOT/$dir/sanitizer-logs
   export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:history_size=4:suppressions=$ROOT/scripts/tsan.supp:log_path=$logs/tsan"
-  run_checked $dir tsan $dir/rkd_unit_tests --gtest_brief=1 --gtest_filter="$RKD_TSAN_FILTER"
+  run_checked $dir tsan $dir/rkd_concurrency_tests --gtest_brief=1 --gtest_filter="$RKD_TSAN_FILTER"
   unset TSAN_OPTIONS
 }
 
