@@ -974,6 +974,114 @@ class KeyedServerAttackTest(AttackBase):
             status, _, _ = get(self.server.port, target, {"Authorization": "Bearer " + KEY})
             self.assertEqual(status, 400, target)
 
+    def test_outgoing_webhooks_need_a_key_never_show_a_secret_and_reach_nothing_inside(self):
+        """Issue 17's /api/webhooks: every route needs the key; an endpoint's URL cannot
+        name a file, another scheme, credentials, or an address inside the host or its
+        network (the cloud metadata service included), and a host name that resolves inside
+        is refused where it is resolved; the signing secret leaves the server once, in the
+        creation's answer, and never in a list, a delivery or the log."""
+        import http.server
+        import socket
+
+        auth = {"Authorization": "Bearer " + KEY, "Content-Type": "application/json"}
+
+        def endpoints():
+            return int(store_query(self.server.env, "SELECT count(*) FROM webhook_endpoints")[0])
+
+        body = json.dumps({"url": "https://hooks.example/in", "events": ["client.unsubscribed"]}).encode()
+        before = endpoints()
+        for method, target, payload in [("GET", "/api/webhooks", b""), ("POST", "/api/webhooks", body),
+                                        ("GET", "/api/webhooks/events", b""),
+                                        ("GET", "/api/webhooks/deliveries", b""),
+                                        ("DELETE", "/api/webhooks/wh_x", b""),
+                                        ("POST", "/api/webhooks/deliveries/msg_x/replay", b"")]:
+            for auth_header in ({}, {"Authorization": "Bearer nope"}, {"Authorization": "Bearer " + KEY[:-1]}):
+                with self.subTest(method=method, target=target, auth=auth_header):
+                    status, headers, data = get(self.server.port, target,
+                                                dict(auth_header, **{"Content-Type": "application/json"}),
+                                                method, payload)
+                    self.assertEqual(status, 401, data)
+                    self.assert_leaks_nothing(headers, data)
+        self.assertEqual(endpoints(), before)
+
+        # Nothing inside, whatever the spelling.
+        port = self.server.port
+        for url in ["file:///etc/passwd", "gopher://127.0.0.1:25/_HELO", "dict://127.0.0.1:11211/stats",
+                    "ftp://127.0.0.1/", "http://169.254.169.254/latest/meta-data/iam/",
+                    f"http://127.0.0.1:{port}/api/users", "http://127.1/", "http://[::1]/", "http://[::ffff:127.0.0.1]/",
+                    "http://localhost/", "http://LOCALHOST./", "http://10.0.0.1/", "http://192.168.1.1/",
+                    "http://0.0.0.0/", "http://user:pw@hooks.example/", "http://hooks.example/#x",
+                    "http://hooks.example/\r\nX-Injected: 1", "http://2130706433/", "http://0x7f.1/",
+                    "https://hooks.example/" + "a" * 3000]:
+            with self.subTest(url=url[:60]):
+                status, _, data = get(port, "/api/webhooks", auth, "POST",
+                                      json.dumps({"url": url, "events": ["email.sent"]}).encode())
+                self.assertEqual(status, 400, data)
+                self.assertEqual(json.loads(data)["field"], "url", data)
+        self.assertEqual(endpoints(), before)
+
+        # A name that resolves to loopback passes the check of the URL, and is refused at
+        # each attempt: the receiver listening there hears nothing.
+        heard = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                heard.append(self.path)
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        receiver = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=receiver.serve_forever, daemon=True).start()
+        try:
+            name = socket.gethostname()
+            if not socket.gethostbyname(name).startswith("127."):
+                self.skipTest(f"{name} does not resolve to loopback here")
+            status, _, data = get(port, "/api/webhooks", auth, "POST", json.dumps(
+                {"url": f"http://{name}:{receiver.server_address[1]}/in", "events": ["client.unsubscribed"]}).encode())
+            self.assertEqual(status, 201, data)
+            created = json.loads(data)["data"]
+            secret = created["secret"]
+            self.assertTrue(secret.startswith("whsec_"))
+            status, _, _ = get(port, "/api/suppressions", auth, "POST",
+                               json.dumps({"email": "inside@example.com", "reason": "unsubscribed"}).encode())
+            self.assertEqual(status, 201)
+
+            def delivery():
+                status, _, data = get(port, f"/api/webhooks/deliveries?endpointId={created['endpointId']}",
+                                      {"Authorization": "Bearer " + KEY})
+                items = json.loads(data)["data"]
+                return items[0] if items and items[0]["attempts"] >= 1 and items[0]["lastError"] else None
+
+            d = wait_for(delivery, timeout=15)
+            self.assertTrue(d)
+            self.assertTrue(d["lastError"].startswith("refused: "), d)
+            self.assertIsNone(d["lastStatus"])
+            self.assertEqual(heard, [])
+            # The secret: once, in the 201 above; in no list, delivery, or log line.
+            for target in ["/api/webhooks", "/api/webhooks/deliveries", f"/api/webhooks/deliveries?endpointId={created['endpointId']}"]:
+                status, headers, data = get(port, target, {"Authorization": "Bearer " + KEY})
+                self.assertEqual(status, 200, data)
+                self.assertNotIn(secret.encode(), data)
+                self.assertNotIn(b"whsec_", data)
+            self.assertFalse(any(secret in line for line in self.server.log))
+            status, _, _ = get(port, f"/api/webhooks/{created['endpointId']}", {"Authorization": "Bearer " + KEY},
+                               "DELETE")
+            self.assertEqual(status, 200)
+        finally:
+            receiver.shutdown()
+            receiver.server_close()
+        for target in ["/api/webhooks/deliveries?status=../../etc/passwd", "/api/webhooks/deliveries?limit=0",
+                       "/api/webhooks/deliveries?limit=999999"]:
+            status, _, _ = get(port, target, {"Authorization": "Bearer " + KEY})
+            self.assertEqual(status, 400, target)
+        for target in ["/api/webhooks/deliveries/..%2F..%2Fetc%2Fpasswd/replay", "/api/webhooks/deliveries/%00/replay"]:
+            status, _, data = get(port, target, {"Authorization": "Bearer " + KEY}, "POST")
+            self.assertIn(status, (400, 404), data)
+            self.assert_leaks_nothing({}, data)
+
     def test_cdp_events_need_a_key_and_refuse_hostile_bodies(self):
         """Issue 17's /api/identify and /api/track: a key, a JSON object of the route's type
         with a sane messageId; anything else is refused and nothing is recorded."""

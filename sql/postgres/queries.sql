@@ -239,7 +239,7 @@ SELECT reason FROM suppressions WHERE lower(email) = lower($1::text);
 
 -- name: suppress
 INSERT INTO suppressions (email, reason, created_at) VALUES ($1, $2, $3)
-ON CONFLICT ((lower(email))) DO UPDATE SET reason = excluded.reason;
+ON CONFLICT ((lower(email))) DO UPDATE SET reason = excluded.reason, changed_at = excluded.created_at;
 
 -- name: unsuppress
 DELETE FROM suppressions WHERE lower(email) = lower($1::text);
@@ -820,3 +820,55 @@ WHERE ($6::float8 IS NULL OR p.churn_probability >= $6::float8)
   AND ($2::text IS NULL OR u.name ILIKE $2::text ESCAPE '\' OR u.email ILIKE $2::text ESCAPE '\')
   AND ($3::float8 IS NULL OR (p.churn_probability, p.user_id) > ($3::float8, $4::text))
 ORDER BY p.churn_probability ASC, p.user_id ASC LIMIT $5;
+
+-- ---- outgoing webhooks (issue 17, 0015_webhooks.sql) -----------------------------------
+
+-- name: insert-webhook-endpoint
+INSERT INTO webhook_endpoints (endpoint_id, url, secret, events, description, created_at)
+VALUES ($1, $2, $3, $4, $5, $6);
+
+-- name: list-webhook-endpoints
+-- The endpoints not deleted, oldest first.
+SELECT endpoint_id, url, secret, events, description, created_at, disabled_at
+FROM webhook_endpoints WHERE disabled_at IS NULL ORDER BY created_at, endpoint_id;
+
+-- name: disable-webhook-endpoint
+-- Deleting an endpoint keeps its deliveries (listed, and its pending ones end dead).
+UPDATE webhook_endpoints SET disabled_at = $2 WHERE endpoint_id = $1 AND disabled_at IS NULL;
+
+-- name: claim-webhook-deliveries
+-- Up to $3 pending deliveries due by $1 and not leased, the longest due first: each
+-- leased to the caller until $2 and its attempt counted. With its endpoint's URL and
+-- secret ('' when the endpoint was deleted). SKIP LOCKED: two processes claiming at once
+-- take different ones.
+UPDATE webhook_deliveries SET lease_until = $2, attempts = attempts + 1
+WHERE delivery_id IN (SELECT delivery_id FROM webhook_deliveries
+                      WHERE status = 'pending' AND next_attempt_at <= $1::bigint
+                        AND (lease_until IS NULL OR lease_until < $1::bigint)
+                      ORDER BY next_attempt_at, delivery_id LIMIT $3 FOR UPDATE SKIP LOCKED)
+RETURNING delivery_id, endpoint_id, type, payload, created_at, status, attempts, next_attempt_at, last_status,
+          last_error, delivered_at,
+          COALESCE((SELECT url FROM webhook_endpoints AS p
+                    WHERE p.endpoint_id = webhook_deliveries.endpoint_id AND p.disabled_at IS NULL), ''),
+          COALESCE((SELECT secret FROM webhook_endpoints AS p
+                    WHERE p.endpoint_id = webhook_deliveries.endpoint_id AND p.disabled_at IS NULL), '');
+
+-- name: finish-webhook-delivery
+-- What an attempt came to: delivered, dead, or pending again at $3.
+UPDATE webhook_deliveries SET status = $2, next_attempt_at = $3, last_status = $4, last_error = $5,
+                              delivered_at = $6, lease_until = NULL
+WHERE delivery_id = $1;
+
+-- name: list-webhook-deliveries
+-- The newest first (an id starts with its event's time); '' $1: every endpoint, '' $2: every status.
+SELECT delivery_id, endpoint_id, type, payload, created_at, status, attempts, next_attempt_at, last_status,
+       last_error, delivered_at, '', ''
+FROM webhook_deliveries WHERE ($1 = '' OR endpoint_id = $1) AND ($2 = '' OR status = $2)
+ORDER BY delivery_id DESC LIMIT $3;
+
+-- name: replay-webhook-delivery
+-- A delivery that ended (dead, or delivered) is sent again at $2, with a fresh day of
+-- retries: the same delivery id, so a receiver that has it already ignores it.
+UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = $2, attempts = 0, lease_until = NULL
+WHERE delivery_id = $1 AND status <> 'pending'
+  AND endpoint_id IN (SELECT endpoint_id FROM webhook_endpoints WHERE disabled_at IS NULL);

@@ -78,6 +78,12 @@ struct SesHookOptions {
   int max_age_s = 3600;                  // RKD_SNS_MAX_AGE_S: a signed message older than this is a replay
 };
 void RegisterSesHookRoutes(Router& router, ApiContext& ctx, const SesHookOptions& options);
+// /api/webhooks (issue 17): outgoing webhooks' endpoints and deliveries. `sender`, when
+// not null, is woken by a new endpoint, a deletion or a replay.
+class WebhookSender;  // integrations/webhook_sender.h
+// `allow_internal` (RKD_WEBHOOK_ALLOW_INTERNAL): a URL may name a loopback, private or
+// link-local IP or localhost.
+void RegisterWebhookRoutes(Router& router, ApiContext& ctx, WebhookSender* sender, bool allow_internal);
 // /hooks/shopify and /hooks/woocommerce (outside /api): a shop platform's webhooks,
 // verified by their HMAC signatures, recorded once per delivery and applied by the hook
 // applier; and GET /api/integrations/deliveries, the latest deliveries (issue 17).

@@ -198,7 +198,7 @@ constexpr const char* kModels = "Churn and value models (rekindle model fit, GET
 constexpr const char* kDelivery = "Delivery";
 constexpr const char* kLlm = "Writing the emails with an LLM (OpenAI-compatible); without a key, templates write them";
 constexpr const char* kEffect = "Links, effectiveness, bounces";
-constexpr const char* kShop = "Shop webhooks (Shopify, WooCommerce)";
+constexpr const char* kShop = "Webhooks (Shopify and WooCommerce in, events out)";
 constexpr const char* kLogs = "Logs (JSON lines on stdout, to the journal)";
 
 const std::vector<Setting>& Settings() {
@@ -706,6 +706,18 @@ const std::vector<Setting>& Settings() {
                       "Webhooks), which sign deliveries to POST /hooks/woocommerce; two while rotating. Unset: 404.",
        .parser = List(&Config::woocommerce_webhook_secrets),
        .secret = true},
+      {.name = "RKD_WEBHOOK_FIRST_RETRY_MS",
+       .section = kShop,
+       .description = "Outgoing webhooks (POST /api/webhooks): the wait after a delivery's first failed attempt. "
+                      "Later waits are 6, 24, 120, 360, 720, 1440, 2880 and then 4320 times it; the 12th failure "
+                      "ends it (dead, replayable). At the default, about a day of retries.",
+       .parser = Int(&Config::webhook_first_retry_ms, 1, 3'600'000)},
+      {.name = "RKD_WEBHOOK_ALLOW_INTERNAL",
+       .section = kShop,
+       .description = "Outgoing webhooks may go to loopback, private and link-local addresses (a receiver on "
+                      "this host or network). Off: such a URL is refused, and so is any host that resolves there, "
+                      "so an endpoint cannot probe the inside of the network.",
+       .parser = Switch(&Config::webhook_allow_internal, "true", "false", /*show_as_bool=*/true)},
 
       // Logs.
       {.name = "RKD_LOG_LEVEL",

@@ -30,6 +30,7 @@
 #include "http/server.h"
 #include "http/static_files.h"
 #include "integrations/hook_applier.h"
+#include "integrations/webhook_sender.h"
 #include "metrics/metrics.h"
 #include "metrics/metrics_endpoint.h"
 #include "metrics/scrape_sources.h"
@@ -183,6 +184,13 @@ int Serve(const Config& given, bool with_pipeline) {
   RegisterShopHookRoutes(router, ctx,
                          {config.shopify_webhook_secrets, config.woocommerce_webhook_secrets, &shop_hooks});
   RegisterCdpRoutes(router, ctx, &shop_hooks);
+  // Outgoing webhooks: the store writes the deliveries, this sender posts them.
+  // It looks at least as often as its first retry falls due (between 50 ms and 1 s).
+  WebhookSender webhooks(store, clock,
+                         {.poll = std::chrono::milliseconds(std::clamp(config.webhook_first_retry_ms, 50, 1000)),
+                          .first_retry = config.webhook_first_retry_ms,
+                          .allow_internal = config.webhook_allow_internal});
+  RegisterWebhookRoutes(router, ctx, &webhooks, config.webhook_allow_internal);
   metrics.AddSource("bus", QueueGauges(bus));
   metrics.AddSource("store", StoreGauges(store, config.score.threshold, StreamProcessor::kCheckpoint));
   router.Add("GET", "/metrics", MetricsEndpoint(metrics, {config.metrics_token, config.api_keys}));
@@ -209,6 +217,7 @@ int Serve(const Config& given, bool with_pipeline) {
 
   if (Status st = server.Start(); !st.ok()) return Fail(st);
   shop_hooks.Start();
+  webhooks.Start();
   PipelineThreads pipeline;
   if (with_pipeline)
     pipeline.Start({.stream = stream.get(),

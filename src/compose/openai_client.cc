@@ -1,11 +1,13 @@
 #include "compose/openai_client.h"
 
 #include <curl/curl.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cctype>
 
 #include "base/curl_global.h"
+#include "base/internal_address.h"
 
 namespace rkd {
 namespace {
@@ -27,14 +29,27 @@ struct OpenAiClient::Job {
   CURL* easy = nullptr;
   curl_slist* headers = nullptr;
   char error[CURL_ERROR_SIZE] = {};
+  bool refused_internal = false;  // public_only, and the host resolved to an internal address
 
   ~Job() {
     if (headers) curl_slist_free_all(headers);
     if (easy) curl_easy_cleanup(easy);
   }
 
+  // curl's socket opener for a public_only call: the address is checked after the name
+  // was resolved, so a host name that resolves inside is refused too.
+  static curl_socket_t OpenPublicSocket(void* self, curlsocktype purpose, curl_sockaddr* address) {
+    if (purpose == CURLSOCKTYPE_IPCXN && IsInternalAddress(&address->addr)) {
+      static_cast<Job*>(self)->refused_internal = true;
+      return CURL_SOCKET_BAD;
+    }
+    return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+  }
+
   static size_t OnBody(char* data, size_t size, size_t n, void* self) {
-    static_cast<Job*>(self)->reply.body.append(data, size * n);
+    auto* job = static_cast<Job*>(self);
+    const size_t room = job->call.max_body - std::min(job->call.max_body, job->reply.body.size());
+    job->reply.body.append(data, std::min(room, size * n));  // the rest is read and dropped
     return size * n;
   }
   static size_t OnHeader(char* data, size_t size, size_t n, void* self) {
@@ -111,6 +126,7 @@ void OpenAiClient::StartJob(std::unique_ptr<Job> job) {
   job->headers = curl_slist_append(job->headers, "Expect:");  // no 100-continue round trip
   for (const std::string& h : c.headers) job->headers = curl_slist_append(job->headers, h.c_str());
   curl_easy_setopt(e, CURLOPT_URL, c.url.c_str());
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");  // no file://, gopher:// and the like
   curl_easy_setopt(e, CURLOPT_POST, 1L);
   curl_easy_setopt(e, CURLOPT_POSTFIELDS, c.body.c_str());
   curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(c.body.size()));
@@ -126,6 +142,10 @@ void OpenAiClient::StartJob(std::unique_ptr<Job> job) {
   curl_easy_setopt(e, CURLOPT_HEADERDATA, job.get());
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, job->error);
   curl_easy_setopt(e, CURLOPT_PRIVATE, job.get());
+  if (c.public_only) {
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &Job::OpenPublicSocket);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, job.get());
+  }
   curl_multi_add_handle(multi_, e);
   running_.push_back(std::move(job));
 }
@@ -144,6 +164,8 @@ void OpenAiClient::FinishJob(void* easy, int code) {
     job->reply.status = 0;
     job->reply.timed_out = code == CURLE_OPERATION_TIMEDOUT;
     job->reply.error = job->error[0] ? job->error : curl_easy_strerror(static_cast<CURLcode>(code));
+    if (job->refused_internal)
+      job->reply.error = "refused: the host resolves to a loopback, private or link-local address";
   }
   job->promise.set_value(std::move(job->reply));
 }

@@ -28,6 +28,10 @@ struct HttpCall {
   std::vector<std::string> headers;           // "Name: value"
   int64_t tokens = 0;                         // charged to the tokens-per-minute limit
   std::chrono::milliseconds timeout{30'000};  // the whole exchange, once started
+  size_t max_body = size_t{64} << 20;         // what is kept of the answer's body
+  // Connects only to public addresses (not loopback, private or link-local), whatever
+  // the host name resolves to: a URL someone else chose (webhooks) cannot reach inside.
+  bool public_only = false;
   // A call the limits hold until this time fails with not_started (never sent).
   std::chrono::steady_clock::time_point start_by = std::chrono::steady_clock::time_point::max();
 };

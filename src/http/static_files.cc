@@ -16,8 +16,8 @@ namespace fs = std::filesystem;
 
 // The first path segments of the dashboard's client-side routes (web/src/App.tsx): the
 // browser asks for them on a reload or a shared link, and gets the app.
-constexpr std::array<std::string_view, 8> kClientRoutes = {"clients",  "emails",       "effectiveness", "journey",
-                                                           "settings", "suppressions", "import",        "model"};
+constexpr std::array<std::string_view, 9> kClientRoutes = {
+    "clients", "emails", "effectiveness", "journey", "settings", "suppressions", "import", "model", "integrations"};
 
 // The dashboard's own pages load only their own scripts, styles and data; an email's
 // preview (a srcdoc frame, which inherits this policy) loads no remote image at all.

@@ -36,6 +36,7 @@
 #include "domain/shop_settings.h"
 #include "domain/user.h"
 #include "domain/user_change.h"
+#include "domain/webhook.h"
 
 namespace rkd {
 
@@ -415,6 +416,28 @@ class Store {
   virtual Result<std::vector<HookDelivery>> ListHookDeliveries(const std::string& source, int limit) = 0;
   // The order with the shop's order number `external_id` (NotFound when none).
   virtual Result<Order> GetOrderByExternalId(const std::string& external_id) = 0;
+
+  // Outgoing webhooks (issue 17). The store itself writes a pending delivery for each
+  // subscribed endpoint in the transaction of the change it reports (an email SENT,
+  // opened, clicked or converted; an address suppressed as unsubscribed, bounced or
+  // complained; an episode or holdout begun; an episode ended): see 0017_webhooks.sql.
+  virtual Status CreateWebhookEndpoint(const WebhookEndpoint& endpoint) = 0;
+  // The endpoints not deleted, oldest first, with their secrets (for the sender only).
+  virtual Result<std::vector<WebhookEndpoint>> ListWebhookEndpoints() = 0;
+  // False when no endpoint has the id (or it was deleted already). Its deliveries stay.
+  virtual Result<bool> DeleteWebhookEndpoint(const std::string& endpoint_id) = 0;
+  // Up to `limit` pending deliveries due now, the longest due first, leased to the
+  // caller until now + `lease` (a process that dies while sending leaves them to another
+  // after the lease); each claim counts an attempt. Each with its endpoint's url and
+  // secret, both empty when the endpoint was deleted.
+  virtual Result<std::vector<WebhookDelivery>> ClaimWebhookDeliveries(Millis lease, int limit) = 0;
+  virtual Status FinishWebhookDelivery(const std::string& delivery_id, const WebhookAttempt& attempt) = 0;
+  // The newest first; `endpoint_id` or `status` empty: any.
+  virtual Result<std::vector<WebhookDelivery>> ListWebhookDeliveries(const std::string& endpoint_id,
+                                                                     const std::string& status, int limit) = 0;
+  // A dead or delivered delivery made pending again, due now, its attempts reset; false
+  // when none has the id, it is pending already, or its endpoint was deleted.
+  virtual Result<bool> ReplayWebhookDelivery(const std::string& delivery_id) = 0;
 
   // Pipeline. RefreshScores recomputes the score of each user (as of now) and stores
   // it where it changed; unknown ids are skipped.

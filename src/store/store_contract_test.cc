@@ -2303,5 +2303,98 @@ TEST_P(StoreContractTest, PredictionsBetweenReadARangeOfUserIdsInOrder) {
   EXPECT_DOUBLE_EQ(store_->PredictionsBetween(ids[2], ids[3])->at(0).churn_probability, 0.4);
 }
 
+// Outgoing webhooks (issue 17): the store writes a delivery per subscribed endpoint in the
+// change's own transaction (0017_webhooks.sql), claimed under a lease, finished, replayed.
+TEST_P(StoreContractTest, WebhookDeliveriesAreWrittenWithTheChangeForSubscribedEndpointsOnly) {
+  ASSERT_TRUE(store_->Suppress("before@example.com", "unsubscribed").ok());
+  EXPECT_TRUE(store_->ListWebhookDeliveries("", "", 100)->empty()) << "no endpoint: nothing written";
+  WebhookEndpoint all{.endpoint_id = "wh_all",
+                      .url = "https://a.example/hook",
+                      .secret = "whsec_a",
+                      .events = {"client.unsubscribed", "email.bounced"},
+                      .description = "both",
+                      .created_at = clock_.Now()};
+  WebhookEndpoint other{.endpoint_id = "wh_sent",
+                        .url = "https://b.example/hook",
+                        .secret = "whsec_b",
+                        .events = {"email.sent"},
+                        .created_at = clock_.Now() + 1};
+  ASSERT_TRUE(store_->CreateWebhookEndpoint(all).ok());
+  ASSERT_TRUE(store_->CreateWebhookEndpoint(other).ok());
+  auto endpoints = store_->ListWebhookEndpoints();
+  ASSERT_TRUE(endpoints.ok()) << endpoints.status().ToString();
+  ASSERT_EQ(endpoints->size(), 2u);
+  EXPECT_EQ((*endpoints)[0].events, all.events);
+  EXPECT_EQ((*endpoints)[0].secret, "whsec_a");
+
+  ASSERT_TRUE(store_->Suppress("gone@example.com", "unsubscribed").ok());
+  ASSERT_TRUE(store_->Suppress("hand@example.com", "manual").ok());   // no event type for it
+  ASSERT_TRUE(store_->Suppress("hand@example.com", "bounced").ok());  // a changed reason is one
+  auto listed = store_->ListWebhookDeliveries("", "", 100);
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  ASSERT_EQ(listed->size(), 2u);
+  for (const WebhookDelivery& d : *listed) {
+    EXPECT_EQ(d.endpoint_id, "wh_all");
+    EXPECT_EQ(d.status, "pending");
+    EXPECT_EQ(d.delivery_id.rfind("msg_", 0), 0u) << d.delivery_id;
+    const auto payload = nlohmann::json::parse(d.payload);
+    EXPECT_EQ(payload["email"], d.type == "client.unsubscribed" ? "gone@example.com" : "hand@example.com");
+  }
+  EXPECT_TRUE(store_->ListWebhookDeliveries("wh_sent", "", 100)->empty());
+
+  auto claimed = store_->ClaimWebhookDeliveries(60'000, 10);
+  ASSERT_TRUE(claimed.ok()) << claimed.status().ToString();
+  ASSERT_EQ(claimed->size(), 2u);
+  EXPECT_EQ((*claimed)[0].url, "https://a.example/hook");
+  EXPECT_EQ((*claimed)[0].secret, "whsec_a");
+  EXPECT_EQ((*claimed)[0].attempts, 1);
+  EXPECT_TRUE(store_->ClaimWebhookDeliveries(60'000, 10)->empty()) << "leased: no one else gets them";
+  const std::string first = (*claimed)[0].delivery_id, second = (*claimed)[1].delivery_id;
+  ASSERT_TRUE(store_
+                  ->FinishWebhookDelivery(first, {.status = "delivered",
+                                                  .next_attempt_at = clock_.Now(),
+                                                  .http_status = 204,
+                                                  .delivered_at = clock_.Now()})
+                  .ok());
+  ASSERT_TRUE(
+      store_
+          ->FinishWebhookDelivery(
+              second,
+              {.status = "pending", .next_attempt_at = clock_.Now() + 5'000, .http_status = 500, .error = "HTTP 500"})
+          .ok());
+  EXPECT_TRUE(store_->ClaimWebhookDeliveries(60'000, 10)->empty()) << "not due yet";
+  clock_.Advance(5'000);
+  claimed = store_->ClaimWebhookDeliveries(60'000, 10);
+  ASSERT_EQ(claimed->size(), 1u);
+  EXPECT_EQ((*claimed)[0].delivery_id, second);
+  EXPECT_EQ((*claimed)[0].attempts, 2);
+  EXPECT_EQ((*claimed)[0].last_status, 500);
+  EXPECT_EQ((*claimed)[0].last_error, "HTTP 500");
+  ASSERT_TRUE(store_->FinishWebhookDelivery(second, {.status = "dead", .next_attempt_at = clock_.Now()}).ok());
+  EXPECT_EQ(store_->ListWebhookDeliveries("", "dead", 100)->size(), 1u);
+  EXPECT_EQ(store_->ListWebhookDeliveries("", "delivered", 100)->size(), 1u);
+
+  // A replay makes an ended delivery pending again, its attempts counted anew; a pending
+  // one is not replayed.
+  EXPECT_TRUE(*store_->ReplayWebhookDelivery(second));
+  EXPECT_FALSE(*store_->ReplayWebhookDelivery(second));
+  EXPECT_FALSE(*store_->ReplayWebhookDelivery("msg_none"));
+  claimed = store_->ClaimWebhookDeliveries(60'000, 10);
+  ASSERT_EQ(claimed->size(), 1u);
+  EXPECT_EQ((*claimed)[0].attempts, 1);
+
+  // A deleted endpoint gets no new deliveries; those claimed name no URL; no replay.
+  EXPECT_TRUE(*store_->DeleteWebhookEndpoint("wh_all"));
+  EXPECT_FALSE(*store_->DeleteWebhookEndpoint("wh_all"));
+  EXPECT_EQ(store_->ListWebhookEndpoints()->size(), 1u);
+  ASSERT_TRUE(store_->Suppress("later@example.com", "unsubscribed").ok());
+  EXPECT_EQ(store_->ListWebhookDeliveries("wh_all", "", 100)->size(), 2u);
+  clock_.Advance(60'001);
+  claimed = store_->ClaimWebhookDeliveries(60'000, 10);
+  ASSERT_EQ(claimed->size(), 1u);
+  EXPECT_EQ((*claimed)[0].url, "");
+  EXPECT_FALSE(*store_->ReplayWebhookDelivery(first));
+}
+
 }  // namespace
 }  // namespace rkd

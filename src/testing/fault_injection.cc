@@ -206,6 +206,28 @@ Result<std::vector<HookDelivery>> FaultyStore::ListHookDeliveries(const std::str
 Result<Order> FaultyStore::GetOrderByExternalId(const std::string& external_id) {
   RKD_FORWARD(GetOrderByExternalId, inner_.GetOrderByExternalId(external_id));
 }
+Status FaultyStore::CreateWebhookEndpoint(const WebhookEndpoint& endpoint) {
+  RKD_FORWARD(CreateWebhookEndpoint, inner_.CreateWebhookEndpoint(endpoint));
+}
+Result<std::vector<WebhookEndpoint>> FaultyStore::ListWebhookEndpoints() {
+  RKD_FORWARD(ListWebhookEndpoints, inner_.ListWebhookEndpoints());
+}
+Result<bool> FaultyStore::DeleteWebhookEndpoint(const std::string& endpoint_id) {
+  RKD_FORWARD(DeleteWebhookEndpoint, inner_.DeleteWebhookEndpoint(endpoint_id));
+}
+Result<std::vector<WebhookDelivery>> FaultyStore::ClaimWebhookDeliveries(Millis lease, int limit) {
+  RKD_FORWARD(ClaimWebhookDeliveries, inner_.ClaimWebhookDeliveries(lease, limit));
+}
+Status FaultyStore::FinishWebhookDelivery(const std::string& delivery_id, const WebhookAttempt& attempt) {
+  RKD_FORWARD(FinishWebhookDelivery, inner_.FinishWebhookDelivery(delivery_id, attempt));
+}
+Result<std::vector<WebhookDelivery>> FaultyStore::ListWebhookDeliveries(const std::string& endpoint_id,
+                                                                        const std::string& status, int limit) {
+  RKD_FORWARD(ListWebhookDeliveries, inner_.ListWebhookDeliveries(endpoint_id, status, limit));
+}
+Result<bool> FaultyStore::ReplayWebhookDelivery(const std::string& delivery_id) {
+  RKD_FORWARD(ReplayWebhookDelivery, inner_.ReplayWebhookDelivery(delivery_id));
+}
 Result<bool> FaultyStore::IsSuppressed(const std::string& email) {
   RKD_FORWARD(IsSuppressed, inner_.IsSuppressed(email));
 }

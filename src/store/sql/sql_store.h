@@ -55,6 +55,14 @@ class SqlStore : public Store {
   Status FinishHookDelivery(const std::string& hook_id, const std::string& status, const std::string& error) override;
   Result<std::vector<HookDelivery>> ListHookDeliveries(const std::string& source, int limit) override;
   Result<Order> GetOrderByExternalId(const std::string& external_id) override;
+  Status CreateWebhookEndpoint(const WebhookEndpoint& endpoint) override;  // webhook_store.cc
+  Result<std::vector<WebhookEndpoint>> ListWebhookEndpoints() override;
+  Result<bool> DeleteWebhookEndpoint(const std::string& endpoint_id) override;
+  Result<std::vector<WebhookDelivery>> ClaimWebhookDeliveries(Millis lease, int limit) override;
+  Status FinishWebhookDelivery(const std::string& delivery_id, const WebhookAttempt& attempt) override;
+  Result<std::vector<WebhookDelivery>> ListWebhookDeliveries(const std::string& endpoint_id, const std::string& status,
+                                                             int limit) override;
+  Result<bool> ReplayWebhookDelivery(const std::string& delivery_id) override;
   Result<std::vector<ScoreRefresh>> RefreshScores(const std::vector<std::string>& user_ids) override;
   Result<EmailReservation> ReserveEmail(const Email& draft, const std::string& trigger_id, Millis cooldown,
                                         Millis lease) override;
