@@ -7,7 +7,7 @@ import { DeliveryStatusBadge } from './WebhookTables';
 
 export function IncomingDeliveriesTable({ deliveries, busy }: { deliveries: readonly IncomingDelivery[]; busy: boolean }) {
   return (
-    <div className="table-wrap" role="region" aria-label="Incoming deliveries" tabIndex={0}>
+    <div className="table-wrap" role="region" aria-label="Incoming delivery list" tabIndex={0}>
       <table className="table" aria-busy={busy || undefined}>
         <thead>
           <tr>

@@ -23,7 +23,7 @@ export function WebhookEndpointsTable({
   onDelete: (endpoint: WebhookEndpoint) => void;
 }) {
   return (
-    <div className="table-wrap" role="region" aria-label="Endpoints" tabIndex={0}>
+    <div className="table-wrap" role="region" aria-label="Endpoint list" tabIndex={0}>
       <table className="table">
         <thead>
           <tr>
@@ -81,7 +81,7 @@ export function WebhookDeliveriesTable({
   onReplay: (delivery: WebhookDelivery) => void;
 }) {
   return (
-    <div className="table-wrap" role="region" aria-label="Outgoing deliveries" tabIndex={0}>
+    <div className="table-wrap" role="region" aria-label="Outgoing delivery list" tabIndex={0}>
       <table className="table" aria-busy={busy || undefined}>
         <thead>
           <tr>

@@ -31,12 +31,21 @@ export function utf8Length(s: string): number {
   return new TextEncoder().encode(s).length;
 }
 
-/** An absolute http:// or https:// URL naming a host. */
+/**
+ * An absolute http:// or https:// URL naming a host: the authority right after "//" must
+ * hold a host (not only a port or a user), and the URL has no spaces. Read literally, not
+ * through the browser's URL parser, which would take "http:///path" as the host "path".
+ */
 export function isWebhookUrl(s: string): boolean {
-  if (!/^https?:\/\//i.test(s)) return false;
+  const m = /^https?:\/\/([^/?#]*)/i.exec(s);
+  if (!m || /\s/.test(s)) return false;
+  const authority = m[1] ?? '';
+  const hostPort = authority.slice(authority.lastIndexOf('@') + 1);
+  const host = hostPort.startsWith('[') ? hostPort.slice(0, hostPort.indexOf(']') + 1) : hostPort.replace(/:\d*$/, '');
+  if (!host || host === '[]') return false;
   try {
-    const u = new URL(s);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname.length > 0;
+    new URL(s);
+    return true;
   } catch {
     return false;
   }
