@@ -5,7 +5,13 @@ import { formatDateTime } from '../lib/format';
 import { INCOMING_STATUS_WORDS, SOURCE_WORDS } from '../lib/webhooks';
 import { DeliveryStatusBadge } from './WebhookTables';
 
-export function IncomingDeliveriesTable({ deliveries, busy }: { deliveries: readonly IncomingDelivery[]; busy: boolean }) {
+export function IncomingDeliveriesTable({
+  deliveries,
+  busy,
+}: {
+  deliveries: readonly IncomingDelivery[];
+  busy: boolean;
+}) {
   return (
     <div className="table-wrap" role="region" aria-label="Incoming delivery list" tabIndex={0}>
       <table className="table" aria-busy={busy || undefined}>

@@ -8,8 +8,8 @@ export function VerifyingDeliveriesNote() {
     <aside className="note integration-note" aria-labelledby="verifying-heading">
       <h3 id="verifying-heading">Verifying deliveries</h3>
       <p>
-        Deliveries follow <a href="https://www.standardwebhooks.com/">Standard Webhooks</a>. Each request carries
-        three headers:
+        Deliveries follow <a href="https://www.standardwebhooks.com/">Standard Webhooks</a>. Each request carries three
+        headers:
       </p>
       <ul>
         <li>

@@ -77,7 +77,14 @@ export function WebhookForm({
   const bytes = utf8Length(values.description.trim());
 
   return (
-    <form ref={formRef} className="form" aria-label="Add an endpoint" onSubmit={submit} noValidate aria-busy={busy || undefined}>
+    <form
+      ref={formRef}
+      className="form"
+      aria-label="Add an endpoint"
+      onSubmit={submit}
+      noValidate
+      aria-busy={busy || undefined}
+    >
       <div className={`field${urlError ? ' field--invalid' : ''}`}>
         <label htmlFor={`${id}-url`}>{LABELS.url}</label>
         <input
@@ -114,7 +121,9 @@ export function WebhookForm({
                 type="checkbox"
                 checked={values.events.includes(event)}
                 aria-invalid={eventsError ? true : undefined}
-                onChange={(e) => update({ ...values, events: toggleEvent(values.events, event, e.target.checked) }, 'events')}
+                onChange={(e) =>
+                  update({ ...values, events: toggleEvent(values.events, event, e.target.checked) }, 'events')
+                }
               />
               <label htmlFor={`${id}-event-${i}`}>
                 <code>{event}</code>

@@ -6,15 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 
 type CopyState = 'idle' | 'copied' | 'failed';
 
-export function WebhookSecretPanel({
-  url,
-  secret,
-  onDismiss,
-}: {
-  url: string;
-  secret: string;
-  onDismiss: () => void;
-}) {
+export function WebhookSecretPanel({ url, secret, onDismiss }: { url: string; secret: string; onDismiss: () => void }) {
   const [copy, setCopy] = useState<CopyState>('idle');
   const ref = useRef<HTMLElement>(null);
   const codeRef = useRef<HTMLElement>(null);
@@ -61,7 +53,11 @@ export function WebhookSecretPanel({
           Copy
         </button>
         <span role="status" className="muted small">
-          {copy === 'copied' ? 'Copied.' : copy === 'failed' ? 'Could not copy: the secret is selected, copy it by hand.' : ''}
+          {copy === 'copied'
+            ? 'Copied.'
+            : copy === 'failed'
+              ? 'Could not copy: the secret is selected, copy it by hand.'
+              : ''}
         </span>
       </div>
       <button type="button" className="button button--primary" onClick={onDismiss}>

@@ -3,13 +3,7 @@
 
 import type { WebhookDelivery, WebhookEndpoint } from '../api/webhooks/types';
 import { formatDateTime } from '../lib/format';
-import {
-  endpointLabel,
-  formatLastStatus,
-  isReplayable,
-  OUTGOING_STATUS_WORDS,
-  statusTone,
-} from '../lib/webhooks';
+import { endpointLabel, formatLastStatus, isReplayable, OUTGOING_STATUS_WORDS, statusTone } from '../lib/webhooks';
 
 export function DeliveryStatusBadge({ status, words }: { status: string; words: Record<string, string> }) {
   return <span className={`badge badge--${statusTone(status)}`}>{words[status] ?? status}</span>;
@@ -53,7 +47,12 @@ export function WebhookEndpointsTable({
               <td className="cell-wrap">{e.description || <span className="muted">—</span>}</td>
               <td>{formatDateTime(e.createdAt)}</td>
               <td>
-                <button type="button" className="button button--small" aria-label={`Delete ${e.url}`} onClick={() => onDelete(e)}>
+                <button
+                  type="button"
+                  className="button button--small"
+                  aria-label={`Delete ${e.url}`}
+                  onClick={() => onDelete(e)}
+                >
                   Delete
                 </button>
               </td>

@@ -42,11 +42,12 @@ describe('the add-endpoint form', () => {
     const ok = validateWebhookForm({ url: 'https://x.example', events: ['email.sent'], description: 'a'.repeat(200) });
     expect(ok).toEqual({});
     // 100 characters but 200 bytes is still fine; 101 of them is not.
-    expect(validateWebhookForm({ url: 'https://x.example', events: ['email.sent'], description: 'é'.repeat(100) })).toEqual(
-      {},
-    );
     expect(
-      validateWebhookForm({ url: 'https://x.example', events: ['email.sent'], description: 'é'.repeat(101) }).description,
+      validateWebhookForm({ url: 'https://x.example', events: ['email.sent'], description: 'é'.repeat(100) }),
+    ).toEqual({});
+    expect(
+      validateWebhookForm({ url: 'https://x.example', events: ['email.sent'], description: 'é'.repeat(101) })
+        .description,
     ).toBe('The description must be at most 200 bytes (it is 202).');
   });
 
@@ -61,7 +62,10 @@ describe('the add-endpoint form', () => {
 
   it('sends the events in the server order, trimmed values, and no empty description', () => {
     expect(
-      toNewWebhook({ url: ' https://x.example/h ', events: ['client.unsubscribed', 'client.at_risk'], description: '  ' }, EVENTS),
+      toNewWebhook(
+        { url: ' https://x.example/h ', events: ['client.unsubscribed', 'client.at_risk'], description: '  ' },
+        EVENTS,
+      ),
     ).toEqual({ url: 'https://x.example/h', events: ['client.at_risk', 'client.unsubscribed'] });
     expect(toNewWebhook({ url: 'https://x.example', events: ['email.sent'], description: ' CRM ' }, EVENTS)).toEqual({
       url: 'https://x.example',

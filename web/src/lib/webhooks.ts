@@ -56,7 +56,8 @@ export function validateWebhookForm(values: WebhookFormValues): WebhookFormError
   const errors: WebhookFormErrors = {};
   const url = values.url.trim();
   if (!url) errors.url = 'Enter the URL the events are sent to.';
-  else if (!isWebhookUrl(url)) errors.url = 'Enter an http:// or https:// URL with a host, like https://example.com/hooks.';
+  else if (!isWebhookUrl(url))
+    errors.url = 'Enter an http:// or https:// URL with a host, like https://example.com/hooks.';
   if (values.events.length === 0) errors.events = 'Choose at least one event.';
   const bytes = utf8Length(values.description.trim());
   if (bytes > DESCRIPTION_MAX_BYTES)

@@ -12,7 +12,9 @@ describe('The Integrations page', () => {
   it('is in the main navigation and lists the endpoints with their events, description and date', async () => {
     fakeApi(webhookRoutes(webhookState()));
     const { user } = renderApp('/');
-    await user.click(within(screen.getByRole('navigation', { name: 'Main' })).getByRole('link', { name: 'Integrations' }));
+    await user.click(
+      within(screen.getByRole('navigation', { name: 'Main' })).getByRole('link', { name: 'Integrations' }),
+    );
     expect(await screen.findByRole('heading', { level: 1, name: 'Integrations' })).toBeInTheDocument();
     const row = (await screen.findByRole('rowheader', { name: 'https://crm.example.com/rekindle' })).closest('tr')!;
     expect(within(row).getByText('client.at_risk')).toBeInTheDocument();
@@ -71,8 +73,14 @@ describe('The Integrations page', () => {
 
     // The secret is in no cache and no storage.
     const cached = JSON.stringify([
-      queryClient.getQueryCache().getAll().map((q) => q.state),
-      queryClient.getMutationCache().getAll().map((m) => m.state),
+      queryClient
+        .getQueryCache()
+        .getAll()
+        .map((q) => q.state),
+      queryClient
+        .getMutationCache()
+        .getAll()
+        .map((m) => m.state),
     ]);
     expect(cached).toContain('https://hooks.example.com/rekindle');
     expect(cached).not.toContain(secret);
@@ -154,7 +162,13 @@ describe('The Integrations page', () => {
           lastError: 'HTTP 503',
           deliveredAt: null,
         }),
-        aDelivery({ deliveryId: 'dl_2', status: 'dead', attempts: 8, lastStatus: null, lastError: 'connection refused' }),
+        aDelivery({
+          deliveryId: 'dl_2',
+          status: 'dead',
+          attempts: 8,
+          lastStatus: null,
+          lastError: 'connection refused',
+        }),
         aDelivery({ deliveryId: 'dl_9', endpointId: 'wh_gone' }),
       ],
     });
@@ -185,9 +199,12 @@ describe('The Integrations page', () => {
       expect([q?.get('endpointId'), q?.get('status'), q?.get('limit')]).toEqual(['wh_1', 'dead', '50']);
     });
     await waitFor(() =>
-      expect(within(section('Outgoing deliveries')).getAllByRole('row').slice(1).map((r) => r.dataset.deliveryId)).toEqual([
-        'dl_2',
-      ]),
+      expect(
+        within(section('Outgoing deliveries'))
+          .getAllByRole('row')
+          .slice(1)
+          .map((r) => r.dataset.deliveryId),
+      ).toEqual(['dl_2']),
     );
     await user.selectOptions(screen.getByLabelText('Status'), 'Pending');
     expect(await screen.findByText('No delivery matches these filters.')).toBeInTheDocument();
@@ -267,7 +284,9 @@ describe('The Integrations page', () => {
       expect(api.callsTo('GET', '/api/integrations/deliveries').at(-1)?.query.get('source')).toBe('woocommerce'),
     );
     await waitFor(() =>
-      expect(within(section('Incoming deliveries')).queryByRole('rowheader', { name: 'Shopify' })).not.toBeInTheDocument(),
+      expect(
+        within(section('Incoming deliveries')).queryByRole('rowheader', { name: 'Shopify' }),
+      ).not.toBeInTheDocument(),
     );
     await user.selectOptions(screen.getByLabelText('Source'), 'CDP');
     expect(await screen.findByText('Nothing has come in from CDP.')).toBeInTheDocument();

@@ -322,7 +322,9 @@ function IncomingDeliveriesSection({
           }
         />
       ) : list.data.length === 0 ? (
-        <Empty>{filters.source ? `Nothing has come in from ${SOURCE_WORDS[filters.source]}.` : 'Nothing has come in yet.'}</Empty>
+        <Empty>
+          {filters.source ? `Nothing has come in from ${SOURCE_WORDS[filters.source]}.` : 'Nothing has come in yet.'}
+        </Empty>
       ) : (
         <IncomingDeliveriesTable deliveries={list.data} busy={list.isPlaceholderData} />
       )}

@@ -2,6 +2,8 @@
 // tests: endpoints can be added (answering a fresh secret once) and deleted, deliveries
 // replayed (a replayed one becomes pending again), and the lists filter as the server's do.
 
+import type { IncomingDelivery } from '../api/integrations/types';
+import type { WebhookDelivery } from '../api/webhooks/types';
 import { fail, ok, type Handler } from './fakeApi';
 
 export const WEBHOOK_EVENTS = [
@@ -35,7 +37,7 @@ export function anEndpoint(overrides: Partial<FakeEndpoint> = {}): FakeEndpoint 
   };
 }
 
-export function aDelivery(overrides: Record<string, unknown> = {}) {
+export function aDelivery(overrides: Partial<WebhookDelivery> = {}): WebhookDelivery {
   return {
     deliveryId: 'dl_1',
     endpointId: 'wh_1',
@@ -52,7 +54,7 @@ export function aDelivery(overrides: Record<string, unknown> = {}) {
   };
 }
 
-export function anIncoming(overrides: Record<string, unknown> = {}) {
+export function anIncoming(overrides: Partial<IncomingDelivery> = {}): IncomingDelivery {
   return {
     hookId: 'hk_1',
     source: 'shopify',
@@ -69,8 +71,8 @@ export function anIncoming(overrides: Record<string, unknown> = {}) {
 
 export interface WebhookState {
   endpoints: FakeEndpoint[];
-  deliveries: ReturnType<typeof aDelivery>[];
-  incoming: ReturnType<typeof anIncoming>[];
+  deliveries: WebhookDelivery[];
+  incoming: IncomingDelivery[];
   /** The secrets handed out, in order. */
   secrets: string[];
 }
