@@ -33,7 +33,7 @@ export function IncomingDeliveriesTable({
             <tr key={d.hookId} data-status={d.status}>
               <th scope="row">{SOURCE_WORDS[d.source] ?? d.source}</th>
               <td>
-                <code>{d.topic}</code>
+                <code className="nowrap">{d.topic}</code>
               </td>
               <td>{formatDateTime(d.receivedAt)}</td>
               <td>

@@ -13,7 +13,7 @@ export function VerifyingDeliveriesNote() {
       </p>
       <ul>
         <li>
-          <code>webhook-id</code>: the delivery's id, the same on every retry and replay;
+          <code>webhook-id</code>: the delivery's id, the same on every retry;
         </li>
         <li>
           <code>webhook-timestamp</code>: when it was sent, in seconds since 1970;

@@ -40,7 +40,7 @@ export function WebhookEndpointsTable({
                 {e.events.map((event, i) => (
                   <span key={event}>
                     {i > 0 && ', '}
-                    <code>{event}</code>
+                    <code className="nowrap">{event}</code>
                   </span>
                 ))}
               </td>
@@ -103,7 +103,7 @@ export function WebhookDeliveriesTable({
           {deliveries.map((d) => (
             <tr key={d.deliveryId} data-delivery-id={d.deliveryId} data-status={d.status}>
               <th scope="row">
-                <code>{d.type}</code>
+                <code className="nowrap">{d.type}</code>
               </th>
               <td className="cell-wrap">{endpointLabel(d.endpointId, endpointUrls)}</td>
               <td>{formatDateTime(d.createdAt)}</td>
