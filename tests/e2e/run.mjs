@@ -1254,18 +1254,27 @@ const scenarios = [
   },
   {
     name: 'integrations: an endpoint added on the page shows its secret once and gets client.unsubscribed, signed; replay; incoming',
-    async run({ page, base }) {
-      const probe = await fetch(base + '/api/webhooks');
-      if (probe.status === 404) {
-        console.log('      note: GET /api/webhooks is not served yet; the integrations scenario stops here');
-        return;
-      }
-      const deepLink = await fetch(base + '/integrations');
-      if (deepLink.status !== 200)
-        console.log(`      note: GET /integrations answers ${deepLink.status} (not a dashboard route of this server); the page is opened through the navigation`);
-
+    async run({ page }) {
+      // Its own server: the receiver is on 127.0.0.1, which a server refuses as a webhook
+      // URL unless RKD_WEBHOOK_ALLOW_INTERNAL is set (the shared server keeps that guard).
+      seed('integrations.db', 10);
+      const shopSecret = 'e2e-shopify-secret';
+      const base = await startServer('integrations', 'integrations.db', {
+        RKD_WEBHOOK_ALLOW_INTERNAL: 'true',
+        RKD_SHOPIFY_WEBHOOK_SECRETS: shopSecret,
+      });
       const receiver = await startReceiver();
       try {
+        const probe = await fetch(base + '/api/webhooks');
+        if (probe.status === 404) {
+          console.log('      note: GET /api/webhooks is not served yet; the integrations scenario stops here');
+          return;
+        }
+        await setUpSendingByApi(base);
+        const deepLink = await fetch(base + '/integrations');
+        if (deepLink.status !== 200)
+          console.log(`      note: GET /integrations answers ${deepLink.status} (not a dashboard route of this server); the page is opened through the navigation`);
+
         await openThroughNav(page, base, 'Integrations');
         const hooks = page.getByRole('region', { name: 'Outgoing webhooks' });
         await hooks.getByLabel('Endpoint URL').waitFor();
@@ -1345,9 +1354,27 @@ const scenarios = [
         if (again.headers['webhook-id'] !== first.headers['webhook-id'])
           console.log(`      note: the replay came as webhook-id ${again.headers['webhook-id']}, the first delivery as ${first.headers['webhook-id']}`);
 
-        // Incoming deliveries and the note on connecting a shop.
+        // Incoming deliveries: one from Shopify, signed as Shopify signs (base64 HMAC-SHA256 of the body), then the source filter.
+        const shopBody = JSON.stringify({ id: 820982911946154500, email: 'e2e-shop@example.com', total_price: '12.50' });
+        const sent = await fetch(base + '/hooks/shopify', {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/json',
+            'X-Shopify-Topic': 'orders/create',
+            'X-Shopify-Event-Id': `e2e-${Date.now()}`,
+            'X-Shopify-Hmac-Sha256': createHmac('sha256', shopSecret).update(shopBody).digest('base64'),
+          },
+          body: shopBody,
+        });
+        check(sent.ok, `POST /hooks/shopify answered ${sent.status}: ${await sent.text()}`);
         const incoming = page.getByRole('region', { name: 'Incoming deliveries' });
-        await incoming.getByRole('region', { name: 'Incoming delivery list' }).or(incoming.getByText(/^Nothing has come in/)).first().waitFor();
+        const incomingList = incoming.getByRole('region', { name: 'Incoming delivery list' });
+        await incomingList.getByRole('row', { name: /^Shopify orders\/create/ }).waitFor({ timeout: 15_000 });
+        await incoming.getByLabel('Source').selectOption('woocommerce');
+        await incoming.getByText('Nothing has come in from WooCommerce.').waitFor();
+        await incoming.getByLabel('Source').selectOption('shopify');
+        await incomingList.getByRole('row', { name: /^Shopify orders\/create/ }).waitFor();
+        await shot(page, 'integrations-incoming');
         await incoming.getByText(`${base}/hooks/shopify`, { exact: true }).waitFor();
         await incoming.getByText(`${base}/hooks/woocommerce`, { exact: true }).waitFor();
 
@@ -1357,10 +1384,9 @@ const scenarios = [
         await endpointList.getByRole('rowheader', { name: receiver.url }).waitFor({ state: 'detached' });
         const { data: left } = await api(base, '/api/webhooks');
         check(!left.some((e) => e.endpointId === endpoint.endpointId), 'the endpoint is still listed after Delete');
-        // Leave the client as it was for the other scenarios.
-        await fetch(base + `/api/suppressions/${encodeURIComponent(email)}`, { method: 'DELETE', headers: { 'Content-Type': 'application/json' } });
       } finally {
         await receiver.close();
+        await stopServer(servers.at(-1));
       }
     },
   },

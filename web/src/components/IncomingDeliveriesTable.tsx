@@ -38,7 +38,12 @@ export function IncomingDeliveriesTable({
               <td>{formatDateTime(d.receivedAt)}</td>
               <td>
                 <DeliveryStatusBadge status={d.status} words={INCOMING_STATUS_WORDS} />
-                {d.appliedAt && <div className="muted small">applied {formatDateTime(d.appliedAt)}</div>}
+                {/* The server stamps appliedAt when it is done with a delivery, whatever the outcome. */}
+                {d.appliedAt && (
+                  <div className="muted small">
+                    {d.status === 'applied' ? 'applied' : 'handled'} {formatDateTime(d.appliedAt)}
+                  </div>
+                )}
               </td>
               <td className="num">{d.attempts}</td>
               <td className="cell-wrap">{d.error ?? '—'}</td>

@@ -264,7 +264,7 @@ describe('The Integrations page', () => {
           status: 'failed',
           attempts: 3,
           error: 'no client with this email',
-          appliedAt: null,
+          appliedAt: '2026-02-03T07:00:05Z',
         }),
       ],
     });
@@ -278,6 +278,9 @@ describe('The Integrations page', () => {
     const woo = within(table).getByRole('rowheader', { name: 'WooCommerce' }).closest('tr')!;
     expect(woo).toHaveTextContent('Failed');
     expect(woo).toHaveTextContent('no client with this email');
+    expect(woo).toHaveTextContent('handled 3 Feb 2026, 07:00');
+    expect(woo).not.toHaveTextContent('applied');
+    expect(shopify).toHaveTextContent('applied 3 Feb 2026, 08:00');
 
     await user.selectOptions(screen.getByLabelText('Source'), 'WooCommerce');
     await waitFor(() =>
