@@ -17,7 +17,9 @@
 //   E2E_ONLY              run only scenarios whose name contains this text
 
 import { spawn, spawnSync } from 'node:child_process';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -356,6 +358,77 @@ async function editJourneyAndDryRun(page, base) {
     check((await link.getAttribute('href'))?.startsWith('/clients/'), 'a dry-run sample does not link to a client');
   }
   await shot(page, 'journey');
+}
+
+/**
+ * A webhook receiver in this process, on 127.0.0.1 at a free port: answers every request
+ * 204 and keeps its method, path, headers and raw body.
+ */
+function startReceiver() {
+  return new Promise((resolve, reject) => {
+    const received = [];
+    const server = http.createServer((req, res) => {
+      const chunks = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        received.push({ method: req.method, path: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+        res.writeHead(204).end();
+      });
+    });
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      resolve({
+        url: `http://127.0.0.1:${port}/rekindle-events`,
+        received,
+        close: () => new Promise((done) => server.close(() => done())),
+      });
+    });
+  });
+}
+
+/**
+ * Checks a delivery as a receiver would (Standard Webhooks): `webhook-signature` holds
+ * `v1,<base64 HMAC-SHA256 of "id.timestamp.body">` keyed by the bytes of the base64 after
+ * `whsec_`; several space-separated signatures may be sent (a rotation), one must match.
+ * Returns what is wrong, or null.
+ */
+function webhookSignatureProblem(request, secret) {
+  const id = request.headers['webhook-id'];
+  const timestamp = request.headers['webhook-timestamp'];
+  const signatures = request.headers['webhook-signature'];
+  if (!id || !timestamp || !signatures) return `missing headers: ${JSON.stringify(request.headers)}`;
+  if (!/^\d+$/.test(timestamp)) return `webhook-timestamp is not whole seconds: ${timestamp}`;
+  if (Math.abs(Date.now() / 1000 - Number(timestamp)) > 300) return `webhook-timestamp ${timestamp} is more than 5 minutes off`;
+  if (!secret.startsWith('whsec_')) return `the secret does not start with whsec_: ${secret.slice(0, 10)}…`;
+  const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+  const expected = createHmac('sha256', key).update(`${id}.${timestamp}.${request.body}`).digest();
+  for (const part of signatures.split(' ')) {
+    const [version, value] = part.split(',');
+    if (version !== 'v1' || !value) continue;
+    const got = Buffer.from(value, 'base64');
+    if (got.length === expected.length && timingSafeEqual(got, expected)) return null;
+  }
+  return `no v1 signature matches: webhook-signature is "${signatures}", expected v1,${expected.toString('base64')}`;
+}
+
+/** Waits until `predicate()` is true, polling every 200 ms; throws `message` after `ms`. */
+async function until(predicate, ms, message) {
+  const end = Date.now() + ms;
+  while (!(await predicate())) {
+    if (Date.now() > end) throw new Error(message());
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/**
+ * Opens a page through the main navigation (a server whose static routes do not list the
+ * page yet would answer a deep link with a 404).
+ */
+async function openThroughNav(page, base, link, heading = link) {
+  await page.goto(base + '/');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: link, exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1180,6 +1253,144 @@ const scenarios = [
     },
   },
   {
+    name: 'integrations: an endpoint added on the page shows its secret once and gets client.unsubscribed, signed; replay; incoming',
+    async run({ page }) {
+      // Its own server: the receiver is on 127.0.0.1, which a server refuses as a webhook
+      // URL unless RKD_WEBHOOK_ALLOW_INTERNAL is set (the shared server keeps that guard).
+      seed('integrations.db', 10);
+      const shopSecret = 'e2e-shopify-secret';
+      const base = await startServer('integrations', 'integrations.db', {
+        RKD_WEBHOOK_ALLOW_INTERNAL: 'true',
+        RKD_SHOPIFY_WEBHOOK_SECRETS: shopSecret,
+      });
+      const receiver = await startReceiver();
+      try {
+        const probe = await fetch(base + '/api/webhooks');
+        if (probe.status === 404) {
+          console.log('      note: GET /api/webhooks is not served yet; the integrations scenario stops here');
+          return;
+        }
+        await setUpSendingByApi(base);
+        const deepLink = await fetch(base + '/integrations');
+        if (deepLink.status !== 200)
+          console.log(`      note: GET /integrations answers ${deepLink.status} (not a dashboard route of this server); the page is opened through the navigation`);
+
+        await openThroughNav(page, base, 'Integrations');
+        const hooks = page.getByRole('region', { name: 'Outgoing webhooks' });
+        await hooks.getByLabel('Endpoint URL').waitFor();
+        await hooks.getByLabel('Endpoint URL').fill(receiver.url);
+        await hooks.getByRole('checkbox', { name: 'client.unsubscribed', exact: true }).check();
+        await hooks.getByLabel('Description').fill('e2e receiver');
+        await hooks.getByRole('button', { name: 'Add endpoint' }).click();
+
+        // The secret, once.
+        const panel = page.getByTestId('webhook-secret');
+        await panel.waitFor();
+        await panel.getByText('Shown only now: store it in the receiver.').waitFor();
+        const secret = (await panel.getByTestId('webhook-secret-value').innerText()).trim();
+        check(/^whsec_[A-Za-z0-9+/=]+$/.test(secret), `the secret shown is "${secret}"`);
+        const endpointList = page.getByRole('region', { name: 'Endpoint list' });
+        await endpointList.getByRole('rowheader', { name: receiver.url }).waitFor();
+        const { data: endpoints } = await api(base, '/api/webhooks');
+        const endpoint = endpoints.find((e) => e.url === receiver.url);
+        check(endpoint, `GET /api/webhooks does not list ${receiver.url}`);
+        check(!JSON.stringify(endpoints).includes(secret), 'GET /api/webhooks gives the secret out again');
+        check(
+          JSON.stringify(endpoint.events) === '["client.unsubscribed"]' && endpoint.description === 'e2e receiver',
+          `the endpoint is ${JSON.stringify(endpoint)}`,
+        );
+        await shot(page, 'integrations-secret');
+        await panel.getByRole('button', { name: 'I have stored it' }).click();
+        await panel.waitFor({ state: 'detached' });
+        const stored = await page.evaluate(() => JSON.stringify([{ ...localStorage }, { ...sessionStorage }]));
+        check(!stored.includes(secret), 'the secret is kept in the browser storage');
+        check(!(await page.content()).includes(secret), 'the secret is still in the page after it was dismissed');
+
+        // Something Rekindle does: a client unsubscribes.
+        const { data: users } = await api(base, '/api/users?limit=1');
+        const email = users[0].email;
+        await api(base, '/api/suppressions', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ email, reason: 'unsubscribed' }),
+        });
+
+        // The delivery shows "delivered" on the page (which polls every 4 s)…
+        const outgoing = page.getByRole('region', { name: 'Outgoing delivery list' });
+        const delivered = outgoing.locator('tbody tr[data-status="delivered"]', { hasText: 'client.unsubscribed' }).first();
+        await delivered.waitFor({ timeout: 45_000 });
+        await delivered.getByText('Delivered', { exact: true }).waitFor();
+        const deliveryId = await delivered.getAttribute('data-delivery-id');
+        const { data: deliveries } = await api(base, `/api/webhooks/deliveries?endpointId=${encodeURIComponent(endpoint.endpointId)}`);
+        const delivery = deliveries.find((d) => d.deliveryId === deliveryId);
+        check(delivery && delivery.status === 'delivered' && delivery.lastStatus === 204, `the delivery is ${JSON.stringify(delivery)}`);
+
+        // …and the receiver got it, signed with the secret shown.
+        check(receiver.received.length >= 1, 'the receiver got nothing');
+        for (const request of receiver.received) {
+          check(request.method === 'POST', `the receiver got a ${request.method}`);
+          const problem = webhookSignatureProblem(request, secret);
+          check(!problem, `a delivery's signature does not verify: ${problem}`);
+        }
+        const first = receiver.received[0];
+        const body = JSON.parse(first.body);
+        check(body.type === 'client.unsubscribed' || first.body.includes('client.unsubscribed'), `the receiver got ${first.body}`);
+        if (first.headers['webhook-id'] !== deliveryId)
+          console.log(`      note: webhook-id ${first.headers['webhook-id']} is not the deliveryId ${deliveryId} the page shows`);
+        await shot(page, 'integrations');
+
+        // The filters, then Replay: the receiver hears it again, signed again.
+        await page.getByLabel('Endpoint', { exact: true }).selectOption(endpoint.endpointId);
+        await page.getByLabel('Status', { exact: true }).selectOption('delivered');
+        await page.waitForURL((u) => u.searchParams.get('status') === 'delivered' && u.searchParams.get('endpointId') === endpoint.endpointId);
+        const row = outgoing.locator(`tbody tr[data-delivery-id="${deliveryId}"]`);
+        await row.waitFor();
+        const before = receiver.received.length;
+        await row.getByRole('button', { name: /^Replay/ }).click();
+        await until(() => receiver.received.length > before, 30_000, () => 'the replay did not reach the receiver within 30 s');
+        const again = receiver.received.at(-1);
+        const problem = webhookSignatureProblem(again, secret);
+        check(!problem, `the replay's signature does not verify: ${problem}`);
+        if (again.headers['webhook-id'] !== first.headers['webhook-id'])
+          console.log(`      note: the replay came as webhook-id ${again.headers['webhook-id']}, the first delivery as ${first.headers['webhook-id']}`);
+
+        // Incoming deliveries: one from Shopify, signed as Shopify signs (base64 HMAC-SHA256 of the body), then the source filter.
+        const shopBody = JSON.stringify({ id: 820982911946154500, email: 'e2e-shop@example.com', total_price: '12.50' });
+        const sent = await fetch(base + '/hooks/shopify', {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/json',
+            'X-Shopify-Topic': 'orders/create',
+            'X-Shopify-Event-Id': `e2e-${Date.now()}`,
+            'X-Shopify-Hmac-Sha256': createHmac('sha256', shopSecret).update(shopBody).digest('base64'),
+          },
+          body: shopBody,
+        });
+        check(sent.ok, `POST /hooks/shopify answered ${sent.status}: ${await sent.text()}`);
+        const incoming = page.getByRole('region', { name: 'Incoming deliveries' });
+        const incomingList = incoming.getByRole('region', { name: 'Incoming delivery list' });
+        await incomingList.getByRole('row', { name: /^Shopify orders\/create/ }).waitFor({ timeout: 15_000 });
+        await incoming.getByLabel('Source').selectOption('woocommerce');
+        await incoming.getByText('Nothing has come in from WooCommerce.').waitFor();
+        await incoming.getByLabel('Source').selectOption('shopify');
+        await incomingList.getByRole('row', { name: /^Shopify orders\/create/ }).waitFor();
+        await shot(page, 'integrations-incoming');
+        await incoming.getByText(`${base}/hooks/shopify`, { exact: true }).waitFor();
+        await incoming.getByText(`${base}/hooks/woocommerce`, { exact: true }).waitFor();
+
+        // Delete the endpoint, after the confirmation.
+        await endpointList.getByRole('button', { name: `Delete ${receiver.url}` }).click();
+        await page.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click();
+        await endpointList.getByRole('rowheader', { name: receiver.url }).waitFor({ state: 'detached' });
+        const { data: left } = await api(base, '/api/webhooks');
+        check(!left.some((e) => e.endpointId === endpoint.endpointId), 'the endpoint is still listed after Delete');
+      } finally {
+        await receiver.close();
+        await stopServer(servers.at(-1));
+      }
+    },
+  },
+  {
     name: 'phone-sized screen: overview, clients, effectiveness, predictions and a client fit the width',
     viewport: { width: 390, height: 844 },
     async run({ page, base, ctx }) {
@@ -1190,10 +1401,12 @@ const scenarios = [
         ['phone-model', '/model'],
         ['phone-journey', '/journey'],
         ['phone-settings', '/settings'],
+        ['phone-integrations', '/integrations'],
       ];
       if (ctx.lapsedUrl) urls.push(['phone-client-detail', new URL(ctx.lapsedUrl).pathname]);
       for (const [name, url] of urls) {
         if (url === '/model') await openPredictions(page, base);
+        else if (url === '/integrations') await openThroughNav(page, base, 'Integrations');
         else await page.goto(base + url);
         await page.locator('main h1').waitFor();
         await page.locator('.state--loading').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => {});

@@ -7,6 +7,7 @@ import { EffectivenessPage } from './pages/EffectivenessPage';
 import { EmailDetailPage } from './pages/EmailDetailPage';
 import { EmailsPage } from './pages/EmailsPage';
 import { ImportPage } from './pages/ImportPage';
+import { IntegrationsPage } from './pages/IntegrationsPage';
 import { JourneyPage } from './pages/JourneyPage';
 import { ModelPage } from './pages/ModelPage';
 import { NotFoundPage } from './pages/NotFoundPage';
@@ -31,6 +32,7 @@ export function AppRoutes() {
         <Route path="journey" element={<JourneyPage />} />
         <Route path="settings" element={<SettingsPage />} />
         <Route path="import" element={<ImportPage />} />
+        <Route path="integrations" element={<IntegrationsPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -8,6 +8,7 @@ import './styles.css';
 import './controls.css';
 import './import.css';
 import './model.css';
+import './integrations.css';
 
 const queryClient = createQueryClient();
 

@@ -15,6 +15,7 @@ const NAV = [
   { to: '/journey', label: 'Journey', end: true },
   { to: '/settings', label: 'Settings', end: true },
   { to: '/import', label: 'Import', end: true },
+  { to: '/integrations', label: 'Integrations', end: true },
   { to: '/clients/new', label: 'Add client', end: true },
 ];
 
