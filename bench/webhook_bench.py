@@ -27,7 +27,7 @@ import time
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.environ.get("REKINDLE_BIN", os.path.join(ROOT, "build", "rekindle"))
+BIN = os.path.abspath(os.environ.get("REKINDLE_BIN", os.path.join(ROOT, "build", "rekindle")))
 
 
 def schema(db, upto=None):

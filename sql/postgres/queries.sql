@@ -859,6 +859,20 @@ UPDATE webhook_deliveries SET status = $2, next_attempt_at = $3, last_status = $
                               delivered_at = $6, lease_until = NULL
 WHERE delivery_id = $1;
 
+-- name: finish-webhook-delivery/batch
+UPDATE webhook_deliveries SET status = r->>1, next_attempt_at = (r->>2)::bigint, last_status = (r->>3)::integer,
+                              last_error = r->>4, delivered_at = (r->>5)::bigint, lease_until = NULL
+FROM json_array_elements($1::json) AS r
+WHERE webhook_deliveries.delivery_id = r->>0;
+
+-- name: prune-webhook-deliveries
+-- Up to $2 ended deliveries of events before $1 (an id starts with its event's time in hex:
+-- a range of the primary key).
+DELETE FROM webhook_deliveries
+WHERE delivery_id IN (SELECT delivery_id FROM webhook_deliveries
+                      WHERE delivery_id < 'msg_' || lpad(to_hex($1::bigint), 12, '0') AND status <> 'pending'
+                      LIMIT $2);
+
 -- name: list-webhook-deliveries
 -- The newest first (an id starts with its event's time); '' $1: every endpoint, '' $2: every status.
 SELECT delivery_id, endpoint_id, type, payload, created_at, status, attempts, next_attempt_at, last_status,

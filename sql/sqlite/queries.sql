@@ -805,6 +805,13 @@ UPDATE webhook_deliveries SET status = ?2, next_attempt_at = ?3, last_status = ?
                               delivered_at = ?6, lease_until = NULL
 WHERE delivery_id = ?1;
 
+-- name: prune-webhook-deliveries
+-- Up to ?2 ended deliveries of events before ?1 (an id starts with its event's time in hex:
+-- a range of the primary key).
+DELETE FROM webhook_deliveries
+WHERE delivery_id IN (SELECT delivery_id FROM webhook_deliveries
+                      WHERE delivery_id < printf('msg_%012x', ?1) AND status <> 'pending' LIMIT ?2);
+
 -- name: list-webhook-deliveries
 -- The newest first (an id starts with its event's time); '' ?1: every endpoint, '' ?2: every status.
 SELECT delivery_id, endpoint_id, type, payload, created_at, status, attempts, next_attempt_at, last_status,

@@ -718,6 +718,11 @@ const std::vector<Setting>& Settings() {
                       "this host or network). Off: such a URL is refused, and so is any host that resolves there, "
                       "so an endpoint cannot probe the inside of the network.",
        .parser = Switch(&Config::webhook_allow_internal, "true", "false", /*show_as_bool=*/true)},
+      {.name = "RKD_WEBHOOK_RETENTION_DAYS",
+       .section = kShop,
+       .description = "Outgoing webhooks' delivered and dead deliveries are deleted this many days after their "
+                      "event (pending ones never are).",
+       .parser = Int(&Config::webhook_retention_days, 1, 3650)},
 
       // Logs.
       {.name = "RKD_LOG_LEVEL",

@@ -74,6 +74,7 @@ struct Config {
   std::vector<std::string> woocommerce_webhook_secrets;
   int webhook_first_retry_ms = 5000;  // outgoing webhooks' retry schedule unit (webhook_sender.h)
   bool webhook_allow_internal = false;
+  int webhook_retention_days = 30;
   // RKD_API_KEYS: the keys alone, and each one's name (as given in "name:key", else
   // key-<i+1>), which request logs show instead of the key.
   std::vector<std::string> api_keys;

@@ -189,7 +189,8 @@ int Serve(const Config& given, bool with_pipeline) {
   WebhookSender webhooks(store, clock,
                          {.poll = std::chrono::milliseconds(std::clamp(config.webhook_first_retry_ms, 50, 1000)),
                           .first_retry = config.webhook_first_retry_ms,
-                          .allow_internal = config.webhook_allow_internal});
+                          .allow_internal = config.webhook_allow_internal,
+                          .retention = config.webhook_retention_days * kMillisPerDay});
   RegisterWebhookRoutes(router, ctx, &webhooks, config.webhook_allow_internal);
   metrics.AddSource("bus", QueueGauges(bus));
   metrics.AddSource("store", StoreGauges(store, config.score.threshold, StreamProcessor::kCheckpoint));

@@ -54,8 +54,9 @@ struct WebhookDelivery {
   std::string secret;
 };
 
-// What one attempt came to, for Store::FinishWebhookDelivery.
+// What one attempt came to, for Store::FinishWebhookDeliveries.
 struct WebhookAttempt {
+  std::string delivery_id;
   std::string status;  // delivered, dead, or pending (again, at next_attempt_at)
   Millis next_attempt_at = 0;
   std::optional<int> http_status;

@@ -19,6 +19,7 @@ namespace {
 constexpr std::array<int64_t, 11> kRetrySteps = {1, 6, 24, 120, 360, 720, 1440, 2880, 4320, 4320, 4320};
 
 constexpr size_t kKeptAnswer = 512;  // what is kept of a refusal's body, for the dashboard
+constexpr int kPruneChunk = 10'000;  // deliveries deleted per transaction
 
 // A short, printable excerpt of what a receiver answered.
 std::string Excerpt(const std::string& body) {
@@ -84,7 +85,13 @@ void WebhookSender::Wake() {
 }
 
 void WebhookSender::Run() {
+  Millis last_prune = 0;
   for (;;) {
+    if (clock_.Now() - last_prune >= options_.prune_every) {
+      last_prune = clock_.Now();
+      if (auto pruned = PruneEnded(); !pruned.ok())
+        LogWarn("webhooks: could not prune ended deliveries", {{"error", pruned.status().ToString()}});
+    }
     // Until nothing is due (or the store cannot be reached), then wait.
     for (;;) {
       auto finished = SendDue();
@@ -103,7 +110,7 @@ void WebhookSender::Run() {
 
 WebhookAttempt WebhookSender::Outcome(const WebhookDelivery& d, const HttpReply& reply) const {
   const Millis now = clock_.Now();
-  WebhookAttempt a;
+  WebhookAttempt a{.delivery_id = d.delivery_id};
   if (reply.status >= 200 && reply.status < 300) {
     a.status = "delivered";
     a.next_attempt_at = d.next_attempt_at;
@@ -131,15 +138,15 @@ WebhookAttempt WebhookSender::Outcome(const WebhookDelivery& d, const HttpReply&
 Result<int> WebhookSender::SendDue() {
   auto claimed = store_.ClaimWebhookDeliveries(options_.lease, options_.batch);
   if (!claimed.ok()) return claimed.status();
-  // Posted side by side (the client runs up to 8 at once), then recorded one by one.
+  // Posted side by side (the client runs up to 8 at once), then recorded together.
   std::vector<std::pair<const WebhookDelivery*, std::future<HttpReply>>> sent;
-  int finished = 0;
+  std::vector<WebhookAttempt> outcomes;
   for (const WebhookDelivery& d : *claimed) {
     if (d.url.empty()) {
-      Status st = store_.FinishWebhookDelivery(
-          d.delivery_id, {.status = "dead", .next_attempt_at = d.next_attempt_at, .error = "the endpoint was deleted"});
-      if (!st.ok()) return st;
-      ++finished;
+      outcomes.push_back({.delivery_id = d.delivery_id,
+                          .status = "dead",
+                          .next_attempt_at = d.next_attempt_at,
+                          .error = "the endpoint was deleted"});
       continue;
     }
     const std::string body = WebhookBody(d);
@@ -156,19 +163,29 @@ Result<int> WebhookSender::SendDue() {
     sent.emplace_back(&d, http_.Post(std::move(call)));
   }
   for (auto& [d, reply_future] : sent) {
-    const HttpReply reply = reply_future.get();
-    const WebhookAttempt a = Outcome(*d, reply);
+    WebhookAttempt a = Outcome(*d, reply_future.get());
     if (a.status != "delivered")
       LogWarn("webhook not delivered", {{"deliveryId", d->delivery_id},
                                         {"endpointId", d->endpoint_id},
                                         {"attempt", d->attempts},
                                         {"outcome", a.status},
                                         {"error", a.error}});
-    Status st = store_.FinishWebhookDelivery(d->delivery_id, a);
-    if (!st.ok()) return st;  // the lease runs out and another attempt follows
-    ++finished;
+    outcomes.push_back(std::move(a));
   }
-  return finished;
+  // Not recorded (the store is away): each lease runs out and another attempt follows.
+  if (Status st = store_.FinishWebhookDeliveries(outcomes); !st.ok()) return st;
+  return static_cast<int>(outcomes.size());
+}
+
+Result<int64_t> WebhookSender::PruneEnded() {
+  const Millis before = clock_.Now() - options_.retention;
+  int64_t total = 0;
+  for (;;) {
+    auto deleted = store_.PruneWebhookDeliveries(before, kPruneChunk);
+    if (!deleted.ok()) return deleted.status();
+    total += *deleted;
+    if (*deleted < kPruneChunk) return total;
+  }
 }
 
 }  // namespace rkd

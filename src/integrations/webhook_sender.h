@@ -10,6 +10,8 @@
 //                         12th attempt, about a day after the first; a replay starts over
 //   endpoint deleted      dead
 //
+// Delivered and dead deliveries are kept `retention` (30 days) for the dashboard and a
+// replay, then deleted.
 // At least once: a process that dies after the receiver answered and before the outcome
 // was stored sends it again after the lease, with the same webhook-id, by which the
 // receiver deduplicates. Redirects are not followed. Thread-safe: Start runs one thread;
@@ -42,6 +44,10 @@ struct WebhookSenderOptions {
   // RKD_WEBHOOK_ALLOW_INTERNAL: also post to loopback, private and link-local addresses
   // (off: a URL whose host resolves there is refused at each attempt).
   bool allow_internal = false;
+  // RKD_WEBHOOK_RETENTION_DAYS: delivered and dead deliveries are deleted this long after
+  // their event, checked every `prune_every`.
+  Millis retention = 30 * kMillisPerDay;
+  Millis prune_every = 3'600'000;
 };
 
 // The delay before the attempt after the `attempt`-th (1-based) failed, or nullopt when
@@ -74,6 +80,8 @@ class WebhookSender {
 
   // Claims, posts and records what is due now; how many attempts it finished.
   Result<int> SendDue();
+  // Deletes the ended deliveries older than the retention; how many.
+  Result<int64_t> PruneEnded();
 
  private:
   void Run();

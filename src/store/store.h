@@ -431,7 +431,11 @@ class Store {
   // after the lease); each claim counts an attempt. Each with its endpoint's url and
   // secret, both empty when the endpoint was deleted.
   virtual Result<std::vector<WebhookDelivery>> ClaimWebhookDeliveries(Millis lease, int limit) = 0;
-  virtual Status FinishWebhookDelivery(const std::string& delivery_id, const WebhookAttempt& attempt) = 0;
+  // What a batch of attempts came to, in one transaction.
+  virtual Status FinishWebhookDeliveries(const std::vector<WebhookAttempt>& attempts) = 0;
+  // Deletes up to `limit` delivered or dead deliveries of events before `before` (the
+  // delivery ids begin with their event's time); how many.
+  virtual Result<int64_t> PruneWebhookDeliveries(Millis before, int limit) = 0;
   // The newest first; `endpoint_id` or `status` empty: any.
   virtual Result<std::vector<WebhookDelivery>> ListWebhookDeliveries(const std::string& endpoint_id,
                                                                      const std::string& status, int limit) = 0;

@@ -2351,17 +2351,17 @@ TEST_P(StoreContractTest, WebhookDeliveriesAreWrittenWithTheChangeForSubscribedE
   EXPECT_TRUE(store_->ClaimWebhookDeliveries(60'000, 10)->empty()) << "leased: no one else gets them";
   const std::string first = (*claimed)[0].delivery_id, second = (*claimed)[1].delivery_id;
   ASSERT_TRUE(store_
-                  ->FinishWebhookDelivery(first, {.status = "delivered",
-                                                  .next_attempt_at = clock_.Now(),
-                                                  .http_status = 204,
-                                                  .delivered_at = clock_.Now()})
+                  ->FinishWebhookDeliveries({{.delivery_id = first,
+                                              .status = "delivered",
+                                              .next_attempt_at = clock_.Now(),
+                                              .http_status = 204,
+                                              .delivered_at = clock_.Now()},
+                                             {.delivery_id = second,
+                                              .status = "pending",
+                                              .next_attempt_at = clock_.Now() + 5'000,
+                                              .http_status = 500,
+                                              .error = "HTTP 500"}})
                   .ok());
-  ASSERT_TRUE(
-      store_
-          ->FinishWebhookDelivery(
-              second,
-              {.status = "pending", .next_attempt_at = clock_.Now() + 5'000, .http_status = 500, .error = "HTTP 500"})
-          .ok());
   EXPECT_TRUE(store_->ClaimWebhookDeliveries(60'000, 10)->empty()) << "not due yet";
   clock_.Advance(5'000);
   claimed = store_->ClaimWebhookDeliveries(60'000, 10);
@@ -2370,7 +2370,9 @@ TEST_P(StoreContractTest, WebhookDeliveriesAreWrittenWithTheChangeForSubscribedE
   EXPECT_EQ((*claimed)[0].attempts, 2);
   EXPECT_EQ((*claimed)[0].last_status, 500);
   EXPECT_EQ((*claimed)[0].last_error, "HTTP 500");
-  ASSERT_TRUE(store_->FinishWebhookDelivery(second, {.status = "dead", .next_attempt_at = clock_.Now()}).ok());
+  ASSERT_TRUE(
+      store_->FinishWebhookDeliveries({{.delivery_id = second, .status = "dead", .next_attempt_at = clock_.Now()}})
+          .ok());
   EXPECT_EQ(store_->ListWebhookDeliveries("", "dead", 100)->size(), 1u);
   EXPECT_EQ(store_->ListWebhookDeliveries("", "delivered", 100)->size(), 1u);
 
@@ -2394,6 +2396,31 @@ TEST_P(StoreContractTest, WebhookDeliveriesAreWrittenWithTheChangeForSubscribedE
   ASSERT_EQ(claimed->size(), 1u);
   EXPECT_EQ((*claimed)[0].url, "");
   EXPECT_FALSE(*store_->ReplayWebhookDelivery(first));
+
+  // Pruning deletes ended deliveries of events before its time, never a pending one.
+  ASSERT_TRUE(store_
+                  ->FinishWebhookDeliveries({{.delivery_id = (*claimed)[0].delivery_id,
+                                              .status = "dead",
+                                              .next_attempt_at = clock_.Now(),
+                                              .error = "the endpoint was deleted"}})
+                  .ok());
+  ASSERT_TRUE(store_
+                  ->CreateWebhookEndpoint({.endpoint_id = "wh_keep",
+                                           .url = "https://c.example/hook",
+                                           .secret = "whsec_c",
+                                           .events = {"client.unsubscribed"},
+                                           .created_at = clock_.Now()})
+                  .ok());
+  ASSERT_TRUE(store_->Suppress("kept@example.com", "unsubscribed").ok());  // pending, and never pruned
+  EXPECT_EQ(*store_->PruneWebhookDeliveries(clock_.Now() - 60'001 - 5'000 - 1, 100), 0) << "none that old";
+  const size_t before = store_->ListWebhookDeliveries("", "", 100)->size();
+  EXPECT_EQ(*store_->PruneWebhookDeliveries(clock_.Now() + 1, 1), 1) << "the limit holds";
+  EXPECT_EQ(*store_->PruneWebhookDeliveries(clock_.Now() + 1, 100), 1);
+  const auto left = store_->ListWebhookDeliveries("", "", 100);
+  ASSERT_EQ(left->size(), before - 2);
+  ASSERT_EQ(left->size(), 1u);
+  EXPECT_EQ(left->at(0).status, "pending");
+  EXPECT_EQ(left->at(0).endpoint_id, "wh_keep");
 }
 
 }  // namespace

@@ -218,8 +218,11 @@ Result<bool> FaultyStore::DeleteWebhookEndpoint(const std::string& endpoint_id) 
 Result<std::vector<WebhookDelivery>> FaultyStore::ClaimWebhookDeliveries(Millis lease, int limit) {
   RKD_FORWARD(ClaimWebhookDeliveries, inner_.ClaimWebhookDeliveries(lease, limit));
 }
-Status FaultyStore::FinishWebhookDelivery(const std::string& delivery_id, const WebhookAttempt& attempt) {
-  RKD_FORWARD(FinishWebhookDelivery, inner_.FinishWebhookDelivery(delivery_id, attempt));
+Status FaultyStore::FinishWebhookDeliveries(const std::vector<WebhookAttempt>& attempts) {
+  RKD_FORWARD(FinishWebhookDeliveries, inner_.FinishWebhookDeliveries(attempts));
+}
+Result<int64_t> FaultyStore::PruneWebhookDeliveries(Millis before, int limit) {
+  RKD_FORWARD(PruneWebhookDeliveries, inner_.PruneWebhookDeliveries(before, limit));
 }
 Result<std::vector<WebhookDelivery>> FaultyStore::ListWebhookDeliveries(const std::string& endpoint_id,
                                                                         const std::string& status, int limit) {

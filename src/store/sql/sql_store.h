@@ -59,7 +59,8 @@ class SqlStore : public Store {
   Result<std::vector<WebhookEndpoint>> ListWebhookEndpoints() override;
   Result<bool> DeleteWebhookEndpoint(const std::string& endpoint_id) override;
   Result<std::vector<WebhookDelivery>> ClaimWebhookDeliveries(Millis lease, int limit) override;
-  Status FinishWebhookDelivery(const std::string& delivery_id, const WebhookAttempt& attempt) override;
+  Status FinishWebhookDeliveries(const std::vector<WebhookAttempt>& attempts) override;
+  Result<int64_t> PruneWebhookDeliveries(Millis before, int limit) override;
   Result<std::vector<WebhookDelivery>> ListWebhookDeliveries(const std::string& endpoint_id, const std::string& status,
                                                              int limit) override;
   Result<bool> ReplayWebhookDelivery(const std::string& delivery_id) override;

@@ -109,12 +109,28 @@ Result<std::vector<WebhookDelivery>> SqlStore::ClaimWebhookDeliveries(Millis lea
   return claimed;
 }
 
-Status SqlStore::FinishWebhookDelivery(const std::string& delivery_id, const WebhookAttempt& a) {
-  return db_->WriteOne([&](SqlTx& tx) -> Status {
-    auto r = tx.Run("finish-webhook-delivery",
-                    {delivery_id, a.status, a.next_attempt_at, a.http_status, a.error, a.delivered_at});
+Status SqlStore::FinishWebhookDeliveries(const std::vector<WebhookAttempt>& attempts) {
+  if (attempts.empty()) return Status::Ok();
+  std::vector<SqlParams> rows;
+  rows.reserve(attempts.size());
+  for (const WebhookAttempt& a : attempts)
+    rows.push_back({a.delivery_id, a.status, a.next_attempt_at, a.http_status, a.error, a.delivered_at});
+  return db_->Write([&](SqlTx& tx) -> Status {
+    auto r = tx.RunBatch("finish-webhook-delivery", rows);
     return r.ok() ? Status::Ok() : r.status();
   });
+}
+
+Result<int64_t> SqlStore::PruneWebhookDeliveries(Millis before, int limit) {
+  int64_t deleted = 0;
+  Status st = db_->WriteOne([&](SqlTx& tx) -> Status {
+    auto r = tx.Run("prune-webhook-deliveries", {before, int64_t{std::clamp(limit, 1, 100'000)}});
+    if (!r.ok()) return r.status();
+    deleted = *r;
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return deleted;
 }
 
 Result<std::vector<WebhookDelivery>> SqlStore::ListWebhookDeliveries(const std::string& endpoint_id,
