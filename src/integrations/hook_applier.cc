@@ -61,46 +61,11 @@ Result<std::optional<User>> UserByEmail(Store& store, const std::string& email) 
 
 }  // namespace
 
-HookApplier::~HookApplier() { Stop(); }
-
-void HookApplier::Start() {
-  thread_ = std::thread([this] { Run(); });
-}
-
-void HookApplier::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-void HookApplier::Wake() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    woken_ = true;
-  }
-  cv_.notify_all();
-}
-
-void HookApplier::Run() {
-  for (;;) {
-    // Until the store has nothing pending (or cannot be reached), then wait.
-    for (;;) {
-      auto finished = ApplyPending();
-      if (!finished.ok()) {
-        LogWarn("shop hooks: could not apply deliveries", {{"error", finished.status().ToString()}});
-        break;
-      }
-      if (*finished == 0) break;
-    }
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait_for(lock, options_.poll, [this] { return stop_ || woken_; });
-    if (stop_) return;
-    woken_ = false;
-  }
-}
+HookApplier::HookApplier(Store& store, const Clock& clock, HookApplierOptions options)
+    : store_(store),
+      clock_(clock),
+      options_(options),
+      loop_(options.poll, "shop hooks: could not apply deliveries", [this] { return ApplyPending(); }) {}
 
 Result<int> HookApplier::ApplyPending() {
   auto claimed = store_.ClaimHookDeliveries(options_.lease, options_.batch);

@@ -14,10 +14,8 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
 
+#include "base/poll_loop.h"
 #include "base/status.h"
 #include "base/time.h"
 #include "domain/hook_delivery.h"
@@ -35,16 +33,14 @@ struct HookApplierOptions {
 
 class HookApplier {
  public:
-  HookApplier(Store& store, const Clock& clock, HookApplierOptions options)
-      : store_(store), clock_(clock), options_(options) {}
-  ~HookApplier();  // stops the thread
+  HookApplier(Store& store, const Clock& clock, HookApplierOptions options);
   HookApplier(const HookApplier&) = delete;
   HookApplier& operator=(const HookApplier&) = delete;
 
-  void Start();
-  void Stop();
+  void Start() { loop_.Start(); }
+  void Stop() { loop_.Stop(); }
   // A delivery was recorded: look now rather than at the next poll.
-  void Wake();
+  void Wake() { loop_.Wake(); }
 
   // Claims and applies what is pending now; how many deliveries it finished.
   Result<int> ApplyPending();
@@ -53,16 +49,10 @@ class HookApplier {
   Result<std::string> Apply(const HookDelivery& delivery, std::string* note);
 
  private:
-  void Run();
-
   Store& store_;
   const Clock& clock_;
   HookApplierOptions options_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  bool woken_ = false;
-  std::thread thread_;
+  PollLoop loop_;  // last: its thread stops before the rest goes
 };
 
 }  // namespace rkd

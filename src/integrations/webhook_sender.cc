@@ -59,53 +59,19 @@ std::string WebhookBody(const WebhookDelivery& d) {
 }
 
 WebhookSender::WebhookSender(Store& store, const Clock& clock, WebhookSenderOptions options)
-    : store_(store), clock_(clock), options_(options), http_(OpenAiClient::Options{.max_in_flight = 8}) {}
+    : store_(store),
+      clock_(clock),
+      options_(options),
+      http_(OpenAiClient::Options{.max_in_flight = 8}),
+      loop_(options.poll, "webhooks: could not send deliveries", [this] { return Round(); }) {}
 
-WebhookSender::~WebhookSender() { Stop(); }
-
-void WebhookSender::Start() {
-  thread_ = std::thread([this] { Run(); });
-}
-
-void WebhookSender::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
+Result<int> WebhookSender::Round() {
+  if (clock_.Now() - last_prune_ >= options_.prune_every) {
+    last_prune_ = clock_.Now();
+    if (auto pruned = PruneEnded(); !pruned.ok())
+      LogWarn("webhooks: could not prune ended deliveries", {{"error", pruned.status().ToString()}});
   }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-void WebhookSender::Wake() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    woken_ = true;
-  }
-  cv_.notify_all();
-}
-
-void WebhookSender::Run() {
-  Millis last_prune = 0;
-  for (;;) {
-    if (clock_.Now() - last_prune >= options_.prune_every) {
-      last_prune = clock_.Now();
-      if (auto pruned = PruneEnded(); !pruned.ok())
-        LogWarn("webhooks: could not prune ended deliveries", {{"error", pruned.status().ToString()}});
-    }
-    // Until nothing is due (or the store cannot be reached), then wait.
-    for (;;) {
-      auto finished = SendDue();
-      if (!finished.ok()) {
-        LogWarn("webhooks: could not send deliveries", {{"error", finished.status().ToString()}});
-        break;
-      }
-      if (*finished == 0) break;
-    }
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait_for(lock, options_.poll, [this] { return stop_ || woken_; });
-    if (stop_) return;
-    woken_ = false;
-  }
+  return SendDue();
 }
 
 WebhookAttempt WebhookSender::Outcome(const WebhookDelivery& d, const HttpReply& reply) const {

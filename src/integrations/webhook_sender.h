@@ -19,14 +19,12 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
 
+#include "base/poll_loop.h"
 #include "base/status.h"
 #include "base/time.h"
 #include "compose/openai_client.h"
@@ -69,14 +67,13 @@ std::string WebhookBody(const WebhookDelivery& delivery);
 class WebhookSender {
  public:
   WebhookSender(Store& store, const Clock& clock, WebhookSenderOptions options);
-  ~WebhookSender();  // stops the thread
   WebhookSender(const WebhookSender&) = delete;
   WebhookSender& operator=(const WebhookSender&) = delete;
 
-  void Start();
-  void Stop();
+  void Start() { loop_.Start(); }
+  void Stop() { loop_.Stop(); }
   // An endpoint or a replay was made: look now rather than at the next poll.
-  void Wake();
+  void Wake() { loop_.Wake(); }
 
   // Claims, posts and records what is due now; how many attempts it finished.
   Result<int> SendDue();
@@ -84,18 +81,16 @@ class WebhookSender {
   Result<int64_t> PruneEnded();
 
  private:
-  void Run();
+  // Prunes when `prune_every` has passed, then sends what is due.
+  Result<int> Round();
   WebhookAttempt Outcome(const WebhookDelivery& d, const HttpReply& reply) const;
 
   Store& store_;
   const Clock& clock_;
   WebhookSenderOptions options_;
   OpenAiClient http_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  bool woken_ = false;
-  std::thread thread_;
+  Millis last_prune_ = 0;  // touched by the loop's thread only
+  PollLoop loop_;          // last: its thread stops before the rest goes
 };
 
 }  // namespace rkd
