@@ -23,7 +23,9 @@ from test_http_api import iso_days_ago
 
 KEY = "alpha-key-0123456789"
 SHOPIFY_SECRET = "shopify-secret-attack"
-SECRET_MARKERS = [KEY, "unsub-secret-attack", "ses-secret-attack", SHOPIFY_SECRET, "root:x:0:0", "SQLite format 3"]
+SHOP_TOKEN = "shpat-attack-token-0123456789"
+SECRET_MARKERS = [KEY, "unsub-secret-attack", "ses-secret-attack", SHOPIFY_SECRET, SHOP_TOKEN, "root:x:0:0",
+                  "SQLite format 3"]
 
 
 def raw_request(port, data, timeout=10.0, read_limit=1 << 20):
@@ -97,7 +99,9 @@ class KeyedServerAttackTest(AttackBase):
     """A server with API keys and every secret set, as it would be deployed."""
     server_env = {"RKD_API_KEYS": KEY, "RKD_UNSUBSCRIBE_SECRET": "unsub-secret-attack",
                   "RKD_SES_WEBHOOK_SECRET": "ses-secret-attack", "RKD_SHOPIFY_WEBHOOK_SECRETS": SHOPIFY_SECRET,
-                  "RKD_WORKERS": "0"}
+                  # A shop to sync that nothing answers for (the discard port), never on a schedule.
+                  "RKD_SHOPIFY_SHOP_URL": "http://127.0.0.1:9", "RKD_SHOPIFY_ACCESS_TOKEN": SHOP_TOKEN,
+                  "RKD_SHOP_SYNC_INTERVAL_MINUTES": "0", "RKD_WORKERS": "0"}
 
     def test_traversal_reads_no_file(self):
         db = self.server.env["RKD_DATABASE_URL"][len("sqlite:"):]
@@ -1114,6 +1118,35 @@ class KeyedServerAttackTest(AttackBase):
                 self.assert_leaks_nothing({}, data)
         self.assertEqual(recorded(), before)
         self.assertEqual(self.counts(), counts)
+
+    def test_shop_sync_needs_a_key_names_only_its_platforms_and_never_shows_the_token(self):
+        """Issue 17's GET /api/integrations/sync and POST /api/integrations/sync/:source."""
+        auth = {"Authorization": "Bearer " + KEY, "Content-Type": "application/json"}
+        for method, target in [("GET", "/api/integrations/sync"), ("POST", "/api/integrations/sync/shopify")]:
+            status, _, _ = get(self.server.port, target, {"Content-Type": "application/json"}, method)
+            self.assertEqual(status, 401, target)
+        for target in ["/api/integrations/sync/..%2f..%2fetc%2fpasswd", "/api/integrations/sync/shopify%00",
+                       "/api/integrations/sync/SHOPIFY", "/api/integrations/sync/woocommerce",
+                       "/api/integrations/sync/" + "a" * 300]:
+            status, _, data = get(self.server.port, target, auth, "POST")
+            self.assertIn(status, (400, 404), (target, data))  # 400: an encoded '/' in a segment
+            self.assert_leaks_nothing({}, data)
+        status, _, data = get(self.server.port, "/api/integrations/sync/shopify", auth, "POST", b'{"cursor":"0"}')
+        self.assertEqual((status, json.loads(data)["field"]), (400, "body"))
+        status, _, _ = get(self.server.port, "/api/integrations/sync/shopify",
+                           {"Authorization": "Bearer " + KEY, "Content-Type": "text/plain"}, "POST")
+        self.assertEqual(status, 415)
+        # Started (its shop does not answer), then refused while it runs; never the token.
+        status, headers, data = get(self.server.port, "/api/integrations/sync/shopify", auth, "POST")
+        self.assertEqual(status, 202, data)
+        self.assert_leaks_nothing(headers, data)
+        status, _, data = get(self.server.port, "/api/integrations/sync/shopify", auth, "POST")
+        self.assertEqual(status, 409, data)
+        status, headers, data = get(self.server.port, "/api/integrations/sync", auth)
+        self.assertEqual(status, 200)
+        self.assert_leaks_nothing(headers, data)
+        self.assertEqual(json.loads(data)["data"][0]["shopUrl"], "http://127.0.0.1:9")
+        self.assertNotIn(SHOP_TOKEN, "".join(self.server.log))
 
 
 class KeylessServerAttackTest(AttackBase):

@@ -825,3 +825,29 @@ ORDER BY delivery_id DESC LIMIT ?3;
 UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?2, attempts = 0, lease_until = NULL
 WHERE delivery_id = ?1 AND status <> 'pending'
   AND endpoint_id IN (SELECT endpoint_id FROM webhook_endpoints WHERE disabled_at IS NULL);
+
+-- ---- shop syncs (issue 17, 0018_shop_syncs.sql) ------------------------------------------
+
+-- name: ensure-shop-sync
+INSERT INTO shop_syncs (source) VALUES (?1) ON CONFLICT (source) DO NOTHING;
+
+-- name: begin-shop-sync
+-- A run starts unless another's lease has not run out (?3: now): its progress restarts,
+-- its cursors stay.
+UPDATE shop_syncs SET status = 'running', trigger_name = ?2, started_at = ?3, finished_at = NULL,
+                      lease_until = ?4, error = '', field = '',
+                      pages = 0, fetched = 0, imported = 0, updated = 0, unchanged = 0, rejected = 0
+WHERE source = ?1 AND NOT (status = 'running' AND lease_until >= ?3)
+RETURNING source, status, trigger_name, started_at, finished_at, last_success_at, lease_until, error, field,
+          orders_cursor, customers_cursor, pages, fetched, imported, updated, unchanged, rejected;
+
+-- name: save-shop-sync
+UPDATE shop_syncs SET status = ?2, finished_at = ?3, last_success_at = ?4, lease_until = ?5, error = ?6,
+                      field = ?7, orders_cursor = ?8, customers_cursor = ?9, pages = ?10, fetched = ?11,
+                      imported = ?12, updated = ?13, unchanged = ?14, rejected = ?15
+WHERE source = ?1;
+
+-- name: list-shop-syncs
+SELECT source, status, trigger_name, started_at, finished_at, last_success_at, lease_until, error, field,
+       orders_cursor, customers_cursor, pages, fetched, imported, updated, unchanged, rejected
+FROM shop_syncs ORDER BY source;

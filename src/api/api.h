@@ -97,6 +97,10 @@ void RegisterShopHookRoutes(Router& router, ApiContext& ctx, const ShopHookOptio
 // POST /api/identify and POST /api/track: a CDP's events (the Segment spec), recorded once
 // per messageId and applied by `applier` (issue 17).
 void RegisterCdpRoutes(Router& router, ApiContext& ctx, HookApplier* applier);
+// GET /api/integrations/sync and POST /api/integrations/sync/:source: the shops'
+// reconciliation with their REST APIs (issue 17). `sync` null: none is configured.
+class ShopSync;  // integrations/shop_sync.h
+void RegisterShopSyncRoutes(Router& router, ApiContext& ctx, ShopSync* sync);
 // /api/imports (POST a file: 202 and the job; GET one or the newest) and
 // /api/imports/preview (a file's first rows and their column mapping), issue 10.
 class ImportJobs;  // api/import_jobs.h

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <regex>
 #include <sstream>
 
 #include "http/client_address.h"
@@ -155,6 +156,26 @@ Parser List(std::vector<std::string> Config::*field) {
             return Status::Ok();
           },
           [=](const Config& c) { return nlohmann::json(c.*field); }, "a comma-separated list"};
+}
+
+// A shop's address: https://, or http:// to a loopback host (a test shop on this
+// machine): its API credentials never cross a network in clear. Kept without a
+// trailing '/'.
+Parser ShopUrl(std::string Config::*field) {
+  return {[=](const char* name, const std::string& value, Config& c) {
+            static const std::regex kShopUrl(
+                R"((https://[^/?#@\s]+|http://(localhost|127\.[0-9.]+|\[::1\])(:[0-9]+)?)(/[^?#\s]*)?)");
+            if (!std::regex_match(value, kShopUrl))
+              return Status::InvalidArgument(std::string(name) +
+                                                 " must be an https:// address with no query (http:// only to a "
+                                                 "loopback test shop)",
+                                             name);
+            std::string url = value;
+            while (!url.empty() && url.back() == '/') url.pop_back();
+            c.*field = url;
+            return Status::Ok();
+          },
+          [=](const Config& c) { return nlohmann::json(c.*field); }, "an https:// address"};
 }
 
 // A switch spelled `on_word` or `off_word` (true/false, on/off).
@@ -723,6 +744,41 @@ const std::vector<Setting>& Settings() {
        .description = "Outgoing webhooks' delivered and dead deliveries are deleted this many days after their "
                       "event (pending ones never are).",
        .parser = Int(&Config::webhook_retention_days, 1, 3650)},
+      {.name = "RKD_SHOPIFY_SHOP_URL",
+       .section = kShop,
+       .description = "The Shopify shop that `rekindle sync shopify` (and its schedule) reads orders and customers "
+                      "from, through the Admin REST API: https://<shop>.myshopify.com.",
+       .parser = ShopUrl(&Config::shopify_shop_url)},
+      {.name = "RKD_SHOPIFY_ACCESS_TOKEN",
+       .section = kShop,
+       .description = "The Admin API access token of the shop's custom app (scopes read_orders, read_customers); "
+                      "sent only to RKD_SHOPIFY_SHOP_URL, never shown.",
+       .parser = Text(&Config::shopify_access_token),
+       .secret = true},
+      {.name = "RKD_SHOPIFY_API_VERSION",
+       .section = kShop,
+       .description = "The Admin REST API version the sync asks for.",
+       .parser = Text(&Config::shopify_api_version)},
+      {.name = "RKD_WOOCOMMERCE_URL",
+       .section = kShop,
+       .description = "The WooCommerce shop's site that `rekindle sync woocommerce` reads from, through its REST API "
+                      "(/wp-json/wc/v3).",
+       .parser = ShopUrl(&Config::woocommerce_url)},
+      {.name = "RKD_WOOCOMMERCE_CONSUMER_KEY",
+       .section = kShop,
+       .description = "A read-only REST API key of the shop (WooCommerce > Settings > Advanced > REST API): ck_…",
+       .parser = Text(&Config::woocommerce_consumer_key),
+       .secret = true},
+      {.name = "RKD_WOOCOMMERCE_CONSUMER_SECRET",
+       .section = kShop,
+       .description = "The key's consumer secret: cs_…",
+       .parser = Text(&Config::woocommerce_consumer_secret),
+       .secret = true},
+      {.name = "RKD_SHOP_SYNC_INTERVAL_MINUTES",
+       .section = kShop,
+       .description = "How often `rekindle serve` and `rekindle api` reconcile each connected shop with its REST API "
+                      "(what changed since the last sync); 0: only when asked (`rekindle sync`, the dashboard).",
+       .parser = Int(&Config::shop_sync_interval_minutes, 0, 10080)},
 
       // Logs.
       {.name = "RKD_LOG_LEVEL",
@@ -846,6 +902,14 @@ Result<Config> LoadConfig(const std::function<const char*(const char*)>& getenv)
   c.public_url_given = !c.public_url.empty();
   if (c.public_url.empty()) c.public_url = "http://" + c.http_addr;
   if (c.outbox_dir.empty()) c.outbox_dir = c.data_dir() + "/outbox";
+  // A shop's API address and its credentials come together.
+  if (!c.shopify_shop_url.empty() && c.shopify_access_token.empty())
+    return Status::InvalidArgument("RKD_SHOPIFY_ACCESS_TOKEN is required with RKD_SHOPIFY_SHOP_URL",
+                                   "RKD_SHOPIFY_ACCESS_TOKEN");
+  if (!c.woocommerce_url.empty() && (c.woocommerce_consumer_key.empty() || c.woocommerce_consumer_secret.empty()))
+    return Status::InvalidArgument(
+        "RKD_WOOCOMMERCE_CONSUMER_KEY and RKD_WOOCOMMERCE_CONSUMER_SECRET are required with RKD_WOOCOMMERCE_URL",
+        c.woocommerce_consumer_key.empty() ? "RKD_WOOCOMMERCE_CONSUMER_KEY" : "RKD_WOOCOMMERCE_CONSUMER_SECRET");
   if (c.default_page_limit > c.max_page_limit) {
     const char* max = getenv("RKD_MAX_PAGE_LIMIT");
     if (max && *max)

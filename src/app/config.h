@@ -75,6 +75,14 @@ struct Config {
   int webhook_first_retry_ms = 5000;  // outgoing webhooks' retry schedule unit (webhook_sender.h)
   bool webhook_allow_internal = false;
   int webhook_retention_days = 30;
+  // `rekindle sync` and its schedule (shop_sync.h): each platform's REST API, where set.
+  std::string shopify_shop_url;  // https://<shop>.myshopify.com
+  std::string shopify_access_token;
+  std::string shopify_api_version = "2024-10";
+  std::string woocommerce_url;  // the WordPress site's https:// address
+  std::string woocommerce_consumer_key;
+  std::string woocommerce_consumer_secret;
+  int shop_sync_interval_minutes = 60;  // 0: only when asked
   // RKD_API_KEYS: the keys alone, and each one's name (as given in "name:key", else
   // key-<i+1>), which request logs show instead of the key.
   std::vector<std::string> api_keys;

@@ -24,12 +24,14 @@
 #include "app/pipeline_threads.h"
 #include "app/sending_setup.h"
 #include "app/shutdown_signals.h"
+#include "app/sync_command.h"
 #include "base/log.h"
 #include "db/sqlite/sqlite_backup.h"
 #include "http/access.h"
 #include "http/server.h"
 #include "http/static_files.h"
 #include "integrations/hook_applier.h"
+#include "integrations/shop_sync.h"
 #include "integrations/webhook_sender.h"
 #include "metrics/metrics.h"
 #include "metrics/metrics_endpoint.h"
@@ -192,6 +194,9 @@ int Serve(const Config& given, bool with_pipeline) {
                           .allow_internal = config.webhook_allow_internal,
                           .retention = config.webhook_retention_days * kMillisPerDay});
   RegisterWebhookRoutes(router, ctx, &webhooks, config.webhook_allow_internal);
+  // Reconciliation with the shops' REST APIs: on the schedule and when asked.
+  ShopSync shop_sync(store, clock, ShopConnectionsFromConfig(config), ShopSyncOptionsFromConfig(config));
+  RegisterShopSyncRoutes(router, ctx, &shop_sync);
   metrics.AddSource("bus", QueueGauges(bus));
   metrics.AddSource("store", StoreGauges(store, config.score.threshold, StreamProcessor::kCheckpoint));
   router.Add("GET", "/metrics", MetricsEndpoint(metrics, {config.metrics_token, config.api_keys}));
@@ -219,6 +224,7 @@ int Serve(const Config& given, bool with_pipeline) {
   if (Status st = server.Start(); !st.ok()) return Fail(st);
   shop_hooks.Start();
   webhooks.Start();
+  shop_sync.StartThread();
   PipelineThreads pipeline;
   if (with_pipeline)
     pipeline.Start({.stream = stream.get(),
@@ -457,8 +463,10 @@ int Run(int argc, char** argv) {
   auto* export_cmd = AddExportCommand(app, export_args);
   ModelArgs model_args;
   auto* model_cmd = AddModelCommand(app, model_args);
+  SyncArgs sync_args;
+  auto* sync_cmd = AddSyncCommand(app, sync_args);
   for (auto* sub : {serve, api, migrate, seed_cmd, config_cmd, stream_cmd, worker_cmd, sweep_cmd, pause_cmd, resume_cmd,
-                    backup_cmd, import_cmd, export_cmd, model_cmd})
+                    backup_cmd, import_cmd, export_cmd, model_cmd, sync_cmd})
     sub->set_version_flag("--version", std::string("rekindle ") + kVersion);
   CLI11_PARSE(app, argc, argv);
 
@@ -468,7 +476,7 @@ int Run(int argc, char** argv) {
     return 0;
   }
   // An import's and an export's stdout is their output (the summary, the rows): logs go to stderr.
-  if (import_cmd->parsed() || export_cmd->parsed() || model_cmd->parsed()) LogToStderr();
+  if (import_cmd->parsed() || export_cmd->parsed() || model_cmd->parsed() || sync_cmd->parsed()) LogToStderr();
   auto config = LoadConfig([](const char* name) { return std::getenv(name); });
   if (!config.ok()) return Fail(config.status());
   SetLogLevel(config->log_level);
@@ -487,6 +495,7 @@ int Run(int argc, char** argv) {
   if (import_cmd->parsed()) return RunImportCommand(*config, import_args, [&] { return Sweep(*config); });
   if (export_cmd->parsed()) return RunExportCommand(*config, export_args);
   if (model_cmd->parsed()) return RunModelCommand(*config, model_args);
+  if (sync_cmd->parsed()) return RunSyncCommand(*config, sync_args);
   return Serve(*config, /*with_pipeline=*/!api->parsed());
 }
 

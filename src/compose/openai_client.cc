@@ -127,9 +127,13 @@ void OpenAiClient::StartJob(std::unique_ptr<Job> job) {
   for (const std::string& h : c.headers) job->headers = curl_slist_append(job->headers, h.c_str());
   curl_easy_setopt(e, CURLOPT_URL, c.url.c_str());
   curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");  // no file://, gopher:// and the like
-  curl_easy_setopt(e, CURLOPT_POST, 1L);
-  curl_easy_setopt(e, CURLOPT_POSTFIELDS, c.body.c_str());
-  curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(c.body.size()));
+  if (c.get) {
+    curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+  } else {
+    curl_easy_setopt(e, CURLOPT_POST, 1L);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, c.body.c_str());
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(c.body.size()));
+  }
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, job->headers);
   curl_easy_setopt(e, CURLOPT_USERAGENT, "rekindle/0.1 (libcurl)");
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);

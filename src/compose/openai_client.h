@@ -25,6 +25,7 @@ namespace rkd {
 struct HttpCall {
   std::string url;
   std::string body;                           // sent as POST application/json
+  bool get = false;                           // a GET instead (body unused): a REST API's pages
   std::vector<std::string> headers;           // "Name: value"
   int64_t tokens = 0;                         // charged to the tokens-per-minute limit
   std::chrono::milliseconds timeout{30'000};  // the whole exchange, once started

@@ -34,6 +34,7 @@
 #include "domain/journey.h"
 #include "domain/order.h"
 #include "domain/shop_settings.h"
+#include "domain/shop_sync.h"
 #include "domain/user.h"
 #include "domain/user_change.h"
 #include "domain/webhook.h"
@@ -416,6 +417,16 @@ class Store {
   virtual Result<std::vector<HookDelivery>> ListHookDeliveries(const std::string& source, int limit) = 0;
   // The order with the shop's order number `external_id` (NotFound when none).
   virtual Result<Order> GetOrderByExternalId(const std::string& external_id) = 0;
+
+  // Reconciliation with a shop's REST API (issue 17). Begins a run of `source`'s sync:
+  // the platform's state with its cursors, running and leased to the caller until
+  // now + `lease`; nullopt while another run's lease holds.
+  virtual Result<std::optional<ShopSyncState>> BeginShopSync(const std::string& source, const std::string& trigger,
+                                                             Millis lease) = 0;
+  // Writes a run's state as it goes (after each page) and as it ends.
+  virtual Status SaveShopSync(const ShopSyncState& state) = 0;
+  // Every platform synced at least once, by source.
+  virtual Result<std::vector<ShopSyncState>> ListShopSyncs() = 0;
 
   // Outgoing webhooks (issue 17). The store itself writes a pending delivery for each
   // subscribed endpoint in the transaction of the change it reports (an email SENT,

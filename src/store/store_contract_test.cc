@@ -1700,6 +1700,44 @@ TEST_P(StoreContractTest, ACancelledOrRefundedOrderLeavesTheFiguresAndItsConvers
   EXPECT_EQ(store_->GetUserByExternalId("C")->order_count, 1);
 }
 
+TEST_P(StoreContractTest, ShopSyncsRunOneAtATimeUnderALeaseAndKeepTheirCursors) {
+  EXPECT_TRUE(store_->ListShopSyncs()->empty());
+  auto begun = store_->BeginShopSync("shopify", "cli", 60'000);
+  ASSERT_TRUE(begun.ok()) << begun.status().ToString();
+  ASSERT_TRUE(*begun);
+  EXPECT_EQ(((*begun)->status), "running");
+  EXPECT_EQ((*begun)->trigger, "cli");
+  EXPECT_EQ((*begun)->started_at, clock_.Now());
+  EXPECT_EQ((*begun)->orders_cursor, "");
+  EXPECT_FALSE(*store_->BeginShopSync("shopify", "api", 60'000)) << "leased: another run must wait";
+  EXPECT_TRUE(*store_->BeginShopSync("woocommerce", "api", 60'000)) << "another platform is another run";
+
+  ShopSyncState s = **begun;
+  s.orders_cursor = "2026-03-01T10:00:00.000Z";
+  s.progress = {.pages = 3, .fetched = 600, .imported = 590, .updated = 5, .unchanged = 5, .rejected = 0};
+  s.status = "succeeded";
+  s.finished_at = s.last_success_at = clock_.Now() + 5;
+  s.lease_until.reset();
+  ASSERT_TRUE(store_->SaveShopSync(s).ok());
+  auto all = store_->ListShopSyncs();
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].source, "shopify");
+  EXPECT_EQ((*all)[0].progress.fetched, 600);
+  EXPECT_EQ((*all)[0].last_success_at, clock_.Now() + 5);
+
+  // A new run restarts the progress, keeps the cursors and the last success.
+  clock_.Advance(1000);
+  auto next = store_->BeginShopSync("shopify", "schedule", 60'000);
+  ASSERT_TRUE(next.ok() && *next);
+  EXPECT_EQ((*next)->orders_cursor, "2026-03-01T10:00:00.000Z");
+  EXPECT_EQ((*next)->progress.fetched, 0);
+  EXPECT_EQ((*next)->last_success_at, s.last_success_at);
+  EXPECT_FALSE((*next)->finished_at);
+  // Its process dies: once the lease runs out, another may begin.
+  clock_.Advance(60'001);
+  EXPECT_TRUE(*store_->BeginShopSync("shopify", "api", 60'000));
+}
+
 TEST_P(StoreContractTest, HookDeliveriesAreRecordedOnceClaimedUnderALeaseAndFinished) {
   HookDelivery d{.hook_id = "h1",
                  .source = "shopify",

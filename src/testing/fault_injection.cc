@@ -203,6 +203,12 @@ Status FaultyStore::FinishHookDelivery(const std::string& hook_id, const std::st
 Result<std::vector<HookDelivery>> FaultyStore::ListHookDeliveries(const std::string& source, int limit) {
   RKD_FORWARD(ListHookDeliveries, inner_.ListHookDeliveries(source, limit));
 }
+Result<std::optional<ShopSyncState>> FaultyStore::BeginShopSync(const std::string& source, const std::string& trigger,
+                                                                Millis lease) {
+  RKD_FORWARD(BeginShopSync, inner_.BeginShopSync(source, trigger, lease));
+}
+Status FaultyStore::SaveShopSync(const ShopSyncState& state) { RKD_FORWARD(SaveShopSync, inner_.SaveShopSync(state)); }
+Result<std::vector<ShopSyncState>> FaultyStore::ListShopSyncs() { RKD_FORWARD(ListShopSyncs, inner_.ListShopSyncs()); }
 Result<Order> FaultyStore::GetOrderByExternalId(const std::string& external_id) {
   RKD_FORWARD(GetOrderByExternalId, inner_.GetOrderByExternalId(external_id));
 }

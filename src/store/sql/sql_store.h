@@ -54,6 +54,10 @@ class SqlStore : public Store {
   Result<std::vector<HookDelivery>> ClaimHookDeliveries(Millis lease, int limit) override;
   Status FinishHookDelivery(const std::string& hook_id, const std::string& status, const std::string& error) override;
   Result<std::vector<HookDelivery>> ListHookDeliveries(const std::string& source, int limit) override;
+  Result<std::optional<ShopSyncState>> BeginShopSync(const std::string& source, const std::string& trigger,
+                                                     Millis lease) override;  // shop_sync_store.cc
+  Status SaveShopSync(const ShopSyncState& state) override;
+  Result<std::vector<ShopSyncState>> ListShopSyncs() override;
   Result<Order> GetOrderByExternalId(const std::string& external_id) override;
   Status CreateWebhookEndpoint(const WebhookEndpoint& endpoint) override;  // webhook_store.cc
   Result<std::vector<WebhookEndpoint>> ListWebhookEndpoints() override;
