@@ -63,7 +63,10 @@ describe('apiRequest', () => {
       { error: 'conflict', message: 'a Shopify sync is already running', field: 'source' },
     ];
     for (const body of answers) {
-      vi.stubGlobal('fetch', vi.fn(() => Promise.resolve(new Response(JSON.stringify(body), { status: 409 }))));
+      vi.stubGlobal(
+        'fetch',
+        vi.fn(() => Promise.resolve(new Response(JSON.stringify(body), { status: 409 }))),
+      );
       await expect(apiRequest('/api/integrations/sync/shopify', { method: 'POST' })).rejects.toMatchObject({
         status: 409,
         code: 'conflict',

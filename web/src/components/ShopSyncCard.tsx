@@ -34,12 +34,7 @@ export function ShopSyncCard({
   if (!sync.configured) {
     const settings = SYNC_SETTINGS[sync.source] ?? [];
     return (
-      <section
-        className="sync-card"
-        aria-labelledby={headingId}
-        data-source={sync.source}
-        data-status="unconfigured"
-      >
+      <section className="sync-card" aria-labelledby={headingId} data-source={sync.source} data-status="unconfigured">
         <div className="sync-card__header">
           <h3 id={headingId}>{sync.name}</h3>
           <span className="badge badge--muted">Not configured</span>

@@ -74,8 +74,7 @@ export function shopSyncRoutes(state: ShopSyncState): Record<string, Handler> {
     'GET /api/integrations/sync': () => ok(state.syncs),
     'POST /api/integrations/sync/:source': (req) => {
       const sync = state.syncs.find((s) => s.source === req.params.source);
-      if (!sync || !sync.configured)
-        return fail(404, 'not_found', `${req.params.source} is not configured for sync`);
+      if (!sync || !sync.configured) return fail(404, 'not_found', `${req.params.source} is not configured for sync`);
       if (sync.status === 'running') return fail(409, 'conflict', `a ${sync.name} sync is already running`);
       const started: ShopSync = {
         ...sync,
