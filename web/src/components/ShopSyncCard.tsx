@@ -24,7 +24,7 @@ export function ShopSyncCard({
   onSyncNow,
 }: {
   sync: ShopSync;
-  /** "Sync now" was pressed and the server has not answered yet. */
+  /** A "Sync now" is on its way and the server has not answered yet: the button waits. */
   starting: boolean;
   onSyncNow: () => void;
 }) {
@@ -62,13 +62,7 @@ export function ShopSyncCard({
   const took = syncTookWords(sync.startedAt, sync.finishedAt);
   const cursors = cursorWords(sync.cursors);
   return (
-    <section
-      className="sync-card"
-      aria-labelledby={headingId}
-      aria-busy={running || undefined}
-      data-source={sync.source}
-      data-status={sync.status}
-    >
+    <section className="sync-card" aria-labelledby={headingId} data-source={sync.source} data-status={sync.status}>
       <div className="sync-card__header">
         <h3 id={headingId}>{sync.name}</h3>
         <span className={`badge badge--${syncStatusTone(sync.status)}`}>{syncStatusWords(sync.status)}</span>
@@ -87,11 +81,10 @@ export function ShopSyncCard({
           <code>{sync.shopUrl}</code>
         </p>
       )}
-      {running && (
-        <p className="small muted" role="status" id={`${headingId}-running`}>
-          {sync.startedAt ? `Syncing since ${formatTime(sync.startedAt)}…` : 'Syncing…'}
-        </p>
-      )}
+      {/* Always there, so screen readers hear the line when a run starts. */}
+      <p className="small muted sync-card__status" role="status" id={`${headingId}-running`}>
+        {running ? (sync.startedAt ? `Syncing since ${formatTime(sync.startedAt)}…` : 'Syncing…') : ''}
+      </p>
       {sync.status === 'failed' && (
         <p className="form-error" role="alert">
           The last sync failed: {syncErrorWords(sync)}

@@ -320,7 +320,8 @@ function ShopSyncSection() {
             <ShopSyncCard
               key={s.source}
               sync={s}
-              starting={start.isPending && start.variables === s.source}
+              // One start at a time: each answer's notice is then the one shown.
+              starting={start.isPending}
               onSyncNow={() => onSyncNow(s)}
             />
           ))}
