@@ -1,19 +1,22 @@
 import { useQuery } from '@tanstack/react-query';
 import { useId, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { incomingDeliveriesQuery } from '../api/integrations/queries';
-import { INCOMING_SOURCES } from '../api/integrations/types';
+import { useStartShopSync } from '../api/integrations/mutations';
+import { incomingDeliveriesQuery, shopSyncsQuery } from '../api/integrations/queries';
+import { INCOMING_SOURCES, type ShopSync } from '../api/integrations/types';
 import { useCreateWebhook, useDeleteWebhook, useReplayDelivery } from '../api/webhooks/mutations';
 import { webhookDeliveriesQuery, webhookEndpointsQuery, webhookEventsQuery } from '../api/webhooks/queries';
 import { WEBHOOK_DELIVERY_STATUSES, type WebhookEndpoint } from '../api/webhooks/types';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ConnectShopNote, VerifyingDeliveriesNote } from '../components/IntegrationNotes';
 import { IncomingDeliveriesTable } from '../components/IncomingDeliveriesTable';
+import { ShopSyncCard } from '../components/ShopSyncCard';
 import { Empty, errorMessage, Loading, NotAvailable, QueryError } from '../components/StatusViews';
 import { WebhookForm } from '../components/WebhookForm';
 import { WebhookSecretPanel } from '../components/WebhookSecretPanel';
 import { WebhookDeliveriesTable, WebhookEndpointsTable } from '../components/WebhookTables';
 import { notify } from '../lib/notices';
+import { isSyncConflict } from '../lib/shopSync';
 import { usePageTitle } from '../lib/usePageTitle';
 import {
   OUTGOING_STATUS_WORDS,
@@ -29,8 +32,9 @@ export const DELIVERIES_LIMIT = 50;
 
 /**
  * Integrations (issue 17): the outgoing webhooks (endpoints, their one-time secrets, and
- * the deliveries to them, replayable) and the incoming deliveries from the shop's
- * platforms. The filters are kept in the URL.
+ * the deliveries to them, replayable), how each shop platform is kept in step with
+ * Rekindle (its reconciliation runs, and "Sync now"), and the incoming deliveries from
+ * the shop's platforms. The filters are kept in the URL.
  */
 export function IntegrationsPage() {
   usePageTitle('Integrations');
@@ -44,12 +48,13 @@ export function IntegrationsPage() {
       <header className="page__header">
         <h1>Integrations</h1>
         <p className="page__lead">
-          Where Rekindle tells other systems what it does (outgoing webhooks), and what your shop tells Rekindle
-          (incoming deliveries).
+          Where Rekindle tells other systems what it does (outgoing webhooks), how it keeps in step with your shop, and
+          what your shop tells Rekindle (incoming deliveries).
         </p>
       </header>
       <WebhooksSection />
       <OutgoingDeliveriesSection filters={filters} onFilters={setFilters} />
+      <ShopSyncSection />
       <IncomingDeliveriesSection filters={filters} onFilters={setFilters} />
     </div>
   );
@@ -264,6 +269,63 @@ function OutgoingDeliveriesSection({
             replay.mutate(d.deliveryId, { onSuccess: () => notify(`The ${d.type} delivery will be sent again.`) })
           }
         />
+      )}
+    </section>
+  );
+}
+
+function ShopSyncSection() {
+  const syncs = useQuery(shopSyncsQuery());
+  const start = useStartShopSync();
+
+  function onSyncNow(sync: ShopSync) {
+    start.mutate(sync.source, {
+      onSuccess: () => notify(`${sync.name}: sync started.`),
+      onError: (error) =>
+        notify(
+          isSyncConflict(error)
+            ? `${sync.name}: a sync is already running.`
+            : `${sync.name}: the sync did not start: ${errorMessage(error)}`,
+        ),
+    });
+  }
+
+  return (
+    <section className="panel" aria-labelledby="sync-heading">
+      <div className="panel__header">
+        <h2 id="sync-heading">Keeping in step</h2>
+      </div>
+      <p className="muted">
+        Webhooks can be lost: Rekindle also reads what changed in your shop (orders and customers) on a schedule, and
+        when asked, so it misses nothing.
+      </p>
+      {syncs.isPending ? (
+        <Loading label="Loading the shop syncs…" />
+      ) : syncs.isError ? (
+        <QueryError
+          title="Could not load the shop syncs"
+          error={syncs.error}
+          onRetry={() => void syncs.refetch()}
+          notFound={
+            <NotAvailable title="Keeping in step is not available yet">
+              This server does not offer <code>/api/integrations/sync</code> yet.
+            </NotAvailable>
+          }
+        />
+      ) : syncs.data.length === 0 ? (
+        <Empty>This server reconciles with no shop platform.</Empty>
+      ) : (
+        <div className="sync-cards">
+          {syncs.data.map((s) => (
+            <ShopSyncCard
+              key={s.source}
+              sync={s}
+              // One start at a time: each answer's notice is then the one shown.
+              starting={start.isPending}
+              onSyncNow={() => onSyncNow(s)}
+            />
+          ))}
+        </div>
       )}
     </section>
   );
