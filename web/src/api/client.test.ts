@@ -57,25 +57,6 @@ describe('apiRequest', () => {
     });
   });
 
-  it('reads an error object and a flat error whose `error` is the code beside a `message` alike', async () => {
-    const answers = [
-      { error: { code: 'conflict', message: 'a Shopify sync is already running', field: 'source' } },
-      { error: 'conflict', message: 'a Shopify sync is already running', field: 'source' },
-    ];
-    for (const body of answers) {
-      vi.stubGlobal(
-        'fetch',
-        vi.fn(() => Promise.resolve(new Response(JSON.stringify(body), { status: 409 }))),
-      );
-      await expect(apiRequest('/api/integrations/sync/shopify', { method: 'POST' })).rejects.toMatchObject({
-        status: 409,
-        code: 'conflict',
-        message: 'a Shopify sync is already running',
-        field: 'source',
-      });
-    }
-  });
-
   it('makes an ApiError of a response that is not an envelope', async () => {
     vi.stubGlobal(
       'fetch',

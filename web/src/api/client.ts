@@ -144,13 +144,9 @@ async function readEnvelope(res: Response): Promise<Envelope> {
   }
 }
 
-function errorFrom(res: Response, env: Envelope & { message?: unknown }): ApiError {
+function errorFrom(res: Response, env: Envelope): ApiError {
   // The envelope's error is a string beside `code` and `field`; an error object
-  // ({"error": {"code", "message", "field"}}) is read the same way, and so is a flat one
-  // whose `error` is the code beside a `message` ({"error": "conflict", "message": …}).
-  if (typeof env.error === 'string' && typeof env.message === 'string' && env.code === undefined) {
-    return errorFrom(res, { code: env.error, error: env.message, field: env.field });
-  }
+  // ({"error": {"code", "message", "field"}}) is read the same way.
   const nested: Envelope & { message?: unknown } = typeof env.error === 'object' && env.error !== null ? env.error : {};
   const text = typeof env.error === 'string' ? env.error : nested.message;
   const message =
