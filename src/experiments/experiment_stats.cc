@@ -39,14 +39,16 @@ MeanSe RevenueMeanSe(const VariantCounts& v) {
 // The posterior of a revenue mean: Normal(mean, se) with se kept off 0 (see the header).
 double PosteriorSe(const MeanSe& m) { return std::max(m.se, 1e-9 * (1 + std::abs(m.mean))); }
 
-std::vector<double> MonteCarloBest(const std::vector<VariantCounts>& variants, Metric metric,
-                                   const StatsOptions& options) {
+}  // namespace
+
+std::vector<double> ShareOfDrawsBest(const std::vector<VariantCounts>& variants, Metric metric, int draws,
+                                     uint64_t seed) {
   const size_t k = variants.size();
   std::vector<MeanSe> revenue(k);
   for (size_t i = 0; i < k; ++i) revenue[i] = RevenueMeanSe(variants[i]);
-  PosteriorRng rng(options.seed);
+  PosteriorRng rng(seed);
   std::vector<double> wins(k, 0);
-  const int draws = std::max(1, options.draws);
+  draws = std::max(1, draws);
   for (int d = 0; d < draws; ++d) {
     size_t best = 0;
     double best_value = -std::numeric_limits<double>::infinity();
@@ -65,8 +67,6 @@ std::vector<double> MonteCarloBest(const std::vector<VariantCounts>& variants, M
   for (double& w : wins) w /= draws;
   return wins;
 }
-
-}  // namespace
 
 double NormalQuantile(double p) { return boost::math::quantile(boost::math::normal_distribution<double>(), p); }
 double NormalCdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
@@ -167,7 +167,7 @@ Result<std::vector<double>> ProbabilityBest(const std::vector<VariantCounts>& va
       if (v.recipients < 2) return std::vector<double>(k, 1.0 / static_cast<double>(k));
     }
   }
-  if (k > 2) return MonteCarloBest(variants, metric, options);
+  if (k > 2) return ShareOfDrawsBest(variants, metric, options.draws, options.seed);
   const VariantCounts &a = variants[0], &b = variants[1];
   double b_best;
   if (metric == Metric::kRate) {

@@ -79,6 +79,12 @@ Result<std::vector<VariantStats>> ComputeExperimentStats(const std::vector<Varia
 Result<std::vector<double>> ProbabilityBest(const std::vector<VariantCounts>& variants, Metric metric,
                                             const StatsOptions& options = {});
 
+// The share of `draws` joint posterior draws (seeded) in which each variant's sample is the
+// largest: the Monte Carlo probability of being best, and the bandit's Thompson shares.
+// Requires valid counts and, for revenue, at least 2 recipients in every variant.
+std::vector<double> ShareOfDrawsBest(const std::vector<VariantCounts>& variants, Metric metric, int draws,
+                                     uint64_t seed);
+
 // The building blocks, exposed for their tests. z is the two-sided normal quantile (1.96 for 95%).
 inline constexpr double kZ95 = 1.959963984540054;
 Interval WilsonInterval(int64_t successes, int64_t n, double z = kZ95);
