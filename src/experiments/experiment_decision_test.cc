@@ -52,6 +52,21 @@ TEST(ExperimentDecisionTest, A95PercentLeadEarlyIsNotEnough) {
   EXPECT_NEAR(d->probability_best[1], 0.9244804, 1e-6);
 }
 
+TEST(ExperimentDecisionTest, RevenueIsDecidedOnTheMeanPerRecipient) {
+  // Means 1.0 and 2.0 per recipient, s² = 100 each (sum of squares 4,999 * 100 + 5,000 * mean²): z = 1 / sqrt(2 * 100 /
+  // 5,000) = 5, P(B best) = Phi(5) = 0.99999971 (Python) > 0.9875; on the rate (the same 100 conversions) no winner.
+  const std::vector<VariantCounts> v = {{5'000, 100, 5'000, 504'900}, {5'000, 100, 10'000, 519'900}};
+  DecisionOptions o;
+  o.metric = Metric::kRevenue;
+  const Result<ExperimentDecision> d = DecideExperiment(v, o);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->state, DecisionState::kWinner);
+  EXPECT_EQ(d->winner, 1);
+  EXPECT_NEAR(d->probability_best[1], 0.9999997, 1e-7);
+  const Result<ExperimentDecision> by_rate = DecideExperiment(v);
+  EXPECT_EQ(by_rate->state, DecisionState::kNoWinnerYet);
+}
+
 TEST(ExperimentDecisionTest, InvalidOptionsAreRejected) {
   const std::vector<VariantCounts> v = {{600, 30, 0, 0}, {600, 30, 0, 0}};
   std::vector<DecisionOptions> bad(4);
