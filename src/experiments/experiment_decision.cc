@@ -7,6 +7,8 @@
 namespace rkd {
 namespace {
 
+constexpr double kAlphaMargin = 0.8;
+
 // 5000 -> "5,000".
 std::string WithThousands(int64_t n) {
   std::string digits = std::to_string(n < 0 ? -n : n), out;
@@ -33,7 +35,7 @@ std::string Percent(double p, int min_decimals) {
 std::string VariantLetter(int index) { return std::string(1, static_cast<char>('A' + index)); }
 
 double RequiredProbability(const DecisionOptions& options, int variants, double recipients) {
-  const double alpha = 1 - options.threshold;
+  const double alpha = kAlphaMargin * (1 - options.threshold);
   const double c = NormalQuantile(1 - alpha / (2.0 * std::max(2, variants)));
   if (!(recipients > 0)) return 1;
   const double ratio = std::max(1.0, static_cast<double>(options.planned_recipients) / recipients);
