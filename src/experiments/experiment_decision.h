@@ -33,7 +33,7 @@
 //
 // Limits: past planned_recipients the bar stays at Phi(c), so each later look adds some error:
 // stop or re-plan the experiment there. For three to five variants the split of alpha over k
-// is conservative (3 variants, a look every 100: 0.6% false winners in 1,000 A/A runs,
+// is conservative (3 variants, a look every 100: 0.4% false winners in 1,000 A/A runs,
 // measured outside the tests, as Monte Carlo is too slow for CI). With a bandit's unequal,
 // adaptive allocation the error is not simulated.
 //
