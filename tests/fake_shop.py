@@ -51,11 +51,15 @@ class FakeShop:
         self.fail_next = []
         self.delay = 0.0
         self.next_link_host = None
-        self.cursors = {}  # page_info -> (records, offset, limit, path)
+        self.cursors = {}  # page_info -> (records, offset)
+        self.listings = {}  # WooCommerce: (resource, modified_after) -> its records in order
         shop = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go in two writes: without this, Nagle's algorithm and the
+            # client's delayed ACK hold each kept-alive answer 40 ms (real servers set it too).
+            disable_nagle_algorithm = True
 
             def do_GET(self):
                 url = urllib.parse.urlsplit(self.path)
@@ -121,16 +125,22 @@ class FakeShop:
                 page = int(query.get("page", ["1"])[0])
                 if per_page > 100:
                     return self.answer(400, {"code": "rest_invalid_param", "message": "Invalid parameter(s): per_page"})
+                key = (resource, query.get("modified_after", [""])[0])
                 with shop.lock:
-                    table = shop.woo_orders if resource == "orders" else shop.woo_customers
-                    records = list(table.values())
-                if resource == "orders":
-                    if "modified_after" in query:
-                        since = parse_time(query["modified_after"][0])
-                        records = [r for r in records if parse_time(r["date_modified_gmt"]) > since]
-                    records.sort(key=lambda r: (parse_time(r["date_modified_gmt"]), r["id"]))
-                else:
-                    records.sort(key=lambda r: r["id"])
+                    records = shop.listings.get(key)
+                    if records is None:  # listed once per query until the data changes
+                        table = shop.woo_orders if resource == "orders" else shop.woo_customers
+                        records = list(table.values())
+                if key not in shop.listings:
+                    if resource == "orders":
+                        if key[1]:
+                            since = parse_time(key[1])
+                            records = [r for r in records if parse_time(r["date_modified_gmt"]) > since]
+                        records.sort(key=lambda r: (parse_time(r["date_modified_gmt"]), r["id"]))
+                    else:
+                        records.sort(key=lambda r: r["id"])
+                    with shop.lock:
+                        shop.listings[key] = records
                 pages = max(1, -(-len(records) // per_page))
                 headers = {"X-WP-Total": str(len(records)), "X-WP-TotalPages": str(pages)}
                 if page < pages:
@@ -187,6 +197,7 @@ class FakeShop:
                  "refunds": []}
         with self.lock:
             self.woo_orders[order_id] = order
+            self.listings.clear()
         return order
 
     def woo_customer(self, customer_id, email, created, modified=None):
@@ -194,6 +205,7 @@ class FakeShop:
                     "date_created_gmt": gmt(created), "date_modified_gmt": gmt(modified or created), "role": "customer"}
         with self.lock:
             self.woo_customers[customer_id] = customer
+            self.listings.clear()
         return customer
 
     def requests_to(self, fragment):

@@ -33,7 +33,7 @@ namespace rkd {
 
 struct ShopSyncOptions {
   Millis interval = 0;  // the schedule; 0: only when asked
-  Millis lease = 5 * 60'000;
+  Millis lease = Millis{5} * 60'000;
   double at_risk_below = 40;                    // the score threshold the store's refresh counts against
   int max_tries = 5;                            // a page's attempts before the run fails
   std::chrono::milliseconds first_retry{1000};  // doubled at each retry, up to 30 s
