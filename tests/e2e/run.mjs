@@ -388,6 +388,30 @@ function startReceiver() {
 }
 
 /**
+ * A Shopify shop's Admin REST API on loopback, as `rekindle sync` reads it: the access
+ * token in X-Shopify-Access-Token, `customers.json` and `orders.json` answered in one page
+ * each (wrapped as Shopify wraps them). Keeps each request's path.
+ */
+function startShopifyShop(token, customers, orders) {
+  return new Promise((resolve, reject) => {
+    const requests = [];
+    const server = http.createServer((req, res) => {
+      requests.push(req.url);
+      const answer = (status, body) => res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+      if (req.headers['x-shopify-access-token'] !== token) return answer(401, { errors: '[API] Invalid API key or access token' });
+      if (/^\/admin\/api\/[^/]+\/customers\.json/.test(req.url)) return answer(200, { customers });
+      if (/^\/admin\/api\/[^/]+\/orders\.json/.test(req.url)) return answer(200, { orders });
+      return answer(404, { errors: 'Not Found' });
+    });
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      resolve({ url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((done) => server.close(() => done())) });
+    });
+  });
+}
+
+/**
  * Checks a delivery as a receiver would (Standard Webhooks): `webhook-signature` holds
  * `v1,<base64 HMAC-SHA256 of "id.timestamp.body">` keyed by the bytes of the base64 after
  * `whsec_`; several space-separated signatures may be sent (a rotation), one must match.
@@ -1386,6 +1410,51 @@ const scenarios = [
         check(!left.some((e) => e.endpointId === endpoint.endpointId), 'the endpoint is still listed after Delete');
       } finally {
         await receiver.close();
+        await stopServer(servers.at(-1));
+      }
+    },
+  },
+  {
+    name: 'integrations: Sync now brings a Shopify shop\'s customer and order in, and the card shows the run',
+    async run({ page }) {
+      const token = 'shpat_e2e_token_0123456789';
+      const at = new Date(Date.now() - 3 * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
+      const customer = { id: 4242, email: 'synced@example.com', first_name: 'Sync', last_name: 'Shopper', created_at: at, updated_at: at };
+      const order = {
+        id: 990001, email: 'synced@example.com', created_at: at, processed_at: at, updated_at: at,
+        total_price: '64.00', current_total_price: '64.00', financial_status: 'paid', cancelled_at: null,
+        customer: { id: 4242, email: 'synced@example.com', first_name: 'Sync', last_name: 'Shopper' },
+        line_items: [{ id: 1, product_id: 7, title: 'Linen Shirt', price: '64.00', quantity: 1 }],
+      };
+      const shop = await startShopifyShop(token, [customer], [order]);
+      migrate('sync.db');
+      const base = await startServer('sync', 'sync.db', {
+        RKD_SHOPIFY_SHOP_URL: shop.url,
+        RKD_SHOPIFY_ACCESS_TOKEN: token,
+        RKD_SHOP_SYNC_INTERVAL_MINUTES: '0',
+      });
+      try {
+        await openThroughNav(page, base, 'Integrations');
+        const card = page.getByRole('region', { name: 'Shopify', exact: true });
+        await card.getByRole('button', { name: 'Sync now' }).click();
+        await until(
+          async () => (await card.getAttribute('data-status')) === 'succeeded',
+          20_000,
+          () => 'the Shopify card never shows a succeeded sync',
+        );
+        const text = await card.innerText();
+        check(!text.includes(token), 'the access token is shown on the page');
+        const imported = (await card.locator('dd[data-count="imported"]').innerText()).trim();
+        check(imported === '2', `the card counts ${imported} imported (a customer and an order), not 2`);
+        check(shop.requests.some((r) => r.startsWith('/admin/api/') && r.includes('orders.json')), 'the shop was never asked for its orders');
+        const woo = page.getByRole('region', { name: 'WooCommerce', exact: true });
+        await woo.getByText('RKD_WOOCOMMERCE_URL').first().waitFor();
+        check((await woo.getByRole('button', { name: 'Sync now' }).count()) === 0, 'an unconfigured platform offers Sync now');
+        await shot(page, 'integrations-sync');
+        const { data: users } = await api(base, '/api/users?externalId=4242');
+        check(users.length === 1 && users[0].orderCount === 1 && users[0].totalSpent === 64, `the synced client is ${JSON.stringify(users)}`);
+      } finally {
+        await shop.close();
         await stopServer(servers.at(-1));
       }
     },
