@@ -88,12 +88,39 @@ std::string FirstPageUrl(const ShopConnection& c, ShopResource r, Millis cursor)
 }
 
 std::optional<std::string> LinkNext(const std::string& link) {
-  // <url>; rel="next", <url>; rel="previous"
-  static const std::regex kLink(R"re(<([^>]*)>\s*((?:;\s*[a-zA-Z]+\s*=\s*(?:"[^"]*"|[^;,]*)\s*)*))re");
-  static const std::regex kRelNext(R"re(;\s*rel\s*=\s*"?([^";,]*\s)?next(\s[^";,]*)?"?)re");
-  for (auto it = std::sregex_iterator(link.begin(), link.end(), kLink); it != std::sregex_iterator(); ++it) {
-    const std::string params = (*it)[2].str();
-    if (std::regex_search(params, kRelNext)) return (*it)[1].str();
+  // <url>; rel="next", <url>; rel="previous"; read by hand, not with std::regex, whose
+  // recursion a long hostile header could drive off the stack.
+  size_t at = 0;
+  while ((at = link.find('<', at)) != std::string::npos) {
+    const size_t close = link.find('>', at);
+    if (close == std::string::npos) return std::nullopt;
+    const std::string url = link.substr(at + 1, close - at - 1);
+    // The parameters run to the next link: a ',' outside quotes.
+    size_t end = close + 1;
+    bool quoted = false;
+    for (; end < link.size() && (quoted || link[end] != ','); ++end)
+      if (link[end] == '"') quoted = !quoted;
+    std::string params = link.substr(close + 1, end - close - 1);
+    for (char& ch : params) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    // rel's value: one token or a quoted, space-separated list.
+    for (size_t rel = params.find("rel"); rel != std::string::npos; rel = params.find("rel", rel + 3)) {
+      size_t v = params.find_first_not_of(" \t", rel + 3);
+      if (v == std::string::npos || params[v] != '=') continue;
+      v = params.find_first_not_of(" \t", v + 1);
+      if (v == std::string::npos) break;
+      std::string value;
+      if (params[v] == '"') {
+        value = params.substr(v + 1, params.find('"', v + 1) - v - 1);
+      } else {
+        value = params.substr(v, params.find_first_of("; \t", v) - v);
+      }
+      for (size_t from = 0; from <= value.size();) {
+        const size_t space = std::min(value.find(' ', from), value.size());
+        if (value.compare(from, space - from, "next") == 0) return url;
+        from = space + 1;
+      }
+    }
+    at = end;
   }
   return std::nullopt;
 }
@@ -109,16 +136,20 @@ Result<ShopPage> ReadShopPage(const ShopConnection& c, ShopResource r, const std
         c.name + " answered " + url + " with something other than a list of " + ResourceName(r), "body");
   ShopPage page;
   page.records.assign(list->begin(), list->end());
-  if (auto it = headers.find("link"); it != headers.end()) page.next_url = LinkNext(it->second);
-  if (!page.next_url && !IsShopify(c) && !page.records.empty()) {
-    // No Link header (a proxy may drop it): the page number, up to X-WP-TotalPages.
+  if (IsShopify(c)) {
+    if (auto it = headers.find("link"); it != headers.end()) page.next_url = LinkNext(it->second);
+  } else if (!page.records.empty()) {
+    // WooCommerce's pages are numbered: the next is ours to make (its Link header names
+    // the site as WordPress knows it, which behind a proxy may not be the address used).
+    // Up to X-WP-TotalPages; without it, while pages come full.
     static const std::regex kPage(R"(([?&]page=)([0-9]{1,9}))");
     std::smatch m;
-    auto total = headers.find("x-wp-totalpages");
-    if (total != headers.end() && std::regex_search(url, m, kPage)) {
+    if (std::regex_search(url, m, kPage)) {
       const long current = std::stol(m[2].str());
-      if (current < std::atol(total->second.c_str()))
-        page.next_url = m.prefix().str() + m[1].str() + std::to_string(current + 1) + m.suffix().str();
+      auto total = headers.find("x-wp-totalpages");
+      const bool more = total != headers.end() ? current < std::atol(total->second.c_str())
+                                               : static_cast<int>(page.records.size()) >= c.page_size;
+      if (more) page.next_url = m.prefix().str() + m[1].str() + std::to_string(current + 1) + m.suffix().str();
     }
   }
   if (page.next_url && Origin(*page.next_url) != Origin(c.url))

@@ -41,6 +41,17 @@ TEST(ShopRestApi, LinkNextIsFoundAmongTheRelations) {
   EXPECT_EQ(LinkNext(R"(<https://a/n?page=3>; rel=next)"), "https://a/n?page=3");
   EXPECT_EQ(LinkNext(""), std::nullopt);
   EXPECT_EQ(LinkNext("garbage; rel=next"), std::nullopt);
+  EXPECT_EQ(LinkNext(R"(<https://a/n?x=1>; title="a, b"; rel="prefetch next")"), "https://a/n?x=1");
+  EXPECT_EQ(LinkNext(R"(<https://a/n>; rel="nextish")"), std::nullopt);
+}
+
+TEST(ShopRestApi, AHostileLinkHeaderIsReadInLinearTime) {
+  // What curl lets through (100 KB a header) and more: no recursion to run off the stack.
+  EXPECT_EQ(LinkNext("<" + std::string(1 << 20, 'a')), std::nullopt);
+  std::string many;
+  for (int i = 0; i < 50'000; ++i) many += "<https://a/p>; rel=\"prev\", ";
+  EXPECT_EQ(LinkNext(many + R"(<https://a/last>; rel=next)"), "https://a/last");
+  EXPECT_EQ(LinkNext(std::string(1 << 20, '"')), std::nullopt);
 }
 
 TEST(ShopRestApi, ShopifyPagesFollowTheLinkOnTheShopOnly) {
@@ -83,6 +94,21 @@ TEST(ShopRestApi, WooCommercePagesCountUpToTotalPagesWithoutALink) {
   ASSERT_TRUE(third.ok());
   EXPECT_EQ(third->next_url, std::nullopt);
   EXPECT_FALSE(ReadShopPage(kWoo, ShopResource::kOrders, url, {}, R"({"orders": []})").ok());
+  // Its Link header is not followed: behind a proxy it may name another address.
+  auto linked = ReadShopPage(kWoo, ShopResource::kOrders, url,
+                             {{"x-wp-totalpages", "1"}, {"link", "<http://internal:8080/x?page=2>; rel=\"next\""}},
+                             R"([{"id": 5}])");
+  ASSERT_TRUE(linked.ok()) << linked.status().message();
+  EXPECT_EQ(linked->next_url, std::nullopt);
+  // Without X-WP-TotalPages (a proxy dropped it): on while the pages come full.
+  nlohmann::json hundred = nlohmann::json::array();
+  for (int i = 0; i < 100; ++i) hundred.push_back({{"id", i}});
+  auto more = ReadShopPage(kWoo, ShopResource::kOrders, url, {}, hundred.dump());
+  ASSERT_TRUE(more.ok());
+  EXPECT_TRUE(more->next_url);
+  auto short_page = ReadShopPage(kWoo, ShopResource::kOrders, url, {}, R"([{"id": 1}])");
+  ASSERT_TRUE(short_page.ok());
+  EXPECT_EQ(short_page->next_url, std::nullopt);
 }
 
 TEST(ShopRestApi, RecordsReadAsTheirWebhooks) {
