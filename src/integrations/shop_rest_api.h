@@ -4,8 +4,8 @@
 // page, in updated_at order from `updated_at_min`; the next page in the `Link` header's
 // rel="next" with its page_info). WooCommerce: `/wp-json/wc/v3/orders` (up to 100 a
 // page, in modified order after `modified_after`) and `/customers` (no such filter: the
-// sync skips those not modified since the cursor); the next page in the `Link` header,
-// else from X-WP-TotalPages. Pure; thread-safe.
+// sync skips those not modified since the cursor); the next page by its number, up to
+// X-WP-TotalPages. Pure; thread-safe.
 #pragma once
 
 #include <map>
