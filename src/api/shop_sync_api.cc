@@ -24,8 +24,7 @@ nlohmann::json SyncJson(const char* source, const char* name, const ShopSync* sy
     s.error = "interrupted: the process running it stopped; the next run starts again from the last cursor";
   }
   const Millis interval = c ? sync->options().interval : 0;
-  std::optional<Millis> next;
-  if (c && interval > 0) next = s.started_at ? *s.started_at + interval : now;
+  const std::optional<Millis> next = c ? sync->NextRun(stored ? &*stored : nullptr, now) : std::nullopt;
   const ShopSyncProgress& p = s.progress;
   return {{"source", source},
           {"name", name},
@@ -76,14 +75,7 @@ void RegisterShopSyncRoutes(Router& router, ApiContext& ctx, ShopSync* sync) {
     const Platform* platform = nullptr;
     for (const Platform& p : kPlatforms)
       if (source == p.source) platform = &p;
-    if (!platform)
-      return ErrorResponse(404, "not_found",
-                           "there is no platform " + source.substr(0, 40) + " to sync: shopify or woocommerce");
-    if (!sync || !sync->Find(source))
-      return ErrorResponse(404, "not_found",
-                           std::string(platform->name) + " is not connected for sync: set " +
-                               (source == "shopify" ? "RKD_SHOPIFY_SHOP_URL and RKD_SHOPIFY_ACCESS_TOKEN"
-                                                    : "RKD_WOOCOMMERCE_URL and its consumer key and secret"));
+    if (!platform || !sync || !sync->Find(source)) return ErrorResponse(ShopNotConnected(source));
     if (!req.body.empty() && req.body != "{}")
       return ErrorResponse(Status::InvalidArgument("this request takes no body (or {})", "body"));
     auto started = sync->Start(source, "api");

@@ -51,12 +51,6 @@ int RunSyncCommand(const Config& config, const SyncArgs& args) {
   auto store = OpenStore(config, clock);
   if (!store.ok()) return Fail(store.status());
   ShopSync sync(**store, clock, ShopConnectionsFromConfig(config), ShopSyncOptionsFromConfig(config));
-  if (!sync.Find(args.source))
-    return Fail(
-        Status::FailedPrecondition(args.source + " is not connected for sync: set " +
-                                   (args.source == "shopify" ? "RKD_SHOPIFY_SHOP_URL and RKD_SHOPIFY_ACCESS_TOKEN"
-                                                             : "RKD_WOOCOMMERCE_URL, RKD_WOOCOMMERCE_CONSUMER_KEY and "
-                                                               "RKD_WOOCOMMERCE_CONSUMER_SECRET")));
   const bool terminal = isatty(STDERR_FILENO) != 0;
   auto done = sync.RunNow(args.source, "cli", [&](const ShopSyncState& s) {
     if (terminal && s.status == "running") std::cerr << "\r" << args.source << ": " << Figures(s.progress) << "\x1b[K";

@@ -5,6 +5,7 @@
 
 #include "api/validation.h"
 #include "base/log.h"
+#include "integrations/shop_json.h"
 
 namespace rkd {
 namespace {
@@ -47,12 +48,8 @@ Result<std::optional<User>> UserByEmail(Store& store, const std::string& email) 
   q.limit = 100;
   auto page = store.ListUsers(q);
   if (!page.ok()) return page.status();
-  auto lower = [](std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-  };
   for (User& u : page->items)
-    if (lower(u.email) == lower(email)) return std::optional<User>(std::move(u));
+    if (AsciiLower(u.email) == AsciiLower(email)) return std::optional<User>(std::move(u));
   return std::optional<User>();
 }
 

@@ -81,6 +81,11 @@ Result<std::optional<Millis>> ShopTime(const json& object, const char* field, Mi
   return std::optional<Millis>(t);
 }
 
+std::string AsciiLower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
 Result<std::string> ShopText(const json& object, const char* field) {
   const json* v = Find(object, field);
   if (!v) return std::string();

@@ -32,6 +32,8 @@ Result<std::string> ShopText(const nlohmann::json& object, const char* field);
 // A customer object ({id, email, first_name, last_name, <created_field>}, as Shopify and
 // WooCommerce both send it) as a client row; its id is required.
 Result<ClientRow> ShopCustomer(const nlohmann::json& customer, const char* created_field, Millis now);
+// `s` with A-Z lowered (ids, addresses and header words compared without case).
+std::string AsciiLower(std::string s);
 // "First Last", either part may be empty.
 std::string JoinName(const std::string& first, const std::string& last);
 // An order's line items ([{id, product_id, title|name, price, quantity}]), as the store

@@ -37,9 +37,7 @@ std::string Origin(const std::string& url) {
   const size_t scheme_end = url.find("://");
   if (scheme_end == std::string::npos) return "";
   const size_t end = url.find_first_of("/?#", scheme_end + 3);
-  std::string origin = url.substr(0, end);
-  for (char& ch : origin) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return origin;
+  return AsciiLower(url.substr(0, end));
 }
 
 }  // namespace
@@ -100,8 +98,7 @@ std::optional<std::string> LinkNext(const std::string& link) {
     bool quoted = false;
     for (; end < link.size() && (quoted || link[end] != ','); ++end)
       if (link[end] == '"') quoted = !quoted;
-    std::string params = link.substr(close + 1, end - close - 1);
-    for (char& ch : params) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    const std::string params = AsciiLower(link.substr(close + 1, end - close - 1));
     // rel's value: one token or a quoted, space-separated list.
     for (size_t rel = params.find("rel"); rel != std::string::npos; rel = params.find("rel", rel + 3)) {
       size_t v = params.find_first_not_of(" \t", rel + 3);

@@ -8,14 +8,10 @@
 #include "base/log.h"
 #include "compose/openai_protocol.h"
 #include "integrations/shop_changes_writer.h"
+#include "integrations/shop_json.h"
 
 namespace rkd {
 namespace {
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // A page's changes as one: clients once each (an order page names a customer per order;
 // the last word on each is kept), the rest appended.
@@ -23,7 +19,7 @@ class PageChanges {
  public:
   void Add(ShopChanges changes) {
     for (ClientRow& client : changes.clients) {
-      const std::string key = client.external_id.empty() ? "@" + Lower(client.email) : client.external_id;
+      const std::string key = client.external_id.empty() ? "@" + AsciiLower(client.email) : client.external_id;
       auto [it, inserted] = client_at_.emplace(key, merged_.clients.size());
       if (inserted) {
         merged_.clients.push_back(std::move(client));
@@ -68,6 +64,25 @@ void ShopSync::Stop() {
   loop_.Stop();
 }
 
+Status ShopNotConnected(const std::string& source) {
+  if (source == "shopify")
+    return Status::NotFound("Shopify is not connected for sync: set RKD_SHOPIFY_SHOP_URL and RKD_SHOPIFY_ACCESS_TOKEN",
+                            "source");
+  if (source == "woocommerce")
+    return Status::NotFound(
+        "WooCommerce is not connected for sync: set RKD_WOOCOMMERCE_URL, RKD_WOOCOMMERCE_CONSUMER_KEY and "
+        "RKD_WOOCOMMERCE_CONSUMER_SECRET",
+        "source");
+  return Status::NotFound("there is no platform " + source.substr(0, 40) + " to sync: shopify or woocommerce",
+                          "source");
+}
+
+std::optional<Millis> ShopSync::NextRun(const ShopSyncState* state, Millis now) const {
+  if (options_.interval <= 0) return std::nullopt;
+  if (!state || !state->started_at) return now;
+  return *state->started_at + options_.interval;
+}
+
 const ShopConnection* ShopSync::Find(const std::string& source) const {
   for (const ShopConnection& c : connections_)
     if (c.source == source) return &c;
@@ -77,7 +92,7 @@ const ShopConnection* ShopSync::Find(const std::string& source) const {
 Result<ShopSyncState> ShopSync::RunNow(const std::string& source, const std::string& trigger,
                                        const std::function<void(const ShopSyncState&)>& progress) {
   const ShopConnection* c = Find(source);
-  if (!c) return Status::NotFound(source + " is not connected for sync", "source");
+  if (!c) return ShopNotConnected(source);
   auto begun = store_.BeginShopSync(source, trigger, options_.lease);
   if (!begun.ok()) return begun.status();
   if (!*begun) return Status::FailedPrecondition("a " + c->name + " sync is already running", "source");
@@ -85,7 +100,7 @@ Result<ShopSyncState> ShopSync::RunNow(const std::string& source, const std::str
 }
 
 Result<std::optional<ShopSyncState>> ShopSync::Start(const std::string& source, const std::string& trigger) {
-  if (!Find(source)) return Status::NotFound(source + " is not connected for sync", "source");
+  if (!Find(source)) return ShopNotConnected(source);
   auto begun = store_.BeginShopSync(source, trigger, options_.lease);
   if (!begun.ok() || !*begun) return begun;
   {
@@ -117,8 +132,8 @@ Result<int> ShopSync::Round() {
   for (const ShopConnection& c : connections_) {
     auto it =
         std::find_if(states->begin(), states->end(), [&](const ShopSyncState& s) { return s.source == c.source; });
-    const bool due = it == states->end() || !it->started_at || *it->started_at + options_.interval <= now;
-    if (!due) continue;
+    const std::optional<Millis> next = NextRun(it == states->end() ? nullptr : &*it, now);
+    if (!next || *next > now) continue;
     auto begun = store_.BeginShopSync(c.source, "schedule", options_.lease);
     if (!begun.ok()) return begun.status();
     if (!*begun) continue;  // another process runs it
@@ -241,7 +256,6 @@ Result<HttpReply> ShopSync::Fetch(const ShopConnection& c, const std::string& ur
     call.get = true;
     call.headers = c.auth_headers;
     call.timeout = options_.timeout;
-    call.max_body = size_t{64} << 20;
     HttpReply reply = http_.Post(std::move(call)).get();
     if (reply.status == 200) return reply;
     const std::string where = c.name + " (" + url.substr(0, url.find('?')) + ")";

@@ -41,6 +41,9 @@ struct ShopSyncOptions {
   std::chrono::milliseconds poll{30'000};       // how often the schedule looks
 };
 
+// NotFound for a platform with no sync configured, naming the settings it needs.
+Status ShopNotConnected(const std::string& source);
+
 class ShopSync {
  public:
   ShopSync(Store& store, const Clock& clock, std::vector<ShopConnection> connections, ShopSyncOptions options);
@@ -61,6 +64,9 @@ class ShopSync {
   // when another run holds the lease, NotFound for a platform not configured.
   Result<ShopSyncState> RunNow(const std::string& source, const std::string& trigger,
                                const std::function<void(const ShopSyncState&)>& progress = nullptr);
+  // When the schedule runs a platform next, given its stored state (null: never synced):
+  // nullopt without a schedule; `now` or earlier when due.
+  std::optional<Millis> NextRun(const ShopSyncState* state, Millis now) const;
   // Claims a run for the background thread and wakes it: the state (running), or
   // nullopt when another run holds the lease.
   Result<std::optional<ShopSyncState>> Start(const std::string& source, const std::string& trigger);
