@@ -26,8 +26,7 @@ export function useSaveSettings() {
  */
 export function useSendTestEmail() {
   return useMutation({
-    mutationFn: (body: TestEmailRequest) =>
-      apiRequest<TestEmailResult>('/api/test-email', { method: 'POST', body }),
+    mutationFn: (body: TestEmailRequest) => apiRequest<TestEmailResult>('/api/test-email', { method: 'POST', body }),
     meta: { handlesErrors: true },
   });
 }
