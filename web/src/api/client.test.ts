@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fail, fakeApi, list, ok } from '../test/fakeApi';
 import { getApiKey } from './apiKey';
-import { ApiError, apiList, apiRequest, buildUrl, setApiKeyPrompt } from './client';
+import { ApiError, apiList, apiRequest, buildUrl, parseRetryAfter, setApiKeyPrompt } from './client';
 import { shouldRetry } from './queryClient';
 
 let unregister: (() => void) | undefined;
@@ -156,5 +156,32 @@ describe('retry policy', () => {
     expect(shouldRetry(0, new ApiError(500, 'internal', 'x'))).toBe(true);
     expect(shouldRetry(1, new ApiError(0, 'network_error', 'x'))).toBe(true);
     expect(shouldRetry(2, new ApiError(503, 'unavailable', 'x'))).toBe(false);
+  });
+});
+
+describe('Retry-After', () => {
+  it('reads seconds or an HTTP date, and nothing else', () => {
+    const now = new Date('2026-01-01T00:00:00Z');
+    expect(parseRetryAfter('30', now)).toBe(30);
+    expect(parseRetryAfter(' 0 ', now)).toBe(0);
+    expect(parseRetryAfter('Thu, 01 Jan 2026 00:01:30 GMT', now)).toBe(90);
+    expect(parseRetryAfter('Wed, 31 Dec 2025 23:00:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter('soon', now)).toBeUndefined();
+    expect(parseRetryAfter(null, now)).toBeUndefined();
+  });
+
+  it('is carried by the ApiError of a refusal that sends it', async () => {
+    fakeApi({
+      'POST /api/test-email': () => ({
+        ...fail(429, 'rate_limited', 'too many test emails'),
+        headers: { 'Retry-After': '17' },
+      }),
+      'GET /api/users': () => fail(400, 'invalid_argument', 'bad'),
+    });
+    const limited = await apiRequest('/api/test-email', { method: 'POST', body: {} }).catch((e: unknown) => e);
+    expect(limited).toBeInstanceOf(ApiError);
+    expect(limited).toMatchObject({ status: 429, code: 'rate_limited', retryAfter: 17 });
+    const plain = await apiRequest('/api/users').catch((e: unknown) => e);
+    expect((plain as ApiError).retryAfter).toBeUndefined();
   });
 });

@@ -19,13 +19,16 @@ export class ApiError extends Error {
   readonly code: string;
   /** The request field the error is about (e.g. `email`), when the server names one. */
   readonly field: string | undefined;
+  /** Seconds to wait before trying again, from a Retry-After header (a 429 or 503). */
+  readonly retryAfter: number | undefined;
 
-  constructor(status: number, code: string, message: string, field?: string) {
+  constructor(status: number, code: string, message: string, field?: string, retryAfter?: number) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.field = field;
+    this.retryAfter = retryAfter;
   }
 
   get isNotFound(): boolean {
@@ -144,6 +147,19 @@ async function readEnvelope(res: Response): Promise<Envelope> {
   }
 }
 
+/**
+ * A Retry-After header as whole seconds from `now`: delay-seconds ("30") or an HTTP date
+ * (rounded up, never below 0); undefined when there is none or it cannot be read.
+ */
+export function parseRetryAfter(value: string | null | undefined, now: Date = new Date()): number | undefined {
+  const text = value?.trim();
+  if (!text) return undefined;
+  if (/^\d+$/.test(text)) return Number(text);
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, Math.ceil((at - now.getTime()) / 1000));
+}
+
 function errorFrom(res: Response, env: Envelope): ApiError {
   // The envelope's error is a string beside `code` and `field`; an error object
   // ({"error": {"code", "message", "field"}}) is read the same way.
@@ -157,7 +173,7 @@ function errorFrom(res: Response, env: Envelope): ApiError {
   const code = typeof rawCode === 'string' ? rawCode : res.status === 401 ? 'unauthenticated' : 'http_error';
   const rawField = env.field ?? nested.field;
   const field = typeof rawField === 'string' && rawField ? rawField : undefined;
-  return new ApiError(res.status, code, message, field);
+  return new ApiError(res.status, code, message, field, parseRetryAfter(res.headers.get('Retry-After')));
 }
 
 const MAX_KEY_ATTEMPTS = 3;

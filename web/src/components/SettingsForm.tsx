@@ -4,6 +4,16 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { ApiError } from '../api/client';
 import type { Settings } from '../api/settings/types';
+import {
+  CURRENCIES,
+  currencyLabel,
+  isCurrency,
+  LOGO_URL_MAX,
+  logoPreviewUrl,
+  SIGN_OFF_MAX,
+  signOffPlaceholder,
+  UNSET_CURRENCY_LABEL,
+} from '../lib/brand';
 import { toSentence } from '../lib/format';
 import {
   fromSettings,
@@ -20,16 +30,38 @@ import type { SettingsPatch } from '../api/settings/types';
 
 interface FieldSpec {
   label: string;
-  type: 'text' | 'email' | 'url' | 'time' | 'number';
+  type: 'text' | 'email' | 'url' | 'time' | 'number' | 'select';
   hint?: string;
   /** The name `missing` uses for it. */
   settingName: string;
   multiline?: boolean;
   placeholder?: string;
+  maxLength?: number;
 }
 
 const FIELDS: Record<SettingsField, FieldSpec> = {
   shopName: { label: 'Shop name', type: 'text', settingName: 'shopName', hint: 'Shown in the emails.' },
+  logoUrl: {
+    label: 'Logo URL',
+    type: 'url',
+    settingName: 'logoUrl',
+    placeholder: 'https://yourshop.example/logo.png',
+    maxLength: LOGO_URL_MAX,
+    hint: 'The full https:// address of the shop’s logo, shown at the top of every email.',
+  },
+  currency: {
+    label: 'Currency',
+    type: 'select',
+    settingName: 'currency',
+    hint: 'Amounts in the emails are written in it, e.g. €42.50, £42.50 or 42.50 CHF.',
+  },
+  signOff: {
+    label: 'Sign-off',
+    type: 'text',
+    settingName: 'signOff',
+    maxLength: SIGN_OFF_MAX,
+    hint: `The line every email ends with (one line, ${SIGN_OFF_MAX} characters at most).`,
+  },
   senderName: {
     label: 'Sender name',
     type: 'text',
@@ -104,10 +136,12 @@ const FIELDS: Record<SettingsField, FieldSpec> = {
 };
 
 const GROUPS: { legend: string; fields: SettingsField[] }[] = [
-  { legend: 'Shop', fields: ['shopName', 'shopUrl', 'publicUrl', 'postalAddress'] },
+  { legend: 'Shop', fields: ['shopUrl', 'publicUrl', 'postalAddress'] },
   { legend: 'Sender', fields: ['senderName', 'senderEmail', 'replyTo'] },
   { legend: 'When', fields: ['timeZone', 'quietHoursStart', 'quietHoursEnd'] },
   { legend: 'How many', fields: ['dailyCap', 'hourlyRate'] },
+  // How the emails look; the test send below the form shows the result.
+  { legend: 'Brand', fields: ['shopName', 'logoUrl', 'currency', 'signOff'] },
 ];
 
 export function settingsInputId(prefix: string, field: SettingsField): string {
@@ -119,6 +153,7 @@ export function SettingsForm({
   busy,
   serverError,
   focusField,
+  focusKey,
   onSave,
 }: {
   settings: Settings;
@@ -126,6 +161,8 @@ export function SettingsForm({
   serverError: ApiError | Error | null;
   /** A setting to focus on arrival (from the URL's #hash, e.g. a refused resume). */
   focusField?: string;
+  /** Changes on every navigation, so a link to the same #hash focuses its field again. */
+  focusKey?: string;
   onSave: (patch: SettingsPatch) => void;
 }) {
   const prefix = useId();
@@ -158,7 +195,7 @@ export function SettingsForm({
     const timer = setTimeout(() => focus(field), 0);
     return () => clearTimeout(timer);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [focusField]);
+  }, [focusField, focusKey]);
 
   function set(field: SettingsField, value: string) {
     const next = { ...values, [field]: value };
@@ -183,6 +220,7 @@ export function SettingsForm({
 
   const patch = toSettingsPatch(values, initial);
   const changed = Object.keys(patch).length > 0;
+  const logo = logoPreviewUrl(values.logoUrl);
 
   return (
     <form ref={formRef} className="form settings-form" onSubmit={submit} noValidate aria-busy={busy || undefined}>
@@ -213,11 +251,25 @@ export function SettingsForm({
                 </label>
                 {spec.multiline ? (
                   <textarea {...common} rows={3} onChange={(e) => set(field, e.target.value)} />
+                ) : spec.type === 'select' ? (
+                  <select {...common} onChange={(e) => set(field, e.target.value)}>
+                    <option value="">{UNSET_CURRENCY_LABEL}</option>
+                    {/* A stored code the list does not know stays shown (and refused until changed). */}
+                    {values.currency && !isCurrency(values.currency) && (
+                      <option value={values.currency}>{values.currency}</option>
+                    )}
+                    {CURRENCIES.map((code) => (
+                      <option key={code} value={code}>
+                        {currencyLabel(code)}
+                      </option>
+                    ))}
+                  </select>
                 ) : (
                   <input
                     {...common}
                     type={spec.type}
-                    placeholder={spec.placeholder}
+                    placeholder={field === 'signOff' ? signOffPlaceholder(values.shopName) : spec.placeholder}
+                    maxLength={spec.maxLength}
                     autoComplete="off"
                     inputMode={spec.type === 'number' ? 'numeric' : undefined}
                     min={spec.type === 'number' ? '1' : undefined}
@@ -236,6 +288,7 @@ export function SettingsForm({
                     {message}
                   </p>
                 )}
+                {field === 'logoUrl' && logo && <LogoPreview key={logo} src={logo} />}
               </div>
             );
           })}
@@ -267,5 +320,19 @@ export function SettingsForm({
         {!changed && <span className="muted small">No unsaved changes.</span>}
       </div>
     </form>
+  );
+}
+
+/** The logo as the emails will show it; a URL that does not load says so instead. */
+function LogoPreview({ src }: { src: string }) {
+  const [failed, setFailed] = useState(false);
+  return (
+    <div className="logo-preview">
+      {failed ? (
+        <p className="field__hint">The logo could not be loaded from this address here; check it opens in a browser.</p>
+      ) : (
+        <img src={src} alt="Logo preview" referrerPolicy="no-referrer" onError={() => setFailed(true)} />
+      )}
+    </div>
   );
 }

@@ -81,4 +81,29 @@ describe('settingsForm', () => {
     expect(settingLabel('publicUrl')).toBe('Public URL');
     expect(settingLabel('somethingNew')).toBe('somethingNew');
   });
+
+  it('reads, checks and sends the brand settings, an emptied one as null', () => {
+    const initial = fromSettings(someSettings({ logoUrl: null, currency: null, signOff: null }));
+    expect([initial.logoUrl, initial.currency, initial.signOff]).toEqual(['', '', '']);
+    const edited = { ...initial, logoUrl: ' https://loom.example/l.png ', currency: 'EUR', signOff: 'The Loom team' };
+    expect(hasSettingsErrors(validateSettingsForm(edited))).toBe(false);
+    expect(toSettingsPatch(edited, initial)).toEqual({
+      logoUrl: 'https://loom.example/l.png',
+      currency: 'EUR',
+      signOff: 'The Loom team',
+    });
+    expect(toSettingsPatch(initial, edited)).toEqual({ logoUrl: null, currency: null, signOff: null });
+    expect(
+      Object.keys(
+        validateSettingsForm({
+          ...initial,
+          logoUrl: 'http://x.example/l.png',
+          currency: 'XBT',
+          signOff: 'x'.repeat(101),
+        }),
+      ).sort(),
+    ).toEqual(['currency', 'logoUrl', 'signOff']);
+    expect(settingsFieldOf('logoUrl')).toBe('logoUrl');
+    expect(settingLabel('signOff')).toBe('Sign-off');
+  });
 });

@@ -3,6 +3,7 @@
 // PUT /api/settings body of what changed. Pure, tested directly.
 
 import type { Settings, SettingsPatch } from '../api/settings/types';
+import { currencyError, logoUrlError, signOffError } from './brand';
 import { isValidEmail } from './clientForm';
 
 export interface SettingsFormValues {
@@ -18,6 +19,10 @@ export interface SettingsFormValues {
   quietHoursEnd: string;
   dailyCap: string;
   hourlyRate: string;
+  logoUrl: string;
+  /** An ISO 4217 code, or '' for none (the emails then use USD). */
+  currency: string;
+  signOff: string;
 }
 
 export type SettingsField = keyof SettingsFormValues;
@@ -36,6 +41,9 @@ export const SETTINGS_FIELDS: readonly SettingsField[] = [
   'quietHoursEnd',
   'dailyCap',
   'hourlyRate',
+  'logoUrl',
+  'currency',
+  'signOff',
 ];
 
 const TEXT_FIELDS = [
@@ -47,6 +55,9 @@ const TEXT_FIELDS = [
   'publicUrl',
   'shopUrl',
   'timeZone',
+  'logoUrl',
+  'currency',
+  'signOff',
 ] as const;
 
 export function fromSettings(s: Settings): SettingsFormValues {
@@ -63,6 +74,9 @@ export function fromSettings(s: Settings): SettingsFormValues {
     quietHoursEnd: s.quietHours?.end ?? '',
     dailyCap: s.dailyCap === null || s.dailyCap === undefined ? '' : String(s.dailyCap),
     hourlyRate: s.hourlyRate === null || s.hourlyRate === undefined ? '' : String(s.hourlyRate),
+    logoUrl: s.logoUrl ?? '',
+    currency: s.currency ?? '',
+    signOff: s.signOff ?? '',
   };
 }
 
@@ -126,6 +140,12 @@ export function validateSettingsForm(v: SettingsFormValues): SettingsFormErrors 
   if (cap) e.dailyCap = cap;
   const rate = wholeError(v.hourlyRate);
   if (rate) e.hourlyRate = rate;
+  const logo = logoUrlError(v.logoUrl);
+  if (logo) e.logoUrl = logo;
+  const currency = currencyError(v.currency);
+  if (currency) e.currency = currency;
+  const signOff = signOffError(v.signOff);
+  if (signOff) e.signOff = signOff;
   return e;
 }
 
@@ -174,6 +194,9 @@ export const SETTING_LABELS: Record<string, string> = {
   quietHours: 'Quiet hours',
   dailyCap: 'Daily cap',
   hourlyRate: 'Hourly rate',
+  logoUrl: 'Logo URL',
+  currency: 'Currency',
+  signOff: 'Sign-off',
 };
 
 export function settingLabel(name: string): string {

@@ -1,10 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { useLocation } from 'react-router';
+import { journeyQuery } from '../api/journey/queries';
 import { sendingQuery } from '../api/sending/queries';
-import { useSaveSettings } from '../api/settings/mutations';
+import { useSaveSettings, useSendTestEmail } from '../api/settings/mutations';
 import { settingsQuery } from '../api/settings/queries';
 import { SettingsForm } from '../components/SettingsForm';
 import { Loading, NotAvailable, QueryError } from '../components/StatusViews';
+import { TestEmailCard } from '../components/TestEmailCard';
 import { formatDateTime } from '../lib/format';
 import { notify } from '../lib/notices';
 import { sendingDetail } from '../lib/sending';
@@ -15,7 +17,10 @@ export function SettingsPage() {
   const settings = useQuery(settingsQuery());
   const sending = useQuery(sendingQuery());
   const save = useSaveSettings();
-  const { hash } = useLocation();
+  // The test send offers the journey's steps; without the journey, step 1 alone.
+  const journey = useQuery(journeyQuery());
+  const sendTest = useSendTestEmail();
+  const { hash, key: locationKey } = useLocation();
   const focusField = hash ? decodeURIComponent(hash.slice(1)) : undefined;
 
   return (
@@ -60,6 +65,7 @@ export function SettingsPage() {
               busy={save.isPending}
               serverError={save.error}
               focusField={focusField}
+              focusKey={locationKey}
               onSave={(patch) =>
                 save.mutate(patch, {
                   onSuccess: (saved) =>
@@ -74,6 +80,16 @@ export function SettingsPage() {
           </>
         )}
       </div>
+
+      {settings.isSuccess && (
+        <TestEmailCard
+          steps={journey.data?.steps.length}
+          busy={sendTest.isPending}
+          result={sendTest.data}
+          error={sendTest.error}
+          onSend={(request) => sendTest.mutate(request)}
+        />
+      )}
     </div>
   );
 }

@@ -1,10 +1,11 @@
 // Fixtures and a stateful fake of the journey, settings and sending API (issue 16), to
 // spread into fakeApi's routes: pause and resume change what GET /api/sending answers,
-// a PUT /api/settings merges and recomputes `missing`, a PUT /api/journey makes a version.
+// a PUT /api/settings merges and recomputes `missing`, a PUT /api/journey makes a version,
+// and POST /api/test-email (issue 12) checks and answers as the contract says.
 
 import type { DryRun, Journey } from '../api/journey/types';
 import type { SendingState } from '../api/sending/types';
-import type { Settings } from '../api/settings/types';
+import type { Settings, TestEmailRequest } from '../api/settings/types';
 import { fail, ok, type Handler } from './fakeApi';
 
 export function aJourney(over: Partial<Journey> = {}): Journey {
@@ -36,6 +37,9 @@ export function someSettings(over: Partial<Settings> = {}): Settings {
     quietHours: { start: '21:00', end: '08:00' },
     dailyCap: 500,
     hourlyRate: 50,
+    logoUrl: 'https://loom.example/logo.png',
+    currency: 'GBP',
+    signOff: 'The Loom team',
     missing: [],
     updatedAt: '2026-01-02T10:00:00Z',
     updatedBy: 'admin',
@@ -56,6 +60,9 @@ export function freshSettings(): Settings {
     quietHours: null,
     dailyCap: null,
     hourlyRate: null,
+    logoUrl: null,
+    currency: null,
+    signOff: null,
     missing: ['senderName', 'senderEmail', 'postalAddress', 'publicUrl'],
     updatedAt: null,
     updatedBy: null,
@@ -103,6 +110,14 @@ export interface ControlsState {
   sending: SendingState;
   versions: Journey[];
   dryRun: DryRun;
+  /** The clients a test email can be rendered for: id → name. */
+  clients: Record<string, string>;
+  /** The test emails the fake mailer sent. */
+  testEmails: TestEmailRequest[];
+  /** Set: the next test emails are refused with 429 and this Retry-After. */
+  testEmailRetryAfter?: number;
+  /** Set: the mailer refuses the next test emails (502) with this message. */
+  mailerRefusal?: string;
 }
 
 export function controlsState(over: Partial<ControlsState> = {}): ControlsState {
@@ -111,9 +126,13 @@ export function controlsState(over: Partial<ControlsState> = {}): ControlsState 
     sending: aSendingState(),
     versions: [aJourney()],
     dryRun: aDryRun(),
+    clients: { 'u-7': 'Grace Hopper', 'u-9': 'Alan Turing' },
+    testEmails: [],
     ...over,
   };
 }
+
+const SUBJECTS = ['We miss you, {name}', 'Still thinking of you, {name}', 'One last thing, {name}'];
 
 /** Routes for fakeApi over `state`, behaving as the contract says. */
 export function controlsRoutes(state: ControlsState): Record<string, Handler> {
@@ -153,5 +172,40 @@ export function controlsRoutes(state: ControlsState): Record<string, Handler> {
     },
     'GET /api/journey/versions': () => ok(state.versions),
     'POST /api/journey/dry-run': () => ok(state.dryRun),
+    'POST /api/test-email': (req) => {
+      const body = req.body as Partial<TestEmailRequest>;
+      const steps = state.versions[0]?.steps.length ?? 1;
+      if (typeof body.to !== 'string' || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(body.to))
+        return fail(400, 'invalid_argument', 'to must be an email address', 'to');
+      const step = body.step ?? 1;
+      if (!Number.isInteger(step) || step < 1 || step > steps)
+        return fail(400, 'invalid_argument', `step must be between 1 and ${steps}`, 'step');
+      const name = body.userId === undefined ? 'Sam Sample' : state.clients[body.userId];
+      if (name === undefined) return fail(404, 'not_found', `no user ${body.userId}`, 'userId');
+      const first = state.settings.missing[0];
+      if (first)
+        return fail(
+          409,
+          'failed_precondition',
+          `a test email needs ${state.settings.missing.join(', ')} to be set`,
+          first,
+        );
+      if (state.testEmailRetryAfter !== undefined)
+        return {
+          ...fail(429, 'rate_limited', 'too many test emails'),
+          headers: { 'Retry-After': String(state.testEmailRetryAfter) },
+        };
+      if (state.mailerRefusal) return fail(502, 'unavailable', state.mailerRefusal);
+      state.testEmails.push(body as TestEmailRequest);
+      const subject = (SUBJECTS[step - 1] ?? SUBJECTS[0]!).replace('{name}', name.split(' ')[0] ?? name);
+      return ok({
+        to: body.to,
+        subject: `[Test] ${subject}`,
+        step,
+        steps,
+        client: { userId: body.userId ?? null, name, sample: body.userId === undefined },
+        delivery: 'accepted by smtp.loom.example',
+      });
+    },
   };
 }

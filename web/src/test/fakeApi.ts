@@ -15,6 +15,8 @@ export interface FakeRequest {
 export interface FakeResponse {
   status: number;
   body: unknown;
+  /** Extra response headers, e.g. Retry-After. */
+  headers?: Record<string, string>;
 }
 
 export type Handler = (req: FakeRequest) => FakeResponse | Promise<FakeResponse>;
@@ -69,7 +71,7 @@ export function fakeApi(routes: Record<string, Handler>) {
     }
     return new Response(JSON.stringify(res.body), {
       status: res.status,
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', ...res.headers },
     });
   });
   vi.stubGlobal('fetch', fetchMock);

@@ -3,7 +3,7 @@ import { apiRequest } from '../client';
 import { journeyKeys } from '../journey/queries';
 import { sendingKeys } from '../sending/queries';
 import { settingsKeys } from './queries';
-import type { Settings, SettingsPatch } from './types';
+import type { Settings, SettingsPatch, TestEmailRequest, TestEmailResult } from './types';
 
 export function useSaveSettings() {
   const queryClient = useQueryClient();
@@ -16,5 +16,17 @@ export function useSaveSettings() {
       void queryClient.invalidateQueries({ queryKey: sendingKeys.all });
       void queryClient.invalidateQueries({ queryKey: journeyKeys.dryRun() });
     },
+  });
+}
+
+/**
+ * Sends the win-back email, marked "[Test]", to the address given through the configured
+ * mailer. The server counts it nowhere (no email record, cap or metric), so nothing is
+ * read again afterwards.
+ */
+export function useSendTestEmail() {
+  return useMutation({
+    mutationFn: (body: TestEmailRequest) => apiRequest<TestEmailResult>('/api/test-email', { method: 'POST', body }),
+    meta: { handlesErrors: true },
   });
 }
