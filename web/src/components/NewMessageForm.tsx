@@ -34,9 +34,9 @@ export function NewMessageForm({
   }
 
   return (
-    <form className="toolbar" onSubmit={submit} noValidate aria-busy={busy || undefined} aria-label="New message">
+    <form className="toolbar" onSubmit={submit} noValidate aria-busy={busy || undefined}>
       <div className={`field field--grow${nameError ? ' field--invalid' : ''}`}>
-        <label htmlFor={`${id}-name`}>New message</label>
+        <label htmlFor={`${id}-name`}>Name</label>
         <input
           id={`${id}-name`}
           type="text"

@@ -3,7 +3,7 @@
 // the server belongs to, inserting a `{{placeholder}}` at the cursor, and the wording of
 // a message's steps and versions.
 
-import type { MessageEdit, MessageSummary, MessageTemplates } from '../api/messages/types';
+import type { MessageEdit, MessageTemplates } from '../api/messages/types';
 
 /** What the editor's fields hold: the templates and the note saved with them ("what changed"). */
 export interface MessageDraft extends MessageTemplates {
@@ -100,11 +100,6 @@ export function describeSteps(steps: readonly number[]): string {
 /** "built in" for version 0, else "version N". */
 export function describeVersion(version: number): string {
   return version === 0 ? 'built in' : `version ${version}`;
-}
-
-/** Whether the list holds a message by this name (names are compared as typed). */
-export function nameTaken(messages: readonly Pick<MessageSummary, 'name'>[], name: string): boolean {
-  return messages.some((m) => m.name === name.trim());
 }
 
 /**
