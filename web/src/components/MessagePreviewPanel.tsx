@@ -9,9 +9,9 @@ import { previewDocument } from '../lib/emailPreview';
 
 type Tab = 'html' | 'text';
 
-const TABS: { id: Tab; label: string }[] = [
-  { id: 'html', label: 'HTML' },
-  { id: 'text', label: 'Text' },
+const TABS: { id: Tab; label: string; panel: string }[] = [
+  { id: 'html', label: 'HTML', panel: 'The HTML, rendered' },
+  { id: 'text', label: 'Text', panel: 'The plain text' },
 ];
 
 export function MessagePreviewPanel({
@@ -105,7 +105,7 @@ export function MessagePreviewPanel({
           <div
             id={`${id}-panel-html`}
             role="tabpanel"
-            aria-labelledby={`${id}-tab-html`}
+            aria-label={TABS[0]!.panel}
             hidden={tab !== 'html'}
             className="message-preview__panel"
           >
@@ -123,7 +123,7 @@ export function MessagePreviewPanel({
           <div
             id={`${id}-panel-text`}
             role="tabpanel"
-            aria-labelledby={`${id}-tab-text`}
+            aria-label={TABS[1]!.panel}
             hidden={tab !== 'text'}
             className="message-preview__panel"
           >
