@@ -6,6 +6,7 @@ import {
   draftChanged,
   draftFrom,
   insertAt,
+  isDraftField,
   messageFieldOf,
   placeholderToken,
   previewBody,
@@ -66,6 +67,13 @@ describe('messageFieldOf', () => {
     expect(messageFieldOf('text[2]')).toBe('text');
     expect(messageFieldOf('userId')).toBe('userId');
     expect(messageFieldOf('baseVersion')).toBe('baseVersion');
+  });
+
+  it('tells the editor’s fields from the others', () => {
+    expect(['subject', 'text', 'html', 'instructions', 'note'].every(isDraftField)).toBe(true);
+    expect(isDraftField('userId')).toBe(false);
+    expect(isDraftField('baseVersion')).toBe(false);
+    expect(isDraftField(null)).toBe(false);
   });
 
   it('is null for no field or one the page does not show', () => {

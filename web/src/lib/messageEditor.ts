@@ -77,6 +77,11 @@ export function messageFieldOf(field: string | null | undefined): MessageErrorFi
   return null;
 }
 
+/** Whether an error's field is one of the editor's fields (the templates and the note). */
+export function isDraftField(field: string | null | undefined): field is DraftField {
+  return field === 'note' || (TEMPLATE_FIELDS as readonly (string | null | undefined)[]).includes(field);
+}
+
 /** `value` with `text` put in place of its selection [start, end), and where the caret goes after it. */
 export function insertAt(value: string, start: number, end: number, text: string): { value: string; caret: number } {
   const s = Math.max(0, Math.min(start, value.length));

@@ -95,7 +95,9 @@ describe('A message’s editor', () => {
     const client = screen.getByLabelText('Preview for client');
 
     await user.type(client, 'u-7');
-    await waitFor(() => expect(screen.getByTestId('preview-subject')).toHaveTextContent('Still thinking of you, Grace'));
+    await waitFor(() =>
+      expect(screen.getByTestId('preview-subject')).toHaveTextContent('Still thinking of you, Grace'),
+    );
     expect(screen.getByTestId('preview-client')).toHaveTextContent('For Grace Hopper (u-7)');
     expect(api.calls.find((c) => c.path === PREVIEW && c.query.get('userId') === 'u-7')).toBeDefined();
 
@@ -121,6 +123,25 @@ describe('A message’s editor', () => {
     await user.type(html, '<p>{{{{firstName}}</p>');
     await waitFor(() => expect(screen.queryByText('Unknown placeholder {{coupon}}.')).not.toBeInTheDocument());
     await waitFor(() => expect(save()).toBeEnabled());
+  });
+
+  it('shows a problem that names no field over the preview', async () => {
+    const state = messagesState();
+    const routes = messagesRoutes(state);
+    const preview = routes[`POST /api/messages/:name/preview`]!;
+    fakeApi({
+      ...routes,
+      'POST /api/messages/:name/preview': async (req) => {
+        const res = await preview(req);
+        const body = res.body as { data: object };
+        return { ...res, body: { ...body, data: { ...body.data, problem: { error: 'the shop name is not set' } } } };
+      },
+    });
+    const { user } = renderApp('/messages/winback-1');
+    expect(await screen.findByText('The shop name is not set.')).toHaveAttribute('role', 'alert');
+    await user.type(screen.getByLabelText('Subject'), '!');
+    expect(save()).toBeDisabled();
+    expect(screen.getByLabelText('Subject')).not.toHaveAttribute('aria-invalid');
   });
 
   it('shows a draft that does not parse (400) by its field', async () => {
@@ -243,7 +264,9 @@ describe('A message’s editor', () => {
     expect(screen.getByLabelText('Subject')).toHaveValue('We miss you, {{firstName}} (1)');
     expect(screen.getByLabelText('LLM instructions')).toHaveValue('');
     expect(screen.getByLabelText('Note')).toHaveValue('Restored built in');
-    expect(screen.getByText('The built-in version is in the editor: saving makes it a new version.')).toBeInTheDocument();
+    expect(
+      screen.getByText('The built-in version is in the editor: saving makes it a new version.'),
+    ).toBeInTheDocument();
     expect(screen.queryByRole('region', { name: 'Built in of winback-1' })).not.toBeInTheDocument();
 
     await waitFor(() => expect(save()).toBeEnabled());

@@ -16,11 +16,13 @@ import {
   describeVersion,
   draftChanged,
   draftFrom,
+  isDraftField,
   messageFieldOf,
   previewBody,
   saveBody,
   templatesOf,
   type DraftField,
+  type MessageErrorField,
   type MessageDraft,
 } from '../lib/messageEditor';
 import { useDebouncedValue } from '../lib/useDebouncedValue';
@@ -114,20 +116,23 @@ function MessageWorkspace({ message }: { message: Message }) {
   const problem = preview.data?.problem ?? null;
   const problemField = problem ? messageFieldOf(problem.field) : null;
 
+  // Each error by its field when it names one of the editor's; otherwise over the form (a
+  // save's) or over the preview (the preview's).
   const errors: Partial<Record<DraftField, string>> = {};
-  function put(field: string | null, message: string) {
-    if (!field || field === 'name' || field === 'userId' || field === 'baseVersion') return;
-    errors[field as DraftField] ??= toSentence(message);
-  }
-  const saveField = saveError && isApiError(saveError) ? messageFieldOf(saveError.field) : null;
-  if (saveError) put(saveField, saveError.message);
-  if (problem) put(problemField, problem.error);
-  if (parseError) put(previewField, parseError.message);
-  const formError = saveError && !(saveField && saveField in errors) ? toSentence(errorMessage(saveError)) : null;
+  const put = (field: MessageErrorField | null, message: string) => {
+    if (!isDraftField(field)) return false;
+    errors[field] ??= toSentence(message);
+    return true;
+  };
+  const saveField = isApiError(saveError) ? messageFieldOf(saveError.field) : null;
+  const saveShown = saveError ? put(saveField, saveError.message) : false;
+  const problemShown = problem ? put(problemField, problem.error) : false;
+  const parseShown = parseError ? put(previewField, parseError.message) : false;
+  const formError = saveError && !saveShown ? toSentence(errorMessage(saveError)) : null;
   const previewPanelError =
-    problem && !problemField
+    problem && !problemShown
       ? toSentence(problem.error)
-      : parseError && !previewField
+      : parseError && !parseShown
         ? toSentence(parseError.message)
         : previewError && !parseError && !userIdError
           ? toSentence(errorMessage(previewError))

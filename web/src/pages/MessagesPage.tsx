@@ -15,8 +15,7 @@ export const COPY_OF = 'winback-1';
 export function HowMessagesWork() {
   return (
     <p className="muted small" data-testid="messages-how">
-      A save is used for the next email of its step. The files in <code>templates/</code> stay the default (version
-      0).
+      A save is used for the next email of its step. The files in <code>templates/</code> stay the default (version 0).
     </p>
   );
 }
