@@ -9,6 +9,8 @@ import { EmailsPage } from './pages/EmailsPage';
 import { ImportPage } from './pages/ImportPage';
 import { IntegrationsPage } from './pages/IntegrationsPage';
 import { JourneyPage } from './pages/JourneyPage';
+import { MessagePage } from './pages/MessagePage';
+import { MessagesPage } from './pages/MessagesPage';
 import { ModelPage } from './pages/ModelPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { OverviewPage } from './pages/OverviewPage';
@@ -30,6 +32,8 @@ export function AppRoutes() {
         <Route path="model" element={<ModelPage />} />
         <Route path="suppressions" element={<SuppressionsPage />} />
         <Route path="journey" element={<JourneyPage />} />
+        <Route path="messages" element={<MessagesPage />} />
+        <Route path="messages/:name" element={<MessagePage />} />
         <Route path="settings" element={<SettingsPage />} />
         <Route path="import" element={<ImportPage />} />
         <Route path="integrations" element={<IntegrationsPage />} />

@@ -9,6 +9,7 @@ import './controls.css';
 import './import.css';
 import './model.css';
 import './integrations.css';
+import './messages.css';
 
 const queryClient = createQueryClient();
 
