@@ -11,8 +11,13 @@ each); with RKD_TEST_POSTGRES_URL the store is a fresh schema on that PostgreSQL
 RKD_TEST_NATS_URL the bus is a fresh namespace on that NATS server (bench/scale_out_bench.sh
 starts throwaway ones and runs N = 1, 2, 4).
 
+Messages (issue 12): with BENCH_STORED_MESSAGE=1 the first step's message is saved through
+/api/messages (the built-in templates as version 1) and the brand set (logo, EUR, a
+sign-off) before the sweep, so that every email is written from a stored message.
+
 Usage: bench/pipeline_bench.py   (after a build; env BENCH_USERS, BENCH_LATENCY_SAMPLES,
-RKD_WORKERS, BENCH_WORKER_PROCESSES, RKD_TEST_POSTGRES_URL, RKD_TEST_NATS_URL, BUILD)."""
+RKD_WORKERS, BENCH_WORKER_PROCESSES, BENCH_STORED_MESSAGE, RKD_TEST_POSTGRES_URL,
+RKD_TEST_NATS_URL, BUILD)."""
 import datetime
 import json
 import os
@@ -94,6 +99,15 @@ def main():
         at_risk = m["data"]["users"]["atRisk"]
         print(f"at risk: {at_risk} of {m['data']['users']['total']} ({100 * at_risk / USERS:.1f}%); "
               f"worker threads per process: {os.environ.get('RKD_WORKERS', '4')}")
+        if os.environ.get("BENCH_STORED_MESSAGE") == "1":
+            _, built_in = s.call("GET", "/api/messages/winback-1")
+            m = built_in["data"]
+            status, saved = s.call("PUT", "/api/messages/winback-1", {k: m[k] for k in ("subject", "text", "html")})
+            assert status == 200, saved
+            status, body = s.call("PUT", "/api/settings", {"logoUrl": "https://cdn.bench.example/logo.png",
+                                                           "currency": "EUR", "signOff": "The bench team"})
+            assert status == 200, body
+            print(f"stored message: winback-1 version {saved['data']['version']}, brand set")
         t0 = time.time()
         status, sweep = s.call("POST", "/api/sweep")
         assert status == 200, sweep

@@ -1149,6 +1149,76 @@ class KeyedServerAttackTest(AttackBase):
         self.assertNotIn(SHOP_TOKEN, "".join(self.server.log))
 
 
+    def test_test_email_needs_a_key_and_is_no_open_relay(self):
+        """Issue 12's POST /api/test-email sends as the shop: it must not become a relay."""
+        auth = {"Authorization": "Bearer " + KEY, "Content-Type": "application/json"}
+        outbox = os.path.join(self.server.dir, "outbox", "new")
+        sent = lambda: len(os.listdir(outbox)) if os.path.isdir(outbox) else 0  # noqa: E731
+        before_counts, before_sent = self.counts(), sent()
+        status, _, _ = get(self.server.port, "/api/test-email", {"Content-Type": "application/json"}, "POST",
+                           b'{"to":"me@shop.example"}')
+        self.assertEqual(status, 401)
+        status, _, _ = get(self.server.port, "/api/test-email", dict(auth, **{"Content-Type": "text/plain"}), "POST",
+                           b'{"to":"me@shop.example"}')
+        self.assertEqual(status, 415)
+        for body, field in [({"to": "me@shop.example\r\nBcc: victim@example.com"}, "to"),
+                            ({"to": "me@shop.example,victim@example.com"}, "to"),
+                            ({"to": "Me <me@shop.example>"}, "to"), ({"to": "a" * 300 + "@example.com"}, "to"),
+                            ({"to": ["me@shop.example", "victim@example.com"]}, "to"),
+                            ({"to": "me@shop.example", "from": "ceo@bank.example"}, "from"),
+                            ({"to": "me@shop.example", "html": "<script>"}, "html"),
+                            ({"to": "me@shop.example", "userId": "../../etc/passwd"}, "userId"),
+                            ({"to": "me@shop.example", "userId": "' OR 1=1 --"}, "userId"),
+                            ({"to": "me@shop.example", "step": 10 ** 30}, "step")]:
+            status, headers, data = get(self.server.port, "/api/test-email", auth, "POST", json.dumps(body).encode())
+            self.assertIn(status, (400, 404), (body, data))
+            self.assertEqual(json.loads(data)["field"], field, body)
+            self.assert_leaks_nothing(headers, data)
+        self.assertEqual(sent(), before_sent)
+        # A burst goes no further than ten a minute, each to the one address asked for.
+        statuses = [get(self.server.port, "/api/test-email", auth, "POST", b'{"to":"me@shop.example"}')[0]
+                    for _ in range(12)]
+        self.assertEqual(statuses.count(200), 10, statuses)
+        self.assertEqual(statuses[-1], 429)
+        self.assertEqual(sent(), before_sent + 10)
+        for name in os.listdir(outbox):
+            with open(os.path.join(outbox, name), "rb") as f:
+                head = f.read().split(b"\r\n\r\n", 1)[0]
+            self.assertIn(b"To: me@shop.example", head)
+            self.assertNotIn(b"Bcc", head)
+        self.assertEqual(self.counts(), before_counts)  # no email row, no client
+
+    def test_message_routes_need_a_key_and_store_no_script(self):
+        """Issue 12's /api/messages: what every client's email is written from."""
+        auth = {"Authorization": "Bearer " + KEY, "Content-Type": "application/json"}
+        good = {"subject": "{{firstName}}, hi", "text": "{{{shopUrl}}}", "html": '<a href="{{shopUrl}}">x</a>'}
+        for method, target in [("GET", "/api/messages"), ("GET", "/api/messages/winback-1"),
+                               ("POST", "/api/messages"), ("PUT", "/api/messages/winback-1"),
+                               ("POST", "/api/messages/winback-1/preview")]:
+            status, _, _ = get(self.server.port, target, {"Content-Type": "application/json"}, method,
+                               json.dumps(good).encode() if method != "GET" else b"")
+            self.assertEqual(status, 401, target)
+        for target in ["/api/messages/..%2f..%2fetc%2fpasswd", "/api/messages/winback-1%00",
+                       "/api/messages/WINBACK-1", "/api/messages/" + "a" * 300, "/api/messages/%27%20OR%201%3D1"]:
+            status, _, data = get(self.server.port, target, auth)
+            self.assertIn(status, (400, 404), (target, data))
+            self.assert_leaks_nothing({}, data)
+        # A stolen key still cannot plant a script, a frame or a handler in every client's email.
+        for html in ['<a href="{{shopUrl}}">x</a><script>fetch("//evil")</script>',
+                     '<a href="{{shopUrl}}" onclick="x()">x</a>', '<a href="javascript:x">{{shopUrl}}</a>',
+                     '<a href="{{shopUrl}}">x</a><iframe src="//evil">']:
+            status, _, data = get(self.server.port, "/api/messages/winback-1", auth, "PUT",
+                                  json.dumps(dict(good, html=html)).encode())
+            self.assertEqual((status, json.loads(data)["field"]), (400, "html"), html)
+        # Triple mustaches and partials cannot reach a file or the server's data.
+        for text in ["{{> /etc/passwd}} {{{shopUrl}}}", "{{=<% %>=}} {{{shopUrl}}}", "{{{shopUrl}}} {{config}}"]:
+            status, _, data = get(self.server.port, "/api/messages/winback-1", auth, "PUT",
+                                  json.dumps(dict(good, text=text)).encode())
+            self.assertEqual((status, json.loads(data)["field"]), (400, "text"), text)
+        status, _, data = get(self.server.port, "/api/messages/winback-1/preview?userId=..%2F..%2Fetc", auth, "POST")
+        self.assertEqual(status, 404, data)
+        self.assertEqual(int(store_query(self.server.env, "SELECT COUNT(*) FROM message_versions")[0]), 0)
+
 class KeylessServerAttackTest(AttackBase):
     """The keyless loopback default: a web page in the user's browser is the attacker."""
     server_env = {"RKD_WORKERS": "0"}

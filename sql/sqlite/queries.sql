@@ -851,3 +851,34 @@ WHERE source = ?1;
 SELECT source, status, trigger_name, started_at, finished_at, last_success_at, lease_until, error, field,
        orders_cursor, customers_cursor, pages, fetched, imported, updated, unchanged, rejected
 FROM shop_syncs ORDER BY source;
+
+-- ---- messages (issue 12) ----
+
+-- name: get-latest-message
+SELECT name, version, subject, text_body, html_body, instructions, note, created_at, created_by
+FROM message_versions WHERE name = ?1 ORDER BY version DESC LIMIT 1;
+
+-- name: get-message
+SELECT name, version, subject, text_body, html_body, instructions, note, created_at, created_by
+FROM message_versions WHERE name = ?1 AND version = ?2;
+
+-- name: list-latest-messages
+-- The newest version of each name.
+SELECT m.name, m.version, m.subject, m.text_body, m.html_body, m.instructions, m.note, m.created_at, m.created_by
+FROM message_versions m
+WHERE m.version = (SELECT MAX(v.version) FROM message_versions v WHERE v.name = m.name)
+ORDER BY m.name;
+
+-- name: list-message-versions
+-- A name's versions, newest first, without their bodies.
+SELECT name, version, '', '', '', '', note, created_at, created_by
+FROM message_versions WHERE name = ?1 ORDER BY version DESC LIMIT ?2;
+
+-- name: lock-messages
+-- Taken before insert-message. SQLite has one writer at a time: nothing to do.
+SELECT 1;
+
+-- name: insert-message
+INSERT INTO message_versions (name, version, subject, text_body, html_body, instructions, note, created_at,
+                              created_by)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9);

@@ -105,6 +105,30 @@ void RegisterShopSyncRoutes(Router& router, ApiContext& ctx, ShopSync* sync);
 // /api/imports/preview (a file's first rows and their column mapping), issue 10.
 class ImportJobs;  // api/import_jobs.h
 void RegisterImportRoutes(Router& router, ApiContext& ctx, ImportJobs& jobs);
+// POST /api/test-email (issue 12): the win-back email, rendered for a client or a sample
+// one with the shop's brand, sent to the address given, marked as a test and counted
+// nowhere; at most `per_minute` a minute in this process. No writer or mailer: 503.
+class Writer;  // compose/writer.h
+class Mailer;  // delivery/mailer.h
+struct TestEmailOptions {
+  Writer* writer = nullptr;
+  Mailer* mailer = nullptr;
+  std::string public_url, shop_url;  // the configuration's, for settings that name none
+  int per_minute = 10;
+};
+void RegisterTestEmailRoutes(Router& router, ApiContext& ctx, TestEmailOptions options);
+// /api/messages (issue 12): the win-back messages, built in (`templates`, version 0) and
+// stored with versions; GET lists or shows one, POST creates, PUT saves a new version,
+// POST …/preview renders one or a draft for a client. `cache`, when not null, is the email
+// workers' MessageCache in this process: a save is used at once.
+class TemplateWriter;  // compose/template_writer.h
+class MessageCache;    // pipeline/message_cache.h
+struct MessageApiOptions {
+  TemplateWriter* templates = nullptr;
+  MessageCache* cache = nullptr;
+  std::string public_url, shop_url;  // the configuration's, for settings that name none
+};
+void RegisterMessageRoutes(Router& router, ApiContext& ctx, MessageApiOptions options);
 // /api/exports/clients|emails|orders: a list's filter as CSV or JSON Lines (issue 10).
 void RegisterExportRoutes(Router& router, ApiContext& ctx);
 

@@ -207,8 +207,13 @@ void RegisterJourneyRoutes(Router& router, ApiContext& ctx, JourneyApiOptions op
     auto j = ctx.store.GetJourney();
     if (!j.ok()) return ErrorResponse(j.status());
     nlohmann::json out = JourneyJson(*j);
-    // The built-in template sets a step may name (winback-1 is the default templates).
-    out["messages"] = {"winback-1", "winback-2", "winback-3"};
+    // The messages a step may name: the built-in template sets (winback-1 is the default
+    // templates) and those stored in the dashboard (issue 12).
+    std::set<std::string> names = {"winback-1", "winback-2", "winback-3"};
+    auto stored = ctx.store.ListMessages();
+    if (!stored.ok()) return ErrorResponse(stored.status());
+    for (const MessageVersion& m : *stored) names.insert(m.name);
+    out["messages"] = names;
     return DataResponse(out);
   });
 

@@ -4,6 +4,7 @@
 
 #include "api/validation.h"
 #include "base/time_zone.h"
+#include "compose/money.h"
 
 namespace rkd {
 namespace {
@@ -46,6 +47,26 @@ Result<json> Url(const json& v, const std::string& field) {
   if (!IsAbsoluteHttpUrl(url)) return Invalid(field, "must be an absolute http:// or https:// URL");
   while (url.size() > 1 && url.back() == '/') url.pop_back();
   return json(url);
+}
+
+// The logo is fetched by every mail client that shows the email: https only (a mixed-content
+// image is blocked or warned about), no credentials in it.
+Result<json> LogoUrl(const json& v) {
+  auto t = Url(v, "logoUrl");
+  if (!t.ok() || t->is_null()) return t;
+  if (t->get<std::string>().rfind("https://", 0) != 0) return Invalid("logoUrl", "must be an https:// URL");
+  return t;
+}
+
+Result<json> Currency(const json& v) {
+  auto t = Text(v, "currency", 16);
+  if (!t.ok() || t->is_null()) return t;
+  if (!IsKnownCurrency(t->get<std::string>())) {
+    std::string codes;
+    for (const std::string& c : KnownCurrencies()) codes += (codes.empty() ? "" : ", ") + c;
+    return Invalid("currency", "must be one of " + codes);
+  }
+  return t;
 }
 
 Result<json> Zone(const json& v, const std::string& field) {
@@ -120,6 +141,12 @@ Result<std::vector<std::pair<std::string, std::string>>> ParseSettingsPatch(cons
       v = Quiet(value);
     else if (key == "dailyCap" || key == "hourlyRate")
       v = Cap(value, key);
+    else if (key == "logoUrl")
+      v = LogoUrl(value);
+    else if (key == "currency")
+      v = Currency(value);
+    else if (key == "signOff")
+      v = Text(value, key, 100);
     else if (kComputed.count(key))
       return Invalid(key, "is computed by the server and cannot be written");
     else

@@ -1,6 +1,7 @@
 // PUT /api/settings' body turned into the settings to store (domain/shop_settings.h), or
 // into an InvalidArgument naming the field and why: email addresses, absolute http(s)
-// URLs, IANA time zones the system's tzdata knows, HH:MM quiet hours, positive caps.
+// URLs, IANA time zones the system's tzdata knows, HH:MM quiet hours, positive caps, an
+// https:// logo, a currency Rekindle can write (compose/money.h).
 // Nothing here touches the store. Pure; thread-safe.
 #pragma once
 

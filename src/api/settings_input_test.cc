@@ -66,5 +66,25 @@ TEST(SettingsInputTest, AbsoluteHttpUrls) {
     EXPECT_FALSE(IsAbsoluteHttpUrl(bad)) << bad;
 }
 
+TEST(SettingsInputTest, TakesTheBrandAndNamesWhatIsWrongWithIt) {
+  auto r = ParseSettingsPatch(
+      json{{"logoUrl", "https://cdn.shop.example/logo.png"}, {"currency", "EUR"}, {"signOff", "The Acme team"}});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  std::map<std::string, std::string> got(r->begin(), r->end());
+  EXPECT_EQ(got["currency"], "\"EUR\"");
+  EXPECT_EQ(got["signOff"], "\"The Acme team\"");
+  EXPECT_EQ(FieldOf(json{{"logoUrl", "http://cdn.shop.example/logo.png"}}), "logoUrl");  // not https
+  EXPECT_EQ(FieldOf(json{{"logoUrl", "javascript:alert(1)"}}), "logoUrl");
+  EXPECT_EQ(FieldOf(json{{"logoUrl", "https://user:pw@cdn.example/logo.png"}}), "logoUrl");
+  EXPECT_EQ(FieldOf(json{{"currency", "eur"}}), "currency");
+  EXPECT_EQ(FieldOf(json{{"currency", "XBT"}}), "currency");
+  EXPECT_EQ(FieldOf(json{{"currency", 978}}), "currency");
+  EXPECT_EQ(FieldOf(json{{"signOff", "The team\nP.S. click"}}), "signOff");  // one line
+  EXPECT_EQ(FieldOf(json{{"signOff", std::string(101, 'x')}}), "signOff");
+  auto cleared = ParseSettingsPatch(json{{"currency", ""}, {"logoUrl", nullptr}});
+  ASSERT_TRUE(cleared.ok());
+  EXPECT_EQ((*cleared)[0].second, "null");
+}
+
 }  // namespace
 }  // namespace rkd

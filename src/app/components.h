@@ -11,6 +11,7 @@
 #include "base/time.h"
 #include "bus/bus.h"
 #include "compose/openai_writer.h"
+#include "compose/template_writer.h"
 #include "compose/writer.h"
 #include "delivery/mailer.h"
 #include "leader/leader_lock.h"
@@ -47,9 +48,9 @@ std::unique_ptr<LeaderLock> MakeLeaderLock(const Config& config, const Exclusive
 // The writers of the emails: the template writer, and in front of it the LLM writer when
 // the configuration asks for one (its fallback is the template writer).
 struct Writers {
-  std::unique_ptr<Writer> templates;
+  std::unique_ptr<TemplateWriter> templates;
   std::unique_ptr<OpenAiWriter> llm;  // null: the templates write every email
-  Writer& active() const { return llm ? *llm : *templates; }
+  Writer& active() const { return llm ? static_cast<Writer&>(*llm) : *templates; }
 };
 // `metrics`, when not null, counts the LLM writer's exchanges (not owned).
 Result<Writers> MakeWriters(const Config& config, Metrics* metrics);

@@ -78,6 +78,7 @@ struct EmailSending {
   Writers writers;
   std::unique_ptr<Mailer> mailer;
   std::unique_ptr<SettingsCache> settings;  // the shop's sender and the pause switch, read every second
+  std::unique_ptr<MessageCache> messages;   // the messages stored in the dashboard, read every second
   std::unique_ptr<StoreSendGate> gate;      // pause, quiet hours, caps: asked before each batch is written
   std::unique_ptr<EmailProcessor> processor;
 };
@@ -89,9 +90,11 @@ Result<EmailSending> BuildEmailSending(const Config& config, StoreAndBus& sb, co
   s.writers = std::move(writers).value();
   s.mailer = MakeMailer(config);
   s.settings = std::make_unique<SettingsCache>(*sb.store);
+  s.messages = std::make_unique<MessageCache>(*sb.store);
   s.gate = std::make_unique<StoreSendGate>(*sb.store);
   ProcessorOptions options = MakeProcessorOptions(config, link_key, metrics);
   options.settings = s.settings.get();
+  options.messages = s.messages.get();
   s.processor = std::make_unique<EmailProcessor>(*sb.store, *sb.bus, s.writers.active(), *s.mailer, *s.gate,
                                                  config.score, clock, std::move(options));
   return s;
@@ -214,6 +217,27 @@ int Serve(const Config& given, bool with_pipeline) {
     stream = std::make_unique<StreamProcessor>(store, bus, MakeStreamOptions(config));
   }
   RegisterSettingsRoutes(router, ctx, sending ? sending->settings.get() : nullptr);
+  // The messages' previews and "send a test to me" write and send as the pipeline does:
+  // with its writers and mailer, or (in `api`) with ones of their own.
+  Writers own_writers;
+  std::unique_ptr<Mailer> own_mailer;
+  if (!sending) {
+    auto built = MakeWriters(config, nullptr);
+    if (!built.ok()) return Fail(built.status());
+    own_writers = std::move(built).value();
+    own_mailer = MakeMailer(config);
+  }
+  const Writers& writers = sending ? sending->writers : own_writers;
+  RegisterMessageRoutes(router, ctx,
+                        {.templates = writers.templates.get(),
+                         .cache = sending ? sending->messages.get() : nullptr,
+                         .public_url = config.public_url,
+                         .shop_url = config.shop_url});
+  RegisterTestEmailRoutes(router, ctx,
+                          {.writer = &writers.active(),
+                           .mailer = sending ? sending->mailer.get() : own_mailer.get(),
+                           .public_url = config.public_url,
+                           .shop_url = config.shop_url});
   // The dry run asks the sending controls: the pipeline's gate, or (in `api`, which
   // sends nothing) one of its own over the same store.
   StoreSendGate api_gate(store);

@@ -25,6 +25,10 @@ Prompt BuildPrompt(const ComposeRequest& req, bool json_instruction) {
       "Write 80 to 150 words. Never use placeholders such as [Name] or {{name}}, never invent discounts, prices "
       "or product names, and do not sign with a person's name. The HTML uses only simple tags (p, a, strong, em, "
       "ul, li, br), no scripts, no styles, no images. Do not add an unsubscribe line: it is added for you.";
+  // The marketer's own instructions for this message (issue 12), within the rules above:
+  // the link, the format and the checks still apply.
+  if (req.stored && !req.stored->content.instructions.empty())
+    p.system += " The shop adds these instructions for this email: " + req.stored->content.instructions;
   if (json_instruction)
     p.system +=
         " Reply with one JSON object and nothing else: {\"subject\": string, \"text\": string (the plain-text "
@@ -35,7 +39,10 @@ Prompt BuildPrompt(const ComposeRequest& req, bool json_instruction) {
       {"averageOrderValue", std::round(u.average_order_value * 100) / 100},
       {"preferredCategories", u.preferred_categories},
       {"shopLink", p.cta_url},
+      {"currency", req.brand.currency},
+      {"signOff", req.brand.sign_off},
   };
+  if (!req.brand.shop_name.empty()) profile["shopName"] = req.brand.shop_name;
   if (u.last_order_date) {
     profile["lastOrderDate"] = FormatRfc3339(*u.last_order_date).substr(0, 10);
     profile["daysSinceLastOrder"] = WholeDaysBetween(*u.last_order_date, req.now);
@@ -54,7 +61,7 @@ Prompt BuildPrompt(const ComposeRequest& req, bool json_instruction) {
   } else if (req.steps > 1) {
     which = "This is the first of up to " + std::to_string(req.steps) + " emails.\n";
   }
-  p.user = which + "Write the re-engagement email for this customer:\n" +
+  p.user = which + "Write the re-engagement email for this customer, ending it with the signOff line as given:\n" +
            profile.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
   return p;
 }

@@ -1,14 +1,18 @@
 #include "compose/template_writer.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <kainjow/mustache.hpp>
 #include <map>
+#include <mutex>
 #include <set>
 #include <sstream>
 
 #include "base/embedded_files.h"
+#include "compose/money.h"
 
 namespace rkd {
 namespace {
@@ -39,12 +43,6 @@ std::string HumanDate(Millis t) {
   return std::string(kMonths[month - 1]) + " " + std::to_string(std::stoi(iso.substr(8, 2))) + ", " + iso.substr(0, 4);
 }
 
-std::string Money(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "$%.2f", v);
-  return buf;
-}
-
 // "Denim & Jackets" → "denim-jackets", for category links.
 std::string Slug(const std::string& s) {
   std::string out;
@@ -64,11 +62,13 @@ std::string WithParams(const std::string& url, const std::string& params) {
 
 }  // namespace
 
-// One message's templates.
+// One message's templates, and the sources they were parsed from.
 struct TemplateSet {
+  MessageContent source;
   mu::mustache subject;
   mu::mustache text;
   mu::mustache html;
+  explicit TemplateSet(const MessageContent& m) : source(m), subject(m.subject), text(m.text), html(m.html) {}
 };
 
 // The default set (the folder's own files) and the journey's messages (its subfolders,
@@ -76,11 +76,27 @@ struct TemplateSet {
 struct TemplateWriter::Templates {
   std::unique_ptr<TemplateSet> fallback;
   std::map<std::string, std::unique_ptr<TemplateSet>> sets;
+  // Stored messages (issue 12) as parsed, by name and version; a few dozen at most.
+  std::mutex stored_mu;
+  std::map<std::pair<std::string, int64_t>, std::shared_ptr<TemplateSet>> stored;
 };
 
 namespace {
 
 constexpr const char* kFiles[3] = {"subject.mustache", "text.mustache", "html.mustache"};
+constexpr const char* kFields[3] = {"subject", "text", "html"};
+
+// The templates parsed, or the first that does not parse (`field` names it, `where` says
+// where it came from).
+Result<std::unique_ptr<TemplateSet>> Parse(const MessageContent& m, const std::function<std::string(int)>& where,
+                                           const std::string& field) {
+  auto t = std::make_unique<TemplateSet>(m);
+  const mu::mustache* all[3] = {&t->subject, &t->text, &t->html};
+  for (int i = 0; i < 3; ++i)
+    if (!all[i]->is_valid())
+      return Status::InvalidArgument(where(i) + ": " + all[i]->error_message(), field.empty() ? kFields[i] : field);
+  return t;
+}
 
 Result<std::unique_ptr<TemplateSet>> LoadSet(const std::string& dir, const std::string& set) {
   std::string sources[3];
@@ -89,15 +105,9 @@ Result<std::unique_ptr<TemplateSet>> LoadSet(const std::string& dir, const std::
     if (!src.ok()) return src.status();
     sources[i] = std::move(src).value();
   }
-  auto t = std::make_unique<TemplateSet>(
-      TemplateSet{mu::mustache(sources[0]), mu::mustache(sources[1]), mu::mustache(sources[2])});
-  const mu::mustache* all[3] = {&t->subject, &t->text, &t->html};
-  for (int i = 0; i < 3; ++i)
-    if (!all[i]->is_valid())
-      return Status::InvalidArgument(
-          "template " + (set.empty() ? "" : set + "/") + kFiles[i] + ": " + all[i]->error_message(),
-          "RKD_TEMPLATES_DIR");
-  return t;
+  return Parse(
+      MessageContent{sources[0], sources[1], sources[2], ""},
+      [&](int i) { return "template " + (set.empty() ? "" : set + "/") + kFiles[i]; }, "RKD_TEMPLATES_DIR");
 }
 
 // The names of the message sets beside the default: the built-in ones (templates/*/ but
@@ -140,7 +150,9 @@ Result<std::unique_ptr<TemplateWriter>> TemplateWriter::Load(const std::string& 
   return std::unique_ptr<TemplateWriter>(new TemplateWriter(std::move(t)));
 }
 
-Result<ComposedEmail> TemplateWriter::Compose(const ComposeRequest& req) {
+namespace {
+
+mu::data TemplateData(const ComposeRequest& req) {
   const User& u = req.user;
   mu::data d;
   const std::string first = u.name.substr(0, u.name.find(' '));
@@ -151,7 +163,12 @@ Result<ComposedEmail> TemplateWriter::Compose(const ComposeRequest& req) {
   d.set("unsubscribeUrl", req.unsubscribe_url);
   d.set("orderCount", std::to_string(u.order_count));
   d.set("ordersPhrase", std::to_string(u.order_count) + (u.order_count == 1 ? " order" : " orders"));
-  d.set("averageOrderValue", Money(u.average_order_value));
+  d.set("averageOrderValue", FormatMoney(u.average_order_value, req.brand.currency));
+  d.set("totalSpent", FormatMoney(static_cast<double>(u.total_spent_cents) / 100, req.brand.currency));
+  // The brand (settings): the logo and the shop's name are optional, the sign-off is not.
+  d.set("signOff", req.brand.sign_off);
+  if (!req.brand.shop_name.empty()) d.set("shopName", req.brand.shop_name);
+  if (!req.brand.logo_url.empty()) d.set("logoUrl", req.brand.logo_url);
   if (u.order_count > 0) d.set("hasOrders", true);
   if (u.order_count > 1) d.set("isRegular", true);
   if (u.last_order_date) {
@@ -162,7 +179,8 @@ Result<ComposedEmail> TemplateWriter::Compose(const ComposeRequest& req) {
   for (const std::string& c : u.preferred_categories) {
     mu::data item;
     item.set("category", c);
-    item.set("url", WithParams(req.shop_url + (req.shop_url.back() == '/' ? "" : "/") + "c/" + Slug(c),
+    item.set("url", WithParams(req.shop_url + (!req.shop_url.empty() && req.shop_url.back() == '/' ? "" : "/") + "c/" +
+                                   Slug(c),
                                "utm_source=rekindle&utm_medium=email&utm_campaign=reengagement"));
     categories << item;
   }
@@ -177,19 +195,62 @@ Result<ComposedEmail> TemplateWriter::Compose(const ComposeRequest& req) {
   if (req.step > 1) d.set("isReminder", true);
   if (req.steps > 1 && req.step == req.steps) d.set("isLastStep", true);
 
-  // The step's message, or the default set when there is none by that name.
-  auto set = templates_->sets.find(req.message);
-  TemplateSet& t = set == templates_->sets.end() ? *templates_->fallback : *set->second;
+  return d;
+}
+
+Result<ComposedEmail> RenderSet(TemplateSet& t, const ComposeRequest& req) {
+  const mu::data d = TemplateData(req);
   ComposedEmail out;
   out.writer = "template";
   out.subject = t.subject.render(d);
   out.text = t.text.render(d);
   out.html = t.html.render(d);
-  // A subject is one line.
+  // A subject is one line, without spaces at either end (a section rendered as nothing).
   for (char& c : out.subject)
     if (c == '\n' || c == '\r') c = ' ';
   while (!out.subject.empty() && out.subject.back() == ' ') out.subject.pop_back();
+  out.subject.erase(0, std::min(out.subject.find_first_not_of(' '), out.subject.size()));
   if (out.subject.empty() || out.text.empty()) return Status::Internal("a template rendered an empty subject or body");
+  return out;
+}
+
+}  // namespace
+
+Result<ComposedEmail> TemplateWriter::Compose(const ComposeRequest& req) {
+  if (req.stored) {
+    std::shared_ptr<TemplateSet> set;
+    {
+      std::lock_guard lock(templates_->stored_mu);
+      const auto key = std::make_pair(req.stored->name, req.stored->version);
+      auto it = templates_->stored.find(key);
+      if (it == templates_->stored.end()) {
+        auto parsed = Parse(
+            req.stored->content, [&](int i) { return "message " + req.stored->name + " " + kFields[i]; }, "");
+        if (!parsed.ok()) return parsed.status();
+        if (templates_->stored.size() >= 64) templates_->stored.clear();
+        it = templates_->stored.emplace(key, std::move(parsed).value()).first;
+      }
+      set = it->second;
+    }
+    return RenderSet(*set, req);
+  }
+  // The step's message, or the default set when there is none by that name.
+  auto set = templates_->sets.find(req.message);
+  return RenderSet(set == templates_->sets.end() ? *templates_->fallback : *set->second, req);
+}
+
+Result<ComposedEmail> TemplateWriter::Render(const MessageContent& message, const ComposeRequest& request) {
+  auto parsed = Parse(
+      message, [](int i) { return std::string(kFields[i]); }, "");
+  if (!parsed.ok()) return parsed.status();
+  return RenderSet(**parsed, request);
+}
+
+std::vector<MessageVersion> TemplateWriter::BuiltInMessages() const {
+  std::vector<MessageVersion> out;
+  out.push_back(MessageVersion{.name = kDefaultMessage, .content = templates_->fallback->source});
+  for (const auto& [name, set] : templates_->sets)
+    if (name != kDefaultMessage) out.push_back(MessageVersion{.name = name, .content = set->source});
   return out;
 }
 

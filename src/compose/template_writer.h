@@ -4,12 +4,15 @@
 // else from the copies built into the binary (templates/reengagement/). A journey step's
 // message picks its own set when there is one (a subfolder of that name, e.g.
 // winback-2/; built in: templates/winback-2/, templates/winback-3/), else the default
-// set (winback-1 is the default's). Thread-safe.
+// set (winback-1 is the default's). A message stored in the dashboard (issue 12) comes
+// with the request and is used instead. Thread-safe.
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include "compose/writer.h"
+#include "domain/message.h"
 
 namespace rkd {
 
@@ -18,7 +21,15 @@ class TemplateWriter final : public Writer {
   // Loads and checks the three templates; a template that does not parse fails here.
   static Result<std::unique_ptr<TemplateWriter>> Load(const std::string& templates_dir);
   ~TemplateWriter() override;
+  // The step's message: the stored one the request carries (issue 12), else the built-in
+  // set of that name, else the default set.
   Result<ComposedEmail> Compose(const ComposeRequest& request) override;
+  // `message` parsed and rendered once, for a preview or a check before it is saved; a
+  // template that does not parse is an InvalidArgument naming its field.
+  static Result<ComposedEmail> Render(const MessageContent& message, const ComposeRequest& request);
+  // The built-in messages as loaded: winback-1 (the default set) first, then the others
+  // by name; version 0.
+  std::vector<MessageVersion> BuiltInMessages() const;
 
  private:
   struct Templates;

@@ -11,9 +11,32 @@
 
 #include "base/status.h"
 #include "base/time.h"
+#include "compose/money.h"
+#include "domain/message.h"
+#include "domain/shop_settings.h"
 #include "domain/user.h"
 
 namespace rkd {
+
+// The shop's brand in its emails, from the settings (issue 12).
+struct Brand {
+  std::string shop_name;  // empty: the email does not name the shop
+  std::string logo_url;   // empty: no logo
+  std::string currency = kDefaultCurrency;
+  std::string sign_off = "The team";  // the setting, else "The <shop name> team"
+
+  static Brand From(const ShopSettings& s) {
+    Brand b;
+    b.shop_name = s.shop_name;
+    b.logo_url = s.logo_url;
+    if (!s.currency.empty()) b.currency = s.currency;
+    if (!s.sign_off.empty())
+      b.sign_off = s.sign_off;
+    else if (!s.shop_name.empty())
+      b.sign_off = "The " + s.shop_name + " team";
+    return b;
+  }
+};
 
 struct ComposeRequest {
   const User& user;
@@ -27,6 +50,11 @@ struct ComposeRequest {
   int step = 1;
   int steps = 1;
   std::string message;
+  Brand brand;
+  // The message as stored in the dashboard (issue 12), when there is one by the step's
+  // name: the template writer renders its templates, the LLM writer follows its
+  // instructions. Null: the built-in templates.
+  const MessageVersion* stored = nullptr;
 };
 
 struct ComposedEmail {

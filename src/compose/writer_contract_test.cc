@@ -167,6 +167,47 @@ TEST(TemplateWriterTest, EachStepHasItsOwnCopyAndAnUnknownMessageFallsBack) {
   EXPECT_EQ(subject("no-such-set", 2).substr(0, one.find('|')), plain);
 }
 
+// The brand (issue 12's settings) in every step's message, which is made for a phone: a
+// viewport, a fluid column, a preheader; the subject follows the step and the categories.
+TEST(TemplateWriterTest, EveryStepCarriesTheBrandAndFitsAPhone) {
+  ShopSettings settings;
+  settings.shop_name = "Ada's Yarn";
+  settings.logo_url = "https://cdn.yarn.example/logo.png";
+  settings.currency = "EUR";
+  const Brand brand = Brand::From(settings);
+  EXPECT_EQ(brand.sign_off, "The Ada's Yarn team");
+  const User regular = Clients()[0], newcomer = Clients()[1];
+  for (const char* message : {"winback-1", "winback-2", "winback-3"}) {
+    SCOPED_TRACE(message);
+    ComposeRequest req{regular, 55, 1'710'000'000'000, kShopUrl, kUnsubscribeUrl, 1, 3, message, brand};
+    auto e = Templates().Compose(req);
+    ASSERT_TRUE(e.ok()) << e.status().ToString();
+    EXPECT_NE(e->html.find("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"),
+              std::string::npos);
+    EXPECT_NE(e->html.find("max-width:560px"), std::string::npos);
+    EXPECT_EQ(e->html.find("width=\"560\""), std::string::npos) << "a fixed width wider than a phone";
+    EXPECT_NE(e->html.find("<div style=\"display:none;"), std::string::npos) << "a preheader";
+    EXPECT_NE(e->html.find("<img src=\"https://cdn.yarn.example/logo.png\""), std::string::npos);
+    EXPECT_NE(e->text.find("The Ada's Yarn team"), std::string::npos) << e->text;
+    EXPECT_NE(e->html.find("The Ada&apos;s Yarn team"), std::string::npos);
+    EXPECT_EQ(e->text.find('$'), std::string::npos) << e->text;
+    auto plain = Templates().Compose(
+        ComposeRequest{newcomer, 55, 1'710'000'000'000, kShopUrl, kUnsubscribeUrl, 1, 3, message, brand});
+    ASSERT_TRUE(plain.ok());
+    EXPECT_NE(plain->subject.substr(plain->subject.find(',')), e->subject.substr(e->subject.find(',')));
+  }
+  auto first = Templates().Compose(
+      ComposeRequest{regular, 55, 1'710'000'000'000, kShopUrl, kUnsubscribeUrl, 1, 1, "winback-1", brand});
+  ASSERT_TRUE(first.ok());
+  EXPECT_NE(first->text.find("averaging €80.00 a visit"), std::string::npos) << first->text;
+  // Without a brand: dollars, "The team", no logo.
+  auto unbranded = Templates().Compose(ComposeRequest{regular, 55, 1'710'000'000'000, kShopUrl, kUnsubscribeUrl});
+  ASSERT_TRUE(unbranded.ok());
+  EXPECT_NE(unbranded->text.find("averaging $80.00 a visit"), std::string::npos);
+  EXPECT_NE(unbranded->text.find("See you soon,\nThe team"), std::string::npos);
+  EXPECT_EQ(unbranded->html.find("<img"), std::string::npos);
+}
+
 // The LLM is told which email of the journey it writes.
 TEST(PromptTest, SaysWhichReminderItIs) {
   const User user = Clients()[0];
@@ -179,6 +220,21 @@ TEST(PromptTest, SaysWhichReminderItIs) {
   EXPECT_EQ(second.find("last note"), std::string::npos) << second;
   req.step = 3;
   EXPECT_NE(BuildPrompt(req, true).user.find("last note"), std::string::npos);
+  // And signs and prices as the shop does.
+  ShopSettings settings;
+  settings.sign_off = "Ada and the Yarn crew";
+  settings.currency = "GBP";
+  req.brand = Brand::From(settings);
+  const std::string branded = BuildPrompt(req, true).user;
+  EXPECT_NE(branded.find("\"signOff\": \"Ada and the Yarn crew\""), std::string::npos) << branded;
+  EXPECT_NE(branded.find("\"currency\": \"GBP\""), std::string::npos) << branded;
+  // A stored message's instructions reach the model; the built-in prompt has none.
+  EXPECT_EQ(BuildPrompt(req, true).system.find("The shop adds"), std::string::npos);
+  MessageVersion stored{.name = "winback-3", .content = {"s", "t", "h", "Mention free returns."}};
+  req.stored = &stored;
+  EXPECT_NE(
+      BuildPrompt(req, true).system.find("The shop adds these instructions for this email: Mention free returns."),
+      std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Writers, WriterContractTest,

@@ -8,9 +8,9 @@ namespace rkd {
 
 using nlohmann::json;
 
-const char* const kSettingNames[11] = {"shopName",      "senderName", "senderEmail", "replyTo",
-                                       "postalAddress", "publicUrl",  "shopUrl",     "timeZone",
-                                       "quietHours",    "dailyCap",   "hourlyRate"};
+const char* const kSettingNames[14] = {"shopName",   "senderName", "senderEmail", "replyTo",    "postalAddress",
+                                       "publicUrl",  "shopUrl",    "timeZone",    "quietHours", "dailyCap",
+                                       "hourlyRate", "logoUrl",    "currency",    "signOff"};
 
 std::string ShopSettings::MailFrom() const {
   if (sender_email.empty()) return "";
@@ -43,7 +43,10 @@ ShopSettings SettingsFromRows(const std::vector<SettingRow>& rows) {
                                                   {"postalAddress", &s.postal_address},
                                                   {"publicUrl", &s.public_url},
                                                   {"shopUrl", &s.shop_url},
-                                                  {"timeZone", &s.time_zone}};
+                                                  {"timeZone", &s.time_zone},
+                                                  {"logoUrl", &s.logo_url},
+                                                  {"currency", &s.currency},
+                                                  {"signOff", &s.sign_off}};
   for (const SettingRow& row : rows) {
     const json v = json::parse(row.value, nullptr, false);
     if (v.is_discarded()) continue;
@@ -87,6 +90,9 @@ json SettingValue(const ShopSettings& s, const std::string& name) {
   if (name == "publicUrl") return text(s.public_url);
   if (name == "shopUrl") return text(s.shop_url);
   if (name == "timeZone") return text(s.time_zone);
+  if (name == "logoUrl") return text(s.logo_url);
+  if (name == "currency") return text(s.currency);
+  if (name == "signOff") return text(s.sign_off);
   if (name == "quietHours")
     return s.quiet_hours
                ? json{{"start", FormatClockTime(s.quiet_hours->start)}, {"end", FormatClockTime(s.quiet_hours->end)}}

@@ -1,8 +1,8 @@
 // The shop's settings, as the person running Rekindle sets them (GET/PUT /api/settings):
 // who the emails come from, the postal address in their footer, where links point, the
-// shop's time zone, quiet hours and the send caps; and the pause switch (GET /api/sending).
-// Stored one setting a row (Store::GetSettings), each value as JSON under its API name.
-// Plain values; thread-compatible.
+// shop's time zone, quiet hours and the send caps, the brand (logo, currency, sign-off); and the pause switch (GET
+// /api/sending). Stored one setting a row (Store::GetSettings), each value as JSON under its API name. Plain values;
+// thread-compatible.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -41,6 +41,10 @@ struct SendingState {
 
 struct ShopSettings {
   std::string shop_name, sender_name, sender_email, reply_to, postal_address, public_url, shop_url;
+  // The brand in the emails (issue 12): a logo's https:// URL, the ISO 4217 currency
+  // amounts are written in (empty: USD), the line an email ends with (empty: "The <shop
+  // name> team").
+  std::string logo_url, currency, sign_off;
   std::string time_zone;  // IANA name; empty: UTC
   std::optional<QuietHours> quiet_hours;
   std::optional<int64_t> daily_cap, hourly_rate;
@@ -57,7 +61,7 @@ struct ShopSettings {
 std::vector<std::string> MissingForSending(const ShopSettings& s);
 
 // The setting names, as GET /api/settings shows them and PUT /api/settings takes them.
-extern const char* const kSettingNames[11];
+extern const char* const kSettingNames[14];
 constexpr const char* kSendingKey = "sending";
 
 // From the store's rows; rows that do not parse are ignored (as unset).

@@ -16,13 +16,15 @@ namespace fs = std::filesystem;
 
 // The first path segments of the dashboard's client-side routes (web/src/App.tsx): the
 // browser asks for them on a reload or a shared link, and gets the app.
-constexpr std::array<std::string_view, 9> kClientRoutes = {
-    "clients", "emails", "effectiveness", "journey", "settings", "suppressions", "import", "model", "integrations"};
+constexpr std::array<std::string_view, 10> kClientRoutes = {"clients",      "emails",       "effectiveness", "journey",
+                                                            "settings",     "suppressions", "import",        "model",
+                                                            "integrations", "messages"};
 
-// The dashboard's own pages load only their own scripts, styles and data; an email's
-// preview (a srcdoc frame, which inherits this policy) loads no remote image at all.
+// The dashboard's own pages load only their own scripts, styles and data, and images
+// over https (the shop's logo in Settings, issue 12). An email's preview (a srcdoc frame)
+// adds its own policy, img-src data: only, so it loads no remote image at all.
 constexpr const char* kContentSecurityPolicy =
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; "
     "connect-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'";
 

@@ -382,8 +382,18 @@ Result<Email> EmailProcessor::Compose(const User& user, const std::string& email
                                       Millis now) {
   const MailIdentity identity = Identity();
   const std::string unsubscribe = UnsubscribeUrl(user, identity.public_url);
-  auto composed = writer_.Compose(ComposeRequest{user, user.engagement_score, now, identity.shop_url, unsubscribe,
-                                                 step.step, step.episode.steps, step.message->message});
+  // The step's message as the marketer stored it, when they did; held for this email.
+  std::shared_ptr<const MessageCache::Messages> stored;
+  const MessageVersion* message = nullptr;
+  if (options_.messages) {
+    auto got = options_.messages->Get();
+    if (!got.ok()) return got.status();
+    stored = std::move(got).value();
+    if (auto it = stored->find(step.message->message); it != stored->end()) message = &it->second;
+  }
+  auto composed =
+      writer_.Compose(ComposeRequest{user, user.engagement_score, now, identity.shop_url, unsubscribe, step.step,
+                                     step.episode.steps, step.message->message, identity.brand, message});
   if (!composed.ok()) return composed.status();
   // Whatever wrote the body, every email ends with the postal address and the way out.
   AppendFooter(identity.postal_address, unsubscribe, &composed->text, &composed->html);
@@ -513,6 +523,7 @@ EmailProcessor::MailIdentity EmailProcessor::Identity() const {
                   options_.shop_url};
   if (!options_.settings) return id;
   const ShopSettings s = options_.settings->Get();
+  id.brand = Brand::From(s);
   if (!s.sender_email.empty()) id.from = s.MailFrom();
   if (!s.reply_to.empty()) id.reply_to = s.reply_to;
   if (!s.postal_address.empty()) id.postal_address = s.postal_address;

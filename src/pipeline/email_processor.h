@@ -28,6 +28,7 @@
 #include "domain/score.h"
 #include "domain/targeting.h"
 #include "pipeline/journey.h"
+#include "pipeline/message_cache.h"
 #include "pipeline/send_gate.h"
 #include "pipeline/settings_cache.h"
 #include "store/store.h"
@@ -66,6 +67,9 @@ struct ProcessorOptions {
   // paused, workers receive nothing, so the events wait on the queue with their receives
   // untouched. Not owned; null: the fields above, never paused.
   SettingsCache* settings = nullptr;
+  // The messages stored in the dashboard (issue 12): a step whose message is stored is
+  // written from it. Not owned; null: the writer's built-in templates.
+  MessageCache* messages = nullptr;
   // A client the sending controls turned away without saying until when (SendGate's
   // not_before 0) is due again this much later: the due scan does not hand every waiting
   // client over at every scan while the gate stays shut.
@@ -134,6 +138,7 @@ class EmailProcessor {
   // settings where set, else the options.
   struct MailIdentity {
     std::string from, reply_to, postal_address, public_url, shop_url;
+    Brand brand;
   };
   MailIdentity Identity() const;
   std::string UnsubscribeUrl(const User& user, const std::string& public_url) const;

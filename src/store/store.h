@@ -32,6 +32,7 @@
 #include "domain/hook_delivery.h"
 #include "domain/import_rows.h"
 #include "domain/journey.h"
+#include "domain/message.h"
 #include "domain/order.h"
 #include "domain/shop_settings.h"
 #include "domain/shop_sync.h"
@@ -427,6 +428,19 @@ class Store {
   virtual Status SaveShopSync(const ShopSyncState& state) = 0;
   // Every platform synced at least once, by source.
   virtual Result<std::vector<ShopSyncState>> ListShopSyncs() = 0;
+
+  // Messages (issue 12; domain/message.h), every version kept. SaveMessage stores a new
+  // version of `message.name` (its highest + 1, 1 for a new name; createdAt by the store's
+  // clock) and returns it; with `expected_version` it is refused (FailedPrecondition,
+  // field baseVersion) unless that is the name's highest now: someone saved in between.
+  // GetMessage: the newest version or the given one (NotFound when not stored);
+  // ListMessages: the newest version of each name; MessageHistory: a name's versions,
+  // newest first, without their templates.
+  virtual Result<MessageVersion> SaveMessage(const MessageVersion& message,
+                                             std::optional<int64_t> expected_version) = 0;
+  virtual Result<MessageVersion> GetMessage(const std::string& name, std::optional<int64_t> version) = 0;
+  virtual Result<std::vector<MessageVersion>> ListMessages() = 0;
+  virtual Result<std::vector<MessageVersion>> MessageHistory(const std::string& name, int limit) = 0;
 
   // Outgoing webhooks (issue 17). The store itself writes a pending delivery for each
   // subscribed endpoint in the transaction of the change it reports (an email SENT,

@@ -856,6 +856,56 @@ TEST_P(StoreContractTest, ScanUsersVisitsEveryUserOnce) {
 
 // ---- journeys (issue 16) ----
 
+TEST_P(StoreContractTest, MessagesKeepEveryVersionAndRefuseAStaleEdit) {
+  EXPECT_TRUE(store_->ListMessages()->empty()) << "a fresh store has only the built-in messages";
+  EXPECT_TRUE(store_->GetMessage("winback-1", std::nullopt).status().IsNotFound());
+  MessageVersion m{.name = "winback-1",
+                   .content = {"Hi {{firstName}}", "Text {{shopUrl}}", "<a href=\"{{shopUrl}}\">x</a>", ""},
+                   .note = "first edit",
+                   .created_by = "marketing"};
+  auto one = store_->SaveMessage(m, 0);
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  EXPECT_EQ(one->version, 1);
+  EXPECT_EQ(one->created_at, clock_.Now());
+  m.content.subject = "Hello {{firstName}}";
+  m.content.instructions = "Be brief.";
+  m.note = "shorter";
+  clock_.Advance(1000);
+  auto two = store_->SaveMessage(m, 1);
+  ASSERT_TRUE(two.ok()) << two.status().ToString();
+  EXPECT_EQ(two->version, 2);
+  auto stale = store_->SaveMessage(m, 1);  // edited from version 1 while 2 was saved
+  EXPECT_EQ(stale.status().code(), Code::kFailedPrecondition);
+  EXPECT_EQ(stale.status().field(), "baseVersion");
+  EXPECT_EQ(store_->SaveMessage(m, std::nullopt)->version, 3) << "without a base, a save always lands";
+  MessageVersion other{.name = "spring", .content = {"S", "T {{shopUrl}}", "H", ""}, .created_by = "k"};
+  ASSERT_TRUE(store_->SaveMessage(other, 0).ok());
+
+  auto latest = store_->GetMessage("winback-1", std::nullopt);
+  ASSERT_TRUE(latest.ok());
+  EXPECT_EQ(latest->version, 3);
+  EXPECT_EQ(latest->content.subject, "Hello {{firstName}}");
+  EXPECT_EQ(latest->content.instructions, "Be brief.");
+  auto first = store_->GetMessage("winback-1", 1);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->content.subject, "Hi {{firstName}}");
+  EXPECT_EQ(first->note, "first edit");
+  EXPECT_EQ(first->created_by, "marketing");
+  EXPECT_TRUE(store_->GetMessage("winback-1", 9).status().IsNotFound());
+  auto all = store_->ListMessages();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ(((*all)[0].name + ":" + std::to_string((*all)[0].version)), "spring:1");
+  EXPECT_EQ(((*all)[1].name + ":" + std::to_string((*all)[1].version)), "winback-1:3");
+  auto history = store_->MessageHistory("winback-1", 10);
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 3u);
+  EXPECT_EQ((*history)[0].version, 3);
+  EXPECT_EQ((*history)[2].note, "first edit");
+  EXPECT_EQ(store_->MessageHistory("winback-1", 2)->size(), 2u);
+  EXPECT_TRUE(AllChanges().empty()) << "a message is no client change";
+}
+
 TEST_P(StoreContractTest, JourneysAreVersionedNewestFirstWithTheDefaultAsVersionOne) {
   auto first = store_->GetJourney();
   ASSERT_TRUE(first.ok()) << first.status().ToString();

@@ -209,6 +209,17 @@ Result<std::optional<ShopSyncState>> FaultyStore::BeginShopSync(const std::strin
 }
 Status FaultyStore::SaveShopSync(const ShopSyncState& state) { RKD_FORWARD(SaveShopSync, inner_.SaveShopSync(state)); }
 Result<std::vector<ShopSyncState>> FaultyStore::ListShopSyncs() { RKD_FORWARD(ListShopSyncs, inner_.ListShopSyncs()); }
+Result<MessageVersion> FaultyStore::SaveMessage(const MessageVersion& message,
+                                                std::optional<int64_t> expected_version) {
+  RKD_FORWARD(SaveMessage, inner_.SaveMessage(message, expected_version));
+}
+Result<MessageVersion> FaultyStore::GetMessage(const std::string& name, std::optional<int64_t> version) {
+  RKD_FORWARD(GetMessage, inner_.GetMessage(name, version));
+}
+Result<std::vector<MessageVersion>> FaultyStore::ListMessages() { RKD_FORWARD(ListMessages, inner_.ListMessages()); }
+Result<std::vector<MessageVersion>> FaultyStore::MessageHistory(const std::string& name, int limit) {
+  RKD_FORWARD(MessageHistory, inner_.MessageHistory(name, limit));
+}
 Result<Order> FaultyStore::GetOrderByExternalId(const std::string& external_id) {
   RKD_FORWARD(GetOrderByExternalId, inner_.GetOrderByExternalId(external_id));
 }

@@ -58,6 +58,10 @@ class SqlStore : public Store {
                                                      Millis lease) override;  // shop_sync_store.cc
   Status SaveShopSync(const ShopSyncState& state) override;
   Result<std::vector<ShopSyncState>> ListShopSyncs() override;
+  Result<MessageVersion> SaveMessage(const MessageVersion& message, std::optional<int64_t> expected_version) override;
+  Result<MessageVersion> GetMessage(const std::string& name, std::optional<int64_t> version) override;
+  Result<std::vector<MessageVersion>> ListMessages() override;
+  Result<std::vector<MessageVersion>> MessageHistory(const std::string& name, int limit) override;
   Result<Order> GetOrderByExternalId(const std::string& external_id) override;
   Status CreateWebhookEndpoint(const WebhookEndpoint& endpoint) override;  // webhook_store.cc
   Result<std::vector<WebhookEndpoint>> ListWebhookEndpoints() override;
