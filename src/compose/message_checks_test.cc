@@ -98,7 +98,8 @@ TEST(MessageChecks, ATemplateThatDoesNotParseIsNamed) {
 TEST(MessageChecks, Names) {
   EXPECT_TRUE(CheckMessageName("winback-2").ok());
   EXPECT_TRUE(CheckMessageName("spring-2027").ok());
-  for (const std::string& bad : std::vector<std::string>{"", "-x", "Winback", "../etc", "a b", "a%2f", std::string(65, 'a')})
+  for (const std::string& bad :
+       std::vector<std::string>{"", "-x", "Winback", "../etc", "a b", "a%2f", std::string(65, 'a')})
     EXPECT_EQ(CheckMessageName(bad).field(), "name") << bad;
 }
 
