@@ -36,6 +36,10 @@ struct ApiContext {
   Targeting targeting;     // RKD_TARGETING: the dry run chooses clients as the pipeline does
 };
 
+// Who made a change, as stored versions and switches record it: the API key's name
+// (never the key), or "api" on a server without keys.
+inline std::string Author(const HttpRequest& req) { return req.key_name.empty() ? "api" : req.key_name; }
+
 // GET /health (open; the documented rule: 503 when the store or the bus does not answer,
 // else 200 with status "ok" or "degraded" and the reasons) and GET /api/alerts (the
 // dashboard's banner: failed deliveries in the window, dead letters, the last error).

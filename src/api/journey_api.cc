@@ -233,7 +233,7 @@ void RegisterJourneyRoutes(Router& router, ApiContext& ctx, JourneyApiOptions op
     auto definition = ParseJourney(*body, current->definition);
     if (!definition.ok()) return ErrorResponse(definition.status());
     if (Status st = ValidateJourney(*definition, options.cooldown); !st.ok()) return ErrorResponse(st);
-    auto saved = ctx.store.SaveJourney(*definition, req.key_name.empty() ? "api" : req.key_name);
+    auto saved = ctx.store.SaveJourney(*definition, Author(req));
     if (!saved.ok()) return ErrorResponse(saved.status());
     LogInfo("journey saved", {{"version", saved->version}, {"by", saved->created_by}});
     return DataResponse(JourneyJson(*saved));

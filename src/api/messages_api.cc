@@ -22,8 +22,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string Author(const HttpRequest& req) { return req.key_name.empty() ? "api" : req.key_name; }
-
 json Time(Millis t) { return t ? json(FormatRfc3339(t)) : json(nullptr); }
 
 // The steps of the current journey that send `name`.

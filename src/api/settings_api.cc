@@ -13,10 +13,6 @@ namespace {
 
 using nlohmann::json;
 
-// Who changed a setting, as the settings and the switch record it: the API key's name
-// (never the key), or "api" on a server without keys.
-std::string Author(const HttpRequest& req) { return req.key_name.empty() ? "api" : req.key_name; }
-
 json SettingsJson(const ShopSettings& s) {
   json data = ToJson(s);
   data["missing"] = MissingForSending(s);

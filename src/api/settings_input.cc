@@ -4,6 +4,7 @@
 
 #include "api/validation.h"
 #include "base/time_zone.h"
+#include "compose/email_checks.h"
 #include "compose/money.h"
 
 namespace rkd {
@@ -27,7 +28,8 @@ Result<json> Text(const json& v, const std::string& field, size_t max, bool newl
   if (!v.is_string()) return Invalid(field, "must be a string or null");
   const std::string s = v.get<std::string>();
   if (s.empty()) return json(nullptr);
-  if (s.size() > max) return Invalid(field, "must be at most " + std::to_string(max) + " characters");
+  // Characters, as the dashboard counts them, not bytes.
+  if (Utf8Length(s) > max) return Invalid(field, "must be at most " + std::to_string(max) + " characters");
   if (HasControl(s, newlines_ok)) return Invalid(field, "must not contain control characters");
   if (s.find_first_not_of(" \t\r\n") == std::string::npos) return Invalid(field, "must not be blank");
   return json(s);

@@ -81,6 +81,10 @@ TEST(SettingsInputTest, TakesTheBrandAndNamesWhatIsWrongWithIt) {
   EXPECT_EQ(FieldOf(json{{"currency", 978}}), "currency");
   EXPECT_EQ(FieldOf(json{{"signOff", "The team\nP.S. click"}}), "signOff");  // one line
   EXPECT_EQ(FieldOf(json{{"signOff", std::string(101, 'x')}}), "signOff");
+  std::string accented;
+  for (int i = 0; i < 100; ++i) accented += "é";  // 100 characters, 200 bytes: the dashboard's count
+  EXPECT_TRUE(ParseSettingsPatch(json{{"signOff", accented}}).ok());
+  EXPECT_EQ(FieldOf(json{{"signOff", accented + "é"}}), "signOff");
   auto cleared = ParseSettingsPatch(json{{"currency", ""}, {"logoUrl", nullptr}});
   ASSERT_TRUE(cleared.ok());
   EXPECT_EQ((*cleared)[0].second, "null");
