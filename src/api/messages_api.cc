@@ -97,8 +97,7 @@ class MessageRoutes {
   Result<MessageVersion> Current(const std::string& name) {
     auto stored = ctx_.store.GetMessage(name, std::nullopt);
     if (stored.ok() || !stored.status().IsNotFound()) return stored;
-    for (MessageVersion& m : options_.templates->BuiltInMessages())
-      if (m.name == name) return std::move(m);
+    if (auto built_in = BuiltIn(name)) return std::move(*built_in);
     return Status::NotFound("no message named " + name, "name");
   }
 
