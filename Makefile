@@ -12,8 +12,11 @@ deps:
 deps-test:
 	scripts/install-deps.sh --test
 
+# -g1 (line tables: a backtrace names file and line) instead of -g: full debug information
+# takes a quarter of the build's time (one file: 12.8 s with -g, 9.3 s with -g1).
 configure:
-	@test -f $(BUILD)/build.ninja || cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	@test -f $(BUILD)/build.ninja || cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG"
 
 # The dashboard is built first: the binary carries it (cmake/embed_web.cmake).
 build: configure web

@@ -15,6 +15,13 @@ option(RKD_FUZZ "Build the libFuzzer targets in fuzz/ (needs clang)" OFF)
 if(RKD_SANITIZE)
   add_compile_options(-fsanitize=${RKD_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
   add_link_options(-fsanitize=${RKD_SANITIZE} -fno-sanitize-recover=all)
+  # UBSan's null and alignment checks go on every member access and reference binding:
+  # with gcc they more than double the ASan+UBSan build (one file: 11.6 s with them, 6.9 s
+  # without), which is most of the CI's time. ASan reports a null dereference as a SEGV
+  # with its stack anyway, and x86-64 has no alignment faults; the fuzz build keeps both.
+  if(RKD_SANITIZE MATCHES "undefined" AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    add_compile_options(-fno-sanitize=null,alignment)
+  endif()
 endif()
 
 if(RKD_FUZZ)

@@ -105,7 +105,8 @@ fuzz_tier() {
   [[ -f $dir/build.ninja ]] || configure $dir clang++ -DRKD_FUZZ=ON -DBUILD_TESTING=OFF
   cmake $dir -DRKD_FUZZ_RUNS="$RKD_FUZZ_RUNS" -DRKD_FUZZ_SECONDS="$RKD_FUZZ_SECONDS" >/dev/null
   cmake --build $dir -j "$JOBS" --target fuzz_targets
-  ctest --test-dir $dir -L fuzz --output-on-failure
+  # The targets are independent processes: one per core.
+  ctest --test-dir $dir -L fuzz --output-on-failure -j "$JOBS"
 }
 
 tiers=("$@")
