@@ -6,6 +6,8 @@ import { ClientsPage } from './pages/ClientsPage';
 import { EffectivenessPage } from './pages/EffectivenessPage';
 import { EmailDetailPage } from './pages/EmailDetailPage';
 import { EmailsPage } from './pages/EmailsPage';
+import { ExperimentPage } from './pages/ExperimentPage';
+import { ExperimentsPage } from './pages/ExperimentsPage';
 import { ImportPage } from './pages/ImportPage';
 import { IntegrationsPage } from './pages/IntegrationsPage';
 import { JourneyPage } from './pages/JourneyPage';
@@ -34,6 +36,8 @@ export function AppRoutes() {
         <Route path="journey" element={<JourneyPage />} />
         <Route path="messages" element={<MessagesPage />} />
         <Route path="messages/:name" element={<MessagePage />} />
+        <Route path="experiments" element={<ExperimentsPage />} />
+        <Route path="experiments/:id" element={<ExperimentPage />} />
         <Route path="settings" element={<SettingsPage />} />
         <Route path="import" element={<ImportPage />} />
         <Route path="integrations" element={<IntegrationsPage />} />

@@ -10,6 +10,7 @@ import './import.css';
 import './model.css';
 import './integrations.css';
 import './messages.css';
+import './experiments.css';
 
 const queryClient = createQueryClient();
 

@@ -14,6 +14,7 @@ const NAV = [
   { to: '/model', label: 'Predictions', end: true },
   { to: '/journey', label: 'Journey', end: true },
   { to: '/messages', label: 'Messages', end: false },
+  { to: '/experiments', label: 'Experiments', end: false },
   { to: '/settings', label: 'Settings', end: true },
   { to: '/import', label: 'Import', end: true },
   { to: '/integrations', label: 'Integrations', end: true },
