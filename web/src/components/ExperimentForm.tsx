@@ -6,7 +6,7 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { isApiError } from '../api/client';
-import type { Experiment, ExperimentAllocation, ExperimentMetric, NewExperiment } from '../api/experiments/types';
+import type { Experiment, ExperimentMetric, NewExperiment } from '../api/experiments/types';
 import {
   ALLOCATIONS,
   checkDraft,
@@ -258,7 +258,11 @@ export function ExperimentForm({
                 index,
                 <div className={fieldClass(key, ' experiment-variant__message')}>
                   <label htmlFor={`${id}-${key}`}>Variant {letterOf(index)} message</label>
-                  <select {...fieldProps(key)} value={v.message} onChange={(e) => setOther(i, { message: e.target.value }, key)}>
+                  <select
+                    {...fieldProps(key)}
+                    value={v.message}
+                    onChange={(e) => setOther(i, { message: e.target.value }, key)}
+                  >
                     {options}
                   </select>
                   {fieldError(key)}
@@ -318,7 +322,7 @@ export function ExperimentForm({
                 name={`${id}-allocation`}
                 value={a.value}
                 checked={draft.allocation === a.value}
-                onChange={() => update({ allocation: a.value as ExperimentAllocation }, 'allocation')}
+                onChange={() => update({ allocation: a.value }, 'allocation')}
                 aria-describedby={`${id}-allocation-${a.value}-hint`}
               />
               <label htmlFor={`${id}-allocation-${a.value}`}>{a.label}</label>

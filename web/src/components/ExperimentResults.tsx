@@ -111,10 +111,7 @@ const PAD = 16;
 export function ResultsChart({ experiment }: { experiment: ExperimentDetail }) {
   const { metric } = experiment;
   const rows = experiment.variants.map((v) => ({ v, ...primary(v, metric) }));
-  const top = Math.max(
-    0,
-    ...rows.flatMap((r) => [r.value, ...(bounds(r.interval) ?? [])].filter(finite)),
-  );
+  const top = Math.max(0, ...rows.flatMap((r) => [r.value, ...(bounds(r.interval) ?? [])].filter(finite)));
   const max = top > 0 ? top * 1.1 : 1;
   const x = (value: number) => LABEL + ((WIDTH - LABEL - PAD) * Math.max(0, value)) / max;
   const height = rows.length * ROW + 28;
@@ -154,7 +151,17 @@ export function ResultsChart({ experiment }: { experiment: ExperimentDetail }) {
               <text x={4} y={y + 4} fontSize="12" fill="#111827">
                 {v.letter} · {v.message.length > 16 ? `${v.message.slice(0, 15)}…` : v.message}
               </text>
-              {b && <rect x={x(b[0])} y={y - 4} width={Math.max(1, x(b[1]) - x(b[0]))} height={8} rx={3} fill={colour} opacity={0.3} />}
+              {b && (
+                <rect
+                  x={x(b[0])}
+                  y={y - 4}
+                  width={Math.max(1, x(b[1]) - x(b[0]))}
+                  height={8}
+                  rx={3}
+                  fill={colour}
+                  opacity={0.3}
+                />
+              )}
               {finite(value) ? (
                 <>
                   <circle cx={x(value)} cy={y} r={5} fill={colour} />
@@ -176,16 +183,10 @@ export function ResultsChart({ experiment }: { experiment: ExperimentDetail }) {
 }
 
 /** Each change of the split, oldest first: when, each variant's share, why. */
-export function AllocationTable({
-  allocations,
-  letters,
-}: {
-  allocations: AllocationChange[];
-  letters: string[];
-}) {
+export function AllocationTable({ allocations, letters }: { allocations: AllocationChange[]; letters: string[] }) {
   if (!allocations.length) return <p className="muted">No allocation yet.</p>;
   return (
-    <div className="table-wrap" role="region" aria-label="Allocation over time" tabIndex={0}>
+    <div className="table-wrap" role="region" aria-label="Shares over time" tabIndex={0}>
       <table className="table table--compact">
         <thead>
           <tr>

@@ -87,7 +87,12 @@ describe('the create form', () => {
   });
 
   it('sends no weights for a bandit, and the threshold as a fraction', () => {
-    const d = { ...newDraft(['winback-1', 'winback-2']), name: 'x', allocation: 'bandit' as const, thresholdPercent: '97.5' };
+    const d = {
+      ...newDraft(['winback-1', 'winback-2']),
+      name: 'x',
+      allocation: 'bandit' as const,
+      thresholdPercent: '97.5',
+    };
     const body = createBody(d);
     expect(body.variants).toEqual([{ message: 'winback-1' }, { message: 'winback-2' }]);
     expect(body.threshold).toBe(0.975);

@@ -67,7 +67,10 @@ export function formatRateWithInterval(rate: number | null | undefined, interval
 }
 
 /** An amount with its 95% interval: "1.20 (0.80–1.70)". */
-export function formatMoneyWithInterval(value: number | null | undefined, interval: Interval | null | undefined): string {
+export function formatMoneyWithInterval(
+  value: number | null | undefined,
+  interval: Interval | null | undefined,
+): string {
   if (!finite(value)) return '—';
   if (!validInterval(interval)) return formatMoney(value);
   return `${formatMoney(value)} (${formatMoney(interval.low)}–${formatMoney(interval.high)})`;
@@ -202,7 +205,10 @@ export function createBody(d: ExperimentDraft): NewExperiment {
 
 /** Where an error belongs in the form: a top-level field, or a variant's message or weight. */
 export type ExperimentErrorTarget =
-  | { field: 'name' | 'message' | 'variants' | 'metric' | 'allocation' | 'minRecipients' | 'threshold' | 'plannedRecipients' }
+  | {
+      field:
+        'name' | 'message' | 'variants' | 'metric' | 'allocation' | 'minRecipients' | 'threshold' | 'plannedRecipients';
+    }
   | { field: 'variant'; index: number; part: 'message' | 'weight' };
 
 const TOP_FIELDS = [

@@ -53,7 +53,8 @@ function ExperimentView({ experiment: e }: { experiment: ExperimentDetail }) {
   const running = e.status === 'running';
   const decision = e.decision;
   const winner = decision.state === 'winner' && decision.winner !== null ? decision.winner : null;
-  const winnerLetter = winner === null ? null : (e.variants.find((v) => v.index === winner)?.letter ?? letterOf(winner));
+  const winnerLetter =
+    winner === null ? null : (e.variants.find((v) => v.index === winner)?.letter ?? letterOf(winner));
   const promoted = e.promotedVariant !== null && e.promotedVariant !== undefined;
   const letterAt = (i: number) => e.variants.find((v) => v.index === i)?.letter ?? letterOf(i);
   const messageAt = (i: number) => e.variants.find((v) => v.index === i)?.message ?? '';
@@ -84,7 +85,8 @@ function ExperimentView({ experiment: e }: { experiment: ExperimentDetail }) {
   }
 
   const busy = stop.isPending || promote.isPending;
-  const mutationError = confirming?.kind === 'stop' ? stop.error : confirming?.kind === 'promote' ? promote.error : null;
+  const mutationError =
+    confirming?.kind === 'stop' ? stop.error : confirming?.kind === 'promote' ? promote.error : null;
 
   return (
     <>
@@ -154,7 +156,11 @@ function ExperimentView({ experiment: e }: { experiment: ExperimentDetail }) {
 
         <div className="button-row experiment-actions">
           {running && (
-            <button type="button" className="button button--danger-outline" onClick={() => setConfirming({ kind: 'stop' })}>
+            <button
+              type="button"
+              className="button button--danger-outline"
+              onClick={() => setConfirming({ kind: 'stop' })}
+            >
               Stop
             </button>
           )}
@@ -164,7 +170,9 @@ function ExperimentView({ experiment: e }: { experiment: ExperimentDetail }) {
               className="button button--primary"
               disabled={winnerLetter === null}
               aria-describedby={winnerLetter === null ? 'promote-hint' : undefined}
-              onClick={() => winnerLetter && setConfirming({ kind: 'promote', variant: undefined, letter: winnerLetter })}
+              onClick={() =>
+                winnerLetter && setConfirming({ kind: 'promote', variant: undefined, letter: winnerLetter })
+              }
             >
               {winnerLetter ? `Promote ${winnerLetter}` : 'Promote the winner'}
             </button>
@@ -240,9 +248,8 @@ function ExperimentView({ experiment: e }: { experiment: ExperimentDetail }) {
             <p>No more variants are sent: every client gets {e.message} again. The results stay here.</p>
           ) : (
             <p>
-              The subject, text and HTML of {confirming.letter} (
-              {messageAt(confirming.variant ?? winner ?? 0)}) become the next version of {e.message}, used for its
-              next emails.
+              The subject, text and HTML of {confirming.letter} ({messageAt(confirming.variant ?? winner ?? 0)}) become
+              the next version of {e.message}, used for its next emails.
             </p>
           )}
         </ConfirmDialog>

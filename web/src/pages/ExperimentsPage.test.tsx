@@ -38,7 +38,9 @@ describe('The Experiments page', () => {
     const table = await screen.findByRole('region', { name: 'Experiments' });
     const rows = within(table).getAllByRole('row').slice(1);
     expect(rows).toHaveLength(2);
-    expect(rows[0]).toHaveTextContent(/Shorter subject\s*winback-1\s*2\s*Conversions per recipient\s*Fixed split\s*running/);
+    expect(rows[0]).toHaveTextContent(
+      /Shorter subject\s*winback-1\s*2\s*Conversions per recipient\s*Fixed split\s*running/,
+    );
     expect(rows[0]).toHaveTextContent(/by admin/);
     expect(rows[1]).toHaveTextContent(
       /Bandit on tone\s*winback-1\s*2\s*Revenue per recipient\s*Bandit\s*stopped · B promoted/,
@@ -105,7 +107,8 @@ describe('The Experiments page', () => {
     await user.type(screen.getByLabelText('Name'), 'Bandit');
     await user.click(screen.getByLabelText('Bandit'));
     expect(screen.queryByLabelText('Variant A weight')).not.toBeInTheDocument();
-    for (const letter of ['C', 'D', 'E']) await user.click(screen.getByRole('button', { name: `Add variant ${letter}` }));
+    for (const letter of ['C', 'D', 'E'])
+      await user.click(screen.getByRole('button', { name: `Add variant ${letter}` }));
     expect(screen.queryByRole('button', { name: /Add variant/ })).not.toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Remove D' }));
     expect(screen.queryByLabelText('Variant E message')).not.toBeInTheDocument();
@@ -114,7 +117,12 @@ describe('The Experiments page', () => {
     await screen.findByRole('heading', { level: 1, name: /Experiment: Bandit/ });
     expect(api.callsTo('POST', '/api/experiments')[0]!.body).toMatchObject({
       allocation: 'bandit',
-      variants: [{ message: 'winback-1' }, { message: 'winback-2' }, { message: 'winback-2' }, { message: 'winback-2' }],
+      variants: [
+        { message: 'winback-1' },
+        { message: 'winback-2' },
+        { message: 'winback-2' },
+        { message: 'winback-2' },
+      ],
     });
   });
 
@@ -185,7 +193,9 @@ describe('The Experiments page', () => {
     const { api } = setup({ experiments: [anExperimentDetail({ experimentId: 'exp_9', name: 'Shorter subject' })] });
     await form();
     const note = screen.getByTestId('experiment-running-note');
-    expect(note).toHaveTextContent('Shorter subject is running. One experiment runs at a time: stop it to start another.');
+    expect(note).toHaveTextContent(
+      'Shorter subject is running. One experiment runs at a time: stop it to start another.',
+    );
     expect(within(note).getByRole('link', { name: 'Shorter subject' })).toHaveAttribute('href', '/experiments/exp_9');
     expect(screen.getByLabelText('Name')).toBeDisabled();
     expect(screen.getByLabelText('Variant B message')).toBeDisabled();

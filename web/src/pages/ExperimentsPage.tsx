@@ -23,8 +23,8 @@ export function ExperimentsPage() {
       <header className="page__header">
         <h1>Experiments</h1>
         <p className="page__lead">
-          Test a journey message against other wordings: clients get one variant each, and a winner is declared once
-          the results say so clearly enough. Promoting a variant saves its wording as the message’s new version. One
+          Test a journey message against other wordings: clients get one variant each, and a winner is declared once the
+          results say so clearly enough. Promoting a variant saves its wording as the message’s new version. One
           experiment runs at a time.
         </p>
       </header>

@@ -3,13 +3,7 @@
 // (400 naming the field, 409 while one runs), stop and promote change the stored
 // experiment, and promote records which variant was saved as which version.
 
-import type {
-  Experiment,
-  ExperimentDetail,
-  NewExperiment,
-  Promotion,
-  VariantResult,
-} from '../api/experiments/types';
+import type { Experiment, ExperimentDetail, NewExperiment, Promotion, VariantResult } from '../api/experiments/types';
 import { fail, ok, type Handler } from './fakeApi';
 
 export function aVariantResult(over: Partial<VariantResult> = {}): VariantResult {
@@ -89,10 +83,27 @@ export function anExperimentDetail(over: Partial<ExperimentDetail> = {}): Experi
 
 /** The list's (and a create's or stop's) form of an experiment: no results. */
 export function summaryOf(d: ExperimentDetail): Experiment {
-  const { decision: _d, method: _m, allocations: _a, variants, ...rest } = d;
   return {
-    ...rest,
-    variants: variants.map(({ index, letter, message, weight, share }) => ({ index, letter, message, weight, share })),
+    experimentId: d.experimentId,
+    name: d.name,
+    message: d.message,
+    metric: d.metric,
+    allocation: d.allocation,
+    status: d.status,
+    createdAt: d.createdAt,
+    createdBy: d.createdBy,
+    stoppedAt: d.stoppedAt,
+    minRecipients: d.minRecipients,
+    threshold: d.threshold,
+    plannedRecipients: d.plannedRecipients,
+    promotedVariant: d.promotedVariant,
+    variants: d.variants.map(({ index, letter, message, weight, share }) => ({
+      index,
+      letter,
+      message,
+      weight,
+      share,
+    })),
   };
 }
 
@@ -132,7 +143,8 @@ function checkNew(state: ExperimentsState, b: Partial<NewExperiment>) {
   }
   if (!METRICS.includes(String(b.metric))) return bad('metric', 'metric must be conversion, click or revenue');
   if (!ALLOCATIONS.includes(String(b.allocation))) return bad('allocation', 'allocation must be fixed or bandit');
-  if (b.minRecipients !== undefined && !(b.minRecipients >= 1)) return bad('minRecipients', 'minRecipients must be at least 1');
+  if (b.minRecipients !== undefined && !(b.minRecipients >= 1))
+    return bad('minRecipients', 'minRecipients must be at least 1');
   if (b.threshold !== undefined && !(b.threshold > 0.5 && b.threshold < 1))
     return bad('threshold', 'threshold must be between 0.5 and 1');
   if (b.plannedRecipients !== undefined && !(b.plannedRecipients >= 1))

@@ -21,8 +21,7 @@ export function useStopExperiment(id: string) {
   const queryClient = useQueryClient();
   return useMutation({
     meta: { handlesErrors: true },
-    mutationFn: () =>
-      apiRequest<Experiment>(`/api/experiments/${encodeURIComponent(id)}/stop`, { method: 'POST' }),
+    mutationFn: () => apiRequest<Experiment>(`/api/experiments/${encodeURIComponent(id)}/stop`, { method: 'POST' }),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: experimentKeys.list() });
       void queryClient.invalidateQueries({ queryKey: experimentKeys.detail(id) });
