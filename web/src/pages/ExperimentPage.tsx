@@ -35,7 +35,7 @@ export function ExperimentPage() {
           }
         />
       ) : (
-        <ExperimentView experiment={experiment.data} />
+        <ExperimentView key={experiment.data.experimentId} experiment={experiment.data} />
       )}
     </div>
   );
@@ -71,7 +71,7 @@ function ExperimentView({ experiment: e }: { experiment: ExperimentDetail }) {
       stop.mutate(undefined, {
         onSuccess: () => {
           setConfirming(null);
-          setStatus({ text: `${e.name} is stopped: every client gets ${e.message} again.` });
+          setStatus({ text: `${e.name} is stopped: its variants are no longer sent.` });
         },
       });
       return;
@@ -146,11 +146,6 @@ function ExperimentView({ experiment: e }: { experiment: ExperimentDetail }) {
         <p className="experiment-decision__reason" data-testid="decision-reason">
           {toSentence(decision.reason)}
         </p>
-        {decision.state === 'needsRecipients' && decision.moreRecipientsNeeded > 0 && (
-          <p className="muted small">
-            {formatCount(decision.moreRecipientsNeeded)} more recipients per variant before a winner can be declared.
-          </p>
-        )}
         <h3>How the winner is decided</h3>
         <p data-testid="decision-method">{e.method}</p>
 
@@ -245,7 +240,10 @@ function ExperimentView({ experiment: e }: { experiment: ExperimentDetail }) {
           onCancel={close}
         >
           {confirming.kind === 'stop' ? (
-            <p>No more variants are sent: every client gets {e.message} again. The results stay here.</p>
+            <p>
+              Its variants are no longer sent once it stops; the results stay here. A stopped experiment cannot run
+              again.
+            </p>
           ) : (
             <p>
               The subject, text and HTML of {confirming.letter} ({messageAt(confirming.variant ?? winner ?? 0)}) become
