@@ -14,10 +14,12 @@ starts throwaway ones and runs N = 1, 2, 4).
 Messages (issue 12): with BENCH_STORED_MESSAGE=1 the first step's message is saved through
 /api/messages (the built-in templates as version 1) before the sweep, so that every email
 is written from a stored message; with BENCH_BRAND=1 the brand is set (logo, EUR, a
-sign-off).
+sign-off). With BENCH_EXPERIMENT=fixed (or bandit) an experiment runs on winback-1 with
+winback-2 as variant B, so every email is assigned a variant and written from it.
 
 Usage: bench/pipeline_bench.py   (after a build; env BENCH_USERS, BENCH_LATENCY_SAMPLES,
-RKD_WORKERS, BENCH_WORKER_PROCESSES, BENCH_STORED_MESSAGE, BENCH_BRAND, RKD_TEST_POSTGRES_URL,
+RKD_WORKERS, BENCH_WORKER_PROCESSES, BENCH_STORED_MESSAGE, BENCH_BRAND, BENCH_EXPERIMENT,
+RKD_TEST_POSTGRES_URL,
 RKD_TEST_NATS_URL, BUILD)."""
 import datetime
 import json
@@ -111,6 +113,12 @@ def main():
                                                            "currency": "EUR", "signOff": "The bench team"})
             assert status == 200, body
             print("brand set: a logo, EUR, a sign-off")
+        if os.environ.get("BENCH_EXPERIMENT"):
+            status, body = s.call("POST", "/api/experiments", {
+                "name": "bench", "message": "winback-1", "allocation": os.environ["BENCH_EXPERIMENT"],
+                "variants": [{"message": "winback-1"}, {"message": "winback-2"}]})
+            assert status == 201, body
+            print(f"experiment running: {body['data']['allocation']}, winback-1 against winback-2")
         t0 = time.time()
         status, sweep = s.call("POST", "/api/sweep")
         assert status == 200, sweep

@@ -1219,6 +1219,35 @@ class KeyedServerAttackTest(AttackBase):
         self.assertEqual(status, 404, data)
         self.assertEqual(int(store_query(self.server.env, "SELECT COUNT(*) FROM message_versions")[0]), 0)
 
+    def test_experiment_routes_need_a_key_and_take_only_known_messages(self):
+        """Issue 12's /api/experiments: which wording every client gets, and the message promoted."""
+        auth = {"Authorization": "Bearer " + KEY, "Content-Type": "application/json"}
+        good = {"name": "t", "message": "winback-1", "variants": [{"message": "winback-1"}, {"message": "winback-2"}]}
+        for method, target in [("GET", "/api/experiments"), ("POST", "/api/experiments"),
+                               ("GET", "/api/experiments/x"), ("POST", "/api/experiments/x/stop"),
+                               ("POST", "/api/experiments/x/promote")]:
+            status, _, _ = get(self.server.port, target, {"Content-Type": "application/json"}, method,
+                               json.dumps(good).encode() if method != "GET" else b"")
+            self.assertEqual(status, 401, target)
+        for target in ["/api/experiments/..%2f..%2fetc%2fpasswd", "/api/experiments/x%00",
+                       "/api/experiments/%27%20OR%201%3D1", "/api/experiments/" + "a" * 300]:
+            for method in ["GET", "POST"]:
+                path = target if method == "GET" else target + "/promote"
+                status, _, data = get(self.server.port, path, auth, method, b"{}" if method == "POST" else b"")
+                self.assertIn(status, (400, 404), (path, data))
+                self.assert_leaks_nothing({}, data)
+        # A variant names a message, never a file: a path, a partial or an unknown name is refused.
+        for name in ["../../etc/passwd", "/etc/passwd", "winback-1\u0000", "{{> x}}", "nope", "a" * 300]:
+            body = dict(good, variants=[{"message": "winback-1"}, {"message": name}])
+            status, _, data = get(self.server.port, "/api/experiments", auth, "POST", json.dumps(body).encode())
+            self.assertEqual((status, json.loads(data)["field"]), (400, "variants[1].message"), name)
+        for body in [dict(good, variants=[{"message": "winback-1"}] * 6), dict(good, name="x" * 101),
+                     dict(good, variants=[{"message": "winback-1", "weight": 1e308}, {"message": "winback-2"}]),
+                     dict(good, threshold=0.5), dict(good, minRecipients=-1), dict(good, admin=True)]:
+            status, _, data = get(self.server.port, "/api/experiments", auth, "POST", json.dumps(body).encode())
+            self.assertEqual(status, 400, (body, data))
+        self.assertEqual(int(store_query(self.server.env, "SELECT COUNT(*) FROM experiments")[0]), 0)
+
 class KeylessServerAttackTest(AttackBase):
     """The keyless loopback default: a web page in the user's browser is the attacker."""
     server_env = {"RKD_WORKERS": "0"}

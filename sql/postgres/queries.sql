@@ -65,7 +65,8 @@ ORDER BY order_date DESC, order_id DESC LIMIT $4;
 -- name: get-email
 SELECT email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
        status, writer, sent_at, error, created_at, prompt_tokens, completion_tokens,
-       opened_at, clicked_at, converted_at, conversion_revenue, episode_id, step, targeting_rule
+       opened_at, clicked_at, converted_at, conversion_revenue, episode_id, step, targeting_rule,
+       experiment_id, variant
 FROM emails WHERE email_id = $1;
 
 -- name: list-emails
@@ -76,7 +77,8 @@ FROM emails WHERE email_id = $1;
 -- (NULL: any; email_filters.h). A status filter runs list-emails-status, through its index.
 SELECT email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
        status, writer, sent_at, error, created_at, prompt_tokens, completion_tokens,
-       opened_at, clicked_at, converted_at, conversion_revenue, episode_id, step, targeting_rule
+       opened_at, clicked_at, converted_at, conversion_revenue, episode_id, step, targeting_rule,
+       experiment_id, variant
 FROM emails
 WHERE ($1::text = '' OR user_id = $1::text) AND ($2::text = '' OR status = $2::text)
   AND ($3::bigint IS NULL OR (created_at, email_id) < ($3::bigint, $4::text))
@@ -91,7 +93,8 @@ ORDER BY created_at DESC, email_id DESC LIMIT $5;
 -- (0009_client_lists.sql), so a rare status costs its own emails, not every email.
 SELECT email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
        status, writer, sent_at, error, created_at, prompt_tokens, completion_tokens,
-       opened_at, clicked_at, converted_at, conversion_revenue, episode_id, step, targeting_rule
+       opened_at, clicked_at, converted_at, conversion_revenue, episode_id, step, targeting_rule,
+       experiment_id, variant
 FROM emails
 WHERE status = $2::text AND ($1::text = '' OR user_id = $1::text)
   AND ($3::bigint IS NULL OR (created_at, email_id) < ($3::bigint, $4::text))
@@ -223,8 +226,8 @@ WHERE seq IN (SELECT seq FROM user_changes WHERE seq < $1 AND changed_at < $2 OR
 -- name: insert-email
 INSERT INTO emails (email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
                     status, writer, sent_at, error, created_at, trigger_id, prompt_tokens, completion_tokens,
-                    claimed_until, episode_id, step, targeting_rule)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19);
+                    claimed_until, episode_id, step, targeting_rule, experiment_id, variant)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21);
 
 -- name: claim-email
 -- The send lease: $2 until when, $3 now. Changes a row only when no lease runs.
@@ -433,7 +436,8 @@ FROM users WHERE user_id IN (SELECT json_array_elements_text($1::json)) ORDER BY
 -- name: get-emails
 SELECT email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
        status, writer, sent_at, error, created_at, prompt_tokens, completion_tokens,
-       opened_at, clicked_at, converted_at, conversion_revenue, episode_id, step, targeting_rule
+       opened_at, clicked_at, converted_at, conversion_revenue, episode_id, step, targeting_rule,
+       experiment_id, variant
 FROM emails WHERE email_id IN (SELECT json_array_elements_text($1::json));
 
 -- name: suppressed-among
@@ -452,7 +456,8 @@ FROM users WHERE user_id > $1 ORDER BY user_id LIMIT $2;
 -- email costs one index probe, not a walk over every email.
 SELECT email_id, user_id, subject, content, html, generated_at, engagement_score_at_time,
        status, writer, sent_at, error, created_at, prompt_tokens, completion_tokens,
-       opened_at, clicked_at, converted_at, conversion_revenue, episode_id, step, targeting_rule
+       opened_at, clicked_at, converted_at, conversion_revenue, episode_id, step, targeting_rule,
+       experiment_id, variant
 FROM emails
 WHERE user_id = $1::text AND ($2::text = '' OR status = $2::text)
   AND ($3::bigint IS NULL OR (created_at, email_id) < ($3::bigint, $4::text))
@@ -943,3 +948,48 @@ LOCK TABLE message_versions IN SHARE ROW EXCLUSIVE MODE;
 INSERT INTO message_versions (name, version, subject, text_body, html_body, instructions, note, created_at,
                               created_by)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9);
+
+-- ---- experiments (issue 12) ----
+
+-- name: insert-experiment
+INSERT INTO experiments (experiment_id, name, message, variants, metric, allocation, min_recipients, threshold,
+                         planned_recipients, status, weights, planned_at, created_at, created_by)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'running', $10, $11, $12, $13);
+
+-- name: get-experiment
+SELECT experiment_id, name, message, variants, metric, allocation, min_recipients, threshold, planned_recipients,
+       status, weights, planned_at, created_at, created_by, stopped_at, promoted_variant
+FROM experiments WHERE experiment_id = $1;
+
+-- name: list-experiments
+SELECT experiment_id, name, message, variants, metric, allocation, min_recipients, threshold, planned_recipients,
+       status, weights, planned_at, created_at, created_by, stopped_at, promoted_variant
+FROM experiments ORDER BY created_at DESC, experiment_id DESC LIMIT 500;
+
+-- name: running-experiment
+SELECT experiment_id, name, message, variants, metric, allocation, min_recipients, threshold, planned_recipients,
+       status, weights, planned_at, created_at, created_by, stopped_at, promoted_variant
+FROM experiments WHERE status = 'running';
+
+-- name: stop-experiment
+UPDATE experiments SET status = 'stopped', stopped_at = $2 WHERE experiment_id = $1 AND status = 'running';
+
+-- name: replan-experiment
+-- Only over the plan the caller read ($4): of two processes re-planning at once, one wins.
+UPDATE experiments SET weights = $2, planned_at = $3
+WHERE experiment_id = $1 AND planned_at = $4 AND status = 'running';
+
+-- name: promote-experiment
+UPDATE experiments SET promoted_variant = $2 WHERE experiment_id = $1;
+
+-- name: insert-experiment-allocation
+INSERT INTO experiment_allocations (experiment_id, at, weights, reason) VALUES ($1, $2, $3, $4);
+
+-- name: list-experiment-allocations
+SELECT at, weights, reason FROM experiment_allocations WHERE experiment_id = $1 ORDER BY at;
+
+-- name: experiment-totals
+-- Each variant's delivered emails: recipients, clicks, conversions, revenue and its squares.
+SELECT variant, count(*), count(clicked_at), count(converted_at),
+       COALESCE(SUM(conversion_revenue), 0), COALESCE(SUM(conversion_revenue * conversion_revenue), 0)
+FROM emails WHERE experiment_id = $1 AND status IN ('SENT', 'OPENED', 'CLICKED') GROUP BY variant;

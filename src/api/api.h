@@ -133,6 +133,16 @@ struct MessageApiOptions {
   std::string public_url, shop_url;  // the configuration's, for settings that name none
 };
 void RegisterMessageRoutes(Router& router, ApiContext& ctx, MessageApiOptions options);
+// /api/experiments (issue 12): start (one at a time), list, show with results and the
+// decision, stop, promote a variant into the message under test. The caches, when not
+// null, are the email workers' in this process: a start, stop or promotion is used at once.
+class ExperimentCache;  // pipeline/experiment_cache.h
+struct ExperimentApiOptions {
+  TemplateWriter* templates = nullptr;
+  ExperimentCache* cache = nullptr;
+  MessageCache* messages = nullptr;
+};
+void RegisterExperimentRoutes(Router& router, ApiContext& ctx, ExperimentApiOptions options);
 // /api/exports/clients|emails|orders: a list's filter as CSV or JSON Lines (issue 10).
 void RegisterExportRoutes(Router& router, ApiContext& ctx);
 

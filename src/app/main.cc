@@ -77,9 +77,10 @@ Result<StoreAndBus> OpenStoreAndBus(const Config& config, const Clock& clock) {
 struct EmailSending {
   Writers writers;
   std::unique_ptr<Mailer> mailer;
-  std::unique_ptr<SettingsCache> settings;  // the shop's sender and the pause switch, read every second
-  std::unique_ptr<MessageCache> messages;   // the messages stored in the dashboard, read every second
-  std::unique_ptr<StoreSendGate> gate;      // pause, quiet hours, caps: asked before each batch is written
+  std::unique_ptr<SettingsCache> settings;       // the shop's sender and the pause switch, read every second
+  std::unique_ptr<MessageCache> messages;        // the messages stored in the dashboard, read every second
+  std::unique_ptr<ExperimentCache> experiments;  // the running experiment, read every second
+  std::unique_ptr<StoreSendGate> gate;           // pause, quiet hours, caps: asked before each batch is written
   std::unique_ptr<EmailProcessor> processor;
 };
 Result<EmailSending> BuildEmailSending(const Config& config, StoreAndBus& sb, const Clock& clock,
@@ -91,10 +92,12 @@ Result<EmailSending> BuildEmailSending(const Config& config, StoreAndBus& sb, co
   s.mailer = MakeMailer(config);
   s.settings = std::make_unique<SettingsCache>(*sb.store);
   s.messages = std::make_unique<MessageCache>(*sb.store);
+  s.experiments = std::make_unique<ExperimentCache>(*sb.store);
   s.gate = std::make_unique<StoreSendGate>(*sb.store);
   ProcessorOptions options = MakeProcessorOptions(config, link_key, metrics);
   options.settings = s.settings.get();
   options.messages = s.messages.get();
+  options.experiments = s.experiments.get();
   s.processor = std::make_unique<EmailProcessor>(*sb.store, *sb.bus, s.writers.active(), *s.mailer, *s.gate,
                                                  config.score, clock, std::move(options));
   return s;
@@ -233,6 +236,10 @@ int Serve(const Config& given, bool with_pipeline) {
                          .cache = sending ? sending->messages.get() : nullptr,
                          .public_url = config.public_url,
                          .shop_url = config.shop_url});
+  RegisterExperimentRoutes(router, ctx,
+                           {.templates = writers.templates.get(),
+                            .cache = sending ? sending->experiments.get() : nullptr,
+                            .messages = sending ? sending->messages.get() : nullptr});
   RegisterTestEmailRoutes(router, ctx,
                           {.writer = &writers.active(),
                            .mailer = sending ? sending->mailer.get() : own_mailer.get(),

@@ -35,6 +35,10 @@ struct Email {
   int step = 0;
   // The rule that chose the client (issue 11, domain/targeting.h): score, churn, score+churn.
   std::string targeting_rule = "score";
+  // The experiment it was written for and the variant's index (issue 12); empty / -1 for
+  // none.
+  std::string experiment_id;
+  int variant = -1;
 
   // Not sent yet (GENERATED), or failed for good on a last try that a redrive retries.
   bool AwaitsSending() const { return status == "GENERATED" || status == "FAILED"; }

@@ -87,7 +87,9 @@ json ToJson(const Email& e) {
               {"conversionRevenue", e.conversion_revenue ? json(*e.conversion_revenue) : json(nullptr)},
               {"episodeId", e.episode_id.empty() ? json(nullptr) : json(e.episode_id)},
               {"step", e.step > 0 ? json(e.step) : json(nullptr)},
-              {"targetingRule", e.targeting_rule}};
+              {"targetingRule", e.targeting_rule},
+              {"experimentId", e.experiment_id.empty() ? json(nullptr) : json(e.experiment_id)},
+              {"variant", e.variant >= 0 ? json(e.variant) : json(nullptr)}};
 }
 
 Result<User> UserFromJson(const json& j) {

@@ -16,9 +16,9 @@ namespace fs = std::filesystem;
 
 // The first path segments of the dashboard's client-side routes (web/src/App.tsx): the
 // browser asks for them on a reload or a shared link, and gets the app.
-constexpr std::array<std::string_view, 10> kClientRoutes = {"clients",      "emails",       "effectiveness", "journey",
+constexpr std::array<std::string_view, 11> kClientRoutes = {"clients",      "emails",       "effectiveness", "journey",
                                                             "settings",     "suppressions", "import",        "model",
-                                                            "integrations", "messages"};
+                                                            "integrations", "messages",     "experiments"};
 
 // The dashboard's own pages load only their own scripts, styles and data, and images
 // over https (the shop's logo in Settings, issue 12). An email's preview (a srcdoc frame)

@@ -14,6 +14,7 @@
 #include "delivery/email_footer.h"
 #include "delivery/signed_token.h"
 #include "delivery/tracking_links.h"
+#include "experiments/variant_assignment.h"
 #include "metrics/pipeline_metrics.h"
 #include "pipeline/churn_views.h"
 #include "pipeline/user_event.h"
@@ -382,18 +383,32 @@ Result<Email> EmailProcessor::Compose(const User& user, const std::string& email
                                       Millis now) {
   const MailIdentity identity = Identity();
   const std::string unsubscribe = UnsubscribeUrl(user, identity.public_url);
-  // The step's message as the marketer stored it, when they did; held for this email.
+  // Under a running experiment on the step's message, the client's variant's message.
+  std::string message_name = step.message->message;
+  std::string experiment_id;
+  int variant = -1;
+  if (options_.experiments) {
+    auto running = options_.experiments->Get(now);
+    if (!running.ok()) return running.status();
+    if (const Experiment* e = running->get(); e && e->message == message_name) {
+      variant = AssignVariant(e->experiment_id, user.user_id, e->weights);
+      if (variant >= 0) {
+        experiment_id = e->experiment_id;
+        message_name = e->variants[static_cast<size_t>(variant)].message;
+      }
+    }
+  }
+  // The message as the marketer stored it, when they did; held for this email.
   std::shared_ptr<const MessageCache::Messages> stored;
   const MessageVersion* message = nullptr;
   if (options_.messages) {
     auto got = options_.messages->Get();
     if (!got.ok()) return got.status();
     stored = std::move(got).value();
-    if (auto it = stored->find(step.message->message); it != stored->end()) message = &it->second;
+    if (auto it = stored->find(message_name); it != stored->end()) message = &it->second;
   }
-  auto composed =
-      writer_.Compose(ComposeRequest{user, user.engagement_score, now, identity.shop_url, unsubscribe, step.step,
-                                     step.episode.steps, step.message->message, identity.brand, message});
+  auto composed = writer_.Compose(ComposeRequest{user, user.engagement_score, now, identity.shop_url, unsubscribe,
+                                                 step.step, step.episode.steps, message_name, identity.brand, message});
   if (!composed.ok()) return composed.status();
   // Whatever wrote the body, every email ends with the postal address and the way out.
   AppendFooter(identity.postal_address, unsubscribe, &composed->text, &composed->html);
@@ -413,6 +428,8 @@ Result<Email> EmailProcessor::Compose(const User& user, const std::string& email
   draft.episode_id = step.episode.episode_id;
   draft.step = step.step;
   draft.targeting_rule = step.episode.targeting_rule;
+  draft.experiment_id = std::move(experiment_id);
+  draft.variant = variant;
   return draft;
 }
 

@@ -27,6 +27,7 @@
 #include "delivery/mailer.h"
 #include "domain/score.h"
 #include "domain/targeting.h"
+#include "pipeline/experiment_cache.h"
 #include "pipeline/journey.h"
 #include "pipeline/message_cache.h"
 #include "pipeline/send_gate.h"
@@ -70,6 +71,9 @@ struct ProcessorOptions {
   // The messages stored in the dashboard (issue 12): a step whose message is stored is
   // written from it. Not owned; null: the writer's built-in templates.
   MessageCache* messages = nullptr;
+  // The running experiment (issue 12): a step whose message is under test is written
+  // from the client's variant, and the email records it. Not owned; null: none.
+  ExperimentCache* experiments = nullptr;
   // A client the sending controls turned away without saying until when (SendGate's
   // not_before 0) is due again this much later: the due scan does not hand every waiting
   // client over at every scan while the gate stays shut.

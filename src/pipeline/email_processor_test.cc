@@ -5,10 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 #include <thread>
 
 #include "base/ids.h"
+#include "experiments/variant_assignment.h"
 #include "pipeline/user_event.h"
 #include "testing/pipeline_rig.h"
 
@@ -595,6 +597,85 @@ TEST(EmailProcessorTest, ChurnTargetingChoosesByTheModelAndRecordsTheRule) {
   EXPECT_EQ(figures->by_rule[0].rule, "churn");
   EXPECT_EQ(figures->by_rule[0].emailed.clients, 1);
   EXPECT_EQ(figures->by_rule[0].held_out.clients, 1);
+}
+
+TEST(EmailProcessorTest, UnderARunningExperimentEachClientGetsItsVariantsMessageAndTheEmailRecordsIt) {
+  PipelineRig rig;
+  ExperimentCache experiments(*rig.store);
+  ProcessorOptions options = rig.options;
+  options.experiments = &experiments;
+  rig.processor = std::make_unique<EmailProcessor>(*rig.store, *rig.bus, rig.writer, *rig.faulty_mailer, rig.rules,
+                                                   rig.clock, options);
+  Experiment e{.experiment_id = "exp-1",
+               .name = "Shorter subject",
+               .message = "winback-1",
+               .variants = {{"winback-1", 1}, {"winback-1-short", 1}},
+               .weights = {0.5, 0.5},
+               .planned_at = rig.clock.Now(),
+               .created_at = rig.clock.Now(),
+               .created_by = "test"};
+  ASSERT_TRUE(rig.real_store->CreateExperiment(e).ok());
+  std::vector<User> users;
+  for (int i = 0; i < 40; ++i) users.push_back(rig.CreateLapsedUser("c" + std::to_string(i) + "@example.com"));
+  EXPECT_EQ(rig.Run(), 40);
+  std::map<std::string, std::string> asked;  // user id -> the message the writer was asked for
+  for (const auto& call : rig.writer.calls()) asked[call.user_id] = call.message;
+  int per_variant[2] = {0, 0};
+  for (const User& u : users) {
+    auto emails = rig.EmailsOf(u.user_id);
+    ASSERT_EQ(emails.size(), 1u);
+    const int v = AssignVariant("exp-1", u.user_id, e.weights);
+    EXPECT_EQ(emails[0].experiment_id, "exp-1");
+    EXPECT_EQ(emails[0].variant, v) << "the stable hash decides";
+    EXPECT_EQ(asked[u.user_id], e.variants[static_cast<size_t>(v)].message);
+    ++per_variant[v];
+  }
+  EXPECT_GT(per_variant[0], 5);
+  EXPECT_GT(per_variant[1], 5);
+
+  // Stopped: the next emails are the message itself again, in no experiment.
+  ASSERT_TRUE(rig.real_store->StopExperiment("exp-1").ok());
+  experiments.Invalidate();
+  User later = rig.CreateLapsedUser("later@example.com");
+  EXPECT_EQ(rig.Run(), 1);
+  auto emails = rig.EmailsOf(later.user_id);
+  ASSERT_EQ(emails.size(), 1u);
+  EXPECT_TRUE(emails[0].experiment_id.empty());
+  EXPECT_EQ(emails[0].variant, -1);
+  EXPECT_EQ(rig.writer.calls().back().message, "winback-1");
+}
+
+TEST(EmailProcessorTest, ABanditIsReplannedOnceItsPlanIsOldAndEachPlanIsRecorded) {
+  PipelineRig rig;
+  ExperimentCache experiments(*rig.store,
+                              {.refresh = std::chrono::milliseconds(0), .replan_every = std::chrono::minutes(5)});
+  Experiment e{.experiment_id = "exp-b",
+               .name = "Bandit",
+               .message = "winback-1",
+               .variants = {{"winback-1", 1}, {"winback-2", 1}},
+               .allocation = "bandit",
+               .weights = {0.5, 0.5},
+               .planned_at = rig.clock.Now(),
+               .created_at = rig.clock.Now(),
+               .created_by = "test"};
+  ASSERT_TRUE(rig.real_store->CreateExperiment(e).ok());
+  auto first = experiments.Get(rig.clock.Now());
+  ASSERT_TRUE(first.ok() && *first);
+  EXPECT_EQ((*first)->weights, e.weights) << "young plans are kept";
+  rig.clock.Advance(5 * 60'000);
+  auto second = experiments.Get(rig.clock.Now());
+  ASSERT_TRUE(second.ok() && *second);
+  EXPECT_EQ((*second)->planned_at, rig.clock.Now());
+  // No results yet: the exploration minimum of 1/(2k) each, the rest shared evenly.
+  EXPECT_NEAR((*second)->weights[0] + (*second)->weights[1], 1.0, 1e-9);
+  EXPECT_GE((*second)->weights[0], 0.25);
+  EXPECT_GE((*second)->weights[1], 0.25);
+  auto recorded = rig.real_store->ExperimentAllocations("exp-b");
+  ASSERT_TRUE(recorded.ok());
+  ASSERT_EQ(recorded->size(), 2u);
+  EXPECT_EQ((*recorded)[1].reason, "bandit re-plan");
+  EXPECT_EQ(experiments.Get(rig.clock.Now()).value()->planned_at, rig.clock.Now()) << "not re-planned again at once";
+  EXPECT_EQ(rig.real_store->ExperimentAllocations("exp-b")->size(), 2u);
 }
 
 }  // namespace

@@ -29,6 +29,7 @@
 
 #include "base/status.h"
 #include "domain/email.h"
+#include "domain/experiment.h"
 #include "domain/hook_delivery.h"
 #include "domain/import_rows.h"
 #include "domain/journey.h"
@@ -441,6 +442,26 @@ class Store {
   virtual Result<MessageVersion> GetMessage(const std::string& name, std::optional<int64_t> version) = 0;
   virtual Result<std::vector<MessageVersion>> ListMessages() = 0;
   virtual Result<std::vector<MessageVersion>> MessageHistory(const std::string& name, int limit) = 0;
+
+  // Experiments (issue 12; domain/experiment.h). CreateExperiment stores a running one with
+  // its first allocation; AlreadyExists (field "status") while another runs. Get: NotFound
+  // for an unknown id; List: newest first; Running: the one running, if any.
+  // StopExperiment: FailedPrecondition (field "status") unless it runs. ReplanExperiment
+  // sets a new plan and records it, only when the plan is still the one set at
+  // `planned_at` (false otherwise: another process re-planned first). MarkPromoted records
+  // which variant became the message. ExperimentTotals: each variant's delivered emails,
+  // one grouped read, `variants` entries (zeros for a variant with none yet).
+  virtual Status CreateExperiment(const Experiment& experiment) = 0;
+  virtual Result<Experiment> GetExperiment(const std::string& experiment_id) = 0;
+  virtual Result<std::vector<Experiment>> ListExperiments() = 0;
+  virtual Result<std::optional<Experiment>> RunningExperiment() = 0;
+  virtual Status StopExperiment(const std::string& experiment_id) = 0;
+  virtual Result<bool> ReplanExperiment(const std::string& experiment_id, Millis planned_at,
+                                        const ExperimentAllocation& allocation) = 0;
+  virtual Status MarkPromoted(const std::string& experiment_id, int variant) = 0;
+  virtual Result<std::vector<ExperimentAllocation>> ExperimentAllocations(const std::string& experiment_id) = 0;
+  virtual Result<std::vector<ExperimentVariantTotals>> ExperimentTotals(const std::string& experiment_id,
+                                                                        int variants) = 0;
 
   // Outgoing webhooks (issue 17). The store itself writes a pending delivery for each
   // subscribed endpoint in the transaction of the change it reports (an email SENT,

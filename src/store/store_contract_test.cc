@@ -906,6 +906,104 @@ TEST_P(StoreContractTest, MessagesKeepEveryVersionAndRefuseAStaleEdit) {
   EXPECT_TRUE(AllChanges().empty()) << "a message is no client change";
 }
 
+TEST_P(StoreContractTest, OneExperimentRunsAtATimeAndItsTotalsComeFromItsEmails) {
+  Experiment e{.experiment_id = "exp-1",
+               .name = "Shorter subject",
+               .message = "winback-1",
+               .variants = {{"winback-1", 1}, {"winback-1-short", 3}},
+               .allocation = "bandit",
+               .weights = {0.5, 0.5},
+               .planned_at = clock_.Now(),
+               .created_at = clock_.Now(),
+               .created_by = "marketing"};
+  EXPECT_FALSE(*store_->RunningExperiment()) << "none runs in a fresh store";
+  ASSERT_TRUE(store_->CreateExperiment(e).ok());
+  Experiment second = e;
+  second.experiment_id = "exp-2";
+  EXPECT_EQ(store_->CreateExperiment(second).code(), Code::kAlreadyExists) << "one runs at a time";
+  auto running = store_->RunningExperiment();
+  ASSERT_TRUE(running.ok() && *running);
+  EXPECT_EQ((*running)->experiment_id, "exp-1");
+  EXPECT_EQ((*running)->variants[1].message, "winback-1-short");
+  EXPECT_DOUBLE_EQ((*running)->variants[1].weight, 3);
+  EXPECT_EQ((*running)->weights, (std::vector<double>{0.5, 0.5}));
+  EXPECT_EQ((*running)->created_by, "marketing");
+
+  // A re-plan lands over the plan it read, once: a second process's stale one does not.
+  const Millis first_plan = e.planned_at;
+  clock_.Advance(300'000);
+  EXPECT_TRUE(*store_->ReplanExperiment("exp-1", first_plan, {clock_.Now(), {0.3, 0.7}, "bandit re-plan"}));
+  EXPECT_FALSE(*store_->ReplanExperiment("exp-1", first_plan, {clock_.Now(), {0.9, 0.1}, "bandit re-plan"}));
+  auto got = store_->GetExperiment("exp-1");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->weights, (std::vector<double>{0.3, 0.7}));
+  EXPECT_EQ(got->planned_at, clock_.Now());
+  auto allocations = store_->ExperimentAllocations("exp-1");
+  ASSERT_TRUE(allocations.ok());
+  ASSERT_EQ(allocations->size(), 2u);
+  EXPECT_EQ((*allocations)[0].reason, "start");
+  EXPECT_EQ((*allocations)[1].weights, (std::vector<double>{0.3, 0.7}));
+
+  // Totals: delivered emails only, by variant; clicks, conversions, revenue and its squares.
+  std::vector<std::string> users;
+  for (int i = 0; i < 4; ++i)
+    users.push_back(store_->CreateUser(NewUser("x" + std::to_string(i) + "@example.com"))->user_id);
+  auto email = [&](int i, int variant, const std::string& status) {
+    Email draft;
+    draft.email_id = "e-x" + std::to_string(i);
+    draft.user_id = users[static_cast<size_t>(i)];
+    draft.generated_at = clock_.Now();
+    draft.experiment_id = "exp-1";
+    draft.variant = variant;
+    ASSERT_TRUE(store_->ReserveEmail(draft, "t-x" + std::to_string(i), 0, 60'000).ok());
+    ASSERT_TRUE(store_->FinishEmail(draft.email_id, status, clock_.Now(), status == "FAILED" ? "550" : "").ok());
+  };
+  email(0, 0, "SENT");
+  email(1, 1, "SENT");
+  email(2, 1, "SENT");
+  email(3, 1, "FAILED");
+  EXPECT_EQ(store_->GetEmail("e-x1")->experiment_id, "exp-1");
+  EXPECT_EQ(store_->GetEmail("e-x1")->variant, 1);
+  ASSERT_TRUE(store_->RecordEmailEvent("e-x1", "click", "https://shop.example.com/").ok());
+  clock_.Advance(1000);
+  for (auto [user, value] : {std::pair{1, 30.0}, std::pair{2, 40.0}}) {
+    Order o;
+    o.user_id = users[static_cast<size_t>(user)];
+    o.order_date = clock_.Now();
+    o.total_value = value;
+    ASSERT_TRUE(store_->CreateOrder(o).ok());
+  }
+  auto totals = store_->ExperimentTotals("exp-1", 3);
+  ASSERT_TRUE(totals.ok()) << totals.status().ToString();
+  ASSERT_EQ(totals->size(), 3u);
+  EXPECT_EQ((*totals)[0].recipients, 1);
+  EXPECT_EQ((*totals)[0].conversions, 0);
+  EXPECT_EQ((*totals)[1].recipients, 2) << "the failed email reached no one";
+  EXPECT_EQ((*totals)[1].clicks, 1);
+  EXPECT_EQ((*totals)[1].conversions, 2);
+  EXPECT_DOUBLE_EQ((*totals)[1].revenue_sum, 70);
+  EXPECT_DOUBLE_EQ((*totals)[1].revenue_sum_squares, 30 * 30 + 40 * 40);
+  EXPECT_EQ((*totals)[2].recipients, 0);
+
+  ASSERT_TRUE(store_->StopExperiment("exp-1").ok());
+  EXPECT_EQ(store_->StopExperiment("exp-1").code(), Code::kFailedPrecondition);
+  EXPECT_TRUE(store_->StopExperiment("nope").IsNotFound());
+  EXPECT_FALSE(*store_->RunningExperiment());
+  EXPECT_FALSE(*store_->ReplanExperiment("exp-1", clock_.Now(), {clock_.Now(), {1, 0}, "late"}))
+      << "a stopped experiment keeps its last plan";
+  ASSERT_TRUE(store_->MarkPromoted("exp-1", 1).ok());
+  EXPECT_EQ(store_->GetExperiment("exp-1")->promoted_variant, 1);
+  EXPECT_TRUE(store_->GetExperiment("nope").status().IsNotFound());
+  clock_.Advance(1000);
+  second.created_at = clock_.Now();
+  ASSERT_TRUE(store_->CreateExperiment(second).ok()) << "another may start once it stopped";
+  auto all = store_->ListExperiments();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].experiment_id, "exp-2") << "newest first";
+  EXPECT_TRUE((*all)[1].stopped_at.has_value());
+}
+
 TEST_P(StoreContractTest, JourneysAreVersionedNewestFirstWithTheDefaultAsVersionOne) {
   auto first = store_->GetJourney();
   ASSERT_TRUE(first.ok()) << first.status().ToString();

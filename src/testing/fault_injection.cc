@@ -220,6 +220,35 @@ Result<std::vector<MessageVersion>> FaultyStore::ListMessages() { RKD_FORWARD(Li
 Result<std::vector<MessageVersion>> FaultyStore::MessageHistory(const std::string& name, int limit) {
   RKD_FORWARD(MessageHistory, inner_.MessageHistory(name, limit));
 }
+Status FaultyStore::CreateExperiment(const Experiment& experiment) {
+  RKD_FORWARD(CreateExperiment, inner_.CreateExperiment(experiment));
+}
+Result<Experiment> FaultyStore::GetExperiment(const std::string& experiment_id) {
+  RKD_FORWARD(GetExperiment, inner_.GetExperiment(experiment_id));
+}
+Result<std::vector<Experiment>> FaultyStore::ListExperiments() {
+  RKD_FORWARD(ListExperiments, inner_.ListExperiments());
+}
+Result<std::optional<Experiment>> FaultyStore::RunningExperiment() {
+  RKD_FORWARD(RunningExperiment, inner_.RunningExperiment());
+}
+Status FaultyStore::StopExperiment(const std::string& experiment_id) {
+  RKD_FORWARD(StopExperiment, inner_.StopExperiment(experiment_id));
+}
+Result<bool> FaultyStore::ReplanExperiment(const std::string& experiment_id, Millis planned_at,
+                                           const ExperimentAllocation& allocation) {
+  RKD_FORWARD(ReplanExperiment, inner_.ReplanExperiment(experiment_id, planned_at, allocation));
+}
+Status FaultyStore::MarkPromoted(const std::string& experiment_id, int variant) {
+  RKD_FORWARD(MarkPromoted, inner_.MarkPromoted(experiment_id, variant));
+}
+Result<std::vector<ExperimentAllocation>> FaultyStore::ExperimentAllocations(const std::string& experiment_id) {
+  RKD_FORWARD(ExperimentAllocations, inner_.ExperimentAllocations(experiment_id));
+}
+Result<std::vector<ExperimentVariantTotals>> FaultyStore::ExperimentTotals(const std::string& experiment_id,
+                                                                           int variants) {
+  RKD_FORWARD(ExperimentTotals, inner_.ExperimentTotals(experiment_id, variants));
+}
 Result<Order> FaultyStore::GetOrderByExternalId(const std::string& external_id) {
   RKD_FORWARD(GetOrderByExternalId, inner_.GetOrderByExternalId(external_id));
 }

@@ -165,6 +165,17 @@ class FaultyStore final : public Store {
   Result<MessageVersion> GetMessage(const std::string& name, std::optional<int64_t> version) override;
   Result<std::vector<MessageVersion>> ListMessages() override;
   Result<std::vector<MessageVersion>> MessageHistory(const std::string& name, int limit) override;
+  Status CreateExperiment(const Experiment& experiment) override;
+  Result<Experiment> GetExperiment(const std::string& experiment_id) override;
+  Result<std::vector<Experiment>> ListExperiments() override;
+  Result<std::optional<Experiment>> RunningExperiment() override;
+  Status StopExperiment(const std::string& experiment_id) override;
+  Result<bool> ReplanExperiment(const std::string& experiment_id, Millis planned_at,
+                                const ExperimentAllocation& allocation) override;
+  Status MarkPromoted(const std::string& experiment_id, int variant) override;
+  Result<std::vector<ExperimentAllocation>> ExperimentAllocations(const std::string& experiment_id) override;
+  Result<std::vector<ExperimentVariantTotals>> ExperimentTotals(const std::string& experiment_id,
+                                                                int variants) override;
   Result<Order> GetOrderByExternalId(const std::string& external_id) override;
   Status CreateWebhookEndpoint(const WebhookEndpoint& endpoint) override;
   Result<std::vector<WebhookEndpoint>> ListWebhookEndpoints() override;

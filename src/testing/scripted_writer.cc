@@ -17,7 +17,7 @@ ComposedEmail ScriptedWriter::DefaultDraft(const ComposeRequest& request) {
 
 Result<ComposedEmail> ScriptedWriter::Compose(const ComposeRequest& request) {
   std::lock_guard lock(mu_);
-  calls_.push_back({request.user.user_id, request.score, request.now});
+  calls_.push_back({request.user.user_id, request.score, request.now, request.message});
   if (script_.empty()) return DefaultDraft(request);
   Result<ComposedEmail> answer = std::move(script_.front());
   script_.pop_front();

@@ -21,6 +21,7 @@ class ScriptedWriter final : public Writer {
     std::string user_id;
     double score = 0;
     Millis now = 0;
+    std::string message;  // the message's name it was asked to write
   };
 
   Result<ComposedEmail> Compose(const ComposeRequest& request) override;

@@ -105,6 +105,8 @@ Email ReadEmail(const SqlRow& r) {
   if (!r.IsNull(18)) e.episode_id = r.Text(18);
   e.step = static_cast<int>(r.OptInt(19).value_or(0));
   e.targeting_rule = r.Text(20);
+  if (!r.IsNull(21)) e.experiment_id = r.Text(21);
+  e.variant = static_cast<int>(r.OptInt(22).value_or(-1));
   return e;
 }
 
@@ -127,7 +129,9 @@ SqlParams InsertEmailParams(const Email& e, const std::string& trigger_id, Milli
           claimed_until,
           e.episode_id.empty() ? std::nullopt : std::optional<std::string>(e.episode_id),
           e.step > 0 ? std::optional<int64_t>(e.step) : std::nullopt,
-          e.targeting_rule};
+          e.targeting_rule,
+          e.experiment_id.empty() ? std::nullopt : std::optional<std::string>(e.experiment_id),
+          e.variant >= 0 ? std::optional<int64_t>(e.variant) : std::nullopt};
 }
 
 Episode ReadEpisode(const SqlRow& r) {

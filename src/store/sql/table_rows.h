@@ -31,7 +31,7 @@ SqlParams InsertOrderParams(const Order& order);
 // emails: email_id, user_id, subject, content, html, generated_at,
 // engagement_score_at_time, status, writer, sent_at, error, created_at, prompt_tokens,
 // completion_tokens, opened_at, clicked_at, converted_at, conversion_revenue,
-// episode_id, step, targeting_rule.
+// episode_id, step, targeting_rule, experiment_id, variant.
 Email ReadEmail(const SqlRow& row);
 // "insert-email": the email's columns, the trigger it answers and its send lease's end.
 SqlParams InsertEmailParams(const Email& email, const std::string& trigger_id, Millis claimed_until);
