@@ -31,7 +31,7 @@ constexpr const char* kMethod =
     "probability of being best (Beta-Binomial posteriors for a rate, a normal approximation for revenue) reaches "
     "a bar that starts strict and falls to its final level at the planned recipients per variant (an "
     "O'Brien-Fleming-shaped boundary). Looking at the results as often as you like keeps the chance of declaring "
-    "a winner between equal variants at most 1 - the threshold (5% by default), as checked by simulation. Past "
+    "a winner between equal variants at most one minus the threshold (5% by default), as checked by simulation. Past "
     "the planned recipients each further look adds some error: stop or promote there.";
 
 // A figure the statistics leave undefined (NaN) is null on the wire.
