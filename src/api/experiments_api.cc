@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "api/api.h"
+#include "api/current_message.h"
 #include "api/validation.h"
 #include "base/ids.h"
 #include "base/log.h"
@@ -260,11 +261,7 @@ class ExperimentRoutes {
  private:
   // The newest version of a message: stored, else built in; NotFound (field `field`) when neither.
   Result<MessageVersion> Current(const std::string& name, const std::string& field = "message") {
-    auto stored = ctx_.store.GetMessage(name, std::nullopt);
-    if (stored.ok() || !stored.status().IsNotFound()) return stored;
-    for (MessageVersion& m : options_.templates->BuiltInMessages())
-      if (m.name == name) return std::move(m);
-    return Status::NotFound("no message named " + name, field);
+    return CurrentMessage(ctx_.store, *options_.templates, name, field);
   }
 
   // A message name that exists, in `field`.

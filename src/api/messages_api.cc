@@ -8,6 +8,7 @@
 #include <charconv>
 
 #include "api/api.h"
+#include "api/current_message.h"
 #include "api/validation.h"
 #include "base/log.h"
 #include "compose/message_checks.h"
@@ -95,10 +96,7 @@ class MessageRoutes {
 
   // The newest version of `name`: stored, else built in; NotFound when neither.
   Result<MessageVersion> Current(const std::string& name) {
-    auto stored = ctx_.store.GetMessage(name, std::nullopt);
-    if (stored.ok() || !stored.status().IsNotFound()) return stored;
-    if (auto built_in = BuiltIn(name)) return std::move(*built_in);
-    return Status::NotFound("no message named " + name, "name");
+    return CurrentMessage(ctx_.store, *options_.templates, name, "name");
   }
 
   HttpResponse List() {
