@@ -989,7 +989,11 @@ INSERT INTO experiment_allocations (experiment_id, at, weights, reason) VALUES (
 SELECT at, weights, reason FROM experiment_allocations WHERE experiment_id = $1 ORDER BY at;
 
 -- name: experiment-totals
--- Each variant's delivered emails: recipients, clicks, conversions, revenue and its squares.
-SELECT variant, count(*), count(clicked_at), count(converted_at),
-       COALESCE(SUM(conversion_revenue), 0), COALESCE(SUM(conversion_revenue * conversion_revenue), 0)
-FROM emails WHERE experiment_id = $1 AND status IN ('SENT', 'OPENED', 'CLICKED') GROUP BY variant;
+-- Each variant's recipients (clients with a delivered email: one emailed twice counts once),
+-- those who clicked, those who converted, and their revenue and its squares.
+SELECT variant, count(*), count(*) FILTER (WHERE clicked), count(*) FILTER (WHERE converted),
+       COALESCE(SUM(revenue), 0), COALESCE(SUM(revenue * revenue), 0) FROM (
+  SELECT variant, user_id, bool_or(clicked_at IS NOT NULL) AS clicked, bool_or(converted_at IS NOT NULL) AS converted,
+         SUM(COALESCE(conversion_revenue, 0)) AS revenue
+  FROM emails WHERE experiment_id = $1 AND status IN ('SENT', 'OPENED', 'CLICKED') GROUP BY variant, user_id) AS c
+GROUP BY variant;

@@ -52,7 +52,8 @@ struct ExperimentAllocation {
   std::string reason;
 };
 
-// One variant's emails so far: delivered ones only (SENT, OPENED, CLICKED).
+// One variant's results so far: its recipients are the clients with a delivered email
+// (SENT, OPENED, CLICKED), each counted once; clicks and conversions count clients too.
 struct ExperimentVariantTotals {
   int64_t recipients = 0;
   int64_t clicks = 0;

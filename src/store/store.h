@@ -449,8 +449,9 @@ class Store {
   // StopExperiment: FailedPrecondition (field "status") unless it runs. ReplanExperiment
   // sets a new plan and records it, only when the plan is still the one set at
   // `planned_at` (false otherwise: another process re-planned first). MarkPromoted records
-  // which variant became the message. ExperimentTotals: each variant's delivered emails,
-  // one grouped read, `variants` entries (zeros for a variant with none yet).
+  // which variant became the message. ExperimentTotals: each variant's recipients,
+  // one grouped read, `variants` entries (zeros for a variant with none yet); a client
+  // emailed twice in one variant counts once.
   virtual Status CreateExperiment(const Experiment& experiment) = 0;
   virtual Result<Experiment> GetExperiment(const std::string& experiment_id) = 0;
   virtual Result<std::vector<Experiment>> ListExperiments() = 0;

@@ -962,6 +962,16 @@ TEST_P(StoreContractTest, OneExperimentRunsAtATimeAndItsTotalsComeFromItsEmails)
   email(1, 1, "SENT");
   email(2, 1, "SENT");
   email(3, 1, "FAILED");
+  {  // a later step's email to a client already counted: one recipient still
+    Email again;
+    again.email_id = "e-x1-step2";
+    again.user_id = users[1];
+    again.generated_at = clock_.Now();
+    again.experiment_id = "exp-1";
+    again.variant = 1;
+    ASSERT_TRUE(store_->ReserveEmail(again, "t-x1-step2", 0, 60'000).ok());
+    ASSERT_TRUE(store_->FinishEmail(again.email_id, "SENT", clock_.Now(), "").ok());
+  }
   EXPECT_EQ(store_->GetEmail("e-x1")->experiment_id, "exp-1");
   EXPECT_EQ(store_->GetEmail("e-x1")->variant, 1);
   ASSERT_TRUE(store_->RecordEmailEvent("e-x1", "click", "https://shop.example.com/").ok());
@@ -978,7 +988,7 @@ TEST_P(StoreContractTest, OneExperimentRunsAtATimeAndItsTotalsComeFromItsEmails)
   ASSERT_EQ(totals->size(), 3u);
   EXPECT_EQ((*totals)[0].recipients, 1);
   EXPECT_EQ((*totals)[0].conversions, 0);
-  EXPECT_EQ((*totals)[1].recipients, 2) << "the failed email reached no one";
+  EXPECT_EQ((*totals)[1].recipients, 2) << "the failed email reached no one; a client emailed twice counts once";
   EXPECT_EQ((*totals)[1].clicks, 1);
   EXPECT_EQ((*totals)[1].conversions, 2);
   EXPECT_DOUBLE_EQ((*totals)[1].revenue_sum, 70);
